@@ -1,0 +1,253 @@
+//! Proto -> domain conversion, enforcing the configured limits. Every rejection names the field
+//! and the limit it broke, so a client can fix its request without reading our code.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use prost::Message as _;
+
+use crate::config::Limits;
+use crate::error::{Error, Result};
+use crate::media::{self, MediaItem, MediaKind, MediaSource};
+use crate::proto::{AskRequest, GenerationOptions, Media, MediaDigest};
+use crate::request::{AskInput, GenOptions};
+
+const ID_CHARS: &str = "letters, digits, '.', '_', ':' and '-'";
+const MAX_PROFILE_KEY_CHARS: usize = 64;
+const MAX_STOP_CHARS: usize = 64;
+
+pub fn ask_input(req: AskRequest, limits: &Limits) -> Result<AskInput> {
+    let size = req.encoded_len();
+    if size > limits.max_request_bytes {
+        return Err(Error::invalid("request", format!("{size} bytes; the limit is {}", limits.max_request_bytes)));
+    }
+    check_id("session_id", &req.session_id, limits)?;
+    check_id("request_id", &req.request_id, limits)?;
+    let chars = req.text.chars().count();
+    if chars > limits.max_text_chars {
+        return Err(Error::invalid("text", format!("{chars} characters; the limit is {}", limits.max_text_chars)));
+    }
+    if req.text.trim().is_empty() && req.media.is_empty() {
+        return Err(Error::invalid("text", "empty request: give text, media, or both"));
+    }
+    if req.media.len() > limits.max_media {
+        return Err(Error::invalid("media", format!("{} items; the limit is {}", req.media.len(), limits.max_media)));
+    }
+    let media = req.media.into_iter().enumerate().map(|(i, m)| media_item(i, m, limits)).collect::<Result<Vec<_>>>()?;
+    let expert = req.expert.trim();
+    let expert = (!expert.is_empty()).then(|| expert.to_string());
+    Ok(AskInput {
+        session_id: req.session_id,
+        text: req.text,
+        media,
+        expert,
+        profile: profile(req.profile, limits)?,
+        options: options(req.options.unwrap_or_default(), limits)?,
+        request_id: req.request_id,
+    })
+}
+
+pub fn check_id(field: &str, id: &str, limits: &Limits) -> Result<()> {
+    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'));
+    if id.chars().count() > limits.max_id_chars || !ok_chars {
+        return Err(Error::invalid(field, format!("must be at most {} characters of {ID_CHARS}", limits.max_id_chars)));
+    }
+    Ok(())
+}
+
+fn media_item(i: usize, m: Media, limits: &Limits) -> Result<MediaItem> {
+    let field = |f: &str| format!("media[{i}].{f}");
+    let declared = m.mime_type.trim().to_ascii_lowercase();
+    if !declared.is_empty() && !media::is_supported_mime(&declared) {
+        return Err(Error::invalid(
+            field("mime_type"),
+            format!("unsupported type {declared:?}; supported: {}", media::supported_mimes()),
+        ));
+    }
+    match (m.data.is_empty(), m.frames.is_empty()) {
+        (true, true) => Err(Error::invalid(format!("media[{i}]"), "empty: give data (a file) or frames (a video)")),
+        (false, false) => Err(Error::invalid(format!("media[{i}]"), "give either data or frames, not both")),
+        (false, true) => file_item(i, Bytes::from(m.data), &declared, limits),
+        (true, false) => frames_item(i, m.frames, m.fps, limits),
+    }
+}
+
+fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<MediaItem> {
+    let field = format!("media[{i}].data");
+    let Some(sniffed) = media::sniff(&data) else {
+        return Err(Error::invalid(
+            field,
+            format!("not a recognised image or video file; supported: {}", media::supported_mimes()),
+        ));
+    };
+    if !declared.is_empty() && declared != sniffed {
+        return Err(Error::invalid(
+            format!("media[{i}].mime_type"),
+            format!("says {declared} but the bytes are {sniffed}"),
+        ));
+    }
+    let digest_base =
+        MediaDigest { mime_type: sniffed.to_string(), sha256: media::sha256_hex([data.as_ref()]), bytes: data.len() as u64, ..Default::default() };
+    if sniffed.starts_with("image/") {
+        let (w, h) = check_image(&field, &data, sniffed, limits)?;
+        Ok(MediaItem {
+            kind: MediaKind::Image,
+            mime_type: sniffed.to_string(),
+            width: w,
+            height: h,
+            digest: MediaDigest { kind: "image".into(), width: w, height: h, ..digest_base },
+            source: MediaSource::File(data),
+        })
+    } else {
+        if data.len() > limits.max_video_bytes {
+            return Err(Error::invalid(
+                field,
+                format!("{} bytes; the limit for a video is {}", data.len(), limits.max_video_bytes),
+            ));
+        }
+        Ok(MediaItem {
+            kind: MediaKind::Video,
+            mime_type: sniffed.to_string(),
+            width: 0,
+            height: 0,
+            digest: MediaDigest { kind: "video".into(), ..digest_base },
+            source: MediaSource::File(data),
+        })
+    }
+}
+
+fn check_image(field: &str, data: &[u8], mime: &str, limits: &Limits) -> Result<(u32, u32)> {
+    if data.len() > limits.max_image_bytes {
+        return Err(Error::invalid(
+            field,
+            format!("{} bytes; the limit for an image is {}", data.len(), limits.max_image_bytes),
+        ));
+    }
+    let (w, h) = media::image_dimensions(data)
+        .ok_or_else(|| Error::invalid(field, format!("the {mime} header cannot be read (corrupt or truncated file)")))?;
+    if w == 0 || h == 0 {
+        return Err(Error::invalid(field, format!("image is {w}x{h} pixels; it must not be empty")));
+    }
+    let pixels = w as u64 * h as u64;
+    if pixels > limits.max_image_pixels {
+        return Err(Error::invalid(
+            field,
+            format!("image is {w}x{h} = {pixels} pixels; the limit is {}", limits.max_image_pixels),
+        ));
+    }
+    Ok((w, h))
+}
+
+fn frames_item(i: usize, frames: Vec<Vec<u8>>, fps: f32, limits: &Limits) -> Result<MediaItem> {
+    if frames.len() > limits.max_video_frames {
+        return Err(Error::invalid(
+            format!("media[{i}].frames"),
+            format!("{} frames; the limit is {}", frames.len(), limits.max_video_frames),
+        ));
+    }
+    if !(fps.is_finite() && fps > 0.0 && (fps as f64) <= limits.max_fps) {
+        return Err(Error::invalid(
+            format!("media[{i}].fps"),
+            format!("{fps}: frames need fps greater than 0 and at most {}", limits.max_fps),
+        ));
+    }
+    let total: usize = frames.iter().map(Vec::len).sum();
+    if total > limits.max_video_bytes {
+        return Err(Error::invalid(
+            format!("media[{i}].frames"),
+            format!("{total} bytes in all; the limit for a video is {}", limits.max_video_bytes),
+        ));
+    }
+    let mut first: Option<(&'static str, u32, u32)> = None;
+    let mut out = Vec::with_capacity(frames.len());
+    for (j, f) in frames.into_iter().enumerate() {
+        let field = format!("media[{i}].frames[{j}]");
+        let mime = media::sniff(&f)
+            .filter(|m| m.starts_with("image/"))
+            .ok_or_else(|| Error::invalid(&field, "not a PNG, JPEG, WebP or GIF image"))?;
+        let (w, h) = check_image(&field, &f, mime, limits)?;
+        first.get_or_insert((mime, w, h));
+        out.push(Bytes::from(f));
+    }
+    let (mime, w, h) = first.unwrap_or(("image/jpeg", 0, 0));
+    let digest = MediaDigest {
+        kind: "video".into(),
+        mime_type: mime.to_string(),
+        sha256: media::sha256_hex(out.iter().map(|b| b.as_ref())),
+        bytes: total as u64,
+        width: w,
+        height: h,
+        frames: out.len() as u32,
+    };
+    Ok(MediaItem {
+        kind: MediaKind::Video,
+        mime_type: mime.to_string(),
+        width: w,
+        height: h,
+        digest,
+        source: MediaSource::Frames { frames: out, fps },
+    })
+}
+
+fn profile(p: std::collections::HashMap<String, String>, limits: &Limits) -> Result<BTreeMap<String, String>> {
+    if p.len() > limits.max_profile_fields {
+        return Err(Error::invalid("profile", format!("{} fields; the limit is {}", p.len(), limits.max_profile_fields)));
+    }
+    let mut out = BTreeMap::new();
+    for (k, v) in p {
+        let key = k.trim();
+        if key.is_empty() || key.chars().count() > MAX_PROFILE_KEY_CHARS {
+            return Err(Error::invalid("profile", format!("keys must be 1 to {MAX_PROFILE_KEY_CHARS} characters")));
+        }
+        let n = v.chars().count();
+        if n > limits.max_profile_value_chars {
+            return Err(Error::invalid(
+                format!("profile[{key:?}]"),
+                format!("{n} characters; the limit is {}", limits.max_profile_value_chars),
+            ));
+        }
+        out.insert(key.to_string(), v);
+    }
+    Ok(out)
+}
+
+fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
+    if let Some(n) = o.max_new_tokens
+        && (n == 0 || n > limits.max_new_tokens)
+    {
+        return Err(Error::invalid(
+            "options.max_new_tokens",
+            format!("{n}; must be from 1 to {}", limits.max_new_tokens),
+        ));
+    }
+    if let Some(t) = o.temperature
+        && !(t.is_finite() && (0.0..=2.0).contains(&t))
+    {
+        return Err(Error::invalid("options.temperature", format!("{t}; must be from 0 to 2")));
+    }
+    if let Some(p) = o.top_p
+        && !(p.is_finite() && p > 0.0 && p <= 1.0)
+    {
+        return Err(Error::invalid("options.top_p", format!("{p}; must be greater than 0 and at most 1")));
+    }
+    if o.top_k == Some(0) {
+        return Err(Error::invalid("options.top_k", "0; must be at least 1 (leave it unset for no limit)"));
+    }
+    if o.stop.len() > limits.max_stop_sequences {
+        return Err(Error::invalid(
+            "options.stop",
+            format!("{} sequences; the limit is {}", o.stop.len(), limits.max_stop_sequences),
+        ));
+    }
+    if o.stop.iter().any(|s| s.is_empty() || s.chars().count() > MAX_STOP_CHARS) {
+        return Err(Error::invalid("options.stop", format!("each stop sequence must be 1 to {MAX_STOP_CHARS} characters")));
+    }
+    Ok(GenOptions {
+        max_new_tokens: o.max_new_tokens,
+        temperature: o.temperature,
+        top_p: o.top_p,
+        top_k: o.top_k,
+        seed: o.seed,
+        stop: o.stop,
+    })
+}

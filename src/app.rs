@@ -1,0 +1,249 @@
+//! The application: one value that holds the registry, dispatcher, planner, memory and backend,
+//! and answers the domain's questions (classify, ask, sessions). Knows nothing of gRPC; the api
+//! module adapts it. Owns admission (overload), idempotent replay, and recording turns.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::dispatch::Dispatcher;
+use crate::engine::{self, Backend};
+use crate::error::{Error, Result};
+use crate::experts::Registry;
+use crate::media::MediaSource;
+use crate::memory::{NewTurn, Store, now_ms};
+use crate::planner::{Plan, Planner, RunContext};
+use crate::proto::{AskEvent, AskResponse, ExpertInfo, Routed, Routing, Session, Turn, Usage, ask_event};
+use crate::request::AskInput;
+
+pub struct App {
+    config: Config,
+    registry: Arc<Registry>,
+    dispatcher: Dispatcher,
+    planner: Planner,
+    memory: Store,
+    backend: Option<Arc<dyn Backend>>,
+    permits: Arc<Semaphore>,
+}
+
+/// A request that passed the cheap checks (routing, model availability) and is ready to run.
+pub struct Prepared {
+    pub tenant: String,
+    pub input: AskInput,
+    pub session_id: String,
+    pub routing: Routing,
+    plan: Plan,
+    /// The stored answer, when this request id was answered before.
+    replay: Option<AskResponse>,
+}
+
+impl App {
+    pub fn new(config: Config) -> Result<App> {
+        let backend = engine::from_config(&config)?;
+        Self::with_backend(config, backend)
+    }
+
+    /// Builds the app around a given backend (the in-process engine, or one a caller made).
+    pub fn with_backend(config: Config, backend: Option<Arc<dyn Backend>>) -> Result<App> {
+        let registry = Arc::new(Registry::load(&config.experts_dir, &config.prompts_dir)?);
+        let dispatcher = Dispatcher::new(&registry)?;
+        let planner = Planner::new(registry.clone(), backend.clone());
+        let memory = Store::open(&config.data_dir, config.memory.clone())?;
+        Ok(App {
+            permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+            config,
+            registry,
+            dispatcher,
+            planner,
+            memory,
+            backend,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn backend(&self) -> Option<&Arc<dyn Backend>> {
+        self.backend.as_ref()
+    }
+
+    pub fn memory(&self) -> &Store {
+        &self.memory
+    }
+
+    /// A slot for one model-running request, or RESOURCE_EXHAUSTED when all are taken.
+    pub fn admit(&self) -> Result<OwnedSemaphorePermit> {
+        self.permits.clone().try_acquire_owned().map_err(|_| {
+            Error::ResourceExhausted(format!(
+                "server busy: {} requests in flight (max_concurrent_requests); retry with backoff",
+                self.config.max_concurrent_requests
+            ))
+        })
+    }
+
+    pub fn classify(&self, input: &AskInput) -> Result<Routing> {
+        self.dispatcher.route(input)
+    }
+
+    pub fn experts(&self) -> Vec<ExpertInfo> {
+        self.registry
+            .all()
+            .iter()
+            .map(|m| ExpertInfo {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                description: m.description.trim().to_string(),
+                needs_model: m.needs_model,
+                composite: m.composite,
+                media: m.media.clone(),
+                available: !m.needs_model || self.backend.is_some(),
+            })
+            .collect()
+    }
+
+    /// Everything that can fail without running a model: replay look-up, routing, and whether
+    /// the chosen experts can run here.
+    pub fn prepare(&self, tenant: &str, input: AskInput) -> Result<Prepared> {
+        if !input.request_id.is_empty()
+            && let Some(mut stored) = self.memory.task(tenant, &input.request_id)?
+        {
+            stored.replayed = true;
+            return Ok(Prepared {
+                tenant: tenant.to_string(),
+                session_id: stored.session_id.clone(),
+                routing: stored.routing.clone().unwrap_or_default(),
+                plan: Plan { steps: vec![] },
+                replay: Some(stored),
+                input,
+            });
+        }
+        let routing = self.dispatcher.route(&input)?;
+        let plan = Plan::for_route(&routing.expert);
+        self.planner.check(&plan)?;
+        let session_id =
+            if input.session_id.is_empty() { uuid::Uuid::new_v4().simple().to_string() } else { input.session_id.clone() };
+        Ok(Prepared { tenant: tenant.to_string(), input, session_id, routing, plan, replay: None })
+    }
+
+    /// Runs a prepared request and records the turn. `events` receives the stream's events
+    /// (routed, steps, text deltas), not the final one.
+    pub async fn execute(
+        &self,
+        p: Prepared,
+        received: Instant,
+        events: Option<&mpsc::Sender<AskEvent>>,
+        cancel: CancellationToken,
+    ) -> Result<AskResponse> {
+        if let Some(stored) = p.replay {
+            return Ok(stored);
+        }
+        if let Some(tx) = events {
+            let routed = Routed { session_id: p.session_id.clone(), routing: Some(p.routing.clone()) };
+            let _ = tx.send(AskEvent { event: Some(ask_event::Event::Routed(routed)) }).await;
+        }
+        let earlier = self.memory.recent_turns(&p.tenant, &p.session_id)?;
+        let history: Vec<(String, String)> = earlier.iter().map(history_entry).collect();
+        let out = self.planner.run(&p.plan, &p.input, RunContext { history: &history, cancel, events }).await?;
+
+        let usage = Usage {
+            prompt_tokens: out.prompt_tokens,
+            completion_tokens: out.completion_tokens,
+            time_to_first_token_ms: out.first_text_at.map(|t| t.duration_since(received).as_millis() as u32).unwrap_or(0),
+            total_ms: received.elapsed().as_millis() as u32,
+        };
+        let mut response = AskResponse {
+            session_id: p.session_id.clone(),
+            expert: p.routing.expert.clone(),
+            text: out.text.clone(),
+            warnings: out.result.warnings.clone(),
+            result: Some(out.result.clone()),
+            routing: Some(p.routing.clone()),
+            request_id: p.input.request_id.clone(),
+            usage: Some(usage),
+            replayed: false,
+            turn_index: 0,
+        };
+        let turn = Turn {
+            index: 0,
+            created_at_ms: now_ms(),
+            request_id: p.input.request_id.clone(),
+            text: p.input.text.clone(),
+            media: p.input.media.iter().map(|m| m.digest.clone()).collect(),
+            expert: p.routing.expert.clone(),
+            routing: Some(p.routing.clone()),
+            answer: out.text,
+            result: Some(out.result),
+        };
+        let index = self
+            .memory
+            .append(NewTurn { tenant: &p.tenant, session_id: &p.session_id, turn, response: Some(response.clone()) })
+            .await?;
+        response.turn_index = index;
+        Ok(response)
+    }
+
+    pub fn session(&self, tenant: &str, session_id: &str) -> Result<Session> {
+        self.memory
+            .session(tenant, session_id)?
+            .ok_or_else(|| Error::NotFound(format!("no session {session_id:?}")))
+    }
+
+    pub async fn delete_session(&self, tenant: &str, session_id: &str) -> Result<bool> {
+        self.memory.delete_session(tenant, session_id).await
+    }
+
+    /// Sweeps expired sessions every `sweep_interval_secs` until `stop`.
+    pub fn spawn_sweeper(self: &Arc<Self>, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(app.config.memory.sweep_interval_secs);
+            loop {
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = tokio::time::sleep(every) => {}
+                }
+                let memory = app.memory.clone();
+                match tokio::task::spawn_blocking(move || memory.sweep()).await {
+                    Ok(Ok(n)) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::error!(error = %e, "session sweep failed"),
+                    Err(e) => tracing::error!(error = %e, "session sweep panicked"),
+                }
+            }
+        })
+    }
+
+    /// Flushes memory to disk; call on shutdown.
+    pub async fn close(&self) -> Result<()> {
+        self.memory.flush().await
+    }
+}
+
+/// An earlier turn as chat history: media is not re-sent, but the model is told it was there.
+fn history_entry(t: &Turn) -> (String, String) {
+    let images = t.media.iter().filter(|m| m.kind == "image").count();
+    let videos = t.media.len() - images;
+    let mut user = String::new();
+    if images + videos > 0 {
+        user.push_str(&format!("[earlier attachment: {images} image(s), {videos} video(s)]\n"));
+    }
+    user.push_str(&t.text);
+    (user, t.answer.clone())
+}
+
+/// Media kinds of a request, for logs.
+pub fn media_summary(input: &AskInput) -> String {
+    input
+        .media
+        .iter()
+        .map(|m| match &m.source {
+            MediaSource::File(b) => format!("{}({}B)", m.mime_type, b.len()),
+            MediaSource::Frames { frames, fps } => format!("frames({}@{fps})", frames.len()),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -1,0 +1,416 @@
+//! One `Config` for the whole server, layered: built-in defaults < `switchboard.toml` <
+//! `SWITCHBOARD_*` environment variables < command-line flags. Checked once at start-up; nothing
+//! else reads the environment or files for settings.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    /// No model: routing, memory and model-free experts only.
+    None,
+    /// A remote OpenAI-compatible chat-completions server (vLLM, SGLang, Ollama, ...).
+    Openai,
+    /// The in-process Qwen3-VL engine on ONNX Runtime.
+    Ort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// gRPC listen address.
+    pub listen: String,
+    /// Where sled keeps session memory.
+    pub data_dir: PathBuf,
+    pub backend: BackendKind,
+    /// Base URL of the OpenAI-compatible server, ending in /v1.
+    pub openai_url: String,
+    /// Model name sent to that server; empty asks its /models endpoint once.
+    pub openai_model: String,
+    /// Bearer token for that server, if it wants one.
+    pub openai_api_key: String,
+    pub openai_connect_timeout_secs: f64,
+    /// Longest pause between two chunks of a streamed answer.
+    pub openai_idle_timeout_secs: f64,
+    /// Retries on connection errors only (never once the server has started answering).
+    pub openai_retries: u32,
+    /// Folder with the ONNX graphs for the in-process engine.
+    pub model_dir: String,
+    pub experts_dir: PathBuf,
+    pub prompts_dir: PathBuf,
+    /// API keys as "tenant:key". Empty: no authentication, every caller is tenant "default".
+    pub api_keys: Vec<String>,
+    /// Requests answered at once; more get RESOURCE_EXHAUSTED.
+    pub max_concurrent_requests: usize,
+    /// Server-side deadline for one request when the client sets none (or a longer one).
+    pub request_timeout_secs: f64,
+    /// On SIGTERM/SIGINT: how long in-flight requests get to finish.
+    pub shutdown_grace_secs: f64,
+    pub log_format: LogFormat,
+    pub limits: Limits,
+    pub memory: MemoryConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub max_request_bytes: usize,
+    pub max_media: usize,
+    pub max_image_bytes: usize,
+    pub max_image_pixels: u64,
+    pub max_video_bytes: usize,
+    pub max_video_frames: usize,
+    pub max_fps: f64,
+    pub max_text_chars: usize,
+    pub max_profile_fields: usize,
+    pub max_profile_value_chars: usize,
+    pub max_new_tokens: u32,
+    pub max_stop_sequences: usize,
+    pub max_id_chars: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoryConfig {
+    /// Earlier turns given to the model as chat history.
+    pub history_turns: usize,
+    /// Oldest turns are dropped past this many.
+    pub max_turns_per_session: usize,
+    /// Sessions untouched for this long are deleted.
+    pub session_ttl_secs: u64,
+    pub sweep_interval_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:50051".into(),
+            data_dir: PathBuf::from("data"),
+            backend: BackendKind::None,
+            openai_url: String::new(),
+            openai_model: String::new(),
+            openai_api_key: String::new(),
+            openai_connect_timeout_secs: 5.0,
+            openai_idle_timeout_secs: 120.0,
+            openai_retries: 2,
+            model_dir: String::new(),
+            experts_dir: PathBuf::from("experts"),
+            prompts_dir: PathBuf::from("prompts"),
+            api_keys: Vec::new(),
+            max_concurrent_requests: 64,
+            request_timeout_secs: 300.0,
+            shutdown_grace_secs: 30.0,
+            log_format: LogFormat::Text,
+            limits: Limits::default(),
+            memory: MemoryConfig::default(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_request_bytes: 64 << 20,
+            max_media: 16,
+            max_image_bytes: 20 << 20,
+            max_image_pixels: 50_000_000,
+            max_video_bytes: 48 << 20,
+            max_video_frames: 768,
+            max_fps: 60.0,
+            max_text_chars: 32_768,
+            max_profile_fields: 128,
+            max_profile_value_chars: 1024,
+            max_new_tokens: 16_384,
+            max_stop_sequences: 8,
+            max_id_chars: 128,
+        }
+    }
+}
+
+impl Default for MemoryConfig {
+    fn default() -> Self {
+        MemoryConfig {
+            history_turns: 8,
+            max_turns_per_session: 1000,
+            session_ttl_secs: 30 * 24 * 3600,
+            sweep_interval_secs: 600,
+        }
+    }
+}
+
+/// Flags given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub backend: Option<BackendKind>,
+    pub openai_url: Option<String>,
+    pub openai_model: Option<String>,
+    pub model_dir: Option<String>,
+    pub experts_dir: Option<PathBuf>,
+    pub prompts_dir: Option<PathBuf>,
+}
+
+/// The environment variable that names the config file; not a config key itself.
+pub const CONFIG_PATH_ENV: &str = "SWITCHBOARD_CONFIG";
+
+impl Config {
+    /// Loads the layers. `file`: an explicit config path (must exist); otherwise
+    /// `$SWITCHBOARD_CONFIG`, otherwise `./switchboard.toml` when present.
+    pub fn load(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+        flags: &Overrides,
+    ) -> Result<Config> {
+        let mut value = toml::Value::try_from(Config::default())
+            .map_err(|e| Error::Config(format!("defaults: {e}")))?;
+
+        let path = match file {
+            Some(p) => Some(p.to_path_buf()),
+            None => env.get(CONFIG_PATH_ENV).map(PathBuf::from).or_else(|| {
+                let p = PathBuf::from("switchboard.toml");
+                p.exists().then_some(p)
+            }),
+        };
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+            let file_value: toml::Value = toml::from_str(&text)
+                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+            merge(&mut value, file_value);
+        }
+
+        for (name, raw) in env {
+            let Some(key) = name.strip_prefix("SWITCHBOARD_") else { continue };
+            if name == CONFIG_PATH_ENV {
+                continue;
+            }
+            apply_env(&mut value, name, &key.to_ascii_lowercase(), raw)?;
+        }
+
+        let mut config: Config = value
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Config(e.message().to_string()))?;
+        config.apply(flags);
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn apply(&mut self, f: &Overrides) {
+        let o = f.clone();
+        if let Some(v) = o.listen {
+            self.listen = v;
+        }
+        if let Some(v) = o.data_dir {
+            self.data_dir = v;
+        }
+        if let Some(v) = o.backend {
+            self.backend = v;
+        }
+        if let Some(v) = o.openai_url {
+            self.openai_url = v;
+        }
+        if let Some(v) = o.openai_model {
+            self.openai_model = v;
+        }
+        if let Some(v) = o.model_dir {
+            self.model_dir = v;
+        }
+        if let Some(v) = o.experts_dir {
+            self.experts_dir = v;
+        }
+        if let Some(v) = o.prompts_dir {
+            self.prompts_dir = v;
+        }
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr> {
+        self.listen
+            .parse()
+            .map_err(|e| Error::Config(format!("listen = {:?}: {e}", self.listen)))
+    }
+
+    /// API keys as key -> tenant.
+    pub fn tenants_by_key(&self) -> Result<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        for entry in &self.api_keys {
+            let Some((tenant, key)) = entry.split_once(':') else {
+                return Err(Error::Config(
+                    "api_keys entries must look like \"tenant:key\"".into(),
+                ));
+            };
+            if tenant.is_empty() || key.is_empty() {
+                return Err(Error::Config("api_keys: empty tenant or key".into()));
+            }
+            out.insert(key.to_string(), tenant.to_string());
+        }
+        Ok(out)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        self.listen_addr()?;
+        self.tenants_by_key()?;
+        if self.backend == BackendKind::Openai && self.openai_url.trim().is_empty() {
+            return Err(Error::Config(
+                "backend = \"openai\" needs openai_url (SWITCHBOARD_OPENAI_URL), e.g. http://gpu-pool:8000/v1".into(),
+            ));
+        }
+        if self.backend == BackendKind::Ort && self.model_dir.trim().is_empty() {
+            return Err(Error::Config(
+                "backend = \"ort\" needs model_dir (SWITCHBOARD_MODEL_DIR or --model)".into(),
+            ));
+        }
+        let positive = [
+            ("max_concurrent_requests", self.max_concurrent_requests as f64),
+            ("request_timeout_secs", self.request_timeout_secs),
+            ("openai_connect_timeout_secs", self.openai_connect_timeout_secs),
+            ("openai_idle_timeout_secs", self.openai_idle_timeout_secs),
+            ("limits.max_request_bytes", self.limits.max_request_bytes as f64),
+            ("limits.max_fps", self.limits.max_fps),
+            ("limits.max_new_tokens", self.limits.max_new_tokens as f64),
+            ("limits.max_id_chars", self.limits.max_id_chars as f64),
+            ("memory.max_turns_per_session", self.memory.max_turns_per_session as f64),
+            ("memory.sweep_interval_secs", self.memory.sweep_interval_secs as f64),
+        ];
+        for (name, v) in positive {
+            if !(v > 0.0 && v.is_finite()) {
+                return Err(Error::Config(format!("{name} must be positive")));
+            }
+        }
+        if !(self.shutdown_grace_secs >= 0.0 && self.shutdown_grace_secs.is_finite()) {
+            return Err(Error::Config("shutdown_grace_secs must be >= 0".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+/// `SWITCHBOARD_LISTEN` sets `listen`; `SWITCHBOARD_LIMITS__MAX_MEDIA` sets `limits.max_media`.
+/// The value is parsed as the type the key has in the defaults; unknown keys are errors, so a
+/// typo cannot silently fall back to a default.
+fn apply_env(value: &mut toml::Value, name: &str, key: &str, raw: &str) -> Result<()> {
+    let path: Vec<&str> = key.split("__").collect();
+    let mut slot = &mut *value;
+    for part in &path {
+        slot = slot
+            .get_mut(*part)
+            .ok_or_else(|| Error::Config(format!("{name}: no such setting")))?;
+    }
+    let bad = |what: &str| Error::Config(format!("{name}={raw:?}: expected {what}"));
+    let parsed = match slot {
+        toml::Value::Integer(_) => toml::Value::Integer(raw.trim().parse().map_err(|_| bad("an integer"))?),
+        toml::Value::Float(_) => toml::Value::Float(raw.trim().parse().map_err(|_| bad("a number"))?),
+        toml::Value::Boolean(_) => toml::Value::Boolean(match raw.trim() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => return Err(bad("true or false")),
+        }),
+        toml::Value::Array(_) => toml::Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| toml::Value::String(s.to_string()))
+                .collect(),
+        ),
+        toml::Value::Table(_) => return Err(bad("a single value, not a section")),
+        _ => toml::Value::String(raw.to_string()),
+    };
+    *slot = parsed;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("switchboard.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:1\"\ndata_dir = \"/from/file\"\nbackend = \"openai\"\nopenai_url = \"http://file/v1\"\n[limits]\nmax_media = 3\n",
+        )
+        .unwrap();
+        let e = env(&[
+            ("SWITCHBOARD_DATA_DIR", "/from/env"),
+            ("SWITCHBOARD_LIMITS__MAX_MEDIA", "5"),
+            ("SWITCHBOARD_OPENAI_URL", "http://env/v1"),
+            ("OTHER", "x"),
+        ]);
+        let flags = Overrides { openai_url: Some("http://flag/v1".into()), ..Default::default() };
+        let c = Config::load(Some(&file), &e, &flags).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.data_dir, PathBuf::from("/from/env"));
+        assert_eq!(c.limits.max_media, 5);
+        assert_eq!(c.openai_url, "http://flag/v1");
+        assert_eq!(c.backend, BackendKind::Openai);
+        assert_eq!(c.limits.max_text_chars, Limits::default().max_text_chars);
+    }
+
+    #[test]
+    fn unknown_or_mistyped_env_is_an_error() {
+        let flags = Overrides::default();
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.toml");
+        std::fs::write(&missing, "").unwrap();
+        let e = Config::load(Some(&missing), &env(&[("SWITCHBOARD_LSTEN", "x")]), &flags);
+        assert!(e.unwrap_err().to_string().contains("SWITCHBOARD_LSTEN"));
+        let e = Config::load(Some(&missing), &env(&[("SWITCHBOARD_LIMITS__MAX_MEDIA", "many")]), &flags);
+        assert!(e.unwrap_err().to_string().contains("expected an integer"));
+    }
+
+    #[test]
+    fn openai_backend_needs_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "backend = \"openai\"\n").unwrap();
+        let e = Config::load(Some(&f), &BTreeMap::new(), &Overrides::default()).unwrap_err();
+        assert!(e.to_string().contains("SWITCHBOARD_OPENAI_URL"));
+    }
+
+    #[test]
+    fn api_keys_from_env_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "").unwrap();
+        let c = Config::load(Some(&f), &env(&[("SWITCHBOARD_API_KEYS", "acme:k1, beta:k2")]), &Overrides::default())
+            .unwrap();
+        let m = c.tenants_by_key().unwrap();
+        assert_eq!(m.get("k1").map(String::as_str), Some("acme"));
+        assert_eq!(m.get("k2").map(String::as_str), Some("beta"));
+    }
+}

@@ -1,0 +1,126 @@
+//! The model engines behind one small trait: give a chat, get a stream of text back, stop when
+//! told. Experts only see `Backend`; which engine runs (a remote OpenAI-compatible server, or the
+//! in-process Qwen3-VL) is decided once at start-up. Owns no prompts and no parsing.
+
+pub mod openai;
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::Stream;
+use futures::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{BackendKind, Config};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Part {
+    Text(String),
+    Image { mime_type: String, data: Bytes },
+    /// A whole video file.
+    Video { mime_type: String, data: Bytes },
+    /// A video as encoded images taken `fps` times a second.
+    VideoFrames { frames: Vec<(String, Bytes)>, fps: f32 },
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub role: Role,
+    pub parts: Vec<Part>,
+}
+
+impl Message {
+    pub fn text(role: Role, text: impl Into<String>) -> Self {
+        Message { role, parts: vec![Part::Text(text.into())] }
+    }
+}
+
+/// Sampling settings after the expert's defaults and the request's options are combined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sampling {
+    pub max_new_tokens: u32,
+    pub temperature: f32,
+    pub top_p: f32,
+    pub top_k: Option<u32>,
+    pub seed: Option<u64>,
+    pub stop: Vec<String>,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        // Qwen3-VL Instruct's published defaults for vision-language tasks.
+        Sampling { max_new_tokens: 2048, temperature: 0.7, top_p: 0.8, top_k: Some(20), seed: None, stop: vec![] }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GenerateRequest {
+    pub messages: Vec<Message>,
+    pub sampling: Sampling,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Finish {
+    /// "stop", "length", ...
+    pub reason: String,
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenEvent {
+    /// The next piece of text; never splits a UTF-8 character.
+    Text(String),
+    /// Last event of a successful generation.
+    Done(Finish),
+}
+
+pub type GenStream = Pin<Box<dyn Stream<Item = Result<GenEvent>> + Send>>;
+
+pub trait Backend: Send + Sync + 'static {
+    /// Short name for logs and health: "openai", "ort".
+    fn name(&self) -> &'static str;
+
+    /// Starts generating. Dropping the stream or cancelling `cancel` stops the work.
+    fn generate(&self, request: GenerateRequest, cancel: CancellationToken) -> GenStream;
+
+    /// Whether the backend can take requests now.
+    fn health(&self) -> BoxFuture<'_, Result<()>>;
+}
+
+/// The backend the config asks for; `None` when the config says "none".
+pub fn from_config(config: &Config) -> Result<Option<Arc<dyn Backend>>> {
+    match config.backend {
+        BackendKind::None => Ok(None),
+        BackendKind::Openai => Ok(Some(Arc::new(openai::OpenAiBackend::new(config)?))),
+        BackendKind::Ort => Err(Error::Config(
+            "backend = \"ort\": the in-process Qwen3-VL engine is not part of this build yet; \
+             use backend = \"openai\" with an OpenAI-compatible server (vLLM, SGLang, Ollama)"
+                .into(),
+        )),
+    }
+}
+
+/// How to get a model, for FAILED_PRECONDITION messages.
+pub const HOW_TO_CONFIGURE: &str = "configure a model backend: SWITCHBOARD_BACKEND=openai with \
+SWITCHBOARD_OPENAI_URL=http://host:8000/v1 (vLLM, SGLang, Ollama), or the flags --backend openai \
+--openai-url URL";

@@ -1,0 +1,348 @@
+//! Client for OpenAI-compatible chat-completions servers (vLLM, SGLang, Ollama, Qwen's demo).
+//! Images and videos travel as base64 data URLs; answers are streamed (server-sent events).
+//! Retries only when the connection could not be made, never once the server has answered,
+//! so a request is never generated twice.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+use tokio::sync::{OnceCell, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+
+use super::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Message, Part};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+pub struct OpenAiBackend {
+    inner: std::sync::Arc<Inner>,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    base: String,
+    configured_model: String,
+    discovered_model: OnceCell<String>,
+    api_key: String,
+    retries: u32,
+    idle_timeout: Duration,
+}
+
+impl OpenAiBackend {
+    pub fn new(config: &Config) -> Result<Self> {
+        let base = config.openai_url.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "openai_url = {base:?}: expected an http:// or https:// URL such as http://gpu-pool:8000/v1"
+            )));
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs_f64(config.openai_connect_timeout_secs))
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Ok(OpenAiBackend {
+            inner: std::sync::Arc::new(Inner {
+                client,
+                base,
+                configured_model: config.openai_model.trim().to_string(),
+                discovered_model: OnceCell::new(),
+                api_key: config.openai_api_key.clone(),
+                retries: config.openai_retries,
+                idle_timeout: Duration::from_secs_f64(config.openai_idle_timeout_secs),
+            }),
+        })
+    }
+}
+
+impl Backend for OpenAiBackend {
+    fn name(&self) -> &'static str {
+        "openai"
+    }
+
+    fn generate(&self, request: GenerateRequest, cancel: CancellationToken) -> GenStream {
+        let (tx, rx) = mpsc::channel(64);
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            let work = inner.stream_chat(&request, &tx);
+            tokio::select! {
+                r = work => {
+                    if let Err(e) = r {
+                        let _ = tx.send(Err(e)).await;
+                    }
+                }
+                // Dropping `work` drops the HTTP response, which closes the connection; vLLM and
+                // SGLang abort the sequence when that happens.
+                _ = cancel.cancelled() => {
+                    let _ = tx.send(Err(Error::Cancelled)).await;
+                }
+                _ = tx.closed() => {}
+            }
+        });
+        Box::pin(ReceiverStream::new(rx))
+    }
+
+    fn health(&self) -> BoxFuture<'_, Result<()>> {
+        Box::pin(async move { self.inner.model().await.map(|_| ()) })
+    }
+}
+
+impl Inner {
+    fn auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if self.api_key.is_empty() { rb } else { rb.bearer_auth(&self.api_key) }
+    }
+
+    /// Sends with retries on connection failures only.
+    async fn send(&self, make: impl Fn() -> reqwest::RequestBuilder) -> Result<reqwest::Response> {
+        let mut attempt = 0;
+        loop {
+            match self.auth(make()).send().await {
+                Ok(r) => return Ok(r),
+                Err(e) if e.is_connect() && attempt < self.retries => {
+                    attempt += 1;
+                    let backoff = Duration::from_millis(100 << attempt.min(6));
+                    tracing::warn!(attempt, error = %e, "model backend connection failed; retrying");
+                    tokio::time::sleep(backoff).await;
+                }
+                Err(e) if e.is_connect() || e.is_timeout() => {
+                    return Err(Error::Unavailable(format!("cannot reach {}: {}", self.base, root_cause(&e))));
+                }
+                Err(e) => return Err(Error::Backend(root_cause(&e))),
+            }
+        }
+    }
+
+    /// The model name to send: the configured one, else the first the server lists.
+    async fn model(&self) -> Result<String> {
+        if !self.configured_model.is_empty() {
+            return Ok(self.configured_model.clone());
+        }
+        self.discovered_model
+            .get_or_try_init(|| async {
+                let url = format!("{}/models", self.base);
+                let resp = self.send(|| self.client.get(&url).timeout(Duration::from_secs(10))).await?;
+                let resp = check_status(resp).await?;
+                let v: Value = resp.json().await.map_err(|e| Error::Backend(format!("/models: {e}")))?;
+                v["data"][0]["id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| Error::Backend("/models lists no model; set openai_model".into()))
+            })
+            .await
+            .cloned()
+    }
+
+    async fn stream_chat(
+        &self,
+        request: &GenerateRequest,
+        tx: &mpsc::Sender<Result<GenEvent>>,
+    ) -> Result<()> {
+        let model = self.model().await?;
+        let body = request_body(&model, request);
+        let url = format!("{}/chat/completions", self.base);
+        let resp = self.send(|| self.client.post(&url).json(&body)).await?;
+        let mut resp = check_status(resp).await?;
+
+        let mut buf: Vec<u8> = Vec::new();
+        let mut finish = Finish::default();
+        loop {
+            let chunk = tokio::time::timeout(self.idle_timeout, resp.chunk())
+                .await
+                .map_err(|_| Error::Unavailable(format!("no data from the model for {:?}", self.idle_timeout)))?
+                .map_err(|e| Error::Unavailable(format!("stream broke: {}", root_cause(&e))))?;
+            let Some(chunk) = chunk else {
+                // Some servers end without [DONE]; what arrived is the answer.
+                break;
+            };
+            buf.extend_from_slice(&chunk);
+            while let Some(pos) = buf.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = buf.drain(..=pos).collect();
+                let line = String::from_utf8_lossy(&line);
+                match parse_sse_line(line.trim_end_matches(['\r', '\n']))? {
+                    SseLine::Skip => {}
+                    SseLine::Done => {
+                        let _ = tx.send(Ok(GenEvent::Done(finish))).await;
+                        return Ok(());
+                    }
+                    SseLine::Chunk { text, reason, usage } => {
+                        if let Some(r) = reason {
+                            finish.reason = r;
+                        }
+                        if let Some((p, c)) = usage {
+                            finish.prompt_tokens = p;
+                            finish.completion_tokens = c;
+                        }
+                        if !text.is_empty() && tx.send(Ok(GenEvent::Text(text))).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        let _ = tx.send(Ok(GenEvent::Done(finish))).await;
+        Ok(())
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+async fn check_status(resp: reqwest::Response) -> Result<reqwest::Response> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let text = resp.text().await.unwrap_or_default();
+    let detail = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v["error"]["message"].as_str().or(v["message"].as_str()).or(v["detail"].as_str()).map(str::to_string)
+        })
+        .unwrap_or_else(|| text.chars().take(300).collect());
+    Err(match status.as_u16() {
+        400 | 413 | 422 => Error::invalid("request", format!("the model backend rejected it: {detail}")),
+        429 => Error::ResourceExhausted(format!("the model backend is overloaded (HTTP 429): {detail}")),
+        502..=504 => Error::Unavailable(format!("HTTP {status}: {detail}")),
+        _ => Error::Backend(format!("HTTP {status}: {detail}")),
+    })
+}
+
+fn data_url(mime: &str, data: &[u8]) -> String {
+    format!("data:{mime};base64,{}", B64.encode(data))
+}
+
+fn message_json(m: &Message) -> Value {
+    // Text-only messages go as plain strings: every server accepts those.
+    if let [Part::Text(t)] = m.parts.as_slice() {
+        return json!({"role": m.role.as_str(), "content": t});
+    }
+    let mut content = Vec::new();
+    for p in &m.parts {
+        match p {
+            Part::Text(t) => content.push(json!({"type": "text", "text": t})),
+            Part::Image { mime_type, data } => {
+                content.push(json!({"type": "image_url", "image_url": {"url": data_url(mime_type, data)}}))
+            }
+            Part::Video { mime_type, data } => {
+                content.push(json!({"type": "video_url", "video_url": {"url": data_url(mime_type, data)}}))
+            }
+            Part::VideoFrames { frames, fps } => {
+                // Chat-completions has no frame-list type; frames go as images, each introduced
+                // by its timestamp so the model can place events in time.
+                content.push(json!({"type": "text", "text": format!("Video of {} frames at {fps} fps:", frames.len())}));
+                for (i, (mime, data)) in frames.iter().enumerate() {
+                    let t = i as f32 / fps.max(f32::MIN_POSITIVE);
+                    content.push(json!({"type": "text", "text": format!("<{t:.1} seconds>")}));
+                    content.push(json!({"type": "image_url", "image_url": {"url": data_url(mime, data)}}));
+                }
+            }
+        }
+    }
+    json!({"role": m.role.as_str(), "content": content})
+}
+
+fn request_body(model: &str, r: &GenerateRequest) -> Value {
+    let s = &r.sampling;
+    let mut body = json!({
+        "model": model,
+        "messages": r.messages.iter().map(message_json).collect::<Vec<_>>(),
+        "stream": true,
+        "stream_options": {"include_usage": true},
+        "max_tokens": s.max_new_tokens,
+        "temperature": s.temperature,
+        "top_p": s.top_p,
+    });
+    if let Some(k) = s.top_k {
+        body["top_k"] = json!(k);
+    }
+    if let Some(seed) = s.seed {
+        body["seed"] = json!(seed);
+    }
+    if !s.stop.is_empty() {
+        body["stop"] = json!(s.stop);
+    }
+    body
+}
+
+#[derive(Debug, PartialEq)]
+enum SseLine {
+    Skip,
+    Done,
+    Chunk { text: String, reason: Option<String>, usage: Option<(u32, u32)> },
+}
+
+fn parse_sse_line(line: &str) -> Result<SseLine> {
+    let Some(data) = line.strip_prefix("data:") else { return Ok(SseLine::Skip) };
+    let data = data.trim();
+    if data.is_empty() {
+        return Ok(SseLine::Skip);
+    }
+    if data == "[DONE]" {
+        return Ok(SseLine::Done);
+    }
+    let v: Value = serde_json::from_str(data).map_err(|e| Error::Backend(format!("bad stream chunk: {e}")))?;
+    if let Some(err) = v.get("error") {
+        let msg = err["message"].as_str().unwrap_or("unknown error");
+        return Err(Error::Backend(format!("the model backend failed mid-answer: {msg}")));
+    }
+    let choice = &v["choices"][0];
+    let text = choice["delta"]["content"].as_str().unwrap_or_default().to_string();
+    let reason = choice["finish_reason"].as_str().map(str::to_string);
+    let usage = v["usage"]["prompt_tokens"]
+        .as_u64()
+        .map(|p| (p as u32, v["usage"]["completion_tokens"].as_u64().unwrap_or(0) as u32));
+    Ok(SseLine::Chunk { text, reason, usage })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Role, Sampling};
+
+    #[test]
+    fn parses_stream_lines() {
+        assert_eq!(parse_sse_line(": keep-alive").unwrap(), SseLine::Skip);
+        assert_eq!(parse_sse_line("data: [DONE]").unwrap(), SseLine::Done);
+        let l = parse_sse_line(r#"data: {"choices":[{"delta":{"content":"你好"},"finish_reason":null}]}"#).unwrap();
+        assert_eq!(l, SseLine::Chunk { text: "你好".into(), reason: None, usage: None });
+        let l = parse_sse_line(
+            r#"data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#,
+        )
+        .unwrap();
+        assert_eq!(l, SseLine::Chunk { text: String::new(), reason: None, usage: Some((12, 3)) });
+        assert!(parse_sse_line(r#"data: {"error":{"message":"boom"}}"#).is_err());
+        assert!(parse_sse_line("data: {not json").is_err());
+    }
+
+    #[test]
+    fn body_carries_images_as_data_urls() {
+        let r = GenerateRequest {
+            messages: vec![
+                Message::text(Role::System, "sys"),
+                Message {
+                    role: Role::User,
+                    parts: vec![
+                        Part::Image { mime_type: "image/png".into(), data: bytes::Bytes::from_static(b"abc") },
+                        Part::Text("what?".into()),
+                    ],
+                },
+            ],
+            sampling: Sampling { seed: Some(7), stop: vec!["END".into()], ..Sampling::default() },
+        };
+        let b = request_body("m", &r);
+        assert_eq!(b["messages"][0]["content"], "sys");
+        assert_eq!(b["messages"][1]["content"][0]["image_url"]["url"], "data:image/png;base64,YWJj");
+        assert_eq!(b["seed"], 7);
+        assert_eq!(b["stop"][0], "END");
+        assert_eq!(b["stream"], true);
+    }
+}

@@ -1,0 +1,79 @@
+//! The manifest format of `experts/<id>.toml`: what an expert is, how the rules stage spots its
+//! requests, which prompt it renders, and its sampling defaults.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Route id; must equal the file name without `.toml`.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Answering needs several steps (a plan), e.g. form filling.
+    #[serde(default)]
+    pub composite: bool,
+    /// Needs a model backend to answer.
+    #[serde(default = "yes")]
+    pub needs_model: bool,
+    /// Media kinds it expects: "image", "video".
+    #[serde(default)]
+    pub media: Vec<String>,
+    /// Prompt template, a file name under the prompts folder.
+    pub prompt: String,
+    /// System prompt, sent before any history.
+    #[serde(default)]
+    pub system: String,
+    #[serde(default)]
+    pub rules: Rules,
+    #[serde(default)]
+    pub examples: Examples,
+    #[serde(default)]
+    pub sampling: SamplingDefaults,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Stage one of routing: regular expressions over the request text, and media kind as evidence.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Each pattern that matches adds `weight`. Patterns are case-insensitive.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    #[serde(default = "one")]
+    pub weight: f32,
+    /// A request carrying media of one of these kinds adds `media_weight`.
+    #[serde(default)]
+    pub media_kinds: Vec<String>,
+    #[serde(default = "half")]
+    pub media_weight: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+fn half() -> f32 {
+    0.5
+}
+
+/// Example requests, for semantic routing and for documentation.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub en: Vec<String>,
+    #[serde(default)]
+    pub zh: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingDefaults {
+    pub max_new_tokens: Option<u32>,
+    pub temperature: Option<f32>,
+    pub top_p: Option<f32>,
+    pub top_k: Option<u32>,
+}

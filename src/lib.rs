@@ -1,0 +1,21 @@
+//! Switchboard: a gRPC service that answers multimodal requests with a panel of experts sharing
+//! one vision-language model. Read the modules in the order a request travels:
+//! `api` -> `app` -> `dispatch` -> `planner` -> `experts` -> `engine`, with `memory` beside.
+
+pub mod api;
+pub mod app;
+pub mod client;
+pub mod config;
+pub mod dispatch;
+pub mod engine;
+pub mod error;
+pub mod experts;
+pub mod media;
+pub mod memory;
+pub mod planner;
+pub mod proto;
+pub mod request;
+pub mod server;
+pub mod telemetry;
+
+pub use error::{Error, Result};

@@ -1,0 +1,253 @@
+//! The `switchboard` command: `serve` runs the server; `ask`, `classify`, `experts` and
+//! `session` are clients of a running one.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use switchboard::client::{self, RequestSpec, status_error};
+use switchboard::config::{BackendKind, Config, Overrides};
+use switchboard::proto::{DeleteSessionRequest, GetSessionRequest, ListExpertsRequest};
+
+#[derive(Parser)]
+#[command(name = "switchboard", version, about = "Multimodal requests answered by a panel of experts")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gRPC server.
+    Serve(ServeArgs),
+    /// Ask a running server; the answer streams to the terminal.
+    Ask(AskArgs),
+    /// Show how a running server would route a request (no model call).
+    Classify(AskArgs),
+    /// List a running server's experts.
+    Experts(ClientArgs),
+    /// Show or delete a session on a running server.
+    Session {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// Session id.
+        id: String,
+        /// Delete it instead of showing it.
+        #[arg(long)]
+        delete: bool,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Config file (default: $SWITCHBOARD_CONFIG, else ./switchboard.toml if present).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[arg(long)]
+    listen: Option<String>,
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    #[arg(long, value_parser = parse_backend)]
+    backend: Option<BackendKind>,
+    #[arg(long)]
+    openai_url: Option<String>,
+    #[arg(long)]
+    openai_model: Option<String>,
+    /// Folder with the Qwen3-VL ONNX graphs; implies --backend ort.
+    #[arg(long = "model")]
+    model_dir: Option<String>,
+    #[arg(long)]
+    experts_dir: Option<PathBuf>,
+    #[arg(long)]
+    prompts_dir: Option<PathBuf>,
+    /// Print the effective configuration as TOML and exit.
+    #[arg(long)]
+    print_config: bool,
+}
+
+fn parse_backend(s: &str) -> Result<BackendKind, String> {
+    match s {
+        "none" => Ok(BackendKind::None),
+        "openai" => Ok(BackendKind::Openai),
+        "ort" => Ok(BackendKind::Ort),
+        _ => Err(format!("{s:?}: expected none, openai or ort")),
+    }
+}
+
+#[derive(Args)]
+struct ClientArgs {
+    /// Server address.
+    #[arg(long, env = "SWITCHBOARD_SERVER", default_value = "http://127.0.0.1:50051")]
+    server: String,
+    /// API key, when the server wants one.
+    #[arg(long, env = "SWITCHBOARD_API_KEY")]
+    api_key: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct AskArgs {
+    #[command(flatten)]
+    client: ClientArgs,
+    /// The question or instruction.
+    #[arg(long, short, default_value = "")]
+    text: String,
+    /// An image file (repeatable).
+    #[arg(long)]
+    image: Vec<PathBuf>,
+    /// A video file, or a folder of frames (repeatable).
+    #[arg(long)]
+    video: Vec<PathBuf>,
+    /// Frames per second of a folder of frames.
+    #[arg(long, default_value_t = 2.0)]
+    fps: f32,
+    /// Answer with this expert instead of routing.
+    #[arg(long)]
+    expert: Option<String>,
+    /// Profile data: key=value, or @file.json (repeatable).
+    #[arg(long)]
+    profile: Vec<String>,
+    /// Continue this session.
+    #[arg(long)]
+    session: Option<String>,
+    /// Idempotency key.
+    #[arg(long)]
+    request_id: Option<String>,
+    #[arg(long)]
+    max_new_tokens: Option<u32>,
+    #[arg(long)]
+    temperature: Option<f32>,
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+impl AskArgs {
+    fn spec(&self) -> RequestSpec {
+        RequestSpec {
+            text: self.text.clone(),
+            images: self.image.clone(),
+            videos: self.video.clone(),
+            fps: self.fps,
+            expert: self.expert.clone(),
+            profile: self.profile.clone(),
+            session: self.session.clone(),
+            request_id: self.request_id.clone(),
+            max_new_tokens: self.max_new_tokens,
+            temperature: self.temperature,
+            seed: self.seed,
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::Ask(args) => {
+                let mut c = client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
+                client::ask(&mut c, client::build_request(&args.spec())?, args.client.json).await
+            }
+            Command::Classify(args) => {
+                let mut c = client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
+                let r = c.classify(client::build_request(&args.spec())?).await.map_err(status_error)?.into_inner();
+                if args.client.json {
+                    println!("{}", serde_json::to_string_pretty(&r)?);
+                } else {
+                    println!("{} (decided by {})", r.expert, r.stage);
+                    for route in &r.routes {
+                        println!("  {:<10} {:.3}  {}", route.expert, route.score, route.stage);
+                    }
+                }
+                Ok(())
+            }
+            Command::Experts(args) => {
+                let mut c = client::connect(&args.server, args.api_key.as_deref()).await?;
+                let r = c.list_experts(ListExpertsRequest {}).await.map_err(status_error)?.into_inner();
+                if args.json {
+                    println!("{}", serde_json::to_string_pretty(&r)?);
+                } else {
+                    for e in &r.experts {
+                        let state = if e.available { "" } else { "  (needs a model backend)" };
+                        println!("{:<10} {}{state}", e.id, e.name);
+                    }
+                }
+                Ok(())
+            }
+            Command::Session { client: args, id, delete } => {
+                let mut c = client::connect(&args.server, args.api_key.as_deref()).await?;
+                if delete {
+                    let r = c.delete_session(DeleteSessionRequest { session_id: id }).await.map_err(status_error)?;
+                    println!("{}", if r.into_inner().deleted { "deleted" } else { "no such session" });
+                } else {
+                    let s = c.get_session(GetSessionRequest { session_id: id }).await.map_err(status_error)?.into_inner();
+                    if args.json {
+                        println!("{}", serde_json::to_string_pretty(&s)?);
+                    } else {
+                        for t in &s.turns {
+                            println!("#{} [{}] {}\n  -> {}", t.index, t.expert, t.text, t.answer);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("SWITCHBOARD_")).collect();
+    let backend = match (&args.model_dir, args.backend) {
+        (Some(_), None) => Some(BackendKind::Ort),
+        (_, b) => b,
+    };
+    let flags = Overrides {
+        listen: args.listen,
+        data_dir: args.data_dir,
+        backend,
+        openai_url: args.openai_url,
+        openai_model: args.openai_model,
+        model_dir: args.model_dir,
+        experts_dir: args.experts_dir,
+        prompts_dir: args.prompts_dir,
+    };
+    // The client commands read these too; they are not server settings.
+    let env: BTreeMap<String, String> =
+        env.into_iter().filter(|(k, _)| k != "SWITCHBOARD_SERVER" && k != "SWITCHBOARD_API_KEY").collect();
+    let config = Config::load(args.config.as_deref(), &env, &flags)?;
+    if args.print_config {
+        print!("{}", toml::to_string_pretty(&config)?);
+        return Ok(());
+    }
+    switchboard::telemetry::init(config.log_format);
+    let app = Arc::new(switchboard::app::App::new(config).context("starting switchboard")?);
+    if let Some(b) = app.backend() {
+        match b.health().await {
+            Ok(()) => tracing::info!(backend = b.name(), "model backend reachable"),
+            // Not fatal: the backend may come up after us; requests will say it is unavailable.
+            Err(e) => tracing::warn!(backend = b.name(), error = %e, "model backend not reachable yet"),
+        }
+    } else {
+        tracing::warn!("no model backend configured: experts that need a model answer FAILED_PRECONDITION");
+    }
+    let running = switchboard::server::start(app).await?;
+    switchboard::server::termination_signal().await;
+    running.shutdown().await?;
+    Ok(())
+}

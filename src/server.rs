@@ -1,0 +1,132 @@
+//! Starting and stopping the gRPC server: the Switchboard service behind authentication, the
+//! standard health and reflection services, and graceful shutdown (stop accepting, let in-flight
+//! requests finish within the grace period, flush memory).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+use crate::api::{self, auth::Auth};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::proto::switchboard_server::SwitchboardServer;
+
+pub const SERVICE_NAME: &str = "switchboard.v1.Switchboard";
+
+/// A server that is running; `shutdown` stops it gracefully.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    stop: Option<oneshot::Sender<()>>,
+    done: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, waits for in-flight requests up to the grace period, flushes memory.
+    pub async fn shutdown(mut self) -> Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let grace = Duration::from_secs_f64(self.app.config().shutdown_grace_secs);
+        // The serving task already owns the draining; bound how long we wait for it.
+        match tokio::time::timeout(grace + Duration::from_millis(250), &mut self.done).await {
+            Ok(joined) => joined.map_err(|e| Error::Internal(e.to_string()))??,
+            Err(_) => {
+                tracing::warn!(?grace, "in-flight requests did not finish within the grace period; closing them");
+                self.done.abort();
+            }
+        }
+        self.app.close().await?;
+        tracing::info!("memory flushed; server stopped");
+        Ok(())
+    }
+}
+
+/// Binds the configured address (port 0 picks a free one) and starts serving.
+pub async fn start(app: Arc<App>) -> Result<Running> {
+    let addr = app.config().listen_addr()?;
+    let listener =
+        TcpListener::bind(addr).await.map_err(|e| Error::Config(format!("cannot listen on {addr}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| Error::Internal(e.to_string()))?;
+    let auth = Auth::new(app.config().tenants_by_key()?);
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
+    health.set_service_status("", ServingStatus::Serving).await;
+
+    fn reflection() -> tonic_reflection::server::Builder<'static> {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    }
+    let reflection_v1 = reflection()
+        .build_v1()
+        .map_err(|e| Error::Internal(format!("reflection: {e}")))?;
+    let reflection_v1alpha = reflection()
+        .build_v1alpha()
+        .map_err(|e| Error::Internal(format!("reflection: {e}")))?;
+
+    let limits = &app.config().limits;
+    // Requests a little over the configured size still decode, so that they get the
+    // INVALID_ARGUMENT that names the limit; far larger ones are refused by tonic itself.
+    let decode_limit = limits.max_request_bytes.saturating_mul(2).max(4 << 20);
+    let service = SwitchboardServer::new(api::Service::new(app.clone()))
+        .max_decoding_message_size(decode_limit)
+        .max_encoding_message_size(usize::MAX);
+    let service = tonic::service::interceptor::InterceptedService::new(service, move |req| auth.check(req));
+
+    let sweeper_stop = CancellationToken::new();
+    let sweeper = app.spawn_sweeper(sweeper_stop.clone());
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let router = Server::builder()
+        .layer(tower::util::MapRequestLayer::new(api::deadline::stamp))
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(service);
+    let done = tokio::spawn(async move {
+        let signal = async move {
+            let _ = stop_rx.await;
+            tracing::info!("shutting down: no new requests; waiting for in-flight ones");
+            health.set_service_status(SERVICE_NAME, ServingStatus::NotServing).await;
+            health.set_service_status("", ServingStatus::NotServing).await;
+        };
+        let r = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal).await;
+        sweeper_stop.cancel();
+        let _ = sweeper.await;
+        r.map_err(|e| Error::Internal(format!("server: {e}")))
+    });
+    tracing::info!(%addr, "switchboard listening");
+    Ok(Running { addr, app, stop: Some(stop_tx), done })
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn termination_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

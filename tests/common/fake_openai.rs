@@ -1,0 +1,175 @@
+//! TEST DOUBLE: a local HTTP server that speaks the OpenAI chat-completions protocol, standing in
+//! for a remote vLLM/SGLang server (which cannot run here). It streams a scripted answer as
+//! server-sent events, records every request body, and counts streams the client abandoned.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+#[derive(Clone)]
+pub struct Script {
+    /// Pieces of the answer, one SSE chunk each.
+    pub chunks: Vec<String>,
+    /// Pause before each chunk.
+    pub delay: Duration,
+    /// Answer with this HTTP status and error body instead of a stream.
+    pub fail_with: Option<u16>,
+    /// Echo the last user text as the answer instead of `chunks`.
+    pub echo: bool,
+}
+
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            chunks: vec!["The ".into(), "answer ".into(), "is ".into(), "42.".into()],
+            delay: Duration::ZERO,
+            fail_with: None,
+            echo: false,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Shared {
+    pub script: Mutex<Script>,
+    pub requests: Mutex<Vec<Value>>,
+    /// Streams started.
+    pub started: AtomicUsize,
+    /// Streams dropped before their last chunk was sent (client went away).
+    pub abandoned: AtomicUsize,
+    /// Streams sent to the end.
+    pub completed: AtomicUsize,
+}
+
+pub struct FakeOpenAi {
+    pub addr: SocketAddr,
+    pub shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeOpenAi {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeOpenAi {
+    pub async fn start(script: Script) -> FakeOpenAi {
+        let shared = Arc::new(Shared { script: Mutex::new(script), ..Default::default() });
+        let app = Router::new()
+            .route("/v1/models", get(models))
+            .route("/v1/chat/completions", post(chat))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeOpenAi { addr, shared, task }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Value> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    pub fn set_script(&self, s: Script) {
+        *self.shared.script.lock().unwrap() = s;
+    }
+
+    /// Waits until `f` holds, up to `limit`.
+    pub async fn wait_for(&self, limit: Duration, f: impl Fn(&Shared) -> bool) -> bool {
+        let end = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < end {
+            if f(&self.shared) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        f(&self.shared)
+    }
+}
+
+async fn models() -> impl IntoResponse {
+    axum::Json(json!({"object": "list", "data": [{"id": "fake-qwen3-vl", "object": "model"}]}))
+}
+
+/// Counts a stream as abandoned when it is dropped before the end.
+struct Guard {
+    shared: Arc<Shared>,
+    done: bool,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let counter = if self.done { &self.shared.completed } else { &self.shared.abandoned };
+        counter.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn last_user_text(body: &Value) -> String {
+    let msgs = body["messages"].as_array().cloned().unwrap_or_default();
+    let Some(last) = msgs.iter().rev().find(|m| m["role"] == "user") else { return String::new() };
+    match &last["content"] {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect::<Vec<_>>().join(""),
+        _ => String::new(),
+    }
+}
+
+async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Value>) -> Response {
+    shared.requests.lock().unwrap().push(body.clone());
+    let script = shared.script.lock().unwrap().clone();
+    if let Some(code) = script.fail_with {
+        let status = StatusCode::from_u16(code).unwrap();
+        return (status, axum::Json(json!({"error": {"message": format!("scripted failure {code}")}}))).into_response();
+    }
+    let chunks = if script.echo { vec![format!("echo: {}", last_user_text(&body))] } else { script.chunks.clone() };
+    shared.started.fetch_add(1, Ordering::SeqCst);
+    let guard = Guard { shared: shared.clone(), done: false };
+    let n = chunks.len();
+    let stream = futures::stream::unfold((0usize, guard), move |(i, mut guard)| {
+        let chunks = chunks.clone();
+        let delay = script.delay;
+        async move {
+            if i > n + 1 {
+                return None;
+            }
+            if !delay.is_zero() && i < n {
+                tokio::time::sleep(delay).await;
+            }
+            let line = if i < n {
+                let chunk = json!({"id": "c1", "object": "chat.completion.chunk",
+                    "choices": [{"index": 0, "delta": {"content": chunks[i]}, "finish_reason": null}]});
+                format!("data: {chunk}\n\n")
+            } else if i == n {
+                let chunk = json!({"id": "c1", "object": "chat.completion.chunk",
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 11, "completion_tokens": n, "total_tokens": 11 + n}});
+                format!("data: {chunk}\n\n")
+            } else {
+                guard.done = true;
+                "data: [DONE]\n\n".to_string()
+            };
+            Some((Ok::<_, Infallible>(Bytes::from(line)), (i + 1, guard)))
+        }
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}

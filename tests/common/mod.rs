@@ -1,0 +1,63 @@
+//! Shared set-up for integration tests: the real server on loopback with sled in a temp dir,
+//! a gRPC client, and the OpenAI-compatible test double.
+#![allow(dead_code)]
+
+pub mod fake_openai;
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use switchboard::app::App;
+use switchboard::config::{BackendKind, Config};
+use switchboard::proto::switchboard_client::SwitchboardClient;
+use switchboard::server::{self, Running};
+use tonic::transport::Channel;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A config for tests: loopback, a free port, the repo's experts and prompts.
+pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Config {
+    let mut c = Config::default();
+    c.listen = "127.0.0.1:0".into();
+    c.data_dir = data_dir.to_path_buf();
+    c.experts_dir = repo().join("experts");
+    c.prompts_dir = repo().join("prompts");
+    c.shutdown_grace_secs = 5.0;
+    c.openai_retries = 0;
+    if let Some(url) = openai_url {
+        c.backend = BackendKind::Openai;
+        c.openai_url = url;
+    }
+    c
+}
+
+pub async fn start(config: Config) -> Running {
+    let app = Arc::new(App::new(config).expect("app"));
+    server::start(app).await.expect("server")
+}
+
+pub async fn client(running: &Running) -> SwitchboardClient<Channel> {
+    let ch = Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap();
+    SwitchboardClient::new(ch).max_decoding_message_size(usize::MAX).max_encoding_message_size(usize::MAX)
+}
+
+pub async fn channel(running: &Running) -> Channel {
+    Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap()
+}
+
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}
+
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 10, 200]));
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
+    out
+}

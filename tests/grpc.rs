@@ -1,0 +1,284 @@
+//! The spine over real gRPC on loopback: the real server, sled in a temp dir, and the
+//! OpenAI-compatible test double as the model backend.
+
+mod common;
+
+use std::time::Duration;
+
+use common::fake_openai::{FakeOpenAi, Script};
+use common::*;
+use futures::StreamExt;
+use switchboard::proto::{
+    AskRequest, DeleteSessionRequest, GetSessionRequest, ListExpertsRequest, Media, ask_event,
+};
+use tonic::Code;
+
+fn png_media(w: u32, h: u32) -> Media {
+    Media { data: png(w, h), mime_type: "image/png".into(), ..Default::default() }
+}
+
+#[tokio::test]
+async fn health_and_reflection() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), None)).await;
+    let ch = channel(&running).await;
+
+    let mut health = tonic_health::pb::health_client::HealthClient::new(ch.clone());
+    for service in ["", "switchboard.v1.Switchboard"] {
+        let r = health
+            .check(tonic_health::pb::HealthCheckRequest { service: service.into() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+    }
+
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let mut refl = ServerReflectionClient::new(ch);
+    let req = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+    let mut stream = refl.server_reflection_info(futures::stream::iter(vec![req])).await.unwrap().into_inner();
+    let resp = stream.next().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = resp.message_response else { panic!("{resp:?}") };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.contains(&"switchboard.v1.Switchboard".to_string()), "{names:?}");
+    assert!(names.contains(&"grpc.health.v1.Health".to_string()), "{names:?}");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn classify_ranks_routes_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), None)).await;
+    let mut c = client(&running).await;
+    let cases = [
+        ("帮我识别这张图片里的文字", true, "ocr"),
+        ("Extract the text from this receipt", true, "ocr"),
+        ("Solve 3x + 5 = 20 step by step", false, "math"),
+        ("解方程 x^2 = 4", false, "math"),
+        ("Where do I click to log in?", true, "gui"),
+        ("把这个设计稿转成 HTML 和 CSS", true, "frontend"),
+        ("用我的信息填写这张银行表格", true, "form_fill"),
+        ("Fill this bank form with my details", true, "form_fill"),
+        ("What is the weather like on Mars?", false, "general"),
+    ];
+    for (text, with_image, want) in cases {
+        let media = if with_image { vec![png_media(8, 8)] } else { vec![] };
+        let r = c.classify(AskRequest { text: text.into(), media, ..Default::default() }).await.unwrap().into_inner();
+        assert_eq!(r.expert, want, "{text}: {r:?}");
+        assert_eq!(r.routes.len(), 7);
+        assert_eq!(r.routes[0].expert, want);
+        assert!(r.routes.windows(2).all(|w| w[0].score >= w[1].score), "{r:?}");
+        assert!(!r.stage.is_empty());
+    }
+    // A video with no words goes to the video expert on media evidence alone.
+    let frames = vec![png(16, 16), png(16, 16)];
+    let r = c
+        .classify(AskRequest { media: vec![Media { frames, fps: 2.0, ..Default::default() }], ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.expert, "video");
+    // An explicit expert skips routing.
+    let r = c
+        .classify(AskRequest { text: "Solve x".into(), expert: "gui".into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.expert.as_str(), r.stage.as_str()), ("gui", "explicit"));
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn ask_with_png_returns_answer_and_session() {
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let image = png(64, 48);
+    let r = c
+        .ask(AskRequest {
+            text: "What is in this picture?".into(),
+            media: vec![Media { data: image.clone(), mime_type: "image/png".into(), ..Default::default() }],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.text, "The answer is 42.");
+    assert_eq!(r.expert, "general");
+    assert!(!r.session_id.is_empty());
+    assert_eq!(r.turn_index, 0);
+    let usage = r.usage.unwrap();
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (11, 4));
+    match r.result.and_then(|x| x.kind) {
+        Some(switchboard::proto::expert_result::Kind::General(g)) => assert_eq!(g.answer, "The answer is 42."),
+        other => panic!("{other:?}"),
+    }
+
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 1);
+    let body = &reqs[0];
+    assert_eq!(body["model"], "fake-qwen3-vl");
+    assert_eq!(body["stream"], true);
+    let last = body["messages"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["role"], "user");
+    let url = last["content"][0]["image_url"]["url"].as_str().unwrap();
+    use base64::Engine;
+    let b64 = url.strip_prefix("data:image/png;base64,").unwrap();
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(b64).unwrap(), image);
+    assert_eq!(last["content"][1]["text"], "What is in this picture?");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn ask_stream_sends_deltas_before_final() {
+    let fake = FakeOpenAi::start(Script { delay: Duration::from_millis(20), ..Script::default() }).await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let mut stream = c
+        .ask_stream(AskRequest { text: "Solve 2+2".into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut kinds = Vec::new();
+    let mut deltas = String::new();
+    let mut final_text = None;
+    while let Some(ev) = stream.next().await {
+        match ev.unwrap().event.unwrap() {
+            ask_event::Event::Routed(r) => {
+                assert_eq!(r.routing.unwrap().expert, "math");
+                kinds.push("routed")
+            }
+            ask_event::Event::StepStarted(_) => kinds.push("step_started"),
+            ask_event::Event::TextDelta(d) => {
+                deltas.push_str(&d.text);
+                kinds.push("delta")
+            }
+            ask_event::Event::StepFinished(_) => kinds.push("step_finished"),
+            ask_event::Event::Final(f) => {
+                final_text = Some(f.text);
+                kinds.push("final")
+            }
+            ask_event::Event::Error(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(kinds.first(), Some(&"routed"));
+    assert_eq!(kinds.last(), Some(&"final"));
+    assert_eq!(kinds.iter().filter(|k| **k == "delta").count(), 4, "{kinds:?}");
+    let first_delta = kinds.iter().position(|k| *k == "delta").unwrap();
+    assert!(first_delta < kinds.len() - 1);
+    assert_eq!(final_text.unwrap(), deltas);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn session_survives_restart_and_feeds_history() {
+    let fake = FakeOpenAi::start(Script { echo: true, ..Script::default() }).await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let image = png(32, 20);
+    let first = c
+        .ask(AskRequest {
+            text: "What is in this picture?".into(),
+            media: vec![Media { data: image.clone(), ..Default::default() }],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let sid = first.session_id.clone();
+    let second = c
+        .ask(AskRequest { session_id: sid.clone(), text: "And what colour is it?".into(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(second.session_id, sid);
+    assert_eq!(second.turn_index, 1);
+    // The second request carried the first turn as history.
+    let body = &fake.requests()[1];
+    let msgs = body["messages"].as_array().unwrap();
+    let roles: Vec<&str> = msgs.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    assert!(msgs[1]["content"].as_str().unwrap().contains("What is in this picture?"));
+    assert_eq!(msgs[2]["content"], first.text);
+    running.shutdown().await.unwrap();
+
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let s = c.get_session(GetSessionRequest { session_id: sid.clone() }).await.unwrap().into_inner();
+    assert_eq!(s.turns.len(), 2);
+    assert_eq!(s.turns[0].text, "What is in this picture?");
+    assert_eq!(s.turns[0].answer, first.text);
+    assert_eq!(s.turns[1].answer, second.text);
+    let m = &s.turns[0].media[0];
+    assert_eq!((m.kind.as_str(), m.width, m.height), ("image", 32, 20));
+    assert_eq!(m.sha256, switchboard::media::sha256_hex([image.as_slice()]));
+    assert!(s.turns[1].media.is_empty());
+
+    assert!(c.delete_session(DeleteSessionRequest { session_id: sid.clone() }).await.unwrap().into_inner().deleted);
+    let e = c.get_session(GetSessionRequest { session_id: sid }).await.unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn list_experts_has_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), None)).await;
+    let mut c = client(&running).await;
+    let r = c.list_experts(ListExpertsRequest {}).await.unwrap().into_inner();
+    let mut ids: Vec<String> = r.experts.iter().map(|e| e.id.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, ["form_fill", "frontend", "general", "gui", "math", "ocr", "video"]);
+    assert!(r.experts.iter().all(|e| e.needs_model && !e.available));
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn repeated_request_id_is_answered_once() {
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let req = AskRequest { text: "hello".into(), request_id: "req-1".into(), ..Default::default() };
+    let a = c.ask(req.clone()).await.unwrap().into_inner();
+    let b = c.ask(req.clone()).await.unwrap().into_inner();
+    assert!(!a.replayed && b.replayed);
+    assert_eq!((a.text.as_str(), a.session_id.as_str()), (b.text.as_str(), b.session_id.as_str()));
+    assert_eq!(fake.requests().len(), 1);
+    // A stream replays it too.
+    let mut s = c.ask_stream(req).await.unwrap().into_inner();
+    let mut got_final = false;
+    while let Some(ev) = s.next().await {
+        if let Some(ask_event::Event::Final(f)) = ev.unwrap().event {
+            assert!(f.replayed);
+            got_final = true;
+        }
+    }
+    assert!(got_final);
+    assert_eq!(fake.requests().len(), 1);
+    let sess = c.get_session(GetSessionRequest { session_id: a.session_id }).await.unwrap().into_inner();
+    assert_eq!(sess.turns.len(), 1);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_in_flight_requests_finish() {
+    let fake = FakeOpenAi::start(Script { delay: Duration::from_millis(100), ..Script::default() }).await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let call = tokio::spawn(async move { c.ask(AskRequest { text: "hi".into(), ..Default::default() }).await });
+    assert!(fake.wait_for(Duration::from_secs(5), |s| s.started.load(std::sync::atomic::Ordering::SeqCst) == 1).await);
+    let addr = running.addr;
+    running.shutdown().await.unwrap();
+    let r = call.await.unwrap().unwrap().into_inner();
+    assert_eq!(r.text, "The answer is 42.");
+    // And it no longer accepts connections.
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
