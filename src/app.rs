@@ -16,7 +16,9 @@ use crate::experts::Registry;
 use crate::media::MediaSource;
 use crate::memory::{NewTurn, Store, now_ms};
 use crate::planner::{Plan, Planner, RunContext};
-use crate::proto::{AskEvent, AskResponse, ExpertInfo, Routed, Routing, Session, Turn, Usage, ask_event};
+use crate::proto::{
+    AskEvent, AskResponse, ExpertInfo, Routed, Routing, Session, Turn, Usage, ask_event,
+};
 use crate::request::AskInput;
 
 pub struct App {
@@ -124,9 +126,19 @@ impl App {
         let routing = self.dispatcher.route(&input)?;
         let plan = Plan::for_route(&routing.expert);
         self.planner.check(&plan)?;
-        let session_id =
-            if input.session_id.is_empty() { uuid::Uuid::new_v4().simple().to_string() } else { input.session_id.clone() };
-        Ok(Prepared { tenant: tenant.to_string(), input, session_id, routing, plan, replay: None })
+        let session_id = if input.session_id.is_empty() {
+            uuid::Uuid::new_v4().simple().to_string()
+        } else {
+            input.session_id.clone()
+        };
+        Ok(Prepared {
+            tenant: tenant.to_string(),
+            input,
+            session_id,
+            routing,
+            plan,
+            replay: None,
+        })
     }
 
     /// Runs a prepared request and records the turn. `events` receives the stream's events
@@ -142,17 +154,38 @@ impl App {
             return Ok(stored);
         }
         if let Some(tx) = events {
-            let routed = Routed { session_id: p.session_id.clone(), routing: Some(p.routing.clone()) };
-            let _ = tx.send(AskEvent { event: Some(ask_event::Event::Routed(routed)) }).await;
+            let routed = Routed {
+                session_id: p.session_id.clone(),
+                routing: Some(p.routing.clone()),
+            };
+            let _ = tx
+                .send(AskEvent {
+                    event: Some(ask_event::Event::Routed(routed)),
+                })
+                .await;
         }
         let earlier = self.memory.recent_turns(&p.tenant, &p.session_id)?;
         let history: Vec<(String, String)> = earlier.iter().map(history_entry).collect();
-        let out = self.planner.run(&p.plan, &p.input, RunContext { history: &history, cancel, events }).await?;
+        let out = self
+            .planner
+            .run(
+                &p.plan,
+                &p.input,
+                RunContext {
+                    history: &history,
+                    cancel,
+                    events,
+                },
+            )
+            .await?;
 
         let usage = Usage {
             prompt_tokens: out.prompt_tokens,
             completion_tokens: out.completion_tokens,
-            time_to_first_token_ms: out.first_text_at.map(|t| t.duration_since(received).as_millis() as u32).unwrap_or(0),
+            time_to_first_token_ms: out
+                .first_text_at
+                .map(|t| t.duration_since(received).as_millis() as u32)
+                .unwrap_or(0),
             total_ms: received.elapsed().as_millis() as u32,
         };
         let mut response = AskResponse {
@@ -180,7 +213,12 @@ impl App {
         };
         let index = self
             .memory
-            .append(NewTurn { tenant: &p.tenant, session_id: &p.session_id, turn, response: Some(response.clone()) })
+            .append(NewTurn {
+                tenant: &p.tenant,
+                session_id: &p.session_id,
+                turn,
+                response: Some(response.clone()),
+            })
             .await?;
         response.turn_index = index;
         Ok(response)
@@ -229,7 +267,9 @@ fn history_entry(t: &Turn) -> (String, String) {
     let videos = t.media.len() - images;
     let mut user = String::new();
     if images + videos > 0 {
-        user.push_str(&format!("[earlier attachment: {images} image(s), {videos} video(s)]\n"));
+        user.push_str(&format!(
+            "[earlier attachment: {images} image(s), {videos} video(s)]\n"
+        ));
     }
     user.push_str(&t.text);
     (user, t.answer.clone())

@@ -26,7 +26,8 @@ impl Interceptor for ApiKey {
     }
 }
 
-pub type Client = SwitchboardClient<tonic::service::interceptor::InterceptedService<Channel, ApiKey>>;
+pub type Client =
+    SwitchboardClient<tonic::service::interceptor::InterceptedService<Channel, ApiKey>>;
 
 pub async fn connect(server: &str, api_key: Option<&str>) -> Result<Client> {
     let channel = Channel::from_shared(server.to_string())
@@ -35,7 +36,11 @@ pub async fn connect(server: &str, api_key: Option<&str>) -> Result<Client> {
         .await
         .with_context(|| format!("cannot connect to {server}"))?;
     let key = match api_key {
-        Some(k) => Some(format!("Bearer {k}").parse().context("API key has characters a header cannot carry")?),
+        Some(k) => Some(
+            format!("Bearer {k}")
+                .parse()
+                .context("API key has characters a header cannot carry")?,
+        ),
         None => None,
     };
     Ok(SwitchboardClient::with_interceptor(channel, ApiKey(key))
@@ -62,22 +67,35 @@ pub struct RequestSpec {
 }
 
 fn mime_of(path: &Path, data: &[u8]) -> String {
-    crate::media::sniff(data).map(str::to_string).unwrap_or_else(|| {
-        match path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase().as_str() {
-            "mp4" | "m4v" => "video/mp4".into(),
-            "mov" => "video/quicktime".into(),
-            "webm" => "video/webm".into(),
-            "mkv" => "video/x-matroska".into(),
-            _ => String::new(),
-        }
-    })
+    crate::media::sniff(data)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            match path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "mp4" | "m4v" => "video/mp4".into(),
+                "mov" => "video/quicktime".into(),
+                "webm" => "video/webm".into(),
+                "mkv" => "video/x-matroska".into(),
+                _ => String::new(),
+            }
+        })
 }
 
 pub fn build_request(spec: &RequestSpec) -> Result<AskRequest> {
     let mut media = Vec::new();
     for p in &spec.images {
         let data = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        media.push(Media { mime_type: mime_of(p, &data), data, name: p.display().to_string(), ..Default::default() });
+        media.push(Media {
+            mime_type: mime_of(p, &data),
+            data,
+            name: p.display().to_string(),
+            ..Default::default()
+        });
     }
     for p in &spec.videos {
         if p.is_dir() {
@@ -94,21 +112,33 @@ pub fn build_request(spec: &RequestSpec) -> Result<AskRequest> {
                 .iter()
                 .map(|f| std::fs::read(f).with_context(|| format!("reading {}", f.display())))
                 .collect::<Result<Vec<_>>>()?;
-            media.push(Media { frames, fps: spec.fps, name: p.display().to_string(), ..Default::default() });
+            media.push(Media {
+                frames,
+                fps: spec.fps,
+                name: p.display().to_string(),
+                ..Default::default()
+            });
         } else {
             let data = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            media.push(Media { mime_type: mime_of(p, &data), data, name: p.display().to_string(), ..Default::default() });
+            media.push(Media {
+                mime_type: mime_of(p, &data),
+                data,
+                name: p.display().to_string(),
+                ..Default::default()
+            });
         }
     }
     let mut profile = HashMap::new();
     for entry in &spec.profile {
         if let Some(file) = entry.strip_prefix('@') {
             let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
-            let map: HashMap<String, String> =
-                serde_json::from_str(&text).with_context(|| format!("{file}: expected a JSON object of strings"))?;
+            let map: HashMap<String, String> = serde_json::from_str(&text)
+                .with_context(|| format!("{file}: expected a JSON object of strings"))?;
             profile.extend(map);
         } else {
-            let (k, v) = entry.split_once('=').with_context(|| format!("profile {entry:?}: expected key=value"))?;
+            let (k, v) = entry
+                .split_once('=')
+                .with_context(|| format!("profile {entry:?}: expected key=value"))?;
             profile.insert(k.trim().to_string(), v.to_string());
         }
     }
@@ -130,14 +160,21 @@ pub fn build_request(spec: &RequestSpec) -> Result<AskRequest> {
 
 /// Streams the answer: text to stdout as it arrives; with `json`, the final response as JSON.
 pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result<()> {
-    let mut stream = client.ask_stream(request).await.map_err(status_error)?.into_inner();
+    let mut stream = client
+        .ask_stream(request)
+        .await
+        .map_err(status_error)?
+        .into_inner();
     let mut out = std::io::stdout();
     while let Some(event) = stream.next().await {
         let event = event.map_err(status_error)?;
         match event.event {
             Some(ask_event::Event::Routed(r)) if !json => {
                 if let Some(routing) = r.routing {
-                    eprintln!("[{} via {}; session {}]", routing.expert, routing.stage, r.session_id);
+                    eprintln!(
+                        "[{} via {}; session {}]",
+                        routing.expert, routing.stage, r.session_id
+                    );
                 }
             }
             Some(ask_event::Event::TextDelta(d)) if !json => {
@@ -160,7 +197,9 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
                 }
                 return Ok(());
             }
-            Some(ask_event::Event::Error(e)) => bail!("server error (code {}): {}", e.code, e.message),
+            Some(ask_event::Event::Error(e)) => {
+                bail!("server error (code {}): {}", e.code, e.message)
+            }
             _ => {}
         }
     }

@@ -194,7 +194,9 @@ impl Config {
         }
 
         for (name, raw) in env {
-            let Some(key) = name.strip_prefix("SWITCHBOARD_") else { continue };
+            let Some(key) = name.strip_prefix("SWITCHBOARD_") else {
+                continue;
+            };
             if name == CONFIG_PATH_ENV {
                 continue;
             }
@@ -274,16 +276,31 @@ impl Config {
             ));
         }
         let positive = [
-            ("max_concurrent_requests", self.max_concurrent_requests as f64),
+            (
+                "max_concurrent_requests",
+                self.max_concurrent_requests as f64,
+            ),
             ("request_timeout_secs", self.request_timeout_secs),
-            ("openai_connect_timeout_secs", self.openai_connect_timeout_secs),
+            (
+                "openai_connect_timeout_secs",
+                self.openai_connect_timeout_secs,
+            ),
             ("openai_idle_timeout_secs", self.openai_idle_timeout_secs),
-            ("limits.max_request_bytes", self.limits.max_request_bytes as f64),
+            (
+                "limits.max_request_bytes",
+                self.limits.max_request_bytes as f64,
+            ),
             ("limits.max_fps", self.limits.max_fps),
             ("limits.max_new_tokens", self.limits.max_new_tokens as f64),
             ("limits.max_id_chars", self.limits.max_id_chars as f64),
-            ("memory.max_turns_per_session", self.memory.max_turns_per_session as f64),
-            ("memory.sweep_interval_secs", self.memory.sweep_interval_secs as f64),
+            (
+                "memory.max_turns_per_session",
+                self.memory.max_turns_per_session as f64,
+            ),
+            (
+                "memory.sweep_interval_secs",
+                self.memory.sweep_interval_secs as f64,
+            ),
         ];
         for (name, v) in positive {
             if !(v > 0.0 && v.is_finite()) {
@@ -327,8 +344,12 @@ fn apply_env(value: &mut toml::Value, name: &str, key: &str, raw: &str) -> Resul
     }
     let bad = |what: &str| Error::Config(format!("{name}={raw:?}: expected {what}"));
     let parsed = match slot {
-        toml::Value::Integer(_) => toml::Value::Integer(raw.trim().parse().map_err(|_| bad("an integer"))?),
-        toml::Value::Float(_) => toml::Value::Float(raw.trim().parse().map_err(|_| bad("a number"))?),
+        toml::Value::Integer(_) => {
+            toml::Value::Integer(raw.trim().parse().map_err(|_| bad("an integer"))?)
+        }
+        toml::Value::Float(_) => {
+            toml::Value::Float(raw.trim().parse().map_err(|_| bad("a number"))?)
+        }
         toml::Value::Boolean(_) => toml::Value::Boolean(match raw.trim() {
             "1" | "true" | "yes" | "on" => true,
             "0" | "false" | "no" | "off" => false,
@@ -353,7 +374,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -371,7 +395,10 @@ mod tests {
             ("SWITCHBOARD_OPENAI_URL", "http://env/v1"),
             ("OTHER", "x"),
         ]);
-        let flags = Overrides { openai_url: Some("http://flag/v1".into()), ..Default::default() };
+        let flags = Overrides {
+            openai_url: Some("http://flag/v1".into()),
+            ..Default::default()
+        };
         let c = Config::load(Some(&file), &e, &flags).unwrap();
         assert_eq!(c.listen, "127.0.0.1:1");
         assert_eq!(c.data_dir, PathBuf::from("/from/env"));
@@ -389,7 +416,11 @@ mod tests {
         std::fs::write(&missing, "").unwrap();
         let e = Config::load(Some(&missing), &env(&[("SWITCHBOARD_LSTEN", "x")]), &flags);
         assert!(e.unwrap_err().to_string().contains("SWITCHBOARD_LSTEN"));
-        let e = Config::load(Some(&missing), &env(&[("SWITCHBOARD_LIMITS__MAX_MEDIA", "many")]), &flags);
+        let e = Config::load(
+            Some(&missing),
+            &env(&[("SWITCHBOARD_LIMITS__MAX_MEDIA", "many")]),
+            &flags,
+        );
         assert!(e.unwrap_err().to_string().contains("expected an integer"));
     }
 
@@ -407,8 +438,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("c.toml");
         std::fs::write(&f, "").unwrap();
-        let c = Config::load(Some(&f), &env(&[("SWITCHBOARD_API_KEYS", "acme:k1, beta:k2")]), &Overrides::default())
-            .unwrap();
+        let c = Config::load(
+            Some(&f),
+            &env(&[("SWITCHBOARD_API_KEYS", "acme:k1, beta:k2")]),
+            &Overrides::default(),
+        )
+        .unwrap();
         let m = c.tenants_by_key().unwrap();
         assert_eq!(m.get("k1").map(String::as_str), Some("acme"));
         assert_eq!(m.get("k2").map(String::as_str), Some("beta"));

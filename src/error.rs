@@ -58,7 +58,10 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Error::InvalidArgument { field: field.into(), problem: problem.into() }
+        Error::InvalidArgument {
+            field: field.into(),
+            problem: problem.into(),
+        }
     }
 }
 

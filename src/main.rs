@@ -13,7 +13,11 @@ use switchboard::config::{BackendKind, Config, Overrides};
 use switchboard::proto::{DeleteSessionRequest, GetSessionRequest, ListExpertsRequest};
 
 #[derive(Parser)]
-#[command(name = "switchboard", version, about = "Multimodal requests answered by a panel of experts")]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Multimodal requests answered by a panel of experts"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,7 +84,11 @@ fn parse_backend(s: &str) -> Result<BackendKind, String> {
 #[derive(Args)]
 struct ClientArgs {
     /// Server address.
-    #[arg(long, env = "SWITCHBOARD_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "SWITCHBOARD_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     server: String,
     /// API key, when the server wants one.
     #[arg(long, env = "SWITCHBOARD_API_KEY")]
@@ -156,17 +164,30 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve(args).await,
             Command::Ask(args) => {
-                let mut c = client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
-                client::ask(&mut c, client::build_request(&args.spec())?, args.client.json).await
+                let mut c =
+                    client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
+                client::ask(
+                    &mut c,
+                    client::build_request(&args.spec())?,
+                    args.client.json,
+                )
+                .await
             }
             Command::Classify(args) => {
-                let mut c = client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
-                let r = c.classify(client::build_request(&args.spec())?).await.map_err(status_error)?.into_inner();
+                let mut c =
+                    client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
+                let r = c
+                    .classify(client::build_request(&args.spec())?)
+                    .await
+                    .map_err(status_error)?
+                    .into_inner();
                 if args.client.json {
                     println!("{}", serde_json::to_string_pretty(&r)?);
                 } else {
@@ -179,24 +200,50 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::Experts(args) => {
                 let mut c = client::connect(&args.server, args.api_key.as_deref()).await?;
-                let r = c.list_experts(ListExpertsRequest {}).await.map_err(status_error)?.into_inner();
+                let r = c
+                    .list_experts(ListExpertsRequest {})
+                    .await
+                    .map_err(status_error)?
+                    .into_inner();
                 if args.json {
                     println!("{}", serde_json::to_string_pretty(&r)?);
                 } else {
                     for e in &r.experts {
-                        let state = if e.available { "" } else { "  (needs a model backend)" };
+                        let state = if e.available {
+                            ""
+                        } else {
+                            "  (needs a model backend)"
+                        };
                         println!("{:<10} {}{state}", e.id, e.name);
                     }
                 }
                 Ok(())
             }
-            Command::Session { client: args, id, delete } => {
+            Command::Session {
+                client: args,
+                id,
+                delete,
+            } => {
                 let mut c = client::connect(&args.server, args.api_key.as_deref()).await?;
                 if delete {
-                    let r = c.delete_session(DeleteSessionRequest { session_id: id }).await.map_err(status_error)?;
-                    println!("{}", if r.into_inner().deleted { "deleted" } else { "no such session" });
+                    let r = c
+                        .delete_session(DeleteSessionRequest { session_id: id })
+                        .await
+                        .map_err(status_error)?;
+                    println!(
+                        "{}",
+                        if r.into_inner().deleted {
+                            "deleted"
+                        } else {
+                            "no such session"
+                        }
+                    );
                 } else {
-                    let s = c.get_session(GetSessionRequest { session_id: id }).await.map_err(status_error)?.into_inner();
+                    let s = c
+                        .get_session(GetSessionRequest { session_id: id })
+                        .await
+                        .map_err(status_error)?
+                        .into_inner();
                     if args.json {
                         println!("{}", serde_json::to_string_pretty(&s)?);
                     } else {
@@ -212,7 +259,9 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
-    let env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("SWITCHBOARD_")).collect();
+    let env: BTreeMap<String, String> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("SWITCHBOARD_"))
+        .collect();
     let backend = match (&args.model_dir, args.backend) {
         (Some(_), None) => Some(BackendKind::Ort),
         (_, b) => b,
@@ -228,8 +277,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
         prompts_dir: args.prompts_dir,
     };
     // The client commands read these too; they are not server settings.
-    let env: BTreeMap<String, String> =
-        env.into_iter().filter(|(k, _)| k != "SWITCHBOARD_SERVER" && k != "SWITCHBOARD_API_KEY").collect();
+    let env: BTreeMap<String, String> = env
+        .into_iter()
+        .filter(|(k, _)| k != "SWITCHBOARD_SERVER" && k != "SWITCHBOARD_API_KEY")
+        .collect();
     let config = Config::load(args.config.as_deref(), &env, &flags)?;
     if args.print_config {
         print!("{}", toml::to_string_pretty(&config)?);
@@ -241,10 +292,14 @@ async fn serve(args: ServeArgs) -> Result<()> {
         match b.health().await {
             Ok(()) => tracing::info!(backend = b.name(), "model backend reachable"),
             // Not fatal: the backend may come up after us; requests will say it is unavailable.
-            Err(e) => tracing::warn!(backend = b.name(), error = %e, "model backend not reachable yet"),
+            Err(e) => {
+                tracing::warn!(backend = b.name(), error = %e, "model backend not reachable yet")
+            }
         }
     } else {
-        tracing::warn!("no model backend configured: experts that need a model answer FAILED_PRECONDITION");
+        tracing::warn!(
+            "no model backend configured: experts that need a model answer FAILED_PRECONDITION"
+        );
     }
     let running = switchboard::server::start(app).await?;
     switchboard::server::termination_signal().await;

@@ -46,20 +46,32 @@ pub struct MediaItem {
 }
 
 const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp", "image/gif"];
-const VIDEO_TYPES: &[&str] =
-    &["video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo"];
+const VIDEO_TYPES: &[&str] = &[
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
+    "video/x-matroska",
+    "video/x-msvideo",
+];
 
 pub fn is_supported_mime(mime: &str) -> bool {
     IMAGE_TYPES.contains(&mime) || VIDEO_TYPES.contains(&mime)
 }
 
 pub fn supported_mimes() -> String {
-    IMAGE_TYPES.iter().chain(VIDEO_TYPES).copied().collect::<Vec<_>>().join(", ")
+    IMAGE_TYPES
+        .iter()
+        .chain(VIDEO_TYPES)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The file type from its first bytes.
 pub fn sniff(data: &[u8]) -> Option<&'static str> {
-    let at = |off: usize, sig: &[u8]| data.len() >= off + sig.len() && &data[off..off + sig.len()] == sig;
+    let at = |off: usize, sig: &[u8]| {
+        data.len() >= off + sig.len() && &data[off..off + sig.len()] == sig
+    };
     if at(0, b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
     } else if at(0, &[0xFF, 0xD8, 0xFF]) {
@@ -111,7 +123,8 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::new(w, h);
         let mut out = Vec::new();
-        img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
         out
     }
 

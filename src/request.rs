@@ -40,7 +40,11 @@ pub fn language(text: &str) -> &'static str {
             letters += 1;
         }
     }
-    if letters > 0 && cjk * 5 >= letters { "zh" } else { "en" }
+    if letters > 0 && cjk * 5 >= letters {
+        "zh"
+    } else {
+        "en"
+    }
 }
 
 fn is_cjk(c: char) -> bool {

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 
 use crate::api::{self, auth::Auth};
@@ -39,7 +39,10 @@ impl Running {
         match tokio::time::timeout(grace + Duration::from_millis(250), &mut self.done).await {
             Ok(joined) => joined.map_err(|e| Error::Internal(e.to_string()))??,
             Err(_) => {
-                tracing::warn!(?grace, "in-flight requests did not finish within the grace period; closing them");
+                tracing::warn!(
+                    ?grace,
+                    "in-flight requests did not finish within the grace period; closing them"
+                );
                 self.done.abort();
             }
         }
@@ -52,13 +55,18 @@ impl Running {
 /// Binds the configured address (port 0 picks a free one) and starts serving.
 pub async fn start(app: Arc<App>) -> Result<Running> {
     let addr = app.config().listen_addr()?;
-    let listener =
-        TcpListener::bind(addr).await.map_err(|e| Error::Config(format!("cannot listen on {addr}: {e}")))?;
-    let addr = listener.local_addr().map_err(|e| Error::Internal(e.to_string()))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Config(format!("cannot listen on {addr}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Internal(e.to_string()))?;
     let auth = Auth::new(app.config().tenants_by_key()?);
 
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_service_status(SERVICE_NAME, ServingStatus::Serving).await;
+    health
+        .set_service_status(SERVICE_NAME, ServingStatus::Serving)
+        .await;
     health.set_service_status("", ServingStatus::Serving).await;
 
     fn reflection() -> tonic_reflection::server::Builder<'static> {
@@ -80,7 +88,8 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     let service = SwitchboardServer::new(api::Service::new(app.clone()))
         .max_decoding_message_size(decode_limit)
         .max_encoding_message_size(usize::MAX);
-    let service = tonic::service::interceptor::InterceptedService::new(service, move |req| auth.check(req));
+    let service =
+        tonic::service::interceptor::InterceptedService::new(service, move |req| auth.check(req));
 
     let sweeper_stop = CancellationToken::new();
     let sweeper = app.spawn_sweeper(sweeper_stop.clone());
@@ -95,16 +104,27 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         let signal = async move {
             let _ = stop_rx.await;
             tracing::info!("shutting down: no new requests; waiting for in-flight ones");
-            health.set_service_status(SERVICE_NAME, ServingStatus::NotServing).await;
-            health.set_service_status("", ServingStatus::NotServing).await;
+            health
+                .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
+                .await;
+            health
+                .set_service_status("", ServingStatus::NotServing)
+                .await;
         };
-        let r = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal).await;
+        // Without TCP_NODELAY, small gRPC frames wait on delayed ACKs: ~40 ms per call on loopback.
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let r = router.serve_with_incoming_shutdown(incoming, signal).await;
         sweeper_stop.cancel();
         let _ = sweeper.await;
         r.map_err(|e| Error::Internal(format!("server: {e}")))
     });
     tracing::info!(%addr, "switchboard listening");
-    Ok(Running { addr, app, stop: Some(stop_tx), done })
+    Ok(Running {
+        addr,
+        app,
+        stop: Some(stop_tx),
+        done,
+    })
 }
 
 /// Resolves on SIGTERM or SIGINT.
@@ -112,14 +132,15 @@ pub async fn termination_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -14,7 +14,11 @@ use switchboard::proto::{
 use tonic::Code;
 
 fn png_media(w: u32, h: u32) -> Media {
-    Media { data: png(w, h), mime_type: "image/png".into(), ..Default::default() }
+    Media {
+        data: png(w, h),
+        mime_type: "image/png".into(),
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -26,11 +30,16 @@ async fn health_and_reflection() {
     let mut health = tonic_health::pb::health_client::HealthClient::new(ch.clone());
     for service in ["", "switchboard.v1.Switchboard"] {
         let r = health
-            .check(tonic_health::pb::HealthCheckRequest { service: service.into() })
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.into(),
+            })
             .await
             .unwrap()
             .into_inner();
-        assert_eq!(r.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+        assert_eq!(
+            r.status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
     }
 
     use tonic_reflection::pb::v1::{
@@ -38,13 +47,28 @@ async fn health_and_reflection() {
         server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
     };
     let mut refl = ServerReflectionClient::new(ch);
-    let req = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
-    let mut stream = refl.server_reflection_info(futures::stream::iter(vec![req])).await.unwrap().into_inner();
+    let req = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut stream = refl
+        .server_reflection_info(futures::stream::iter(vec![req]))
+        .await
+        .unwrap()
+        .into_inner();
     let resp = stream.next().await.unwrap().unwrap();
-    let Some(MessageResponse::ListServicesResponse(list)) = resp.message_response else { panic!("{resp:?}") };
+    let Some(MessageResponse::ListServicesResponse(list)) = resp.message_response else {
+        panic!("{resp:?}")
+    };
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
-    assert!(names.contains(&"switchboard.v1.Switchboard".to_string()), "{names:?}");
-    assert!(names.contains(&"grpc.health.v1.Health".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"switchboard.v1.Switchboard".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"grpc.health.v1.Health".to_string()),
+        "{names:?}"
+    );
     running.shutdown().await.unwrap();
 }
 
@@ -65,25 +89,51 @@ async fn classify_ranks_routes_in_both_languages() {
         ("What is the weather like on Mars?", false, "general"),
     ];
     for (text, with_image, want) in cases {
-        let media = if with_image { vec![png_media(8, 8)] } else { vec![] };
-        let r = c.classify(AskRequest { text: text.into(), media, ..Default::default() }).await.unwrap().into_inner();
+        let media = if with_image {
+            vec![png_media(8, 8)]
+        } else {
+            vec![]
+        };
+        let r = c
+            .classify(AskRequest {
+                text: text.into(),
+                media,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
         assert_eq!(r.expert, want, "{text}: {r:?}");
         assert_eq!(r.routes.len(), 7);
         assert_eq!(r.routes[0].expert, want);
-        assert!(r.routes.windows(2).all(|w| w[0].score >= w[1].score), "{r:?}");
+        assert!(
+            r.routes.windows(2).all(|w| w[0].score >= w[1].score),
+            "{r:?}"
+        );
         assert!(!r.stage.is_empty());
     }
     // A video with no words goes to the video expert on media evidence alone.
     let frames = vec![png(16, 16), png(16, 16)];
     let r = c
-        .classify(AskRequest { media: vec![Media { frames, fps: 2.0, ..Default::default() }], ..Default::default() })
+        .classify(AskRequest {
+            media: vec![Media {
+                frames,
+                fps: 2.0,
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
     assert_eq!(r.expert, "video");
     // An explicit expert skips routing.
     let r = c
-        .classify(AskRequest { text: "Solve x".into(), expert: "gui".into(), ..Default::default() })
+        .classify(AskRequest {
+            text: "Solve x".into(),
+            expert: "gui".into(),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -101,7 +151,11 @@ async fn ask_with_png_returns_answer_and_session() {
     let r = c
         .ask(AskRequest {
             text: "What is in this picture?".into(),
-            media: vec![Media { data: image.clone(), mime_type: "image/png".into(), ..Default::default() }],
+            media: vec![Media {
+                data: image.clone(),
+                mime_type: "image/png".into(),
+                ..Default::default()
+            }],
             ..Default::default()
         })
         .await
@@ -114,7 +168,9 @@ async fn ask_with_png_returns_answer_and_session() {
     let usage = r.usage.unwrap();
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (11, 4));
     match r.result.and_then(|x| x.kind) {
-        Some(switchboard::proto::expert_result::Kind::General(g)) => assert_eq!(g.answer, "The answer is 42."),
+        Some(switchboard::proto::expert_result::Kind::General(g)) => {
+            assert_eq!(g.answer, "The answer is 42.")
+        }
         other => panic!("{other:?}"),
     }
 
@@ -128,19 +184,31 @@ async fn ask_with_png_returns_answer_and_session() {
     let url = last["content"][0]["image_url"]["url"].as_str().unwrap();
     use base64::Engine;
     let b64 = url.strip_prefix("data:image/png;base64,").unwrap();
-    assert_eq!(base64::engine::general_purpose::STANDARD.decode(b64).unwrap(), image);
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+        image
+    );
     assert_eq!(last["content"][1]["text"], "What is in this picture?");
     running.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn ask_stream_sends_deltas_before_final() {
-    let fake = FakeOpenAi::start(Script { delay: Duration::from_millis(20), ..Script::default() }).await;
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(20),
+        ..Script::default()
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
     let mut stream = c
-        .ask_stream(AskRequest { text: "Solve 2+2".into(), ..Default::default() })
+        .ask_stream(AskRequest {
+            text: "Solve 2+2".into(),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -168,7 +236,11 @@ async fn ask_stream_sends_deltas_before_final() {
     }
     assert_eq!(kinds.first(), Some(&"routed"));
     assert_eq!(kinds.last(), Some(&"final"));
-    assert_eq!(kinds.iter().filter(|k| **k == "delta").count(), 4, "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "delta").count(),
+        4,
+        "{kinds:?}"
+    );
     let first_delta = kinds.iter().position(|k| *k == "delta").unwrap();
     assert!(first_delta < kinds.len() - 1);
     assert_eq!(final_text.unwrap(), deltas);
@@ -177,7 +249,11 @@ async fn ask_stream_sends_deltas_before_final() {
 
 #[tokio::test]
 async fn session_survives_restart_and_feeds_history() {
-    let fake = FakeOpenAi::start(Script { echo: true, ..Script::default() }).await;
+    let fake = FakeOpenAi::start(Script {
+        echo: true,
+        ..Script::default()
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
@@ -185,7 +261,10 @@ async fn session_survives_restart_and_feeds_history() {
     let first = c
         .ask(AskRequest {
             text: "What is in this picture?".into(),
-            media: vec![Media { data: image.clone(), ..Default::default() }],
+            media: vec![Media {
+                data: image.clone(),
+                ..Default::default()
+            }],
             ..Default::default()
         })
         .await
@@ -193,7 +272,11 @@ async fn session_survives_restart_and_feeds_history() {
         .into_inner();
     let sid = first.session_id.clone();
     let second = c
-        .ask(AskRequest { session_id: sid.clone(), text: "And what colour is it?".into(), ..Default::default() })
+        .ask(AskRequest {
+            session_id: sid.clone(),
+            text: "And what colour is it?".into(),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
@@ -204,13 +287,24 @@ async fn session_survives_restart_and_feeds_history() {
     let msgs = body["messages"].as_array().unwrap();
     let roles: Vec<&str> = msgs.iter().map(|m| m["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["system", "user", "assistant", "user"]);
-    assert!(msgs[1]["content"].as_str().unwrap().contains("What is in this picture?"));
+    assert!(
+        msgs[1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("What is in this picture?")
+    );
     assert_eq!(msgs[2]["content"], first.text);
     running.shutdown().await.unwrap();
 
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
-    let s = c.get_session(GetSessionRequest { session_id: sid.clone() }).await.unwrap().into_inner();
+    let s = c
+        .get_session(GetSessionRequest {
+            session_id: sid.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(s.turns.len(), 2);
     assert_eq!(s.turns[0].text, "What is in this picture?");
     assert_eq!(s.turns[0].answer, first.text);
@@ -220,8 +314,19 @@ async fn session_survives_restart_and_feeds_history() {
     assert_eq!(m.sha256, switchboard::media::sha256_hex([image.as_slice()]));
     assert!(s.turns[1].media.is_empty());
 
-    assert!(c.delete_session(DeleteSessionRequest { session_id: sid.clone() }).await.unwrap().into_inner().deleted);
-    let e = c.get_session(GetSessionRequest { session_id: sid }).await.unwrap_err();
+    assert!(
+        c.delete_session(DeleteSessionRequest {
+            session_id: sid.clone()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .deleted
+    );
+    let e = c
+        .get_session(GetSessionRequest { session_id: sid })
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Code::NotFound);
     running.shutdown().await.unwrap();
 }
@@ -231,10 +336,25 @@ async fn list_experts_has_every_route() {
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let mut c = client(&running).await;
-    let r = c.list_experts(ListExpertsRequest {}).await.unwrap().into_inner();
+    let r = c
+        .list_experts(ListExpertsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
     let mut ids: Vec<String> = r.experts.iter().map(|e| e.id.clone()).collect();
     ids.sort();
-    assert_eq!(ids, ["form_fill", "frontend", "general", "gui", "math", "ocr", "video"]);
+    assert_eq!(
+        ids,
+        [
+            "form_fill",
+            "frontend",
+            "general",
+            "gui",
+            "math",
+            "ocr",
+            "video"
+        ]
+    );
     assert!(r.experts.iter().all(|e| e.needs_model && !e.available));
     running.shutdown().await.unwrap();
 }
@@ -245,11 +365,18 @@ async fn repeated_request_id_is_answered_once() {
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
-    let req = AskRequest { text: "hello".into(), request_id: "req-1".into(), ..Default::default() };
+    let req = AskRequest {
+        text: "hello".into(),
+        request_id: "req-1".into(),
+        ..Default::default()
+    };
     let a = c.ask(req.clone()).await.unwrap().into_inner();
     let b = c.ask(req.clone()).await.unwrap().into_inner();
     assert!(!a.replayed && b.replayed);
-    assert_eq!((a.text.as_str(), a.session_id.as_str()), (b.text.as_str(), b.session_id.as_str()));
+    assert_eq!(
+        (a.text.as_str(), a.session_id.as_str()),
+        (b.text.as_str(), b.session_id.as_str())
+    );
     assert_eq!(fake.requests().len(), 1);
     // A stream replays it too.
     let mut s = c.ask_stream(req).await.unwrap().into_inner();
@@ -262,19 +389,41 @@ async fn repeated_request_id_is_answered_once() {
     }
     assert!(got_final);
     assert_eq!(fake.requests().len(), 1);
-    let sess = c.get_session(GetSessionRequest { session_id: a.session_id }).await.unwrap().into_inner();
+    let sess = c
+        .get_session(GetSessionRequest {
+            session_id: a.session_id,
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(sess.turns.len(), 1);
     running.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn graceful_shutdown_lets_in_flight_requests_finish() {
-    let fake = FakeOpenAi::start(Script { delay: Duration::from_millis(100), ..Script::default() }).await;
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(100),
+        ..Script::default()
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
-    let call = tokio::spawn(async move { c.ask(AskRequest { text: "hi".into(), ..Default::default() }).await });
-    assert!(fake.wait_for(Duration::from_secs(5), |s| s.started.load(std::sync::atomic::Ordering::SeqCst) == 1).await);
+    let call = tokio::spawn(async move {
+        c.ask(AskRequest {
+            text: "hi".into(),
+            ..Default::default()
+        })
+        .await
+    });
+    assert!(
+        fake.wait_for(Duration::from_secs(5), |s| s
+            .started
+            .load(std::sync::atomic::Ordering::SeqCst)
+            == 1)
+            .await
+    );
     let addr = running.addr;
     running.shutdown().await.unwrap();
     let r = call.await.unwrap().unwrap().into_inner();

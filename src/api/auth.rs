@@ -20,7 +20,9 @@ pub struct Auth {
 
 impl Auth {
     pub fn new(tenants_by_key: BTreeMap<String, String>) -> Self {
-        Auth { tenants_by_key: Arc::new(tenants_by_key) }
+        Auth {
+            tenants_by_key: Arc::new(tenants_by_key),
+        }
     }
 
     pub fn check(&self, mut req: Request<()>) -> Result<Request<()>, Status> {
@@ -31,7 +33,10 @@ impl Auth {
             let key = md
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                })
                 .or_else(|| md.get("x-api-key").and_then(|v| v.to_str().ok()))
                 .map(str::trim);
             match key {
@@ -53,5 +58,8 @@ impl Auth {
 }
 
 pub fn tenant_of<T>(req: &Request<T>) -> String {
-    req.extensions().get::<Tenant>().map(|t| t.0.clone()).unwrap_or_else(|| DEFAULT_TENANT.to_string())
+    req.extensions()
+        .get::<Tenant>()
+        .map(|t| t.0.clone())
+        .unwrap_or_else(|| DEFAULT_TENANT.to_string())
 }

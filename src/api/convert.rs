@@ -19,21 +19,42 @@ const MAX_STOP_CHARS: usize = 64;
 pub fn ask_input(req: AskRequest, limits: &Limits) -> Result<AskInput> {
     let size = req.encoded_len();
     if size > limits.max_request_bytes {
-        return Err(Error::invalid("request", format!("{size} bytes; the limit is {}", limits.max_request_bytes)));
+        return Err(Error::invalid(
+            "request",
+            format!("{size} bytes; the limit is {}", limits.max_request_bytes),
+        ));
     }
     check_id("session_id", &req.session_id, limits)?;
     check_id("request_id", &req.request_id, limits)?;
     let chars = req.text.chars().count();
     if chars > limits.max_text_chars {
-        return Err(Error::invalid("text", format!("{chars} characters; the limit is {}", limits.max_text_chars)));
+        return Err(Error::invalid(
+            "text",
+            format!("{chars} characters; the limit is {}", limits.max_text_chars),
+        ));
     }
     if req.text.trim().is_empty() && req.media.is_empty() {
-        return Err(Error::invalid("text", "empty request: give text, media, or both"));
+        return Err(Error::invalid(
+            "text",
+            "empty request: give text, media, or both",
+        ));
     }
     if req.media.len() > limits.max_media {
-        return Err(Error::invalid("media", format!("{} items; the limit is {}", req.media.len(), limits.max_media)));
+        return Err(Error::invalid(
+            "media",
+            format!(
+                "{} items; the limit is {}",
+                req.media.len(),
+                limits.max_media
+            ),
+        ));
     }
-    let media = req.media.into_iter().enumerate().map(|(i, m)| media_item(i, m, limits)).collect::<Result<Vec<_>>>()?;
+    let media = req
+        .media
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| media_item(i, m, limits))
+        .collect::<Result<Vec<_>>>()?;
     let expert = req.expert.trim();
     let expert = (!expert.is_empty()).then(|| expert.to_string());
     Ok(AskInput {
@@ -48,9 +69,17 @@ pub fn ask_input(req: AskRequest, limits: &Limits) -> Result<AskInput> {
 }
 
 pub fn check_id(field: &str, id: &str, limits: &Limits) -> Result<()> {
-    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'));
+    let ok_chars = id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'));
     if id.chars().count() > limits.max_id_chars || !ok_chars {
-        return Err(Error::invalid(field, format!("must be at most {} characters of {ID_CHARS}", limits.max_id_chars)));
+        return Err(Error::invalid(
+            field,
+            format!(
+                "must be at most {} characters of {ID_CHARS}",
+                limits.max_id_chars
+            ),
+        ));
     }
     Ok(())
 }
@@ -61,12 +90,21 @@ fn media_item(i: usize, m: Media, limits: &Limits) -> Result<MediaItem> {
     if !declared.is_empty() && !media::is_supported_mime(&declared) {
         return Err(Error::invalid(
             field("mime_type"),
-            format!("unsupported type {declared:?}; supported: {}", media::supported_mimes()),
+            format!(
+                "unsupported type {declared:?}; supported: {}",
+                media::supported_mimes()
+            ),
         ));
     }
     match (m.data.is_empty(), m.frames.is_empty()) {
-        (true, true) => Err(Error::invalid(format!("media[{i}]"), "empty: give data (a file) or frames (a video)")),
-        (false, false) => Err(Error::invalid(format!("media[{i}]"), "give either data or frames, not both")),
+        (true, true) => Err(Error::invalid(
+            format!("media[{i}]"),
+            "empty: give data (a file) or frames (a video)",
+        )),
+        (false, false) => Err(Error::invalid(
+            format!("media[{i}]"),
+            "give either data or frames, not both",
+        )),
         (false, true) => file_item(i, Bytes::from(m.data), &declared, limits),
         (true, false) => frames_item(i, m.frames, m.fps, limits),
     }
@@ -77,7 +115,10 @@ fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<M
     let Some(sniffed) = media::sniff(&data) else {
         return Err(Error::invalid(
             field,
-            format!("not a recognised image or video file; supported: {}", media::supported_mimes()),
+            format!(
+                "not a recognised image or video file; supported: {}",
+                media::supported_mimes()
+            ),
         ));
     };
     if !declared.is_empty() && declared != sniffed {
@@ -86,8 +127,12 @@ fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<M
             format!("says {declared} but the bytes are {sniffed}"),
         ));
     }
-    let digest_base =
-        MediaDigest { mime_type: sniffed.to_string(), sha256: media::sha256_hex([data.as_ref()]), bytes: data.len() as u64, ..Default::default() };
+    let digest_base = MediaDigest {
+        mime_type: sniffed.to_string(),
+        sha256: media::sha256_hex([data.as_ref()]),
+        bytes: data.len() as u64,
+        ..Default::default()
+    };
     if sniffed.starts_with("image/") {
         let (w, h) = check_image(&field, &data, sniffed, limits)?;
         Ok(MediaItem {
@@ -95,14 +140,23 @@ fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<M
             mime_type: sniffed.to_string(),
             width: w,
             height: h,
-            digest: MediaDigest { kind: "image".into(), width: w, height: h, ..digest_base },
+            digest: MediaDigest {
+                kind: "image".into(),
+                width: w,
+                height: h,
+                ..digest_base
+            },
             source: MediaSource::File(data),
         })
     } else {
         if data.len() > limits.max_video_bytes {
             return Err(Error::invalid(
                 field,
-                format!("{} bytes; the limit for a video is {}", data.len(), limits.max_video_bytes),
+                format!(
+                    "{} bytes; the limit for a video is {}",
+                    data.len(),
+                    limits.max_video_bytes
+                ),
             ));
         }
         Ok(MediaItem {
@@ -110,7 +164,10 @@ fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<M
             mime_type: sniffed.to_string(),
             width: 0,
             height: 0,
-            digest: MediaDigest { kind: "video".into(), ..digest_base },
+            digest: MediaDigest {
+                kind: "video".into(),
+                ..digest_base
+            },
             source: MediaSource::File(data),
         })
     }
@@ -120,19 +177,33 @@ fn check_image(field: &str, data: &[u8], mime: &str, limits: &Limits) -> Result<
     if data.len() > limits.max_image_bytes {
         return Err(Error::invalid(
             field,
-            format!("{} bytes; the limit for an image is {}", data.len(), limits.max_image_bytes),
+            format!(
+                "{} bytes; the limit for an image is {}",
+                data.len(),
+                limits.max_image_bytes
+            ),
         ));
     }
-    let (w, h) = media::image_dimensions(data)
-        .ok_or_else(|| Error::invalid(field, format!("the {mime} header cannot be read (corrupt or truncated file)")))?;
+    let (w, h) = media::image_dimensions(data).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("the {mime} header cannot be read (corrupt or truncated file)"),
+        )
+    })?;
     if w == 0 || h == 0 {
-        return Err(Error::invalid(field, format!("image is {w}x{h} pixels; it must not be empty")));
+        return Err(Error::invalid(
+            field,
+            format!("image is {w}x{h} pixels; it must not be empty"),
+        ));
     }
     let pixels = w as u64 * h as u64;
     if pixels > limits.max_image_pixels {
         return Err(Error::invalid(
             field,
-            format!("image is {w}x{h} = {pixels} pixels; the limit is {}", limits.max_image_pixels),
+            format!(
+                "image is {w}x{h} = {pixels} pixels; the limit is {}",
+                limits.max_image_pixels
+            ),
         ));
     }
     Ok((w, h))
@@ -142,20 +213,30 @@ fn frames_item(i: usize, frames: Vec<Vec<u8>>, fps: f32, limits: &Limits) -> Res
     if frames.len() > limits.max_video_frames {
         return Err(Error::invalid(
             format!("media[{i}].frames"),
-            format!("{} frames; the limit is {}", frames.len(), limits.max_video_frames),
+            format!(
+                "{} frames; the limit is {}",
+                frames.len(),
+                limits.max_video_frames
+            ),
         ));
     }
     if !(fps.is_finite() && fps > 0.0 && (fps as f64) <= limits.max_fps) {
         return Err(Error::invalid(
             format!("media[{i}].fps"),
-            format!("{fps}: frames need fps greater than 0 and at most {}", limits.max_fps),
+            format!(
+                "{fps}: frames need fps greater than 0 and at most {}",
+                limits.max_fps
+            ),
         ));
     }
     let total: usize = frames.iter().map(Vec::len).sum();
     if total > limits.max_video_bytes {
         return Err(Error::invalid(
             format!("media[{i}].frames"),
-            format!("{total} bytes in all; the limit for a video is {}", limits.max_video_bytes),
+            format!(
+                "{total} bytes in all; the limit for a video is {}",
+                limits.max_video_bytes
+            ),
         ));
     }
     let mut first: Option<(&'static str, u32, u32)> = None;
@@ -189,21 +270,37 @@ fn frames_item(i: usize, frames: Vec<Vec<u8>>, fps: f32, limits: &Limits) -> Res
     })
 }
 
-fn profile(p: std::collections::HashMap<String, String>, limits: &Limits) -> Result<BTreeMap<String, String>> {
+fn profile(
+    p: std::collections::HashMap<String, String>,
+    limits: &Limits,
+) -> Result<BTreeMap<String, String>> {
     if p.len() > limits.max_profile_fields {
-        return Err(Error::invalid("profile", format!("{} fields; the limit is {}", p.len(), limits.max_profile_fields)));
+        return Err(Error::invalid(
+            "profile",
+            format!(
+                "{} fields; the limit is {}",
+                p.len(),
+                limits.max_profile_fields
+            ),
+        ));
     }
     let mut out = BTreeMap::new();
     for (k, v) in p {
         let key = k.trim();
         if key.is_empty() || key.chars().count() > MAX_PROFILE_KEY_CHARS {
-            return Err(Error::invalid("profile", format!("keys must be 1 to {MAX_PROFILE_KEY_CHARS} characters")));
+            return Err(Error::invalid(
+                "profile",
+                format!("keys must be 1 to {MAX_PROFILE_KEY_CHARS} characters"),
+            ));
         }
         let n = v.chars().count();
         if n > limits.max_profile_value_chars {
             return Err(Error::invalid(
                 format!("profile[{key:?}]"),
-                format!("{n} characters; the limit is {}", limits.max_profile_value_chars),
+                format!(
+                    "{n} characters; the limit is {}",
+                    limits.max_profile_value_chars
+                ),
             ));
         }
         out.insert(key.to_string(), v);
@@ -223,24 +320,43 @@ fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
     if let Some(t) = o.temperature
         && !(t.is_finite() && (0.0..=2.0).contains(&t))
     {
-        return Err(Error::invalid("options.temperature", format!("{t}; must be from 0 to 2")));
+        return Err(Error::invalid(
+            "options.temperature",
+            format!("{t}; must be from 0 to 2"),
+        ));
     }
     if let Some(p) = o.top_p
         && !(p.is_finite() && p > 0.0 && p <= 1.0)
     {
-        return Err(Error::invalid("options.top_p", format!("{p}; must be greater than 0 and at most 1")));
+        return Err(Error::invalid(
+            "options.top_p",
+            format!("{p}; must be greater than 0 and at most 1"),
+        ));
     }
     if o.top_k == Some(0) {
-        return Err(Error::invalid("options.top_k", "0; must be at least 1 (leave it unset for no limit)"));
+        return Err(Error::invalid(
+            "options.top_k",
+            "0; must be at least 1 (leave it unset for no limit)",
+        ));
     }
     if o.stop.len() > limits.max_stop_sequences {
         return Err(Error::invalid(
             "options.stop",
-            format!("{} sequences; the limit is {}", o.stop.len(), limits.max_stop_sequences),
+            format!(
+                "{} sequences; the limit is {}",
+                o.stop.len(),
+                limits.max_stop_sequences
+            ),
         ));
     }
-    if o.stop.iter().any(|s| s.is_empty() || s.chars().count() > MAX_STOP_CHARS) {
-        return Err(Error::invalid("options.stop", format!("each stop sequence must be 1 to {MAX_STOP_CHARS} characters")));
+    if o.stop
+        .iter()
+        .any(|s| s.is_empty() || s.chars().count() > MAX_STOP_CHARS)
+    {
+        return Err(Error::invalid(
+            "options.stop",
+            format!("each stop sequence must be 1 to {MAX_STOP_CHARS} characters"),
+        ));
     }
     Ok(GenOptions {
         max_new_tokens: o.max_new_tokens,
@@ -250,4 +366,90 @@ fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
         seed: o.seed,
         stop: o.stop,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png() -> Vec<u8> {
+        let img = image::RgbImage::new(9, 7);
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    /// Mutated and truncated files of every supported kind are rejected or accepted, never a panic.
+    #[test]
+    fn mangled_media_never_panics() {
+        let mut seeds = vec![
+            png(),
+            b"GIF89a\x10\x00\x10\x00".to_vec(),
+            b"RIFF\x00\x00\x00\x00WEBPVP8 ".to_vec(),
+        ];
+        let mut jpeg = Vec::new();
+        image::RgbImage::new(5, 5)
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        seeds.push(jpeg);
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let limits = Limits::default();
+        let mut accepted = 0;
+        for round in 0..3000 {
+            let mut data = seeds[round % seeds.len()].clone();
+            for _ in 0..(next() % 6) {
+                let i = (next() as usize) % data.len();
+                data[i] = next() as u8;
+            }
+            data.truncate(1 + (next() as usize) % (data.len() + 8));
+            let req = AskRequest {
+                text: "x".into(),
+                media: vec![Media {
+                    data,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            if ask_input(req, &limits).is_ok() {
+                accepted += 1;
+            }
+        }
+        // Some survive (mutations in pixel data), most don't; either way no panic.
+        assert!(accepted < 3000);
+    }
+
+    #[test]
+    fn valid_png_becomes_an_image_item() {
+        let req = AskRequest {
+            text: "x".into(),
+            media: vec![Media {
+                data: png(),
+                mime_type: "IMAGE/PNG".into(),
+                ..Default::default()
+            }],
+            profile: [(" name ".to_string(), "Zhang San".to_string())].into(),
+            ..Default::default()
+        };
+        let input = ask_input(req, &Limits::default()).unwrap();
+        let m = &input.media[0];
+        assert_eq!(
+            (m.kind, m.width, m.height, m.mime_type.as_str()),
+            (MediaKind::Image, 9, 7, "image/png")
+        );
+        assert_eq!(m.digest.kind, "image");
+        assert_eq!(
+            input.profile.get("name").map(String::as_str),
+            Some("Zhang San")
+        );
+    }
 }

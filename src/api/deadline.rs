@@ -15,9 +15,15 @@ pub struct Arrival {
 
 /// Stamps every incoming HTTP request with its `Arrival`.
 pub fn stamp<B>(mut req: http::Request<B>) -> http::Request<B> {
-    let client_timeout =
-        req.headers().get("grpc-timeout").and_then(|v| v.to_str().ok()).and_then(parse_grpc_timeout);
-    req.extensions_mut().insert(Arrival { at: Instant::now(), client_timeout });
+    let client_timeout = req
+        .headers()
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_grpc_timeout);
+    req.extensions_mut().insert(Arrival {
+        at: Instant::now(),
+        client_timeout,
+    });
     req
 }
 
@@ -45,7 +51,10 @@ const MARGIN: Duration = Duration::from_millis(5);
 /// The instant by which a request must be answered: the client's deadline (less a margin) or
 /// the server's own limit, whichever is sooner.
 pub fn deadline(arrival: Option<Arrival>, server_limit: Duration) -> (Instant, Duration) {
-    let a = arrival.unwrap_or(Arrival { at: Instant::now(), client_timeout: None });
+    let a = arrival.unwrap_or(Arrival {
+        at: Instant::now(),
+        client_timeout: None,
+    });
     let budget = match a.client_timeout {
         Some(t) => t.saturating_sub(MARGIN).min(server_limit),
         None => server_limit,
@@ -70,11 +79,20 @@ mod tests {
     #[test]
     fn client_deadline_wins_when_sooner() {
         let at = Instant::now();
-        let a = Arrival { at, client_timeout: Some(Duration::from_millis(105)) };
+        let a = Arrival {
+            at,
+            client_timeout: Some(Duration::from_millis(105)),
+        };
         let (d, budget) = deadline(Some(a), Duration::from_secs(10));
         assert_eq!(budget, Duration::from_millis(100));
         assert_eq!(d, at + Duration::from_millis(100));
-        let (_, budget) = deadline(Some(Arrival { at, client_timeout: None }), Duration::from_secs(10));
+        let (_, budget) = deadline(
+            Some(Arrival {
+                at,
+                client_timeout: None,
+            }),
+            Duration::from_secs(10),
+        );
         assert_eq!(budget, Duration::from_secs(10));
     }
 }

@@ -21,8 +21,9 @@ use crate::app::App;
 use crate::error::Error;
 use crate::proto::switchboard_server::Switchboard;
 use crate::proto::{
-    AskEvent, AskRequest, AskResponse, ClassifyResponse, DeleteSessionRequest, DeleteSessionResponse,
-    ErrorEvent, GetSessionRequest, ListExpertsRequest, ListExpertsResponse, Session, ask_event,
+    AskEvent, AskRequest, AskResponse, ClassifyResponse, DeleteSessionRequest,
+    DeleteSessionResponse, ErrorEvent, GetSessionRequest, ListExpertsRequest, ListExpertsResponse,
+    Session, ask_event,
 };
 use deadline::Arrival;
 
@@ -50,7 +51,10 @@ impl Service {
 }
 
 fn deadline_error(budget: Duration) -> Error {
-    Error::DeadlineExceeded(format!("no answer within the deadline of {:.3}s", budget.as_secs_f64()))
+    Error::DeadlineExceeded(format!(
+        "no answer within the deadline of {:.3}s",
+        budget.as_secs_f64()
+    ))
 }
 
 type EventStream = Pin<Box<dyn Stream<Item = Result<AskEvent, Status>> + Send>>;
@@ -60,14 +64,18 @@ impl Switchboard for Service {
     async fn ask(&self, request: Request<AskRequest>) -> Result<Response<AskResponse>, Status> {
         let tenant = auth::tenant_of(&request);
         let arrival = request.extensions().get::<Arrival>().copied();
-        let received = arrival.map(|a| a.at).unwrap_or_else(std::time::Instant::now);
+        let received = arrival
+            .map(|a| a.at)
+            .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
         let input = self.convert(request.into_inner()).await?;
         let _permit = self.app.admit()?;
         let prepared = self.app.prepare(&tenant, input)?;
         // If the client goes away tonic drops this future, and with it the backend stream,
         // which stops the model's work.
-        let work = self.app.execute(prepared, received, None, CancellationToken::new());
+        let work = self
+            .app
+            .execute(prepared, received, None, CancellationToken::new());
         match tokio::time::timeout_at(deadline.into(), work).await {
             Ok(r) => Ok(Response::new(r?)),
             Err(_) => Err(deadline_error(budget).into()),
@@ -76,10 +84,15 @@ impl Switchboard for Service {
 
     type AskStreamStream = EventStream;
 
-    async fn ask_stream(&self, request: Request<AskRequest>) -> Result<Response<EventStream>, Status> {
+    async fn ask_stream(
+        &self,
+        request: Request<AskRequest>,
+    ) -> Result<Response<EventStream>, Status> {
         let tenant = auth::tenant_of(&request);
         let arrival = request.extensions().get::<Arrival>().copied();
-        let received = arrival.map(|a| a.at).unwrap_or_else(std::time::Instant::now);
+        let received = arrival
+            .map(|a| a.at)
+            .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
         let input = self.convert(request.into_inner()).await?;
         let permit = self.app.admit()?;
@@ -91,7 +104,10 @@ impl Switchboard for Service {
         tokio::spawn(async move {
             let _permit = permit;
             let cancel = CancellationToken::new();
-            let work = tokio::time::timeout_at(deadline.into(), app.execute(prepared, received, Some(&tx), cancel.clone()));
+            let work = tokio::time::timeout_at(
+                deadline.into(),
+                app.execute(prepared, received, Some(&tx), cancel.clone()),
+            );
             let outcome = tokio::select! {
                 r = work => r,
                 // The client hung up: stop the model and record nothing.
@@ -103,13 +119,24 @@ impl Switchboard for Service {
             let result = outcome.unwrap_or_else(|_| Err(deadline_error(budget)));
             match result {
                 Ok(resp) => {
-                    let _ = tx.send(AskEvent { event: Some(ask_event::Event::Final(resp)) }).await;
+                    let _ = tx
+                        .send(AskEvent {
+                            event: Some(ask_event::Event::Final(resp)),
+                        })
+                        .await;
                 }
                 Err(e) => {
                     cancel.cancel();
                     let status = Status::from(e);
-                    let ev = ErrorEvent { code: status.code() as i32, message: status.message().to_string() };
-                    let _ = tx.send(AskEvent { event: Some(ask_event::Event::Error(ev)) }).await;
+                    let ev = ErrorEvent {
+                        code: status.code() as i32,
+                        message: status.message().to_string(),
+                    };
+                    let _ = tx
+                        .send(AskEvent {
+                            event: Some(ask_event::Event::Error(ev)),
+                        })
+                        .await;
                     let _ = end_tx.send(status);
                 }
             }
@@ -120,20 +147,32 @@ impl Switchboard for Service {
         Ok(Response::new(Box::pin(events.chain(end))))
     }
 
-    async fn classify(&self, request: Request<AskRequest>) -> Result<Response<ClassifyResponse>, Status> {
+    async fn classify(
+        &self,
+        request: Request<AskRequest>,
+    ) -> Result<Response<ClassifyResponse>, Status> {
         let input = self.convert(request.into_inner()).await?;
         let r = self.app.classify(&input)?;
-        Ok(Response::new(ClassifyResponse { expert: r.expert, routes: r.routes, stage: r.stage }))
+        Ok(Response::new(ClassifyResponse {
+            expert: r.expert,
+            routes: r.routes,
+            stage: r.stage,
+        }))
     }
 
     async fn list_experts(
         &self,
         _request: Request<ListExpertsRequest>,
     ) -> Result<Response<ListExpertsResponse>, Status> {
-        Ok(Response::new(ListExpertsResponse { experts: self.app.experts() }))
+        Ok(Response::new(ListExpertsResponse {
+            experts: self.app.experts(),
+        }))
     }
 
-    async fn get_session(&self, request: Request<GetSessionRequest>) -> Result<Response<Session>, Status> {
+    async fn get_session(
+        &self,
+        request: Request<GetSessionRequest>,
+    ) -> Result<Response<Session>, Status> {
         let tenant = auth::tenant_of(&request);
         let id = request.into_inner().session_id;
         check_session_id(&id, &self.app)?;

@@ -35,12 +35,19 @@ impl Dispatcher {
             if !self.ids.iter().any(|id| id == expert) {
                 return Err(Error::invalid(
                     "expert",
-                    format!("unknown expert {expert:?}; this server has: {}", self.ids.join(", ")),
+                    format!(
+                        "unknown expert {expert:?}; this server has: {}",
+                        self.ids.join(", ")
+                    ),
                 ));
             }
             return Ok(Routing {
                 expert: expert.clone(),
-                routes: vec![RouteScore { expert: expert.clone(), score: 1.0, stage: STAGE_EXPLICIT.into() }],
+                routes: vec![RouteScore {
+                    expert: expert.clone(),
+                    score: 1.0,
+                    stage: STAGE_EXPLICIT.into(),
+                }],
                 stage: STAGE_EXPLICIT.into(),
             });
         }
@@ -51,10 +58,18 @@ impl Dispatcher {
                 r.stage = STAGE_DEFAULT.into();
             }
             sort(&mut routes);
-            return Ok(Routing { expert: DEFAULT_ROUTE.into(), routes, stage: STAGE_DEFAULT.into() });
+            return Ok(Routing {
+                expert: DEFAULT_ROUTE.into(),
+                routes,
+                stage: STAGE_DEFAULT.into(),
+            });
         }
         sort(&mut routes);
-        Ok(Routing { expert: routes[0].expert.clone(), routes, stage: STAGE_RULES.into() })
+        Ok(Routing {
+            expert: routes[0].expert.clone(),
+            routes,
+            stage: STAGE_RULES.into(),
+        })
     }
 }
 

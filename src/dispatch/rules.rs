@@ -33,14 +33,22 @@ impl RuleStage {
                         .case_insensitive(true)
                         .size_limit(1 << 20)
                         .build()
-                        .map_err(|e| Error::Config(format!("experts/{}.toml: pattern {p:?}: {e}", m.id)))
+                        .map_err(|e| {
+                            Error::Config(format!("experts/{}.toml: pattern {p:?}: {e}", m.id))
+                        })
                 })
                 .collect::<Result<Vec<_>>>()?;
             let media_kinds = m
                 .rules
                 .media_kinds
                 .iter()
-                .map(|k| if k == "video" { MediaKind::Video } else { MediaKind::Image })
+                .map(|k| {
+                    if k == "video" {
+                        MediaKind::Video
+                    } else {
+                        MediaKind::Image
+                    }
+                })
                 .collect();
             experts.push(ExpertRules {
                 id: m.id.clone(),
@@ -59,7 +67,12 @@ impl RuleStage {
             .experts
             .iter()
             .map(|e| {
-                let text_votes = e.patterns.iter().filter(|p| p.is_match(&input.text)).count() as f32 * e.weight;
+                let text_votes = e
+                    .patterns
+                    .iter()
+                    .filter(|p| p.is_match(&input.text))
+                    .count() as f32
+                    * e.weight;
                 let media_vote = if input.media.iter().any(|m| e.media_kinds.contains(&m.kind)) {
                     e.media_weight
                 } else {

@@ -35,11 +35,20 @@ impl Role {
 #[derive(Debug, Clone)]
 pub enum Part {
     Text(String),
-    Image { mime_type: String, data: Bytes },
+    Image {
+        mime_type: String,
+        data: Bytes,
+    },
     /// A whole video file.
-    Video { mime_type: String, data: Bytes },
+    Video {
+        mime_type: String,
+        data: Bytes,
+    },
     /// A video as encoded images taken `fps` times a second.
-    VideoFrames { frames: Vec<(String, Bytes)>, fps: f32 },
+    VideoFrames {
+        frames: Vec<(String, Bytes)>,
+        fps: f32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +59,10 @@ pub struct Message {
 
 impl Message {
     pub fn text(role: Role, text: impl Into<String>) -> Self {
-        Message { role, parts: vec![Part::Text(text.into())] }
+        Message {
+            role,
+            parts: vec![Part::Text(text.into())],
+        }
     }
 }
 
@@ -68,7 +80,14 @@ pub struct Sampling {
 impl Default for Sampling {
     fn default() -> Self {
         // Qwen3-VL Instruct's published defaults for vision-language tasks.
-        Sampling { max_new_tokens: 2048, temperature: 0.7, top_p: 0.8, top_k: Some(20), seed: None, stop: vec![] }
+        Sampling {
+            max_new_tokens: 2048,
+            temperature: 0.7,
+            top_p: 0.8,
+            top_k: Some(20),
+            seed: None,
+            stop: vec![],
+        }
     }
 }
 

@@ -93,7 +93,11 @@ impl Backend for OpenAiBackend {
 
 impl Inner {
     fn auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        if self.api_key.is_empty() { rb } else { rb.bearer_auth(&self.api_key) }
+        if self.api_key.is_empty() {
+            rb
+        } else {
+            rb.bearer_auth(&self.api_key)
+        }
     }
 
     /// Sends with retries on connection failures only.
@@ -109,7 +113,11 @@ impl Inner {
                     tokio::time::sleep(backoff).await;
                 }
                 Err(e) if e.is_connect() || e.is_timeout() => {
-                    return Err(Error::Unavailable(format!("cannot reach {}: {}", self.base, root_cause(&e))));
+                    return Err(Error::Unavailable(format!(
+                        "cannot reach {}: {}",
+                        self.base,
+                        root_cause(&e)
+                    )));
                 }
                 Err(e) => return Err(Error::Backend(root_cause(&e))),
             }
@@ -124,13 +132,20 @@ impl Inner {
         self.discovered_model
             .get_or_try_init(|| async {
                 let url = format!("{}/models", self.base);
-                let resp = self.send(|| self.client.get(&url).timeout(Duration::from_secs(10))).await?;
+                let resp = self
+                    .send(|| self.client.get(&url).timeout(Duration::from_secs(10)))
+                    .await?;
                 let resp = check_status(resp).await?;
-                let v: Value = resp.json().await.map_err(|e| Error::Backend(format!("/models: {e}")))?;
+                let v: Value = resp
+                    .json()
+                    .await
+                    .map_err(|e| Error::Backend(format!("/models: {e}")))?;
                 v["data"][0]["id"]
                     .as_str()
                     .map(str::to_string)
-                    .ok_or_else(|| Error::Backend("/models lists no model; set openai_model".into()))
+                    .ok_or_else(|| {
+                        Error::Backend("/models lists no model; set openai_model".into())
+                    })
             })
             .await
             .cloned()
@@ -152,7 +167,12 @@ impl Inner {
         loop {
             let chunk = tokio::time::timeout(self.idle_timeout, resp.chunk())
                 .await
-                .map_err(|_| Error::Unavailable(format!("no data from the model for {:?}", self.idle_timeout)))?
+                .map_err(|_| {
+                    Error::Unavailable(format!(
+                        "no data from the model for {:?}",
+                        self.idle_timeout
+                    ))
+                })?
                 .map_err(|e| Error::Unavailable(format!("stream broke: {}", root_cause(&e))))?;
             let Some(chunk) = chunk else {
                 // Some servers end without [DONE]; what arrived is the answer.
@@ -168,7 +188,11 @@ impl Inner {
                         let _ = tx.send(Ok(GenEvent::Done(finish))).await;
                         return Ok(());
                     }
-                    SseLine::Chunk { text, reason, usage } => {
+                    SseLine::Chunk {
+                        text,
+                        reason,
+                        usage,
+                    } => {
                         if let Some(r) = reason {
                             finish.reason = r;
                         }
@@ -205,12 +229,21 @@ async fn check_status(resp: reqwest::Response) -> Result<reqwest::Response> {
     let detail = serde_json::from_str::<Value>(&text)
         .ok()
         .and_then(|v| {
-            v["error"]["message"].as_str().or(v["message"].as_str()).or(v["detail"].as_str()).map(str::to_string)
+            v["error"]["message"]
+                .as_str()
+                .or(v["message"].as_str())
+                .or(v["detail"].as_str())
+                .map(str::to_string)
         })
         .unwrap_or_else(|| text.chars().take(300).collect());
     Err(match status.as_u16() {
-        400 | 413 | 422 => Error::invalid("request", format!("the model backend rejected it: {detail}")),
-        429 => Error::ResourceExhausted(format!("the model backend is overloaded (HTTP 429): {detail}")),
+        400 | 413 | 422 => Error::invalid(
+            "request",
+            format!("the model backend rejected it: {detail}"),
+        ),
+        429 => Error::ResourceExhausted(format!(
+            "the model backend is overloaded (HTTP 429): {detail}"
+        )),
         502..=504 => Error::Unavailable(format!("HTTP {status}: {detail}")),
         _ => Error::Backend(format!("HTTP {status}: {detail}")),
     })
@@ -229,12 +262,12 @@ fn message_json(m: &Message) -> Value {
     for p in &m.parts {
         match p {
             Part::Text(t) => content.push(json!({"type": "text", "text": t})),
-            Part::Image { mime_type, data } => {
-                content.push(json!({"type": "image_url", "image_url": {"url": data_url(mime_type, data)}}))
-            }
-            Part::Video { mime_type, data } => {
-                content.push(json!({"type": "video_url", "video_url": {"url": data_url(mime_type, data)}}))
-            }
+            Part::Image { mime_type, data } => content.push(
+                json!({"type": "image_url", "image_url": {"url": data_url(mime_type, data)}}),
+            ),
+            Part::Video { mime_type, data } => content.push(
+                json!({"type": "video_url", "video_url": {"url": data_url(mime_type, data)}}),
+            ),
             Part::VideoFrames { frames, fps } => {
                 // Chat-completions has no frame-list type; frames go as images, each introduced
                 // by its timestamp so the model can place events in time.
@@ -242,7 +275,9 @@ fn message_json(m: &Message) -> Value {
                 for (i, (mime, data)) in frames.iter().enumerate() {
                     let t = i as f32 / fps.max(f32::MIN_POSITIVE);
                     content.push(json!({"type": "text", "text": format!("<{t:.1} seconds>")}));
-                    content.push(json!({"type": "image_url", "image_url": {"url": data_url(mime, data)}}));
+                    content.push(
+                        json!({"type": "image_url", "image_url": {"url": data_url(mime, data)}}),
+                    );
                 }
             }
         }
@@ -277,11 +312,17 @@ fn request_body(model: &str, r: &GenerateRequest) -> Value {
 enum SseLine {
     Skip,
     Done,
-    Chunk { text: String, reason: Option<String>, usage: Option<(u32, u32)> },
+    Chunk {
+        text: String,
+        reason: Option<String>,
+        usage: Option<(u32, u32)>,
+    },
 }
 
 fn parse_sse_line(line: &str) -> Result<SseLine> {
-    let Some(data) = line.strip_prefix("data:") else { return Ok(SseLine::Skip) };
+    let Some(data) = line.strip_prefix("data:") else {
+        return Ok(SseLine::Skip);
+    };
     let data = data.trim();
     if data.is_empty() {
         return Ok(SseLine::Skip);
@@ -289,18 +330,31 @@ fn parse_sse_line(line: &str) -> Result<SseLine> {
     if data == "[DONE]" {
         return Ok(SseLine::Done);
     }
-    let v: Value = serde_json::from_str(data).map_err(|e| Error::Backend(format!("bad stream chunk: {e}")))?;
+    let v: Value =
+        serde_json::from_str(data).map_err(|e| Error::Backend(format!("bad stream chunk: {e}")))?;
     if let Some(err) = v.get("error") {
         let msg = err["message"].as_str().unwrap_or("unknown error");
-        return Err(Error::Backend(format!("the model backend failed mid-answer: {msg}")));
+        return Err(Error::Backend(format!(
+            "the model backend failed mid-answer: {msg}"
+        )));
     }
     let choice = &v["choices"][0];
-    let text = choice["delta"]["content"].as_str().unwrap_or_default().to_string();
+    let text = choice["delta"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let reason = choice["finish_reason"].as_str().map(str::to_string);
-    let usage = v["usage"]["prompt_tokens"]
-        .as_u64()
-        .map(|p| (p as u32, v["usage"]["completion_tokens"].as_u64().unwrap_or(0) as u32));
-    Ok(SseLine::Chunk { text, reason, usage })
+    let usage = v["usage"]["prompt_tokens"].as_u64().map(|p| {
+        (
+            p as u32,
+            v["usage"]["completion_tokens"].as_u64().unwrap_or(0) as u32,
+        )
+    });
+    Ok(SseLine::Chunk {
+        text,
+        reason,
+        usage,
+    })
 }
 
 #[cfg(test)]
@@ -312,13 +366,30 @@ mod tests {
     fn parses_stream_lines() {
         assert_eq!(parse_sse_line(": keep-alive").unwrap(), SseLine::Skip);
         assert_eq!(parse_sse_line("data: [DONE]").unwrap(), SseLine::Done);
-        let l = parse_sse_line(r#"data: {"choices":[{"delta":{"content":"你好"},"finish_reason":null}]}"#).unwrap();
-        assert_eq!(l, SseLine::Chunk { text: "你好".into(), reason: None, usage: None });
+        let l = parse_sse_line(
+            r#"data: {"choices":[{"delta":{"content":"你好"},"finish_reason":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            l,
+            SseLine::Chunk {
+                text: "你好".into(),
+                reason: None,
+                usage: None
+            }
+        );
         let l = parse_sse_line(
             r#"data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#,
         )
         .unwrap();
-        assert_eq!(l, SseLine::Chunk { text: String::new(), reason: None, usage: Some((12, 3)) });
+        assert_eq!(
+            l,
+            SseLine::Chunk {
+                text: String::new(),
+                reason: None,
+                usage: Some((12, 3))
+            }
+        );
         assert!(parse_sse_line(r#"data: {"error":{"message":"boom"}}"#).is_err());
         assert!(parse_sse_line("data: {not json").is_err());
     }
@@ -331,16 +402,26 @@ mod tests {
                 Message {
                     role: Role::User,
                     parts: vec![
-                        Part::Image { mime_type: "image/png".into(), data: bytes::Bytes::from_static(b"abc") },
+                        Part::Image {
+                            mime_type: "image/png".into(),
+                            data: bytes::Bytes::from_static(b"abc"),
+                        },
                         Part::Text("what?".into()),
                     ],
                 },
             ],
-            sampling: Sampling { seed: Some(7), stop: vec!["END".into()], ..Sampling::default() },
+            sampling: Sampling {
+                seed: Some(7),
+                stop: vec!["END".into()],
+                ..Sampling::default()
+            },
         };
         let b = request_body("m", &r);
         assert_eq!(b["messages"][0]["content"], "sys");
-        assert_eq!(b["messages"][1]["content"][0]["image_url"]["url"], "data:image/png;base64,YWJj");
+        assert_eq!(
+            b["messages"][1]["content"][0]["image_url"]["url"],
+            "data:image/png;base64,YWJj"
+        );
         assert_eq!(b["seed"], 7);
         assert_eq!(b["stop"][0], "END");
         assert_eq!(b["stream"], true);

@@ -24,7 +24,15 @@ use crate::request::AskInput;
 pub use manifest::Manifest;
 
 /// The route ids the public contract promises.
-pub const ROUTE_IDS: &[&str] = &["ocr", "gui", "math", "frontend", "video", "form_fill", "general"];
+pub const ROUTE_IDS: &[&str] = &[
+    "ocr",
+    "gui",
+    "math",
+    "frontend",
+    "video",
+    "form_fill",
+    "general",
+];
 
 /// Every expert the server knows, loaded and checked once at start-up.
 pub struct Registry {
@@ -50,22 +58,41 @@ impl Registry {
                 .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
             let m: Manifest = toml::from_str(&text)
                 .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))?;
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             if m.id != stem {
-                return Err(Error::Config(format!("{}: id {:?} must match the file name", path.display(), m.id)));
+                return Err(Error::Config(format!(
+                    "{}: id {:?} must match the file name",
+                    path.display(),
+                    m.id
+                )));
             }
-            if !m.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') || m.id.is_empty() {
-                return Err(Error::Config(format!("{}: id must be lowercase letters, digits and _", path.display())));
+            if !m
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                || m.id.is_empty()
+            {
+                return Err(Error::Config(format!(
+                    "{}: id must be lowercase letters, digits and _",
+                    path.display()
+                )));
             }
             for kind in m.media.iter().chain(&m.rules.media_kinds) {
                 if kind != "image" && kind != "video" {
-                    return Err(Error::Config(format!("{}: unknown media kind {kind:?}", path.display())));
+                    return Err(Error::Config(format!(
+                        "{}: unknown media kind {kind:?}",
+                        path.display()
+                    )));
                 }
             }
             if templates.get_template(&m.prompt).is_err() {
                 let p = prompts_dir.join(&m.prompt);
-                let source = std::fs::read_to_string(&p)
-                    .map_err(|e| Error::Config(format!("{}: prompt {}: {e}", path.display(), p.display())))?;
+                let source = std::fs::read_to_string(&p).map_err(|e| {
+                    Error::Config(format!("{}: prompt {}: {e}", path.display(), p.display()))
+                })?;
                 templates
                     .add_template_owned(m.prompt.clone(), source)
                     .map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
@@ -135,15 +162,29 @@ impl<'a> PromptContext<'a> {
                     MediaSource::Frames { frames, fps } => (frames.len(), *fps),
                     MediaSource::File(_) => (0, 0.0),
                 };
-                MediaView { kind: m.kind.as_str(), width: m.width, height: m.height, frames, fps }
+                MediaView {
+                    kind: m.kind.as_str(),
+                    width: m.width,
+                    height: m.height,
+                    frames,
+                    fps,
+                }
             })
             .collect();
         PromptContext {
             text: &input.text,
             lang: crate::request::language(&input.text),
             profile: &input.profile,
-            images: input.media.iter().filter(|m| m.kind == MediaKind::Image).count(),
-            videos: input.media.iter().filter(|m| m.kind == MediaKind::Video).count(),
+            images: input
+                .media
+                .iter()
+                .filter(|m| m.kind == MediaKind::Image)
+                .count(),
+            videos: input
+                .media
+                .iter()
+                .filter(|m| m.kind == MediaKind::Video)
+                .count(),
             media,
         }
     }
@@ -184,9 +225,15 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     }
     let mut parts: Vec<Part> = input.media.iter().map(media_part).collect();
     parts.push(Part::Text(prompt));
-    messages.push(Message { role: Role::User, parts });
+    messages.push(Message {
+        role: Role::User,
+        parts,
+    });
 
-    let request = GenerateRequest { messages, sampling: sampling_for(m, input) };
+    let request = GenerateRequest {
+        messages,
+        sampling: sampling_for(m, input),
+    };
     let mut stream = ctx.backend.generate(request, ctx.cancel.clone());
     let mut text = String::new();
     let mut finish = None;
@@ -196,10 +243,17 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
             GenEvent::Text(t) => {
                 first_text_at.get_or_insert_with(Instant::now);
                 if let Some(tx) = ctx.events {
-                    let delta = TextDelta { step_id: ctx.step_id.to_string(), text: t.clone() };
+                    let delta = TextDelta {
+                        step_id: ctx.step_id.to_string(),
+                        text: t.clone(),
+                    };
                     // The receiver closes only when the request is being torn down; the caller
                     // cancels the step then, so keep going until it does.
-                    let _ = tx.send(AskEvent { event: Some(ask_event::Event::TextDelta(delta)) }).await;
+                    let _ = tx
+                        .send(AskEvent {
+                            event: Some(ask_event::Event::TextDelta(delta)),
+                        })
+                        .await;
                 }
                 text.push_str(&t);
             }
@@ -209,7 +263,8 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
             }
         }
     }
-    let finish = finish.ok_or_else(|| Error::Unavailable("the model stream ended without finishing".into()))?;
+    let finish = finish
+        .ok_or_else(|| Error::Unavailable("the model stream ended without finishing".into()))?;
     let mut warnings = Vec::new();
     if finish.reason == "length" {
         warnings.push("answer cut off at max_new_tokens".to_string());
@@ -217,7 +272,11 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     let kind = typed_result(m, text.trim());
     Ok(StepOutput {
         text: text.trim().to_string(),
-        result: ExpertResult { raw_text: text, warnings, kind },
+        result: ExpertResult {
+            raw_text: text,
+            warnings,
+            kind,
+        },
         prompt_tokens: finish.prompt_tokens,
         completion_tokens: finish.completion_tokens,
         first_text_at,
@@ -226,14 +285,23 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
 
 fn media_part(m: &MediaItem) -> Part {
     match &m.source {
-        MediaSource::File(data) if m.kind == MediaKind::Image => {
-            Part::Image { mime_type: m.mime_type.clone(), data: data.clone() }
-        }
-        MediaSource::File(data) => Part::Video { mime_type: m.mime_type.clone(), data: data.clone() },
+        MediaSource::File(data) if m.kind == MediaKind::Image => Part::Image {
+            mime_type: m.mime_type.clone(),
+            data: data.clone(),
+        },
+        MediaSource::File(data) => Part::Video {
+            mime_type: m.mime_type.clone(),
+            data: data.clone(),
+        },
         MediaSource::Frames { frames, fps } => Part::VideoFrames {
             frames: frames
                 .iter()
-                .map(|f| (crate::media::sniff(f).unwrap_or("image/jpeg").to_string(), f.clone()))
+                .map(|f| {
+                    (
+                        crate::media::sniff(f).unwrap_or("image/jpeg").to_string(),
+                        f.clone(),
+                    )
+                })
                 .collect(),
             fps: *fps,
         },
@@ -245,8 +313,14 @@ pub fn sampling_for(m: &Manifest, input: &AskInput) -> Sampling {
     let d = Sampling::default();
     let o = &input.options;
     Sampling {
-        max_new_tokens: o.max_new_tokens.or(m.sampling.max_new_tokens).unwrap_or(d.max_new_tokens),
-        temperature: o.temperature.or(m.sampling.temperature).unwrap_or(d.temperature),
+        max_new_tokens: o
+            .max_new_tokens
+            .or(m.sampling.max_new_tokens)
+            .unwrap_or(d.max_new_tokens),
+        temperature: o
+            .temperature
+            .or(m.sampling.temperature)
+            .unwrap_or(d.temperature),
         top_p: o.top_p.or(m.sampling.top_p).unwrap_or(d.top_p),
         top_k: o.top_k.or(m.sampling.top_k).or(d.top_k),
         seed: o.seed,
@@ -258,7 +332,9 @@ pub fn sampling_for(m: &Manifest, input: &AskInput) -> Sampling {
 /// experts' structured parsers (JSON schemas, coordinates) plug in here.
 fn typed_result(m: &Manifest, text: &str) -> Option<expert_result::Kind> {
     match m.id.as_str() {
-        "general" => Some(expert_result::Kind::General(GeneralResult { answer: text.to_string() })),
+        "general" => Some(expert_result::Kind::General(GeneralResult {
+            answer: text.to_string(),
+        })),
         _ => None,
     }
 }

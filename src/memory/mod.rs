@@ -43,7 +43,10 @@ struct TaskRecord {
 }
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Keys are "tenant \0 session"; ids never contain NUL (the API layer checks their characters).
@@ -102,7 +105,12 @@ impl Store {
     pub fn recent_turns(&self, tenant: &str, session: &str) -> Result<Vec<Turn>> {
         let n = self.config.history_turns;
         let mut out = Vec::with_capacity(n);
-        for item in self.turns.scan_prefix(turns_prefix(tenant, session)).rev().take(n) {
+        for item in self
+            .turns
+            .scan_prefix(turns_prefix(tenant, session))
+            .rev()
+            .take(n)
+        {
             let (_, v) = item?;
             out.push(Turn::decode(v.as_ref())?);
         }
@@ -116,35 +124,53 @@ impl Store {
         let skey = session_key(new.tenant, new.session_id);
         let now = now_ms();
         let max = self.config.max_turns_per_session as u64;
-        let task_key = (!new.turn.request_id.is_empty()).then(|| session_key(new.tenant, &new.turn.request_id));
-        let result = (&self.sessions, &self.turns, &self.tasks).transaction(|(sessions, turns, tasks)| {
-            let mut rec = match sessions.get(&skey)? {
-                Some(b) => decode::<SessionRecord>(&b).map_err(ConflictableTransactionError::Abort)?,
-                None => SessionRecord { created_at_ms: now, updated_at_ms: now, first_index: 0, next_index: 0 },
-            };
-            let index = rec.next_index;
-            let mut turn = new.turn.clone();
-            turn.index = index;
-            turns.insert(turn_key(new.tenant, new.session_id, index), turn.encode_to_vec())?;
-            rec.next_index += 1;
-            rec.updated_at_ms = now;
-            while rec.next_index - rec.first_index > max {
-                turns.remove(turn_key(new.tenant, new.session_id, rec.first_index))?;
-                rec.first_index += 1;
-            }
-            sessions.insert(skey.as_slice(), encode(&rec).map_err(ConflictableTransactionError::Abort)?)?;
-            if let (Some(k), Some(resp)) = (&task_key, &new.response) {
-                let mut resp = resp.clone();
-                resp.turn_index = index;
-                let rec = TaskRecord {
-                    created_at_ms: now,
-                    session_id: new.session_id.to_string(),
-                    response: resp.encode_to_vec(),
+        let task_key = (!new.turn.request_id.is_empty())
+            .then(|| session_key(new.tenant, &new.turn.request_id));
+        let result =
+            (&self.sessions, &self.turns, &self.tasks).transaction(|(sessions, turns, tasks)| {
+                let mut rec = match sessions.get(&skey)? {
+                    Some(b) => {
+                        decode::<SessionRecord>(&b).map_err(ConflictableTransactionError::Abort)?
+                    }
+                    None => SessionRecord {
+                        created_at_ms: now,
+                        updated_at_ms: now,
+                        first_index: 0,
+                        next_index: 0,
+                    },
                 };
-                tasks.insert(k.as_slice(), encode(&rec).map_err(ConflictableTransactionError::Abort)?)?;
-            }
-            Ok(index)
-        });
+                let index = rec.next_index;
+                let mut turn = new.turn.clone();
+                turn.index = index;
+                turns.insert(
+                    turn_key(new.tenant, new.session_id, index),
+                    turn.encode_to_vec(),
+                )?;
+                rec.next_index += 1;
+                rec.updated_at_ms = now;
+                while rec.next_index - rec.first_index > max {
+                    turns.remove(turn_key(new.tenant, new.session_id, rec.first_index))?;
+                    rec.first_index += 1;
+                }
+                sessions.insert(
+                    skey.as_slice(),
+                    encode(&rec).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+                if let (Some(k), Some(resp)) = (&task_key, &new.response) {
+                    let mut resp = resp.clone();
+                    resp.turn_index = index;
+                    let rec = TaskRecord {
+                        created_at_ms: now,
+                        session_id: new.session_id.to_string(),
+                        response: resp.encode_to_vec(),
+                    };
+                    tasks.insert(
+                        k.as_slice(),
+                        encode(&rec).map_err(ConflictableTransactionError::Abort)?,
+                    )?;
+                }
+                Ok(index)
+            });
         let index = result.map_err(|e| match e {
             TransactionError::Abort(e) => e,
             TransactionError::Storage(e) => Error::from(e),
@@ -165,7 +191,9 @@ impl Store {
     }
 
     pub fn session(&self, tenant: &str, session: &str) -> Result<Option<Session>> {
-        let Some(b) = self.sessions.get(session_key(tenant, session))? else { return Ok(None) };
+        let Some(b) = self.sessions.get(session_key(tenant, session))? else {
+            return Ok(None);
+        };
         let rec: SessionRecord = decode(&b)?;
         let mut turns = Vec::new();
         for item in self.turns.scan_prefix(turns_prefix(tenant, session)) {
@@ -188,7 +216,10 @@ impl Store {
     }
 
     fn remove_session(&self, tenant: &str, session: &str) -> Result<bool> {
-        let existed = self.sessions.remove(session_key(tenant, session))?.is_some();
+        let existed = self
+            .sessions
+            .remove(session_key(tenant, session))?
+            .is_some();
         let mut batch = sled::Batch::default();
         for item in self.turns.scan_prefix(turns_prefix(tenant, session)).keys() {
             batch.remove(item?);
@@ -240,11 +271,20 @@ mod tests {
     use super::*;
 
     fn turn(text: &str, request_id: &str) -> Turn {
-        Turn { text: text.into(), answer: format!("re: {text}"), request_id: request_id.into(), ..Default::default() }
+        Turn {
+            text: text.into(),
+            answer: format!("re: {text}"),
+            request_id: request_id.into(),
+            ..Default::default()
+        }
     }
 
     fn config() -> MemoryConfig {
-        MemoryConfig { history_turns: 2, max_turns_per_session: 3, ..MemoryConfig::default() }
+        MemoryConfig {
+            history_turns: 2,
+            max_turns_per_session: 3,
+            ..MemoryConfig::default()
+        }
     }
 
     #[tokio::test]
@@ -253,17 +293,33 @@ mod tests {
         {
             let s = Store::open(dir.path(), config()).unwrap();
             for i in 0..5 {
-                let n = NewTurn { tenant: "t", session_id: "s1", turn: turn(&format!("q{i}"), ""), response: None };
+                let n = NewTurn {
+                    tenant: "t",
+                    session_id: "s1",
+                    turn: turn(&format!("q{i}"), ""),
+                    response: None,
+                };
                 assert_eq!(s.append(n).await.unwrap(), i);
             }
-            let other = NewTurn { tenant: "u", session_id: "s1", turn: turn("other tenant", ""), response: None };
+            let other = NewTurn {
+                tenant: "u",
+                session_id: "s1",
+                turn: turn("other tenant", ""),
+                response: None,
+            };
             s.append(other).await.unwrap();
             let recent = s.recent_turns("t", "s1").unwrap();
-            assert_eq!(recent.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["q3", "q4"]);
+            assert_eq!(
+                recent.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+                ["q3", "q4"]
+            );
         }
         let s = Store::open(dir.path(), config()).unwrap();
         let sess = s.session("t", "s1").unwrap().unwrap();
-        assert_eq!(sess.turns.iter().map(|t| t.index).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(
+            sess.turns.iter().map(|t| t.index).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
         assert_eq!(s.session("u", "s1").unwrap().unwrap().turns.len(), 1);
         assert!(s.session("t", "nope").unwrap().is_none());
         assert!(s.delete_session("t", "s1").await.unwrap());
@@ -275,9 +331,24 @@ mod tests {
     #[tokio::test]
     async fn stores_tasks_per_tenant_and_sweeps() {
         let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(dir.path(), MemoryConfig { session_ttl_secs: 0, ..config() }).unwrap();
-        let resp = AskResponse { text: "hello".into(), ..Default::default() };
-        let n = NewTurn { tenant: "t", session_id: "s", turn: turn("q", "r1"), response: Some(resp) };
+        let s = Store::open(
+            dir.path(),
+            MemoryConfig {
+                session_ttl_secs: 0,
+                ..config()
+            },
+        )
+        .unwrap();
+        let resp = AskResponse {
+            text: "hello".into(),
+            ..Default::default()
+        };
+        let n = NewTurn {
+            tenant: "t",
+            session_id: "s",
+            turn: turn("q", "r1"),
+            response: Some(resp),
+        };
         s.append(n).await.unwrap();
         assert_eq!(s.task("t", "r1").unwrap().unwrap().text, "hello");
         assert!(s.task("other", "r1").unwrap().is_none());

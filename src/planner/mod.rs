@@ -29,7 +29,12 @@ impl Plan {
     /// The plan for a route. Every route is one step today; form filling grows into
     /// OCR -> field grounding -> profile mapping -> actions once the OCR tool exists.
     pub fn for_route(expert: &str) -> Plan {
-        Plan { steps: vec![Step { id: format!("{expert}#0"), expert: expert.to_string() }] }
+        Plan {
+            steps: vec![Step {
+                id: format!("{expert}#0"),
+                expert: expert.to_string(),
+            }],
+        }
     }
 }
 
@@ -53,10 +58,9 @@ impl Planner {
     /// Fails early, before any work, when a step needs a model and none is configured.
     pub fn check(&self, plan: &Plan) -> Result<()> {
         for step in &plan.steps {
-            let m = self
-                .registry
-                .get(&step.expert)
-                .ok_or_else(|| Error::Internal(format!("plan names unknown expert {}", step.expert)))?;
+            let m = self.registry.get(&step.expert).ok_or_else(|| {
+                Error::Internal(format!("plan names unknown expert {}", step.expert))
+            })?;
             if m.needs_model && self.backend.is_none() {
                 return Err(Error::FailedPrecondition(format!(
                     "expert {:?} needs a model and this server has none; {HOW_TO_CONFIGURE}",
@@ -67,17 +71,30 @@ impl Planner {
         Ok(())
     }
 
-    pub async fn run(&self, plan: &Plan, input: &AskInput, ctx: RunContext<'_>) -> Result<StepOutput> {
+    pub async fn run(
+        &self,
+        plan: &Plan,
+        input: &AskInput,
+        ctx: RunContext<'_>,
+    ) -> Result<StepOutput> {
         self.check(plan)?;
-        let backend = self.backend.as_ref().ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
+        let backend = self
+            .backend
+            .as_ref()
+            .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
         let mut last: Option<StepOutput> = None;
         for step in &plan.steps {
-            let m = self
-                .registry
-                .get(&step.expert)
-                .ok_or_else(|| Error::Internal(format!("plan names unknown expert {}", step.expert)))?;
-            emit(ctx.events, ask_event::Event::StepStarted(StepStarted { step_id: step.id.clone(), expert: m.id.clone() }))
-                .await;
+            let m = self.registry.get(&step.expert).ok_or_else(|| {
+                Error::Internal(format!("plan names unknown expert {}", step.expert))
+            })?;
+            emit(
+                ctx.events,
+                ask_event::Event::StepStarted(StepStarted {
+                    step_id: step.id.clone(),
+                    expert: m.id.clone(),
+                }),
+            )
+            .await;
             let sctx = StepContext {
                 backend,
                 registry: &self.registry,

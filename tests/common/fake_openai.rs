@@ -66,7 +66,10 @@ impl Drop for FakeOpenAi {
 
 impl FakeOpenAi {
     pub async fn start(script: Script) -> FakeOpenAi {
-        let shared = Arc::new(Shared { script: Mutex::new(script), ..Default::default() });
+        let shared = Arc::new(Shared {
+            script: Mutex::new(script),
+            ..Default::default()
+        });
         let app = Router::new()
             .route("/v1/models", get(models))
             .route("/v1/chat/completions", post(chat))
@@ -116,17 +119,27 @@ struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let counter = if self.done { &self.shared.completed } else { &self.shared.abandoned };
+        let counter = if self.done {
+            &self.shared.completed
+        } else {
+            &self.shared.abandoned
+        };
         counter.fetch_add(1, Ordering::SeqCst);
     }
 }
 
 fn last_user_text(body: &Value) -> String {
     let msgs = body["messages"].as_array().cloned().unwrap_or_default();
-    let Some(last) = msgs.iter().rev().find(|m| m["role"] == "user") else { return String::new() };
+    let Some(last) = msgs.iter().rev().find(|m| m["role"] == "user") else {
+        return String::new();
+    };
     match &last["content"] {
         Value::String(s) => s.clone(),
-        Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect::<Vec<_>>().join(""),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| p["text"].as_str())
+            .collect::<Vec<_>>()
+            .join(""),
         _ => String::new(),
     }
 }
@@ -136,11 +149,22 @@ async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Va
     let script = shared.script.lock().unwrap().clone();
     if let Some(code) = script.fail_with {
         let status = StatusCode::from_u16(code).unwrap();
-        return (status, axum::Json(json!({"error": {"message": format!("scripted failure {code}")}}))).into_response();
+        return (
+            status,
+            axum::Json(json!({"error": {"message": format!("scripted failure {code}")}})),
+        )
+            .into_response();
     }
-    let chunks = if script.echo { vec![format!("echo: {}", last_user_text(&body))] } else { script.chunks.clone() };
+    let chunks = if script.echo {
+        vec![format!("echo: {}", last_user_text(&body))]
+    } else {
+        script.chunks.clone()
+    };
     shared.started.fetch_add(1, Ordering::SeqCst);
-    let guard = Guard { shared: shared.clone(), done: false };
+    let guard = Guard {
+        shared: shared.clone(),
+        done: false,
+    };
     let n = chunks.len();
     let stream = futures::stream::unfold((0usize, guard), move |(i, mut guard)| {
         let chunks = chunks.clone();

@@ -20,13 +20,15 @@ pub fn repo() -> PathBuf {
 
 /// A config for tests: loopback, a free port, the repo's experts and prompts.
 pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Config {
-    let mut c = Config::default();
-    c.listen = "127.0.0.1:0".into();
-    c.data_dir = data_dir.to_path_buf();
-    c.experts_dir = repo().join("experts");
-    c.prompts_dir = repo().join("prompts");
-    c.shutdown_grace_secs = 5.0;
-    c.openai_retries = 0;
+    let mut c = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: data_dir.to_path_buf(),
+        experts_dir: repo().join("experts"),
+        prompts_dir: repo().join("prompts"),
+        shutdown_grace_secs: 5.0,
+        openai_retries: 0,
+        ..Config::default()
+    };
     if let Some(url) = openai_url {
         c.backend = BackendKind::Openai;
         c.openai_url = url;
@@ -40,24 +42,38 @@ pub async fn start(config: Config) -> Running {
 }
 
 pub async fn client(running: &Running) -> SwitchboardClient<Channel> {
-    let ch = Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap();
-    SwitchboardClient::new(ch).max_decoding_message_size(usize::MAX).max_encoding_message_size(usize::MAX)
+    let ch = Channel::from_shared(format!("http://{}", running.addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    SwitchboardClient::new(ch)
+        .max_decoding_message_size(usize::MAX)
+        .max_encoding_message_size(usize::MAX)
 }
 
 pub async fn channel(running: &Running) -> Channel {
-    Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap()
+    Channel::from_shared(format!("http://{}", running.addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap()
 }
 
 pub fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
     let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
     out
 }
 
 pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 10, 200]));
     let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .unwrap();
     out
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust unit and integration tests (real gRPC on loopback, sled in temp
+# dirs), then the Python suite that talks to the real server binary using only the .proto.
+# Python packages come from PyPI, pinned in tests/e2e/requirements.txt, into ./.venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --locked --bin switchboard
+cargo test --locked
+
+if [ ! -x .venv/bin/python ] || ! cmp -s tests/e2e/requirements.txt .venv/.requirements; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+  cp tests/e2e/requirements.txt .venv/.requirements
+fi
+SWITCHBOARD_BIN="$PWD/target/debug/switchboard" .venv/bin/python -m pytest -q tests/e2e
