@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust unit and integration tests (real gRPC on loopback, sled in temp
-# dirs), then the Python suite that talks to the real server binary using only the .proto.
+# dirs, ONNX Runtime and the Qwen tokenizer from the pinned assets), then the Python suite that talks to the real server binary using only the .proto.
 # Python packages come from PyPI, pinned in tests/e2e/requirements.txt, into ./.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+tools/fetch-assets.sh
 cargo build --locked --bin switchboard
 cargo test --locked
 

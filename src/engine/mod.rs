@@ -3,6 +3,7 @@
 //! in-process Qwen3-VL) is decided once at start-up. Owns no prompts and no parsing.
 
 pub mod openai;
+pub mod qwen3vl;
 
 use std::pin::Pin;
 use std::sync::Arc;

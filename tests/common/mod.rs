@@ -77,3 +77,20 @@ pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// The assets folder `tools/fetch-assets.sh` fills (tools/test.sh runs it first).
+pub fn assets() -> PathBuf {
+    let dir = std::env::var_os("SWITCHBOARD_ASSETS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".assets"));
+    assert!(
+        dir.join("qwen/tokenizer.json").exists(),
+        "{} lacks the assets: run tools/fetch-assets.sh (tools/test.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn qwen_tokenizer() -> tokenizers::Tokenizer {
+    tokenizers::Tokenizer::from_file(assets().join("qwen/tokenizer.json")).unwrap()
+}
