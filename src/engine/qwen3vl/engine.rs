@@ -1,0 +1,420 @@
+//! One loaded Qwen3-VL: turns a chat with images and videos into a prompt (preprocessing,
+//! template, vision features merged into the pad rows, 3-D positions), prefills it in chunks,
+//! and decodes with the KV cache, sampling and streaming text. Synchronous and CPU/GPU-bound:
+//! it runs on the engine's own thread, never on the async workers.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use image::RgbImage;
+use tokenizers::Tokenizer;
+
+use super::config::ModelConfig;
+use super::preprocess::{self, Patches, PreprocessError};
+use super::prompt::{self, StopMatcher, TextStream, VideoLayout};
+use super::rope::{self, RopeIndex};
+use super::sampler::{Sampler, SamplerConfig};
+use super::session::{Cache, Graphs, Provider, SessionError};
+use super::video;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error("{0}")]
+    Preprocess(#[from] PreprocessError),
+    #[error("{0}")]
+    Tokenize(#[from] prompt::TokenizeError),
+    #[error("{0}")]
+    Rope(#[from] rope::RopeError),
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Input(String),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+type Result<T> = std::result::Result<T, EngineError>;
+
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub model_dir: PathBuf,
+    /// libonnxruntime.so.
+    pub library: PathBuf,
+    /// tokenizer.json; default: the model folder's, if it has one.
+    pub tokenizer: Option<PathBuf>,
+    pub provider: Provider,
+    /// Intra-op threads; 0 lets ONNX Runtime choose.
+    pub threads: usize,
+    /// Dtype suffix of transformers.js files ("q4", "fp16"); empty for the plain ones.
+    pub variant: String,
+    /// Prefill at most this many tokens per decoder call (bounds the logits buffer).
+    pub prefill_chunk: usize,
+    pub video_layout: VideoLayout,
+}
+
+/// Media of a request, decoded.
+#[derive(Debug, Clone)]
+pub enum Media {
+    Image(RgbImage),
+    /// Frames shot at `fps` (before sampling).
+    Frames {
+        frames: Vec<RgbImage>,
+        fps: f64,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum ChatPart {
+    Text(String),
+    /// Index into the request's media.
+    Media(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChatMessage {
+    pub role: &'static str,
+    pub parts: Vec<ChatPart>,
+}
+
+/// A prompt ready for the model.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub ids: Vec<u32>,
+    pub rope: RopeIndex,
+    /// Per image, in prompt order.
+    pub image_patches: Vec<Patches>,
+    /// Per video: frame-group patches (grid t = groups) and timestamps.
+    pub video_patches: Vec<(Patches, Vec<f64>)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub tokens: Vec<u32>,
+    pub prompt_tokens: usize,
+    /// "stop" (end token or stop sequence), "length", or "cancelled".
+    pub reason: &'static str,
+}
+
+pub struct GenerateParams {
+    pub sampler: SamplerConfig,
+    pub max_new_tokens: usize,
+    pub stop: Vec<String>,
+}
+
+pub struct Engine {
+    pub config: ModelConfig,
+    pub tokenizer: Tokenizer,
+    graphs: Graphs,
+    options: EngineOptions,
+}
+
+impl Engine {
+    pub fn load(options: EngineOptions) -> Result<Engine> {
+        let config = ModelConfig::load(&options.model_dir).map_err(EngineError::Config)?;
+        let tok_path = options
+            .tokenizer
+            .clone()
+            .unwrap_or_else(|| options.model_dir.join("tokenizer.json"));
+        let tokenizer = Tokenizer::from_file(&tok_path)
+            .map_err(|e| EngineError::Config(format!("tokenizer {}: {e}", tok_path.display())))?;
+        let env = super::session::init_runtime(&options.library)?;
+        let graphs = Graphs::load(
+            &env,
+            &options.model_dir,
+            &config,
+            options.provider,
+            options.threads,
+            &options.variant,
+        )?;
+        Ok(Engine {
+            config,
+            tokenizer,
+            graphs,
+            options,
+        })
+    }
+
+    pub fn has_deepstack(&self) -> bool {
+        self.graphs.has_deepstack
+    }
+
+    /// Preprocesses media and renders the chat into ids and positions.
+    pub fn prepare(&self, messages: &[ChatMessage], media: &[Media]) -> Result<Prepared> {
+        let c = &self.config;
+        let merge2 = c.merge_size * c.merge_size;
+        let mut image_patches = Vec::new();
+        let mut video_patches = Vec::new();
+        let mut turns = Vec::new();
+        for m in messages {
+            let mut parts = Vec::new();
+            for p in &m.parts {
+                match p {
+                    ChatPart::Text(t) => parts.push(prompt::Part::Text(t.clone())),
+                    ChatPart::Media(i) => match media
+                        .get(*i)
+                        .ok_or_else(|| EngineError::Input(format!("no media #{i}")))?
+                    {
+                        Media::Image(img) => {
+                            let patches = preprocess::image_patches(img, &c.image)?;
+                            let [t, h, w] = patches.grid;
+                            parts.push(prompt::Part::Image {
+                                tokens: t * h * w / merge2,
+                            });
+                            image_patches.push(patches);
+                        }
+                        Media::Frames { frames, fps } => {
+                            let (patches, stamps) = self.video_patches(frames, *fps)?;
+                            let [_, h, w] = patches.grid;
+                            let per_group = h * w / merge2;
+                            parts.push(prompt::Part::Video {
+                                groups: stamps.iter().map(|&s| (s, per_group)).collect(),
+                            });
+                            video_patches.push((patches, stamps));
+                        }
+                    },
+                }
+            }
+            turns.push(prompt::Turn {
+                role: m.role,
+                parts,
+            });
+        }
+        let ids = prompt::render(&self.tokenizer, &turns, true, self.options.video_layout)?;
+        let image_grids: Vec<[usize; 3]> = image_patches.iter().map(|p| p.grid).collect();
+        let video_grids: Vec<[usize; 3]> = video_patches.iter().map(|(p, _)| p.grid).collect();
+        let rope = rope::rope_index(
+            &ids,
+            c.image_token_id,
+            c.video_token_id,
+            &image_grids,
+            &video_grids,
+            c.merge_size,
+        )?;
+        Ok(Prepared {
+            ids,
+            rope,
+            image_patches,
+            video_patches,
+        })
+    }
+
+    fn video_patches(&self, frames: &[RgbImage], fps: f64) -> Result<(Patches, Vec<f64>)> {
+        let v = &self.config.video;
+        if frames.is_empty() || !fps.is_finite() || fps <= 0.0 {
+            return Err(EngineError::Input(
+                "a video needs frames and a positive fps".into(),
+            ));
+        }
+        let idx = video::sample_indices(frames.len(), fps, v.fps, v.min_frames, v.max_frames);
+        let kept: Vec<RgbImage> = idx.iter().map(|&i| frames[i].clone()).collect();
+        let (h, w) = video::video_resize(
+            kept.len(),
+            kept[0].height() as usize,
+            kept[0].width() as usize,
+            &v.vision,
+        )?;
+        let patches = preprocess::frames_to_patches(&kept, h, w, &v.vision);
+        let stamps = video::group_timestamps(&idx, fps, v.vision.temporal_patch_size);
+        Ok((patches, stamps))
+    }
+
+    /// Input embeddings with vision rows merged in, and the DeepStack levels (zeros on text).
+    pub fn embed_prompt(&mut self, p: &Prepared) -> Result<(Vec<f32>, Vec<Vec<f32>>)> {
+        let hsz = self.graphs.hidden;
+        let mut embeds = self.graphs.embed(&p.ids)?;
+        let row_len = Patches::row_len(&self.config.image);
+        let mut image_rows = Vec::new();
+        for patch in &p.image_patches {
+            image_rows.push(
+                self.graphs
+                    .vision(patch.values.clone(), row_len, &[patch.grid])?,
+            );
+        }
+        let mut video_rows = Vec::new();
+        for (patch, _) in &p.video_patches {
+            let [t, h, w] = patch.grid;
+            // Each frame group is its own block (attention never crosses groups), so it is
+            // encoded as t images of (1, h, w).
+            let grids = vec![[1, h, w]; t];
+            video_rows.push(self.graphs.vision(
+                patch.values.clone(),
+                Patches::row_len(&self.config.video.vision),
+                &grids,
+            )?);
+        }
+        let n = p.ids.len();
+        let levels = if self.graphs.has_deepstack { 3 } else { 0 };
+        let mut deepstack = vec![vec![0f32; n * hsz]; levels];
+        let mut fill =
+            |outs: &[super::session::VisionOutput], pad: u32, what: &str| -> Result<()> {
+                let (mut which, mut row) = (0usize, 0usize);
+                for (pos, &id) in p.ids.iter().enumerate() {
+                    if id != pad {
+                        continue;
+                    }
+                    while which < outs.len() && row * hsz >= outs[which].features.len() {
+                        which += 1;
+                        row = 0;
+                    }
+                    let out = outs.get(which).ok_or_else(|| {
+                        EngineError::Input(format!("more {what} pads than features"))
+                    })?;
+                    embeds[pos * hsz..(pos + 1) * hsz]
+                        .copy_from_slice(&out.features[row * hsz..(row + 1) * hsz]);
+                    for (lvl, dst) in deepstack.iter_mut().enumerate() {
+                        if let Some(src) = out.deepstack.get(lvl) {
+                            dst[pos * hsz..(pos + 1) * hsz]
+                                .copy_from_slice(&src[row * hsz..(row + 1) * hsz]);
+                        }
+                    }
+                    row += 1;
+                }
+                let used_all = outs.iter().skip(which + 1).all(|o| o.features.is_empty())
+                    && outs
+                        .get(which)
+                        .is_none_or(|o| row * hsz == o.features.len());
+                if !used_all {
+                    return Err(EngineError::Input(format!(
+                        "{what} features and pad tokens differ in number"
+                    )));
+                }
+                Ok(())
+            };
+        fill(&image_rows, self.config.image_token_id, "image")?;
+        fill(&video_rows, self.config.video_token_id, "video")?;
+        Ok((embeds, deepstack))
+    }
+
+    /// Runs the prompt through the decoder in chunks; returns the last position's logits.
+    pub fn prefill(&mut self, p: &Prepared) -> Result<(Vec<f32>, Cache)> {
+        let (embeds, deepstack) = self.embed_prompt(p)?;
+        let mut cache = self.graphs.empty_cache()?;
+        let logits = self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, 0)?;
+        Ok((logits, cache))
+    }
+
+    fn run_chunks(
+        &mut self,
+        embeds: Vec<f32>,
+        deepstack: Vec<Vec<f32>>,
+        positions: &[Vec<i64>; 3],
+        cache: &mut Cache,
+        from: usize,
+    ) -> Result<Vec<f32>> {
+        let hsz = self.graphs.hidden;
+        let n = positions[0].len();
+        let chunk = self.options.prefill_chunk.max(1);
+        let mut start = from;
+        let mut logits = Vec::new();
+        while start < n {
+            let end = (start + chunk).min(n);
+            let e = embeds[start * hsz..end * hsz].to_vec();
+            let ds = if deepstack.is_empty() {
+                None
+            } else {
+                Some(
+                    deepstack
+                        .iter()
+                        .map(|l| l[start * hsz..end * hsz].to_vec())
+                        .collect(),
+                )
+            };
+            let pos = [
+                &positions[0][start..end],
+                &positions[1][start..end],
+                &positions[2][start..end],
+            ];
+            logits = self.graphs.decode(e, pos, ds, cache, 1)?;
+            start = end;
+        }
+        Ok(logits)
+    }
+
+    /// Logits for one new token after the cache.
+    pub fn step(&mut self, token: u32, delta: i64, cache: &mut Cache) -> Result<Vec<f32>> {
+        let e = self.graphs.embed(&[token])?;
+        let p = cache.len as i64 + delta;
+        Ok(self.graphs.decode(e, [&[p], &[p], &[p]], None, cache, 1)?)
+    }
+
+    /// Logits of the last position of `prompt + extra`, in one pass with no cache reuse.
+    pub fn full_forward(&mut self, p: &Prepared, extra: &[u32]) -> Result<Vec<f32>> {
+        let (mut embeds, mut deepstack) = self.embed_prompt(p)?;
+        let hsz = self.graphs.hidden;
+        let n = p.ids.len();
+        let mut positions = p.rope.positions.clone();
+        for (i, &t) in extra.iter().enumerate() {
+            embeds.extend(self.graphs.embed(&[t])?);
+            for l in &mut deepstack {
+                l.extend(std::iter::repeat_n(0.0, hsz));
+            }
+            let v = (n + i) as i64 + p.rope.delta;
+            for row in &mut positions {
+                row.push(v);
+            }
+        }
+        let mut cache = self.graphs.empty_cache()?;
+        let saved = self.options.prefill_chunk;
+        self.options.prefill_chunk = usize::MAX;
+        let r = self.run_chunks(embeds, deepstack, &positions, &mut cache, 0);
+        self.options.prefill_chunk = saved;
+        r
+    }
+
+    /// Generates: calls `on_text` with each new piece of text; stops at an end token, a stop
+    /// sequence, `max_new_tokens`, or when `cancel` is set (checked between decode steps).
+    pub fn generate(
+        &mut self,
+        p: &Prepared,
+        params: &GenerateParams,
+        cancel: &Arc<AtomicBool>,
+        mut on_text: impl FnMut(&str),
+    ) -> Result<Outcome> {
+        let (mut logits, mut cache) = self.prefill(p)?;
+        let mut sampler = Sampler::new(params.sampler.clone(), &p.ids);
+        let mut stream = TextStream::new();
+        let mut stops = StopMatcher::new(params.stop.clone());
+        let mut tokens = Vec::new();
+        let mut reason = "length";
+        while tokens.len() < params.max_new_tokens {
+            if cancel.load(Ordering::Relaxed) {
+                reason = "cancelled";
+                break;
+            }
+            let next = sampler.sample(&logits);
+            if self.config.eos_ids.contains(&next) {
+                reason = "stop";
+                break;
+            }
+            tokens.push(next);
+            if let Some(piece) = stream.push(&self.tokenizer, next)? {
+                let (out, hit) = stops.push(&piece);
+                if !out.is_empty() {
+                    on_text(&out);
+                }
+                if hit {
+                    reason = "stop";
+                    break;
+                }
+            }
+            if tokens.len() == params.max_new_tokens {
+                break;
+            }
+            logits = self.step(next, p.rope.delta, &mut cache)?;
+        }
+        if reason != "stop" {
+            let rest = stops.finish();
+            if !rest.is_empty() {
+                on_text(&rest);
+            }
+        }
+        Ok(Outcome {
+            tokens,
+            prompt_tokens: p.ids.len(),
+            reason,
+        })
+    }
+}

@@ -1,0 +1,580 @@
+//! The three ONNX Runtime sessions (vision encoder, token embedding, decoder with KV cache) and
+//! one forward pass each. Input and output names, float types and DeepStack support are read
+//! from the graphs, never assumed: both published packagings (transformers.js `onnx/` and the
+//! onnxruntime-genai `vision/embedding/text` files) load, with or without DeepStack.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use half::f16;
+use ort::environment::Environment;
+use ort::session::{Session, SessionInputValue};
+use ort::value::{DynValue, Tensor, TensorElementType, ValueType};
+
+use super::config::ModelConfig;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("ONNX Runtime: {0}")]
+    Ort(String),
+    #[error("model folder {0}: {1}")]
+    Layout(PathBuf, String),
+    #[error("graph {graph}: {problem}")]
+    Contract {
+        graph: &'static str,
+        problem: String,
+    },
+}
+
+impl From<ort::Error> for SessionError {
+    fn from(e: ort::Error) -> Self {
+        SessionError::Ort(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, SessionError>;
+
+/// Which execution provider runs the graphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Cpu,
+    Cuda { device: i32 },
+}
+
+static ORT_ENV: OnceLock<std::result::Result<Environment, String>> = OnceLock::new();
+
+/// Loads the ONNX Runtime library and builds its environment, once per process.
+pub fn init_runtime(library: &Path) -> Result<Environment> {
+    ORT_ENV
+        .get_or_init(|| {
+            let builder =
+                ort::init_from(library).map_err(|e| format!("{}: {e}", library.display()))?;
+            builder
+                .with_name("switchboard")
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(SessionError::Ort)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Float {
+    F32,
+    F16,
+}
+
+fn float_of(graph: &'static str, name: &str, t: &ValueType) -> Result<Float> {
+    match t {
+        ValueType::Tensor {
+            ty: TensorElementType::Float32,
+            ..
+        } => Ok(Float::F32),
+        ValueType::Tensor {
+            ty: TensorElementType::Float16,
+            ..
+        } => Ok(Float::F16),
+        other => Err(SessionError::Contract {
+            graph,
+            problem: format!("{name} is {other:?}, expected float32 or float16"),
+        }),
+    }
+}
+
+fn float_tensor(kind: Float, shape: Vec<i64>, data: Vec<f32>) -> Result<DynValue> {
+    Ok(match kind {
+        Float::F32 => Tensor::from_array((shape, data))?.into_dyn(),
+        Float::F16 => Tensor::from_array((
+            shape,
+            data.into_iter().map(f16::from_f32).collect::<Vec<_>>(),
+        ))?
+        .into_dyn(),
+    })
+}
+
+fn i64_tensor(shape: Vec<i64>, data: Vec<i64>) -> Result<DynValue> {
+    Ok(Tensor::from_array((shape, data))?.into_dyn())
+}
+
+/// Reads a float tensor of either type as f32, with its shape.
+fn read_floats(v: &DynValue) -> Result<(Vec<i64>, Vec<f32>)> {
+    if let Ok((shape, data)) = v.try_extract_tensor::<f32>() {
+        return Ok((shape.to_vec(), data.to_vec()));
+    }
+    let (shape, data) = v.try_extract_tensor::<f16>()?;
+    Ok((shape.to_vec(), data.iter().map(|x| x.to_f32()).collect()))
+}
+
+/// How a graph carries DeepStack features.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DeepStack {
+    None,
+    /// One tensor with the three levels stacked first.
+    Stacked(String),
+    /// One tensor per level.
+    Split(Vec<String>),
+}
+
+fn deepstack_names(names: &[&str], stem: &str) -> DeepStack {
+    if names.contains(&stem) {
+        return DeepStack::Stacked(stem.to_string());
+    }
+    let mut split: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with(&format!("{stem}_")))
+        .map(|n| n.to_string())
+        .collect();
+    split.sort();
+    if split.is_empty() {
+        DeepStack::None
+    } else {
+        DeepStack::Split(split)
+    }
+}
+
+struct Vision {
+    session: Session,
+    pixel_type: Float,
+    features: String,
+    deepstack: DeepStack,
+}
+
+struct Embed {
+    session: Session,
+    /// onnxruntime-genai's embedding graph also takes image features (0 rows here: the host
+    /// merges vision rows itself, so images and videos are handled alike).
+    features_input: Option<(String, Float)>,
+    output: String,
+}
+
+struct Decoder {
+    session: Session,
+    embeds_type: Float,
+    kv_type: Float,
+    deepstack: DeepStack,
+    deepstack_type: Float,
+    layers: usize,
+    kv_heads: usize,
+    head_dim: usize,
+}
+
+/// Output of the vision encoder for one call.
+#[derive(Debug, Clone)]
+pub struct VisionOutput {
+    /// `rows x hidden`.
+    pub features: Vec<f32>,
+    /// Per DeepStack level, `rows x hidden`; empty when the graph has none.
+    pub deepstack: Vec<Vec<f32>>,
+}
+
+/// The KV cache: one present value per decoder output, fed back as the next call's past.
+pub struct Cache {
+    values: Vec<(String, DynValue)>,
+    pub len: usize,
+}
+
+pub struct Graphs {
+    vision: Vision,
+    embed: Embed,
+    decoder: Decoder,
+    pub hidden: usize,
+    pub has_deepstack: bool,
+}
+
+fn find(dir: &Path, candidates: &[&str]) -> Option<PathBuf> {
+    candidates.iter().map(|c| dir.join(c)).find(|p| p.exists())
+}
+
+fn open(env: &Environment, path: &Path, provider: Provider, threads: usize) -> Result<Session> {
+    let mut b = Session::builder(env)?;
+    if threads > 0 {
+        b = b
+            .with_intra_threads(threads)
+            .map_err(|e| SessionError::Ort(e.to_string()))?;
+    }
+    if let Provider::Cuda { device } = provider {
+        b = b
+            .with_execution_providers([ort::ep::CUDA::default().with_device_id(device).build().error_on_failure()])
+            .map_err(|e| {
+                SessionError::Ort(format!(
+                    "the CUDA execution provider is unavailable ({e}); use the library from the onnxruntime-gpu wheel, \
+                     or provider = \"cpu\""
+                ))
+            })?;
+    }
+    b.commit_from_file(path)
+        .map_err(|e| SessionError::Ort(format!("{}: {e}", path.display())))
+}
+
+impl Graphs {
+    /// Opens the graphs of a model folder in either published layout. `variant` picks a dtype
+    /// suffix of the transformers.js layout (e.g. "q4", "fp16"); empty takes the plain files.
+    pub fn load(
+        env: &Environment,
+        dir: &Path,
+        config: &ModelConfig,
+        provider: Provider,
+        threads: usize,
+        variant: &str,
+    ) -> Result<Graphs> {
+        let suffix = if variant.is_empty() {
+            String::new()
+        } else {
+            format!("_{variant}")
+        };
+        let tjs = |stem: &str| format!("onnx/{stem}{suffix}.onnx");
+        let (v, e, d) = match find(dir, &[&tjs("decoder_model_merged")]) {
+            Some(d) => (
+                find(dir, &[&tjs("vision_encoder")]),
+                find(dir, &[&tjs("embed_tokens")]),
+                d,
+            ),
+            None => match find(dir, &["text.onnx", "model.onnx"]) {
+                Some(d) => (
+                    find(dir, &["vision.onnx"]),
+                    find(dir, &["embedding.onnx"]),
+                    d,
+                ),
+                None => {
+                    return Err(SessionError::Layout(
+                        dir.to_path_buf(),
+                        format!(
+                            "neither {} (transformers.js layout) nor text.onnx (onnxruntime-genai layout)",
+                            tjs("decoder_model_merged")
+                        ),
+                    ));
+                }
+            },
+        };
+        let v =
+            v.ok_or_else(|| SessionError::Layout(dir.to_path_buf(), "no vision graph".into()))?;
+        let e =
+            e.ok_or_else(|| SessionError::Layout(dir.to_path_buf(), "no embedding graph".into()))?;
+
+        let vision = {
+            let session = open(env, &v, provider, threads)?;
+            let input = session
+                .inputs()
+                .iter()
+                .find(|i| i.name() == "pixel_values")
+                .ok_or_else(|| SessionError::Contract {
+                    graph: "vision",
+                    problem: "no pixel_values input".into(),
+                })?;
+            let pixel_type = float_of("vision", "pixel_values", input.dtype())?;
+            let outs: Vec<&str> = session.outputs().iter().map(|o| o.name()).collect();
+            let deepstack = deepstack_names(&outs, "deepstack_features");
+            let features = outs
+                .iter()
+                .find(|n| !n.starts_with("deepstack"))
+                .map(|n| n.to_string())
+                .ok_or_else(|| SessionError::Contract {
+                    graph: "vision",
+                    problem: "no feature output".into(),
+                })?;
+            Vision {
+                session,
+                pixel_type,
+                features,
+                deepstack,
+            }
+        };
+        let embed = {
+            let session = open(env, &e, provider, threads)?;
+            let features_input = session
+                .inputs()
+                .iter()
+                .find(|i| i.name() != "input_ids" && !i.name().starts_with("deepstack"))
+                .map(|i| {
+                    float_of("embedding", i.name(), i.dtype()).map(|t| (i.name().to_string(), t))
+                })
+                .transpose()?;
+            let output = session
+                .outputs()
+                .iter()
+                .map(|o| o.name().to_string())
+                .find(|n| !n.starts_with("deepstack"))
+                .ok_or_else(|| SessionError::Contract {
+                    graph: "embedding",
+                    problem: "no output".into(),
+                })?;
+            Embed {
+                session,
+                features_input,
+                output,
+            }
+        };
+        let decoder = {
+            let session = open(env, &d, provider, threads)?;
+            let names: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
+            for required in ["inputs_embeds", "attention_mask", "position_ids"] {
+                if !names.contains(&required) {
+                    return Err(SessionError::Contract {
+                        graph: "decoder",
+                        problem: format!("no {required} input"),
+                    });
+                }
+            }
+            let dtype = |name: &str| {
+                session
+                    .inputs()
+                    .iter()
+                    .find(|i| i.name() == name)
+                    .map(|i| i.dtype().clone())
+            };
+            let embeds = dtype("inputs_embeds").ok_or_else(|| SessionError::Contract {
+                graph: "decoder",
+                problem: "no inputs_embeds input".into(),
+            })?;
+            let embeds_type = float_of("decoder", "inputs_embeds", &embeds)?;
+            let layers = names
+                .iter()
+                .filter(|n| n.starts_with("past_key_values.") && n.ends_with(".key"))
+                .count();
+            if layers == 0 {
+                return Err(SessionError::Contract {
+                    graph: "decoder",
+                    problem: "no past_key_values.N.key inputs".into(),
+                });
+            }
+            let kv = dtype("past_key_values.0.key").ok_or_else(|| SessionError::Contract {
+                graph: "decoder",
+                problem: "no past_key_values.0.key".into(),
+            })?;
+            let kv_type = float_of("decoder", "past_key_values.0.key", &kv)?;
+            // KV heads and head_dim from the graph when fixed, else from config.json.
+            let (kv_heads, head_dim) = match &kv {
+                ValueType::Tensor { shape, .. } if shape.len() == 4 => (
+                    if shape[1] > 0 {
+                        shape[1] as usize
+                    } else {
+                        config.num_kv_heads
+                    },
+                    if shape[3] > 0 {
+                        shape[3] as usize
+                    } else {
+                        config.head_dim
+                    },
+                ),
+                _ => (config.num_kv_heads, config.head_dim),
+            };
+            let deepstack = deepstack_names(&names, "deepstack_embeds");
+            let deepstack_type = match &deepstack {
+                DeepStack::Stacked(n) => {
+                    float_of("decoder", n, &dtype(n).unwrap_or_else(|| kv.clone()))?
+                }
+                DeepStack::Split(v) => float_of(
+                    "decoder",
+                    &v[0],
+                    &dtype(&v[0]).unwrap_or_else(|| kv.clone()),
+                )?,
+                DeepStack::None => embeds_type,
+            };
+            Decoder {
+                session,
+                embeds_type,
+                kv_type,
+                deepstack,
+                deepstack_type,
+                layers,
+                kv_heads,
+                head_dim,
+            }
+        };
+        let has_deepstack =
+            vision.deepstack != DeepStack::None && decoder.deepstack != DeepStack::None;
+        if !has_deepstack {
+            tracing::warn!(
+                vision = ?vision.deepstack,
+                decoder = ?decoder.deepstack,
+                "these graphs carry no DeepStack features; answers about images lose some accuracy"
+            );
+        }
+        Ok(Graphs {
+            vision,
+            embed,
+            decoder,
+            hidden: config.hidden_size,
+            has_deepstack,
+        })
+    }
+
+    pub fn layers(&self) -> usize {
+        self.decoder.layers
+    }
+
+    /// Runs the vision encoder on patches with one grid row per image (or frame group).
+    pub fn vision(
+        &mut self,
+        pixels: Vec<f32>,
+        row_len: usize,
+        grids: &[[usize; 3]],
+    ) -> Result<VisionOutput> {
+        let rows = pixels.len() / row_len;
+        let grid: Vec<i64> = grids
+            .iter()
+            .flat_map(|g| g.iter().map(|&x| x as i64))
+            .collect();
+        let inputs: Vec<(Cow<str>, SessionInputValue)> = vec![
+            (
+                "pixel_values".into(),
+                float_tensor(
+                    self.vision.pixel_type,
+                    vec![rows as i64, row_len as i64],
+                    pixels,
+                )?
+                .into(),
+            ),
+            (
+                "image_grid_thw".into(),
+                i64_tensor(vec![grids.len() as i64, 3], grid)?.into(),
+            ),
+        ];
+        let features_name = self.vision.features.clone();
+        let deepstack = self.vision.deepstack.clone();
+        let hidden = self.hidden;
+        let out = self.vision.session.run(inputs)?;
+        let (_, features) = read_floats(&out[features_name.as_str()])?;
+        let deepstack = match &deepstack {
+            DeepStack::None => vec![],
+            DeepStack::Stacked(n) => {
+                let (_, all) = read_floats(&out[n.as_str()])?;
+                let per = features.len();
+                all.chunks(per).map(<[f32]>::to_vec).collect()
+            }
+            DeepStack::Split(names) => names
+                .iter()
+                .map(|n| read_floats(&out[n.as_str()]).map(|(_, v)| v))
+                .collect::<Result<_>>()?,
+        };
+        if features.len() % hidden != 0 {
+            return Err(SessionError::Contract {
+                graph: "vision",
+                problem: format!("{} values is not rows x {hidden}", features.len()),
+            });
+        }
+        Ok(VisionOutput {
+            features,
+            deepstack,
+        })
+    }
+
+    /// Token embeddings, `ids.len() x hidden`.
+    pub fn embed(&mut self, ids: &[u32]) -> Result<Vec<f32>> {
+        let n = ids.len() as i64;
+        let mut inputs: Vec<(Cow<str>, SessionInputValue)> = vec![(
+            "input_ids".into(),
+            i64_tensor(vec![1, n], ids.iter().map(|&i| i as i64).collect())?.into(),
+        )];
+        if let Some((name, t)) = &self.embed.features_input {
+            inputs.push((
+                name.clone().into(),
+                float_tensor(*t, vec![0, self.hidden as i64], vec![])?.into(),
+            ));
+        }
+        let output = self.embed.output.clone();
+        let out = self.embed.session.run(inputs)?;
+        Ok(read_floats(&out[output.as_str()])?.1)
+    }
+
+    pub fn empty_cache(&self) -> Result<Cache> {
+        let d = &self.decoder;
+        let mut values = Vec::with_capacity(d.layers * 2);
+        for i in 0..d.layers {
+            for kind in ["key", "value"] {
+                let shape = vec![1, d.kv_heads as i64, 0, d.head_dim as i64];
+                values.push((
+                    format!("past_key_values.{i}.{kind}"),
+                    float_tensor(d.kv_type, shape, vec![])?,
+                ));
+            }
+        }
+        Ok(Cache { values, len: 0 })
+    }
+
+    /// One decoder call over `s` new positions. `embeds` is `s x hidden`, `positions` is
+    /// `[3][s]`, `deepstack` (when given) is per level `s x hidden`. Returns the logits of the
+    /// last `keep` positions (`keep x vocab`) and advances the cache.
+    pub fn decode(
+        &mut self,
+        embeds: Vec<f32>,
+        positions: [&[i64]; 3],
+        deepstack: Option<Vec<Vec<f32>>>,
+        cache: &mut Cache,
+        keep: usize,
+    ) -> Result<Vec<f32>> {
+        let s = positions[0].len();
+        let h = self.hidden as i64;
+        let total = cache.len + s;
+        let d = &mut self.decoder;
+        let pos: Vec<i64> = positions.iter().flat_map(|r| r.iter().copied()).collect();
+        let mut inputs: Vec<(Cow<str>, SessionInputValue)> = vec![
+            (
+                "inputs_embeds".into(),
+                float_tensor(d.embeds_type, vec![1, s as i64, h], embeds)?.into(),
+            ),
+            (
+                "attention_mask".into(),
+                i64_tensor(vec![1, total as i64], vec![1; total])?.into(),
+            ),
+            (
+                "position_ids".into(),
+                i64_tensor(vec![3, 1, s as i64], pos)?.into(),
+            ),
+        ];
+        let levels = deepstack.unwrap_or_default();
+        let level = |i: usize| {
+            levels
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| vec![0.0; s * h as usize])
+        };
+        match &d.deepstack {
+            DeepStack::None => {}
+            DeepStack::Stacked(name) => {
+                let n = 3.max(levels.len());
+                let data: Vec<f32> = (0..n).flat_map(level).collect();
+                inputs.push((
+                    name.clone().into(),
+                    float_tensor(d.deepstack_type, vec![n as i64, 1, s as i64, h], data)?.into(),
+                ));
+            }
+            DeepStack::Split(names) => {
+                for (i, name) in names.iter().enumerate() {
+                    inputs.push((
+                        name.clone().into(),
+                        float_tensor(d.deepstack_type, vec![1, s as i64, h], level(i))?.into(),
+                    ));
+                }
+            }
+        }
+        for (name, v) in cache.values.drain(..) {
+            inputs.push((name.into(), v.into()));
+        }
+        let mut out = d.session.run(inputs)?;
+        let logits = out.remove("logits").ok_or_else(|| SessionError::Contract {
+            graph: "decoder",
+            problem: "no logits output".into(),
+        })?;
+        let (shape, logits) = read_floats(&logits)?;
+        let vocab = *shape.last().unwrap_or(&1) as usize;
+        for i in 0..d.layers {
+            for kind in ["key", "value"] {
+                let present = out.remove(format!("present.{i}.{kind}")).ok_or_else(|| {
+                    SessionError::Contract {
+                        graph: "decoder",
+                        problem: format!("no present.{i}.{kind} output"),
+                    }
+                })?;
+                cache
+                    .values
+                    .push((format!("past_key_values.{i}.{kind}"), present));
+            }
+        }
+        cache.len = total;
+        let rows = logits.len() / vocab.max(1);
+        let keep = keep.min(rows);
+        Ok(logits[(rows - keep) * vocab..].to_vec())
+    }
+}
