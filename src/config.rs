@@ -49,6 +49,23 @@ pub struct Config {
     pub openai_retries: u32,
     /// Folder with the ONNX graphs for the in-process engine.
     pub model_dir: String,
+    /// libonnxruntime.so for the in-process engine (tools/fetch-assets.sh puts it here).
+    pub ort_library: PathBuf,
+    /// tokenizer.json; empty: the model folder's, else the fetched Qwen tokenizer.
+    pub tokenizer: String,
+    /// "cpu" or "cuda" (needs the library from the onnxruntime-gpu wheel).
+    pub ort_provider: String,
+    pub ort_device: u32,
+    /// ONNX Runtime intra-op threads; 0 lets it choose.
+    pub ort_threads: usize,
+    /// transformers.js dtype suffix to load ("q4", "fp16", ...); empty: the plain files.
+    pub ort_variant: String,
+    /// Prompt tokens per decoder call during prefill.
+    pub prefill_chunk: usize,
+    /// Requests waiting for the in-process engine; more get RESOURCE_EXHAUSTED.
+    pub engine_queue: usize,
+    /// "replace" (vLLM / transformers 4.57) or "keep_outer" (transformers 5) video prompt layout.
+    pub video_layout: String,
     pub experts_dir: PathBuf,
     pub prompts_dir: PathBuf,
     /// API keys as "tenant:key". Empty: no authentication, every caller is tenant "default".
@@ -107,6 +124,15 @@ impl Default for Config {
             openai_idle_timeout_secs: 120.0,
             openai_retries: 2,
             model_dir: String::new(),
+            ort_library: PathBuf::from(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
+            tokenizer: String::new(),
+            ort_provider: "cpu".into(),
+            ort_device: 0,
+            ort_threads: 0,
+            ort_variant: String::new(),
+            prefill_chunk: 512,
+            engine_queue: 64,
+            video_layout: "replace".into(),
             experts_dir: PathBuf::from("experts"),
             prompts_dir: PathBuf::from("prompts"),
             api_keys: Vec::new(),
@@ -275,7 +301,21 @@ impl Config {
                 "backend = \"ort\" needs model_dir (SWITCHBOARD_MODEL_DIR or --model)".into(),
             ));
         }
+        if !["cpu", "cuda"].contains(&self.ort_provider.as_str()) {
+            return Err(Error::Config(format!(
+                "ort_provider = {:?}: expected \"cpu\" or \"cuda\"",
+                self.ort_provider
+            )));
+        }
+        if !["replace", "keep_outer"].contains(&self.video_layout.as_str()) {
+            return Err(Error::Config(format!(
+                "video_layout = {:?}: expected \"replace\" or \"keep_outer\"",
+                self.video_layout
+            )));
+        }
         let positive = [
+            ("prefill_chunk", self.prefill_chunk as f64),
+            ("engine_queue", self.engine_queue as f64),
             (
                 "max_concurrent_requests",
                 self.max_concurrent_requests as f64,

@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{BackendKind, Config};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -96,6 +96,8 @@ impl Default for Sampling {
 pub struct GenerateRequest {
     pub messages: Vec<Message>,
     pub sampling: Sampling,
+    /// The expert asking; the in-process scheduler shares the model fairly between experts.
+    pub expert: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -132,11 +134,7 @@ pub fn from_config(config: &Config) -> Result<Option<Arc<dyn Backend>>> {
     match config.backend {
         BackendKind::None => Ok(None),
         BackendKind::Openai => Ok(Some(Arc::new(openai::OpenAiBackend::new(config)?))),
-        BackendKind::Ort => Err(Error::Config(
-            "backend = \"ort\": the in-process Qwen3-VL engine is not part of this build yet; \
-             use backend = \"openai\" with an OpenAI-compatible server (vLLM, SGLang, Ollama)"
-                .into(),
-        )),
+        BackendKind::Ort => Ok(Some(Arc::new(qwen3vl::backend::OrtBackend::start(config)?))),
     }
 }
 

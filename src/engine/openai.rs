@@ -415,6 +415,7 @@ mod tests {
                 stop: vec!["END".into()],
                 ..Sampling::default()
             },
+            expert: "general".into(),
         };
         let b = request_body("m", &r);
         assert_eq!(b["messages"][0]["content"], "sys");

@@ -231,6 +231,7 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     });
 
     let request = GenerateRequest {
+        expert: m.id.clone(),
         messages,
         sampling: sampling_for(m, input),
     };
