@@ -14,4 +14,4 @@ if [ ! -x .venv/bin/python ] || ! cmp -s tests/e2e/requirements.txt .venv/.requi
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
   cp tests/e2e/requirements.txt .venv/.requirements
 fi
-SWITCHBOARD_BIN="$PWD/target/debug/switchboard" .venv/bin/python -m pytest -q tests/e2e
+E2E_SERVER_BIN="$PWD/target/debug/switchboard" .venv/bin/python -m pytest -q tests/e2e

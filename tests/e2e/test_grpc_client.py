@@ -1,0 +1,236 @@
+"""Switchboard as an outside client sees it: Python grpcio stubs generated from the .proto only,
+the real server binary, and an OpenAI-compatible test double as the model backend."""
+import base64
+import hashlib
+import importlib
+import os
+import pathlib
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from fake_openai import FakeOpenAI
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("E2E_SERVER_BIN", str(REPO / "target" / "debug" / "switchboard"))
+
+
+@pytest.fixture(scope="session")
+def pb(tmp_path_factory):
+    out = tmp_path_factory.mktemp("stubs")
+    from grpc_tools import protoc
+
+    rc = protoc.main(["protoc", f"-I{REPO / 'proto'}", f"--python_out={out}", f"--grpc_python_out={out}",
+                      str(REPO / "proto" / "switchboard" / "v1" / "switchboard.proto")])
+    assert rc == 0
+    sys.path.insert(0, str(out))
+    pb2 = importlib.import_module("switchboard.v1.switchboard_pb2")
+    grpc_mod = importlib.import_module("switchboard.v1.switchboard_pb2_grpc")
+    return pb2, grpc_mod
+
+
+@pytest.fixture(scope="session")
+def fake():
+    f = FakeOpenAI().start()
+    yield f
+    f.stop()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The real `switchboard serve` in a subprocess."""
+
+    def __init__(self, data_dir, backend_url):
+        self.port = free_port()
+        self.addr = f"127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update({
+            "SWITCHBOARD_LISTEN": self.addr,
+            "SWITCHBOARD_DATA_DIR": str(data_dir),
+            "SWITCHBOARD_BACKEND": "openai",
+            "SWITCHBOARD_OPENAI_URL": backend_url,
+            "SWITCHBOARD_EXPERTS_DIR": str(REPO / "experts"),
+            "SWITCHBOARD_PROMPTS_DIR": str(REPO / "prompts"),
+            "SWITCHBOARD_SHUTDOWN_GRACE_SECS": "5",
+        })
+        self.proc = subprocess.Popen([BIN, "serve"], env=env, cwd=data_dir,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        # Wait for the port first: a channel that fails its first connect backs off for a second.
+        while time.time() < deadline and self.proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.02)
+        self.channel = grpc.insecure_channel(self.addr)
+        health = health_pb2_grpc.HealthStub(self.channel)
+        while True:
+            try:
+                r = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
+                if r.status == health_pb2.HealthCheckResponse.SERVING:
+                    break
+            except grpc.RpcError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()}")
+            if time.time() > deadline:
+                raise RuntimeError("server did not become healthy")
+            time.sleep(0.05)
+
+    def stop(self):
+        """SIGTERM, and the exit code."""
+        self.channel.close()
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=15)
+
+
+@pytest.fixture
+def server(tmp_path, fake):
+    s = Server(tmp_path, fake.url)
+    yield s
+    if s.proc.poll() is None:
+        s.stop()
+
+
+def png(width, height):
+    """A real PNG, written with zlib only."""
+    raw = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 5 % 256, y * 7 % 256, (x + y) % 256))
+                   for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_health_serving(server):
+    stub = health_pb2_grpc.HealthStub(server.channel)
+    for service in ["", "switchboard.v1.Switchboard"]:
+        r = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
+        assert r.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_reflection_lists_services(server):
+    stub = reflection_pb2_grpc.ServerReflectionStub(server.channel)
+    responses = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+    names = {s.name for r in responses for s in r.list_services_response.service}
+    assert {"switchboard.v1.Switchboard", "grpc.health.v1.Health"} <= names
+
+
+def test_classify(server, pb):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    image = pb2.Media(data=png(16, 16), mime_type="image/png")
+    r = stub.Classify(pb2.AskRequest(text="帮我识别这张图片里的文字", media=[image]), timeout=5)
+    assert r.expert == "ocr"
+    r = stub.Classify(pb2.AskRequest(text="Solve 3x + 5 = 20 step by step"), timeout=5)
+    assert r.expert == "math"
+    assert r.stage
+    assert len(r.routes) == 7
+    assert all(route.expert and route.stage for route in r.routes)
+    scores = [route.score for route in r.routes]
+    assert scores == sorted(scores, reverse=True)
+    assert r.routes[0].expert == "math"
+
+
+def test_ask_with_png(server, pb, fake):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    image = png(64, 48)
+    before = len(fake.recorded())
+    r = stub.Ask(pb2.AskRequest(text="What is in this picture?",
+                                media=[pb2.Media(data=image, mime_type="image/png")]), timeout=30)
+    assert r.session_id
+    assert r.expert == "general"
+    assert r.text == "I see 1 image(s). You said: What is in this picture?"
+    assert r.result.general.answer == r.text
+    body = fake.recorded()[before]
+    parts = body["messages"][-1]["content"]
+    url = next(p["image_url"]["url"] for p in parts if p["type"] == "image_url")
+    assert url.startswith("data:image/png;base64,")
+    assert base64.b64decode(url.split(",", 1)[1]) == image
+
+
+def test_ask_stream_sends_deltas_before_final(server, pb):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    kinds, deltas, final = [], [], None
+    for event in stub.AskStream(pb2.AskRequest(text="Tell me a story about a lighthouse"), timeout=30):
+        kind = event.WhichOneof("event")
+        kinds.append(kind)
+        if kind == "text_delta":
+            deltas.append(event.text_delta.text)
+        elif kind == "final":
+            final = event.final
+    assert kinds[0] == "routed"
+    assert kinds[-1] == "final"
+    assert kinds.count("text_delta") >= 2
+    assert kinds.index("text_delta") < kinds.index("final")
+    assert "".join(deltas) == final.text
+
+
+def test_sessions_survive_a_restart(tmp_path, pb, fake):
+    pb2, rpc = pb
+    first_server = Server(tmp_path, fake.url)
+    stub = rpc.SwitchboardStub(first_server.channel)
+    image = png(40, 30)
+    one = stub.Ask(pb2.AskRequest(text="What is in this picture?", media=[pb2.Media(data=image)]), timeout=30)
+    two = stub.Ask(pb2.AskRequest(session_id=one.session_id, text="And what colour is it?"), timeout=30)
+    assert two.session_id == one.session_id
+    # The second request carried the first turn as chat history.
+    history = fake.recorded()[-1]["messages"]
+    assert [m["role"] for m in history][-3:] == ["user", "assistant", "user"]
+    assert history[-2]["content"] == one.text
+    assert first_server.stop() == 0
+
+    second_server = Server(tmp_path, fake.url)
+    try:
+        stub = rpc.SwitchboardStub(second_server.channel)
+        s = stub.GetSession(pb2.GetSessionRequest(session_id=one.session_id), timeout=5)
+        assert [t.text for t in s.turns] == ["What is in this picture?", "And what colour is it?"]
+        assert [t.answer for t in s.turns] == [one.text, two.text]
+        assert [t.index for t in s.turns] == [0, 1]
+        media = s.turns[0].media[0]
+        assert (media.kind, media.width, media.height) == ("image", 40, 30)
+        assert media.sha256 == hashlib.sha256(image).hexdigest()
+        assert not s.turns[1].media
+
+        assert stub.DeleteSession(pb2.DeleteSessionRequest(session_id=one.session_id), timeout=5).deleted
+        with pytest.raises(grpc.RpcError) as err:
+            stub.GetSession(pb2.GetSessionRequest(session_id=one.session_id), timeout=5)
+        assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    finally:
+        assert second_server.stop() == 0
+
+
+def test_list_experts(server, pb):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    r = stub.ListExperts(pb2.ListExpertsRequest(), timeout=5)
+    assert sorted(e.id for e in r.experts) == ["form_fill", "frontend", "general", "gui", "math", "ocr", "video"]
+    assert all(e.available for e in r.experts)
+
+
+def test_bad_input_names_the_field(server, pb):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    with pytest.raises(grpc.RpcError) as err:
+        stub.Ask(pb2.AskRequest(text="hi", media=[pb2.Media(data=b"not an image")]), timeout=5)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "media[0].data" in err.value.details()
