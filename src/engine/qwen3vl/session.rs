@@ -225,9 +225,10 @@ impl Graphs {
         };
         let tjs = |stem: &str| format!("onnx/{stem}{suffix}.onnx");
         let (v, e, d) = match find(dir, &[&tjs("decoder_model_merged")]) {
+            // A variant without its own vision or embedding file shares the plain one.
             Some(d) => (
-                find(dir, &[&tjs("vision_encoder")]),
-                find(dir, &[&tjs("embed_tokens")]),
+                find(dir, &[&tjs("vision_encoder"), "onnx/vision_encoder.onnx"]),
+                find(dir, &[&tjs("embed_tokens"), "onnx/embed_tokens.onnx"]),
                 d,
             ),
             None => match find(dir, &["text.onnx", "model.onnx"]) {

@@ -1,0 +1,211 @@
+//! The in-process Qwen3-VL engine against golden outputs computed by transformers on a tiny
+//! random-weight model (tests/fixtures/qwen3vl-tiny, made by tools/qwen3vl/make_fixture.py):
+//! pixel values, input ids, 3-D positions, prefill logits and 16 greedy tokens for text only,
+//! one image, two images of different shapes, and a video; plus KV-cache consistency and
+//! graphs without DeepStack.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::Value;
+use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media};
+use switchboard::engine::qwen3vl::preprocess;
+use switchboard::engine::qwen3vl::prompt::VideoLayout;
+use switchboard::engine::qwen3vl::sampler::SamplerConfig;
+use switchboard::engine::qwen3vl::session::Provider;
+
+fn fixture() -> PathBuf {
+    common::repo().join("tests/fixtures/qwen3vl-tiny")
+}
+
+fn engine(variant: &str) -> Engine {
+    let assets = common::assets();
+    Engine::load(EngineOptions {
+        model_dir: fixture(),
+        library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        tokenizer: Some(assets.join("qwen/tokenizer.json")),
+        provider: Provider::Cpu,
+        threads: 1,
+        variant: variant.into(),
+        prefill_chunk: 512,
+        // The goldens come from transformers 5.23, which keeps the outer vision markers.
+        video_layout: VideoLayout::KeepOuter,
+    })
+    .expect("engine")
+}
+
+fn case(name: &str) -> Value {
+    let text = std::fs::read_to_string(fixture().join(format!("golden/{name}.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn floats(file: &str) -> Vec<f32> {
+    let bytes = std::fs::read(fixture().join("golden").join(file)).unwrap();
+    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len(), "lengths differ");
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+/// The case's chat, with its media decoded from the same files the reference read.
+fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
+    let mut media = Vec::new();
+    let mut messages = Vec::new();
+    for m in c["messages"].as_array().unwrap() {
+        let mut parts = Vec::new();
+        for p in m["content"].as_array().unwrap() {
+            match p["type"].as_str().unwrap() {
+                "text" => parts.push(ChatPart::Text(p["text"].as_str().unwrap().into())),
+                "image" => {
+                    let bytes = std::fs::read(fixture().join("golden").join(p["file"].as_str().unwrap())).unwrap();
+                    parts.push(ChatPart::Media(media.len()));
+                    media.push(Media::Image(preprocess::decode(&bytes).unwrap()));
+                }
+                _ => {
+                    let dir = fixture().join("golden").join(p["frames"].as_str().unwrap());
+                    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+                    files.sort();
+                    let frames = files.iter().map(|f| preprocess::decode(&std::fs::read(f).unwrap()).unwrap()).collect();
+                    parts.push(ChatPart::Media(media.len()));
+                    media.push(Media::Frames { frames, fps: p["fps"].as_f64().unwrap() });
+                }
+            }
+        }
+        let role = if m["role"] == "system" { "system" } else { "user" };
+        messages.push(ChatMessage { role, parts });
+    }
+    (messages, media)
+}
+
+fn greedy(n: usize) -> GenerateParams {
+    GenerateParams { sampler: SamplerConfig::default(), max_new_tokens: n, stop: vec![] }
+}
+
+fn check_case(e: &mut Engine, name: &str) {
+    let c = case(name);
+    let (messages, media) = inputs(&c);
+    let p = e.prepare(&messages, &media).unwrap();
+
+    let want_ids: Vec<u32> = c["input_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+    assert_eq!(p.ids, want_ids, "{name}: input ids");
+    for axis in 0..3 {
+        let want: Vec<i64> = c["position_ids"][axis].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        assert_eq!(p.rope.positions[axis], want, "{name}: position ids, axis {axis}");
+    }
+    assert_eq!(p.rope.delta, c["rope_delta"].as_i64().unwrap(), "{name}: rope delta");
+
+    if c.get("image_grid_thw").is_some() {
+        let got: Vec<f32> = p.image_patches.iter().flat_map(|x| x.values.iter().copied()).collect();
+        let d = max_diff(&got, &floats(&format!("{name}_pixel_values.bin")));
+        assert!(d <= 1e-4, "{name}: pixel values differ by {d}");
+        let grids: Vec<Vec<u64>> = p.image_patches.iter().map(|x| x.grid.iter().map(|&g| g as u64).collect()).collect();
+        assert_eq!(serde_json::to_value(grids).unwrap(), c["image_grid_thw"], "{name}: grids");
+    }
+    if c.get("video_grid_thw").is_some() {
+        let got: Vec<f32> = p.video_patches.iter().flat_map(|(x, _)| x.values.iter().copied()).collect();
+        let d = max_diff(&got, &floats(&format!("{name}_pixel_values_videos.bin")));
+        assert!(d <= 1e-4, "{name}: video pixel values differ by {d}");
+    }
+
+    let (logits, _) = e.prefill(&p).unwrap();
+    let d = max_diff(&logits, &floats(&format!("{name}_prefill_logits.bin")));
+    assert!(d <= 1e-3, "{name}: prefill logits differ by {d}");
+
+    let want: Vec<u32> = c["greedy_tokens"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+    let out = e.generate(&p, &greedy(16), &Arc::new(AtomicBool::new(false)), |_| {}).unwrap();
+    assert_eq!(out.tokens, want, "{name}: greedy tokens");
+    println!("{name}: {} prompt tokens, prefill max diff {d:e}, tokens identical", p.ids.len());
+}
+
+#[test]
+fn text_only_matches_the_reference() {
+    check_case(&mut engine(""), "text");
+}
+
+#[test]
+fn one_image_matches_the_reference() {
+    check_case(&mut engine(""), "image");
+}
+
+#[test]
+fn two_images_of_different_shapes_match_the_reference() {
+    check_case(&mut engine(""), "two_images");
+}
+
+#[test]
+fn video_matches_the_reference() {
+    check_case(&mut engine(""), "video");
+}
+
+/// Logits from decoding step by step with the KV cache equal one full pass without it, and a
+/// prompt prefilled in small chunks equals one prefilled at once.
+#[test]
+fn kv_cache_and_chunked_prefill_agree_with_full_passes() {
+    let mut e = engine("");
+    for name in ["image", "video"] {
+        let c = case(name);
+        let (messages, media) = inputs(&c);
+        let p = e.prepare(&messages, &media).unwrap();
+        let (mut logits, mut cache) = e.prefill(&p).unwrap();
+        let mut tokens = Vec::new();
+        for _ in 0..4 {
+            let t = switchboard::engine::qwen3vl::sampler::argmax(&logits);
+            tokens.push(t);
+            logits = e.step(t, p.rope.delta, &mut cache).unwrap();
+        }
+        let full = e.full_forward(&p, &tokens).unwrap();
+        let d = max_diff(&logits, &full);
+        assert!(d <= 1e-4, "{name}: cached decode differs from a full pass by {d}");
+    }
+    let c = case("two_images");
+    let (messages, media) = inputs(&c);
+    let p = e.prepare(&messages, &media).unwrap();
+    let (whole, _) = e.prefill(&p).unwrap();
+    let mut chunked = engine_with_chunk(5);
+    let (pieces, _) = chunked.prefill(&p).unwrap();
+    let d = max_diff(&whole, &pieces);
+    assert!(d <= 1e-4, "chunked prefill differs by {d}");
+}
+
+fn engine_with_chunk(chunk: usize) -> Engine {
+    let assets = common::assets();
+    Engine::load(EngineOptions {
+        model_dir: fixture(),
+        library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        tokenizer: Some(assets.join("qwen/tokenizer.json")),
+        provider: Provider::Cpu,
+        threads: 1,
+        variant: String::new(),
+        prefill_chunk: chunk,
+        video_layout: VideoLayout::KeepOuter,
+    })
+    .unwrap()
+}
+
+/// Published graphs have no DeepStack inputs: they load and run, text is unaffected, and images
+/// give different logits (the DeepStack rows are missing).
+#[test]
+fn graphs_without_deepstack_run() {
+    let mut with = engine("");
+    let mut without = engine("nods");
+    assert!(with.has_deepstack());
+    assert!(!without.has_deepstack());
+    for (name, same) in [("text", true), ("image", false)] {
+        let c = case(name);
+        let (messages, media) = inputs(&c);
+        let p = with.prepare(&messages, &media).unwrap();
+        let (a, _) = with.prefill(&p).unwrap();
+        let (b, _) = without.prefill(&p).unwrap();
+        let d = max_diff(&a, &b);
+        if same {
+            assert!(d <= 1e-5, "{name}: {d}");
+        } else {
+            assert!(d > 1e-3, "{name}: DeepStack made no difference ({d})");
+        }
+    }
+}
