@@ -16,7 +16,10 @@ fn ort_config(dir: &std::path::Path) -> Config {
     let assets = common::assets();
     Config {
         backend: BackendKind::Ort,
-        model_dir: common::repo().join("tests/fixtures/qwen3vl-tiny").display().to_string(),
+        model_dir: common::repo()
+            .join("tests/fixtures/qwen3vl-tiny")
+            .display()
+            .to_string(),
         ort_library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
         tokenizer: assets.join("qwen/tokenizer.json").display().to_string(),
         ort_threads: 1,
@@ -31,10 +34,17 @@ async fn serve_with_the_in_process_engine() {
     let running = common::start(config.clone()).await;
     let mut c = common::client(&running).await;
     let image = common::png(90, 60);
-    let options = GenerationOptions { temperature: Some(0.0), max_new_tokens: Some(8), ..Default::default() };
+    let options = GenerationOptions {
+        temperature: Some(0.0),
+        max_new_tokens: Some(8),
+        ..Default::default()
+    };
     let request = AskRequest {
         text: "What is in this picture?".into(),
-        media: vec![PbMedia { data: image.clone(), ..Default::default() }],
+        media: vec![PbMedia {
+            data: image.clone(),
+            ..Default::default()
+        }],
         options: Some(options),
         ..Default::default()
     };
@@ -45,21 +55,39 @@ async fn serve_with_the_in_process_engine() {
     assert!(usage.prompt_tokens > 20, "{usage:?}");
 
     // The same chat straight through the engine.
-    let mut engine = Engine::load(switchboard::engine::qwen3vl::backend::options_from(&config).unwrap()).unwrap();
+    let mut engine =
+        Engine::load(switchboard::engine::qwen3vl::backend::options_from(&config).unwrap())
+            .unwrap();
     let system = "You are a helpful assistant that answers questions about images, videos and text accurately and concisely.";
     let messages = vec![
-        ChatMessage { role: "system", parts: vec![ChatPart::Text(system.into())] },
+        ChatMessage {
+            role: "system",
+            parts: vec![ChatPart::Text(system.into())],
+        },
         ChatMessage {
             role: "user",
-            parts: vec![ChatPart::Media(0), ChatPart::Text("What is in this picture?".into())],
+            parts: vec![
+                ChatPart::Media(0),
+                ChatPart::Text("What is in this picture?".into()),
+            ],
         },
     ];
-    let media = vec![Media::Image(switchboard::engine::qwen3vl::preprocess::decode(&image).unwrap())];
+    let media = vec![Media::Image(
+        switchboard::engine::qwen3vl::preprocess::decode(&image).unwrap(),
+    )];
     let p = engine.prepare(&messages, &media).unwrap();
     assert_eq!(p.ids.len() as u32, usage.prompt_tokens);
     let mut text = String::new();
-    let params = GenerateParams { sampler: SamplerConfig::default(), max_new_tokens: 8, stop: vec![] };
-    engine.generate(&p, &params, &Arc::new(AtomicBool::new(false)), |t| text.push_str(t)).unwrap();
+    let params = GenerateParams {
+        sampler: SamplerConfig::default(),
+        max_new_tokens: 8,
+        stop: vec![],
+    };
+    engine
+        .generate(&p, &params, &Arc::new(AtomicBool::new(false)), |t| {
+            text.push_str(t)
+        })
+        .unwrap();
     assert_eq!(r.text, text.trim());
 
     // Streaming gives the same text in pieces.

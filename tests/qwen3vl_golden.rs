@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
-use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media};
+use switchboard::engine::qwen3vl::engine::{
+    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media,
+};
 use switchboard::engine::qwen3vl::preprocess;
 use switchboard::engine::qwen3vl::prompt::VideoLayout;
 use switchboard::engine::qwen3vl::sampler::SamplerConfig;
@@ -44,12 +46,18 @@ fn case(name: &str) -> Value {
 
 fn floats(file: &str) -> Vec<f32> {
     let bytes = std::fs::read(fixture().join("golden").join(file)).unwrap();
-    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "lengths differ");
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 /// The case's chat, with its media decoded from the same files the reference read.
@@ -62,28 +70,47 @@ fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
             match p["type"].as_str().unwrap() {
                 "text" => parts.push(ChatPart::Text(p["text"].as_str().unwrap().into())),
                 "image" => {
-                    let bytes = std::fs::read(fixture().join("golden").join(p["file"].as_str().unwrap())).unwrap();
+                    let bytes =
+                        std::fs::read(fixture().join("golden").join(p["file"].as_str().unwrap()))
+                            .unwrap();
                     parts.push(ChatPart::Media(media.len()));
                     media.push(Media::Image(preprocess::decode(&bytes).unwrap()));
                 }
                 _ => {
                     let dir = fixture().join("golden").join(p["frames"].as_str().unwrap());
-                    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+                    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .collect();
                     files.sort();
-                    let frames = files.iter().map(|f| preprocess::decode(&std::fs::read(f).unwrap()).unwrap()).collect();
+                    let frames = files
+                        .iter()
+                        .map(|f| preprocess::decode(&std::fs::read(f).unwrap()).unwrap())
+                        .collect();
                     parts.push(ChatPart::Media(media.len()));
-                    media.push(Media::Frames { frames, fps: p["fps"].as_f64().unwrap() });
+                    media.push(Media::Frames {
+                        frames,
+                        fps: p["fps"].as_f64().unwrap(),
+                    });
                 }
             }
         }
-        let role = if m["role"] == "system" { "system" } else { "user" };
+        let role = if m["role"] == "system" {
+            "system"
+        } else {
+            "user"
+        };
         messages.push(ChatMessage { role, parts });
     }
     (messages, media)
 }
 
 fn greedy(n: usize) -> GenerateParams {
-    GenerateParams { sampler: SamplerConfig::default(), max_new_tokens: n, stop: vec![] }
+    GenerateParams {
+        sampler: SamplerConfig::default(),
+        max_new_tokens: n,
+        stop: vec![],
+    }
 }
 
 fn check_case(e: &mut Engine, name: &str) {
@@ -91,23 +118,56 @@ fn check_case(e: &mut Engine, name: &str) {
     let (messages, media) = inputs(&c);
     let p = e.prepare(&messages, &media).unwrap();
 
-    let want_ids: Vec<u32> = c["input_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+    let want_ids: Vec<u32> = c["input_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect();
     assert_eq!(p.ids, want_ids, "{name}: input ids");
     for axis in 0..3 {
-        let want: Vec<i64> = c["position_ids"][axis].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
-        assert_eq!(p.rope.positions[axis], want, "{name}: position ids, axis {axis}");
+        let want: Vec<i64> = c["position_ids"][axis]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            p.rope.positions[axis], want,
+            "{name}: position ids, axis {axis}"
+        );
     }
-    assert_eq!(p.rope.delta, c["rope_delta"].as_i64().unwrap(), "{name}: rope delta");
+    assert_eq!(
+        p.rope.delta,
+        c["rope_delta"].as_i64().unwrap(),
+        "{name}: rope delta"
+    );
 
     if c.get("image_grid_thw").is_some() {
-        let got: Vec<f32> = p.image_patches.iter().flat_map(|x| x.values.iter().copied()).collect();
+        let got: Vec<f32> = p
+            .image_patches
+            .iter()
+            .flat_map(|x| x.values.iter().copied())
+            .collect();
         let d = max_diff(&got, &floats(&format!("{name}_pixel_values.bin")));
         assert!(d <= 1e-4, "{name}: pixel values differ by {d}");
-        let grids: Vec<Vec<u64>> = p.image_patches.iter().map(|x| x.grid.iter().map(|&g| g as u64).collect()).collect();
-        assert_eq!(serde_json::to_value(grids).unwrap(), c["image_grid_thw"], "{name}: grids");
+        let grids: Vec<Vec<u64>> = p
+            .image_patches
+            .iter()
+            .map(|x| x.grid.iter().map(|&g| g as u64).collect())
+            .collect();
+        assert_eq!(
+            serde_json::to_value(grids).unwrap(),
+            c["image_grid_thw"],
+            "{name}: grids"
+        );
     }
     if c.get("video_grid_thw").is_some() {
-        let got: Vec<f32> = p.video_patches.iter().flat_map(|(x, _)| x.values.iter().copied()).collect();
+        let got: Vec<f32> = p
+            .video_patches
+            .iter()
+            .flat_map(|(x, _)| x.values.iter().copied())
+            .collect();
         let d = max_diff(&got, &floats(&format!("{name}_pixel_values_videos.bin")));
         assert!(d <= 1e-4, "{name}: video pixel values differ by {d}");
     }
@@ -116,10 +176,20 @@ fn check_case(e: &mut Engine, name: &str) {
     let d = max_diff(&logits, &floats(&format!("{name}_prefill_logits.bin")));
     assert!(d <= 1e-3, "{name}: prefill logits differ by {d}");
 
-    let want: Vec<u32> = c["greedy_tokens"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
-    let out = e.generate(&p, &greedy(16), &Arc::new(AtomicBool::new(false)), |_| {}).unwrap();
+    let want: Vec<u32> = c["greedy_tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect();
+    let out = e
+        .generate(&p, &greedy(16), &Arc::new(AtomicBool::new(false)), |_| {})
+        .unwrap();
     assert_eq!(out.tokens, want, "{name}: greedy tokens");
-    println!("{name}: {} prompt tokens, prefill max diff {d:e}, tokens identical", p.ids.len());
+    println!(
+        "{name}: {} prompt tokens, prefill max diff {d:e}, tokens identical",
+        p.ids.len()
+    );
 }
 
 #[test]
@@ -160,7 +230,10 @@ fn kv_cache_and_chunked_prefill_agree_with_full_passes() {
         }
         let full = e.full_forward(&p, &tokens).unwrap();
         let d = max_diff(&logits, &full);
-        assert!(d <= 1e-4, "{name}: cached decode differs from a full pass by {d}");
+        assert!(
+            d <= 1e-4,
+            "{name}: cached decode differs from a full pass by {d}"
+        );
     }
     let c = case("two_images");
     let (messages, media) = inputs(&c);

