@@ -109,18 +109,16 @@ fn read_floats(v: &DynValue) -> Result<(Vec<i64>, Vec<f32>)> {
 /// The last `keep` rows of a `[.., rows, vocab]` float tensor, without copying the rest: a
 /// prefill returns logits for every position, and only the last is wanted.
 fn read_last_rows(v: &DynValue, keep: usize) -> Result<(Vec<i64>, Vec<f32>)> {
-    fn tail<T: Copy>(shape: &[i64], data: &[T], keep: usize) -> (usize, Vec<T>) {
+    fn tail<T: Copy>(shape: &[i64], data: &[T], keep: usize) -> Vec<T> {
         let vocab = *shape.last().unwrap_or(&1) as usize;
         let rows = data.len() / vocab.max(1);
-        let start = (rows - keep.min(rows)) * vocab;
-        (vocab, data[start..].to_vec())
+        data[(rows - keep.min(rows)) * vocab..].to_vec()
     }
     if let Ok((shape, data)) = v.try_extract_tensor::<f32>() {
-        let (_, rows) = tail(shape, data, keep);
-        return Ok((shape.to_vec(), rows));
+        return Ok((shape.to_vec(), tail(shape, data, keep)));
     }
     let (shape, data) = v.try_extract_tensor::<f16>()?;
-    let (_, rows) = tail(shape, data, keep);
+    let rows = tail(shape, data, keep);
     Ok((shape.to_vec(), rows.iter().map(|x| x.to_f32()).collect()))
 }
 
@@ -576,8 +574,7 @@ impl Graphs {
             graph: "decoder",
             problem: "no logits output".into(),
         })?;
-        let (shape, logits) = read_last_rows(&logits, keep)?;
-        let vocab = *shape.last().unwrap_or(&1) as usize;
+        let (_, logits) = read_last_rows(&logits, keep)?;
         for i in 0..d.layers {
             for kind in ["key", "value"] {
                 let present = out.remove(format!("present.{i}.{kind}")).ok_or_else(|| {
