@@ -282,3 +282,27 @@ fn graphs_without_deepstack_run() {
         }
     }
 }
+
+/// Asking for CUDA with the CPU-only library is a clear error at load, not a silent CPU fallback.
+#[test]
+fn unavailable_cuda_provider_is_a_clear_error() {
+    let assets = common::assets();
+    let r = Engine::load(EngineOptions {
+        model_dir: fixture(),
+        library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        tokenizer: Some(assets.join("qwen/tokenizer.json")),
+        provider: Provider::Cuda { device: 0 },
+        threads: 1,
+        variant: String::new(),
+        prefill_chunk: 512,
+        video_layout: VideoLayout::KeepOuter,
+    });
+    let message = match r {
+        Ok(_) => panic!("CUDA provider accepted by a CPU-only ONNX Runtime"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        message.contains("CUDA") && message.contains("onnxruntime-gpu"),
+        "{message}"
+    );
+}

