@@ -121,6 +121,9 @@ fn main() {
             let end = Instant::now();
             let first = first.unwrap_or(end);
             if i == 0 {
+                if std::env::var_os("SHOW_TOKENS").is_some() {
+                    println!("{name} greedy tokens: {:?}", out.tokens);
+                }
                 continue; // warm-up
             }
             ttft.push(first.duration_since(start).as_secs_f64() * 1e3);

@@ -158,11 +158,17 @@ struct Vision {
 
 struct Embed {
     session: Session,
-    /// onnxruntime-genai's embedding graph also takes image features (0 rows here: the host
-    /// merges vision rows itself, so images and videos are handled alike).
+    /// onnxruntime-genai's embedding graph also takes image features and scatters them into
+    /// the image-pad rows. The host merges vision rows itself (images and videos alike), so it
+    /// passes 0 rows and hides the pads from the graph (`PAD_STAND_IN`); those rows are
+    /// overwritten by the merge anyway.
     features_input: Option<(String, Float)>,
+    image_pad: u32,
     output: String,
 }
+
+/// Any ordinary token; its embedding row is replaced by vision features afterwards.
+const PAD_STAND_IN: u32 = 151643;
 
 struct Decoder {
     session: Session,
@@ -319,6 +325,7 @@ impl Graphs {
             Embed {
                 session,
                 features_input,
+                image_pad: config.image_token_id,
                 output,
             }
         };
@@ -480,10 +487,14 @@ impl Graphs {
     /// Token embeddings, `ids.len() x hidden`.
     pub fn embed(&mut self, ids: &[u32]) -> Result<Vec<f32>> {
         let n = ids.len() as i64;
-        let mut inputs: Vec<(Cow<str>, SessionInputValue)> = vec![(
-            "input_ids".into(),
-            i64_tensor(vec![1, n], ids.iter().map(|&i| i as i64).collect())?.into(),
-        )];
+        let hide = self.embed.features_input.is_some();
+        let pad = self.embed.image_pad;
+        let ids: Vec<i64> = ids
+            .iter()
+            .map(|&i| if hide && i == pad { PAD_STAND_IN } else { i } as i64)
+            .collect();
+        let mut inputs: Vec<(Cow<str>, SessionInputValue)> =
+            vec![("input_ids".into(), i64_tensor(vec![1, n], ids)?.into())];
         if let Some((name, t)) = &self.embed.features_input {
             inputs.push((
                 name.clone().into(),
