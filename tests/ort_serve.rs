@@ -104,3 +104,47 @@ async fn serve_with_the_in_process_engine() {
     assert_eq!(final_text.unwrap(), text.trim());
     running.shutdown().await.unwrap();
 }
+
+/// Cancelling a generation stops the engine between decode steps, long before max_new_tokens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_stops_decoding() {
+    use switchboard::engine::{Backend, GenEvent, GenerateRequest, Message, Role, Sampling};
+    use tokio_util::sync::CancellationToken;
+
+    let dir = tempfile::tempdir().unwrap();
+    let backend =
+        switchboard::engine::qwen3vl::backend::OrtBackend::start(&ort_config(dir.path())).unwrap();
+    let request = GenerateRequest {
+        messages: vec![Message::text(Role::User, "Count to a million.")],
+        sampling: Sampling {
+            max_new_tokens: 5000,
+            temperature: 0.0,
+            ..Sampling::default()
+        },
+        expert: "general".into(),
+    };
+    let cancel = CancellationToken::new();
+    let mut stream = backend.generate(request, cancel.clone());
+    let mut texts = 0;
+    let mut ended = None;
+    while let Some(ev) = stream.next().await {
+        match ev {
+            Ok(GenEvent::Text(_)) => {
+                texts += 1;
+                if texts == 1 {
+                    cancel.cancel();
+                }
+            }
+            Ok(GenEvent::Done(f)) => panic!("finished instead of stopping: {f:?}"),
+            Err(e) => {
+                ended = Some(e);
+                break;
+            }
+        }
+    }
+    assert!(
+        matches!(ended, Some(switchboard::Error::Cancelled)),
+        "{ended:?}"
+    );
+    assert!(texts < 1000, "{texts} pieces after cancelling");
+}

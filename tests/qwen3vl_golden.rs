@@ -306,3 +306,27 @@ fn unavailable_cuda_provider_is_a_clear_error() {
         "{message}"
     );
 }
+
+/// A decoder with float16 inputs, outputs and KV cache (as the published fp16 / q4f16 graphs
+/// have) runs through the same code; float16 arithmetic bounds how close it gets.
+#[test]
+fn float16_io_decoder_runs_close_to_the_reference() {
+    let mut e = engine("fp16");
+    for name in ["text", "image", "video"] {
+        let c = case(name);
+        let (messages, media) = inputs(&c);
+        let p = e.prepare(&messages, &media).unwrap();
+        let (logits, mut cache) = e.prefill(&p).unwrap();
+        let d = max_diff(&logits, &floats(&format!("{name}_prefill_logits.bin")));
+        println!("{name}: float16 decoder prefill max diff {d}");
+        assert!(d <= 0.05, "{name}: float16 prefill logits differ by {d}");
+        let first = switchboard::engine::qwen3vl::sampler::argmax(&logits);
+        assert_eq!(
+            first as u64,
+            c["greedy_tokens"][0].as_u64().unwrap(),
+            "{name}: first greedy token"
+        );
+        let step = e.step(first, p.rope.delta, &mut cache).unwrap();
+        assert_eq!(step.len(), logits.len());
+    }
+}

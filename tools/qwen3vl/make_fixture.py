@@ -196,7 +196,8 @@ class DecoderExport(torch.nn.Module):
             h = layer(h, position_embeddings=pos_emb, attention_mask=mask, past_key_values=cache)
             if ds is not None and i < ds.shape[0]:
                 h = h + ds[i]
-        logits = F.linear(self.lm.norm(h), self.head_w.float())
+        x = self.lm.norm(h)
+        logits = F.linear(x, self.head_w.to(x.dtype))
         out = [logits]
         for i in range(self.layers):
             out += [cache.layers[i].keys, cache.layers[i].values]
@@ -398,17 +399,25 @@ def main():
     torch.onnx.export(emb, (torch.tensor([[1, 2, 3]]),), OUT / "onnx" / "embed_tokens.onnx", dynamo=True,
                       external_data=bool(args.bench), input_names=["input_ids"], output_names=["inputs_embeds"],
                       dynamic_shapes={"input_ids": {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq")}})
-    for deepstack, name in [(True, "decoder_model_merged"), (False, "decoder_model_merged_nods")]:
-        dec = DecoderExport(model.model.language_model, model.lm_head, config.text_config, deepstack, f16_table).eval()
+    variants = [(True, "decoder_model_merged", torch.float32), (False, "decoder_model_merged_nods", torch.float32)]
+    if not args.bench:
+        # float16 io, as the published fp16/q4f16 graphs have (tiny fixture only).
+        variants.append((True, "decoder_model_merged_fp16", torch.float16))
+    for deepstack, name, dtype in variants:
+        lm, head = model.model.language_model, model.lm_head
+        if dtype == torch.float16:
+            lm, head = copy.deepcopy(lm).half(), copy.deepcopy(head).half()
+        dec = DecoderExport(lm, head, config.text_config, deepstack, f16_table).eval()
         b, s, p = 2, 5, 3
-        ex = [torch.randn(b, s, H), torch.ones(b, p + s, dtype=torch.int64), torch.zeros(3, b, s, dtype=torch.int64)]
-        ex += [torch.randn(b, kvh, p, hd) for _ in range(2 * L)]
+        ex = [torch.randn(b, s, H, dtype=dtype), torch.ones(b, p + s, dtype=torch.int64),
+              torch.zeros(3, b, s, dtype=torch.int64)]
+        ex += [torch.randn(b, kvh, p, hd, dtype=dtype) for _ in range(2 * L)]
         names = ["inputs_embeds", "attention_mask", "position_ids"]
         names += [f"past_key_values.{i}.{k}" for i in range(L) for k in ("key", "value")]
         B, S, P, T = (torch.export.Dim(x) for x in ("batch", "seq", "past", "total"))
         shapes = [{0: B, 1: S}, {0: B, 1: T}, {1: B, 2: S}] + [{0: B, 2: P}] * (2 * L)
         if deepstack:
-            ex.append(torch.randn(3, b, s, H))
+            ex.append(torch.randn(3, b, s, H, dtype=dtype))
             names.append("deepstack_embeds")
             shapes.append({1: B, 2: S})
         outs = ["logits"] + [f"present.{i}.{k}" for i in range(L) for k in ("key", "value")]

@@ -459,3 +459,46 @@ mod pillow_parity {
         assert_eq!(decode(&bytes).unwrap(), want);
     }
 }
+
+#[cfg(test)]
+mod exif {
+    use super::*;
+
+    /// A JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) is turned upright.
+    #[test]
+    fn exif_orientation_is_applied() {
+        let img = RgbImage::from_fn(4, 2, |x, _| {
+            if x == 0 {
+                image::Rgb([250, 0, 0])
+            } else {
+                image::Rgb([0, 0, 250])
+            }
+        });
+        let mut jpeg = Vec::new();
+        img.write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+        let mut tiff = b"II*\x00\x08\x00\x00\x00".to_vec();
+        tiff.extend([1, 0]); // one IFD entry
+        tiff.extend([0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]); // Orientation = 6
+        tiff.extend([0, 0, 0, 0]);
+        let mut payload = b"Exif\x00\x00".to_vec();
+        payload.extend(tiff);
+        let len = (payload.len() + 2) as u16;
+        let mut with_exif = jpeg[..2].to_vec();
+        with_exif.extend([0xFF, 0xE1]);
+        with_exif.extend(len.to_be_bytes());
+        with_exif.extend(payload);
+        with_exif.extend(&jpeg[2..]);
+
+        let plain = decode(&jpeg).unwrap();
+        assert_eq!((plain.width(), plain.height()), (4, 2));
+        let upright = decode(&with_exif).unwrap();
+        assert_eq!((upright.width(), upright.height()), (2, 4));
+        // The red first column becomes the top row after a clockwise turn.
+        assert!(upright.get_pixel(0, 0).0[0] > 150 && upright.get_pixel(1, 0).0[0] > 150);
+        assert!(upright.get_pixel(0, 3).0[2] > 150);
+    }
+}
