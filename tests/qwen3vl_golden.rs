@@ -23,20 +23,23 @@ fn fixture() -> PathBuf {
     common::repo().join("tests/fixtures/qwen3vl-tiny")
 }
 
-fn engine(variant: &str) -> Engine {
+fn options(variant: &str, prefill_chunk: usize, provider: Provider) -> EngineOptions {
     let assets = common::assets();
-    Engine::load(EngineOptions {
+    EngineOptions {
         model_dir: fixture(),
         library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
         tokenizer: Some(assets.join("qwen/tokenizer.json")),
-        provider: Provider::Cpu,
+        provider,
         threads: 1,
         variant: variant.into(),
-        prefill_chunk: 512,
+        prefill_chunk,
         // The goldens come from transformers 5.23, which keeps the outer vision markers.
         video_layout: VideoLayout::KeepOuter,
-    })
-    .expect("engine")
+    }
+}
+
+fn engine(variant: &str) -> Engine {
+    Engine::load(options(variant, 512, Provider::Cpu)).expect("engine")
 }
 
 fn case(name: &str) -> Value {
@@ -239,25 +242,10 @@ fn kv_cache_and_chunked_prefill_agree_with_full_passes() {
     let (messages, media) = inputs(&c);
     let p = e.prepare(&messages, &media).unwrap();
     let (whole, _) = e.prefill(&p).unwrap();
-    let mut chunked = engine_with_chunk(5);
+    let mut chunked = Engine::load(options("", 5, Provider::Cpu)).unwrap();
     let (pieces, _) = chunked.prefill(&p).unwrap();
     let d = max_diff(&whole, &pieces);
     assert!(d <= 1e-4, "chunked prefill differs by {d}");
-}
-
-fn engine_with_chunk(chunk: usize) -> Engine {
-    let assets = common::assets();
-    Engine::load(EngineOptions {
-        model_dir: fixture(),
-        library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-        tokenizer: Some(assets.join("qwen/tokenizer.json")),
-        provider: Provider::Cpu,
-        threads: 1,
-        variant: String::new(),
-        prefill_chunk: chunk,
-        video_layout: VideoLayout::KeepOuter,
-    })
-    .unwrap()
 }
 
 /// Published graphs have no DeepStack inputs: they load and run, text is unaffected, and images
@@ -286,17 +274,7 @@ fn graphs_without_deepstack_run() {
 /// Asking for CUDA with the CPU-only library is a clear error at load, not a silent CPU fallback.
 #[test]
 fn unavailable_cuda_provider_is_a_clear_error() {
-    let assets = common::assets();
-    let r = Engine::load(EngineOptions {
-        model_dir: fixture(),
-        library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-        tokenizer: Some(assets.join("qwen/tokenizer.json")),
-        provider: Provider::Cuda { device: 0 },
-        threads: 1,
-        variant: String::new(),
-        prefill_chunk: 512,
-        video_layout: VideoLayout::KeepOuter,
-    });
+    let r = Engine::load(options("", 512, Provider::Cuda { device: 0 }));
     let message = match r {
         Ok(_) => panic!("CUDA provider accepted by a CPU-only ONNX Runtime"),
         Err(e) => e.to_string(),

@@ -102,8 +102,8 @@ pub fn over_white(src: &RgbaImage) -> RgbImage {
     })
 }
 
-/// Python's round(): halves go to the even neighbour.
-fn round_half_even(x: f64) -> f64 {
+/// Python's and numpy's round(): halves go to the even neighbour.
+pub fn round_half_even(x: f64) -> f64 {
     let r = x.round();
     if (x - x.trunc()).abs() == 0.5 {
         2.0 * (x / 2.0).round()

@@ -1,7 +1,7 @@
 //! Video preprocessing: which frames to keep (2 per second by default), the shared frame size,
 //! and the timestamp of each frame pair, following the reference video processor.
 
-use super::preprocess::{PreprocessError, VisionConfig};
+use super::preprocess::{PreprocessError, VisionConfig, round_half_even};
 
 /// Indices of the frames to keep out of `total` frames shot at `source_fps`.
 pub fn sample_indices(
@@ -21,16 +21,7 @@ pub fn sample_indices(
     }
     // numpy.linspace(0, total - 1, n).round(): halves to even.
     (0..n)
-        .map(|i| {
-            let x = i as f64 * (total - 1) as f64 / (n - 1) as f64;
-            let r = x.round();
-            let r = if (x - x.trunc()).abs() == 0.5 {
-                2.0 * (x / 2.0).round()
-            } else {
-                r
-            };
-            r as usize
-        })
+        .map(|i| round_half_even(i as f64 * (total - 1) as f64 / (n - 1) as f64) as usize)
         .collect()
 }
 
@@ -63,17 +54,9 @@ pub fn video_resize(
     if hf.max(wf) / hf.min(wf) > 200.0 {
         return Err(PreprocessError::AspectRatio { h, w });
     }
-    let round_even = |x: f64| {
-        let r = x.round();
-        if (x - x.trunc()).abs() == 0.5 {
-            2.0 * (x / 2.0).round()
-        } else {
-            r
-        }
-    };
-    let mut hb = (round_even(hf / factor) * factor).max(factor);
-    let mut wb = (round_even(wf / factor) * factor).max(factor);
-    let tb = (round_even(nf / tf) * tf).max(tf);
+    let mut hb = (round_half_even(hf / factor) * factor).max(factor);
+    let mut wb = (round_half_even(wf / factor) * factor).max(factor);
+    let tb = (round_half_even(nf / tf) * tf).max(tf);
     let (min, max) = (c.min_pixels as f64, c.max_pixels as f64);
     if tb * hb * wb > max {
         let beta = ((nf * hf * wf) / max).sqrt();
