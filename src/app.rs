@@ -13,7 +13,6 @@ use crate::dispatch::Dispatcher;
 use crate::engine::{self, Backend};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
-use crate::media::MediaSource;
 use crate::memory::{NewTurn, Store, now_ms};
 use crate::planner::{Plan, Planner, RunContext};
 use crate::proto::{
@@ -71,10 +70,6 @@ impl App {
 
     pub fn backend(&self) -> Option<&Arc<dyn Backend>> {
         self.backend.as_ref()
-    }
-
-    pub fn memory(&self) -> &Store {
-        &self.memory
     }
 
     /// A slot for one model-running request, or RESOURCE_EXHAUSTED when all are taken.
@@ -273,17 +268,4 @@ fn history_entry(t: &Turn) -> (String, String) {
     }
     user.push_str(&t.text);
     (user, t.answer.clone())
-}
-
-/// Media kinds of a request, for logs.
-pub fn media_summary(input: &AskInput) -> String {
-    input
-        .media
-        .iter()
-        .map(|m| match &m.source {
-            MediaSource::File(b) => format!("{}({}B)", m.mime_type, b.len()),
-            MediaSource::Frames { frames, fps } => format!("frames({}@{fps})", frames.len()),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }

@@ -237,8 +237,8 @@ impl Config {
         Ok(config)
     }
 
-    fn apply(&mut self, f: &Overrides) {
-        let o = f.clone();
+    fn apply(&mut self, o: &Overrides) {
+        let o = o.clone();
         if let Some(v) = o.listen {
             self.listen = v;
         }

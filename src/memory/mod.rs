@@ -259,11 +259,6 @@ impl Store {
         self.db.flush_async().await?;
         Ok(())
     }
-
-    /// Bytes on disk, for operators.
-    pub fn size_on_disk(&self) -> Result<u64> {
-        Ok(self.db.size_on_disk()?)
-    }
 }
 
 #[cfg(test)]

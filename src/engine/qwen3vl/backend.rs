@@ -104,7 +104,6 @@ impl Scheduler {
 
 pub struct OrtBackend {
     scheduler: Arc<Scheduler>,
-    deepstack: bool,
 }
 
 impl Drop for OrtBackend {
@@ -179,14 +178,7 @@ impl OrtBackend {
             })
             .map_err(|e| Error::Internal(format!("engine thread: {e}")))?;
         tracing::info!(model = %config.model_dir, deepstack, "in-process Qwen3-VL engine ready");
-        Ok(OrtBackend {
-            scheduler,
-            deepstack,
-        })
-    }
-
-    pub fn has_deepstack(&self) -> bool {
-        self.deepstack
+        Ok(OrtBackend { scheduler })
     }
 }
 
