@@ -3,6 +3,7 @@
 //! over the text, media kind as evidence); whatever no rule claims goes to `general`.
 //! Owns no model calls.
 
+pub mod encoder;
 mod rules;
 
 use crate::error::{Error, Result};
