@@ -9,7 +9,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
-use crate::dispatch::Dispatcher;
+use std::path::Path;
+
+use crate::dispatch::encoder::Encoder;
+use crate::dispatch::{Dispatcher, Thresholds};
 use crate::engine::{self, Backend};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
@@ -50,7 +53,28 @@ impl App {
     /// Builds the app around a given backend (the in-process engine, or one a caller made).
     pub fn with_backend(config: Config, backend: Option<Arc<dyn Backend>>) -> Result<App> {
         let registry = Arc::new(Registry::load(&config.experts_dir, &config.prompts_dir)?);
-        let dispatcher = Dispatcher::new(&registry)?;
+        let encoder = match config.routing.encoder_model.trim() {
+            "" => None,
+            path => Some(
+                Encoder::load(Path::new(path), &config.ort_library).map_err(|e| {
+                    let e = match e {
+                        Error::Config(m) => m,
+                        other => other.to_string(),
+                    };
+                    Error::Config(format!(
+                        "{e}; run tools/fetch-assets.sh, or set routing.encoder_model = \"\" \
+                     (SWITCHBOARD_ROUTING__ENCODER_MODEL=) to route by rules only"
+                    ))
+                })?,
+            ),
+        };
+        let r = &config.routing;
+        let thresholds = Thresholds {
+            rules: r.rules_threshold,
+            semantic: r.semantic_threshold,
+            temperature: r.semantic_temperature,
+        };
+        let dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
         let planner = Planner::new(registry.clone(), backend.clone());
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
         Ok(App {

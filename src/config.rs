@@ -79,6 +79,32 @@ pub struct Config {
     pub log_format: LogFormat,
     pub limits: Limits,
     pub memory: MemoryConfig,
+    pub routing: RoutingConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoutingConfig {
+    /// The multilingual sentence encoder (tools/fetch-assets.sh puts it here); empty turns the
+    /// semantic stage off.
+    pub encoder_model: String,
+    /// The rules decide alone when their best score (0..1) reaches this.
+    pub rules_threshold: f32,
+    /// The semantic stage decides when the best example similarity (cosine) reaches this.
+    pub semantic_threshold: f32,
+    /// Softmax temperature over similarities.
+    pub semantic_temperature: f32,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        RoutingConfig {
+            encoder_model: ".assets/encoder/use_multilingual_int8.onnx".into(),
+            rules_threshold: 0.6,
+            semantic_threshold: 0.3,
+            semantic_temperature: 0.05,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -142,6 +168,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             limits: Limits::default(),
             memory: MemoryConfig::default(),
+            routing: RoutingConfig::default(),
         }
     }
 }

@@ -45,8 +45,12 @@ pub fn parse_grpc_timeout(v: &str) -> Option<Duration> {
     })
 }
 
-/// Time we stop before the client's deadline, so our DEADLINE_EXCEEDED wins over tonic's timer.
-const MARGIN: Duration = Duration::from_millis(5);
+/// Time we stop before the client's deadline, so that our DEADLINE_EXCEEDED reaches the client
+/// before its own timer (or tonic's, which answers CANCELLED) fires: a tenth of the budget,
+/// between 20 ms and 500 ms.
+fn margin(timeout: Duration) -> Duration {
+    (timeout / 10).clamp(Duration::from_millis(20), Duration::from_millis(500))
+}
 
 /// The instant by which a request must be answered: the client's deadline (less a margin) or
 /// the server's own limit, whichever is sooner.
@@ -56,7 +60,7 @@ pub fn deadline(arrival: Option<Arrival>, server_limit: Duration) -> (Instant, D
         client_timeout: None,
     });
     let budget = match a.client_timeout {
-        Some(t) => t.saturating_sub(MARGIN).min(server_limit),
+        Some(t) => t.saturating_sub(margin(t)).min(server_limit),
         None => server_limit,
     };
     (a.at + budget, budget)
@@ -81,11 +85,19 @@ mod tests {
         let at = Instant::now();
         let a = Arrival {
             at,
-            client_timeout: Some(Duration::from_millis(105)),
+            client_timeout: Some(Duration::from_millis(1000)),
         };
         let (d, budget) = deadline(Some(a), Duration::from_secs(10));
-        assert_eq!(budget, Duration::from_millis(100));
-        assert_eq!(d, at + Duration::from_millis(100));
+        assert_eq!(budget, Duration::from_millis(900));
+        assert_eq!(d, at + Duration::from_millis(900));
+        let short = Arrival {
+            at,
+            client_timeout: Some(Duration::from_millis(100)),
+        };
+        assert_eq!(
+            deadline(Some(short), Duration::from_secs(10)).1,
+            Duration::from_millis(80)
+        );
         let (_, budget) = deadline(
             Some(Arrival {
                 at,

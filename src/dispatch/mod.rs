@@ -1,10 +1,12 @@
 //! The dispatcher: turns a request into a ranked list of routes with scores and the stage that
 //! decided. An explicit expert skips it. Stage one is the manifests' rules (regular expressions
-//! over the text, media kind as evidence); whatever no rule claims goes to `general`.
-//! Owns no model calls.
+//! over the text, media kind as evidence) and decides when it is confident; stage two compares
+//! the request's sentence embedding with the manifests' example requests; what neither claims
+//! goes to `general`. Owns no model calls.
 
 pub mod encoder;
 mod rules;
+pub mod semantic;
 
 use crate::error::{Error, Result};
 use crate::experts::Registry;
@@ -15,18 +17,41 @@ pub use rules::RuleStage;
 
 pub const STAGE_EXPLICIT: &str = "explicit";
 pub const STAGE_RULES: &str = "rules";
+pub const STAGE_SEMANTIC: &str = "semantic";
 pub const STAGE_DEFAULT: &str = "default";
 pub const DEFAULT_ROUTE: &str = "general";
 
+/// When each stage may decide.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// The rules decide when their best score reaches this (scores sum to 1 over experts).
+    pub rules: f32,
+    /// The semantic stage decides when the best example similarity reaches this.
+    pub semantic: f32,
+    /// Softmax temperature that turns similarities into scores.
+    pub temperature: f32,
+}
+
 pub struct Dispatcher {
     rules: RuleStage,
+    semantic: Option<semantic::SemanticStage>,
+    thresholds: Thresholds,
     ids: Vec<String>,
 }
 
 impl Dispatcher {
-    pub fn new(registry: &Registry) -> Result<Self> {
+    pub fn new(
+        registry: &Registry,
+        encoder: Option<encoder::Encoder>,
+        thresholds: Thresholds,
+    ) -> Result<Self> {
+        let semantic = encoder
+            .map(|e| semantic::SemanticStage::new(registry, e))
+            .transpose()?;
         Ok(Dispatcher {
             rules: RuleStage::new(registry)?,
+            semantic,
+            thresholds,
             ids: registry.ids().into_iter().map(str::to_string).collect(),
         })
     }
@@ -53,6 +78,35 @@ impl Dispatcher {
             });
         }
         let mut routes = self.rules.score(input);
+        let best_rule = routes.iter().map(|r| r.score).fold(0.0, f32::max);
+        if best_rule < self.thresholds.rules
+            && let Some(stage) = &self.semantic
+            && !input.text.trim().is_empty()
+        {
+            let sims = stage.similarities(&input.text)?;
+            let best_sim = sims.iter().map(|s| s.1).fold(f32::MIN, f32::max);
+            if best_sim >= self.thresholds.semantic {
+                let values: Vec<f32> = sims.iter().map(|s| s.1).collect();
+                let probs = semantic::softmax(&values, self.thresholds.temperature);
+                // What the rules saw (media kind, a weak keyword) still counts, half and half.
+                let weight = if best_rule > 0.0 { 0.5 } else { 0.0 };
+                let mut combined: Vec<RouteScore> = routes
+                    .iter()
+                    .zip(probs)
+                    .map(|(r, p)| RouteScore {
+                        expert: r.expert.clone(),
+                        score: weight * r.score + (1.0 - weight) * p,
+                        stage: STAGE_SEMANTIC.into(),
+                    })
+                    .collect();
+                sort(&mut combined);
+                return Ok(Routing {
+                    expert: combined[0].expert.clone(),
+                    routes: combined,
+                    stage: STAGE_SEMANTIC.into(),
+                });
+            }
+        }
         if routes.iter().all(|r| r.score <= 0.0) {
             for r in &mut routes {
                 r.score = if r.expert == DEFAULT_ROUTE { 1.0 } else { 0.0 };

@@ -29,6 +29,8 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
         openai_retries: 0,
         ..Config::default()
     };
+    // Rules only, unless a test turns the semantic stage on (tests/routing.rs).
+    c.routing.encoder_model = String::new();
     if let Some(url) = openai_url {
         c.backend = BackendKind::Openai;
         c.openai_url = url;

@@ -1,0 +1,71 @@
+//! Routing stage two: the request's sentence embedding against the example requests each
+//! manifest declares (English and Chinese). An expert's similarity is its best example's cosine;
+//! scores are a softmax over those similarities.
+
+use std::sync::Mutex;
+
+use super::encoder::{Encoder, cosine};
+use crate::error::{Error, Result};
+use crate::experts::Registry;
+
+pub struct SemanticStage {
+    encoder: Mutex<Encoder>,
+    /// Per expert (registry order): its id and the embeddings of its examples.
+    examples: Vec<(String, Vec<Vec<f32>>)>,
+}
+
+impl SemanticStage {
+    /// Embeds every manifest's examples once, at start-up.
+    pub fn new(registry: &Registry, mut encoder: Encoder) -> Result<Self> {
+        let mut examples = Vec::new();
+        for m in registry.all() {
+            let texts: Vec<&str> = m
+                .examples
+                .en
+                .iter()
+                .chain(&m.examples.zh)
+                .map(String::as_str)
+                .collect();
+            examples.push((m.id.clone(), encoder.embed(&texts)?));
+        }
+        Ok(SemanticStage {
+            encoder: Mutex::new(encoder),
+            examples,
+        })
+    }
+
+    /// Per expert (registry order): the best cosine similarity of the text to its examples.
+    pub fn similarities(&self, text: &str) -> Result<Vec<(String, f32)>> {
+        let v = {
+            let mut enc = self
+                .encoder
+                .lock()
+                .map_err(|_| Error::Internal("encoder lock poisoned".into()))?;
+            enc.embed(&[text])?.remove(0)
+        };
+        Ok(self
+            .examples
+            .iter()
+            .map(|(id, ex)| {
+                (
+                    id.clone(),
+                    ex.iter()
+                        .map(|e| cosine(&v, e))
+                        .fold(f32::MIN, f32::max)
+                        .max(-1.0),
+                )
+            })
+            .collect())
+    }
+}
+
+/// Softmax with a temperature: turns similarities into scores that sum to one.
+pub fn softmax(values: &[f32], temperature: f32) -> Vec<f32> {
+    let max = values.iter().copied().fold(f32::MIN, f32::max);
+    let exps: Vec<f32> = values
+        .iter()
+        .map(|v| ((v - max) / temperature.max(1e-6)).exp())
+        .collect();
+    let sum: f32 = exps.iter().sum();
+    exps.iter().map(|e| e / sum).collect()
+}

@@ -1,0 +1,149 @@
+//! Routing with the semantic stage on: the rules decide what they are sure of, similarity the
+//! rest, and an expert added with nothing but a manifest and a prompt file is routed to.
+
+mod common;
+
+use common::fake_openai::{FakeOpenAi, Script};
+use switchboard::config::Config;
+use switchboard::proto::{AskRequest, ListExpertsRequest};
+
+fn semantic_config(dir: &std::path::Path, openai: Option<String>) -> Config {
+    let assets = common::assets();
+    let mut c = common::test_config(dir, openai);
+    c.routing.encoder_model = assets
+        .join("encoder/use_multilingual_int8.onnx")
+        .display()
+        .to_string();
+    c.ort_library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
+    c
+}
+
+#[tokio::test]
+async fn rules_decide_when_sure_and_similarity_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::start(semantic_config(dir.path(), None)).await;
+    let mut c = common::client(&running).await;
+    // Rules still decide what they are sure of.
+    let r = c
+        .classify(AskRequest {
+            text: "解方程 x^2 = 4".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.expert.as_str(), r.stage.as_str()), ("math", "rules"));
+    // What no rule claims is decided by similarity; the scores are a distribution. (Accuracy on a
+    // labeled set is measured separately; this checks the stage, not the examples.)
+    for text in ["这张收据上写了哪些内容？"] {
+        let r = c
+            .classify(AskRequest {
+                text: text.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.stage, "semantic", "{text}: {r:?}");
+        assert!(r.routes.iter().all(|x| x.stage == "semantic"));
+        let sum: f32 = r.routes.iter().map(|x| x.score).sum();
+        assert!((sum - 1.0).abs() < 1e-3, "{r:?}");
+    }
+    // Below the similarity threshold nothing claims it: the default route.
+    let r = c
+        .classify(AskRequest {
+            text: "zxqv blorp 4411 vvk".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (r.expert.as_str(), r.stage.as_str()),
+        ("general", "default"),
+        "{r:?}"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_new_expert_needs_only_a_manifest_and_a_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let experts = dir.path().join("experts");
+    let prompts = dir.path().join("prompts");
+    std::fs::create_dir_all(&experts).unwrap();
+    std::fs::create_dir_all(&prompts).unwrap();
+    for e in std::fs::read_dir(common::repo().join("experts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, experts.join(p.file_name().unwrap())).unwrap();
+    }
+    for e in std::fs::read_dir(common::repo().join("prompts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, prompts.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        experts.join("translate.toml"),
+        r#"id = "translate"
+name = "Translator"
+description = "Translates text, or the text in an image, between languages."
+media = ["image"]
+prompt = "translate.j2"
+
+[examples]
+en = ["Translate this sentence into French.", "How do you say good morning in Japanese?", "Put this paragraph into English."]
+zh = ["把这句话翻译成英文。", "这段日语是什么意思？", "帮我把这段话译成中文。"]
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        prompts.join("translate.j2"),
+        "Translate faithfully: {{ text }}",
+    )
+    .unwrap();
+
+    let fake = FakeOpenAi::start(Script {
+        echo: true,
+        ..Script::default()
+    })
+    .await;
+    let mut config = semantic_config(dir.path(), Some(fake.url()));
+    config.experts_dir = experts;
+    config.prompts_dir = prompts;
+    let running = common::start(config).await;
+    let mut c = common::client(&running).await;
+    let list = c
+        .list_experts(ListExpertsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(list.experts.iter().any(|e| e.id == "translate"));
+    for text in [
+        "Could you render this letter in Spanish?",
+        "请把这封信翻成西班牙语",
+    ] {
+        let r = c
+            .classify(AskRequest {
+                text: text.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            (r.expert.as_str(), r.stage.as_str()),
+            ("translate", "semantic"),
+            "{text}: {r:?}"
+        );
+    }
+    let r = c
+        .ask(AskRequest {
+            text: "请把这封信翻成西班牙语".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.expert, "translate");
+    assert_eq!(r.text, "echo: Translate faithfully: 请把这封信翻成西班牙语");
+    running.shutdown().await.unwrap();
+}
