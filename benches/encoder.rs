@@ -1,10 +1,21 @@
-//! Latency of the semantic-routing sentence encoder on one request of about 50 tokens (English
-//! and Chinese), tokenizer included. Run: `cargo bench --bench encoder` (ITERS=N).
+//! Latency of routing one request of about 50 tokens (English and Chinese): the sentence encoder
+//! alone (tokenizer included), and the whole dispatcher (rules, embedding, similarity to every
+//! manifest example). Run: `cargo bench --bench encoder` (ITERS=N).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+use switchboard::config::RoutingConfig;
 use switchboard::dispatch::encoder::Encoder;
+use switchboard::dispatch::{Dispatcher, Thresholds};
+use switchboard::experts::Registry;
+use switchboard::request::AskInput;
+
+fn percentiles(mut times: Vec<f64>) -> (f64, f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    (at(0.5), at(0.99), at(1.0))
+}
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -28,20 +39,49 @@ fn main() {
         for _ in 0..50 {
             e.embed(&[r]).unwrap();
         }
-        let mut times: Vec<f64> = (0..iters)
+        let times: Vec<f64> = (0..iters)
             .map(|_| {
                 let t = Instant::now();
                 e.embed(&[r]).unwrap();
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+        let (p50, p99, max) = percentiles(times);
         println!(
-            "{tokens} tokens: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({iters} runs)",
-            at(0.5),
-            at(0.99),
-            at(1.0)
+            "encoder, {tokens} tokens: p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms ({iters} runs)"
+        );
+    }
+    let registry = Registry::load(&root.join("experts"), &root.join("prompts")).unwrap();
+    let c = RoutingConfig::default();
+    let thresholds = Thresholds {
+        rules: c.rules_threshold,
+        semantic: c.semantic_threshold,
+        temperature: c.semantic_temperature,
+    };
+    let dispatcher = Dispatcher::new(&registry, Some(e), thresholds).unwrap();
+    // Requests no rule is sure of, so the embedding and the similarity search both run.
+    let open_ended = [
+        "My grandmother sent me this old photo from her village and I would love to know more about what it \
+         shows, roughly when it was taken, and anything interesting about the people and the buildings in it.",
+        "奶奶给我发了一张她老家村子的老照片，我很想知道照片里拍的是什么、大概是哪个年代拍的，还有照片里的人和房子有什么有意思的地方。",
+    ];
+    for r in open_ended {
+        let input = AskInput {
+            text: r.into(),
+            ..Default::default()
+        };
+        let times: Vec<f64> = (0..iters)
+            .map(|_| {
+                let t = Instant::now();
+                dispatcher.route(&input).unwrap();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        let (p50, p99, max) = percentiles(times);
+        let routing = dispatcher.route(&input).unwrap();
+        let stage = format!("{} via {}", routing.expert, routing.stage);
+        println!(
+            "route (stage {stage}): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms ({iters} runs)"
         );
     }
 }

@@ -37,6 +37,8 @@ pub struct Dispatcher {
     semantic: Option<semantic::SemanticStage>,
     thresholds: Thresholds,
     ids: Vec<String>,
+    /// Per expert (registry order): the media kinds it takes and whether it needs one.
+    media: Vec<(Vec<String>, bool)>,
 }
 
 impl Dispatcher {
@@ -53,6 +55,11 @@ impl Dispatcher {
             semantic,
             thresholds,
             ids: registry.ids().into_iter().map(str::to_string).collect(),
+            media: registry
+                .all()
+                .iter()
+                .map(|m| (m.media.clone(), m.requires_media))
+                .collect(),
         })
     }
 
@@ -83,10 +90,26 @@ impl Dispatcher {
             && let Some(stage) = &self.semantic
             && !input.text.trim().is_empty()
         {
+            let kinds: Vec<_> = input.media.iter().map(|m| m.kind).collect();
+            let ok: Vec<bool> = self
+                .media
+                .iter()
+                .map(|(media, needs)| semantic::eligible(media, *needs, &kinds))
+                .collect();
             let sims = stage.similarities(&input.text)?;
-            let best_sim = sims.iter().map(|s| s.1).fold(f32::MIN, f32::max);
+            let best_sim = sims
+                .iter()
+                .zip(&ok)
+                .filter(|(_, ok)| **ok)
+                .map(|(s, _)| s.1)
+                .fold(f32::MIN, f32::max);
             if best_sim >= self.thresholds.semantic {
-                let values: Vec<f32> = sims.iter().map(|s| s.1).collect();
+                // Experts that cannot take this request's media get no share.
+                let values: Vec<f32> = sims
+                    .iter()
+                    .zip(&ok)
+                    .map(|(s, ok)| if *ok { s.1 } else { f32::NEG_INFINITY })
+                    .collect();
                 let probs = semantic::softmax(&values, self.thresholds.temperature);
                 // What the rules saw (media kind, a weak keyword) still counts, half and half.
                 let weight = if best_rule > 0.0 { 0.5 } else { 0.0 };

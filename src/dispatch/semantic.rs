@@ -7,11 +7,24 @@ use std::sync::Mutex;
 use super::encoder::{Encoder, cosine};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
+use crate::media::MediaKind;
 
 pub struct SemanticStage {
     encoder: Mutex<Encoder>,
     /// Per expert (registry order): its id and the embeddings of its examples.
     examples: Vec<(String, Vec<Vec<f32>>)>,
+}
+
+/// Whether an expert can take a request with these media kinds: every kind the request carries
+/// must be one the expert lists (when it lists any), and an expert that requires media needs
+/// one of its kinds present.
+pub fn eligible(media: &[String], requires_media: bool, request: &[MediaKind]) -> bool {
+    let accepts = |k: &MediaKind| media.is_empty() || media.iter().any(|m| m == k.as_str());
+    request.iter().all(accepts)
+        && (!requires_media
+            || request
+                .iter()
+                .any(|k| media.iter().any(|m| m == k.as_str())))
 }
 
 impl SemanticStage {

@@ -16,9 +16,13 @@ pub struct Manifest {
     /// Needs a model backend to answer.
     #[serde(default = "yes")]
     pub needs_model: bool,
-    /// Media kinds it expects: "image", "video".
+    /// Media kinds it can take: "image", "video". A request carrying another kind is not routed
+    /// to it; empty means any.
     #[serde(default)]
     pub media: Vec<String>,
+    /// It cannot answer without media of one of its kinds (e.g. the video expert).
+    #[serde(default)]
+    pub requires_media: bool,
     /// Prompt template, a file name under the prompts folder.
     pub prompt: String,
     /// System prompt, sent before any history.

@@ -1,0 +1,168 @@
+//! Routing accuracy on the labeled set (tests/fixtures/routing/eval.jsonl: realistic requests in
+//! English and Chinese with their media kind). The router's own examples live in the manifests
+//! and never appear in this set. Prints the per-route confusion matrix (`--nocapture`).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use switchboard::config::RoutingConfig;
+use switchboard::dispatch::encoder::Encoder;
+use switchboard::dispatch::{Dispatcher, Thresholds};
+use switchboard::experts::Registry;
+use switchboard::media::{MediaItem, MediaKind, MediaSource};
+use switchboard::request::AskInput;
+
+struct Case {
+    text: String,
+    media: String,
+    route: String,
+}
+
+fn cases() -> Vec<Case> {
+    let text =
+        std::fs::read_to_string(common::repo().join("tests/fixtures/routing/eval.jsonl")).unwrap();
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            Case {
+                text: v["text"].as_str().unwrap().into(),
+                media: v["media"].as_str().unwrap().into(),
+                route: v["route"].as_str().unwrap().into(),
+            }
+        })
+        .collect()
+}
+
+fn input(c: &Case) -> AskInput {
+    let kind = match c.media.as_str() {
+        "image" => Some(MediaKind::Image),
+        "video" => Some(MediaKind::Video),
+        _ => None,
+    };
+    let media = kind
+        .map(|kind| MediaItem {
+            kind,
+            mime_type: if kind == MediaKind::Image {
+                "image/png"
+            } else {
+                "video/mp4"
+            }
+            .into(),
+            source: MediaSource::File(bytes::Bytes::new()),
+            width: 0,
+            height: 0,
+            digest: Default::default(),
+        })
+        .into_iter()
+        .collect();
+    AskInput {
+        text: c.text.clone(),
+        media,
+        ..Default::default()
+    }
+}
+
+fn registry() -> Registry {
+    Registry::load(
+        &common::repo().join("experts"),
+        &common::repo().join("prompts"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn evaluation_set_is_disjoint_from_the_router_examples() {
+    let reg = registry();
+    let examples: Vec<String> = reg
+        .all()
+        .iter()
+        .flat_map(|m| m.examples.en.iter().chain(&m.examples.zh).cloned())
+        .map(|s| s.trim().to_lowercase())
+        .collect();
+    let cases = cases();
+    assert!(cases.len() >= 400, "{} cases", cases.len());
+    for c in &cases {
+        assert!(
+            !examples.contains(&c.text.trim().to_lowercase()),
+            "{:?} is also a router example",
+            c.text
+        );
+    }
+    let zh = cases
+        .iter()
+        .filter(|c| switchboard::request::language(&c.text) == "zh")
+        .count();
+    assert!(
+        zh * 3 > cases.len() && zh * 3 < cases.len() * 2,
+        "{zh} Chinese of {}",
+        cases.len()
+    );
+}
+
+#[test]
+fn routing_accuracy_on_the_evaluation_set() {
+    let reg = registry();
+    let assets = common::assets();
+    let encoder = Encoder::load(
+        &assets.join("encoder/use_multilingual_int8.onnx"),
+        &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+    )
+    .unwrap();
+    let r = RoutingConfig::default();
+    let thresholds = Thresholds {
+        rules: r.rules_threshold,
+        semantic: r.semantic_threshold,
+        temperature: r.semantic_temperature,
+    };
+    let dispatcher = Dispatcher::new(&reg, Some(encoder), thresholds).unwrap();
+    let ids: Vec<String> = reg.ids().into_iter().map(str::to_string).collect();
+    let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut stages: BTreeMap<String, usize> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    let cases = cases();
+    for c in &cases {
+        let routing = dispatcher.route(&input(c)).unwrap();
+        *confusion
+            .entry((c.route.clone(), routing.expert.clone()))
+            .or_default() += 1;
+        *stages.entry(routing.stage.clone()).or_default() += 1;
+        if routing.expert != c.route {
+            wrong.push(format!(
+                "  [{}] {} -> {} ({}) {:?}",
+                c.media, c.route, routing.expert, routing.stage, c.text
+            ));
+        }
+    }
+    let correct = cases.len() - wrong.len();
+    let accuracy = correct as f64 / cases.len() as f64;
+    println!(
+        "accuracy {correct}/{} = {:.1}%; decided by {stages:?}",
+        cases.len(),
+        accuracy * 100.0
+    );
+    print!("{:<10}", "want\\got");
+    for id in &ids {
+        print!("{id:>10}");
+    }
+    println!();
+    for want in &ids {
+        print!("{want:<10}");
+        for got in &ids {
+            print!(
+                "{:>10}",
+                confusion
+                    .get(&(want.clone(), got.clone()))
+                    .copied()
+                    .unwrap_or(0)
+            );
+        }
+        println!();
+    }
+    println!("misrouted:\n{}", wrong.join("\n"));
+    assert!(
+        accuracy >= 0.95,
+        "routing accuracy {:.1}% is under 95%",
+        accuracy * 100.0
+    );
+}
