@@ -52,12 +52,7 @@ fn main() {
         );
     }
     let registry = Registry::load(&root.join("experts"), &root.join("prompts")).unwrap();
-    let c = RoutingConfig::default();
-    let thresholds = Thresholds {
-        rules: c.rules_threshold,
-        semantic: c.semantic_threshold,
-        temperature: c.semantic_temperature,
-    };
+    let thresholds = Thresholds::from_config(&RoutingConfig::default());
     let dispatcher = Dispatcher::new(&registry, Some(e), thresholds).unwrap();
     // Requests no rule is sure of, so the embedding and the similarity search both run.
     let open_ended = [

@@ -68,12 +68,7 @@ impl App {
                 })?,
             ),
         };
-        let r = &config.routing;
-        let thresholds = Thresholds {
-            rules: r.rules_threshold,
-            semantic: r.semantic_threshold,
-            temperature: r.semantic_temperature,
-        };
+        let thresholds = Thresholds::from_config(&config.routing);
         let dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
         let planner = Planner::new(registry.clone(), backend.clone());
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
@@ -158,6 +153,30 @@ impl App {
             plan,
             replay: None,
         })
+    }
+
+    /// Stage three of routing: when the rules and examples left the route uncertain and a model
+    /// is configured, ask the model. Ask only; a failure keeps the earlier route.
+    pub async fn refine_routing(&self, p: &mut Prepared) -> Result<()> {
+        let off = self.config.routing.model_threshold <= 0.0;
+        let (Some(backend), false) = (&self.backend, off) else {
+            return Ok(());
+        };
+        if p.replay.is_some() || p.input.expert.is_some() || !self.dispatcher.uncertain(&p.routing)
+        {
+            return Ok(());
+        }
+        let limit = std::time::Duration::from_secs_f64(self.config.routing.model_timeout_secs);
+        if let Some(expert) =
+            crate::dispatch::model::choose(backend.as_ref(), &self.registry, &p.input, limit).await
+            && expert != p.routing.expert
+        {
+            let plan = Plan::for_route(&expert);
+            self.planner.check(&plan)?;
+            p.routing = Dispatcher::with_model_choice(&p.routing, &expert);
+            p.plan = plan;
+        }
+        Ok(())
     }
 
     /// Runs a prepared request and records the turn. `events` receives the stream's events

@@ -94,6 +94,11 @@ pub struct RoutingConfig {
     pub semantic_threshold: f32,
     /// Softmax temperature over similarities.
     pub semantic_temperature: f32,
+    /// Ask asks the model which expert (when one is configured) if the best route score is
+    /// under this after the semantic stage, or if nothing claimed the request; 0 turns it off.
+    pub model_threshold: f32,
+    /// Longest wait for the model's routing answer.
+    pub model_timeout_secs: f64,
 }
 
 impl Default for RoutingConfig {
@@ -103,6 +108,8 @@ impl Default for RoutingConfig {
             rules_threshold: 0.6,
             semantic_threshold: 0.3,
             semantic_temperature: 0.05,
+            model_threshold: 0.5,
+            model_timeout_secs: 10.0,
         }
     }
 }

@@ -147,3 +147,55 @@ zh = ["把这句话翻译成英文。", "这段日语是什么意思？", "帮�
     assert_eq!(r.text, "echo: Translate faithfully: 请把这封信翻成西班牙语");
     running.shutdown().await.unwrap();
 }
+
+/// Stage three: what nothing claims goes to the model when one is configured (Ask only;
+/// Classify never calls a model).
+#[tokio::test]
+async fn uncertain_requests_ask_the_model() {
+    let fake = FakeOpenAi::start(Script {
+        chunks: vec!["math".into()],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = semantic_config(dir.path(), Some(fake.url()));
+    config.routing.model_threshold = 0.5;
+    let running = common::start(config).await;
+    let mut c = common::client(&running).await;
+    let odd = AskRequest {
+        text: "zxqv blorp 4411 vvk".into(),
+        ..Default::default()
+    };
+    let r = c.classify(odd.clone()).await.unwrap().into_inner();
+    assert_eq!(
+        (r.expert.as_str(), r.stage.as_str()),
+        ("general", "default")
+    );
+    assert!(fake.requests().is_empty(), "Classify called the model");
+
+    let r = c.ask(odd).await.unwrap().into_inner();
+    let routing = r.routing.unwrap();
+    assert_eq!(
+        (r.expert.as_str(), routing.stage.as_str()),
+        ("math", "model")
+    );
+    assert_eq!(routing.routes[0].expert, "math");
+    let reqs = fake.requests();
+    assert_eq!(reqs.len(), 2, "one routing question, one answer");
+    let question = reqs[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        question.contains("form_fill") && question.contains("ocr"),
+        "{question}"
+    );
+    assert_eq!(reqs[0]["max_tokens"], 8);
+
+    // A request the rules are sure of never asks.
+    let sure = AskRequest {
+        text: "解方程 x^2 = 4".into(),
+        ..Default::default()
+    };
+    let r = c.ask(sure).await.unwrap().into_inner();
+    assert_eq!(r.routing.unwrap().stage, "rules");
+    assert_eq!(fake.requests().len(), 3);
+    running.shutdown().await.unwrap();
+}

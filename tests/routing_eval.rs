@@ -109,12 +109,7 @@ fn routing_accuracy_on_the_evaluation_set() {
         &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
     )
     .unwrap();
-    let r = RoutingConfig::default();
-    let thresholds = Thresholds {
-        rules: r.rules_threshold,
-        semantic: r.semantic_threshold,
-        temperature: r.semantic_temperature,
-    };
+    let thresholds = Thresholds::from_config(&RoutingConfig::default());
     let dispatcher = Dispatcher::new(&reg, Some(encoder), thresholds).unwrap();
     let ids: Vec<String> = reg.ids().into_iter().map(str::to_string).collect();
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();

@@ -82,7 +82,8 @@ impl Switchboard for Service {
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
         let input = self.convert(request.into_inner()).await?;
         let _permit = self.app.admit()?;
-        let prepared = self.prepare(tenant, input).await?;
+        let mut prepared = self.prepare(tenant, input).await?;
+        self.app.refine_routing(&mut prepared).await?;
         // If the client goes away tonic drops this future, and with it the backend stream,
         // which stops the model's work.
         let work = self
@@ -108,7 +109,8 @@ impl Switchboard for Service {
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
         let input = self.convert(request.into_inner()).await?;
         let permit = self.app.admit()?;
-        let prepared = self.prepare(tenant, input).await?;
+        let mut prepared = self.prepare(tenant, input).await?;
+        self.app.refine_routing(&mut prepared).await?;
 
         let (tx, rx) = mpsc::channel::<AskEvent>(256);
         let (end_tx, end_rx) = oneshot::channel::<Status>();

@@ -5,6 +5,7 @@
 //! goes to `general`. Owns no model calls.
 
 pub mod encoder;
+pub mod model;
 mod rules;
 pub mod semantic;
 
@@ -18,6 +19,7 @@ pub use rules::RuleStage;
 pub const STAGE_EXPLICIT: &str = "explicit";
 pub const STAGE_RULES: &str = "rules";
 pub const STAGE_SEMANTIC: &str = "semantic";
+pub const STAGE_MODEL: &str = "model";
 pub const STAGE_DEFAULT: &str = "default";
 pub const DEFAULT_ROUTE: &str = "general";
 
@@ -30,6 +32,20 @@ pub struct Thresholds {
     pub semantic: f32,
     /// Softmax temperature that turns similarities into scores.
     pub temperature: f32,
+    /// Ask asks the model (when there is one) if the best score stays under this, or if
+    /// nothing claimed the request.
+    pub model: f32,
+}
+
+impl Thresholds {
+    pub fn from_config(c: &crate::config::RoutingConfig) -> Self {
+        Thresholds {
+            rules: c.rules_threshold,
+            semantic: c.semantic_threshold,
+            temperature: c.semantic_temperature,
+            model: c.model_threshold,
+        }
+    }
 }
 
 pub struct Dispatcher {
@@ -61,6 +77,36 @@ impl Dispatcher {
                 .map(|m| (m.media.clone(), m.requires_media))
                 .collect(),
         })
+    }
+
+    /// Whether this routing is uncertain enough to ask the model.
+    pub fn uncertain(&self, routing: &Routing) -> bool {
+        let best = routing.routes.first().map(|r| r.score).unwrap_or(0.0);
+        routing.stage == STAGE_DEFAULT
+            || (routing.stage == STAGE_SEMANTIC && best < self.thresholds.model)
+    }
+
+    /// The routing after the model chose `expert`: it goes first with score 1.
+    pub fn with_model_choice(routing: &Routing, expert: &str) -> Routing {
+        let mut routes: Vec<RouteScore> = routing
+            .routes
+            .iter()
+            .filter(|r| r.expert != expert)
+            .cloned()
+            .collect();
+        routes.insert(
+            0,
+            RouteScore {
+                expert: expert.to_string(),
+                score: 1.0,
+                stage: STAGE_MODEL.into(),
+            },
+        );
+        Routing {
+            expert: expert.to_string(),
+            routes,
+            stage: STAGE_MODEL.into(),
+        }
     }
 
     pub fn route(&self, input: &AskInput) -> Result<Routing> {

@@ -29,8 +29,9 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
         openai_retries: 0,
         ..Config::default()
     };
-    // Rules only, unless a test turns the semantic stage on (tests/routing.rs).
+    // Rules only, and no model stage, unless a test turns them on (tests/routing.rs).
     c.routing.encoder_model = String::new();
+    c.routing.model_threshold = 0.0;
     if let Some(url) = openai_url {
         c.backend = BackendKind::Openai;
         c.openai_url = url;

@@ -1,0 +1,103 @@
+//! Routing stage three: when the rules and the examples leave the choice uncertain and a model
+//! is configured, a short constrained question to the model: "which of these experts?", answered
+//! with one id. Only Ask uses it (Classify never calls a model); any failure keeps the earlier
+//! choice.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::{Backend, GenEvent, GenerateRequest, Message, Role, Sampling};
+use crate::experts::Registry;
+use crate::request::AskInput;
+
+/// The prompt: every expert with its description, then the request.
+pub fn prompt(registry: &Registry, input: &AskInput) -> (String, String) {
+    let mut system = String::from(
+        "You route requests to experts. Reply with exactly one expert id from the list and nothing else.\n",
+    );
+    for m in registry.all() {
+        system.push_str(&format!("- {}: {}\n", m.id, m.description.trim()));
+    }
+    let images = input
+        .media
+        .iter()
+        .filter(|m| m.kind == crate::media::MediaKind::Image)
+        .count();
+    let videos = input.media.len() - images;
+    let user = format!(
+        "Request (with {images} image(s), {videos} video(s)): {}\nExpert id:",
+        input.text.trim()
+    );
+    (system, user)
+}
+
+/// The first known id in the model's answer.
+pub fn parse(answer: &str, ids: &[&str]) -> Option<String> {
+    answer
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map(|w| w.to_ascii_lowercase())
+        .find(|w| ids.contains(&w.as_str()))
+}
+
+/// Asks the model; None when it fails, times out, or names no known expert.
+pub async fn choose(
+    backend: &dyn Backend,
+    registry: &Registry,
+    input: &AskInput,
+    limit: Duration,
+) -> Option<String> {
+    let (system, user) = prompt(registry, input);
+    let request = GenerateRequest {
+        messages: vec![
+            Message::text(Role::System, system),
+            Message::text(Role::User, user),
+        ],
+        sampling: Sampling {
+            max_new_tokens: 8,
+            temperature: 0.0,
+            top_p: 1.0,
+            top_k: None,
+            seed: Some(0),
+            stop: vec!["\n".into()],
+        },
+        expert: "router".into(),
+    };
+    let work = async {
+        let mut stream = backend.generate(request, CancellationToken::new());
+        let mut text = String::new();
+        while let Some(ev) = stream.next().await {
+            match ev {
+                Ok(GenEvent::Text(t)) => text.push_str(&t),
+                Ok(GenEvent::Done(_)) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "model routing failed; keeping the earlier route");
+                    return None;
+                }
+            }
+        }
+        Some(text)
+    };
+    let text = tokio::time::timeout(limit, work).await.ok().flatten()?;
+    let chosen = parse(&text, &registry.ids());
+    if chosen.is_none() {
+        tracing::warn!(answer = %text.chars().take(80).collect::<String>(), "model routing named no expert");
+    }
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn parses_the_first_known_id() {
+        let ids = ["ocr", "math", "form_fill"];
+        assert_eq!(parse("math", &ids).as_deref(), Some("math"));
+        assert_eq!(parse(" `form_fill`.", &ids).as_deref(), Some("form_fill"));
+        assert_eq!(parse("Expert: OCR", &ids).as_deref(), Some("ocr"));
+        assert_eq!(parse("I think mathematics", &ids), None);
+        assert_eq!(parse("", &ids), None);
+    }
+}
