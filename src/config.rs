@@ -105,7 +105,7 @@ impl Default for RoutingConfig {
     fn default() -> Self {
         RoutingConfig {
             encoder_model: ".assets/encoder/use_multilingual_int8.onnx".into(),
-            rules_threshold: 0.6,
+            rules_threshold: 0.5,
             semantic_threshold: 0.3,
             semantic_temperature: 0.05,
             model_threshold: 0.5,

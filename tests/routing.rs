@@ -49,6 +49,26 @@ async fn rules_decide_when_sure_and_similarity_otherwise() {
         let sum: f32 = r.routes.iter().map(|x| x.score).sum();
         assert!((sum - 1.0).abs() < 1e-3, "{r:?}");
     }
+    // A video goes to the video expert, unless the words ask to read the text in it.
+    let frames = vec![common::png(16, 16), common::png(16, 16)];
+    let video = |text: &str| AskRequest {
+        text: text.into(),
+        media: vec![switchboard::proto::Media {
+            frames: frames.clone(),
+            fps: 2.0,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    for (text, want) in [
+        ("Which words appear on the whiteboard in this clip?", "ocr"),
+        ("帮我把录像里的字幕抄下来", "ocr"),
+        ("What is the chef cooking in this clip?", "video"),
+        ("视频里的人最后去了哪里？", "video"),
+    ] {
+        let r = c.classify(video(text)).await.unwrap().into_inner();
+        assert_eq!(r.expert, want, "{text}: {r:?}");
+    }
     // Below the similarity threshold nothing claims it: the default route.
     let r = c
         .classify(AskRequest {
