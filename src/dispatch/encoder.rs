@@ -4,7 +4,8 @@
 //! so at load time the op is cut out of the graph, its two outputs (token ids and row splits)
 //! become graph inputs, and the SentencePiece model embedded in the op becomes a `tokenizers`
 //! Unigram tokenizer. The graph surgery works on the protobuf wire format and copies every other
-//! byte unchanged, so no ONNX schema is needed.
+//! byte unchanged, so no ONNX schema is needed. It runs on ONNX Runtime: tract-onnx 0.23 cannot
+//! analyse the graph (no `Unique`, which the embedding lookup uses).
 
 use std::borrow::Cow;
 use std::path::Path;
