@@ -170,6 +170,7 @@ impl App {
         if let Some(expert) =
             crate::dispatch::model::choose(backend.as_ref(), &self.registry, &p.input, limit).await
             && expert != p.routing.expert
+            && self.dispatcher.eligible(&expert, &p.input)
         {
             let plan = Plan::for_route(&expert);
             self.planner.check(&plan)?;

@@ -86,6 +86,15 @@ impl Dispatcher {
             || (routing.stage == STAGE_SEMANTIC && best < self.thresholds.model)
     }
 
+    /// Whether `expert` can take this request's media.
+    pub fn eligible(&self, expert: &str, input: &AskInput) -> bool {
+        let kinds: Vec<_> = input.media.iter().map(|m| m.kind).collect();
+        self.ids
+            .iter()
+            .zip(&self.media)
+            .any(|(id, (media, needs))| id == expert && semantic::eligible(media, *needs, &kinds))
+    }
+
     /// The routing after the model chose `expert`: it goes first with score 1.
     pub fn with_model_choice(routing: &Routing, expert: &str) -> Routing {
         let mut routes: Vec<RouteScore> = routing
