@@ -4,6 +4,7 @@
 //! templates, and running one expert step.
 
 pub mod manifest;
+pub mod parse;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,0 +1,5 @@
+//! Turning model text into structures: forgiving JSON reading and the one coordinate
+//! conversion every box that leaves the service goes through.
+
+pub mod coords;
+pub mod json;
