@@ -271,7 +271,7 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     if finish.reason == "length" {
         warnings.push("answer cut off at max_new_tokens".to_string());
     }
-    let kind = typed_result(m, text.trim());
+    let kind = typed_result(m, text.trim(), input, &mut warnings);
     Ok(StepOutput {
         text: text.trim().to_string(),
         result: ExpertResult {
@@ -330,13 +330,29 @@ pub fn sampling_for(m: &Manifest, input: &AskInput) -> Sampling {
     }
 }
 
-/// The typed result for an expert's answer. The general expert's answer is its text; the other
-/// experts' structured parsers (JSON schemas, coordinates) plug in here.
-fn typed_result(m: &Manifest, text: &str) -> Option<expert_result::Kind> {
+/// The typed result for an expert's answer: the general expert's is its text, the GUI
+/// expert's its elements and actions in pixels of the first image. The other experts' parsers
+/// plug in here as they come.
+fn typed_result(
+    m: &Manifest,
+    text: &str,
+    input: &AskInput,
+    warnings: &mut Vec<String>,
+) -> Option<expert_result::Kind> {
     match m.id.as_str() {
         "general" => Some(expert_result::Kind::General(GeneralResult {
             answer: text.to_string(),
         })),
+        "gui" => {
+            let Some(image) = input.media.iter().find(|x| x.kind == MediaKind::Image) else {
+                warnings
+                    .push("no screenshot in the request: GUI coordinates cannot be placed".into());
+                return None;
+            };
+            let (gui, mut w) = parse::gui::parse(text, image.width, image.height);
+            warnings.append(&mut w);
+            Some(expert_result::Kind::Gui(gui))
+        }
         _ => None,
     }
 }

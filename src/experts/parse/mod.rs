@@ -2,4 +2,5 @@
 //! conversion every box that leaves the service goes through.
 
 pub mod coords;
+pub mod gui;
 pub mod json;
