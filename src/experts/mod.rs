@@ -331,8 +331,8 @@ pub fn sampling_for(m: &Manifest, input: &AskInput) -> Sampling {
 }
 
 /// The typed result for an expert's answer: the general expert's is its text, the GUI
-/// expert's its elements and actions in pixels of the first image. The other experts' parsers
-/// plug in here as they come.
+/// expert's its elements and actions in pixels of the first image, the math expert's its steps
+/// and checked final answer. The other experts' parsers plug in here as they come.
 fn typed_result(
     m: &Manifest,
     text: &str,
@@ -352,6 +352,11 @@ fn typed_result(
             let (gui, mut w) = parse::gui::parse(text, image.width, image.height);
             warnings.append(&mut w);
             Some(expert_result::Kind::Gui(gui))
+        }
+        "math" => {
+            let (math, mut w) = parse::math::parse(text, &input.text);
+            warnings.append(&mut w);
+            Some(expert_result::Kind::Math(math))
         }
         _ => None,
     }

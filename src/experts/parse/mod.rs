@@ -4,3 +4,4 @@
 pub mod coords;
 pub mod gui;
 pub mod json;
+pub mod math;
