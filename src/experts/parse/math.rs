@@ -4,52 +4,52 @@
 
 use crate::proto::{MathResult, MathStep};
 
-/// `\boxed{...}` contents, braces balanced.
-fn boxed(text: &str) -> Option<&str> {
-    let start = text.rfind("\\boxed{")? + "\\boxed{".len();
-    let mut depth = 1;
-    for (i, c) in text[start..].char_indices() {
+/// The byte index of the `}` closing the `{` at `open`, if the group is closed.
+fn closing_brace(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (j, c) in s[open..].char_indices() {
         match c {
             '{' => depth += 1,
             '}' => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(&text[start..start + i]);
+                    return Some(open + j);
                 }
             }
             _ => {}
         }
     }
-    Some(&text[start..]) // truncated: take what is there
+    None
+}
+
+/// `\boxed{...}` contents, braces balanced; a truncated group gives what is there.
+fn boxed(text: &str) -> Option<&str> {
+    let open = text.rfind("\\boxed{")? + "\\boxed".len();
+    let end = closing_brace(text, open).unwrap_or(text.len());
+    Some(&text[open + 1..end])
 }
 
 /// Replaces `\frac{a}{b}` with `(a)/(b)`, repeatedly.
 fn expand_fracs(s: &str) -> String {
     let mut s = s.to_string();
     while let Some(i) = s.find("\\frac{") {
-        let take = |from: usize, s: &str| -> Option<(String, usize)> {
-            let mut depth = 0;
-            for (j, c) in s[from..].char_indices() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some((s[from + 1..from + j].to_string(), from + j + 1));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            None
-        };
-        let Some((num, after)) = take(i + 5, &s) else {
+        let num_open = i + "\\frac".len();
+        let Some(num_close) = closing_brace(&s, num_open) else {
             break;
         };
-        let Some((den, end)) = take(after, &s) else {
+        if s.as_bytes().get(num_close + 1) != Some(&b'{') {
+            break;
+        }
+        let Some(den_close) = closing_brace(&s, num_close + 1) else {
             break;
         };
-        s = format!("{}({})/({}){}", &s[..i], num, den, &s[end..]);
+        s = format!(
+            "{}({})/({}){}",
+            &s[..i],
+            &s[num_open + 1..num_close],
+            &s[num_close + 2..den_close],
+            &s[den_close + 1..]
+        );
     }
     s
 }
