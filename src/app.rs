@@ -70,7 +70,8 @@ impl App {
         };
         let thresholds = Thresholds::from_config(&config.routing);
         let dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
-        let planner = Planner::new(registry.clone(), backend.clone());
+        let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
+        let planner = Planner::new(registry.clone(), backend.clone(), ocr);
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
         Ok(App {
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
@@ -116,7 +117,8 @@ impl App {
                 needs_model: m.needs_model,
                 composite: m.composite,
                 media: m.media.clone(),
-                available: !m.needs_model || self.backend.is_some(),
+                available: self.backend.is_some()
+                    || (!m.needs_model && (m.tools.is_empty() || self.planner.tools_ready(&m.id))),
             })
             .collect()
     }
@@ -138,7 +140,7 @@ impl App {
             });
         }
         let routing = self.dispatcher.route(&input)?;
-        let plan = Plan::for_route(&routing.expert);
+        let plan = self.planner.plan(&routing.expert, &input);
         self.planner.check(&plan)?;
         let session_id = if input.session_id.is_empty() {
             uuid::Uuid::new_v4().simple().to_string()
@@ -172,7 +174,7 @@ impl App {
             && expert != p.routing.expert
             && self.dispatcher.eligible(&expert, &p.input)
         {
-            let plan = Plan::for_route(&expert);
+            let plan = self.planner.plan(&expert, &p.input);
             self.planner.check(&plan)?;
             p.routing = Dispatcher::with_model_choice(&p.routing, &expert);
             p.plan = plan;

@@ -80,6 +80,30 @@ pub struct Config {
     pub limits: Limits,
     pub memory: MemoryConfig,
     pub routing: RoutingConfig,
+    pub ocr: OcrConfig,
+}
+
+/// The in-process OCR tool (PP-OCRv4 on ONNX Runtime) used by the OCR and form-filling experts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrConfig {
+    /// Folder with the detection, classification and recognition graphs (tools/fetch-assets.sh
+    /// puts them here); empty turns the tool off.
+    pub models_dir: String,
+    /// ONNX Runtime intra-op threads per OCR model; 0 lets it choose.
+    pub threads: usize,
+    /// Lines read with a lower mean confidence are dropped.
+    pub min_confidence: f32,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            models_dir: ".assets/ocr".into(),
+            threads: 0,
+            min_confidence: 0.5,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -176,6 +200,7 @@ impl Default for Config {
             limits: Limits::default(),
             memory: MemoryConfig::default(),
             routing: RoutingConfig::default(),
+            ocr: OcrConfig::default(),
         }
     }
 }

@@ -16,6 +16,10 @@ pub struct Manifest {
     /// Needs a model backend to answer.
     #[serde(default = "yes")]
     pub needs_model: bool,
+    /// In-process tools it runs before (or instead of) the model: "ocr". With its tools loaded
+    /// it answers image requests without a model.
+    #[serde(default)]
+    pub tools: Vec<String>,
     /// Media kinds it can take: "image", "video". A request carrying another kind is not routed
     /// to it; empty means any.
     #[serde(default)]

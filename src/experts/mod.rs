@@ -3,6 +3,7 @@
 //! planner passes data between them. This module owns loading and checking manifests and
 //! templates, and running one expert step.
 
+pub mod form_fill;
 pub mod manifest;
 pub mod parse;
 
@@ -81,6 +82,14 @@ impl Registry {
                     path.display()
                 )));
             }
+            for tool in &m.tools {
+                if tool != "ocr" {
+                    return Err(Error::Config(format!(
+                        "{}: unknown tool {tool:?} (known: \"ocr\")",
+                        path.display()
+                    )));
+                }
+            }
             for kind in m.media.iter().chain(&m.rules.media_kinds) {
                 if kind != "image" && kind != "video" {
                     return Err(Error::Config(format!(
@@ -123,11 +132,23 @@ impl Registry {
 
     /// Renders an expert's prompt for a request.
     pub fn render(&self, m: &Manifest, input: &AskInput) -> Result<String> {
+        self.render_with(m, input, None)
+    }
+
+    /// Renders a prompt that may quote the OCR tool's reading of the images.
+    pub fn render_with(
+        &self,
+        m: &Manifest,
+        input: &AskInput,
+        ocr_text: Option<&str>,
+    ) -> Result<String> {
         let t = self
             .templates
             .get_template(&m.prompt)
             .map_err(|e| Error::Internal(format!("template {}: {e}", m.prompt)))?;
-        t.render(PromptContext::new(input))
+        let mut ctx = PromptContext::new(input);
+        ctx.ocr_text = ocr_text.unwrap_or_default();
+        t.render(ctx)
             .map_err(|e| Error::Internal(format!("rendering {}: {e:#}", m.prompt)))
     }
 }
@@ -142,6 +163,8 @@ struct PromptContext<'a> {
     media: Vec<MediaView>,
     images: usize,
     videos: usize,
+    /// The OCR tool's text of the images ("" when it did not run).
+    ocr_text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -187,6 +210,7 @@ impl<'a> PromptContext<'a> {
                 .filter(|m| m.kind == MediaKind::Video)
                 .count(),
             media,
+            ocr_text: "",
         }
     }
 }
@@ -211,11 +235,13 @@ pub struct StepContext<'a> {
     /// Receives text as it is generated, tagged with `step_id`.
     pub events: Option<&'a mpsc::Sender<AskEvent>>,
     pub step_id: &'a str,
+    /// What the OCR tool read, when a step before this one ran it.
+    pub ocr_text: Option<&'a str>,
 }
 
 /// Runs one expert: render its prompt, send it with the media and history, collect the answer.
 pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> Result<StepOutput> {
-    let prompt = ctx.registry.render(m, input)?;
+    let prompt = ctx.registry.render_with(m, input, ctx.ocr_text)?;
     let mut messages = Vec::new();
     if !m.system.trim().is_empty() {
         messages.push(Message::text(Role::System, m.system.trim()));

@@ -1,23 +1,40 @@
 //! The planner: turns the chosen route into steps, runs them, and combines their results into
-//! one answer. A simple intent is one step. Owns step ids, the step events of a stream, and the
-//! combination; must not route or touch memory (the app does both around it).
+//! one answer. A simple intent is one model step. Experts whose manifest names the `ocr` tool
+//! read the request's images with the in-process OCR first; form filling is OCR -> field
+//! grounding and profile mapping -> actions, and needs no model. Owns step ids, the step events
+//! of a stream, and the combination; must not route or touch memory (the app does both).
 
 use std::sync::Arc;
 
+use image::RgbImage;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Backend, HOW_TO_CONFIGURE};
 use crate::error::{Error, Result};
+use crate::experts::form_fill::{self, profile::Facts};
 use crate::experts::{self, Registry, StepContext, StepOutput};
-use crate::proto::{AskEvent, StepFinished, StepStarted, ask_event};
+use crate::media::{MediaKind, MediaSource};
+use crate::ocr::{self, OcrTool, Page};
+use crate::proto::{AskEvent, ExpertResult, StepFinished, StepStarted, ask_event, expert_result};
 use crate::request::AskInput;
 
-/// One step of a plan: an expert to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// The expert's prompt on the model.
+    Model,
+    /// The OCR tool over the request's images.
+    Ocr,
+    /// Field grounding and profile mapping over the OCR'd form.
+    FormFill,
+}
+
+/// One step of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub id: String,
     pub expert: String,
+    pub kind: StepKind,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -25,22 +42,10 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
-impl Plan {
-    /// The plan for a route. Every route is one step today; form filling grows into
-    /// OCR -> field grounding -> profile mapping -> actions once the OCR tool exists.
-    pub fn for_route(expert: &str) -> Plan {
-        Plan {
-            steps: vec![Step {
-                id: format!("{expert}#0"),
-                expert: expert.to_string(),
-            }],
-        }
-    }
-}
-
 pub struct Planner {
     registry: Arc<Registry>,
     backend: Option<Arc<dyn Backend>>,
+    ocr: Option<Arc<OcrTool>>,
 }
 
 /// Everything a plan run needs besides the request.
@@ -50,9 +55,55 @@ pub struct RunContext<'a> {
     pub events: Option<&'a mpsc::Sender<AskEvent>>,
 }
 
+fn has_image(input: &AskInput) -> bool {
+    input
+        .media
+        .iter()
+        .any(|m| m.kind == MediaKind::Image && matches!(m.source, MediaSource::File(_)))
+}
+
 impl Planner {
-    pub fn new(registry: Arc<Registry>, backend: Option<Arc<dyn Backend>>) -> Self {
-        Planner { registry, backend }
+    pub fn new(
+        registry: Arc<Registry>,
+        backend: Option<Arc<dyn Backend>>,
+        ocr: Option<Arc<OcrTool>>,
+    ) -> Self {
+        Planner {
+            registry,
+            backend,
+            ocr,
+        }
+    }
+
+    /// Whether an expert can answer here without a model (its tools are loaded).
+    pub fn tools_ready(&self, expert: &str) -> bool {
+        self.registry
+            .get(expert)
+            .is_some_and(|m| m.tools.iter().any(|t| t == "ocr") && self.ocr.is_some())
+    }
+
+    /// The plan for a route and a request.
+    pub fn plan(&self, expert: &str, input: &AskInput) -> Plan {
+        let step = |i: usize, kind: StepKind| Step {
+            id: format!("{expert}#{i}"),
+            expert: expert.to_string(),
+            kind,
+        };
+        if self.tools_ready(expert) && has_image(input) {
+            if expert == "form_fill" {
+                return Plan {
+                    steps: vec![step(0, StepKind::Ocr), step(1, StepKind::FormFill)],
+                };
+            }
+            let mut steps = vec![step(0, StepKind::Ocr)];
+            if self.backend.is_some() {
+                steps.push(step(1, StepKind::Model));
+            }
+            return Plan { steps };
+        }
+        Plan {
+            steps: vec![step(0, StepKind::Model)],
+        }
     }
 
     /// Fails early, before any work, when a step needs a model and none is configured.
@@ -61,9 +112,18 @@ impl Planner {
             let m = self.registry.get(&step.expert).ok_or_else(|| {
                 Error::Internal(format!("plan names unknown expert {}", step.expert))
             })?;
-            if m.needs_model && self.backend.is_none() {
+            if step.kind == StepKind::Model && self.backend.is_none() {
+                let tools = if m.tools.iter().any(|t| t == "ocr") {
+                    if self.ocr.is_some() {
+                        " (without one it reads images only: send an image)"
+                    } else {
+                        " (or the OCR models: run tools/fetch-assets.sh and set ocr.models_dir)"
+                    }
+                } else {
+                    ""
+                };
                 return Err(Error::FailedPrecondition(format!(
-                    "expert {:?} needs a model and this server has none; {HOW_TO_CONFIGURE}",
+                    "expert {:?} needs a model{tools} and this server has none; {HOW_TO_CONFIGURE}",
                     m.id
                 )));
             }
@@ -78,11 +138,8 @@ impl Planner {
         ctx: RunContext<'_>,
     ) -> Result<StepOutput> {
         self.check(plan)?;
-        let backend = self
-            .backend
-            .as_ref()
-            .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
         let mut last: Option<StepOutput> = None;
+        let mut pages: Vec<(u32, RgbImage, Page)> = Vec::new();
         for step in &plan.steps {
             let m = self.registry.get(&step.expert).ok_or_else(|| {
                 Error::Internal(format!("plan names unknown expert {}", step.expert))
@@ -95,15 +152,39 @@ impl Planner {
                 }),
             )
             .await;
-            let sctx = StepContext {
-                backend,
-                registry: &self.registry,
-                history: ctx.history,
-                cancel: ctx.cancel.clone(),
-                events: ctx.events,
-                step_id: &step.id,
+            let out = match step.kind {
+                StepKind::Ocr => {
+                    pages = self.read_images(input, &ctx.cancel).await?;
+                    ocr_output(&pages)
+                }
+                StepKind::FormFill => form_output(&pages, input, ctx.history)?,
+                StepKind::Model => {
+                    let backend = self
+                        .backend
+                        .as_ref()
+                        .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
+                    let ocr_text = last.as_ref().map(|o| o.text.clone());
+                    let sctx = StepContext {
+                        backend,
+                        registry: &self.registry,
+                        history: ctx.history,
+                        cancel: ctx.cancel.clone(),
+                        events: ctx.events,
+                        step_id: &step.id,
+                        ocr_text: ocr_text.as_deref(),
+                    };
+                    let mut out = experts::run_step(m, input, &sctx).await?;
+                    // The OCR boxes stay the ground truth for where text is; the model's answer
+                    // adds structure as text.
+                    if let Some(prev) = last.take()
+                        && matches!(prev.result.kind, Some(expert_result::Kind::Ocr(_)))
+                    {
+                        out.result.kind = prev.result.kind;
+                        out.result.warnings.splice(0..0, prev.result.warnings);
+                    }
+                    out
+                }
             };
-            let out = experts::run_step(m, input, &sctx).await?;
             emit(
                 ctx.events,
                 ask_event::Event::StepFinished(StepFinished {
@@ -117,6 +198,130 @@ impl Planner {
         }
         last.ok_or_else(|| Error::Internal("empty plan".into()))
     }
+
+    async fn read_images(
+        &self,
+        input: &AskInput,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<(u32, RgbImage, Page)>> {
+        let tool = self
+            .ocr
+            .as_ref()
+            .ok_or_else(|| Error::Internal("OCR step planned without the OCR tool".into()))?;
+        let mut pages = Vec::new();
+        for (i, m) in input.media.iter().enumerate() {
+            if m.kind != MediaKind::Image {
+                continue;
+            }
+            let MediaSource::File(data) = &m.source else {
+                continue;
+            };
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let (img, page) = tool.read_image(data.clone()).await?;
+            pages.push((i as u32, img, page));
+        }
+        Ok(pages)
+    }
+}
+
+fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
+    let mut warnings = Vec::new();
+    let text = if pages.len() == 1 {
+        pages[0].2.text()
+    } else {
+        pages
+            .iter()
+            .map(|(i, _, p)| format!("[image {i}]\n{}", p.text()))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    if pages.len() > 1 {
+        warnings.push(format!(
+            "{} images read; boxes are given for the first (media_index {})",
+            pages.len(),
+            pages[0].0
+        ));
+    }
+    if pages.iter().all(|(_, _, p)| p.lines.is_empty()) {
+        warnings.push("no text found".into());
+    }
+    StepOutput {
+        result: ExpertResult {
+            raw_text: String::new(),
+            warnings,
+            kind: pages
+                .first()
+                .map(|(i, _, p)| expert_result::Kind::Ocr(ocr::to_proto(p, *i))),
+        },
+        text,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        first_text_at: None,
+    }
+}
+
+fn form_output(
+    pages: &[(u32, RgbImage, Page)],
+    input: &AskInput,
+    history: &[(String, String)],
+) -> Result<StepOutput> {
+    let (index, img, page) = pages
+        .first()
+        .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?;
+    let lang = crate::request::language(&input.text);
+    let earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
+    let facts = Facts::gather(&input.profile, &input.text, &earlier);
+    let gray = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
+    let result = form_fill::fill(page, &gray, &facts, lang, *index);
+    let mut warnings = Vec::new();
+    if pages.len() > 1 {
+        warnings.push(format!(
+            "{} images sent; the form on the first (media_index {index}) was filled",
+            pages.len()
+        ));
+    }
+    if result.actions.is_empty() && result.unfilled.is_empty() {
+        warnings.push("no form fields found on the image".into());
+    }
+    let text = form_summary(&result, lang);
+    Ok(StepOutput {
+        text,
+        result: ExpertResult {
+            raw_text: String::new(),
+            warnings,
+            kind: Some(expert_result::Kind::FormFill(result)),
+        },
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        first_text_at: None,
+    })
+}
+
+/// A short account of the plan for people: what goes where, and what could not be filled.
+fn form_summary(r: &crate::proto::FormFillResult, lang: &str) -> String {
+    let zh = lang == "zh";
+    let total = r.actions.len() + r.unfilled.len();
+    let mut s = if zh {
+        format!("可填写 {} / {} 个字段。\n", r.actions.len(), total)
+    } else {
+        format!("Filled {} of {} fields.\n", r.actions.len(), total)
+    };
+    for a in &r.actions {
+        s.push_str(&format!("- {}: {}\n", a.label, a.value));
+    }
+    if !r.unfilled.is_empty() {
+        s.push_str(if zh {
+            "未填写：\n"
+        } else {
+            "Not filled:\n"
+        });
+        for u in &r.unfilled {
+            s.push_str(&format!("- {}: {}\n", u.label, u.reason));
+        }
+    }
+    s.trim_end().to_string()
 }
 
 async fn emit(events: Option<&mpsc::Sender<AskEvent>>, event: ask_event::Event) {

@@ -1,0 +1,68 @@
+//! Runs model-free form filling on a form image and prints the fields, regions and plan:
+//! `cargo run --release --example form_fill -- form.png [profile.json]`.
+
+use switchboard::experts::form_fill::{self, FieldInput, profile::Facts};
+use switchboard::ocr::{OcrEngine, OcrOptions};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("usage: form_fill IMAGE [PROFILE.json]"))?;
+    let profile: std::collections::BTreeMap<String, String> = match args.get(1) {
+        Some(p) => {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p)?)?;
+            let v = v.get("profile").cloned().unwrap_or(v);
+            serde_json::from_value(v)?
+        }
+        None => Default::default(),
+    };
+    let mut ocr = OcrEngine::load(OcrOptions::new(
+        ".assets/ocr",
+        ".assets/onnxruntime/libonnxruntime.so.1.31.1",
+    ))?;
+    let img = switchboard::engine::qwen3vl::preprocess::decode(&std::fs::read(path)?)?;
+    let page = ocr.read(&img)?;
+    let gray = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
+    let text_h = switchboard::ocr::layout::median_height(&page.lines);
+    for r in form_fill::regions::find(&gray, &page.lines, text_h) {
+        println!("region {:?} {:?}", r.kind, r.bbox.map(|v| v.round()));
+    }
+    let fields = form_fill::fields(&page, &gray);
+    for f in &fields {
+        let input = match &f.input {
+            FieldInput::Text { bbox, kind } => format!("{kind:?} {:?}", bbox.map(|v| v.round())),
+            FieldInput::Checkboxes(o) => format!(
+                "checkboxes {:?}",
+                o.iter().map(|o| o.text.as_str()).collect::<Vec<_>>()
+            ),
+            FieldInput::Missing => "missing".into(),
+        };
+        println!(
+            "field {:?} {:?} key {:?} -> {input}",
+            f.label,
+            f.label_bbox.map(|v| v.round()),
+            f.key
+        );
+    }
+    let facts = Facts::gather(&profile, "", &[]);
+    println!(
+        "facts {:?}",
+        facts
+            .by_key
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.value.as_str()))
+            .collect::<Vec<_>>()
+    );
+    let (actions, unfilled) = form_fill::plan(&fields, &facts, "en");
+    for a in &actions {
+        println!(
+            "action {} {:?} = {:?} ({:.2}, {})",
+            a.action, a.label, a.value, a.confidence, a.profile_key
+        );
+    }
+    for u in &unfilled {
+        println!("unfilled {:?}: {}", u.label, u.reason);
+    }
+    Ok(())
+}

@@ -1,0 +1,813 @@
+//! What a form field means and what goes in it: label synonyms in English and Chinese mapped to
+//! canonical field keys, profile keys mapped the same way, facts the user stated in words
+//! ("my name is Zhang San", "我的手机是…"), name splitting, and choosing a checkbox option.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Canonical keys and the words that name them (compared after `normalize`).
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "name",
+        &[
+            "name",
+            "full name",
+            "name of applicant",
+            "name in full",
+            "applicant s name",
+            "customer s name",
+            "your name",
+            "applicant name",
+            "applicant",
+            "customer name",
+            "account holder",
+            "account holder name",
+            "guest name",
+            "patient name",
+            "student name",
+            "legal name",
+            "姓名",
+            "名字",
+            "全名",
+            "申请人",
+            "申请人姓名",
+            "客户姓名",
+            "户名",
+            "住客姓名",
+            "学生姓名",
+            "患者姓名",
+            "真实姓名",
+        ],
+    ),
+    (
+        "first_name",
+        &[
+            "first name",
+            "given name",
+            "given names",
+            "forename",
+            "first",
+            "名",
+        ],
+    ),
+    (
+        "last_name",
+        &["last name", "surname", "family name", "last", "姓"],
+    ),
+    (
+        "id_number",
+        &[
+            "id number",
+            "id no",
+            "id",
+            "公民身份号码",
+            "身份号码",
+            "id card",
+            "id card number",
+            "id card no",
+            "identity card number",
+            "national id",
+            "national id number",
+            "identification number",
+            "身份证号码",
+            "身份证号",
+            "身份证",
+            "证件号码",
+            "证件号",
+            "身份证件号码",
+        ],
+    ),
+    (
+        "passport_number",
+        &[
+            "passport number",
+            "passport no",
+            "passport",
+            "护照号码",
+            "护照号",
+            "护照",
+        ],
+    ),
+    (
+        "phone",
+        &[
+            "phone",
+            "phone number",
+            "telephone",
+            "telephone number",
+            "tel",
+            "mobile",
+            "mobile number",
+            "mobile phone",
+            "cell",
+            "cell phone",
+            "contact number",
+            "contact phone",
+            "手机",
+            "手机号",
+            "手机号码",
+            "电话",
+            "电话号码",
+            "联系电话",
+            "联系方式",
+            "移动电话",
+        ],
+    ),
+    (
+        "email",
+        &[
+            "email",
+            "e mail",
+            "email address",
+            "e mail address",
+            "mail",
+            "邮箱",
+            "电子邮箱",
+            "电子邮件",
+            "邮件",
+            "邮箱地址",
+            "电子邮箱地址",
+        ],
+    ),
+    (
+        "address",
+        &[
+            "address",
+            "home address",
+            "residential address",
+            "mailing address",
+            "street address",
+            "current address",
+            "postal address",
+            "correspondence address",
+            "地址",
+            "住址",
+            "家庭住址",
+            "通讯地址",
+            "联系地址",
+            "居住地址",
+            "现住址",
+            "家庭地址",
+        ],
+    ),
+    (
+        "city",
+        &[
+            "city",
+            "town",
+            "city town",
+            "city of residence",
+            "town city",
+            "居住地",
+            "城市",
+            "所在城市",
+            "居住城市",
+        ],
+    ),
+    (
+        "postcode",
+        &[
+            "postcode",
+            "post code",
+            "postal code",
+            "zip",
+            "zip code",
+            "邮编",
+            "邮政编码",
+        ],
+    ),
+    (
+        "date_of_birth",
+        &[
+            "date of birth",
+            "dob",
+            "birth date",
+            "birthday",
+            "birthdate",
+            "d o b",
+            "出生日期",
+            "生日",
+            "出生年月",
+            "出生年月日",
+        ],
+    ),
+    ("gender", &["gender", "sex", "性别"]),
+    (
+        "nationality",
+        &[
+            "nationality",
+            "citizenship",
+            "country of citizenship",
+            "country",
+            "国籍",
+            "国家",
+        ],
+    ),
+    (
+        "occupation",
+        &[
+            "occupation",
+            "job title",
+            "profession",
+            "job",
+            "职业",
+            "职务",
+            "职位",
+        ],
+    ),
+    (
+        "employer",
+        &[
+            "employer",
+            "company",
+            "company name",
+            "workplace",
+            "organisation",
+            "organization",
+            "工作单位",
+            "单位",
+            "公司",
+            "公司名称",
+            "单位名称",
+        ],
+    ),
+    (
+        "emergency_contact",
+        &[
+            "emergency contact",
+            "emergency contact name",
+            "emergency contact person",
+            "in case of emergency",
+            "emergency phone",
+            "emergency",
+            "emergency contact name phone",
+            "紧急联系人及电话",
+            "紧急联系人电话",
+            "紧急联系方式",
+            "紧急联系人",
+            "紧急联系人姓名",
+        ],
+    ),
+    (
+        "date",
+        &[
+            "date",
+            "today",
+            "form date",
+            "date of form",
+            "today s date",
+            "todays date",
+            "date signed",
+            "signing date",
+            "date of signing",
+            "sign date",
+            "application date",
+            "date of application",
+            "date of signature",
+            "日期",
+            "填表日期",
+            "申请日期",
+        ],
+    ),
+    (
+        "signature",
+        &[
+            "signature",
+            "sign here",
+            "applicant signature",
+            "signature of applicant",
+            "applicant s signature",
+            "申请人签字",
+            "申请人签章",
+            "本人签字",
+            "签章",
+            "签名",
+            "签字",
+            "本人签名",
+            "申请人签名",
+        ],
+    ),
+];
+
+/// Words that name a field only as the whole label: "Course name" or "Expiry date" are not the
+/// user's name or today's date.
+const WHOLE_ONLY: &[&str] = &[
+    "name",
+    "date",
+    "姓",
+    "名",
+    "first",
+    "last",
+    "id",
+    "mail",
+    "country",
+    "emergency",
+    "日期",
+];
+
+/// Profile keys that are spelled differently from labels.
+const KEY_ALIASES: &[(&str, &str)] = &[
+    ("fullname", "name"),
+    ("firstname", "first_name"),
+    ("lastname", "last_name"),
+    ("idno", "id_number"),
+    ("idnumber", "id_number"),
+    ("idcard", "id_number"),
+    ("ssn", "id_number"),
+    ("passportno", "passport_number"),
+    ("phoneno", "phone"),
+    ("mobileno", "phone"),
+    ("tel", "phone"),
+    ("dateofbirth", "date_of_birth"),
+    ("birth", "date_of_birth"),
+    ("homeaddress", "address"),
+    ("zipcode", "postcode"),
+    ("sex", "gender"),
+];
+
+/// Lower case, letters, digits and CJK only, words joined by single spaces; drops a
+/// parenthesised part ("Phone (mobile)" -> "phone").
+pub fn normalize(s: &str) -> String {
+    static PAREN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[（(][^)）]*[)）]").expect("static regex"));
+    let s = PAREN.replace_all(s, " ");
+    let s = s.replace("'s ", " ").replace("’s ", " ");
+    let mut out = String::new();
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// `normalize` without spaces, for comparing keys like "full_name" and "Full Name".
+fn squash(s: &str) -> String {
+    normalize(s).replace(' ', "")
+}
+
+/// Similarity 0–1 from the edit distance over characters.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    1.0 - prev[b.len()] as f32 / a.len().max(b.len()) as f32
+}
+
+/// The canonical key a label names, with a score: 1 for an exact synonym, less for a synonym
+/// inside a longer label or a near miss (OCR slips).
+pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
+    let spaced = format!(" {} ", normalize(label));
+    let n = spaced.replace(' ', "");
+    if n.is_empty() {
+        return None;
+    }
+    let mut best: Option<(&'static str, f32, usize)> = None;
+    let mut consider = |key: &'static str, score: f32, len: usize| {
+        if best.is_none_or(|(_, s, l)| score > s + 1e-6 || ((score - s).abs() < 1e-6 && len > l)) {
+            best = Some((key, score, len));
+        }
+    };
+    for (key, words) in SYNONYMS {
+        for w in *words {
+            let sw = squash(w);
+            let len = sw.chars().count();
+            if sw == n {
+                consider(key, 1.0, len);
+            } else if len >= 2
+                && !WHOLE_ONLY.contains(w)
+                && if w.is_ascii() {
+                    spaced.contains(&format!(" {} ", normalize(w)))
+                } else {
+                    n.contains(&sw)
+                }
+            {
+                // A synonym inside the label: the more of the label it covers, the surer.
+                let cover = len as f32 / n.chars().count() as f32;
+                consider(key, 0.6 + 0.35 * cover, len);
+            } else {
+                let s = similarity(&sw, &n);
+                if s >= 0.8 && len >= 4 {
+                    consider(key, 0.9 * s, len);
+                }
+            }
+        }
+    }
+    best.map(|(k, s, _)| (k, s))
+}
+
+/// The canonical key a profile key means (or the normalised key itself when it is no known
+/// field, so custom keys still match labels that spell them out).
+pub fn profile_key(key: &str) -> String {
+    let s = squash(key);
+    if let Some((_, k)) = KEY_ALIASES.iter().find(|(a, _)| *a == s) {
+        return (*k).to_string();
+    }
+    match label_key(key) {
+        Some((k, score)) if score >= 0.8 => k.to_string(),
+        _ => s,
+    }
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// The request's profile, under this key.
+    Profile(String),
+    /// The request's text.
+    Text,
+    /// An earlier turn of the session.
+    History,
+}
+
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub value: String,
+    pub source: Source,
+}
+
+/// Everything known about the user, by canonical key (or normalised custom key).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub by_key: BTreeMap<String, Known>,
+}
+
+impl Facts {
+    /// Profile first, then what the request text says, then earlier turns (newest first).
+    pub fn gather(profile: &BTreeMap<String, String>, text: &str, history: &[String]) -> Facts {
+        let mut f = Facts::default();
+        for (k, v) in profile {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            f.by_key.entry(profile_key(k)).or_insert(Known {
+                value: v.to_string(),
+                source: Source::Profile(k.clone()),
+            });
+        }
+        for (k, v) in stated(text) {
+            f.by_key.entry(k).or_insert(Known {
+                value: v,
+                source: Source::Text,
+            });
+        }
+        for turn in history.iter().rev() {
+            for (k, v) in stated(turn) {
+                f.by_key.entry(k).or_insert(Known {
+                    value: v,
+                    source: Source::History,
+                });
+            }
+        }
+        f
+    }
+
+    /// The value for a canonical key, deriving first/last name from a full name and back.
+    pub fn value_for(&self, key: &str) -> Option<Known> {
+        if let Some(k) = self.by_key.get(key) {
+            return Some(k.clone());
+        }
+        match key {
+            "first_name" | "last_name" => {
+                let full = self.by_key.get("name")?;
+                let (family, given) = split_name(&full.value)?;
+                let value = if key == "last_name" { family } else { given };
+                Some(Known {
+                    value,
+                    source: full.source.clone(),
+                })
+            }
+            "name" => {
+                let first = self.by_key.get("first_name")?;
+                let last = self.by_key.get("last_name")?;
+                let cjk = first.value.chars().any(is_cjk);
+                let value = if cjk {
+                    format!("{}{}", last.value, first.value)
+                } else {
+                    format!("{} {}", first.value, last.value)
+                };
+                Some(Known {
+                    value,
+                    source: first.source.clone(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
+}
+
+/// (family name, given name). Chinese names put the family name first (one character, or two
+/// for the common compound surnames); others put it last.
+pub fn split_name(full: &str) -> Option<(String, String)> {
+    const COMPOUND: &[&str] = &[
+        "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+        "司徒", "夏侯", "轩辕", "令狐", "端木", "南宫",
+    ];
+    let full = full.trim();
+    if full.chars().all(is_cjk) && full.chars().count() >= 2 {
+        let n = if COMPOUND.iter().any(|c| full.starts_with(c)) && full.chars().count() > 2 {
+            2
+        } else {
+            1
+        };
+        let family: String = full.chars().take(n).collect();
+        let given: String = full.chars().skip(n).collect();
+        return Some((family, given));
+    }
+    let parts: Vec<&str> = full.split_whitespace().collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    let (last, first) = parts.split_last()?;
+    Some((last.to_string(), first.join(" ")))
+}
+
+/// Facts a text states: "my name is …", "我叫…", "email: …", a bare e-mail address or Chinese ID
+/// number. Keys are canonical.
+pub fn stated(text: &str) -> Vec<(String, String)> {
+    static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+        let p = |k: &'static str, re: &str| (k, Regex::new(re).expect("static regex"));
+        vec![
+            p(
+                "name",
+                r"\b[Mm]y (?:full )?name is ([A-Z][\p{L}'\-]+(?: [A-Z][\p{L}'\-]+){0,3})",
+            ),
+            p(
+                "name",
+                r"\b[Cc]all me ([A-Z][\p{L}'\-]+(?: [A-Z][\p{L}'\-]+){0,2})",
+            ),
+            p(
+                "name",
+                r"(?:我叫|我的名字是|我的名字叫|我的姓名是|本人姓名|我是)\s*([\p{Han}]{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+){1,2})",
+            ),
+            p(
+                "phone",
+                r"(?i)\bmy (?:phone|mobile|cell|telephone)(?: number)? is (\+?[\d][\d \-()]{5,18}\d)",
+            ),
+            p(
+                "phone",
+                r"(?:我的)?(?:手机|电话|手机号|手机号码|电话号码|联系电话)(?:号码)?(?:是|为|：|:)\s*(\+?[\d][\d \-]{5,18}\d)",
+            ),
+            p(
+                "email",
+                r"(?i)\bmy e-?mail(?: address)? is ([\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)",
+            ),
+            p(
+                "email",
+                r"(?:我的)?(?:邮箱|电子邮箱|邮件地址)(?:是|为|：|:)\s*([\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)",
+            ),
+            p("address", r"(?i)\bmy (?:home )?address is ([^.;\n]+)"),
+            p("address", r"(?i)\bI live (?:at|in) ([^.;\n]+)"),
+            p(
+                "address",
+                r"(?:我的)?(?:地址|住址|家庭住址)(?:是|为|：|:)\s*([^。；;，,\n]+)",
+            ),
+            p("address", r"我住在\s*([^。；;，,\n]+)"),
+            p(
+                "date_of_birth",
+                r"(?i)\b(?:I was born on|my (?:date of birth|birthday|dob) is) ([\w ,./\-]+\d)",
+            ),
+            p(
+                "date_of_birth",
+                r"(?:我的)?(?:出生日期|生日)(?:是|为|：|:)\s*([\d年月日./\-]+)",
+            ),
+            p("date_of_birth", r"我(?:出生于|生于)\s*([\d年月日./\-]+)"),
+            p(
+                "id_number",
+                r"(?i)\bmy (?:id|identity card|id card)(?: number| no\.?)? is ([A-Z0-9\-]{5,20})",
+            ),
+            p(
+                "id_number",
+                r"(?:我的)?身份证(?:号码|号)?(?:是|为|：|:)\s*(\d{17}[\dXx])",
+            ),
+            p(
+                "passport_number",
+                r"(?i)\bmy passport(?: number| no\.?)? is ([A-Z0-9]{5,12})",
+            ),
+            p("nationality", r"(?i)\bmy nationality is ([\p{L} ]+)"),
+            p(
+                "occupation",
+                r"(?i)\bI(?:'m| am) an? ([a-z ]{3,30}?)(?: at | by |[.,;]|$)",
+            ),
+            p(
+                "gender",
+                r"(?i)\bI(?:'m| am) (?:a )?(male|female|man|woman)\b",
+            ),
+            p("email", r"([\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)"),
+            p("id_number", r"(?:^|\D)(\d{17}[\dXx])(?:\D|$)"),
+        ]
+    });
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, re) in PATTERNS.iter() {
+        if out.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        if let Some(c) = re.captures(text).and_then(|c| c.get(1)) {
+            let v = c
+                .as_str()
+                .trim()
+                .trim_end_matches(['.', ',', '，', '。'])
+                .to_string();
+            if !v.is_empty() {
+                out.push((key.to_string(), v));
+            }
+        }
+    }
+    // "key: value" pairs, e.g. "name: Zhang San, phone: 138…" or "姓名：张三；电话：…".
+    static PAIR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([\p{L}\p{Han} _\-]{1,24})\s*[:：=]\s*([^,;，；\n]+)").expect("static regex")
+    });
+    for c in PAIR.captures_iter(text) {
+        let (k, v) = (&c[1], c[2].trim());
+        if let Some((key, score)) = label_key(k)
+            && score >= 0.95
+            && !v.is_empty()
+            && !out.iter().any(|(ok, _)| ok == key)
+        {
+            out.push((key.to_string(), v.to_string()));
+        }
+    }
+    out
+}
+
+/// Which of a checkbox group's options a value picks, by gender class for gender groups,
+/// else by text similarity.
+pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
+    let class = |s: &str| -> Option<&'static str> {
+        match squash(s).as_str() {
+            "female" | "f" | "woman" | "women" | "ms" | "mrs" | "miss" | "女" | "女性" | "女士" => {
+                Some("f")
+            }
+            "male" | "m" | "man" | "men" | "mr" | "男" | "男性" | "男士" => Some("m"),
+            _ => None,
+        }
+    };
+    if let Some(c) = class(value) {
+        if let Some(i) = options.iter().position(|o| class(o) == Some(c)) {
+            return Some(i);
+        }
+    }
+    let v = squash(value);
+    let (mut best, mut score) = (None, 0.0f32);
+    for (i, o) in options.iter().enumerate() {
+        let o = squash(o);
+        let s = if o == v {
+            1.0
+        } else if !o.is_empty() && (v.contains(&o) || o.contains(&v)) {
+            0.85
+        } else {
+            similarity(&o, &v)
+        };
+        if s > score {
+            best = Some(i);
+            score = s;
+        }
+    }
+    if score >= 0.7 { best } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_map_to_keys_in_both_languages() {
+        assert_eq!(label_key("Full name:").map(|k| k.0), Some("name"));
+        assert_eq!(label_key("姓名：").map(|k| k.0), Some("name"));
+        assert_eq!(label_key("身份证号码").map(|k| k.0), Some("id_number"));
+        assert_eq!(label_key("Mobile phone *").map(|k| k.0), Some("phone"));
+        assert_eq!(label_key("联系电话").map(|k| k.0), Some("phone"));
+        assert_eq!(label_key("E-mail").map(|k| k.0), Some("email"));
+        assert_eq!(label_key("Email address").map(|k| k.0), Some("email"));
+        assert_eq!(label_key("邮箱").map(|k| k.0), Some("email"));
+        assert_eq!(label_key("Home Address").map(|k| k.0), Some("address"));
+        assert_eq!(label_key("出生日期").map(|k| k.0), Some("date_of_birth"));
+        assert_eq!(
+            label_key("Date of Birth (DD/MM/YYYY)").map(|k| k.0),
+            Some("date_of_birth")
+        );
+        assert_eq!(
+            label_key("Emai1 address").map(|k| k.0),
+            Some("email"),
+            "an OCR slip"
+        );
+        assert_eq!(
+            label_key("紧急联系人电话").map(|k| k.0),
+            Some("emergency_contact")
+        );
+        assert_eq!(label_key("Branch code"), None);
+    }
+
+    #[test]
+    fn profile_keys_of_any_spelling() {
+        assert_eq!(profile_key("full_name"), "name");
+        assert_eq!(profile_key("Mobile"), "phone");
+        assert_eq!(profile_key("E-mail"), "email");
+        assert_eq!(profile_key("dob"), "date_of_birth");
+        assert_eq!(profile_key("home_address"), "address");
+        assert_eq!(profile_key("ID"), "id_number");
+        assert_eq!(profile_key("手机"), "phone");
+        assert_eq!(profile_key("loyalty_no"), "loyaltyno");
+    }
+
+    #[test]
+    fn stated_facts() {
+        let f = stated(
+            "Hi, my name is Zhang San and my email is zs@example.com. I live at 5 Long Road, Leeds.",
+        );
+        assert!(f.contains(&("name".into(), "Zhang San".into())), "{f:?}");
+        assert!(f.contains(&("email".into(), "zs@example.com".into())));
+        assert!(
+            f.contains(&("address".into(), "5 Long Road, Leeds".into()))
+                || f.contains(&("address".into(), "5 Long Road".into())),
+            "{f:?}"
+        );
+        let f = stated("我叫李华，我的手机是13812345678，身份证号码是110101199003071234。");
+        assert!(f.contains(&("name".into(), "李华".into())), "{f:?}");
+        assert!(f.contains(&("phone".into(), "13812345678".into())), "{f:?}");
+        assert!(
+            f.contains(&("id_number".into(), "110101199003071234".into())),
+            "{f:?}"
+        );
+        let f = stated("name: Emily Carter; phone: +44 20 7946 0958");
+        assert!(f.contains(&("name".into(), "Emily Carter".into())), "{f:?}");
+        assert!(
+            f.contains(&("phone".into(), "+44 20 7946 0958".into())),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn profile_beats_text_beats_history() {
+        let mut p = BTreeMap::new();
+        p.insert("Mobile".to_string(), "111".to_string());
+        let f = Facts::gather(
+            &p,
+            "my phone number is 222333444, fill the form",
+            &["my name is Old Name".into(), "my name is Zhang San".into()],
+        );
+        assert_eq!(f.value_for("phone").map(|k| k.value), Some("111".into()));
+        assert_eq!(
+            f.value_for("name").map(|k| k.value),
+            Some("Zhang San".into())
+        );
+        assert_eq!(f.value_for("name").map(|k| k.source), Some(Source::History));
+        assert_eq!(
+            f.value_for("first_name").map(|k| k.value),
+            Some("Zhang".into())
+        );
+        assert_eq!(
+            f.value_for("last_name").map(|k| k.value),
+            Some("San".into())
+        );
+    }
+
+    #[test]
+    fn names_split_by_culture() {
+        assert_eq!(split_name("张三"), Some(("张".into(), "三".into())));
+        assert_eq!(split_name("欧阳修文"), Some(("欧阳".into(), "修文".into())));
+        assert_eq!(
+            split_name("Emily Jane Carter"),
+            Some(("Carter".into(), "Emily Jane".into()))
+        );
+        assert_eq!(split_name("Madonna"), None);
+    }
+
+    #[test]
+    fn options_by_meaning() {
+        let o = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(choose_option("F", &o(&["Male", "Female"])), Some(1));
+        assert_eq!(choose_option("女", &o(&["男", "女"])), Some(1));
+        assert_eq!(choose_option("female", &o(&["男", "女"])), Some(1));
+        assert_eq!(
+            choose_option("savings", &o(&["Savings", "Current"])),
+            Some(0)
+        );
+        assert_eq!(choose_option("Joint", &o(&["Savings", "Current"])), None);
+    }
+}

@@ -1,0 +1,323 @@
+//! Where a form can be written on: bordered input boxes and table cells (light regions enclosed
+//! by ink), checkboxes (small enclosed squares), and underlines (long thin horizontal ink
+//! runs). Pure image analysis on a grey page; text positions come from the OCR lines.
+
+use image::GrayImage;
+
+use crate::ocr::Line;
+use crate::ocr::geom::{self, BBox};
+
+/// Grey levels at or below this are ink: light enough for #ccc borders, dark enough that light
+/// section shading stays paper.
+const INK: u8 = 215;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionKind {
+    /// A bordered box (or an empty table cell).
+    Box,
+    /// A table cell, or a box, that holds text: a label cell.
+    TextCell,
+    Checkbox,
+    Underline,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub kind: RegionKind,
+    /// The border box (for underlines: the writable area above the line).
+    pub bbox: BBox,
+}
+
+/// Finds the regions of a page. `lines` are the OCR lines (text is never a region); `text_h`
+/// the typical text height, which scales every size threshold.
+pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= INK).collect();
+    let mut out = Vec::new();
+    let rects = enclosed(&ink, w, h);
+    let page_area = (w * h) as f32;
+    for r in &rects {
+        let b = r.bbox;
+        let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
+        if r.fill < 0.8 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
+            continue;
+        }
+        let border = grow_to_border(&ink, w, h, b);
+        let square = bw.max(bh) <= 1.35 * bw.min(bh);
+        let inside: Vec<&Line> = lines
+            .iter()
+            .filter(|l| {
+                let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
+                c[0] > b[0] && c[0] < b[2] && c[1] > b[1] && c[1] < b[3]
+            })
+            .collect();
+        // Checkbox interiors are rectangles to the corner; letter counters (O, D) are rounder.
+        if square && r.fill >= 0.92 && bw <= 2.2 * text_h && bw >= 0.45 * text_h.min(16.0) {
+            // A checkbox, unless it is the small counter of a character the OCR read (the
+            // OCR reads real checkboxes as 口, □, O or odd characters, at their full size).
+            if bw >= 0.45 * text_h || !inside_glyph(lines, &b) {
+                out.push(Region {
+                    kind: RegionKind::Checkbox,
+                    bbox: border,
+                });
+            }
+            continue;
+        }
+        if bh < 0.8 * text_h || bw < 1.5 * text_h {
+            continue;
+        }
+        if inside.is_empty() {
+            // Letter counters sit inside OCR boxes; an empty box is clear of them.
+            let overlaps_text = lines
+                .iter()
+                .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&b));
+            if !overlaps_text {
+                out.push(Region {
+                    kind: RegionKind::Box,
+                    bbox: border,
+                });
+            }
+        } else if inside.len() <= 2 && bh <= 4.0 * text_h {
+            out.push(Region {
+                kind: RegionKind::TextCell,
+                bbox: border,
+            });
+        }
+    }
+    let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
+    for u in underlines(&ink, w, h, text_h) {
+        // The top or bottom border of a box is no underline.
+        let edge = boxes.iter().any(|b| {
+            geom::h_overlap(b, &u) > 0.5
+                && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
+        });
+        // Nor is a text decoration or a rule through text.
+        let text = lines.iter().any(|l| {
+            geom::h_overlap(&l.bbox, &u) > 0.3 && u[1] >= l.bbox[1] - 2.0 && u[1] <= l.bbox[3] + 3.0
+        });
+        // A rule right under text that spans it is a heading's rule, not a line to write on
+        // (a label beside an underline sits left of it, not over it).
+        let heading = lines.iter().any(|l| {
+            geom::h_overlap(&l.bbox, &u) > 0.3
+                && u[1] >= l.bbox[3] - 2.0
+                && u[1] - l.bbox[3] <= 0.6 * text_h
+        });
+        if edge || text || heading {
+            continue;
+        }
+        let area_h = (1.4 * text_h).round();
+        out.push(Region {
+            kind: RegionKind::Underline,
+            bbox: [u[0], (u[1] - area_h).max(0.0), u[2], u[3]],
+        });
+    }
+    out
+}
+
+/// Whether a small enclosed square lies inside a recognised character that is not a box
+/// drawing (so the counter of a letter such as 口 or O in running text is not a checkbox).
+fn inside_glyph(lines: &[Line], b: &BBox) -> bool {
+    const BOXLIKE: &[&str] = &["口", "□", "☐", "▢", "◻", "■", "囗", "ロ"];
+    lines.iter().any(|l| {
+        l.glyphs.iter().any(|(g, gb)| {
+            let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+            c[0] >= gb[0]
+                && c[0] <= gb[2]
+                && c[1] >= gb[1]
+                && c[1] <= gb[3]
+                && !BOXLIKE.contains(&g.as_str())
+        })
+    })
+}
+
+struct Enclosed {
+    bbox: BBox,
+    /// Pixels of the region over its bounding box's area.
+    fill: f32,
+}
+
+/// Connected regions of paper (4-connected) that do not touch the page edge.
+fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
+    let mut seen = vec![false; ink.len()];
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..ink.len() {
+        if ink[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0usize, 0usize);
+        let mut n = 0usize;
+        let mut touches = false;
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            n += 1;
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+            if x == 0 || y == 0 || x + 1 == w || y + 1 == h {
+                touches = true;
+            }
+            let mut visit = |j: usize| {
+                if !ink[j] && !seen[j] {
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                visit(i - 1);
+            }
+            if x + 1 < w {
+                visit(i + 1);
+            }
+            if y > 0 {
+                visit(i - w);
+            }
+            if y + 1 < h {
+                visit(i + w);
+            }
+        }
+        if touches {
+            continue;
+        }
+        let bw = (x1 - x0 + 1) as f32;
+        let bh = (y1 - y0 + 1) as f32;
+        out.push(Enclosed {
+            bbox: [x0 as f32, y0 as f32, x1 as f32 + 1.0, y1 as f32 + 1.0],
+            fill: n as f32 / (bw * bh),
+        });
+    }
+    out
+}
+
+/// Grows an interior box outwards over its border (up to 4 px each side), giving the border box.
+fn grow_to_border(ink: &[bool], w: usize, h: usize, b: BBox) -> BBox {
+    let (x0, y0, x1, y1) = (b[0] as usize, b[1] as usize, b[2] as usize, b[3] as usize);
+    let my = (y0 + y1) / 2;
+    let mx = (x0 + x1) / 2;
+    let is_ink = |x: usize, y: usize| x < w && y < h && ink[y * w + x];
+    let mut l = 0;
+    while l < 4 && x0 > l && is_ink(x0 - l - 1, my) {
+        l += 1;
+    }
+    let mut r = 0;
+    while r < 4 && is_ink(x1 + r, my) {
+        r += 1;
+    }
+    let mut t = 0;
+    while t < 4 && y0 > t && is_ink(mx, y0 - t - 1) {
+        t += 1;
+    }
+    let mut d = 0;
+    while d < 4 && is_ink(mx, y1 + d) {
+        d += 1;
+    }
+    [
+        (x0 - l) as f32,
+        (y0 - t) as f32,
+        (x1 + r) as f32,
+        (y1 + d) as f32,
+    ]
+}
+
+/// Long thin horizontal ink runs: `[x1, y1, x2, y2]` of each line, at most 4 px thick.
+fn underlines(ink: &[bool], w: usize, h: usize, text_h: f32) -> Vec<BBox> {
+    let min_len = (2.5 * text_h).max(40.0) as usize;
+    // Runs per row.
+    let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // x0, x1, y0, y1 (exclusive)
+    let mut open: Vec<usize> = Vec::new(); // indices of segs still growing
+    for y in 0..h {
+        let row = &ink[y * w..(y + 1) * w];
+        let mut runs = Vec::new();
+        let mut x = 0;
+        while x < w {
+            if row[x] {
+                let s = x;
+                while x < w && row[x] {
+                    x += 1;
+                }
+                if x - s >= min_len {
+                    runs.push((s, x));
+                }
+            } else {
+                x += 1;
+            }
+        }
+        let mut still = Vec::new();
+        for (s, e) in runs {
+            let hit = open.iter().copied().find(|&k| {
+                let g = segs[k];
+                g.3 == y && s.abs_diff(g.0) <= 3 && e.abs_diff(g.1) <= 3
+            });
+            match hit {
+                Some(k) => {
+                    segs[k].3 = y + 1;
+                    still.push(k);
+                }
+                None => {
+                    segs.push((s, e, y, y + 1));
+                    still.push(segs.len() - 1);
+                }
+            }
+        }
+        open = still;
+    }
+    segs.into_iter()
+        .filter(|g| g.3 - g.2 <= 4)
+        // A thin run whose rows continue as ink above or below is part of a filled shape.
+        .filter(|g| {
+            let mid = (g.0 + g.1) / 2;
+            let above = g.2 >= 2 && ink[(g.2 - 2) * w + mid] && ink[(g.2 - 1) * w + mid];
+            let below = g.3 + 1 < h && ink[g.3 * w + mid] && ink[(g.3 + 1) * w + mid];
+            !(above && below)
+        })
+        .map(|g| [g.0 as f32, g.2 as f32, g.1 as f32, g.3 as f32])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> GrayImage {
+        GrayImage::from_pixel(400, 200, image::Luma([255]))
+    }
+
+    fn rect(img: &mut GrayImage, b: [u32; 4]) {
+        for x in b[0]..=b[2] {
+            img.put_pixel(x, b[1], image::Luma([60]));
+            img.put_pixel(x, b[3], image::Luma([60]));
+        }
+        for y in b[1]..=b[3] {
+            img.put_pixel(b[0], y, image::Luma([60]));
+            img.put_pixel(b[2], y, image::Luma([60]));
+        }
+    }
+
+    #[test]
+    fn finds_a_box_a_checkbox_and_an_underline() {
+        let mut img = page();
+        rect(&mut img, [100, 20, 300, 50]);
+        rect(&mut img, [100, 80, 115, 95]);
+        for x in 100..300 {
+            img.put_pixel(x, 150, image::Luma([0]));
+        }
+        let regions = find(&img, &[], 16.0);
+        let kinds: Vec<RegionKind> = regions.iter().map(|r| r.kind).collect();
+        assert!(kinds.contains(&RegionKind::Box), "{regions:?}");
+        assert!(kinds.contains(&RegionKind::Checkbox), "{regions:?}");
+        assert!(kinds.contains(&RegionKind::Underline), "{regions:?}");
+        let b = regions
+            .iter()
+            .find(|r| r.kind == RegionKind::Box)
+            .map(|r| r.bbox);
+        assert_eq!(b, Some([100.0, 20.0, 301.0, 51.0]));
+        let u = regions
+            .iter()
+            .find(|r| r.kind == RegionKind::Underline)
+            .map(|r| r.bbox);
+        assert_eq!(u.map(|u| (u[0], u[2], u[3])), Some((100.0, 300.0, 151.0)));
+    }
+}

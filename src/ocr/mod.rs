@@ -1,0 +1,463 @@
+//! The OCR tool: PP-OCRv4 text detection, angle classification and recognition (the ONNX
+//! models of the `rapidocr-onnxruntime` wheel, pinned in tools/assets.lock) run in-process on
+//! ONNX Runtime, then layout: reading order, blocks, tables. Experts use it as a tool; it knows
+//! nothing of requests, routes or gRPC. Runs synchronously: callers put it on a blocking thread.
+
+pub mod det;
+pub mod geom;
+pub mod layout;
+pub mod recog;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+use ort::session::{Session, SessionInputValue};
+use ort::value::Tensor;
+
+use crate::error::{Error, Result};
+use det::{DetBox, DetParams};
+use geom::{BBox, Pt};
+use recog::{CLS_W, LINE_H, LineCrop, REC_MAX_W, REC_MIN_W};
+
+pub use layout::{Block, Table};
+
+pub const DET_MODEL: &str = "ch_PP-OCRv4_det_infer.onnx";
+pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
+pub const CLS_MODEL: &str = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
+/// One recognised text line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub text: String,
+    /// Top-left, top-right, bottom-right, bottom-left, in page pixels.
+    pub quad: [Pt; 4],
+    pub bbox: BBox,
+    pub confidence: f32,
+    /// Each character's box on the page (approximate: from the CTC frames).
+    pub glyphs: Vec<(String, BBox)>,
+}
+
+/// What the tool read on one page.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub width: u32,
+    pub height: u32,
+    /// Lines in reading order.
+    pub lines: Vec<Line>,
+    /// Lines grouped into blocks (paragraphs, cells), in reading order; indices into `lines`.
+    pub blocks: Vec<Block>,
+    pub tables: Vec<Table>,
+}
+
+impl Page {
+    /// The page's text: blocks in reading order, one line per line, blank line between blocks.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (i, b) in self.blocks.iter().enumerate() {
+            if i > 0 {
+                out.push_str("\n\n");
+            }
+            let lines: Vec<&str> = b
+                .lines
+                .iter()
+                .map(|&l| self.lines[l].text.as_str())
+                .collect();
+            out.push_str(&lines.join("\n"));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OcrOptions {
+    pub models_dir: PathBuf,
+    pub library: PathBuf,
+    /// Intra-op threads per model; 0 lets ONNX Runtime decide.
+    pub threads: usize,
+    pub det: DetParams,
+    /// Use the 0/180 degree classifier (upside-down lines).
+    pub use_cls: bool,
+    /// Lines read with a lower mean confidence are dropped (rapidocr's text_score).
+    pub min_confidence: f32,
+}
+
+impl OcrOptions {
+    pub fn new(models_dir: impl Into<PathBuf>, library: impl Into<PathBuf>) -> Self {
+        OcrOptions {
+            models_dir: models_dir.into(),
+            library: library.into(),
+            threads: 0,
+            det: DetParams::default(),
+            use_cls: true,
+            min_confidence: 0.5,
+        }
+    }
+}
+
+pub struct OcrEngine {
+    det: Session,
+    cls: Session,
+    rec: Session,
+    charset: Vec<String>,
+    options: OcrOptions,
+}
+
+fn ort_err(what: &str) -> impl Fn(ort::Error) -> Error + '_ {
+    move |e| Error::Internal(format!("OCR {what}: {e}"))
+}
+
+fn load_session(
+    dir: &Path,
+    file: &str,
+    threads: usize,
+    env: &ort::environment::Environment,
+) -> Result<Session> {
+    let path = dir.join(file);
+    if !path.is_file() {
+        return Err(Error::Config(format!(
+            "OCR model {} is missing; run tools/fetch-assets.sh",
+            path.display()
+        )));
+    }
+    let mut b = Session::builder(env).map_err(|e| Error::Config(e.to_string()))?;
+    if threads > 0 {
+        b = b
+            .with_intra_threads(threads)
+            .map_err(|e| Error::Config(e.to_string()))?;
+    }
+    b.commit_from_file(&path)
+        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+}
+
+impl OcrEngine {
+    pub fn load(options: OcrOptions) -> Result<OcrEngine> {
+        let env = crate::engine::qwen3vl::session::init_runtime(&options.library)
+            .map_err(|e| Error::Config(format!("OCR: {e}")))?;
+        let dir = &options.models_dir;
+        let det = load_session(dir, DET_MODEL, options.threads, &env)?;
+        let cls = load_session(dir, CLS_MODEL, options.threads, &env)?;
+        let rec = load_session(dir, REC_MODEL, options.threads, &env)?;
+        let charset: Vec<String> = rec
+            .metadata()
+            .ok()
+            .and_then(|m| m.custom("character"))
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "{}: no `character` list in the model's metadata",
+                    dir.join(REC_MODEL).display()
+                ))
+            })?
+            .lines()
+            .map(str::to_string)
+            .collect();
+        Ok(OcrEngine {
+            det,
+            cls,
+            rec,
+            charset,
+            options,
+        })
+    }
+
+    pub fn charset(&self) -> &[String] {
+        &self.charset
+    }
+
+    /// Reads one page.
+    pub fn read(&mut self, img: &RgbImage) -> Result<Page> {
+        let boxes = self.detect(img)?;
+        let mut crops: Vec<LineCrop> = boxes
+            .iter()
+            .map(|b| LineCrop { quad: b.quad }.upright())
+            .collect();
+        if self.options.use_cls && !crops.is_empty() {
+            let flip = self.classify(img, &crops)?;
+            for (c, f) in crops.iter_mut().zip(flip) {
+                if f {
+                    *c = c.rotated_180();
+                }
+            }
+        }
+        let decoded = self.recognize(img, &crops)?;
+        let mut lines = Vec::new();
+        for (crop, d) in crops.iter().zip(decoded) {
+            let text = d.text.trim().to_string();
+            if text.is_empty() || d.confidence < self.options.min_confidence {
+                continue;
+            }
+            let [tl, tr, _, bl] = crop.quad;
+            let at = |u: f32, v: f32| -> Pt {
+                [
+                    tl[0] + u * (tr[0] - tl[0]) + v * (bl[0] - tl[0]),
+                    tl[1] + u * (tr[1] - tl[1]) + v * (bl[1] - tl[1]),
+                ]
+            };
+            let glyphs: Vec<(String, BBox)> = d
+                .glyphs
+                .iter()
+                .map(|g| {
+                    let q = [
+                        at(g.start, 0.0),
+                        at(g.end, 0.0),
+                        at(g.end, 1.0),
+                        at(g.start, 1.0),
+                    ];
+                    (g.text.clone(), geom::quad_bbox(&q))
+                })
+                .collect();
+            let quad = geom::order_quad(crop.quad);
+            // Spaces from the ink, on lines that run left to right (near horizontal).
+            let horizontal = (tr[1] - tl[1]).abs() <= 0.1 * (tr[0] - tl[0]);
+            let (text, glyphs) = if horizontal {
+                let glyphs = recog::restore_spaces(img, geom::quad_bbox(&quad), &glyphs);
+                let text: String = glyphs.iter().map(|g| g.0.as_str()).collect();
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                (text, glyphs)
+            } else {
+                (text, glyphs)
+            };
+            lines.push(Line {
+                text,
+                bbox: geom::quad_bbox(&quad),
+                quad,
+                confidence: d.confidence,
+                glyphs,
+            });
+        }
+        Ok(layout::arrange(img.width(), img.height(), lines))
+    }
+
+    /// Text boxes on the page; pages over `max_side` are read in overlapping tiles.
+    pub fn detect(&mut self, img: &RgbImage) -> Result<Vec<DetBox>> {
+        let p = self.options.det.clone();
+        if img.width().max(img.height()) <= p.max_side {
+            return self.detect_one(img, 0, 0);
+        }
+        let mut all = Vec::new();
+        for [x, y, w, h] in det::tiles(img.width(), img.height(), p.tile, p.tile_overlap) {
+            let tile = image::imageops::crop_imm(img, x, y, w, h).to_image();
+            all.extend(self.detect_one(&tile, x, y)?);
+        }
+        Ok(det::merge_tiled(all))
+    }
+
+    fn detect_one(&mut self, img: &RgbImage, ox: u32, oy: u32) -> Result<Vec<DetBox>> {
+        let p = &self.options.det;
+        let input = det::det_input(img, p);
+        let tensor = Tensor::from_array((
+            vec![1i64, 3, input.height as i64, input.width as i64],
+            input.data,
+        ))
+        .map_err(ort_err("detection input"))?;
+        let name = self.det.inputs()[0].name().to_string();
+        let inputs: Vec<(Cow<str>, SessionInputValue)> = vec![(name.into(), tensor.into())];
+        let out = self.det.run(inputs).map_err(ort_err("detection"))?;
+        let (shape, prob) = out[0]
+            .try_extract_tensor::<f32>()
+            .map_err(ort_err("detection output"))?;
+        let (mh, mw) = (shape[2] as usize, shape[3] as usize);
+        let mut boxes = det::boxes_from_map(
+            prob,
+            mw,
+            mh,
+            input.scale_x * input.width as f32 / mw as f32,
+            input.scale_y * input.height as f32 / mh as f32,
+            img.width(),
+            img.height(),
+            p,
+        );
+        for b in &mut boxes {
+            for pt in &mut b.quad {
+                pt[0] += ox as f32;
+                pt[1] += oy as f32;
+            }
+        }
+        Ok(boxes)
+    }
+
+    /// Which crops are upside down (the classifier says 180 with probability over 0.9).
+    fn classify(&mut self, img: &RgbImage, crops: &[LineCrop]) -> Result<Vec<bool>> {
+        const BATCH: usize = 6;
+        let mut flip = vec![false; crops.len()];
+        let name = self.cls.inputs()[0].name().to_string();
+        for (bi, chunk) in crops.chunks(BATCH).enumerate() {
+            let n = chunk.len();
+            let per = 3 * LINE_H * CLS_W;
+            let mut data = vec![0f32; n * per];
+            for (i, c) in chunk.iter().enumerate() {
+                recog::sample_line(img, c, CLS_W, CLS_W, &mut data[i * per..(i + 1) * per]);
+            }
+            let tensor = Tensor::from_array((vec![n as i64, 3, LINE_H as i64, CLS_W as i64], data))
+                .map_err(ort_err("classifier input"))?;
+            let inputs: Vec<(Cow<str>, SessionInputValue)> =
+                vec![(name.clone().into(), tensor.into())];
+            let out = self.cls.run(inputs).map_err(ort_err("classifier"))?;
+            let (_, probs) = out[0]
+                .try_extract_tensor::<f32>()
+                .map_err(ort_err("classifier output"))?;
+            for i in 0..n {
+                let (p0, p180) = (probs[i * 2], probs[i * 2 + 1]);
+                flip[bi * BATCH + i] = p180 > p0 && p180 > 0.9;
+            }
+        }
+        Ok(flip)
+    }
+
+    /// Reads every crop; batches hold lines of similar aspect ratio so little is padding.
+    fn recognize(&mut self, img: &RgbImage, crops: &[LineCrop]) -> Result<Vec<recog::Decoded>> {
+        const BATCH: usize = 6;
+        let mut order: Vec<usize> = (0..crops.len()).collect();
+        order.sort_by(|&a, &b| crops[a].aspect().total_cmp(&crops[b].aspect()));
+        let mut results: Vec<Option<recog::Decoded>> = vec![None; crops.len()];
+        let name = self.rec.inputs()[0].name().to_string();
+        for chunk in order.chunks(BATCH) {
+            let max_ratio = chunk
+                .iter()
+                .map(|&i| crops[i].aspect())
+                .fold(REC_MIN_W as f32 / LINE_H as f32, f32::max);
+            let width = ((LINE_H as f32 * max_ratio) as usize).clamp(REC_MIN_W, REC_MAX_W);
+            let per = 3 * LINE_H * width;
+            let mut data = vec![0f32; chunk.len() * per];
+            let mut used = Vec::with_capacity(chunk.len());
+            for (k, &i) in chunk.iter().enumerate() {
+                let w = recog::sample_line(
+                    img,
+                    &crops[i],
+                    width,
+                    width,
+                    &mut data[k * per..(k + 1) * per],
+                );
+                used.push(w as f32 / width as f32);
+            }
+            let tensor = Tensor::from_array((
+                vec![chunk.len() as i64, 3, LINE_H as i64, width as i64],
+                data,
+            ))
+            .map_err(ort_err("recognizer input"))?;
+            let inputs: Vec<(Cow<str>, SessionInputValue)> =
+                vec![(name.clone().into(), tensor.into())];
+            let out = self.rec.run(inputs).map_err(ort_err("recognizer"))?;
+            let (shape, probs) = out[0]
+                .try_extract_tensor::<f32>()
+                .map_err(ort_err("recognizer output"))?;
+            let (frames, classes) = (shape[1] as usize, shape[2] as usize);
+            for (k, &i) in chunk.iter().enumerate() {
+                let row = &probs[k * frames * classes..(k + 1) * frames * classes];
+                results[i] = Some(recog::ctc_decode(row, classes, &self.charset, used[k]));
+            }
+        }
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or(recog::Decoded {
+                    text: String::new(),
+                    confidence: 0.0,
+                    glyphs: Vec::new(),
+                })
+            })
+            .collect())
+    }
+}
+
+/// The OCR engine as the server shares it: one engine behind a lock, run on blocking threads so
+/// that the async workers never wait on a model.
+pub struct OcrTool {
+    engine: std::sync::Arc<std::sync::Mutex<OcrEngine>>,
+}
+
+impl OcrTool {
+    /// The tool as configured, or `None` when `ocr.models_dir` is empty.
+    pub fn from_config(config: &crate::config::Config) -> Result<Option<OcrTool>> {
+        let dir = config.ocr.models_dir.trim();
+        if dir.is_empty() {
+            return Ok(None);
+        }
+        let mut options = OcrOptions::new(dir, &config.ort_library);
+        options.threads = config.ocr.threads;
+        options.min_confidence = config.ocr.min_confidence;
+        let engine = OcrEngine::load(options).map_err(|e| {
+            let e = match e {
+                Error::Config(m) => m,
+                other => other.to_string(),
+            };
+            Error::Config(format!(
+                "{e}; run tools/fetch-assets.sh, or set ocr.models_dir = \"\" \
+                 (SWITCHBOARD_OCR__MODELS_DIR=) to run without the OCR tool"
+            ))
+        })?;
+        Ok(Some(OcrTool {
+            engine: std::sync::Arc::new(std::sync::Mutex::new(engine)),
+        }))
+    }
+
+    /// Decodes an image (EXIF orientation applied, alpha over white) and reads it.
+    pub async fn read_image(&self, data: bytes::Bytes) -> Result<(RgbImage, Page)> {
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || {
+            let img = crate::engine::qwen3vl::preprocess::decode(&data)
+                .map_err(|e| Error::invalid("media", e.to_string()))?;
+            let mut engine = engine
+                .lock()
+                .map_err(|_| Error::Internal("OCR engine lock poisoned".into()))?;
+            let page = engine.read(&img)?;
+            Ok((img, page))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("OCR task: {e}")))?
+    }
+}
+
+/// The public result for a page.
+pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
+    use crate::proto::{Box as PBox, OcrBlock, OcrLine, OcrResult, OcrTable, OcrTableRow};
+    let pbox = |b: &BBox| PBox {
+        x1: b[0],
+        y1: b[1],
+        x2: b[2],
+        y2: b[3],
+    };
+    OcrResult {
+        text: page.text(),
+        blocks: page
+            .blocks
+            .iter()
+            .map(|b| OcrBlock {
+                text: b
+                    .lines
+                    .iter()
+                    .map(|&i| page.lines[i].text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                r#box: Some(pbox(&b.bbox)),
+                lines: b
+                    .lines
+                    .iter()
+                    .map(|&i| {
+                        let l = &page.lines[i];
+                        OcrLine {
+                            text: l.text.clone(),
+                            r#box: Some(pbox(&l.bbox)),
+                            confidence: l.confidence,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        tables: page
+            .tables
+            .iter()
+            .map(|t| OcrTable {
+                r#box: Some(pbox(&t.bbox)),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| OcrTableRow { cells: r.clone() })
+                    .collect(),
+            })
+            .collect(),
+        media_index,
+        image_width: page.width,
+        image_height: page.height,
+    }
+}

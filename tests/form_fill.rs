@@ -1,0 +1,233 @@
+//! OCR and form filling over real gRPC on loopback, with no model configured (the in-process
+//! OCR tool on ONNX Runtime does the reading), and with the OpenAI-compatible test double where
+//! a model turn is needed first.
+
+mod common;
+
+use common::fake_openai::{FakeOpenAi, Script};
+use common::*;
+use futures::StreamExt;
+use switchboard::proto::expert_result::Kind;
+use switchboard::proto::{AskRequest, FormFillResult, Media, ask_event};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures").join(name)).unwrap()
+}
+
+fn png(data: Vec<u8>) -> Media {
+    Media {
+        data,
+        mime_type: "image/png".into(),
+        ..Default::default()
+    }
+}
+
+fn form_result(kind: Option<Kind>) -> FormFillResult {
+    match kind {
+        Some(Kind::FormFill(f)) => f,
+        other => panic!("no form-fill result: {other:?}"),
+    }
+}
+
+/// Ground truth of a corpus form: (label, input box or the ticked option's box, value).
+fn truth(id: &str) -> (serde_json::Value, Vec<(String, [f32; 4], String)>) {
+    let v: serde_json::Value =
+        serde_json::from_slice(&fixture(&format!("forms/{id}.json"))).unwrap();
+    let mut out = Vec::new();
+    for f in v["fields"].as_array().unwrap() {
+        let Some(value) = f["value"].as_str() else {
+            continue;
+        };
+        let b = if f["kind"] == "checkbox" {
+            f["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["text"].as_str().unwrap().eq_ignore_ascii_case(value))
+                .map(|o| o["box"].clone())
+                .unwrap()
+        } else {
+            f["input_box"].clone()
+        };
+        let b: Vec<f32> = serde_json::from_value(b).unwrap();
+        out.push((
+            f["label"].as_str().unwrap().to_string(),
+            [b[0], b[1], b[2], b[3]],
+            value.to_string(),
+        ));
+    }
+    (v["profile"].clone(), out)
+}
+
+fn iou(a: [f32; 4], b: &switchboard::proto::Box) -> f32 {
+    switchboard::ocr::geom::iou(&a, &[b.x1, b.y1, b.x2, b.y2])
+}
+
+#[tokio::test]
+async fn ask_with_a_form_and_a_profile_returns_actions_in_pixels() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), None)).await;
+    let mut c = client(&running).await;
+    let (profile, fields) = truth("form_12");
+    let profile = serde_json::from_value(profile).unwrap();
+    let r = c
+        .ask(AskRequest {
+            text: "用我的信息填写这张表格".into(),
+            media: vec![png(fixture("forms/form_12.png"))],
+            profile,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        r.expert, "form_fill",
+        "routed by the words, answered with no model"
+    );
+    let f = form_result(r.result.and_then(|x| x.kind));
+    assert_eq!(
+        (f.image_width, f.image_height),
+        image_size("forms/form_12.png")
+    );
+    for (label, b, value) in &fields {
+        let a = f
+            .actions
+            .iter()
+            .find(|a| &a.value == value)
+            .unwrap_or_else(|| panic!("no action puts {value:?} ({label})"));
+        let got = a.input_box.as_ref().unwrap();
+        assert!(iou(*b, got) > 0.5, "{label}: {got:?} vs {b:?}");
+        assert!(a.confidence > 0.0 && a.confidence <= 1.0);
+        assert!(!a.profile_key.is_empty());
+        assert!(
+            f.script.contains(&format!(
+                "type_text({})",
+                serde_json::to_string(value).unwrap()
+            )) || a.action == "check"
+        );
+    }
+    assert_eq!(f.script_language, "python-pyautogui");
+    assert!(r.text.contains("可填写"), "{}", r.text);
+    running.shutdown().await.unwrap();
+}
+
+fn image_size(name: &str) -> (u32, u32) {
+    let img = image::load_from_memory(&fixture(name)).unwrap();
+    (img.width(), img.height())
+}
+
+#[tokio::test]
+async fn facts_from_earlier_turns_and_the_request_fill_the_form() {
+    // Turn one is a chat with the model (the test double); turn two fills the form from what
+    // the user said then and now, with no profile at all.
+    let fake = FakeOpenAi::start(Script {
+        chunks: vec!["Nice to meet you, Emily.".into()],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let first = c
+        .ask(AskRequest {
+            text: "Hello! My name is Emily Carter and my email is emily.carter@example.co.uk"
+                .into(),
+            expert: "general".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut stream = c
+        .ask_stream(AskRequest {
+            session_id: first.session_id.clone(),
+            text: "Fill this form for me. My phone number is +44 7700 900123".into(),
+            media: vec![png(fixture("forms/form_01.png"))],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut steps = Vec::new();
+    let mut result = None;
+    while let Some(ev) = stream.next().await {
+        match ev.unwrap().event {
+            Some(ask_event::Event::StepStarted(s)) => steps.push(s.step_id),
+            Some(ask_event::Event::Final(f)) => result = f.result,
+            _ => {}
+        }
+    }
+    assert_eq!(
+        steps,
+        ["form_fill#0", "form_fill#1"],
+        "OCR, then grounding and mapping"
+    );
+    let f = form_result(result.and_then(|x| x.kind));
+    let value = |label: &str| {
+        f.actions
+            .iter()
+            .find(|a| a.label == label)
+            .map(|a| (a.value.as_str(), a.profile_key.as_str()))
+    };
+    assert_eq!(
+        value("Applicant name"),
+        Some(("Emily Carter", "session:name"))
+    );
+    assert_eq!(
+        value("Email address"),
+        Some(("emily.carter@example.co.uk", "session:email"))
+    );
+    assert_eq!(
+        value("Contact number"),
+        Some(("+44 7700 900123", "request_text:phone"))
+    );
+    assert!(
+        f.unfilled
+            .iter()
+            .any(|u| u.label == "Postcode" && u.reason.contains("postcode")),
+        "{:?}",
+        f.unfilled
+    );
+    // The model was asked once, for the chat turn only.
+    assert_eq!(fake.requests().len(), 1);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn ocr_without_a_model_returns_lines_with_boxes() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), None)).await;
+    let mut c = client(&running).await;
+    let r = c
+        .ask(AskRequest {
+            text: "识别图片中的文字".into(),
+            media: vec![png(fixture("ocr_text/zh_notice_sans.png"))],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.expert, "ocr");
+    let Some(Kind::Ocr(o)) = r.result.and_then(|x| x.kind) else {
+        panic!("no OCR result")
+    };
+    let truth: serde_json::Value =
+        serde_json::from_slice(&fixture("ocr_text/zh_notice_sans.json")).unwrap();
+    let lines: Vec<_> = o.blocks.iter().flat_map(|b| b.lines.iter()).collect();
+    for t in truth["lines"].as_array().unwrap() {
+        let text = t["text"].as_str().unwrap();
+        let b: Vec<f32> = serde_json::from_value(t["box"].clone()).unwrap();
+        let hit = lines
+            .iter()
+            .find(|l| l.text.replace(' ', "") == text.replace(' ', ""))
+            .unwrap_or_else(|| panic!("{text:?} not read: {:?}", o.text));
+        let got = hit.r#box.as_ref().unwrap();
+        assert!(
+            iou([b[0], b[1], b[2], b[3]], got) > 0.5,
+            "{text}: {got:?} vs {b:?}"
+        );
+    }
+    assert!(o.text.contains(truth["lines"][0]["text"].as_str().unwrap()));
+    assert_eq!(r.text, o.text);
+    running.shutdown().await.unwrap();
+}

@@ -1,0 +1,147 @@
+//! Character error rate of the OCR tool on rendered English and Chinese text images
+//! (tests/fixtures/ocr_text, made by tools/ocr/make_text_images.py from the DOM). Each ground
+//! truth line is compared with the OCR lines that fall on it, so reading order does not count;
+//! OCR text on no ground-truth line counts as insertions. Fails above 3 % per language.
+//! `cargo test --test ocr_eval -- --nocapture` prints the table.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use switchboard::ocr::geom::{self, BBox};
+use switchboard::ocr::{OcrEngine, OcrOptions};
+
+#[derive(Deserialize)]
+struct Truth {
+    image: String,
+    lang: String,
+    lines: Vec<TruthLine>,
+}
+
+#[derive(Deserialize)]
+struct TruthLine {
+    text: String,
+    #[serde(rename = "box")]
+    bbox: BBox,
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Full-width punctuation and letters folded to their ASCII forms, so that "：" and ":" read
+/// the same (the recognizer's charset has both; the page's font draws them alike).
+fn fold(s: &str, keep_spaces: bool) -> Vec<char> {
+    // Runs of spaces (aligned receipt columns) count as one.
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    s.chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        })
+        .filter(|c| keep_spaces || !c.is_whitespace())
+        .collect()
+}
+
+pub fn engine() -> OcrEngine {
+    let root = common::repo();
+    OcrEngine::load(OcrOptions::new(
+        root.join(".assets/ocr"),
+        root.join(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
+    ))
+    .expect("OCR models (tools/fetch-assets.sh)")
+}
+
+#[test]
+fn character_error_rate_on_rendered_text() {
+    let dir = common::repo().join("tests/fixtures/ocr_text");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/ocr_text")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 16, "expected the rendered text images");
+    let mut ocr = engine();
+    // lang -> (errors with spaces, chars with spaces, errors without, chars without)
+    let mut totals: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    println!("| image | lang | lines | CER | CER (no spaces) |");
+    println!("|---|---|---|---|---|");
+    for f in files {
+        let truth: Truth = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+        let bytes = std::fs::read(dir.join(&truth.image)).unwrap();
+        let img = switchboard::engine::qwen3vl::preprocess::decode(&bytes).unwrap();
+        let page = ocr.read(&img).unwrap();
+        let mut claimed = vec![false; page.lines.len()];
+        let mut e = [0usize; 4];
+        for t in &truth.lines {
+            let mut hits: Vec<(f32, &str)> = Vec::new();
+            for (i, l) in page.lines.iter().enumerate() {
+                let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
+                let inside = c[0] >= t.bbox[0] - 4.0
+                    && c[0] <= t.bbox[2] + 4.0
+                    && c[1] >= t.bbox[1] - 4.0
+                    && c[1] <= t.bbox[3] + 4.0;
+                if !claimed[i] && (inside || geom::iou(&l.bbox, &t.bbox) > 0.5) {
+                    claimed[i] = true;
+                    hits.push((l.bbox[0], l.text.as_str()));
+                }
+            }
+            hits.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let got: Vec<&str> = hits.iter().map(|h| h.1).collect();
+            let got = got.join(" ");
+            for (k, keep) in [(0, true), (2, false)] {
+                let (a, b) = (fold(&t.text, keep), fold(&got, keep));
+                let d = edit_distance(&a, &b);
+                if d > 0 && keep && std::env::var_os("OCR_EVAL_VERBOSE").is_some() {
+                    eprintln!("  {:?}\n  {:?}", t.text, got);
+                }
+                e[k] += d;
+                e[k + 1] += a.len();
+            }
+        }
+        for (i, l) in page.lines.iter().enumerate() {
+            if !claimed[i] {
+                e[0] += fold(&l.text, true).len();
+                e[2] += fold(&l.text, false).len();
+            }
+        }
+        println!(
+            "| {} | {} | {} | {:.2} % | {:.2} % |",
+            truth.image,
+            truth.lang,
+            truth.lines.len(),
+            100.0 * e[0] as f64 / e[1].max(1) as f64,
+            100.0 * e[2] as f64 / e[3].max(1) as f64
+        );
+        let t = totals.entry(truth.lang.clone()).or_default();
+        for k in 0..4 {
+            t[k] += e[k];
+        }
+    }
+    for (lang, t) in &totals {
+        let cer = t[0] as f64 / t[1].max(1) as f64;
+        let cer_ns = t[2] as f64 / t[3].max(1) as f64;
+        println!(
+            "{lang}: CER {:.2} % ({} errors / {} chars), without spaces {:.2} %",
+            100.0 * cer,
+            t[0],
+            t[1],
+            100.0 * cer_ns
+        );
+        assert!(cer <= 0.03, "{lang}: CER {:.2} % is over 3 %", 100.0 * cer);
+    }
+    assert!(totals.contains_key("en") && totals.contains_key("zh"));
+}
