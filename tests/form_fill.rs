@@ -231,3 +231,40 @@ async fn ocr_without_a_model_returns_lines_with_boxes() {
     assert_eq!(r.text, o.text);
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn ocr_with_a_model_keeps_the_boxes_and_asks_for_structure() {
+    let fake = FakeOpenAi::start(Script {
+        chunks: vec!["{\"发票号码\": \"04418862\"}".into()],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let r = c
+        .ask(AskRequest {
+            text: "提取这张发票上的信息".into(),
+            media: vec![png(fixture("ocr_text/zh_invoice_serif.png"))],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.expert, "ocr");
+    assert_eq!(
+        r.text, "{\"发票号码\": \"04418862\"}",
+        "the model's structured reading"
+    );
+    let Some(Kind::Ocr(o)) = r.result.and_then(|x| x.kind) else {
+        panic!("the OCR result must survive the model step")
+    };
+    assert!(o.text.contains("04418862"), "{}", o.text);
+    // The model saw what the OCR read.
+    let sent = serde_json::to_string(&fake.requests()).unwrap();
+    assert!(
+        sent.contains("OCR 工具已读出") && sent.contains("04418862"),
+        "{sent}"
+    );
+    running.shutdown().await.unwrap();
+}

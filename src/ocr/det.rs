@@ -124,17 +124,30 @@ pub fn resize_normalized(img: &RgbImage, rw: usize, rh: usize) -> Vec<f32> {
     out
 }
 
-/// Boxes from the probability map (`width` x `height`), in image pixels.
-pub fn boxes_from_map(
-    prob: &[f32],
-    width: usize,
-    height: usize,
-    scale_x: f32,
-    scale_y: f32,
-    img_w: u32,
-    img_h: u32,
-    p: &DetParams,
-) -> Vec<DetBox> {
+/// Where a probability map lies on the image.
+#[derive(Debug, Clone, Copy)]
+pub struct MapGeom {
+    /// The map's size.
+    pub width: usize,
+    pub height: usize,
+    /// Map pixels to image pixels.
+    pub scale_x: f32,
+    pub scale_y: f32,
+    /// The image's size (boxes are clipped to it).
+    pub img_w: u32,
+    pub img_h: u32,
+}
+
+/// Boxes from the probability map, in image pixels.
+pub fn boxes_from_map(prob: &[f32], g: MapGeom, p: &DetParams) -> Vec<DetBox> {
+    let MapGeom {
+        width,
+        height,
+        scale_x,
+        scale_y,
+        img_w,
+        img_h,
+    } = g;
     // Threshold, then a 2x2 dilation (as PaddleOCR's use_dilation).
     let bin: Vec<bool> = prob.iter().map(|&v| v > p.thresh).collect();
     let mut mask = vec![false; bin.len()];
@@ -330,6 +343,17 @@ pub fn merge_tiled(mut boxes: Vec<DetBox>) -> Vec<DetBox> {
 mod tests {
     use super::*;
 
+    fn geom_of(w: usize, h: usize) -> MapGeom {
+        MapGeom {
+            width: w,
+            height: h,
+            scale_x: 1.0,
+            scale_y: 1.0,
+            img_w: w as u32,
+            img_h: h as u32,
+        }
+    }
+
     #[test]
     fn one_bar_becomes_one_grown_box() {
         // A 40 x 6 bar of text probability in a 64 x 32 map.
@@ -340,7 +364,7 @@ mod tests {
                 prob[y * w + x] = 0.9;
             }
         }
-        let boxes = boxes_from_map(&prob, w, h, 1.0, 1.0, 64, 32, &DetParams::default());
+        let boxes = boxes_from_map(&prob, geom_of(w, h), &DetParams::default());
         assert_eq!(boxes.len(), 1);
         let b = geom::quad_bbox(&boxes[0].quad);
         // d = 40*6*1.6/(2*46) ≈ 4.2 (the dilation adds one pixel at the top and left).
@@ -365,7 +389,7 @@ mod tests {
                 prob[y * w + x] = 0.35; // over thresh, under box_thresh
             }
         }
-        assert!(boxes_from_map(&prob, w, h, 1.0, 1.0, 32, 32, &DetParams::default()).is_empty());
+        assert!(boxes_from_map(&prob, geom_of(w, h), &DetParams::default()).is_empty());
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn load_session(
     let path = dir.join(file);
     if !path.is_file() {
         return Err(Error::Config(format!(
-            "OCR model {} is missing; run tools/fetch-assets.sh",
+            "OCR model {} is missing",
             path.display()
         )));
     }
@@ -257,16 +257,15 @@ impl OcrEngine {
             .try_extract_tensor::<f32>()
             .map_err(ort_err("detection output"))?;
         let (mh, mw) = (shape[2] as usize, shape[3] as usize);
-        let mut boxes = det::boxes_from_map(
-            prob,
-            mw,
-            mh,
-            input.scale_x * input.width as f32 / mw as f32,
-            input.scale_y * input.height as f32 / mh as f32,
-            img.width(),
-            img.height(),
-            p,
-        );
+        let geom = det::MapGeom {
+            width: mw,
+            height: mh,
+            scale_x: input.scale_x * input.width as f32 / mw as f32,
+            scale_y: input.scale_y * input.height as f32 / mh as f32,
+            img_w: img.width(),
+            img_h: img.height(),
+        };
+        let mut boxes = det::boxes_from_map(prob, geom, p);
         for b in &mut boxes {
             for pt in &mut b.quad {
                 pt[0] += ox as f32;

@@ -179,62 +179,6 @@ pub fn ctc_decode(probs: &[f32], classes: usize, charset: &[String], used: f32) 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn onehot(seq: &[usize], classes: usize) -> Vec<f32> {
-        let mut v = vec![0.0; seq.len() * classes];
-        for (t, &c) in seq.iter().enumerate() {
-            v[t * classes + c] = 0.9;
-        }
-        v
-    }
-
-    #[test]
-    fn ctc_collapses_repeats_and_blanks() {
-        let charset: Vec<String> = ["a", "b", "中"].iter().map(|s| s.to_string()).collect();
-        // classes: blank, a, b, 中, space
-        let probs = onehot(&[0, 1, 1, 0, 1, 2, 4, 3, 3, 0], 5);
-        let d = ctc_decode(&probs, 5, &charset, 1.0);
-        assert_eq!(d.text, "aab 中");
-        assert!((d.confidence - 0.9).abs() < 1e-6);
-        assert_eq!(d.glyphs.len(), 5);
-        assert!((d.glyphs[0].start - 0.1).abs() < 1e-6 && (d.glyphs[0].end - 0.3).abs() < 1e-6);
-        assert!((d.glyphs[4].end - 0.9).abs() < 1e-6);
-    }
-
-    #[test]
-    fn tall_crops_are_turned_to_read_left_to_right() {
-        let c = LineCrop {
-            quad: [[0.0, 0.0], [10.0, 0.0], [10.0, 40.0], [0.0, 40.0]],
-        }
-        .upright();
-        assert_eq!(c.quad[0], [10.0, 0.0]);
-        let (w, h) = c.size();
-        assert_eq!((w, h), (40.0, 10.0));
-    }
-
-    #[test]
-    fn a_crop_is_sampled_to_the_line_height() {
-        let mut img = RgbImage::from_pixel(100, 20, image::Rgb([255, 255, 255]));
-        for x in 0..50 {
-            for y in 0..20 {
-                img.put_pixel(x, y, image::Rgb([0, 0, 0]));
-            }
-        }
-        let crop = LineCrop {
-            quad: [[0.0, 0.0], [100.0, 0.0], [100.0, 20.0], [0.0, 20.0]],
-        };
-        let stride = 256;
-        let mut out = vec![0f32; 3 * LINE_H * stride];
-        let w = sample_line(&img, &crop, 400, stride, &mut out);
-        assert_eq!(w, 240);
-        assert!((out[10] + 1.0).abs() < 1e-6, "left half is black");
-        assert!((out[230] - 1.0).abs() < 1e-6, "right half is white");
-    }
-}
-
 fn is_fullwidth_punct(s: &str) -> bool {
     s.chars()
         .any(|c| matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65))
@@ -352,4 +296,60 @@ pub fn restore_spaces(
         out.push(g.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn onehot(seq: &[usize], classes: usize) -> Vec<f32> {
+        let mut v = vec![0.0; seq.len() * classes];
+        for (t, &c) in seq.iter().enumerate() {
+            v[t * classes + c] = 0.9;
+        }
+        v
+    }
+
+    #[test]
+    fn ctc_collapses_repeats_and_blanks() {
+        let charset: Vec<String> = ["a", "b", "中"].iter().map(|s| s.to_string()).collect();
+        // classes: blank, a, b, 中, space
+        let probs = onehot(&[0, 1, 1, 0, 1, 2, 4, 3, 3, 0], 5);
+        let d = ctc_decode(&probs, 5, &charset, 1.0);
+        assert_eq!(d.text, "aab 中");
+        assert!((d.confidence - 0.9).abs() < 1e-6);
+        assert_eq!(d.glyphs.len(), 5);
+        assert!((d.glyphs[0].start - 0.1).abs() < 1e-6 && (d.glyphs[0].end - 0.3).abs() < 1e-6);
+        assert!((d.glyphs[4].end - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn tall_crops_are_turned_to_read_left_to_right() {
+        let c = LineCrop {
+            quad: [[0.0, 0.0], [10.0, 0.0], [10.0, 40.0], [0.0, 40.0]],
+        }
+        .upright();
+        assert_eq!(c.quad[0], [10.0, 0.0]);
+        let (w, h) = c.size();
+        assert_eq!((w, h), (40.0, 10.0));
+    }
+
+    #[test]
+    fn a_crop_is_sampled_to_the_line_height() {
+        let mut img = RgbImage::from_pixel(100, 20, image::Rgb([255, 255, 255]));
+        for x in 0..50 {
+            for y in 0..20 {
+                img.put_pixel(x, y, image::Rgb([0, 0, 0]));
+            }
+        }
+        let crop = LineCrop {
+            quad: [[0.0, 0.0], [100.0, 0.0], [100.0, 20.0], [0.0, 20.0]],
+        };
+        let stride = 256;
+        let mut out = vec![0f32; 3 * LINE_H * stride];
+        let w = sample_line(&img, &crop, 400, stride, &mut out);
+        assert_eq!(w, 240);
+        assert!((out[10] + 1.0).abs() < 1e-6, "left half is black");
+        assert!((out[230] - 1.0).abs() < 1e-6, "right half is white");
+    }
 }

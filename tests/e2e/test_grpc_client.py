@@ -3,6 +3,7 @@ the real server binary, and an OpenAI-compatible test double as the model backen
 import base64
 import hashlib
 import importlib
+import json
 import os
 import pathlib
 import signal
@@ -69,6 +70,7 @@ class Server:
             # The server runs in a temp dir: point it at the repo's fetched assets.
             "SWITCHBOARD_ORT_LIBRARY": str(REPO / ".assets" / "onnxruntime" / "libonnxruntime.so.1.31.1"),
             "SWITCHBOARD_ROUTING__ENCODER_MODEL": str(REPO / ".assets" / "encoder" / "use_multilingual_int8.onnx"),
+            "SWITCHBOARD_OCR__MODELS_DIR": str(REPO / ".assets" / "ocr"),
         })
         self.proc = subprocess.Popen([BIN, "serve"], env=env, cwd=data_dir,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -237,3 +239,25 @@ def test_bad_input_names_the_field(server, pb):
         stub.Ask(pb2.AskRequest(text="hi", media=[pb2.Media(data=b"not an image")]), timeout=5)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "media[0].data" in err.value.details()
+
+
+def test_form_fill_returns_pixel_actions(server, pb, fake):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    form = (REPO / "tests" / "fixtures" / "forms" / "form_12.png").read_bytes()
+    truth = json.loads((REPO / "tests" / "fixtures" / "forms" / "form_12.json").read_text())
+    before = len(fake.recorded())
+    r = stub.Ask(pb2.AskRequest(text="用我的信息填写这张表格",
+                                media=[pb2.Media(data=form, mime_type="image/png")],
+                                profile=truth["profile"]), timeout=60)
+    assert r.expert == "form_fill"
+    f = r.result.form_fill
+    assert (f.image_width, f.image_height) == (truth["width"], truth["height"])
+    wanted = {fl["value"] for fl in truth["fields"] if fl["value"]}
+    got = {a.value for a in f.actions}
+    assert wanted <= got, wanted - got
+    for a in f.actions:
+        assert 0 <= a.input_box.x1 < a.input_box.x2 <= f.image_width
+        assert 0 <= a.input_box.y1 < a.input_box.y2 <= f.image_height
+    assert "pyautogui" in f.script
+    assert len(fake.recorded()) == before, "form filling asked no model"
