@@ -159,8 +159,8 @@ async fn facts_from_earlier_turns_and_the_request_fill_the_form() {
     }
     assert_eq!(
         steps,
-        ["form_fill#0", "form_fill#1"],
-        "OCR, then grounding and mapping"
+        ["form_fill#0", "form_fill#1", "form_fill#2"],
+        "OCR, grounding and mapping, then the model's refinement (a no-op here)"
     );
     let f = form_result(result.and_then(|x| x.kind));
     let value = |label: &str| {
@@ -188,7 +188,7 @@ async fn facts_from_earlier_turns_and_the_request_fill_the_form() {
         "{:?}",
         f.unfilled
     );
-    // The model was asked once, for the chat turn only.
+    // The model was asked once, for the chat turn only: no profile entry was left unused.
     assert_eq!(fake.requests().len(), 1);
     running.shutdown().await.unwrap();
 }
@@ -265,6 +265,95 @@ async fn ocr_with_a_model_keeps_the_boxes_and_asks_for_structure() {
     assert!(
         sent.contains("OCR 工具已读出") && sent.contains("04418862"),
         "{sent}"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_model_maps_what_the_rules_could_not() {
+    use switchboard::experts::form_fill::{self, profile::Facts, refine};
+    // "bank_branch" names no field the rules know, and "Branch code" no key they know.
+    let mut profile = std::collections::BTreeMap::new();
+    profile.insert("Full name".to_string(), "Emily Carter".to_string());
+    profile.insert("bank_branch".to_string(), "0042".to_string());
+    // The question the server will ask, to script the test double's answer with the right id.
+    let root = repo();
+    let mut ocr = switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::new(
+        root.join(".assets/ocr"),
+        root.join(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
+    ))
+    .unwrap();
+    let img =
+        switchboard::engine::qwen3vl::preprocess::decode(&fixture("forms/form_17.png")).unwrap();
+    let page = ocr.read(&img).unwrap();
+    let gray = image::DynamicImage::ImageRgb8(img).to_luma8();
+    let fields = form_fill::fields(&page, &gray);
+    let facts = Facts::gather(&profile, "", &[]);
+    let (actions, unfilled) = form_fill::plan(&fields, &facts, "en");
+    let result = switchboard::proto::FormFillResult {
+        actions,
+        unfilled,
+        ..Default::default()
+    };
+    let q = refine::question(&fields, &facts, &result, "en").expect("something to ask");
+    let (fid, _) = q
+        .fields
+        .iter()
+        .find(|(_, i)| fields[*i].label == "Branch code")
+        .expect("Branch code is open");
+    let fake = FakeOpenAi::start(Script {
+        chunks: vec![format!(
+            "```json\n{{\"{fid}\": \"bank_branch\", \"f99\": \"bank_branch\"}}\n```"
+        )],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let r = c
+        .ask(AskRequest {
+            text: "Fill in this form with my details".into(),
+            media: vec![png(fixture("forms/form_17.png"))],
+            profile: profile.into_iter().collect(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let warnings = r.warnings.clone();
+    let f = form_result(r.result.and_then(|x| x.kind));
+    let a = f
+        .actions
+        .iter()
+        .find(|a| a.label == "Branch code")
+        .expect("the model's mapping");
+    assert_eq!(
+        (a.value.as_str(), a.profile_key.as_str()),
+        ("0042", "bank_branch")
+    );
+    assert!(
+        a.confidence < 0.7,
+        "model mappings are less sure than rule ones"
+    );
+    assert!(!f.unfilled.iter().any(|u| u.label == "Branch code"));
+    assert!(f.script.contains("type_text(\"0042\")"));
+    assert!(
+        warnings.iter().any(|w| w.contains("mapped 1 more")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("unknown field")),
+        "f99 was refused: {warnings:?}"
+    );
+    let asked = serde_json::to_string(&fake.requests()).unwrap();
+    assert!(
+        asked.contains("Branch code") && asked.contains("bank_branch: 0042"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("data:image/png;base64,"),
+        "the form image goes with the question"
     );
     running.shutdown().await.unwrap();
 }

@@ -64,6 +64,47 @@ pub fn engine() -> OcrEngine {
     .expect("OCR models (tools/fetch-assets.sh)")
 }
 
+/// Errors and characters, with spaces and without: [errors, chars, errors, chars]. Truth boxes
+/// are multiplied by `scale` (for pages read at another size).
+fn score(page: &switchboard::ocr::Page, lines: &[TruthLine], scale: f32) -> [usize; 4] {
+    let mut claimed = vec![false; page.lines.len()];
+    let mut e = [0usize; 4];
+    for t in lines {
+        let tb = t.bbox.map(|v| v * scale);
+        let mut hits: Vec<(f32, &str)> = Vec::new();
+        for (i, l) in page.lines.iter().enumerate() {
+            let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
+            let inside = c[0] >= tb[0] - 4.0
+                && c[0] <= tb[2] + 4.0
+                && c[1] >= tb[1] - 4.0
+                && c[1] <= tb[3] + 4.0;
+            if !claimed[i] && (inside || geom::iou(&l.bbox, &tb) > 0.5) {
+                claimed[i] = true;
+                hits.push((l.bbox[0], l.text.as_str()));
+            }
+        }
+        hits.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let got: Vec<&str> = hits.iter().map(|h| h.1).collect();
+        let got = got.join(" ");
+        for (k, keep) in [(0, true), (2, false)] {
+            let (a, b) = (fold(&t.text, keep), fold(&got, keep));
+            let d = edit_distance(&a, &b);
+            if d > 0 && keep && std::env::var_os("OCR_EVAL_VERBOSE").is_some() {
+                eprintln!("  {:?}\n  {:?}", t.text, got);
+            }
+            e[k] += d;
+            e[k + 1] += a.len();
+        }
+    }
+    for (i, l) in page.lines.iter().enumerate() {
+        if !claimed[i] {
+            e[0] += fold(&l.text, true).len();
+            e[2] += fold(&l.text, false).len();
+        }
+    }
+    e
+}
+
 #[test]
 fn character_error_rate_on_rendered_text() {
     let dir = common::repo().join("tests/fixtures/ocr_text");
@@ -84,40 +125,7 @@ fn character_error_rate_on_rendered_text() {
         let bytes = std::fs::read(dir.join(&truth.image)).unwrap();
         let img = switchboard::engine::qwen3vl::preprocess::decode(&bytes).unwrap();
         let page = ocr.read(&img).unwrap();
-        let mut claimed = vec![false; page.lines.len()];
-        let mut e = [0usize; 4];
-        for t in &truth.lines {
-            let mut hits: Vec<(f32, &str)> = Vec::new();
-            for (i, l) in page.lines.iter().enumerate() {
-                let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
-                let inside = c[0] >= t.bbox[0] - 4.0
-                    && c[0] <= t.bbox[2] + 4.0
-                    && c[1] >= t.bbox[1] - 4.0
-                    && c[1] <= t.bbox[3] + 4.0;
-                if !claimed[i] && (inside || geom::iou(&l.bbox, &t.bbox) > 0.5) {
-                    claimed[i] = true;
-                    hits.push((l.bbox[0], l.text.as_str()));
-                }
-            }
-            hits.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let got: Vec<&str> = hits.iter().map(|h| h.1).collect();
-            let got = got.join(" ");
-            for (k, keep) in [(0, true), (2, false)] {
-                let (a, b) = (fold(&t.text, keep), fold(&got, keep));
-                let d = edit_distance(&a, &b);
-                if d > 0 && keep && std::env::var_os("OCR_EVAL_VERBOSE").is_some() {
-                    eprintln!("  {:?}\n  {:?}", t.text, got);
-                }
-                e[k] += d;
-                e[k + 1] += a.len();
-            }
-        }
-        for (i, l) in page.lines.iter().enumerate() {
-            if !claimed[i] {
-                e[0] += fold(&l.text, true).len();
-                e[2] += fold(&l.text, false).len();
-            }
-        }
+        let e = score(&page, &truth.lines, 1.0);
         println!(
             "| {} | {} | {} | {:.2} % | {:.2} % |",
             truth.image,
@@ -144,4 +152,33 @@ fn character_error_rate_on_rendered_text() {
         assert!(cer <= 0.03, "{lang}: CER {:.2} % is over 3 %", 100.0 * cer);
     }
     assert!(totals.contains_key("en") && totals.contains_key("zh"));
+}
+
+#[test]
+fn a_large_page_is_read_in_tiles_without_losing_text() {
+    // The Chinese A4 page at 300 dpi (2480x3508): over the detector's 2048 px, so it is read in
+    // overlapping tiles at full resolution rather than scaled down.
+    let dir = common::repo().join("tests/fixtures/ocr_text");
+    let truth: Truth =
+        serde_json::from_slice(&std::fs::read(dir.join("a4_zh.json")).unwrap()).unwrap();
+    let img = switchboard::engine::qwen3vl::preprocess::decode(
+        &std::fs::read(dir.join(&truth.image)).unwrap(),
+    )
+    .unwrap();
+    let big = image::imageops::resize(
+        &img,
+        img.width() * 2,
+        img.height() * 2,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut ocr = engine();
+    let page = ocr.read(&big).unwrap();
+    let e = score(&page, &truth.lines, 2.0);
+    let cer = e[2] as f64 / e[3].max(1) as f64;
+    println!(
+        "a4_zh at 2480x3508, tiled: {} lines, CER without spaces {:.2} %",
+        page.lines.len(),
+        100.0 * cer
+    );
+    assert!(cer <= 0.03, "CER {:.2} % on the tiled page", 100.0 * cer);
 }

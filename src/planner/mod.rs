@@ -10,14 +10,16 @@ use image::RgbImage;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Backend, HOW_TO_CONFIGURE};
+use crate::engine::{Backend, GenEvent, GenerateRequest, HOW_TO_CONFIGURE, Message, Part, Role};
 use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, profile::Facts};
 use crate::experts::{self, Registry, StepContext, StepOutput};
 use crate::media::{MediaKind, MediaSource};
 use crate::ocr::{self, OcrTool, Page};
+use crate::proto::expert_result::Kind;
 use crate::proto::{AskEvent, ExpertResult, StepFinished, StepStarted, ask_event, expert_result};
 use crate::request::AskInput;
+use futures::StreamExt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -27,6 +29,8 @@ pub enum StepKind {
     Ocr,
     /// Field grounding and profile mapping over the OCR'd form.
     FormFill,
+    /// The model pairs the fields the rules left open with unused profile entries.
+    FormRefine,
 }
 
 /// One step of a plan.
@@ -91,9 +95,11 @@ impl Planner {
         };
         if self.tools_ready(expert) && has_image(input) {
             if expert == "form_fill" {
-                return Plan {
-                    steps: vec![step(0, StepKind::Ocr), step(1, StepKind::FormFill)],
-                };
+                let mut steps = vec![step(0, StepKind::Ocr), step(1, StepKind::FormFill)];
+                if self.backend.is_some() {
+                    steps.push(step(2, StepKind::FormRefine));
+                }
+                return Plan { steps };
             }
             let mut steps = vec![step(0, StepKind::Ocr)];
             if self.backend.is_some() {
@@ -140,6 +146,7 @@ impl Planner {
         self.check(plan)?;
         let mut last: Option<StepOutput> = None;
         let mut pages: Vec<(u32, RgbImage, Page)> = Vec::new();
+        let mut form: Option<(Vec<form_fill::Field>, Facts)> = None;
         for step in &plan.steps {
             let m = self.registry.get(&step.expert).ok_or_else(|| {
                 Error::Internal(format!("plan names unknown expert {}", step.expert))
@@ -157,7 +164,23 @@ impl Planner {
                     pages = self.read_images(input, &ctx.cancel).await?;
                     ocr_output(&pages)
                 }
-                StepKind::FormFill => form_output(&pages, input, ctx.history)?,
+                StepKind::FormFill => {
+                    let (out, fields, facts) = form_output(&pages, input, ctx.history)?;
+                    form = Some((fields, facts));
+                    out
+                }
+                StepKind::FormRefine => {
+                    let prev = last
+                        .take()
+                        .ok_or_else(|| Error::Internal("form refinement without a plan".into()))?;
+                    match &form {
+                        Some((fields, facts)) => {
+                            self.refine_form(m, input, fields, facts, prev, &ctx.cancel)
+                                .await?
+                        }
+                        None => prev,
+                    }
+                }
                 StepKind::Model => {
                     let backend = self
                         .backend
@@ -197,6 +220,83 @@ impl Planner {
             last = Some(out);
         }
         last.ok_or_else(|| Error::Internal("empty plan".into()))
+    }
+
+    /// Asks the model about the fields the rules left open; without such fields, or unused
+    /// profile entries, the plan stands as it is and no model is called.
+    async fn refine_form(
+        &self,
+        m: &experts::Manifest,
+        input: &AskInput,
+        fields: &[form_fill::Field],
+        facts: &Facts,
+        mut prev: StepOutput,
+        cancel: &CancellationToken,
+    ) -> Result<StepOutput> {
+        let Some(Kind::FormFill(mut result)) = prev.result.kind.take() else {
+            return Ok(prev);
+        };
+        let lang = crate::request::language(&input.text);
+        let (Some(backend), Some(q)) = (
+            self.backend.as_ref(),
+            form_fill::refine::question(fields, facts, &result, lang),
+        ) else {
+            prev.result.kind = Some(Kind::FormFill(result));
+            return Ok(prev);
+        };
+        let mut parts: Vec<Part> = input
+            .media
+            .iter()
+            .filter(|x| x.kind == MediaKind::Image)
+            .take(1)
+            .filter_map(|x| match &x.source {
+                MediaSource::File(data) => Some(Part::Image {
+                    mime_type: x.mime_type.clone(),
+                    data: data.clone(),
+                }),
+                MediaSource::Frames { .. } => None,
+            })
+            .collect();
+        parts.push(Part::Text(q.prompt.clone()));
+        let mut messages = Vec::new();
+        if !m.system.trim().is_empty() {
+            messages.push(Message::text(Role::System, m.system.trim()));
+        }
+        messages.push(Message {
+            role: Role::User,
+            parts,
+        });
+        let mut sampling = experts::sampling_for(m, input);
+        sampling.max_new_tokens = sampling.max_new_tokens.min(512);
+        let mut stream = backend.generate(
+            GenerateRequest {
+                expert: m.id.clone(),
+                messages,
+                sampling,
+            },
+            cancel.clone(),
+        );
+        let mut answer = String::new();
+        let mut finish = None;
+        while let Some(ev) = stream.next().await {
+            match ev? {
+                GenEvent::Text(t) => answer.push_str(&t),
+                GenEvent::Done(f) => {
+                    finish = Some(f);
+                    break;
+                }
+            }
+        }
+        let finish = finish
+            .ok_or_else(|| Error::Unavailable("the model stream ended without finishing".into()))?;
+        let mut warnings = form_fill::refine::apply(&answer, &q, fields, &mut result);
+        prev.result.warnings.append(&mut warnings);
+        prev.text = form_summary(&result, lang);
+        prev.result.raw_text = answer;
+        prev.result.kind = Some(Kind::FormFill(result));
+        prev.prompt_tokens += finish.prompt_tokens;
+        prev.completion_tokens += finish.completion_tokens;
+        Ok(prev)
     }
 
     async fn read_images(
@@ -266,7 +366,7 @@ fn form_output(
     pages: &[(u32, RgbImage, Page)],
     input: &AskInput,
     history: &[(String, String)],
-) -> Result<StepOutput> {
+) -> Result<(StepOutput, Vec<form_fill::Field>, Facts)> {
     let (index, img, page) = pages
         .first()
         .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?;
@@ -274,7 +374,17 @@ fn form_output(
     let earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
     let facts = Facts::gather(&input.profile, &input.text, &earlier);
     let gray = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
-    let result = form_fill::fill(page, &gray, &facts, lang, *index);
+    let fields = form_fill::fields(page, &gray);
+    let (actions, unfilled) = form_fill::plan(&fields, &facts, lang);
+    let result = crate::proto::FormFillResult {
+        script: form_fill::pyautogui_script(&actions),
+        script_language: "python-pyautogui".into(),
+        actions,
+        unfilled,
+        media_index: *index,
+        image_width: page.width,
+        image_height: page.height,
+    };
     let mut warnings = Vec::new();
     if pages.len() > 1 {
         warnings.push(format!(
@@ -286,7 +396,7 @@ fn form_output(
         warnings.push("no form fields found on the image".into());
     }
     let text = form_summary(&result, lang);
-    Ok(StepOutput {
+    let out = StepOutput {
         text,
         result: ExpertResult {
             raw_text: String::new(),
@@ -296,7 +406,8 @@ fn form_output(
         prompt_tokens: 0,
         completion_tokens: 0,
         first_text_at: None,
-    })
+    };
+    Ok((out, fields, facts))
 }
 
 /// A short account of the plan for people: what goes where, and what could not be filled.

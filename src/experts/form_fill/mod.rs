@@ -4,13 +4,14 @@
 //! PyAutoGUI script that replays the actions. Pure: the planner runs OCR and passes the page.
 
 pub mod profile;
+pub mod refine;
 pub mod regions;
 
 use image::GrayImage;
 
 use crate::ocr::geom::{self, BBox};
 use crate::ocr::{Page, layout};
-use crate::proto::{self, FormAction, FormFillResult, UnfilledField};
+use crate::proto::{self, FormAction, UnfilledField};
 use profile::{Facts, Source};
 use regions::{Region, RegionKind};
 
@@ -458,27 +459,6 @@ pub fn pyautogui_script(actions: &[FormAction]) -> String {
 /// A Python string literal (JSON escaping is valid Python for these).
 fn py_str(v: &str) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into())
-}
-
-/// The whole model-free result for one page.
-pub fn fill(
-    page: &Page,
-    gray: &GrayImage,
-    facts: &Facts,
-    lang: &str,
-    media_index: u32,
-) -> FormFillResult {
-    let fields = fields(page, gray);
-    let (actions, unfilled) = plan(&fields, facts, lang);
-    FormFillResult {
-        script: pyautogui_script(&actions),
-        script_language: "python-pyautogui".into(),
-        actions,
-        unfilled,
-        media_index,
-        image_width: page.width,
-        image_height: page.height,
-    }
 }
 
 #[cfg(test)]

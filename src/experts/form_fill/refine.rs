@@ -1,0 +1,179 @@
+//! Model refinement of a form plan, when a model is configured: the fields the rules could not
+//! fill and the profile entries no field used go to the model, which answers which entry
+//! belongs in which field. The answer is checked against what was detected: the model can only
+//! pair known fields with known entries, never invent a box or a value.
+
+use std::collections::BTreeSet;
+
+use super::profile::{self, Facts, Source};
+use super::{Field, FieldInput, pyautogui_script, to_box};
+use crate::experts::parse::json;
+use crate::proto::{FormAction, FormFillResult};
+
+/// What the model is asked about: field ids ("f1", …) with their field index, and the unused
+/// profile entries as (key, value).
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub prompt: String,
+    pub fields: Vec<(String, usize)>,
+    pub entries: Vec<(String, String)>,
+}
+
+/// The question for a plan, or `None` when there is nothing a model could add.
+pub fn question(
+    fields: &[Field],
+    facts: &Facts,
+    result: &FormFillResult,
+    lang: &str,
+) -> Option<Question> {
+    let filled: BTreeSet<(String, u32, u32)> = result
+        .actions
+        .iter()
+        .filter_map(|a| {
+            a.label_box
+                .as_ref()
+                .map(|b| (a.label.clone(), b.x1 as u32, b.y1 as u32))
+        })
+        .collect();
+    let used: BTreeSet<&str> = result
+        .actions
+        .iter()
+        .map(|a| a.profile_key.as_str())
+        .collect();
+    let open: Vec<(String, usize)> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !matches!(f.input, FieldInput::Missing))
+        .filter(|(_, f)| {
+            !filled.contains(&(
+                f.label.clone(),
+                f.label_bbox[0] as u32,
+                f.label_bbox[1] as u32,
+            ))
+        })
+        .enumerate()
+        .map(|(n, (i, _))| (format!("f{}", n + 1), i))
+        .collect();
+    let entries: Vec<(String, String)> = facts
+        .by_key
+        .values()
+        .filter_map(|k| match &k.source {
+            Source::Profile(key) if !used.contains(key.as_str()) => {
+                Some((key.clone(), k.value.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    if open.is_empty() || entries.is_empty() {
+        return None;
+    }
+    let mut prompt = String::new();
+    let zh = lang == "zh";
+    prompt.push_str(if zh {
+        "这张表格中以下字段未能与用户资料对应：\n"
+    } else {
+        "These fields of the form could not be matched to the user's details:\n"
+    });
+    for (id, i) in &open {
+        prompt.push_str(&format!("{id}: {}\n", fields[*i].label));
+    }
+    prompt.push_str(if zh {
+        "尚未使用的用户资料：\n"
+    } else {
+        "The user's details not used yet:\n"
+    });
+    for (k, v) in &entries {
+        prompt.push_str(&format!("- {k}: {v}\n"));
+    }
+    prompt.push_str(if zh {
+        "只在确定时，用一个 JSON 对象回答每个字段应填哪项资料的键，例如 {\"f1\": \"键\"}；都不合适就回答 {}。"
+    } else {
+        "Answer with one JSON object that maps a field id to the key of the detail that belongs in it, only where you are sure, e.g. {\"f1\": \"key\"}; answer {} if none fits."
+    });
+    Some(Question {
+        prompt,
+        fields: open,
+        entries,
+    })
+}
+
+/// Applies the model's answer: each valid pair becomes an action and leaves the unfilled list.
+/// Returns warnings for what was refused.
+pub fn apply(
+    answer: &str,
+    q: &Question,
+    fields: &[Field],
+    result: &mut FormFillResult,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(parsed) = json::extract(answer) else {
+        warnings.push("the model's form mapping was not JSON; the rule-based plan stands".into());
+        return warnings;
+    };
+    if !parsed.repairs.is_empty() {
+        warnings.push(format!("JSON repaired: {}", parsed.repairs.join(", ")));
+    }
+    let Some(map) = parsed.value.as_object() else {
+        warnings.push("the model's form mapping was not a JSON object".into());
+        return warnings;
+    };
+    let mut added = 0;
+    let mut taken: BTreeSet<&str> = BTreeSet::new();
+    for (fid, key) in map {
+        let Some(key) = key.as_str() else { continue };
+        let Some((_, i)) = q.fields.iter().find(|(id, _)| id == fid) else {
+            warnings.push(format!("the model named an unknown field {fid:?}"));
+            continue;
+        };
+        let Some((key, value)) = q.entries.iter().find(|(k, _)| k == key) else {
+            warnings.push(format!("the model named an unknown detail {key:?}"));
+            continue;
+        };
+        if !taken.insert(key.as_str()) {
+            continue;
+        }
+        let f = &fields[*i];
+        let base = 0.6 * f.ocr_confidence.clamp(0.0, 1.0);
+        let action = match &f.input {
+            FieldInput::Text { bbox, .. } => FormAction {
+                label: f.label.clone(),
+                label_box: Some(to_box(&f.label_bbox)),
+                input_box: Some(to_box(bbox)),
+                value: value.clone(),
+                action: "input_text".into(),
+                confidence: base,
+                profile_key: key.clone(),
+            },
+            FieldInput::Checkboxes(opts) => {
+                let texts: Vec<String> = opts.iter().map(|o| o.text.clone()).collect();
+                let Some(k) = profile::choose_option(value, &texts) else {
+                    warnings.push(format!(
+                        "{value:?} matches none of the options of {:?}",
+                        f.label
+                    ));
+                    continue;
+                };
+                FormAction {
+                    label: f.label.clone(),
+                    label_box: Some(to_box(&f.label_bbox)),
+                    input_box: Some(to_box(&opts[k].bbox)),
+                    value: opts[k].text.clone(),
+                    action: "check".into(),
+                    confidence: base,
+                    profile_key: key.clone(),
+                }
+            }
+            FieldInput::Missing => continue,
+        };
+        result
+            .unfilled
+            .retain(|u| !(u.label == f.label && u.label_box == action.label_box));
+        result.actions.push(action);
+        added += 1;
+    }
+    if added > 0 {
+        warnings.push(format!("the model mapped {added} more field(s)"));
+        result.script = pyautogui_script(&result.actions);
+    }
+    warnings
+}
