@@ -260,4 +260,6 @@ def test_form_fill_returns_pixel_actions(server, pb, fake):
         assert 0 <= a.input_box.x1 < a.input_box.x2 <= f.image_width
         assert 0 <= a.input_box.y1 < a.input_box.y2 <= f.image_height
     assert "pyautogui" in f.script
-    assert len(fake.recorded()) == before, "form filling asked no model"
+    # This server has a model (the test double): it is asked at most once, about the fields the
+    # rules left open, and an answer that is no JSON mapping leaves the rule-based plan standing.
+    assert len(fake.recorded()) <= before + 1
