@@ -23,7 +23,7 @@ fn main() -> anyhow::Result<()> {
     ))?;
     let img = switchboard::engine::qwen3vl::preprocess::decode(&std::fs::read(path)?)?;
     let page = ocr.read(&img)?;
-    let gray = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
+    let gray = image::imageops::grayscale(&img);
     let text_h = switchboard::ocr::layout::median_height(&page.lines);
     for r in form_fill::regions::find(&gray, &page.lines, text_h) {
         println!("region {:?} {:?}", r.kind, r.bbox.map(|v| v.round()));

@@ -47,7 +47,8 @@ pub fn language(text: &str) -> &'static str {
     }
 }
 
-fn is_cjk(c: char) -> bool {
+/// Whether a character is a CJK ideograph.
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF)
 }
 

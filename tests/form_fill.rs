@@ -277,16 +277,11 @@ async fn a_model_maps_what_the_rules_could_not() {
     profile.insert("Full name".to_string(), "Emily Carter".to_string());
     profile.insert("bank_branch".to_string(), "0042".to_string());
     // The question the server will ask, to script the test double's answer with the right id.
-    let root = repo();
-    let mut ocr = switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::new(
-        root.join(".assets/ocr"),
-        root.join(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
-    ))
-    .unwrap();
+    let mut ocr = ocr_engine();
     let img =
         switchboard::engine::qwen3vl::preprocess::decode(&fixture("forms/form_17.png")).unwrap();
     let page = ocr.read(&img).unwrap();
-    let gray = image::DynamicImage::ImageRgb8(img).to_luma8();
+    let gray = image::imageops::grayscale(&img);
     let fields = form_fill::fields(&page, &gray);
     let facts = Facts::gather(&profile, "", &[]);
     let (actions, unfilled) = form_fill::plan(&fields, &facts, "en");

@@ -8,7 +8,6 @@ mod common;
 use serde::Deserialize;
 use switchboard::experts::form_fill::{self, FieldInput, profile};
 use switchboard::ocr::geom::{self, BBox};
-use switchboard::ocr::{OcrEngine, OcrOptions};
 
 #[derive(Deserialize)]
 struct Form {
@@ -39,10 +38,7 @@ struct TruthOption {
 
 fn same_label(pred: &str, truth: &str) -> bool {
     // Spaces do not count: "姓　名" is printed with an ideographic space for alignment.
-    let (p, t) = (
-        profile::normalize(pred).replace(' ', ""),
-        profile::normalize(truth).replace(' ', ""),
-    );
+    let (p, t) = (profile::squash(pred), profile::squash(truth));
     profile::similarity(&p, &t) >= 0.75
 }
 
@@ -91,12 +87,7 @@ fn form_corpus_scores() {
         "expected at least 30 forms, found {}",
         files.len()
     );
-    let root = common::repo();
-    let mut ocr = OcrEngine::load(OcrOptions::new(
-        root.join(".assets/ocr"),
-        root.join(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
-    ))
-    .expect("OCR models (tools/fetch-assets.sh)");
+    let mut ocr = common::ocr_engine();
     let mut total = Score::default();
     println!("| form | lang | layout | labels F1 | input IoU | values |");
     println!("|---|---|---|---|---|---|");
@@ -105,7 +96,7 @@ fn form_corpus_scores() {
         let png = std::fs::read(f.with_extension("png")).unwrap();
         let img = switchboard::engine::qwen3vl::preprocess::decode(&png).unwrap();
         let page = ocr.read(&img).unwrap();
-        let gray = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
+        let gray = image::imageops::grayscale(&img);
         let fields = form_fill::fields(&page, &gray);
         let facts = profile::Facts::gather(&form.profile, "", &[]);
         let (actions, _unfilled) = form_fill::plan(&fields, &facts, &form.lang);

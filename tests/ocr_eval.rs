@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use switchboard::ocr::geom::{self, BBox};
-use switchboard::ocr::{OcrEngine, OcrOptions};
 
 #[derive(Deserialize)]
 struct Truth {
@@ -53,15 +52,6 @@ fn fold(s: &str, keep_spaces: bool) -> Vec<char> {
         })
         .filter(|c| keep_spaces || !c.is_whitespace())
         .collect()
-}
-
-pub fn engine() -> OcrEngine {
-    let root = common::repo();
-    OcrEngine::load(OcrOptions::new(
-        root.join(".assets/ocr"),
-        root.join(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
-    ))
-    .expect("OCR models (tools/fetch-assets.sh)")
 }
 
 /// Errors and characters, with spaces and without: [errors, chars, errors, chars]. Truth boxes
@@ -115,7 +105,7 @@ fn character_error_rate_on_rendered_text() {
         .collect();
     files.sort();
     assert!(files.len() >= 16, "expected the rendered text images");
-    let mut ocr = engine();
+    let mut ocr = common::ocr_engine();
     // lang -> (errors with spaces, chars with spaces, errors without, chars without)
     let mut totals: BTreeMap<String, [usize; 4]> = BTreeMap::new();
     println!("| image | lang | lines | CER | CER (no spaces) |");
@@ -171,7 +161,7 @@ fn a_large_page_is_read_in_tiles_without_losing_text() {
         img.height() * 2,
         image::imageops::FilterType::Triangle,
     );
-    let mut ocr = engine();
+    let mut ocr = common::ocr_engine();
     let page = ocr.read(&big).unwrap();
     let e = score(&page, &truth.lines, 2.0);
     let cer = e[2] as f64 / e[3].max(1) as f64;

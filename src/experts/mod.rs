@@ -311,7 +311,8 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     })
 }
 
-fn media_part(m: &MediaItem) -> Part {
+/// A request's media item as a message part.
+pub(crate) fn media_part(m: &MediaItem) -> Part {
     match &m.source {
         MediaSource::File(data) if m.kind == MediaKind::Image => Part::Image {
             mime_type: m.mime_type.clone(),

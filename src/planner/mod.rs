@@ -165,7 +165,16 @@ impl Planner {
                     ocr_output(&pages)
                 }
                 StepKind::FormFill => {
-                    let (out, fields, facts) = form_output(&pages, input, ctx.history)?;
+                    // Region finding walks every pixel: keep it off the async workers.
+                    let pages = std::mem::take(&mut pages);
+                    let text = input.text.clone();
+                    let profile = input.profile.clone();
+                    let earlier: Vec<String> = ctx.history.iter().map(|(u, _)| u.clone()).collect();
+                    let (out, fields, facts) = tokio::task::spawn_blocking(move || {
+                        form_output(&pages, &text, &profile, &earlier)
+                    })
+                    .await
+                    .map_err(|e| Error::Internal(format!("form filling task: {e}")))??;
                     form = Some((fields, facts));
                     out
                 }
@@ -244,18 +253,13 @@ impl Planner {
             prev.result.kind = Some(Kind::FormFill(result));
             return Ok(prev);
         };
+        // The form itself (the first image file), for the model to look at.
         let mut parts: Vec<Part> = input
             .media
             .iter()
-            .filter(|x| x.kind == MediaKind::Image)
-            .take(1)
-            .filter_map(|x| match &x.source {
-                MediaSource::File(data) => Some(Part::Image {
-                    mime_type: x.mime_type.clone(),
-                    data: data.clone(),
-                }),
-                MediaSource::Frames { .. } => None,
-            })
+            .find(|x| x.kind == MediaKind::Image && matches!(x.source, MediaSource::File(_)))
+            .map(experts::media_part)
+            .into_iter()
             .collect();
         parts.push(Part::Text(q.prompt.clone()));
         let mut messages = Vec::new();
@@ -364,16 +368,16 @@ fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
 
 fn form_output(
     pages: &[(u32, RgbImage, Page)],
-    input: &AskInput,
-    history: &[(String, String)],
+    text: &str,
+    profile: &std::collections::BTreeMap<String, String>,
+    earlier: &[String],
 ) -> Result<(StepOutput, Vec<form_fill::Field>, Facts)> {
     let (index, img, page) = pages
         .first()
         .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?;
-    let lang = crate::request::language(&input.text);
-    let earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
-    let facts = Facts::gather(&input.profile, &input.text, &earlier);
-    let gray = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
+    let lang = crate::request::language(text);
+    let facts = Facts::gather(profile, text, earlier);
+    let gray = image::imageops::grayscale(img);
     let fields = form_fill::fields(page, &gray);
     let (actions, unfilled) = form_fill::plan(&fields, &facts, lang);
     let result = crate::proto::FormFillResult {

@@ -97,3 +97,13 @@ pub fn assets() -> PathBuf {
 pub fn qwen_tokenizer() -> tokenizers::Tokenizer {
     tokenizers::Tokenizer::from_file(assets().join("qwen/tokenizer.json")).unwrap()
 }
+
+/// The OCR tool on the fetched PP-OCRv4 models and ONNX Runtime library.
+pub fn ocr_engine() -> switchboard::ocr::OcrEngine {
+    let a = assets();
+    switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::new(
+        a.join("ocr"),
+        a.join("onnxruntime/libonnxruntime.so.1.31.1"),
+    ))
+    .expect("OCR models (tools/fetch-assets.sh)")
+}

@@ -329,7 +329,7 @@ pub fn plan(fields: &[Field], facts: &Facts, lang: &str) -> (Vec<FormAction>, Ve
     let mut actions = Vec::new();
     let mut unfilled = Vec::new();
     for f in fields {
-        let custom = profile::normalize(&f.label).replace(' ', "");
+        let custom = profile::squash(&f.label);
         let key_and_score = f.key.clone().or_else(|| {
             facts
                 .by_key

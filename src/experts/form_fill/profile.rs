@@ -351,7 +351,7 @@ pub fn normalize(s: &str) -> String {
 }
 
 /// `normalize` without spaces, for comparing keys like "full_name" and "Full Name".
-fn squash(s: &str) -> String {
+pub fn squash(s: &str) -> String {
     normalize(s).replace(' ', "")
 }
 
@@ -501,7 +501,7 @@ impl Facts {
             "name" => {
                 let first = self.by_key.get("first_name")?;
                 let last = self.by_key.get("last_name")?;
-                let cjk = first.value.chars().any(is_cjk);
+                let cjk = first.value.chars().any(crate::request::is_cjk);
                 let value = if cjk {
                     format!("{}{}", last.value, first.value)
                 } else {
@@ -517,10 +517,6 @@ impl Facts {
     }
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
-}
-
 /// (family name, given name). Chinese names put the family name first (one character, or two
 /// for the common compound surnames); others put it last.
 pub fn split_name(full: &str) -> Option<(String, String)> {
@@ -529,7 +525,7 @@ pub fn split_name(full: &str) -> Option<(String, String)> {
         "司徒", "夏侯", "轩辕", "令狐", "端木", "南宫",
     ];
     let full = full.trim();
-    if full.chars().all(is_cjk) && full.chars().count() >= 2 {
+    if full.chars().all(crate::request::is_cjk) && full.chars().count() >= 2 {
         let n = if COMPOUND.iter().any(|c| full.starts_with(c)) && full.chars().count() > 2 {
             2
         } else {
