@@ -94,6 +94,9 @@ pub struct OcrConfig {
     pub threads: usize,
     /// Lines read with a lower mean confidence are dropped.
     pub min_confidence: f32,
+    /// Height in pixels lines are sampled to for the recognizer (trained at 48; cost grows
+    /// with its square, 40 reads as well on the fixtures).
+    pub rec_height: usize,
 }
 
 impl Default for OcrConfig {
@@ -102,6 +105,7 @@ impl Default for OcrConfig {
             models_dir: ".assets/ocr".into(),
             threads: 0,
             min_confidence: 0.5,
+            rec_height: crate::ocr::recog::REC_H,
         }
     }
 }

@@ -80,6 +80,8 @@ pub struct OcrOptions {
     pub use_cls: bool,
     /// Lines read with a lower mean confidence are dropped (rapidocr's text_score).
     pub min_confidence: f32,
+    /// Rows the recognizer reads a line at (see `recog::REC_H`).
+    pub rec_height: usize,
 }
 
 impl OcrOptions {
@@ -91,6 +93,7 @@ impl OcrOptions {
             det: DetParams::default(),
             use_cls: true,
             min_confidence: 0.5,
+            rec_height: recog::REC_H,
         }
     }
 }
@@ -285,7 +288,14 @@ impl OcrEngine {
             let per = 3 * LINE_H * CLS_W;
             let mut data = vec![0f32; n * per];
             for (i, c) in chunk.iter().enumerate() {
-                recog::sample_line(img, c, CLS_W, CLS_W, &mut data[i * per..(i + 1) * per]);
+                recog::sample_line(
+                    img,
+                    c,
+                    LINE_H,
+                    CLS_W,
+                    CLS_W,
+                    &mut data[i * per..(i + 1) * per],
+                );
             }
             let tensor = Tensor::from_array((vec![n as i64, 3, LINE_H as i64, CLS_W as i64], data))
                 .map_err(ort_err("classifier input"))?;
@@ -306,6 +316,7 @@ impl OcrEngine {
     /// Reads every crop; batches hold lines of similar aspect ratio so little is padding.
     fn recognize(&mut self, img: &RgbImage, crops: &[LineCrop]) -> Result<Vec<recog::Decoded>> {
         const BATCH: usize = 6;
+        let rh = self.options.rec_height.clamp(16, LINE_H * 2);
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by(|&a, &b| crops[a].aspect().total_cmp(&crops[b].aspect()));
         let mut results: Vec<Option<recog::Decoded>> = vec![None; crops.len()];
@@ -315,25 +326,25 @@ impl OcrEngine {
                 .iter()
                 .map(|&i| crops[i].aspect())
                 .fold(REC_MIN_W as f32 / LINE_H as f32, f32::max);
-            let width = ((LINE_H as f32 * max_ratio) as usize).clamp(REC_MIN_W, REC_MAX_W);
-            let per = 3 * LINE_H * width;
+            let width =
+                ((rh as f32 * max_ratio) as usize).clamp(REC_MIN_W * rh / LINE_H, REC_MAX_W);
+            let per = 3 * rh * width;
             let mut data = vec![0f32; chunk.len() * per];
             let mut used = Vec::with_capacity(chunk.len());
             for (k, &i) in chunk.iter().enumerate() {
                 let w = recog::sample_line(
                     img,
                     &crops[i],
+                    rh,
                     width,
                     width,
                     &mut data[k * per..(k + 1) * per],
                 );
                 used.push(w as f32 / width as f32);
             }
-            let tensor = Tensor::from_array((
-                vec![chunk.len() as i64, 3, LINE_H as i64, width as i64],
-                data,
-            ))
-            .map_err(ort_err("recognizer input"))?;
+            let tensor =
+                Tensor::from_array((vec![chunk.len() as i64, 3, rh as i64, width as i64], data))
+                    .map_err(ort_err("recognizer input"))?;
             let inputs: Vec<(Cow<str>, SessionInputValue)> =
                 vec![(name.clone().into(), tensor.into())];
             let out = self.rec.run(inputs).map_err(ort_err("recognizer"))?;
@@ -375,6 +386,7 @@ impl OcrTool {
         let mut options = OcrOptions::new(dir, &config.ort_library);
         options.threads = config.ocr.threads;
         options.min_confidence = config.ocr.min_confidence;
+        options.rec_height = config.ocr.rec_height;
         let engine = OcrEngine::load(options).map_err(|e| {
             let e = match e {
                 Error::Config(m) => m,
