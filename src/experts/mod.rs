@@ -357,9 +357,20 @@ pub fn sampling_for(m: &Manifest, input: &AskInput) -> Sampling {
     }
 }
 
+/// Length in seconds of the request's first video, when it came as frames at a known rate.
+fn video_duration(input: &AskInput) -> Option<f64> {
+    input.media.iter().find_map(|m| match &m.source {
+        MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video && *fps > 0.0 => {
+            Some(frames.len() as f64 / f64::from(*fps))
+        }
+        _ => None,
+    })
+}
+
 /// The typed result for an expert's answer: the general expert's is its text, the GUI
 /// expert's its elements and actions in pixels of the first image, the math expert's its steps
-/// and checked final answer. The other experts' parsers plug in here as they come.
+/// and checked final answer, the frontend expert's its files and preview, the video expert's
+/// its timeline clamped to the video.
 fn typed_result(
     m: &Manifest,
     text: &str,
@@ -384,6 +395,16 @@ fn typed_result(
             let (math, mut w) = parse::math::parse(text, &input.text);
             warnings.append(&mut w);
             Some(expert_result::Kind::Math(math))
+        }
+        "frontend" => {
+            let (frontend, mut w) = parse::frontend::parse(text);
+            warnings.append(&mut w);
+            Some(expert_result::Kind::Frontend(frontend))
+        }
+        "video" => {
+            let (video, mut w) = parse::video::parse(text, video_duration(input));
+            warnings.append(&mut w);
+            Some(expert_result::Kind::Video(video))
         }
         _ => None,
     }

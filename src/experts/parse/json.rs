@@ -28,6 +28,14 @@ pub fn extract(text: &str) -> Option<Parsed> {
     }
     let fixed = repair(candidate, &mut repairs);
     let mut stream = serde_json::Deserializer::from_str(&fixed).into_iter::<Value>();
+    if let Some(Ok(v)) = stream.next() {
+        return Some(Parsed { value: v, repairs });
+    }
+    // Cut off inside an item ("{\"start\": 6, \"end_ti"): keep the items that were complete.
+    let last = candidate.rfind('}')?;
+    let mut repairs = vec!["truncated"];
+    let fixed = repair(&candidate[..=last], &mut repairs);
+    let mut stream = serde_json::Deserializer::from_str(&fixed).into_iter::<Value>();
     match stream.next() {
         Some(Ok(v)) => Some(Parsed { value: v, repairs }),
         _ => None,

@@ -2,6 +2,8 @@
 //! conversion every box that leaves the service goes through.
 
 pub mod coords;
+pub mod frontend;
 pub mod gui;
 pub mod json;
 pub mod math;
+pub mod video;
