@@ -478,3 +478,135 @@ async fn gui_answers_become_pixel_actions() {
     assert!(g.pyautogui_script.contains("pyautogui.click(80, 30)"));
     running.shutdown().await.unwrap();
 }
+
+/// Starts the server with the test double answering `answer` (in small SSE chunks), asks, and
+/// returns the typed result the server made of it.
+async fn ask_typed(
+    answer: &str,
+    request: AskRequest,
+) -> (String, switchboard::proto::expert_result::Kind, Vec<String>) {
+    let chunks = answer
+        .as_bytes()
+        .chunks(23)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    let fake = FakeOpenAi::start(Script {
+        chunks,
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let r = c.ask(request).await.unwrap().into_inner();
+    running.shutdown().await.unwrap();
+    let result = r.result.expect("a result");
+    (
+        r.expert,
+        result.kind.expect("a typed result"),
+        result.warnings,
+    )
+}
+
+#[tokio::test]
+async fn math_answers_become_checked_steps() {
+    let answer = "**Step 1:** Subtract 5 from both sides: $3x = 15$.\n**Step 2:** Divide by 3: $x = 5$.\n\nThe answer is $\\boxed{5}$.";
+    let (expert, kind, _) = ask_typed(
+        answer,
+        AskRequest {
+            text: "Solve 3x + 5 = 20 step by step.".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(expert, "math");
+    let switchboard::proto::expert_result::Kind::Math(m) = kind else {
+        panic!("no math result")
+    };
+    assert_eq!(m.steps.len(), 2);
+    assert_eq!(m.final_answer, "5");
+}
+
+#[tokio::test]
+async fn frontend_answers_become_files_and_a_preview() {
+    let answer = "**index.html**\n```html\n<!DOCTYPE html>\n<html><head><link rel=\"stylesheet\" href=\"style.css\"></head>\n<body><header class=\"top\">Acme</header></body></html>\n```\n**style.css**\n```css\n.top { background: #123; color: white; }\n```";
+    let (expert, kind, warnings) = ask_typed(
+        answer,
+        AskRequest {
+            text: "Turn this mockup into HTML and CSS.".into(),
+            media: vec![png_media(320, 240)],
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(expert, "frontend");
+    let switchboard::proto::expert_result::Kind::Frontend(f) = kind else {
+        panic!("no frontend result")
+    };
+    let files: Vec<_> = f
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.language.as_str()))
+        .collect();
+    assert_eq!(files, [("index.html", "html"), ("style.css", "css")]);
+    assert!(
+        f.preview_html
+            .contains("<style>\n.top { background: #123; color: white; }\n</style>")
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[tokio::test]
+async fn video_answers_become_a_timeline_clamped_to_the_frames() {
+    let answer = "0.0 - 1.5 seconds: A red square enters from the left.\n1.5 - 4.0 seconds: It stops in the centre.\n5.0 - 6.0 seconds: It fades out.\nA square crosses the frame and stops.";
+    let frames = (0..6).map(|_| png(64, 48).into()).collect();
+    let (expert, kind, warnings) = ask_typed(
+        answer,
+        AskRequest {
+            text: "What happens in this clip?".into(),
+            media: vec![Media {
+                frames,
+                fps: 2.0,
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(expert, "video");
+    let switchboard::proto::expert_result::Kind::Video(v) = kind else {
+        panic!("no video result")
+    };
+    // Six frames at 2 fps: a 3-second video.
+    assert_eq!(v.duration_seconds, 3.0);
+    let times: Vec<_> = v
+        .events
+        .iter()
+        .map(|e| (e.start_seconds, e.end_seconds))
+        .collect();
+    assert_eq!(times, [(0.0, 1.5), (1.5, 3.0)]);
+    assert_eq!(v.summary, "A square crosses the frame and stops.");
+    assert_eq!(v.chapters.len(), 2);
+    assert!(
+        warnings.iter().any(|w| w.contains("after the end")),
+        "{warnings:?}"
+    );
+}
+
+#[tokio::test]
+async fn general_answers_are_text() {
+    let (expert, kind, _) = ask_typed(
+        "It is a tabby cat asleep on a windowsill.",
+        AskRequest {
+            text: "What is in this picture?".into(),
+            media: vec![png_media(64, 64)],
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(expert, "general");
+    let switchboard::proto::expert_result::Kind::General(g) = kind else {
+        panic!("no general result")
+    };
+    assert_eq!(g.answer, "It is a tabby cat asleep on a windowsill.");
+}

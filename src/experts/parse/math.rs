@@ -292,8 +292,12 @@ pub fn parse(text: &str, question: &str) -> (MathResult, Vec<String>) {
             // A numbered list inside one block is one step per item.
             if lines.len() > 1
                 && lines.iter().all(|l| {
+                    // Markdown emphasis and headings around the marker ("**Step 1:**", "### 1.").
+                    let l = l.trim_start_matches(['*', '#', '>', ' ']);
                     l.chars().next().is_some_and(|c| c.is_ascii_digit())
                         || l.starts_with("Step")
+                        || l.starts_with("步骤")
+                        || l.starts_with('第')
                         || l.starts_with('-')
                 })
             {
