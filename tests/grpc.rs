@@ -559,7 +559,7 @@ async fn frontend_answers_become_files_and_a_preview() {
 #[tokio::test]
 async fn video_answers_become_a_timeline_clamped_to_the_frames() {
     let answer = "0.0 - 1.5 seconds: A red square enters from the left.\n1.5 - 4.0 seconds: It stops in the centre.\n5.0 - 6.0 seconds: It fades out.\nA square crosses the frame and stops.";
-    let frames = (0..6).map(|_| png(64, 48).into()).collect();
+    let frames = (0..6).map(|_| png(64, 48)).collect();
     let (expert, kind, warnings) = ask_typed(
         answer,
         AskRequest {
