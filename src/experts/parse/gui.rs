@@ -252,25 +252,52 @@ pub fn parse(text: &str, width: u32, height: u32) -> (GuiResult, Vec<String>) {
                 continue;
             }
             result.actions.push(a);
-        } else if let Some(b) = bbox {
-            match box_to_pixels(b, width, height) {
-                Some(pb) => result.elements.push(GuiElement {
-                    label: o
-                        .get("label")
-                        .or(o.get("name"))
-                        .or(o.get("text"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .into(),
-                    role: o
-                        .get("type")
-                        .or(o.get("role"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .into(),
-                    r#box: Some(px_box(pb)),
+        } else if bbox.is_some() || o.contains_key("point_2d") {
+            let label: String = o
+                .get("label")
+                .or(o.get("name"))
+                .or(o.get("text"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into();
+            let role: String = o
+                .get("type")
+                .or(o.get("role"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into();
+            let element = match bbox {
+                Some(b) => box_to_pixels(b, width, height).map(|pb| {
+                    let pb = px_box(pb);
+                    let centre = Point {
+                        x: ((pb.x1 + pb.x2) / 2.0).round(),
+                        y: ((pb.y1 + pb.y2) / 2.0).round(),
+                    };
+                    (Some(pb), centre)
                 }),
-                None => warnings.push(format!("element box {b:?} is outside the screen; dropped")),
+                None => o
+                    .get("point_2d")
+                    .and_then(pair)
+                    .filter(|&(x, y)| inside_grid(x, y))
+                    .map(|(x, y)| {
+                        let (px, py) = point_to_pixels(x, y, width, height);
+                        (
+                            None,
+                            Point {
+                                x: px as f32,
+                                y: py as f32,
+                            },
+                        )
+                    }),
+            };
+            match element {
+                Some((r#box, point)) => result.elements.push(GuiElement {
+                    label,
+                    role,
+                    r#box,
+                    point: Some(point),
+                }),
+                None => warnings.push(format!("element {label:?} is outside the screen; dropped")),
             }
         }
     }
@@ -471,5 +498,29 @@ mod tests {
         assert!(r.pyautogui_script.contains("rightClick(10, 10)"));
         let (r, w) = parse("Sorry, I can't find that button on this screen.", 100, 100);
         assert!(r.actions.is_empty() && r.elements.is_empty() && w.is_empty());
+    }
+
+    #[test]
+    fn point_grounding_gives_elements_with_points_only() {
+        // Qwen3-VL's point-grounding answer (cookbook "2d grounding with points").
+        let text = "```json\n[\n  {\"point_2d\": [250, 500], \"label\": \"search icon\"},\n  {\"point_2d\": [900, 40], \"label\": \"close\"},\n  {\"point_2d\": [1100, 40], \"label\": \"ghost\"}\n]\n```";
+        let (r, w) = parse(text, 1280, 720);
+        assert_eq!(r.elements.len(), 2);
+        assert_eq!(r.elements[0].point, p(320.0, 360.0));
+        assert!(r.elements[0].r#box.is_none());
+        assert_eq!(r.elements[1].point, p(1152.0, 29.0));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("ghost"));
+    }
+
+    #[test]
+    fn chinese_answer_with_a_thought_and_a_box_element_gets_its_centre() {
+        let text = "思考：需要先点击“设置”图标。\n[{\"bbox_2d\": [860, 20, 940, 80], \"label\": \"设置\", \"type\": \"icon\"}]\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"left_click\", \"coordinate\": [900, 50]}}\n</tool_call>";
+        let (r, w) = parse(text, 1080, 2400);
+        assert!(w.is_empty(), "{w:?}");
+        let e = &r.elements[0];
+        assert_eq!((e.label.as_str(), e.role.as_str()), ("设置", "icon"));
+        assert_eq!(e.point, p(972.0, 120.0));
+        assert_eq!(r.actions[0].point, p(972.0, 120.0));
     }
 }
