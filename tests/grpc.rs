@@ -440,31 +440,17 @@ async fn graceful_shutdown_lets_in_flight_requests_finish() {
 #[tokio::test]
 async fn gui_answers_become_pixel_actions() {
     let answer = "[{\"bbox_2d\": [100, 100, 300, 200], \"label\": \"Log in\", \"type\": \"button\"}]\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"left_click\", \"coordinate\": [200, 150]}}\n</tool_call>";
-    let chunks = answer
-        .as_bytes()
-        .chunks(17)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect();
-    let fake = FakeOpenAi::start(Script {
-        chunks,
-        ..Script::default()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let running = start(test_config(dir.path(), Some(fake.url()))).await;
-    let mut c = client(&running).await;
-    let r = c
-        .ask(AskRequest {
+    let (expert, kind, _) = ask_typed(
+        answer,
+        AskRequest {
             text: "Where do I click to log in?".into(),
             media: vec![png_media(400, 200)],
             ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(r.expert, "gui");
-    let Some(switchboard::proto::expert_result::Kind::Gui(g)) = r.result.and_then(|x| x.kind)
-    else {
+        },
+    )
+    .await;
+    assert_eq!(expert, "gui");
+    let switchboard::proto::expert_result::Kind::Gui(g) = kind else {
         panic!("no GUI result")
     };
     assert_eq!((g.image_width, g.image_height), (400, 200));
@@ -476,7 +462,6 @@ async fn gui_answers_become_pixel_actions() {
         ("click", 80.0, 30.0)
     );
     assert!(g.pyautogui_script.contains("pyautogui.click(80, 30)"));
-    running.shutdown().await.unwrap();
 }
 
 /// Starts the server with the test double answering `answer` (in small SSE chunks), asks, and
