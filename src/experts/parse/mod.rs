@@ -6,4 +6,5 @@ pub mod frontend;
 pub mod gui;
 pub mod json;
 pub mod math;
+pub mod schema;
 pub mod video;
