@@ -45,14 +45,21 @@ fn check(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
             _ => Vec::new(),
         };
         if !types.is_empty() && !types.iter().any(|t| type_ok(t, v)) {
-            errors.push(format!("{path}: expected {}, got {}", types.join(" or "), kind(v)));
+            errors.push(format!(
+                "{path}: expected {}, got {}",
+                types.join(" or "),
+                kind(v)
+            ));
             return;
         }
     }
     if let Some(options) = s.get("enum").and_then(Value::as_array)
         && !options.contains(v)
     {
-        errors.push(format!("{path}: {v} is not one of {}", Value::Array(options.clone())));
+        errors.push(format!(
+            "{path}: {v} is not one of {}",
+            Value::Array(options.clone())
+        ));
     }
     if let Some(c) = s.get("const")
         && c != v
@@ -85,7 +92,10 @@ fn check(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
         if let Some(min) = s.get("minItems").and_then(Value::as_u64)
             && (items.len() as u64) < min
         {
-            errors.push(format!("{path}: needs at least {min} items, has {}", items.len()));
+            errors.push(format!(
+                "{path}: needs at least {min} items, has {}",
+                items.len()
+            ));
         }
         if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
             && (items.len() as u64) > max
@@ -146,7 +156,8 @@ mod tests {
 
     #[test]
     fn conforming_answers_have_no_errors() {
-        let v = json!([{"action": "click", "coordinate": [10, 990]}, {"action": "type", "text": "hi"}]);
+        let v =
+            json!([{"action": "click", "coordinate": [10, 990]}, {"action": "type", "text": "hi"}]);
         assert!(validate(&action_schema(), &v).is_empty());
     }
 
@@ -171,18 +182,30 @@ mod tests {
                 "$[1]: unexpected \"extra\"",
             ]
         );
-        assert_eq!(validate(&action_schema(), &json!({})), ["$: expected array, got object"]);
-        assert_eq!(validate(&action_schema(), &json!([])), ["$: needs at least 1 items, has 0"]);
+        assert_eq!(
+            validate(&action_schema(), &json!({})),
+            ["$: expected array, got object"]
+        );
+        assert_eq!(
+            validate(&action_schema(), &json!([])),
+            ["$: needs at least 1 items, has 0"]
+        );
     }
 
     #[test]
     fn type_lists_any_of_and_const() {
         let s = json!({"type": ["string", "null"]});
         assert!(validate(&s, &json!(null)).is_empty());
-        assert_eq!(validate(&s, &json!(3)), ["$: expected string or null, got number"]);
+        assert_eq!(
+            validate(&s, &json!(3)),
+            ["$: expected string or null, got number"]
+        );
         let s = json!({"anyOf": [{"type": "number"}, {"type": "string", "minLength": 3}]});
         assert!(validate(&s, &json!("abc")).is_empty());
-        assert_eq!(validate(&s, &json!("ab")), ["$: matches none of the allowed forms"]);
+        assert_eq!(
+            validate(&s, &json!("ab")),
+            ["$: matches none of the allowed forms"]
+        );
         assert_eq!(validate(&json!({"const": 1}), &json!(2)), ["$: must be 1"]);
     }
 }
