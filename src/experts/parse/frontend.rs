@@ -243,6 +243,9 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
         .expect("tag pattern")
 });
 
+static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--.*?(-->|$)").expect("comment pattern"));
+
 /// Tags that do not balance: an end tag with no open element, elements left open (other than
 /// those whose end tag is optional), a tag cut off at the end. An HTML parser accepts anything;
 /// these are the defects that change what a browser builds.
@@ -250,9 +253,7 @@ pub fn check_html(html: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     // Comments hide their tags.
-    let cleaned = Regex::new(r"(?s)<!--.*?(-->|$)")
-        .map(|r| r.replace_all(html, "").into_owned())
-        .unwrap_or_else(|_| html.to_string());
+    let cleaned = COMMENT.replace_all(html, "");
     let mut pos = 0;
     while let Some(m) = TAG.captures_at(&cleaned, pos) {
         let all = m.get(0).map_or(0..0, |g| g.range());

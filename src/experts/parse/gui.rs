@@ -80,6 +80,23 @@ fn quad(v: &Value) -> Option<[f64; 4]> {
     ])
 }
 
+/// A grid point in pixels of the image.
+fn px_point(x: f64, y: f64, width: u32, height: u32) -> Point {
+    let (px, py) = point_to_pixels(x, y, width, height);
+    Point {
+        x: px as f32,
+        y: py as f32,
+    }
+}
+
+/// The centre of a pixel box, on whole pixels.
+fn box_centre(pb: [f64; 4]) -> Point {
+    Point {
+        x: ((pb[0] + pb[2]) / 2.0).round() as f32,
+        y: ((pb[1] + pb[3]) / 2.0).round() as f32,
+    }
+}
+
 fn px_box(b: [f64; 4]) -> PxBox {
     PxBox {
         x1: b[0] as f32,
@@ -164,20 +181,13 @@ pub fn parse(text: &str, width: u32, height: u32) -> (GuiResult, Vec<String>) {
                     ));
                     continue;
                 }
-                let (px, py) = point_to_pixels(x, y, width, height);
-                a.point = Some(Point {
-                    x: px as f32,
-                    y: py as f32,
-                });
+                a.point = Some(px_point(x, y, width, height));
             }
             if let Some(b) = bbox {
                 match box_to_pixels(b, width, height) {
                     Some(pb) => {
                         if a.point.is_none() {
-                            a.point = Some(Point {
-                                x: ((pb[0] + pb[2]) / 2.0).round() as f32,
-                                y: ((pb[1] + pb[3]) / 2.0).round() as f32,
-                            });
+                            a.point = Some(box_centre(pb));
                         }
                         a.r#box = Some(px_box(pb));
                     }
@@ -192,11 +202,7 @@ pub fn parse(text: &str, width: u32, height: u32) -> (GuiResult, Vec<String>) {
                 .or(o.get("end_coordinate"))
                 .and_then(pair)
             {
-                let (px, py) = point_to_pixels(x, y, width, height);
-                a.end_point = Some(Point {
-                    x: px as f32,
-                    y: py as f32,
-                });
+                a.end_point = Some(px_point(x, y, width, height));
             }
             match kind {
                 "type" => {
@@ -267,28 +273,14 @@ pub fn parse(text: &str, width: u32, height: u32) -> (GuiResult, Vec<String>) {
                 .unwrap_or_default()
                 .into();
             let element = match bbox {
-                Some(b) => box_to_pixels(b, width, height).map(|pb| {
-                    let pb = px_box(pb);
-                    let centre = Point {
-                        x: ((pb.x1 + pb.x2) / 2.0).round(),
-                        y: ((pb.y1 + pb.y2) / 2.0).round(),
-                    };
-                    (Some(pb), centre)
-                }),
+                Some(b) => {
+                    box_to_pixels(b, width, height).map(|pb| (Some(px_box(pb)), box_centre(pb)))
+                }
                 None => o
                     .get("point_2d")
                     .and_then(pair)
                     .filter(|&(x, y)| inside_grid(x, y))
-                    .map(|(x, y)| {
-                        let (px, py) = point_to_pixels(x, y, width, height);
-                        (
-                            None,
-                            Point {
-                                x: px as f32,
-                                y: py as f32,
-                            },
-                        )
-                    }),
+                    .map(|(x, y)| (None, px_point(x, y, width, height))),
             };
             match element {
                 Some((r#box, point)) => result.elements.push(GuiElement {

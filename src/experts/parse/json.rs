@@ -18,28 +18,26 @@ pub fn extract(text: &str) -> Option<Parsed> {
     let body = fenced(text).unwrap_or(text);
     let start = body.find(['{', '['])?;
     let candidate = &body[start..];
-    if let Ok(v) = serde_json::from_str::<Value>(candidate.trim_end()) {
+    // A clean value, maybe followed by prose.
+    if let Some(v) = first_value(candidate) {
         return Some(Parsed { value: v, repairs });
     }
-    // A clean value followed by prose.
-    let mut stream = serde_json::Deserializer::from_str(candidate).into_iter::<Value>();
-    if let Some(Ok(v)) = stream.next() {
-        return Some(Parsed { value: v, repairs });
-    }
-    let fixed = repair(candidate, &mut repairs);
-    let mut stream = serde_json::Deserializer::from_str(&fixed).into_iter::<Value>();
-    if let Some(Ok(v)) = stream.next() {
+    if let Some(v) = first_value(&repair(candidate, &mut repairs)) {
         return Some(Parsed { value: v, repairs });
     }
     // Cut off inside an item ("{\"start\": 6, \"end_ti"): keep the items that were complete.
     let last = candidate.rfind('}')?;
     let mut repairs = vec!["truncated"];
-    let fixed = repair(&candidate[..=last], &mut repairs);
-    let mut stream = serde_json::Deserializer::from_str(&fixed).into_iter::<Value>();
-    match stream.next() {
-        Some(Ok(v)) => Some(Parsed { value: v, repairs }),
-        _ => None,
-    }
+    let v = first_value(&repair(&candidate[..=last], &mut repairs))?;
+    Some(Parsed { value: v, repairs })
+}
+
+/// The first JSON value at the start of `s`, whatever follows it.
+fn first_value(s: &str) -> Option<Value> {
+    serde_json::Deserializer::from_str(s)
+        .into_iter::<Value>()
+        .next()
+        .and_then(|r| r.ok())
 }
 
 /// The contents of the first ``` fence (any language tag), if there is one.
