@@ -52,7 +52,9 @@ impl App {
 
     /// Builds the app around a given backend (the in-process engine, or one a caller made).
     pub fn with_backend(config: Config, backend: Option<Arc<dyn Backend>>) -> Result<App> {
-        let registry = Arc::new(Registry::load(&config.experts_dir, &config.prompts_dir)?);
+        let mut registry = Registry::load(&config.experts_dir, &config.prompts_dir)?;
+        registry.set_schema_retries(config.schema_retries);
+        let registry = Arc::new(registry);
         let encoder = match config.routing.encoder_model.trim() {
             "" => None,
             path => Some(

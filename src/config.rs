@@ -47,6 +47,9 @@ pub struct Config {
     pub openai_idle_timeout_secs: f64,
     /// Retries on connection errors only (never once the server has started answering).
     pub openai_retries: u32,
+    /// Times an expert step asks the model again, with the errors, when its answer does not
+    /// match the expert's schema; then the request fails.
+    pub schema_retries: u32,
     /// Folder with the ONNX graphs for the in-process engine.
     pub model_dir: String,
     /// libonnxruntime.so for the in-process engine (tools/fetch-assets.sh puts it here).
@@ -184,6 +187,7 @@ impl Default for Config {
             openai_connect_timeout_secs: 5.0,
             openai_idle_timeout_secs: 120.0,
             openai_retries: 2,
+            schema_retries: 1,
             model_dir: String::new(),
             ort_library: PathBuf::from(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
             tokenizer: String::new(),

@@ -43,6 +43,11 @@ pub enum Error {
     #[error("model backend error: {0}")]
     Backend(String),
 
+    /// The model's answer did not match its expert's schema, after the retries; says what was
+    /// wrong.
+    #[error("{0}")]
+    InvalidAnswer(String),
+
     /// Storage failure. Internal: logged, not sent.
     #[error("storage error: {0}")]
     Storage(String),

@@ -595,3 +595,100 @@ async fn general_answers_are_text() {
     };
     assert_eq!(g.answer, "It is a tabby cat asleep on a windowsill.");
 }
+
+/// GUI answers with a click off the 0–1000 grid, and on it.
+const OFF_GRID: &str = "<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"left_click\", \"coordinate\": [1200, 150]}}\n</tool_call>";
+const ON_GRID: &str = "<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"left_click\", \"coordinate\": [200, 150]}}\n</tool_call>";
+
+fn gui_request() -> AskRequest {
+    AskRequest {
+        text: "Where do I click to log in?".into(),
+        expert: "gui".into(),
+        media: vec![png_media(400, 200)],
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn answers_that_break_the_schema_are_asked_again_with_the_errors() {
+    let fake = FakeOpenAi::start(Script {
+        chunks: vec![ON_GRID.into()],
+        per_request: vec![vec![OFF_GRID[..40].into(), OFF_GRID[40..].into()]],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+
+    let mut s = c.ask_stream(gui_request()).await.unwrap().into_inner();
+    let mut attempts = Vec::new();
+    let mut last = None;
+    while let Some(ev) = s.next().await {
+        match ev.unwrap().event.unwrap() {
+            ask_event::Event::TextDelta(d) => attempts.push(d.attempt),
+            ask_event::Event::Final(f) => last = Some(f),
+            _ => {}
+        }
+    }
+    // The first answer's text streams as attempt 0, the second's as attempt 1.
+    assert_eq!(attempts, [0, 0, 1]);
+    let r = last.expect("a final event");
+    let result = r.result.unwrap();
+    let Some(switchboard::proto::expert_result::Kind::Gui(g)) = result.kind else {
+        panic!("no GUI result")
+    };
+    let p = g.actions[0].point.unwrap();
+    assert_eq!((p.x, p.y), (80.0, 30.0));
+    assert_eq!(result.raw_text, ON_GRID);
+    assert!(
+        result.warnings.iter().any(|w| w.starts_with(
+            "answer 1 did not match the schema ($.arguments.coordinate[0]: 1200 is above the maximum 1000)"
+        )),
+        "{:?}",
+        result.warnings
+    );
+    // Both model calls count.
+    assert_eq!(r.usage.unwrap().completion_tokens, 3);
+
+    // The retry showed the model its answer and what was wrong with it.
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    let msgs = requests[1]["messages"].as_array().unwrap();
+    let n = msgs.len();
+    assert_eq!(msgs[n - 2]["role"], "assistant");
+    assert_eq!(msgs[n - 2]["content"], OFF_GRID);
+    assert_eq!(msgs[n - 1]["role"], "user");
+    let feedback = msgs[n - 1]["content"].to_string();
+    assert!(
+        feedback.contains("1200 is above the maximum 1000"),
+        "{feedback}"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn answers_still_wrong_after_the_retries_fail_with_what_was_wrong() {
+    for (retries, calls, attempts) in [(1u32, 2usize, "2 attempts"), (0, 1, "1 attempt")] {
+        let fake = FakeOpenAi::start(Script {
+            chunks: vec![OFF_GRID.into()],
+            ..Script::default()
+        })
+        .await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = test_config(dir.path(), Some(fake.url()));
+        config.schema_retries = retries;
+        let running = start(config).await;
+        let mut c = client(&running).await;
+        let e = c.ask(gui_request()).await.unwrap_err();
+        assert_eq!(e.code(), Code::Internal);
+        assert_eq!(
+            e.message(),
+            format!(
+                "the gui expert's answer does not match its schema after {attempts}: $.arguments.coordinate[0]: 1200 is above the maximum 1000"
+            )
+        );
+        assert_eq!(fake.requests().len(), calls);
+        running.shutdown().await.unwrap();
+    }
+}

@@ -28,9 +28,11 @@ pub fn code_of(e: &Error) -> Code {
         Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
         Error::Cancelled => Code::Cancelled,
         Error::Unavailable(_) => Code::Unavailable,
-        Error::Backend(_) | Error::Storage(_) | Error::Internal(_) | Error::Config(_) => {
-            Code::Internal
-        }
+        Error::Backend(_)
+        | Error::InvalidAnswer(_)
+        | Error::Storage(_)
+        | Error::Internal(_)
+        | Error::Config(_) => Code::Internal,
     }
 }
 

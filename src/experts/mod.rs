@@ -40,6 +40,9 @@ pub const ROUTE_IDS: &[&str] = &[
 pub struct Registry {
     experts: Vec<Manifest>,
     templates: Environment<'static>,
+    /// Parsed `schema` files, by expert id.
+    schemas: BTreeMap<String, serde_json::Value>,
+    schema_retries: u32,
 }
 
 impl Registry {
@@ -53,6 +56,7 @@ impl Registry {
             .collect();
         paths.sort();
         let mut experts = Vec::new();
+        let mut schemas = BTreeMap::new();
         let mut templates = Environment::new();
         templates.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for path in paths {
@@ -107,6 +111,26 @@ impl Registry {
                     .add_template_owned(m.prompt.clone(), source)
                     .map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
             }
+            if let Some(file) = &m.schema {
+                let p = experts_dir.join(file);
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    Error::Config(format!("{}: schema {}: {e}", path.display(), p.display()))
+                })?;
+                let schema: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
+                if !schema.is_object() {
+                    return Err(Error::Config(format!(
+                        "{}: a JSON Schema is an object",
+                        p.display()
+                    )));
+                }
+                schemas.insert(m.id.clone(), schema);
+            } else if m.require_json {
+                return Err(Error::Config(format!(
+                    "{}: require_json needs a schema",
+                    path.display()
+                )));
+            }
             experts.push(m);
         }
         if !experts.iter().any(|m| m.id == "general") {
@@ -115,7 +139,42 @@ impl Registry {
                 experts_dir.display()
             )));
         }
-        Ok(Registry { experts, templates })
+        Ok(Registry {
+            experts,
+            templates,
+            schemas,
+            schema_retries: 1,
+        })
+    }
+
+    /// How many times a step asks again when an answer does not match its expert's schema.
+    pub fn set_schema_retries(&mut self, n: u32) {
+        self.schema_retries = n;
+    }
+
+    /// What is wrong with an answer by its expert's schema: the JSON its parser reads must
+    /// match (empty when it does, or when the expert has no schema).
+    pub fn answer_errors(&self, m: &Manifest, text: &str) -> Vec<String> {
+        let Some(schema) = self.schemas.get(&m.id) else {
+            return Vec::new();
+        };
+        let values = parse::answer_json(&m.id, text);
+        if values.is_empty() && m.require_json {
+            return vec!["the answer has no JSON".into()];
+        }
+        let many = values.len() > 1;
+        let mut errors = Vec::new();
+        for (i, p) in values.iter().enumerate() {
+            for e in parse::schema::validate(schema, &p.value) {
+                // "$" names the value; with several, say which one.
+                errors.push(if many {
+                    format!("JSON value {}: {e}", i + 1)
+                } else {
+                    e
+                });
+            }
+        }
+        errors
     }
 
     pub fn all(&self) -> &[Manifest] {
@@ -257,43 +316,46 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
         parts,
     });
 
-    let request = GenerateRequest {
+    let mut request = GenerateRequest {
         expert: m.id.clone(),
         messages,
         sampling: sampling_for(m, input),
     };
-    let mut stream = ctx.backend.generate(request, ctx.cancel.clone());
-    let mut text = String::new();
-    let mut finish = None;
-    let mut first_text_at = None;
-    while let Some(event) = stream.next().await {
-        match event? {
-            GenEvent::Text(t) => {
-                first_text_at.get_or_insert_with(Instant::now);
-                if let Some(tx) = ctx.events {
-                    let delta = TextDelta {
-                        step_id: ctx.step_id.to_string(),
-                        text: t.clone(),
-                    };
-                    // The receiver closes only when the request is being torn down; the caller
-                    // cancels the step then, so keep going until it does.
-                    let _ = tx
-                        .send(AskEvent {
-                            event: Some(ask_event::Event::TextDelta(delta)),
-                        })
-                        .await;
-                }
-                text.push_str(&t);
-            }
-            GenEvent::Done(f) => {
-                finish = Some(f);
-                break;
-            }
-        }
-    }
-    let finish = finish
-        .ok_or_else(|| Error::Unavailable("the model stream ended without finishing".into()))?;
+    let lang = crate::request::language(&input.text);
     let mut warnings = Vec::new();
+    let (mut prompt_tokens, mut completion_tokens) = (0, 0);
+    let mut first_text_at = None;
+    let mut attempt = 0;
+    let (text, finish) = loop {
+        let (text, finish, first) = stream_answer(&request, ctx, attempt).await?;
+        prompt_tokens += finish.prompt_tokens;
+        completion_tokens += finish.completion_tokens;
+        first_text_at = first_text_at.or(first);
+        let errors = ctx.registry.answer_errors(m, text.trim());
+        if errors.is_empty() {
+            break (text, finish);
+        }
+        let said = errors_summary(&errors);
+        if attempt >= ctx.registry.schema_retries {
+            return Err(Error::InvalidAnswer(format!(
+                "the {} expert's answer does not match its schema after {} attempt{}: {said}",
+                m.id,
+                attempt + 1,
+                if attempt == 0 { "" } else { "s" }
+            )));
+        }
+        warnings.push(format!(
+            "answer {} did not match the schema ({said}); asked again",
+            attempt + 1
+        ));
+        request
+            .messages
+            .push(Message::text(Role::Assistant, text.trim()));
+        request
+            .messages
+            .push(Message::text(Role::User, retry_prompt(lang, &said)));
+        attempt += 1;
+    };
     if finish.reason == "length" {
         warnings.push("answer cut off at max_new_tokens".to_string());
     }
@@ -305,10 +367,69 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
             warnings,
             kind,
         },
-        prompt_tokens: finish.prompt_tokens,
-        completion_tokens: finish.completion_tokens,
+        prompt_tokens,
+        completion_tokens,
         first_text_at,
     })
+}
+
+/// One generation: the answer's text, how it finished, and when its first text came. Text is
+/// forwarded as it arrives, tagged with the step and the attempt.
+async fn stream_answer(
+    request: &GenerateRequest,
+    ctx: &StepContext<'_>,
+    attempt: u32,
+) -> Result<(String, crate::engine::Finish, Option<Instant>)> {
+    let mut stream = ctx.backend.generate(request.clone(), ctx.cancel.clone());
+    let mut text = String::new();
+    let mut first_text_at = None;
+    while let Some(event) = stream.next().await {
+        match event? {
+            GenEvent::Text(t) => {
+                first_text_at.get_or_insert_with(Instant::now);
+                if let Some(tx) = ctx.events {
+                    let delta = TextDelta {
+                        step_id: ctx.step_id.to_string(),
+                        text: t.clone(),
+                        attempt,
+                    };
+                    // The receiver closes only when the request is being torn down; the caller
+                    // cancels the step then, so keep going until it does.
+                    let _ = tx
+                        .send(AskEvent {
+                            event: Some(ask_event::Event::TextDelta(delta)),
+                        })
+                        .await;
+                }
+                text.push_str(&t);
+            }
+            GenEvent::Done(f) => return Ok((text, f, first_text_at)),
+        }
+    }
+    Err(Error::Unavailable(
+        "the model stream ended without finishing".into(),
+    ))
+}
+
+/// The first few schema errors, for the model and the client (an answer can have hundreds).
+fn errors_summary(errors: &[String]) -> String {
+    const SHOWN: usize = 6;
+    let mut s = errors[..errors.len().min(SHOWN)].join("; ");
+    if errors.len() > SHOWN {
+        s.push_str(&format!("; and {} more", errors.len() - SHOWN));
+    }
+    s
+}
+
+/// What the model is told when its answer did not match the schema.
+fn retry_prompt(lang: &str, errors: &str) -> String {
+    if lang == "zh" {
+        format!("你的回答格式不符合要求：{errors}。请改正这些问题，按原来要求的格式重新完整回答。")
+    } else {
+        format!(
+            "Your answer does not have the required format: {errors}. Fix these problems and give the whole answer again in the format asked for."
+        )
+    }
 }
 
 /// A request's media item as a message part.
@@ -407,5 +528,102 @@ fn typed_result(
             Some(expert_result::Kind::Video(video))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Registry::load(&root.join("experts"), &root.join("prompts")).unwrap()
+    }
+
+    fn errors(expert: &str, text: &str) -> Vec<String> {
+        let r = registry();
+        let m = r.get(expert).unwrap();
+        r.answer_errors(m, text)
+    }
+
+    #[test]
+    fn usual_gui_and_video_answers_match_their_schemas() {
+        for text in [
+            "I'll click the login button.\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"left_click\", \"coordinate\": [500, 250]}}\n</tool_call>",
+            "```json\n[\n  {\"bbox_2d\": [100, 200, 300, 260], \"label\": \"Login button\", \"type\": \"button\"},\n  {\"point_2d\": [900, 40], \"label\": \"close\"}\n]\n```",
+            "思考：需要先点击“设置”图标。\n[{\"bbox_2d\": [860, 20, 940, 80], \"label\": \"设置\", \"type\": \"icon\"}]\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"key\", \"keys\": [\"ctrl\", \"enter\"]}}\n</tool_call>",
+            "{'action': 'scroll', 'direction': 'down', 'pixels': 400,}",
+            "Sorry, I can't find that button on this screen.",
+        ] {
+            assert_eq!(errors("gui", text), Vec::<String>::new(), "{text}");
+        }
+        for text in [
+            "0.0 - 3.5 seconds: a car enters. [00:04 - 00:09] it parks.",
+            "```json\n[{\"start\": 0, \"end\": 3.5, \"description\": \"a car enters\"}, {\"timestamp\": \"00:04-00:09\", \"event\": \"it parks\"}]\n```",
+            "{\"events\": [{\"start_time\": \"00:00\", \"end_time\": \"00:04\", \"caption\": \"x\"}], \"summary\": \"s\"}",
+        ] {
+            assert_eq!(errors("video", text), Vec::<String>::new(), "{text}");
+        }
+        // Experts without a schema take any answer.
+        assert!(errors("math", "[1, 2").is_empty());
+    }
+
+    #[test]
+    fn schema_errors_say_which_value_and_what_is_wrong() {
+        let text = "[{\"bbox_2d\": [100, 200, 300], \"label\": \"OK\"}]\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"triple_click\", \"coordinate\": [1200, 50]}}\n</tool_call>";
+        let mut e = errors("gui", text);
+        e.sort();
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert_eq!(
+            e[0],
+            "JSON value 1: $[0].bbox_2d: needs at least 4 items, has 3"
+        );
+        assert!(
+            e[1].starts_with("JSON value 2: $.arguments.action: \"triple_click\" is not one of"),
+            "{e:?}"
+        );
+        assert_eq!(
+            e[2],
+            "JSON value 2: $.arguments.coordinate[0]: 1200 is above the maximum 1000"
+        );
+        assert_eq!(
+            errors(
+                "video",
+                "[{\"start\": -2, \"end\": 3, \"description\": \"x\"}]"
+            ),
+            ["$[0].start: -2 is below the minimum 0"]
+        );
+        assert_eq!(
+            errors("video", "{\"events\": \"none\"}"),
+            ["$.events: expected array, got string"]
+        );
+    }
+
+    #[test]
+    fn a_bad_schema_file_stops_start_up() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        let general = std::fs::read_to_string(root.join("experts/general.toml")).unwrap();
+        let write = |extra: &str| {
+            std::fs::write(
+                dir.path().join("general.toml"),
+                format!("{extra}\n{general}"),
+            )
+            .unwrap()
+        };
+        let load = || match Registry::load(dir.path(), &root.join("prompts")) {
+            Err(Error::Config(e)) => e,
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("loaded"),
+        };
+        write("schema = \"missing.json\"");
+        assert!(load().contains("schema"), "{}", load());
+        std::fs::write(dir.path().join("s.json"), "[1]").unwrap();
+        write("schema = \"s.json\"");
+        assert!(load().contains("a JSON Schema is an object"), "{}", load());
+        std::fs::write(dir.path().join("s.json"), "{\"type\": ").unwrap();
+        assert!(load().contains("s.json"), "{}", load());
+        write("require_json = true");
+        assert!(load().contains("require_json needs a schema"), "{}", load());
     }
 }

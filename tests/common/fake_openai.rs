@@ -27,6 +27,9 @@ pub struct Script {
     pub fail_with: Option<u16>,
     /// Echo the last user text as the answer instead of `chunks`.
     pub echo: bool,
+    /// The n-th chat request (from 0) is answered with `per_request[n]` instead of `chunks`,
+    /// where there is one.
+    pub per_request: Vec<Vec<String>>,
 }
 
 impl Default for Script {
@@ -36,6 +39,7 @@ impl Default for Script {
             delay: Duration::ZERO,
             fail_with: None,
             echo: false,
+            per_request: Vec::new(),
         }
     }
 }
@@ -145,7 +149,11 @@ fn last_user_text(body: &Value) -> String {
 }
 
 async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Value>) -> Response {
-    shared.requests.lock().unwrap().push(body.clone());
+    let nth = {
+        let mut requests = shared.requests.lock().unwrap();
+        requests.push(body.clone());
+        requests.len() - 1
+    };
     let script = shared.script.lock().unwrap().clone();
     if let Some(code) = script.fail_with {
         let status = StatusCode::from_u16(code).unwrap();
@@ -158,7 +166,11 @@ async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Va
     let chunks = if script.echo {
         vec![format!("echo: {}", last_user_text(&body))]
     } else {
-        script.chunks.clone()
+        script
+            .per_request
+            .get(nth)
+            .unwrap_or(&script.chunks)
+            .clone()
     };
     shared.started.fetch_add(1, Ordering::SeqCst);
     let guard = Guard {

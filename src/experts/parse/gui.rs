@@ -9,46 +9,15 @@ use super::coords::{box_to_pixels, inside_grid, point_to_pixels};
 use super::json;
 use crate::proto::{Box as PxBox, GuiAction, GuiElement, GuiResult, Point};
 
-/// Every JSON value in the text: each `<tool_call>` block's, then the bare or fenced values
-/// around them (element lists usually come outside the calls).
+/// Every JSON value in the text (`json::all`), with one warning for what was repaired.
 fn json_values(text: &str, warnings: &mut Vec<String>) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    let mut outside = String::new();
-    while let Some(start) = rest.find("<tool_call>") {
-        outside.push_str(&rest[..start]);
-        let after = &rest[start + "<tool_call>".len()..];
-        let end = after.find("</tool_call>").unwrap_or(after.len());
-        if let Some(p) = json::extract(&after[..end]) {
+    json::all(text)
+        .into_iter()
+        .map(|p| {
             note_repairs(&p.repairs, warnings);
-            out.push(p.value);
-        }
-        rest = after.get(end + "</tool_call>".len()..).unwrap_or("");
-    }
-    outside.push_str(rest);
-    // Bare or fenced values, one after another; a broken one is repaired and ends the scan.
-    let text = outside.as_str();
-    let mut bare = Vec::new();
-    let mut pos = 0;
-    while let Some(off) = text[pos..].find(['{', '[']) {
-        let start = pos + off;
-        let mut values = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
-        match values.next() {
-            Some(Ok(v)) => {
-                bare.push(v);
-                pos = start + values.byte_offset();
-            }
-            _ => {
-                if let Some(p) = json::extract(&text[start..]) {
-                    note_repairs(&p.repairs, warnings);
-                    bare.push(p.value);
-                }
-                break;
-            }
-        }
-    }
-    bare.extend(out);
-    bare
+            p.value
+        })
+        .collect()
 }
 
 fn note_repairs(repairs: &[&str], warnings: &mut Vec<String>) {

@@ -32,6 +32,45 @@ pub fn extract(text: &str) -> Option<Parsed> {
     Some(Parsed { value: v, repairs })
 }
 
+/// Every JSON value in the text, for answers that hold several (a GUI answer's element list and
+/// its `<tool_call>` blocks): the bare or fenced values outside the calls, in order, then each
+/// call's. A broken bare value is repaired and ends the scan of the text around the calls.
+pub fn all(text: &str) -> Vec<Parsed> {
+    let mut calls = Vec::new();
+    let mut rest = text;
+    let mut outside = String::new();
+    while let Some(start) = rest.find("<tool_call>") {
+        outside.push_str(&rest[..start]);
+        let after = &rest[start + "<tool_call>".len()..];
+        let end = after.find("</tool_call>").unwrap_or(after.len());
+        calls.extend(extract(&after[..end]));
+        rest = after.get(end + "</tool_call>".len()..).unwrap_or("");
+    }
+    outside.push_str(rest);
+    let text = outside.as_str();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(off) = text[pos..].find(['{', '[']) {
+        let start = pos + off;
+        let mut values = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+        match values.next() {
+            Some(Ok(value)) => {
+                out.push(Parsed {
+                    value,
+                    repairs: Vec::new(),
+                });
+                pos = start + values.byte_offset();
+            }
+            _ => {
+                out.extend(extract(&text[start..]));
+                break;
+            }
+        }
+    }
+    out.extend(calls);
+    out
+}
+
 /// The first JSON value at the start of `s`, whatever follows it.
 fn first_value(s: &str) -> Option<Value> {
     serde_json::Deserializer::from_str(s)
@@ -276,6 +315,23 @@ mod tests {
             json!({"summary": "The video shows"}),
             &["truncated"],
         );
+    }
+
+    #[test]
+    fn all_values_around_and_inside_tool_calls() {
+        let text = "Elements: [{\"label\": \"OK\"}]\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {'action': 'wait'}}\n</tool_call>\nThen {\"x\": 1}";
+        let found = all(text);
+        let values: Vec<&Value> = found.iter().map(|p| &p.value).collect();
+        assert_eq!(
+            values,
+            [
+                &json!([{"label": "OK"}]),
+                &json!({"x": 1}),
+                &json!({"name": "computer_use", "arguments": {"action": "wait"}})
+            ]
+        );
+        assert_eq!(found[2].repairs, ["single quotes"]);
+        assert!(all("no JSON here").is_empty());
     }
 
     #[test]

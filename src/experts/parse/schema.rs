@@ -1,7 +1,8 @@
 //! A JSON Schema subset for checking what a model answered before it becomes a typed result:
 //! `type` (one or a list), `properties`, `required`, `additionalProperties: false`, `items`,
 //! `enum`, `const`, `minimum`/`maximum`, `minItems`/`maxItems`, `minLength`, and `anyOf`.
-//! Errors name the JSON path, so they can be fed back to the model for a retry.
+//! Errors name the JSON path, so they can be fed back to the model for a retry; when no form of
+//! an `anyOf` fits, the errors of the closest form of the right type are given.
 
 use serde_json::Value;
 
@@ -66,10 +67,28 @@ fn check(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
     {
         errors.push(format!("{path}: must be {c}"));
     }
-    if let Some(any) = s.get("anyOf").and_then(Value::as_array)
-        && !any.iter().any(|sub| validate(sub, v).is_empty())
-    {
-        errors.push(format!("{path}: matches none of the allowed forms"));
+    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
+        let tries: Vec<Vec<String>> = any
+            .iter()
+            .map(|sub| {
+                let mut e = Vec::new();
+                check(sub, v, path, &mut e);
+                e
+            })
+            .collect();
+        if !tries.iter().any(Vec::is_empty) {
+            // The closest form, to say what to fix: one of the right type, with the fewest errors.
+            let wrong_type = format!("{path}: expected ");
+            let closest = tries
+                .iter()
+                .min_by_key(|e| (e.iter().any(|x| x.starts_with(&wrong_type)), e.len()));
+            match closest {
+                Some(e) if !e.iter().any(|x| x.starts_with(&wrong_type)) => {
+                    errors.extend_from_slice(e)
+                }
+                _ => errors.push(format!("{path}: matches none of the allowed forms")),
+            }
+        }
     }
     if let Some(n) = v.as_f64() {
         if let Some(min) = s.get("minimum").and_then(Value::as_f64)
@@ -202,8 +221,9 @@ mod tests {
         );
         let s = json!({"anyOf": [{"type": "number"}, {"type": "string", "minLength": 3}]});
         assert!(validate(&s, &json!("abc")).is_empty());
+        assert_eq!(validate(&s, &json!("ab")), ["$: shorter than 3 characters"]);
         assert_eq!(
-            validate(&s, &json!("ab")),
+            validate(&s, &json!(true)),
             ["$: matches none of the allowed forms"]
         );
         assert_eq!(validate(&json!({"const": 1}), &json!(2)), ["$: must be 1"]);

@@ -163,6 +163,13 @@ fn from_json(v: &Value, events: &mut Vec<Raw>, chapters: &mut Vec<Raw>, summary:
     }
 }
 
+/// The JSON of an answer given as JSON (it starts with one, or has a json fence). Prose
+/// answers are not searched: their "[00:10 - 00:25]" ranges are not JSON.
+pub fn json_part(text: &str) -> Option<json::Parsed> {
+    let looks_json = text.trim_start().starts_with(['{', '[']) || text.contains("```json");
+    looks_json.then(|| json::extract(text)).flatten()
+}
+
 /// Parses the answer. `duration` is the video's length in seconds when known (frames / fps);
 /// events past it are dropped and ends are clamped to it.
 pub fn parse(text: &str, duration: Option<f64>) -> (VideoResult, Vec<String>) {
@@ -171,8 +178,7 @@ pub fn parse(text: &str, duration: Option<f64>) -> (VideoResult, Vec<String>) {
     let mut chapters: Vec<Raw> = Vec::new();
     let mut summary = String::new();
     let mut prose: Vec<String> = Vec::new();
-    let looks_json = text.trim_start().starts_with(['{', '[']) || text.contains("```json");
-    if looks_json && let Some(p) = json::extract(text) {
+    if let Some(p) = json_part(text) {
         if !p.repairs.is_empty() {
             warnings.push(format!("JSON repaired: {}", p.repairs.join(", ")));
         }
