@@ -692,3 +692,79 @@ async fn answers_still_wrong_after_the_retries_fail_with_what_was_wrong() {
         running.shutdown().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_thinking_models_reasoning_is_split_off_the_answer_and_the_history() {
+    // Qwen3-VL-Thinking: the template opens <think>, the answer closes it. The reasoning quotes
+    // an off-grid point, which must not reach the schema check or the parser.
+    let gui =
+        "The button near [1200, 150] is off screen; the visible one is at the top.\n</think>\n\n"
+            .to_string()
+            + ON_GRID;
+    let general = "<think>\nThe user asks about the animal.\n</think>\n\nAnswer: A tabby cat.";
+    let fake = FakeOpenAi::start(Script {
+        per_request: vec![
+            vec![gui.clone()],
+            vec![general.into()],
+            vec!["Orange.".into()],
+        ],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+
+    let r = c.ask(gui_request()).await.unwrap().into_inner();
+    let result = r.result.unwrap();
+    assert!(result.reasoning.starts_with("The button near [1200, 150]"));
+    assert_eq!(result.raw_text, gui);
+    assert_eq!(r.text, ON_GRID);
+    let Some(switchboard::proto::expert_result::Kind::Gui(g)) = result.kind else {
+        panic!("no GUI result")
+    };
+    assert_eq!(g.actions.len(), 1);
+    assert!(result.warnings.is_empty(), "{:?}", result.warnings);
+
+    let r = c
+        .ask(AskRequest {
+            text: "What animal is this?".into(),
+            expert: "general".into(),
+            media: vec![png_media(64, 64)],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.text, "A tabby cat.");
+    let result = r.result.unwrap();
+    assert_eq!(result.reasoning, "The user asks about the animal.");
+    let Some(switchboard::proto::expert_result::Kind::General(g)) = result.kind else {
+        panic!("no general result")
+    };
+    assert_eq!(g.answer, "A tabby cat.");
+
+    // A follow-up in the same session: the history holds the answer, not the reasoning.
+    let r2 = c
+        .ask(AskRequest {
+            session_id: r.session_id.clone(),
+            text: "What colour is it?".into(),
+            expert: "general".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r2.text, "Orange.");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3);
+    let history: Vec<String> = requests[2]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "assistant")
+        .map(|m| m["content"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(history, ["A tabby cat."]);
+    running.shutdown().await.unwrap();
+}

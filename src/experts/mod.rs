@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::{Backend, GenEvent, GenerateRequest, Message, Part, Role, Sampling};
 use crate::error::{Error, Result};
 use crate::media::{MediaItem, MediaKind, MediaSource};
-use crate::proto::{AskEvent, ExpertResult, GeneralResult, TextDelta, ask_event, expert_result};
+use crate::proto::{AskEvent, ExpertResult, TextDelta, ask_event, expert_result};
 use crate::request::AskInput;
 pub use manifest::Manifest;
 
@@ -326,14 +326,15 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     let (mut prompt_tokens, mut completion_tokens) = (0, 0);
     let mut first_text_at = None;
     let mut attempt = 0;
-    let (text, finish) = loop {
+    let (text, split, finish) = loop {
         let (text, finish, first) = stream_answer(&request, ctx, attempt).await?;
         prompt_tokens += finish.prompt_tokens;
         completion_tokens += finish.completion_tokens;
         first_text_at = first_text_at.or(first);
-        let errors = ctx.registry.answer_errors(m, text.trim());
+        let split = parse::reasoning::split(&text);
+        let errors = ctx.registry.answer_errors(m, &split.answer);
         if errors.is_empty() {
-            break (text, finish);
+            break (text, split, finish);
         }
         let said = errors_summary(&errors);
         if attempt >= ctx.registry.schema_retries {
@@ -350,22 +351,34 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
         ));
         request
             .messages
-            .push(Message::text(Role::Assistant, text.trim()));
+            .push(Message::text(Role::Assistant, split.answer));
         request
             .messages
             .push(Message::text(Role::User, retry_prompt(lang, &said)));
         attempt += 1;
     };
     if finish.reason == "length" {
-        warnings.push("answer cut off at max_new_tokens".to_string());
+        warnings.push(if split.unclosed {
+            "answer cut off at max_new_tokens while the model was still reasoning".to_string()
+        } else {
+            "answer cut off at max_new_tokens".to_string()
+        });
+    } else if split.unclosed {
+        warnings.push("the model's reasoning was never closed with </think>; no answer".into());
     }
-    let kind = typed_result(m, text.trim(), input, &mut warnings);
+    let kind = typed_result(m, &split.answer, input, &mut warnings);
+    // The general answer is its cleaned text; other experts' text is the answer as written.
+    let answer = match &kind {
+        Some(expert_result::Kind::General(g)) => g.answer.clone(),
+        _ => split.answer,
+    };
     Ok(StepOutput {
-        text: text.trim().to_string(),
+        text: answer,
         result: ExpertResult {
             raw_text: text,
             warnings,
             kind,
+            reasoning: split.reasoning,
         },
         prompt_tokens,
         completion_tokens,
@@ -488,7 +501,8 @@ fn video_duration(input: &AskInput) -> Option<f64> {
     })
 }
 
-/// The typed result for an expert's answer: the general expert's is its text, the GUI
+/// The typed result for an expert's answer (reasoning split off): the general expert's is its
+/// cleaned text, the GUI
 /// expert's its elements and actions in pixels of the first image, the math expert's its steps
 /// and checked final answer, the frontend expert's its files and preview, the video expert's
 /// its timeline clamped to the video.
@@ -499,9 +513,11 @@ fn typed_result(
     warnings: &mut Vec<String>,
 ) -> Option<expert_result::Kind> {
     match m.id.as_str() {
-        "general" => Some(expert_result::Kind::General(GeneralResult {
-            answer: text.to_string(),
-        })),
+        "general" => {
+            let (general, mut w) = parse::general::parse(text);
+            warnings.append(&mut w);
+            Some(expert_result::Kind::General(general))
+        }
         "gui" => {
             let Some(image) = input.media.iter().find(|x| x.kind == MediaKind::Image) else {
                 warnings

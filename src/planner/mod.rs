@@ -293,10 +293,12 @@ impl Planner {
         }
         let finish = finish
             .ok_or_else(|| Error::Unavailable("the model stream ended without finishing".into()))?;
-        let mut warnings = form_fill::refine::apply(&answer, &q, fields, &mut result);
+        let split = experts::parse::reasoning::split(&answer);
+        let mut warnings = form_fill::refine::apply(&split.answer, &q, fields, &mut result);
         prev.result.warnings.append(&mut warnings);
         prev.text = form_summary(&result, lang);
         prev.result.raw_text = answer;
+        prev.result.reasoning = split.reasoning;
         prev.result.kind = Some(Kind::FormFill(result));
         prev.prompt_tokens += finish.prompt_tokens;
         prev.completion_tokens += finish.completion_tokens;
@@ -354,6 +356,7 @@ fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
     StepOutput {
         result: ExpertResult {
             raw_text: String::new(),
+            reasoning: String::new(),
             warnings,
             kind: pages
                 .first()
@@ -404,6 +407,7 @@ fn form_output(
         text,
         result: ExpertResult {
             raw_text: String::new(),
+            reasoning: String::new(),
             warnings,
             kind: Some(expert_result::Kind::FormFill(result)),
         },

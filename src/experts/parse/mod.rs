@@ -3,9 +3,11 @@
 
 pub mod coords;
 pub mod frontend;
+pub mod general;
 pub mod gui;
 pub mod json;
 pub mod math;
+pub mod reasoning;
 pub mod schema;
 pub mod video;
 
