@@ -260,6 +260,28 @@ async fn ocr_with_a_model_keeps_the_boxes_and_asks_for_structure() {
         panic!("the OCR result must survive the model step")
     };
     assert!(o.text.contains("04418862"), "{}", o.text);
+    // The model's field is placed on the OCR line that holds its value: inside that line's
+    // box, over the digits' share of it.
+    assert_eq!(o.fields.len(), 1);
+    let f = &o.fields[0];
+    assert_eq!(
+        (f.key.as_str(), f.value.as_str(), f.r#match),
+        ("发票号码", "04418862", 1.0)
+    );
+    let line = o
+        .blocks
+        .iter()
+        .flat_map(|b| &b.lines)
+        .find(|l| l.text.contains("04418862"))
+        .unwrap();
+    let (fb, lb) = (f.r#box.unwrap(), line.r#box.unwrap());
+    assert!(fb.x1 >= lb.x1 && fb.x2 <= lb.x2 && fb.y1 == lb.y1 && fb.y2 == lb.y2);
+    let share = 8.0 / line.text.chars().count() as f32;
+    assert!(
+        ((fb.x2 - fb.x1) / (lb.x2 - lb.x1) - share).abs() < 0.05,
+        "{fb:?} in {lb:?} ({:?})",
+        line.text
+    );
     // The model saw what the OCR read.
     let sent = serde_json::to_string(&fake.requests()).unwrap();
     assert!(

@@ -470,5 +470,8 @@ pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
         media_index,
         image_width: page.width,
         image_height: page.height,
+        // What a model reads from the page is added by the OCR expert's model step.
+        fields: Vec::new(),
+        model_tables: Vec::new(),
     }
 }

@@ -207,12 +207,14 @@ impl Planner {
                     };
                     let mut out = experts::run_step(m, input, &sctx).await?;
                     // The OCR boxes stay the ground truth for where text is; the model's answer
-                    // adds structure as text.
+                    // adds structure (fields and tables placed on the OCR's lines).
                     if let Some(prev) = last.take()
-                        && matches!(prev.result.kind, Some(expert_result::Kind::Ocr(_)))
+                        && let Some(expert_result::Kind::Ocr(mut ocr)) = prev.result.kind
                     {
-                        out.result.kind = prev.result.kind;
+                        let placed = experts::parse::ocr::structure(&out.text, &mut ocr);
+                        out.result.kind = Some(expert_result::Kind::Ocr(ocr));
                         out.result.warnings.splice(0..0, prev.result.warnings);
+                        out.result.warnings.extend(placed);
                     }
                     out
                 }

@@ -7,6 +7,7 @@ pub mod general;
 pub mod gui;
 pub mod json;
 pub mod math;
+pub mod ocr;
 pub mod reasoning;
 pub mod schema;
 pub mod video;
