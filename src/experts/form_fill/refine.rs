@@ -177,3 +177,146 @@ pub fn apply(
     }
     warnings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experts::form_fill::CheckOption;
+    use crate::experts::form_fill::regions::RegionKind;
+    use crate::proto::UnfilledField;
+
+    fn fields() -> Vec<Field> {
+        let opt = |text: &str, x: f32| CheckOption {
+            text: text.into(),
+            text_bbox: None,
+            bbox: [x, 100.0, x + 12.0, 112.0],
+        };
+        vec![
+            Field {
+                label: "Employer".into(),
+                label_bbox: [10.0, 50.0, 80.0, 66.0],
+                input: FieldInput::Text {
+                    bbox: [90.0, 48.0, 300.0, 68.0],
+                    kind: RegionKind::Box,
+                },
+                key: None,
+                ocr_confidence: 0.9,
+            },
+            Field {
+                label: "Marital status".into(),
+                label_bbox: [10.0, 100.0, 80.0, 112.0],
+                input: FieldInput::Checkboxes(vec![opt("Single", 90.0), opt("Married", 160.0)]),
+                key: None,
+                ocr_confidence: 0.8,
+            },
+        ]
+    }
+
+    fn question() -> Question {
+        Question {
+            prompt: String::new(),
+            fields: vec![("f1".into(), 0), ("f2".into(), 1)],
+            entries: vec![
+                ("employer".into(), "Acme Ltd".into()),
+                ("marital_status".into(), "married".into()),
+                ("status".into(), "widowed".into()),
+            ],
+        }
+    }
+
+    /// Applies `answer` to a plan with both fields unfilled: (label, value, action) of what was
+    /// added, and the warnings.
+    fn run(answer: &str) -> (Vec<(String, String, String)>, Vec<String>, FormFillResult) {
+        let fields = fields();
+        let mut result = FormFillResult {
+            unfilled: fields
+                .iter()
+                .map(|f| UnfilledField {
+                    label: f.label.clone(),
+                    label_box: Some(to_box(&f.label_bbox)),
+                    reason: "no matching detail".into(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let w = apply(answer, &question(), &fields, &mut result);
+        let added = result
+            .actions
+            .iter()
+            .map(|a| (a.label.clone(), a.value.clone(), a.action.clone()))
+            .collect();
+        (added, w, result)
+    }
+
+    fn t(label: &str, value: &str, action: &str) -> (String, String, String) {
+        (label.into(), value.into(), action.into())
+    }
+
+    #[test]
+    fn clean_and_fenced_mappings_fill_text_and_checkbox_fields() {
+        let (added, w, r) = run("{\"f1\": \"employer\", \"f2\": \"marital_status\"}");
+        assert_eq!(
+            added,
+            [
+                t("Employer", "Acme Ltd", "input_text"),
+                t("Marital status", "Married", "check")
+            ]
+        );
+        assert_eq!(w, ["the model mapped 2 more field(s)"]);
+        assert!(r.unfilled.is_empty());
+        let b = r.actions[1].input_box.unwrap();
+        assert_eq!((b.x1, b.y1), (160.0, 100.0));
+        assert!(r.script.contains("pyautogui"));
+        let (added, _, _) = run("The employer line matches.\n```json\n{\"f1\": \"employer\"}\n```");
+        assert_eq!(added, [t("Employer", "Acme Ltd", "input_text")]);
+    }
+
+    #[test]
+    fn repaired_and_truncated_mappings() {
+        let (added, w, _) = run("{'f1': 'employer', 'f2': 'marital_status',}");
+        assert_eq!(added.len(), 2);
+        assert_eq!(w[0], "JSON repaired: single quotes, trailing commas");
+        let (added, w, _) = run("{\"f1\": \"employer\", \"f2\": \"mari");
+        assert_eq!(added, [t("Employer", "Acme Ltd", "input_text")]);
+        assert!(w[0].starts_with("JSON repaired"), "{w:?}");
+    }
+
+    #[test]
+    fn unknown_fields_unknown_details_and_reused_details_are_refused() {
+        let (added, w, r) = run("{\"f9\": \"employer\", \"f1\": \"salary\"}");
+        assert!(added.is_empty());
+        assert_eq!(
+            w,
+            [
+                "the model named an unknown field \"f9\"",
+                "the model named an unknown detail \"salary\""
+            ]
+        );
+        assert_eq!(r.unfilled.len(), 2);
+        // One detail goes in one field only.
+        let (added, _, _) = run("{\"f1\": \"employer\", \"f2\": \"employer\"}");
+        assert_eq!(added.len(), 1);
+        // Values that are not detail keys are skipped.
+        let (added, w, _) = run("{\"f1\": null, \"f2\": 3}");
+        assert!(added.is_empty() && w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn options_that_match_no_checkbox_and_answers_that_are_not_a_mapping() {
+        let (added, w, _) = run("{\"f2\": \"status\"}");
+        assert!(added.is_empty());
+        assert_eq!(
+            w,
+            ["\"widowed\" matches none of the options of \"Marital status\""]
+        );
+        let (_, w, _) = run("I am not sure which detail belongs where.");
+        assert_eq!(
+            w,
+            ["the model's form mapping was not JSON; the rule-based plan stands"]
+        );
+        let (_, w, _) = run("[\"f1\", \"employer\"]");
+        assert_eq!(w, ["the model's form mapping was not a JSON object"]);
+        let (added, w, _) = run("{}");
+        assert!(added.is_empty() && w.is_empty());
+    }
+}
