@@ -2,10 +2,16 @@
 //! and sent through Switchboard (gRPC, validation, routing, prompt, memory with a flush) to that
 //! server. The server is the local test double with an instant answer, so the difference is
 //! Switchboard's own cost. Run: `cargo bench --bench spine_overhead` (ITERS=N to change).
+//! `TRACES=otlp` exports every span over OTLP/gRPC to an in-process receiver, to measure what
+//! tracing costs (`TRACES` unset: spans are made but only logged, the default with no
+//! `otlp_endpoint`).
 
 #[path = "../tests/common/fake_openai.rs"]
 #[allow(dead_code)]
 mod fake_openai;
+#[path = "../tests/common/otlp_receiver.rs"]
+#[allow(dead_code)]
+mod otlp_receiver;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,6 +53,18 @@ async fn main() {
         .unwrap_or(300);
     let image = png(640, 480);
     let fake = FakeOpenAi::start(Script::default()).await;
+    let traces = std::env::var("TRACES").is_ok_and(|v| v == "otlp");
+    let (receiver, telemetry) = if traces {
+        let (receiver, addr) = otlp_receiver::Receiver::start().await;
+        let t = switchboard::telemetry::init(
+            switchboard::config::LogFormat::Text,
+            &format!("http://{addr}"),
+        )
+        .unwrap();
+        (Some(receiver), Some(t))
+    } else {
+        (None, None)
+    };
 
     // Direct: the request the general expert sends, straight to the backend.
     let http = reqwest::Client::new();
@@ -142,6 +160,15 @@ async fn main() {
         stream_times.push(t.elapsed());
     }
     running.shutdown().await.unwrap();
+    if let (Some(r), Some(t)) = (receiver, telemetry) {
+        t.flush();
+        println!(
+            "traces: exported over OTLP, {} spans received",
+            r.spans().len()
+        );
+    } else {
+        println!("traces: not exported (no otlp_endpoint)");
+    }
 
     let (dp50, dp99, dmean) = percentiles(direct_times);
     let (sp50, sp99, smean) = percentiles(spine_times);

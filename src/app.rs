@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use std::path::Path;
+use tracing::Instrument;
 
 use crate::dispatch::encoder::Encoder;
 use crate::dispatch::{Dispatcher, Thresholds};
@@ -141,7 +142,18 @@ impl App {
                 input,
             });
         }
-        let routing = self.dispatcher.route(&input)?;
+        let routing = {
+            let span = tracing::info_span!(
+                "route",
+                route = tracing::field::Empty,
+                score = tracing::field::Empty,
+                stage = tracing::field::Empty,
+            );
+            let _entered = span.enter();
+            let routing = self.dispatcher.route(&input)?;
+            record_route(&span, &routing);
+            routing
+        };
         let plan = self.planner.plan(&routing.expert, &input);
         self.planner.check(&plan)?;
         let session_id = if input.session_id.is_empty() {
@@ -171,8 +183,17 @@ impl App {
             return Ok(());
         }
         let limit = std::time::Duration::from_secs_f64(self.config.routing.model_timeout_secs);
-        if let Some(expert) =
-            crate::dispatch::model::choose(backend.as_ref(), &self.registry, &p.input, limit).await
+        let span = tracing::info_span!(
+            "route.model",
+            route = tracing::field::Empty,
+            score = tracing::field::Empty,
+            stage = tracing::field::Empty,
+        );
+        let choice =
+            crate::dispatch::model::choose(backend.as_ref(), &self.registry, &p.input, limit)
+                .instrument(span.clone())
+                .await;
+        if let Some(expert) = choice
             && expert != p.routing.expert
             && self.dispatcher.eligible(&expert, &p.input)
         {
@@ -181,6 +202,7 @@ impl App {
             p.routing = Dispatcher::with_model_choice(&p.routing, &expert);
             p.plan = plan;
         }
+        record_route(&span, &p.routing);
         Ok(())
     }
 
@@ -316,4 +338,13 @@ fn history_entry(t: &Turn) -> (String, String) {
     }
     user.push_str(&t.text);
     (user, t.answer.clone())
+}
+
+/// A routing decision on its span: the route, its score and the stage that decided.
+fn record_route(span: &tracing::Span, r: &Routing) {
+    span.record("route", r.expert.as_str());
+    span.record("stage", r.stage.as_str());
+    if let Some(top) = r.routes.iter().find(|x| x.expert == r.expert) {
+        span.record("score", f64::from(top.score));
+    }
 }

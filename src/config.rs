@@ -80,6 +80,9 @@ pub struct Config {
     /// On SIGTERM/SIGINT: how long in-flight requests get to finish.
     pub shutdown_grace_secs: f64,
     pub log_format: LogFormat,
+    /// OTLP/gRPC endpoint that receives traces (e.g. `http://127.0.0.1:4317`, an
+    /// OpenTelemetry Collector); empty turns export off. Env: `SWITCHBOARD_OTLP_ENDPOINT`.
+    pub otlp_endpoint: String,
     pub limits: Limits,
     pub memory: MemoryConfig,
     pub routing: RoutingConfig,
@@ -205,6 +208,7 @@ impl Default for Config {
             request_timeout_secs: 300.0,
             shutdown_grace_secs: 30.0,
             log_format: LogFormat::Text,
+            otlp_endpoint: String::new(),
             limits: Limits::default(),
             memory: MemoryConfig::default(),
             routing: RoutingConfig::default(),

@@ -286,7 +286,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         print!("{}", toml::to_string_pretty(&config)?);
         return Ok(());
     }
-    switchboard::telemetry::init(config.log_format);
+    let telemetry = switchboard::telemetry::init(config.log_format, &config.otlp_endpoint)?;
     let app = Arc::new(switchboard::app::App::new(config).context("starting switchboard")?);
     if let Some(b) = app.backend() {
         match b.health().await {
@@ -304,5 +304,6 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let running = switchboard::server::start(app).await?;
     switchboard::server::termination_signal().await;
     running.shutdown().await?;
+    telemetry.shutdown();
     Ok(())
 }

@@ -96,6 +96,7 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let router = Server::builder()
         .layer(tower::util::MapRequestLayer::new(api::deadline::stamp))
+        .layer(api::trace::RpcSpanLayer)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

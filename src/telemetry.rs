@@ -1,17 +1,143 @@
-//! Logging set-up: human-readable text or JSON lines, filtered by `RUST_LOG` (default info).
+//! Logs and traces. Logs go to stderr as text or JSON lines, filtered by `RUST_LOG` (default
+//! info). Spans are `tracing` spans; with `otlp_endpoint` set they are also exported as
+//! OpenTelemetry traces over OTLP/gRPC (batched, off the request path). The W3C `traceparent`
+//! of an incoming call continues the caller's trace (`rpc_span`).
 
+use opentelemetry::propagation::{Extractor, TextMapPropagator};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::config::LogFormat;
+use crate::error::{Error, Result};
 
-pub fn init(format: LogFormat) {
+/// What `init` set up; `shutdown` flushes the spans still queued.
+#[derive(Default)]
+pub struct Telemetry {
+    tracer: Option<SdkTracerProvider>,
+}
+
+impl Telemetry {
+    /// Sends every finished span that is still queued.
+    pub fn flush(&self) {
+        if let Some(t) = &self.tracer
+            && let Err(e) = t.force_flush()
+        {
+            tracing::warn!(error = %e, "flushing traces");
+        }
+    }
+
+    pub fn shutdown(self) {
+        if let Some(t) = self.tracer
+            && let Err(e) = t.shutdown()
+        {
+            tracing::warn!(error = %e, "shutting down the trace exporter");
+        }
+    }
+}
+
+/// Installs the global subscriber: logs, and OTLP trace export when `otlp_endpoint` is not
+/// empty. Must run inside a tokio runtime when exporting (the gRPC client lives on it). A
+/// second call (tests) leaves the first subscriber in place.
+pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    // A second init (tests) is harmless: the first subscriber stays.
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+    let (text, json) = match format {
+        LogFormat::Text => (
+            Some(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)),
+            None,
+        ),
+        LogFormat::Json => (
+            None,
+            Some(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .with_writer(std::io::stderr),
+            ),
+        ),
     };
+    let tracer = if otlp_endpoint.is_empty() {
+        None
+    } else {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_tonic()
+            .with_endpoint(otlp_endpoint)
+            .build()
+            .map_err(|e| Error::Config(format!("otlp_endpoint = {otlp_endpoint:?}: {e}")))?;
+        Some(
+            SdkTracerProvider::builder()
+                .with_batch_exporter(exporter)
+                .with_resource(
+                    Resource::builder()
+                        .with_service_name("switchboard")
+                        .with_attribute(opentelemetry::KeyValue::new(
+                            "service.version",
+                            env!("CARGO_PKG_VERSION"),
+                        ))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let otel = tracer.as_ref().map(|t| {
+        tracing_opentelemetry::layer()
+            .with_tracer(t.tracer("switchboard"))
+            .with_tracked_inactivity(false)
+    });
+    // A second init (tests) is harmless: the first subscriber stays.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(text)
+        .with(json)
+        .with(otel)
+        .try_init();
+    Ok(Telemetry { tracer })
+}
+
+struct Headers<'a>(&'a http::HeaderMap);
+
+impl Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// The span of one gRPC call, named `package.Service/Method` after the OpenTelemetry RPC
+/// conventions, continuing the caller's trace when the call carries a `traceparent`.
+pub fn rpc_span(path: &str, headers: &http::HeaderMap) -> tracing::Span {
+    let path = path.trim_start_matches('/');
+    let (service, method) = path.split_once('/').unwrap_or((path, ""));
+    let span = tracing::info_span!(
+        "rpc",
+        otel.name = path,
+        otel.kind = "server",
+        rpc.system = "grpc",
+        rpc.service = service,
+        rpc.method = method,
+        rpc.grpc.status_code = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+        otel.status_description = tracing::field::Empty,
+    );
+    let parent = TraceContextPropagator::new().extract(&Headers(headers));
+    // No-op without the OpenTelemetry layer, and for a parent without a valid trace.
+    let _ = span.set_parent(parent);
+    span
+}
+
+/// Records a call's gRPC status on its span; non-OK codes mark the span as an error.
+pub fn record_status(span: &tracing::Span, code: i32, message: &str) {
+    span.record("rpc.grpc.status_code", code);
+    if code != 0 {
+        span.record("otel.status_code", "ERROR");
+        span.record("otel.status_description", message);
+    }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod convert;
 pub mod deadline;
 pub mod status;
+pub mod trace;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
+use tracing::Instrument;
 
 use crate::app::App;
 use crate::error::Error;
@@ -52,7 +54,8 @@ impl Service {
         input: crate::request::AskInput,
     ) -> Result<crate::app::Prepared, Error> {
         let app = self.app.clone();
-        tokio::task::spawn_blocking(move || app.prepare(&tenant, input))
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(|| app.prepare(&tenant, input)))
             .await
             .map_err(|e| Error::Internal(e.to_string()))?
     }
@@ -115,7 +118,8 @@ impl Switchboard for Service {
         let (tx, rx) = mpsc::channel::<AskEvent>(256);
         let (end_tx, end_rx) = oneshot::channel::<Status>();
         let app = self.app.clone();
-        tokio::spawn(async move {
+        // The work continues the call's span (it stays open until the stream ends).
+        let work = async move {
             let _permit = permit;
             let cancel = CancellationToken::new();
             let work = tokio::time::timeout_at(
@@ -154,7 +158,8 @@ impl Switchboard for Service {
                     let _ = end_tx.send(status);
                 }
             }
-        });
+        };
+        tokio::spawn(work.in_current_span());
         // Events, then the failure status (if any) so generic gRPC clients see the code too.
         let events = ReceiverStream::new(rx).map(Ok);
         let end = futures::stream::once(end_rx).filter_map(|r| async move { r.ok().map(Err) });

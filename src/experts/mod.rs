@@ -17,6 +17,7 @@ use minijinja::Environment;
 use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::engine::{Backend, GenEvent, GenerateRequest, Message, Part, Role, Sampling};
 use crate::error::{Error, Result};
@@ -393,13 +394,42 @@ async fn stream_answer(
     ctx: &StepContext<'_>,
     attempt: u32,
 ) -> Result<(String, crate::engine::Finish, Option<Instant>)> {
+    // One span per model call, with prefill (until the first text) and decode (the rest) as
+    // children, after the OpenTelemetry GenAI conventions.
+    let call = tracing::info_span!(
+        "model.generate",
+        otel.name = format!("chat {}", request.expert),
+        gen_ai.operation.name = "chat",
+        gen_ai.request.max_tokens = request.sampling.max_new_tokens,
+        gen_ai.request.temperature = f64::from(request.sampling.temperature),
+        gen_ai.usage.input_tokens = tracing::field::Empty,
+        gen_ai.usage.output_tokens = tracing::field::Empty,
+        gen_ai.response.finish_reasons = tracing::field::Empty,
+        ttft_ms = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+        expert = request.expert.as_str(),
+        attempt,
+    );
+    let started = Instant::now();
+    let mut phase = tracing::info_span!(parent: &call, "model.prefill");
     let mut stream = ctx.backend.generate(request.clone(), ctx.cancel.clone());
     let mut text = String::new();
     let mut first_text_at = None;
-    while let Some(event) = stream.next().await {
-        match event? {
+    while let Some(event) = stream.next().instrument(phase.clone()).await {
+        let event = match event {
+            Ok(e) => e,
+            Err(e) => {
+                call.record("otel.status_code", "ERROR");
+                return Err(e);
+            }
+        };
+        match event {
             GenEvent::Text(t) => {
-                first_text_at.get_or_insert_with(Instant::now);
+                if first_text_at.is_none() {
+                    first_text_at = Some(Instant::now());
+                    call.record("ttft_ms", started.elapsed().as_secs_f64() * 1e3);
+                    phase = tracing::info_span!(parent: &call, "model.decode");
+                }
                 if let Some(tx) = ctx.events {
                     let delta = TextDelta {
                         step_id: ctx.step_id.to_string(),
@@ -416,7 +446,12 @@ async fn stream_answer(
                 }
                 text.push_str(&t);
             }
-            GenEvent::Done(f) => return Ok((text, f, first_text_at)),
+            GenEvent::Done(f) => {
+                call.record("gen_ai.usage.input_tokens", f.prompt_tokens);
+                call.record("gen_ai.usage.output_tokens", f.completion_tokens);
+                call.record("gen_ai.response.finish_reasons", f.reason.as_str());
+                return Ok((text, f, first_text_at));
+            }
         }
     }
     Err(Error::Unavailable(

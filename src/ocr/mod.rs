@@ -405,13 +405,25 @@ impl OcrTool {
     /// Decodes an image (EXIF orientation applied, alpha over white) and reads it.
     pub async fn read_image(&self, data: bytes::Bytes) -> Result<(RgbImage, Page)> {
         let engine = self.engine.clone();
+        let span = tracing::info_span!(
+            "ocr",
+            image.width = tracing::field::Empty,
+            image.height = tracing::field::Empty,
+            ocr.lines = tracing::field::Empty,
+            ocr.tables = tracing::field::Empty,
+        );
         tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
             let img = crate::engine::qwen3vl::preprocess::decode(&data)
                 .map_err(|e| Error::invalid("media", e.to_string()))?;
+            span.record("image.width", img.width());
+            span.record("image.height", img.height());
             let mut engine = engine
                 .lock()
                 .map_err(|_| Error::Internal("OCR engine lock poisoned".into()))?;
             let page = engine.read(&img)?;
+            span.record("ocr.lines", page.lines.len());
+            span.record("ocr.tables", page.tables.len());
             Ok((img, page))
         })
         .await

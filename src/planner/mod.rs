@@ -20,6 +20,7 @@ use crate::proto::expert_result::Kind;
 use crate::proto::{AskEvent, ExpertResult, StepFinished, StepStarted, ask_event, expert_result};
 use crate::request::AskInput;
 use futures::StreamExt;
+use tracing::Instrument;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -159,66 +160,77 @@ impl Planner {
                 }),
             )
             .await;
-            let out = match step.kind {
-                StepKind::Ocr => {
-                    pages = self.read_images(input, &ctx.cancel).await?;
-                    ocr_output(&pages)
-                }
-                StepKind::FormFill => {
-                    // Region finding walks every pixel: keep it off the async workers.
-                    let pages = std::mem::take(&mut pages);
-                    let text = input.text.clone();
-                    let profile = input.profile.clone();
-                    let earlier: Vec<String> = ctx.history.iter().map(|(u, _)| u.clone()).collect();
-                    let (out, fields, facts) = tokio::task::spawn_blocking(move || {
-                        form_output(&pages, &text, &profile, &earlier)
-                    })
-                    .await
-                    .map_err(|e| Error::Internal(format!("form filling task: {e}")))??;
-                    form = Some((fields, facts));
-                    out
-                }
-                StepKind::FormRefine => {
-                    let prev = last
-                        .take()
-                        .ok_or_else(|| Error::Internal("form refinement without a plan".into()))?;
-                    match &form {
-                        Some((fields, facts)) => {
-                            self.refine_form(m, input, fields, facts, prev, &ctx.cancel)
-                                .await?
+            let span = tracing::info_span!(
+                "step",
+                step.id = step.id.as_str(),
+                step.kind = ?step.kind,
+                expert = m.id.as_str(),
+            );
+            let out = async {
+                Ok::<_, Error>(match step.kind {
+                    StepKind::Ocr => {
+                        pages = self.read_images(input, &ctx.cancel).await?;
+                        ocr_output(&pages)
+                    }
+                    StepKind::FormFill => {
+                        // Region finding walks every pixel: keep it off the async workers.
+                        let pages = std::mem::take(&mut pages);
+                        let text = input.text.clone();
+                        let profile = input.profile.clone();
+                        let earlier: Vec<String> =
+                            ctx.history.iter().map(|(u, _)| u.clone()).collect();
+                        let (out, fields, facts) = tokio::task::spawn_blocking(move || {
+                            form_output(&pages, &text, &profile, &earlier)
+                        })
+                        .await
+                        .map_err(|e| Error::Internal(format!("form filling task: {e}")))??;
+                        form = Some((fields, facts));
+                        out
+                    }
+                    StepKind::FormRefine => {
+                        let prev = last.take().ok_or_else(|| {
+                            Error::Internal("form refinement without a plan".into())
+                        })?;
+                        match &form {
+                            Some((fields, facts)) => {
+                                self.refine_form(m, input, fields, facts, prev, &ctx.cancel)
+                                    .await?
+                            }
+                            None => prev,
                         }
-                        None => prev,
                     }
-                }
-                StepKind::Model => {
-                    let backend = self
-                        .backend
-                        .as_ref()
-                        .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
-                    let ocr_text = last.as_ref().map(|o| o.text.clone());
-                    let sctx = StepContext {
-                        backend,
-                        registry: &self.registry,
-                        history: ctx.history,
-                        cancel: ctx.cancel.clone(),
-                        events: ctx.events,
-                        step_id: &step.id,
-                        ocr_text: ocr_text.as_deref(),
-                    };
-                    let mut out = experts::run_step(m, input, &sctx).await?;
-                    // The OCR boxes stay the ground truth for where text is; the model's answer
-                    // adds structure (fields and tables placed on the OCR's lines).
-                    if let Some(prev) = last.take()
-                        && let Some(expert_result::Kind::Ocr(mut ocr)) = prev.result.kind
-                    {
-                        let placed = experts::parse::ocr::structure(&out.text, &mut ocr);
-                        out.result.kind = Some(expert_result::Kind::Ocr(ocr));
-                        out.result.warnings.splice(0..0, prev.result.warnings);
-                        out.result.warnings.extend(placed);
+                    StepKind::Model => {
+                        let backend = self
+                            .backend
+                            .as_ref()
+                            .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
+                        let ocr_text = last.as_ref().map(|o| o.text.clone());
+                        let sctx = StepContext {
+                            backend,
+                            registry: &self.registry,
+                            history: ctx.history,
+                            cancel: ctx.cancel.clone(),
+                            events: ctx.events,
+                            step_id: &step.id,
+                            ocr_text: ocr_text.as_deref(),
+                        };
+                        let mut out = experts::run_step(m, input, &sctx).await?;
+                        // The OCR boxes stay the ground truth for where text is; the model's answer
+                        // adds structure (fields and tables placed on the OCR's lines).
+                        if let Some(prev) = last.take()
+                            && let Some(expert_result::Kind::Ocr(mut ocr)) = prev.result.kind
+                        {
+                            let placed = experts::parse::ocr::structure(&out.text, &mut ocr);
+                            out.result.kind = Some(expert_result::Kind::Ocr(ocr));
+                            out.result.warnings.splice(0..0, prev.result.warnings);
+                            out.result.warnings.extend(placed);
+                        }
+                        out
                     }
-                    out
-                }
-            };
+                })
+            }
+            .instrument(span)
+            .await?;
             emit(
                 ctx.events,
                 ask_event::Event::StepFinished(StepFinished {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_openai;
+pub mod otlp_receiver;
 
 use std::io::Cursor;
 use std::path::PathBuf;
