@@ -2,9 +2,8 @@
 //! and sent through Switchboard (gRPC, validation, routing, prompt, memory with a flush) to that
 //! server. The server is the local test double with an instant answer, so the difference is
 //! Switchboard's own cost. Run: `cargo bench --bench spine_overhead` (ITERS=N to change).
-//! `TRACES=otlp` exports every span over OTLP/gRPC to an in-process receiver, to measure what
-//! tracing costs (`TRACES` unset: spans are made but only logged, the default with no
-//! `otlp_endpoint`).
+//! Logs go to stderr as the server writes them; `TRACES=otlp` also exports every span over
+//! OTLP/gRPC to an in-process receiver, to measure what trace export costs.
 
 #[path = "../tests/common/fake_openai.rs"]
 #[allow(dead_code)]
@@ -53,18 +52,16 @@ async fn main() {
         .unwrap_or(300);
     let image = png(640, 480);
     let fake = FakeOpenAi::start(Script::default()).await;
+    // Logs as the server writes them (to stderr: redirect it), plus OTLP export with TRACES=otlp.
     let traces = std::env::var("TRACES").is_ok_and(|v| v == "otlp");
-    let (receiver, telemetry) = if traces {
+    let (receiver, endpoint) = if traces {
         let (receiver, addr) = otlp_receiver::Receiver::start().await;
-        let t = switchboard::telemetry::init(
-            switchboard::config::LogFormat::Text,
-            &format!("http://{addr}"),
-        )
-        .unwrap();
-        (Some(receiver), Some(t))
+        (Some(receiver), format!("http://{addr}"))
     } else {
-        (None, None)
+        (None, String::new())
     };
+    let telemetry =
+        switchboard::telemetry::init(switchboard::config::LogFormat::Text, &endpoint).unwrap();
 
     // Direct: the request the general expert sends, straight to the backend.
     let http = reqwest::Client::new();
@@ -160,8 +157,8 @@ async fn main() {
         stream_times.push(t.elapsed());
     }
     running.shutdown().await.unwrap();
-    if let (Some(r), Some(t)) = (receiver, telemetry) {
-        t.flush();
+    telemetry.flush();
+    if let Some(r) = receiver {
         println!(
             "traces: exported over OTLP, {} spans received",
             r.spans().len()

@@ -4,7 +4,7 @@
 //! of an incoming call continues the caller's trace (`rpc_span`).
 
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
-use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::trace::{TraceContextExt as _, TracerProvider as _};
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
@@ -126,10 +126,22 @@ pub fn rpc_span(path: &str, headers: &http::HeaderMap) -> tracing::Span {
         rpc.grpc.status_code = tracing::field::Empty,
         otel.status_code = tracing::field::Empty,
         otel.status_description = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+        span_id = tracing::field::Empty,
     );
     let parent = TraceContextPropagator::new().extract(&Headers(headers));
+    let caller = parent.span().span_context().clone();
     // No-op without the OpenTelemetry layer, and for a parent without a valid trace.
     let _ = span.set_parent(parent);
+    // The ids go on the span as fields too, so that every log line of the call carries them
+    // (JSON logs list the current spans' fields). Without export, the caller's trace id.
+    let own = span.context().span().span_context().clone();
+    if own.is_valid() {
+        span.record("trace_id", own.trace_id().to_string());
+        span.record("span_id", own.span_id().to_string());
+    } else if caller.is_valid() {
+        span.record("trace_id", caller.trace_id().to_string());
+    }
     span
 }
 

@@ -53,6 +53,7 @@ where
             self.0.call(req)
         };
         let body_span = span.clone();
+        let started = std::time::Instant::now();
         Box::pin(
             async move {
                 let res = fut.await?;
@@ -60,6 +61,7 @@ where
                 let mut traced = TracedBody {
                     inner: body,
                     span: Some(body_span),
+                    started,
                 };
                 if let Some(code) = grpc_status(&parts.headers) {
                     traced.finish(code, grpc_message(&parts.headers));
@@ -108,15 +110,26 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: B,
         span: Option<tracing::Span>,
+        started: std::time::Instant,
     }
 }
 
 impl<B> TracedBody<B> {
     fn finish(&mut self, code: i32, message: String) {
         if let Some(span) = self.span.take() {
-            telemetry::record_status(&span, code, &message);
+            finished(&span, self.started, code, &message);
         }
     }
+}
+
+/// Records the status and writes the call's log line (inside its span, so with its ids).
+fn finished(span: &tracing::Span, started: std::time::Instant, code: i32, message: &str) {
+    if span.is_none() {
+        return;
+    }
+    telemetry::record_status(span, code, message);
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    span.in_scope(|| tracing::info!(grpc.code = code, duration_ms = ms, "call finished"));
 }
 
 impl<B: Body> Body for TracedBody<B> {
@@ -135,7 +148,7 @@ impl<B: Body> Body for TracedBody<B> {
                     && let Some(span) = this.span.take()
                 {
                     let code = grpc_status(t).unwrap_or(0);
-                    telemetry::record_status(&span, code, &grpc_message(t));
+                    finished(&span, *this.started, code, &grpc_message(t));
                 }
             }
             Poll::Ready(None) | Poll::Ready(Some(Err(_))) => {

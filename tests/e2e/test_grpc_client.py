@@ -55,7 +55,7 @@ def free_port():
 class Server:
     """The real `switchboard serve` in a subprocess."""
 
-    def __init__(self, data_dir, backend_url):
+    def __init__(self, data_dir, backend_url, extra_env=None):
         self.port = free_port()
         self.addr = f"127.0.0.1:{self.port}"
         env = dict(os.environ)
@@ -72,6 +72,7 @@ class Server:
             "SWITCHBOARD_ROUTING__ENCODER_MODEL": str(REPO / ".assets" / "encoder" / "use_multilingual_int8.onnx"),
             "SWITCHBOARD_OCR__MODELS_DIR": str(REPO / ".assets" / "ocr"),
         })
+        env.update(extra_env or {})
         self.proc = subprocess.Popen([BIN, "serve"], env=env, cwd=data_dir,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 30
@@ -263,3 +264,25 @@ def test_form_fill_returns_pixel_actions(server, pb, fake):
     # This server has a model (the test double): it is asked at most once, about the fields the
     # rules left open, and an answer that is no JSON mapping leaves the rule-based plan standing.
     assert len(fake.recorded()) <= before + 1
+
+
+def test_json_logs_carry_the_callers_trace_id(tmp_path, pb, fake):
+    pb2, rpc = pb
+    s = Server(tmp_path, fake.url, {"SWITCHBOARD_LOG_FORMAT": "json"})
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    try:
+        stub = rpc.SwitchboardStub(s.channel)
+        stub.Ask(pb2.AskRequest(text="Hello there"), timeout=30,
+                 metadata=[("traceparent", f"00-{trace}-00f067aa0ba902b7-01")])
+    finally:
+        assert s.stop() == 0
+    lines = [json.loads(line) for line in s.proc.stderr.read().decode().splitlines() if line.startswith("{")]
+    calls = [line for line in lines if line["fields"].get("message") == "call finished"]
+    assert len(calls) == 1, lines
+    call = calls[0]
+    assert call["fields"]["grpc.code"] == 0
+    assert call["span"]["name"] == "rpc"
+    assert call["span"]["otel.name"] == "switchboard.v1.Switchboard/Ask"
+    assert call["span"]["trace_id"] == trace
+    # Request text stays out of the logs.
+    assert not any("Hello there" in json.dumps(line) for line in lines)
