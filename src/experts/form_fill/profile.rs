@@ -362,6 +362,11 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    1.0 - distance(&a, &b) as f32 / a.len().max(b.len()) as f32
+}
+
+/// Levenshtein distance over characters.
+pub fn distance(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
@@ -371,7 +376,7 @@ pub fn similarity(a: &str, b: &str) -> f32 {
         }
         prev = cur;
     }
-    1.0 - prev[b.len()] as f32 / a.len().max(b.len()) as f32
+    prev[b.len()]
 }
 
 /// The canonical key a label names, with a score: 1 for an exact synonym, less for a synonym

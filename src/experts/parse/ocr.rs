@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::json;
+use crate::experts::form_fill::profile::distance;
 use crate::proto::{Box as PxBox, OcrField, OcrResult, OcrTable, OcrTableRow};
 
 /// A value matching an OCR line less closely than this is not placed.
@@ -192,19 +193,6 @@ fn squash_positions(s: &str) -> (Vec<char>, Vec<usize>) {
 
 fn squash(s: &str) -> Vec<char> {
     squash_positions(s).0
-}
-
-fn distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 struct Line {
