@@ -63,8 +63,8 @@ where
                     span: Some(body_span),
                     started,
                 };
-                if let Some(code) = grpc_status(&parts.headers) {
-                    traced.finish(code, grpc_message(&parts.headers));
+                if let Some((code, message)) = grpc_status(&parts.headers) {
+                    traced.finish(code, message);
                 }
                 Ok(http::Response::from_parts(parts, traced))
             }
@@ -73,35 +73,9 @@ where
     }
 }
 
-fn grpc_status(h: &http::HeaderMap) -> Option<i32> {
-    h.get("grpc-status")?.to_str().ok()?.parse().ok()
-}
-
-fn grpc_message(h: &http::HeaderMap) -> String {
-    h.get("grpc-message")
-        .and_then(|v| v.to_str().ok())
-        .map(percent_decode)
-        .unwrap_or_default()
-}
-
-/// grpc-message is percent-encoded.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The gRPC status in headers or trailers (message percent-decoded), as tonic reads it.
+fn grpc_status(h: &http::HeaderMap) -> Option<(i32, String)> {
+    tonic::Status::from_header_map(h).map(|s| (s.code() as i32, s.message().to_string()))
 }
 
 pin_project_lite::pin_project! {
@@ -147,8 +121,8 @@ impl<B: Body> Body for TracedBody<B> {
                 if let Some(t) = frame.trailers_ref()
                     && let Some(span) = this.span.take()
                 {
-                    let code = grpc_status(t).unwrap_or(0);
-                    finished(&span, *this.started, code, &grpc_message(t));
+                    let (code, message) = grpc_status(t).unwrap_or_default();
+                    finished(&span, *this.started, code, &message);
                 }
             }
             Poll::Ready(None) | Poll::Ready(Some(Err(_))) => {
@@ -182,8 +156,11 @@ mod tests {
             "grpc-message",
             "expert: unknown %22x%22 (100%25)".parse().unwrap(),
         );
-        assert_eq!(grpc_status(&h), Some(3));
-        assert_eq!(grpc_message(&h), "expert: unknown \"x\" (100%)");
-        assert_eq!(percent_decode("%E4%BD%A0 ok %zz %"), "你 ok %zz %");
+        assert_eq!(
+            grpc_status(&h),
+            Some((3, "expert: unknown \"x\" (100%)".into()))
+        );
+        h.insert("grpc-message", "%E4%BD%A0 ok %zz %".parse().unwrap());
+        assert_eq!(grpc_status(&h), Some((3, "你 ok %zz %".into())));
     }
 }

@@ -328,7 +328,9 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     let mut first_text_at = None;
     let mut attempt = 0;
     let (text, split, finish) = loop {
-        let (text, finish, first) = stream_answer(&request, ctx, attempt).await?;
+        let events = ctx.events.map(|tx| (tx, ctx.step_id));
+        let (text, finish, first) =
+            stream_answer(&request, ctx.backend, &ctx.cancel, events, attempt).await?;
         prompt_tokens += finish.prompt_tokens;
         completion_tokens += finish.completion_tokens;
         first_text_at = first_text_at.or(first);
@@ -387,11 +389,14 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     })
 }
 
-/// One generation: the answer's text, how it finished, and when its first text came. Text is
-/// forwarded as it arrives, tagged with the step and the attempt.
-async fn stream_answer(
+/// One generation: the answer's text, how it finished, and when its first text came. With
+/// `events` (a sender and the step id), text is forwarded as it arrives, tagged with the step
+/// and the attempt.
+pub(crate) async fn stream_answer(
     request: &GenerateRequest,
-    ctx: &StepContext<'_>,
+    backend: &Arc<dyn Backend>,
+    cancel: &CancellationToken,
+    events: Option<(&mpsc::Sender<AskEvent>, &str)>,
     attempt: u32,
 ) -> Result<(String, crate::engine::Finish, Option<Instant>)> {
     // One span per model call, with prefill (until the first text) and decode (the rest) as
@@ -412,7 +417,7 @@ async fn stream_answer(
     );
     let started = Instant::now();
     let mut phase = tracing::info_span!(parent: &call, "model.prefill");
-    let mut stream = ctx.backend.generate(request.clone(), ctx.cancel.clone());
+    let mut stream = backend.generate(request.clone(), cancel.clone());
     let mut text = String::new();
     let mut first_text_at = None;
     while let Some(event) = stream.next().instrument(phase.clone()).await {
@@ -430,9 +435,9 @@ async fn stream_answer(
                     call.record("ttft_ms", started.elapsed().as_secs_f64() * 1e3);
                     phase = tracing::info_span!(parent: &call, "model.decode");
                 }
-                if let Some(tx) = ctx.events {
+                if let Some((tx, step_id)) = events {
                     let delta = TextDelta {
-                        step_id: ctx.step_id.to_string(),
+                        step_id: step_id.to_string(),
                         text: t.clone(),
                         attempt,
                     };

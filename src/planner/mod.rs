@@ -10,7 +10,7 @@ use image::RgbImage;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Backend, GenEvent, GenerateRequest, HOW_TO_CONFIGURE, Message, Part, Role};
+use crate::engine::{Backend, GenerateRequest, HOW_TO_CONFIGURE, Message, Part, Role};
 use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, profile::Facts};
 use crate::experts::{self, Registry, StepContext, StepOutput};
@@ -19,7 +19,6 @@ use crate::ocr::{self, OcrTool, Page};
 use crate::proto::expert_result::Kind;
 use crate::proto::{AskEvent, ExpertResult, StepFinished, StepStarted, ask_event, expert_result};
 use crate::request::AskInput;
-use futures::StreamExt;
 use tracing::Instrument;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,27 +285,13 @@ impl Planner {
         });
         let mut sampling = experts::sampling_for(m, input);
         sampling.max_new_tokens = sampling.max_new_tokens.min(512);
-        let mut stream = backend.generate(
-            GenerateRequest {
-                expert: m.id.clone(),
-                messages,
-                sampling,
-            },
-            cancel.clone(),
-        );
-        let mut answer = String::new();
-        let mut finish = None;
-        while let Some(ev) = stream.next().await {
-            match ev? {
-                GenEvent::Text(t) => answer.push_str(&t),
-                GenEvent::Done(f) => {
-                    finish = Some(f);
-                    break;
-                }
-            }
-        }
-        let finish = finish
-            .ok_or_else(|| Error::Unavailable("the model stream ended without finishing".into()))?;
+        let request = GenerateRequest {
+            expert: m.id.clone(),
+            messages,
+            sampling,
+        };
+        let (answer, finish, _) =
+            experts::stream_answer(&request, backend, cancel, None, 0).await?;
         let split = experts::parse::reasoning::split(&answer);
         let mut warnings = form_fill::refine::apply(&split.answer, &q, fields, &mut result);
         prev.result.warnings.append(&mut warnings);
