@@ -276,6 +276,7 @@ impl App {
             answer: out.text,
             result: Some(out.result),
         };
+        let write = Instant::now();
         let index = self
             .memory
             .append(NewTurn {
@@ -284,7 +285,11 @@ impl App {
                 turn,
                 response: Some(response.clone()),
             })
+            .instrument(tracing::info_span!("memory.append"))
             .await?;
+        crate::metrics::get()
+            .memory_write
+            .record(write.elapsed().as_secs_f64(), &[]);
         response.turn_index = index;
         Ok(response)
     }
@@ -346,5 +351,9 @@ fn record_route(span: &tracing::Span, r: &Routing) {
     span.record("stage", r.stage.as_str());
     if let Some(top) = r.routes.iter().find(|x| x.expert == r.expert) {
         span.record("score", f64::from(top.score));
+        crate::metrics::get().route_score.record(
+            f64::from(top.score),
+            &crate::metrics::attrs(&[("route", r.expert.clone()), ("stage", r.stage.clone())]),
+        );
     }
 }

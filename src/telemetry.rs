@@ -1,4 +1,4 @@
-//! Logs and traces. Logs go to stderr as text or JSON lines, filtered by `RUST_LOG` (default
+//! Logs and traces (metrics are `crate::metrics`). Logs go to stderr as text or JSON lines, filtered by `RUST_LOG` (default
 //! info). Spans are `tracing` spans; with `otlp_endpoint` set they are also exported as
 //! OpenTelemetry traces over OTLP/gRPC (batched, off the request path). The W3C `traceparent`
 //! of an incoming call continues the caller's trace (`rpc_span`).
@@ -26,6 +26,7 @@ pub struct Telemetry {
 impl Telemetry {
     /// Sends every finished span that is still queued.
     pub fn flush(&self) {
+        crate::metrics::get().flush();
         if let Some(t) = &self.tracer
             && let Err(e) = t.force_flush()
         {
@@ -34,6 +35,7 @@ impl Telemetry {
     }
 
     pub fn shutdown(self) {
+        crate::metrics::get().shutdown();
         if let Some(t) = self.tracer
             && let Err(e) = t.shutdown()
         {
@@ -61,6 +63,7 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
             ),
         ),
     };
+    crate::metrics::init(otlp_endpoint)?;
     let tracer = if otlp_endpoint.is_empty() {
         None
     } else {
@@ -72,15 +75,7 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
         Some(
             SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
-                .with_resource(
-                    Resource::builder()
-                        .with_service_name("switchboard")
-                        .with_attribute(opentelemetry::KeyValue::new(
-                            "service.version",
-                            env!("CARGO_PKG_VERSION"),
-                        ))
-                        .build(),
-                )
+                .with_resource(resource())
                 .build(),
         )
     };
@@ -97,6 +92,17 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
         .with(otel)
         .try_init();
     Ok(Telemetry { tracer })
+}
+
+/// Who is reporting: the service's name and version, on every span and metric.
+pub fn resource() -> Resource {
+    Resource::builder()
+        .with_service_name("switchboard")
+        .with_attribute(opentelemetry::KeyValue::new(
+            "service.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build()
 }
 
 struct Headers<'a>(&'a http::HeaderMap);

@@ -93,14 +93,8 @@ async fn a_new_expert_needs_only_a_manifest_and_a_prompt() {
     let prompts = dir.path().join("prompts");
     std::fs::create_dir_all(&experts).unwrap();
     std::fs::create_dir_all(&prompts).unwrap();
-    for e in std::fs::read_dir(common::repo().join("experts")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, experts.join(p.file_name().unwrap())).unwrap();
-    }
-    for e in std::fs::read_dir(common::repo().join("prompts")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, prompts.join(p.file_name().unwrap())).unwrap();
-    }
+    copy_dir(&common::repo().join("experts"), &experts);
+    copy_dir(&common::repo().join("prompts"), &prompts);
     std::fs::write(
         experts.join("translate.toml"),
         r#"id = "translate"
@@ -218,4 +212,18 @@ async fn uncertain_requests_ask_the_model() {
     assert_eq!(r.routing.unwrap().stage, "rules");
     assert_eq!(fake.requests().len(), 3);
     running.shutdown().await.unwrap();
+}
+
+/// Copies a folder with its subfolders (the manifests' schemas live in experts/schemas).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
 }

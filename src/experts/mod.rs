@@ -411,6 +411,9 @@ async fn stream_answer(
         attempt,
     );
     let started = Instant::now();
+    let metrics = crate::metrics::get();
+    let by_expert = [opentelemetry::KeyValue::new("expert", request.expert.clone())];
+    let _active = Active::new(&metrics.model_active, &by_expert);
     let mut phase = tracing::info_span!(parent: &call, "model.prefill");
     let mut stream = ctx.backend.generate(request.clone(), ctx.cancel.clone());
     let mut text = String::new();
@@ -428,6 +431,9 @@ async fn stream_answer(
                 if first_text_at.is_none() {
                     first_text_at = Some(Instant::now());
                     call.record("ttft_ms", started.elapsed().as_secs_f64() * 1e3);
+                    metrics
+                        .time_to_first_token
+                        .record(started.elapsed().as_secs_f64(), &by_expert);
                     phase = tracing::info_span!(parent: &call, "model.decode");
                 }
                 if let Some(tx) = ctx.events {
@@ -450,6 +456,14 @@ async fn stream_answer(
                 call.record("gen_ai.usage.input_tokens", f.prompt_tokens);
                 call.record("gen_ai.usage.output_tokens", f.completion_tokens);
                 call.record("gen_ai.response.finish_reasons", f.reason.as_str());
+                metrics
+                    .model_duration
+                    .record(started.elapsed().as_secs_f64(), &by_expert);
+                for (kind, n) in [("input", f.prompt_tokens), ("output", f.completion_tokens)] {
+                    let mut a = by_expert.to_vec();
+                    a.push(opentelemetry::KeyValue::new("gen_ai.token.type", kind));
+                    metrics.tokens.add(u64::from(n), &a);
+                }
                 return Ok((text, f, first_text_at));
             }
         }
@@ -457,6 +471,28 @@ async fn stream_answer(
     Err(Error::Unavailable(
         "the model stream ended without finishing".into(),
     ))
+}
+
+/// Counts a model call as in flight while it lives.
+struct Active<'a> {
+    counter: &'a opentelemetry::metrics::UpDownCounter<i64>,
+    attrs: &'a [opentelemetry::KeyValue],
+}
+
+impl<'a> Active<'a> {
+    fn new(
+        counter: &'a opentelemetry::metrics::UpDownCounter<i64>,
+        attrs: &'a [opentelemetry::KeyValue],
+    ) -> Self {
+        counter.add(1, attrs);
+        Active { counter, attrs }
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.counter.add(-1, self.attrs);
+    }
 }
 
 /// The first few schema errors, for the model and the client (an answer can have hundreds).
