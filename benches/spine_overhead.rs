@@ -110,6 +110,7 @@ async fn main() {
         openai_url: fake.url(),
         experts_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/experts").into(),
         prompts_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into(),
+        metrics_listen: "127.0.0.1:0".into(),
         ..Config::default()
     };
     let running = switchboard::server::start(Arc::new(App::new(config).unwrap()))

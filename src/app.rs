@@ -76,6 +76,8 @@ impl App {
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
         let planner = Planner::new(registry.clone(), backend.clone(), ocr);
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
+        crate::telemetry::set_record_content(config.trace_content);
+        crate::metrics::get().set_store_size(memory.size_on_disk());
         Ok(App {
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
             config,
@@ -276,6 +278,7 @@ impl App {
             answer: out.text,
             result: Some(out.result),
         };
+        let write = Instant::now();
         let index = self
             .memory
             .append(NewTurn {
@@ -284,7 +287,13 @@ impl App {
                 turn,
                 response: Some(response.clone()),
             })
+            .instrument(tracing::info_span!("memory.append"))
             .await?;
+        let metrics = crate::metrics::get();
+        metrics
+            .memory_write
+            .record(write.elapsed().as_secs_f64(), &[]);
+        metrics.set_store_size(self.memory.size_on_disk());
         response.turn_index = index;
         Ok(response)
     }
@@ -310,7 +319,12 @@ impl App {
                     _ = tokio::time::sleep(every) => {}
                 }
                 let memory = app.memory.clone();
-                match tokio::task::spawn_blocking(move || memory.sweep()).await {
+                let swept = tokio::task::spawn_blocking(move || {
+                    let n = memory.sweep();
+                    crate::metrics::get().set_store_size(memory.size_on_disk());
+                    n
+                });
+                match swept.await {
                     Ok(Ok(n)) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => tracing::error!(error = %e, "session sweep failed"),
@@ -346,5 +360,9 @@ fn record_route(span: &tracing::Span, r: &Routing) {
     span.record("stage", r.stage.as_str());
     if let Some(top) = r.routes.iter().find(|x| x.expert == r.expert) {
         span.record("score", f64::from(top.score));
+        crate::metrics::get().route_score.record(
+            f64::from(top.score),
+            &crate::metrics::attrs(&[("route", r.expert.clone()), ("stage", r.stage.clone())]),
+        );
     }
 }

@@ -83,6 +83,12 @@ pub struct Config {
     /// OTLP/gRPC endpoint that receives traces (e.g. `http://127.0.0.1:4317`, an
     /// OpenTelemetry Collector); empty turns export off. Env: `SWITCHBOARD_OTLP_ENDPOINT`.
     pub otlp_endpoint: String,
+    /// Where `/metrics` (Prometheus text format) is served, apart from the gRPC port; empty
+    /// turns it off.
+    pub metrics_listen: String,
+    /// Puts prompts and answers in model spans (`gen_ai.input.messages`, `.output.messages`;
+    /// media by type and size only). Off by default: they may hold personal data.
+    pub trace_content: bool,
     pub limits: Limits,
     pub memory: MemoryConfig,
     pub routing: RoutingConfig,
@@ -209,6 +215,8 @@ impl Default for Config {
             shutdown_grace_secs: 30.0,
             log_format: LogFormat::Text,
             otlp_endpoint: String::new(),
+            metrics_listen: "127.0.0.1:9464".into(),
+            trace_content: false,
             limits: Limits::default(),
             memory: MemoryConfig::default(),
             routing: RoutingConfig::default(),

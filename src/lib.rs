@@ -12,6 +12,7 @@ pub mod error;
 pub mod experts;
 pub mod media;
 pub mod memory;
+pub mod metrics;
 pub mod ocr;
 pub mod planner;
 pub mod proto;

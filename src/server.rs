@@ -1,6 +1,6 @@
 //! Starting and stopping the gRPC server: the Switchboard service behind authentication, the
 //! standard health and reflection services, and graceful shutdown (stop accepting, let in-flight
-//! requests finish within the grace period, flush memory).
+//! requests finish within the grace period, flush memory), and the `/metrics` endpoint beside it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +23,9 @@ pub const SERVICE_NAME: &str = "switchboard.v1.Switchboard";
 /// A server that is running; `shutdown` stops it gracefully.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, when it is.
+    pub metrics_addr: Option<SocketAddr>,
+    metrics_task: Option<tokio::task::JoinHandle<()>>,
     pub app: Arc<App>,
     stop: Option<oneshot::Sender<()>>,
     done: tokio::task::JoinHandle<Result<()>>,
@@ -45,6 +48,9 @@ impl Running {
                 );
                 self.done.abort();
             }
+        }
+        if let Some(t) = self.metrics_task.take() {
+            t.abort();
         }
         self.app.close().await?;
         tracing::info!("memory flushed; server stopped");
@@ -120,12 +126,58 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         r.map_err(|e| Error::Internal(format!("server: {e}")))
     });
     tracing::info!(%addr, "switchboard listening");
+    let (metrics_addr, metrics_task) = match serve_metrics(&app.config().metrics_listen).await? {
+        Some((a, t)) => (Some(a), Some(t)),
+        None => (None, None),
+    };
     Ok(Running {
         addr,
+        metrics_addr,
+        metrics_task,
         app,
         stop: Some(stop_tx),
         done,
     })
+}
+
+/// Serves `GET /metrics` (Prometheus text format) on `listen`; None when it is empty.
+async fn serve_metrics(listen: &str) -> Result<Option<(SocketAddr, tokio::task::JoinHandle<()>)>> {
+    if listen.trim().is_empty() {
+        return Ok(None);
+    }
+    let addr: SocketAddr = listen
+        .parse()
+        .map_err(|e| Error::Config(format!("metrics_listen = {listen:?}: {e}")))?;
+    let listener = TcpListener::bind(addr).await.map_err(|e| {
+        Error::Config(format!(
+            "cannot listen on {addr} for metrics: {e} (set metrics_listen, or empty to turn it off)"
+        ))
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let router = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            let body = tokio::task::spawn_blocking(|| crate::metrics::get().prometheus())
+                .await
+                .unwrap_or_default();
+            (
+                [(
+                    http::header::CONTENT_TYPE,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                )],
+                body,
+            )
+        }),
+    );
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "metrics endpoint stopped");
+        }
+    });
+    tracing::info!(%addr, "metrics at /metrics");
+    Ok(Some((addr, task)))
 }
 
 /// Resolves on SIGTERM or SIGINT.

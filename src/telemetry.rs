@@ -1,7 +1,10 @@
-//! Logs and traces. Logs go to stderr as text or JSON lines, filtered by `RUST_LOG` (default
-//! info). Spans are `tracing` spans; with `otlp_endpoint` set they are also exported as
-//! OpenTelemetry traces over OTLP/gRPC (batched, off the request path). The W3C `traceparent`
-//! of an incoming call continues the caller's trace (`rpc_span`).
+//! Logs and traces (metrics are `crate::metrics`). Logs go to stderr as text or JSON lines,
+//! filtered by `RUST_LOG` (default info). Spans are `tracing` spans; with `otlp_endpoint` set
+//! they are also exported as OpenTelemetry traces over OTLP/gRPC (batched, off the request
+//! path). The W3C `traceparent` of an incoming call continues the caller's trace (`rpc_span`).
+//! Prompts and answers go into spans only when the operator turns `trace_content` on.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
 use opentelemetry::trace::{TraceContextExt as _, TracerProvider as _};
@@ -26,6 +29,7 @@ pub struct Telemetry {
 impl Telemetry {
     /// Sends every finished span that is still queued.
     pub fn flush(&self) {
+        crate::metrics::get().flush();
         if let Some(t) = &self.tracer
             && let Err(e) = t.force_flush()
         {
@@ -34,6 +38,7 @@ impl Telemetry {
     }
 
     pub fn shutdown(self) {
+        crate::metrics::get().shutdown();
         if let Some(t) = self.tracer
             && let Err(e) = t.shutdown()
         {
@@ -61,6 +66,7 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
             ),
         ),
     };
+    crate::metrics::init(otlp_endpoint)?;
     let tracer = if otlp_endpoint.is_empty() {
         None
     } else {
@@ -72,15 +78,7 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
         Some(
             SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
-                .with_resource(
-                    Resource::builder()
-                        .with_service_name("switchboard")
-                        .with_attribute(opentelemetry::KeyValue::new(
-                            "service.version",
-                            env!("CARGO_PKG_VERSION"),
-                        ))
-                        .build(),
-                )
+                .with_resource(resource())
                 .build(),
         )
     };
@@ -97,6 +95,69 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
         .with(otel)
         .try_init();
     Ok(Telemetry { tracer })
+}
+
+/// Who is reporting: the service's name and version, on every span and metric.
+pub fn resource() -> Resource {
+    Resource::builder()
+        .with_service_name("switchboard")
+        .with_attribute(opentelemetry::KeyValue::new(
+            "service.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build()
+}
+
+static RECORD_CONTENT: AtomicBool = AtomicBool::new(false);
+
+/// Operators may turn on recording of prompts and answers in model spans (`trace_content`);
+/// off, no request text, media or profile value is put in a span.
+pub fn set_record_content(on: bool) {
+    RECORD_CONTENT.store(on, Ordering::Relaxed);
+}
+
+pub fn records_content() -> bool {
+    RECORD_CONTENT.load(Ordering::Relaxed)
+}
+
+/// A model request's messages after the GenAI conventions' `gen_ai.input.messages`. Media
+/// appear as their type and size, never their bytes.
+pub fn input_messages(messages: &[crate::engine::Message]) -> String {
+    use crate::engine::Part;
+    let messages: Vec<serde_json::Value> = messages
+        .iter()
+        .map(|m| {
+            let parts: Vec<serde_json::Value> = m
+                .parts
+                .iter()
+                .map(|p| match p {
+                    Part::Text(t) => serde_json::json!({"type": "text", "content": t}),
+                    Part::Image { mime_type, data } | Part::Video { mime_type, data } => {
+                        serde_json::json!({"type": "blob", "mime_type": mime_type, "size": data.len()})
+                    }
+                    Part::VideoFrames { frames, fps } => serde_json::json!({
+                        "type": "blob",
+                        "modality": "video",
+                        "frames": frames.len(),
+                        "fps": fps,
+                        "size": frames.iter().map(|(_, f)| f.len()).sum::<usize>(),
+                    }),
+                })
+                .collect();
+            serde_json::json!({"role": m.role.as_str(), "parts": parts})
+        })
+        .collect();
+    serde_json::Value::Array(messages).to_string()
+}
+
+/// A model answer as `gen_ai.output.messages`.
+pub fn output_messages(text: &str, finish_reason: &str) -> String {
+    serde_json::json!([{
+        "role": "assistant",
+        "parts": [{"type": "text", "content": text}],
+        "finish_reason": finish_reason,
+    }])
+    .to_string()
 }
 
 struct Headers<'a>(&'a http::HeaderMap);

@@ -11,6 +11,7 @@ use common::fake_openai::{FakeOpenAi, Script};
 use common::otlp_receiver::Receiver;
 use common::*;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use switchboard::config::LogFormat;
 use switchboard::proto::{AskRequest, Media};
@@ -142,11 +143,94 @@ async fn one_ask_is_one_span_tree_in_the_callers_trace() {
     assert!(rpc.start_time_unix_nano <= model.start_time_unix_nano);
     assert!(model.end_time_unix_nano <= rpc.end_time_unix_nano);
 
+    // Metrics went out over OTLP too: the calls' durations, by code.
+    let exported = receiver.metrics();
+    let calls = exported
+        .iter()
+        .rev()
+        .find(|m| m.name == "rpc.server.call.duration")
+        .unwrap_or_else(|| panic!("{:?}", exported.iter().map(|m| &m.name).collect::<Vec<_>>()));
+    assert_eq!(calls.unit, "s");
+    let Some(Data::Histogram(h)) = &calls.data else {
+        panic!("{calls:?}")
+    };
+    let count = |code: i64| -> u64 {
+        h.data_points
+            .iter()
+            .filter(|p| {
+                p.attributes.iter().any(|kv| {
+                    kv.key == "rpc.grpc.status_code"
+                        && matches!(
+                            kv.value.as_ref().and_then(|v| v.value.as_ref()),
+                            Some(AnyValue::IntValue(c)) if *c == code
+                        )
+                })
+            })
+            .map(|p| p.count)
+            .sum()
+    };
+    assert_eq!((count(0), count(3)), (1, 1), "{h:?}");
+
     // Nothing the user wrote is in a span.
     let all = format!("{ours:?}");
     assert!(
         !all.contains("Zhang San") && !all.contains("log in"),
         "{all}"
     );
+
+    // An operator who turns trace_content on gets the prompt and the answer on the model span;
+    // media by type and size, never bytes.
+    const CONTENT_TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.trace_content = true;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut req = ask("gui");
+    req.metadata_mut().insert(
+        "traceparent",
+        format!("00-{CONTENT_TRACE}-{CALLER_SPAN}-01")
+            .parse()
+            .unwrap(),
+    );
+    c.ask(req).await.unwrap();
+    running.shutdown().await.unwrap();
+    telemetry.flush();
+    let mut model = None;
+    for _ in 0..100 {
+        model = receiver
+            .spans()
+            .into_iter()
+            .find(|s| hex(&s.trace_id) == CONTENT_TRACE && s.name == "chat gui");
+        if model.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let a = attrs(&model.expect("the model span of the second trace"));
+    let input: serde_json::Value = serde_json::from_str(&a["gen_ai.input.messages"]).unwrap();
+    let user = input
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "user")
+        .unwrap();
+    let parts = user["parts"].as_array().unwrap();
+    assert!(
+        parts
+            .iter()
+            .any(|p| p["type"] == "text" && p["content"].as_str().unwrap().contains("Zhang San")),
+        "{input}"
+    );
+    let blob = parts
+        .iter()
+        .find(|p| p["type"] == "blob")
+        .expect("the image");
+    assert_eq!(blob["mime_type"], "image/png");
+    assert_eq!(blob["size"].as_u64().unwrap() as usize, png(400, 200).len());
+    assert!(blob.get("content").is_none());
+    let output: serde_json::Value = serde_json::from_str(&a["gen_ai.output.messages"]).unwrap();
+    assert_eq!(output[0]["parts"][0]["content"], ANSWER);
+    assert_eq!(output[0]["finish_reason"], "stop");
     telemetry.shutdown();
 }

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/fetch-assets.sh
+tools/fetch-prometheus.sh
 cargo build --locked --bin switchboard
 cargo test --locked
 

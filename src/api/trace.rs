@@ -1,7 +1,9 @@
 //! The tower layer that gives every Switchboard call its span (`telemetry::rpc_span`). The span
 //! stays open until the response body ends, so a stream's span covers the whole stream, and
 //! the gRPC status is read where the server writes it: the headers of a trailers-only error,
-//! else the trailers. Health checks and reflection get no span (probes would flood traces).
+//! else the trailers; a body dropped before it counts as CANCELLED. Each call then gets its
+//! log line and its `rpc.server.call.duration` measurement. Health checks and reflection get
+//! neither span nor metrics (probes would flood them).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -42,7 +44,8 @@ where
     }
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        let path = req.uri().path();
+        let path = req.uri().path().to_string();
+        let path = path.as_str();
         let span = if path.starts_with("/grpc.") {
             tracing::Span::none()
         } else {
@@ -52,16 +55,19 @@ where
             let _entered = span.enter();
             self.0.call(req)
         };
-        let body_span = span.clone();
-        let started = std::time::Instant::now();
+        let call = Call {
+            span: span.clone(),
+            started: std::time::Instant::now(),
+            path: path.to_string(),
+            done: false,
+        };
         Box::pin(
             async move {
                 let res = fut.await?;
                 let (parts, body) = res.into_parts();
                 let mut traced = TracedBody {
                     inner: body,
-                    span: Some(body_span),
-                    started,
+                    call: Some(call),
                 };
                 if let Some((code, message)) = grpc_status(&parts.headers) {
                     traced.finish(code, message);
@@ -78,32 +84,60 @@ fn grpc_status(h: &http::HeaderMap) -> Option<(i32, String)> {
     tonic::Status::from_header_map(h).map(|s| (s.code() as i32, s.message().to_string()))
 }
 
+/// One call, until its status is known: then its span gets the status, the log gets its line
+/// and the metrics its duration. A body dropped before its status (the client went away)
+/// counts as CANCELLED.
+struct Call {
+    span: tracing::Span,
+    started: std::time::Instant,
+    path: String,
+    done: bool,
+}
+
+impl Call {
+    fn finish(&mut self, code: i32, message: &str) {
+        if std::mem::replace(&mut self.done, true) || self.path.starts_with("/grpc.") {
+            return;
+        }
+        telemetry::record_status(&self.span, code, message);
+        let secs = self.started.elapsed().as_secs_f64();
+        self.span.in_scope(|| {
+            tracing::info!(grpc.code = code, duration_ms = secs * 1e3, "call finished")
+        });
+        let path = self.path.trim_start_matches('/');
+        let (service, method) = path.split_once('/').unwrap_or((path, ""));
+        crate::metrics::get().rpc_duration.record(
+            secs,
+            &[
+                opentelemetry::KeyValue::new("rpc.service", service.to_string()),
+                opentelemetry::KeyValue::new("rpc.method", method.to_string()),
+                opentelemetry::KeyValue::new("rpc.grpc.status_code", i64::from(code)),
+            ],
+        );
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        self.finish(tonic::Code::Cancelled as i32, "the client went away");
+    }
+}
+
 pin_project_lite::pin_project! {
-    /// A response body that holds its call's span until the body ends.
+    /// A response body that holds its call (and span) until the body ends.
     pub struct TracedBody<B> {
         #[pin]
         inner: B,
-        span: Option<tracing::Span>,
-        started: std::time::Instant,
+        call: Option<Call>,
     }
 }
 
 impl<B> TracedBody<B> {
     fn finish(&mut self, code: i32, message: String) {
-        if let Some(span) = self.span.take() {
-            finished(&span, self.started, code, &message);
+        if let Some(mut call) = self.call.take() {
+            call.finish(code, &message);
         }
     }
-}
-
-/// Records the status and writes the call's log line (inside its span, so with its ids).
-fn finished(span: &tracing::Span, started: std::time::Instant, code: i32, message: &str) {
-    if span.is_none() {
-        return;
-    }
-    telemetry::record_status(span, code, message);
-    let ms = started.elapsed().as_secs_f64() * 1e3;
-    span.in_scope(|| tracing::info!(grpc.code = code, duration_ms = ms, "call finished"));
 }
 
 impl<B: Body> Body for TracedBody<B> {
@@ -119,15 +153,22 @@ impl<B: Body> Body for TracedBody<B> {
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(t) = frame.trailers_ref()
-                    && let Some(span) = this.span.take()
+                    && let Some(mut call) = this.call.take()
                 {
                     let (code, message) = grpc_status(t).unwrap_or_default();
-                    finished(&span, *this.started, code, &message);
+                    call.finish(code, &message);
                 }
             }
-            Poll::Ready(None) | Poll::Ready(Some(Err(_))) => {
-                // Ended without trailers (or broke): the span closes here.
-                this.span.take();
+            Poll::Ready(None) => {
+                // Ended without trailers: the body was the whole answer.
+                if let Some(mut call) = this.call.take() {
+                    call.finish(0, "");
+                }
+            }
+            Poll::Ready(Some(Err(_))) => {
+                if let Some(mut call) = this.call.take() {
+                    call.finish(tonic::Code::Internal as i32, "the response body failed");
+                }
             }
             Poll::Pending => {}
         }

@@ -412,10 +412,25 @@ pub(crate) async fn stream_answer(
         gen_ai.response.finish_reasons = tracing::field::Empty,
         ttft_ms = tracing::field::Empty,
         otel.status_code = tracing::field::Empty,
+        gen_ai.input.messages = tracing::field::Empty,
+        gen_ai.output.messages = tracing::field::Empty,
         expert = request.expert.as_str(),
         attempt,
     );
+    let content = crate::telemetry::records_content();
+    if content {
+        call.record(
+            "gen_ai.input.messages",
+            crate::telemetry::input_messages(&request.messages),
+        );
+    }
     let started = Instant::now();
+    let metrics = crate::metrics::get();
+    let by_expert = [opentelemetry::KeyValue::new(
+        "expert",
+        request.expert.clone(),
+    )];
+    let _active = Active::new(&metrics.model_active, &by_expert);
     let mut phase = tracing::info_span!(parent: &call, "model.prefill");
     let mut stream = backend.generate(request.clone(), cancel.clone());
     let mut text = String::new();
@@ -433,6 +448,9 @@ pub(crate) async fn stream_answer(
                 if first_text_at.is_none() {
                     first_text_at = Some(Instant::now());
                     call.record("ttft_ms", started.elapsed().as_secs_f64() * 1e3);
+                    metrics
+                        .time_to_first_token
+                        .record(started.elapsed().as_secs_f64(), &by_expert);
                     phase = tracing::info_span!(parent: &call, "model.decode");
                 }
                 if let Some((tx, step_id)) = events {
@@ -455,6 +473,27 @@ pub(crate) async fn stream_answer(
                 call.record("gen_ai.usage.input_tokens", f.prompt_tokens);
                 call.record("gen_ai.usage.output_tokens", f.completion_tokens);
                 call.record("gen_ai.response.finish_reasons", f.reason.as_str());
+                if content {
+                    call.record(
+                        "gen_ai.output.messages",
+                        crate::telemetry::output_messages(&text, &f.reason),
+                    );
+                }
+                metrics
+                    .model_duration
+                    .record(started.elapsed().as_secs_f64(), &by_expert);
+                if let Some(first) = first_text_at
+                    && f.completion_tokens > 1
+                {
+                    let per_token =
+                        first.elapsed().as_secs_f64() / f64::from(f.completion_tokens - 1);
+                    metrics.time_per_output_token.record(per_token, &by_expert);
+                }
+                for (kind, n) in [("input", f.prompt_tokens), ("output", f.completion_tokens)] {
+                    let mut a = by_expert.to_vec();
+                    a.push(opentelemetry::KeyValue::new("gen_ai.token.type", kind));
+                    metrics.tokens.add(u64::from(n), &a);
+                }
                 return Ok((text, f, first_text_at));
             }
         }
@@ -462,6 +501,28 @@ pub(crate) async fn stream_answer(
     Err(Error::Unavailable(
         "the model stream ended without finishing".into(),
     ))
+}
+
+/// Counts a model call as in flight while it lives.
+struct Active<'a> {
+    counter: &'a opentelemetry::metrics::UpDownCounter<i64>,
+    attrs: &'a [opentelemetry::KeyValue],
+}
+
+impl<'a> Active<'a> {
+    fn new(
+        counter: &'a opentelemetry::metrics::UpDownCounter<i64>,
+        attrs: &'a [opentelemetry::KeyValue],
+    ) -> Self {
+        counter.add(1, attrs);
+        Active { counter, attrs }
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.counter.add(-1, self.attrs);
+    }
 }
 
 /// The first few schema errors, for the model and the client (an answer can have hundreds).

@@ -255,6 +255,11 @@ impl Store {
         Ok(expired.len())
     }
 
+    /// Bytes on disk (sled's own count).
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
     pub async fn flush(&self) -> Result<()> {
         self.db.flush_async().await?;
         Ok(())

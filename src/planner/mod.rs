@@ -165,6 +165,7 @@ impl Planner {
                 step.kind = ?step.kind,
                 expert = m.id.as_str(),
             );
+            let started = std::time::Instant::now();
             let out = async {
                 Ok::<_, Error>(match step.kind {
                     StepKind::Ocr => {
@@ -229,7 +230,18 @@ impl Planner {
                 })
             }
             .instrument(span)
-            .await?;
+            .await;
+            crate::metrics::get().step_duration.record(
+                started.elapsed().as_secs_f64(),
+                &crate::metrics::attrs(&[
+                    ("expert", m.id.clone()),
+                    (
+                        "outcome",
+                        if out.is_ok() { "ok" } else { "error" }.to_string(),
+                    ),
+                ]),
+            );
+            let out = out?;
             emit(
                 ctx.events,
                 ask_event::Event::StepFinished(StepFinished {

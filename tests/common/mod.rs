@@ -28,6 +28,8 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
         prompts_dir: repo().join("prompts"),
         shutdown_grace_secs: 5.0,
         openai_retries: 0,
+        // Tests that scrape it turn it on (on a free port).
+        metrics_listen: String::new(),
         ..Config::default()
     };
     // Rules only, and no model stage, unless a test turns them on (tests/routing.rs).

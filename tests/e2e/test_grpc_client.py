@@ -67,6 +67,7 @@ class Server:
             "SWITCHBOARD_EXPERTS_DIR": str(REPO / "experts"),
             "SWITCHBOARD_PROMPTS_DIR": str(REPO / "prompts"),
             "SWITCHBOARD_SHUTDOWN_GRACE_SECS": "5",
+            "SWITCHBOARD_METRICS_LISTEN": f"127.0.0.1:{free_port()}",
             # The server runs in a temp dir: point it at the repo's fetched assets.
             "SWITCHBOARD_ORT_LIBRARY": str(REPO / ".assets" / "onnxruntime" / "libonnxruntime.so.1.31.1"),
             "SWITCHBOARD_ROUTING__ENCODER_MODEL": str(REPO / ".assets" / "encoder" / "use_multilingual_int8.onnx"),

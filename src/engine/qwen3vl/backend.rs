@@ -63,6 +63,9 @@ impl Scheduler {
         if queue.is_empty() {
             q.turn.push_back(expert.clone());
         }
+        crate::metrics::get()
+            .model_queue
+            .add(1, &[opentelemetry::KeyValue::new("expert", expert.clone())]);
         q.by_expert.entry(expert).or_default().push_back(job);
         q.waiting += 1;
         self.ready.notify_one();
@@ -79,10 +82,13 @@ impl Scheduler {
                     None => (None, false),
                 };
                 if more {
-                    q.turn.push_back(expert);
+                    q.turn.push_back(expert.clone());
                 }
                 if let Some(job) = job {
                     q.waiting -= 1;
+                    crate::metrics::get()
+                        .model_queue
+                        .add(-1, &[opentelemetry::KeyValue::new("expert", expert)]);
                     return Some(job);
                 }
                 continue;
@@ -168,6 +174,8 @@ impl OrtBackend {
             ready: Condvar::new(),
             limit: config.engine_queue,
         });
+        // Zero rather than no data on dashboards until the first request.
+        crate::metrics::get().model_sequences.add(0, &[]);
         let sched = scheduler.clone();
         std::thread::Builder::new()
             .name("qwen3vl-engine".into())

@@ -373,7 +373,9 @@ impl Engine {
         cancel: &Arc<AtomicBool>,
         mut on_text: impl FnMut(&str),
     ) -> Result<Outcome> {
+        let mut sequence = Sequence::start(crate::metrics::get());
         let (mut logits, mut cache) = self.prefill(p)?;
+        sequence.holds(&cache);
         let mut sampler = Sampler::new(params.sampler.clone(), &p.ids);
         let mut stream = TextStream::new();
         let mut stops = StopMatcher::new(params.stop.clone());
@@ -404,6 +406,7 @@ impl Engine {
                 break;
             }
             logits = self.step(next, p.rope.delta, &mut cache)?;
+            sequence.holds(&cache);
         }
         if reason != "stop" {
             let rest = stops.finish();
@@ -416,5 +419,39 @@ impl Engine {
             prompt_tokens: p.ids.len(),
             reason,
         })
+    }
+}
+
+/// Counts a running sequence and shows what its KV cache holds; when it ends, however it ends,
+/// records its final size and empties the gauges.
+struct Sequence {
+    metrics: &'static crate::metrics::Metrics,
+    positions: usize,
+}
+
+impl Sequence {
+    fn start(metrics: &'static crate::metrics::Metrics) -> Sequence {
+        metrics.model_sequences.add(1, &[]);
+        Sequence {
+            metrics,
+            positions: 0,
+        }
+    }
+
+    fn holds(&mut self, cache: &super::session::Cache) {
+        self.positions = cache.len;
+        self.metrics.set_kv_cache(cache.len, cache.bytes());
+    }
+}
+
+impl Drop for Sequence {
+    fn drop(&mut self) {
+        self.metrics.model_sequences.add(-1, &[]);
+        self.metrics.set_kv_cache(0, 0);
+        if self.positions > 0 {
+            self.metrics
+                .sequence_positions
+                .record(self.positions as u64, &[]);
+        }
     }
 }

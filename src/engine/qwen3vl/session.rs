@@ -194,6 +194,15 @@ pub struct VisionOutput {
 pub struct Cache {
     values: Vec<(String, DynValue)>,
     pub len: usize,
+    /// Keys and values of every layer for one position.
+    bytes_per_position: usize,
+}
+
+impl Cache {
+    /// Memory the cache holds.
+    pub fn bytes(&self) -> usize {
+        self.len * self.bytes_per_position
+    }
 }
 
 pub struct Graphs {
@@ -518,7 +527,15 @@ impl Graphs {
                 ));
             }
         }
-        Ok(Cache { values, len: 0 })
+        let element = match d.kv_type {
+            Float::F32 => 4,
+            Float::F16 => 2,
+        };
+        Ok(Cache {
+            values,
+            len: 0,
+            bytes_per_position: d.layers * 2 * d.kv_heads * d.head_dim * element,
+        })
     }
 
     /// One decoder call over `s` new positions. `embeds` is `s x hidden`, `positions` is

@@ -1,0 +1,412 @@
+//! Metrics: the instruments the service records into, on one process-wide OpenTelemetry meter
+//! provider that serves them two ways: pulled by `/metrics` in the Prometheus text format
+//! (`metrics_listen`), and pushed over OTLP/gRPC every 10 s when `otlp_endpoint` is set.
+//! Names follow the OpenTelemetry conventions (`rpc.server.call.duration`, `gen_ai.*`); in
+//! Prometheus dots become underscores and the unit a suffix (`rpc_server_call_duration_seconds`).
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Histogram, MeterProvider as _, UpDownCounter};
+use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::reader::MetricReader;
+use opentelemetry_sdk::metrics::{
+    InstrumentKind, ManualReader, Pipeline, SdkMeterProvider, Temporality,
+};
+
+/// Latency buckets in seconds: a millisecond call to a five-minute generation.
+const SECONDS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+    120.0, 300.0,
+];
+
+pub struct Metrics {
+    provider: SdkMeterProvider,
+    pull: SharedReader,
+    /// Per call: method, gRPC status code. Its count by code is the rate and the errors.
+    pub rpc_duration: Histogram<f64>,
+    /// Per plan step: expert, outcome.
+    pub step_duration: Histogram<f64>,
+    /// The winning route's score: route, stage.
+    pub route_score: Histogram<f64>,
+    /// Per model call: expert.
+    pub model_duration: Histogram<f64>,
+    pub time_to_first_token: Histogram<f64>,
+    /// Tokens by expert and `gen_ai.token.type` (input, output).
+    pub tokens: Counter<u64>,
+    /// Model calls in flight: expert.
+    pub model_active: UpDownCounter<i64>,
+    /// Durable session writes (sled append + flush).
+    pub memory_write: Histogram<f64>,
+    /// Seconds per output token after the first (decode speed), by expert.
+    pub time_per_output_token: Histogram<f64>,
+    /// Requests waiting for the in-process model, by expert.
+    pub model_queue: UpDownCounter<i64>,
+    /// Sequences the in-process model is running (prefill or decode).
+    pub model_sequences: UpDownCounter<i64>,
+    /// KV-cache positions a sequence held when it ended (prompt plus output).
+    pub sequence_positions: Histogram<u64>,
+    levels: Arc<Levels>,
+}
+
+/// Values read when metrics are collected: set where they change, observed as gauges.
+#[derive(Default)]
+struct Levels {
+    kv_tokens: AtomicU64,
+    kv_bytes: AtomicU64,
+    store_bytes: AtomicU64,
+}
+
+static METRICS: OnceLock<Metrics> = OnceLock::new();
+
+/// The process's metrics. The first call builds them (with OTLP export when `init` ran first
+/// with an endpoint).
+pub fn get() -> &'static Metrics {
+    METRICS.get_or_init(|| Metrics::build(None))
+}
+
+/// Builds the metrics with OTLP export to `otlp_endpoint`; call before anything records.
+pub fn init(otlp_endpoint: &str) -> crate::error::Result<()> {
+    let exporter = if otlp_endpoint.is_empty() {
+        None
+    } else {
+        Some(
+            opentelemetry_otlp::MetricExporter::builder()
+                .with_tonic()
+                .with_endpoint(otlp_endpoint)
+                .build()
+                .map_err(|e| {
+                    crate::error::Error::Config(format!("otlp_endpoint = {otlp_endpoint:?}: {e}"))
+                })?,
+        )
+    };
+    let _ = METRICS.set(Metrics::build(exporter));
+    Ok(())
+}
+
+/// A handle on the pull reader: the provider owns one, `/metrics` collects through another.
+#[derive(Clone, Debug)]
+struct SharedReader(Arc<ManualReader>);
+
+impl MetricReader for SharedReader {
+    fn register_pipeline(&self, pipeline: Weak<Pipeline>) {
+        self.0.register_pipeline(pipeline)
+    }
+    fn collect(&self, rm: &mut ResourceMetrics) -> OTelSdkResult {
+        self.0.collect(rm)
+    }
+    fn force_flush(&self) -> OTelSdkResult {
+        self.0.force_flush()
+    }
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.0.shutdown_with_timeout(timeout)
+    }
+    fn temporality(&self, kind: InstrumentKind) -> Temporality {
+        self.0.temporality(kind)
+    }
+}
+
+impl Metrics {
+    fn build(exporter: Option<opentelemetry_otlp::MetricExporter>) -> Metrics {
+        let pull = SharedReader(Arc::new(ManualReader::builder().build()));
+        let mut builder = SdkMeterProvider::builder()
+            .with_reader(pull.clone())
+            .with_resource(crate::telemetry::resource());
+        if let Some(e) = exporter {
+            builder = builder.with_reader(
+                opentelemetry_sdk::metrics::PeriodicReader::builder(e)
+                    .with_interval(Duration::from_secs(10))
+                    .build(),
+            );
+        }
+        let provider = builder.build();
+        let meter = provider.meter("switchboard");
+        let seconds = |name: &'static str, what: &'static str| {
+            meter
+                .f64_histogram(name)
+                .with_unit("s")
+                .with_description(what)
+                .with_boundaries(SECONDS.to_vec())
+                .build()
+        };
+        let rpc_duration = seconds(
+            "rpc.server.call.duration",
+            "gRPC calls, by method and status code",
+        );
+        let step_duration = seconds(
+            "switchboard.step.duration",
+            "Plan steps, by expert and outcome",
+        );
+        let model_duration = seconds("gen_ai.server.request.duration", "Model calls, by expert");
+        let time_to_first_token = seconds(
+            "gen_ai.server.time_to_first_token",
+            "Time to the first text of a model call",
+        );
+        let memory_write = seconds(
+            "switchboard.memory.write.duration",
+            "Durable session writes",
+        );
+        let route_score = meter
+            .f64_histogram("switchboard.route.score")
+            .with_description("Score of the chosen route, by route and stage")
+            .with_boundaries(vec![
+                0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 2.0, 3.0, 5.0,
+            ])
+            .build();
+        let tokens = meter
+            .u64_counter("gen_ai.usage.tokens")
+            .with_unit("{token}")
+            .with_description("Tokens, by expert and token type (input, output)")
+            .build();
+        let time_per_output_token = seconds(
+            "gen_ai.server.time_per_output_token",
+            "Decode time per output token after the first, by expert",
+        );
+        let model_queue = meter
+            .i64_up_down_counter("switchboard.model.queue.size")
+            .with_unit("{request}")
+            .with_description("Requests waiting for the in-process model, by expert")
+            .build();
+        let model_sequences = meter
+            .i64_up_down_counter("switchboard.model.active_sequences")
+            .with_unit("{sequence}")
+            .with_description("Sequences the in-process model is running")
+            .build();
+        let sequence_positions = meter
+            .u64_histogram("switchboard.model.kv_cache.sequence_positions")
+            .with_unit("{token}")
+            .with_description("KV-cache positions a sequence held when it ended")
+            .with_boundaries(
+                [
+                    64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144,
+                ]
+                .map(f64::from)
+                .to_vec(),
+            )
+            .build();
+        let levels = Arc::new(Levels::default());
+        let l = levels.clone();
+        meter
+            .u64_observable_gauge("switchboard.model.kv_cache.tokens")
+            .with_unit("{token}")
+            .with_description("Positions held in the in-process model's KV cache")
+            .with_callback(move |o| o.observe(l.kv_tokens.load(Ordering::Relaxed), &[]))
+            .build();
+        let l = levels.clone();
+        meter
+            .u64_observable_gauge("switchboard.model.kv_cache.usage")
+            .with_unit("By")
+            .with_description("Memory the in-process model's KV cache holds")
+            .with_callback(move |o| o.observe(l.kv_bytes.load(Ordering::Relaxed), &[]))
+            .build();
+        let l = levels.clone();
+        meter
+            .u64_observable_gauge("switchboard.memory.size")
+            .with_unit("By")
+            .with_description("Size of the session store (sled) on disk")
+            .with_callback(move |o| o.observe(l.store_bytes.load(Ordering::Relaxed), &[]))
+            .build();
+        let model_active = meter
+            .i64_up_down_counter("gen_ai.server.active_requests")
+            .with_description("Model calls in flight, by expert")
+            .build();
+        meter
+            .u64_observable_gauge("process.memory.usage")
+            .with_unit("By")
+            .with_description("Resident memory of the process")
+            .with_callback(|o| {
+                if let Some(rss) = resident_bytes() {
+                    o.observe(rss, &[]);
+                }
+            })
+            .build();
+        Metrics {
+            provider,
+            pull,
+            rpc_duration,
+            step_duration,
+            route_score,
+            model_duration,
+            time_to_first_token,
+            tokens,
+            model_active,
+            memory_write,
+            time_per_output_token,
+            model_queue,
+            model_sequences,
+            sequence_positions,
+            levels,
+        }
+    }
+
+    /// What the KV cache holds now (0, 0 once a sequence ends).
+    pub fn set_kv_cache(&self, tokens: usize, bytes: usize) {
+        self.levels
+            .kv_tokens
+            .store(tokens as u64, Ordering::Relaxed);
+        self.levels.kv_bytes.store(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// The session store's size on disk, after a write or sweep.
+    pub fn set_store_size(&self, bytes: u64) {
+        self.levels.store_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Everything recorded so far, in the Prometheus text exposition format (0.0.4).
+    pub fn prometheus(&self) -> String {
+        let mut rm = ResourceMetrics::default();
+        if let Err(e) = self.pull.collect(&mut rm) {
+            tracing::warn!(error = %e, "collecting metrics");
+        }
+        encode(&rm)
+    }
+
+    /// Pushes what is recorded to the OTLP exporter now (when there is one).
+    pub fn flush(&self) {
+        if let Err(e) = self.provider.force_flush() {
+            tracing::warn!(error = %e, "flushing metrics");
+        }
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.provider.shutdown();
+    }
+}
+
+/// Resident set size from /proc (Linux); None elsewhere.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+pub fn attrs(pairs: &[(&'static str, String)]) -> Vec<KeyValue> {
+    pairs
+        .iter()
+        .map(|(k, v)| KeyValue::new(*k, v.clone()))
+        .collect()
+}
+
+/// An OpenTelemetry name and unit as a Prometheus metric name.
+fn prom_name(name: &str, unit: &str) -> String {
+    let mut n: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let suffix = match unit {
+        "s" => "_seconds",
+        "By" => "_bytes",
+        _ => "",
+    };
+    n.push_str(suffix);
+    n
+}
+
+fn labels(kv: &mut dyn Iterator<Item = &KeyValue>, extra: Option<(&str, String)>) -> String {
+    let mut parts: Vec<String> = kv
+        .map(|kv| {
+            let key: String = kv
+                .key
+                .as_str()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            format!("{key}=\"{}\"", escape(&kv.value.to_string()))
+        })
+        .collect();
+    if let Some((k, v)) = extra {
+        parts.push(format!("{k}=\"{v}\""));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{{{}}}", parts.join(","))
+    }
+}
+
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn encode(rm: &ResourceMetrics) -> String {
+    let mut out = String::new();
+    for scope in rm.scope_metrics() {
+        for m in scope.metrics() {
+            let name = prom_name(m.name(), m.unit());
+            match m.data() {
+                AggregatedMetrics::F64(d) => encode_data(&mut out, &name, m.description(), d),
+                AggregatedMetrics::U64(d) => encode_data(&mut out, &name, m.description(), d),
+                AggregatedMetrics::I64(d) => encode_data(&mut out, &name, m.description(), d),
+            }
+        }
+    }
+    out
+}
+
+fn encode_data<T: Copy + std::fmt::Display>(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    data: &MetricData<T>,
+) {
+    let help = escape(help);
+    match data {
+        MetricData::Sum(s) => {
+            let (kind, name) = if s.is_monotonic() {
+                ("counter", format!("{name}_total"))
+            } else {
+                ("gauge", name.to_string())
+            };
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            for p in s.data_points() {
+                let _ = writeln!(
+                    out,
+                    "{name}{} {}",
+                    labels(&mut p.attributes(), None),
+                    p.value()
+                );
+            }
+        }
+        MetricData::Gauge(g) => {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+            for p in g.data_points() {
+                let _ = writeln!(
+                    out,
+                    "{name}{} {}",
+                    labels(&mut p.attributes(), None),
+                    p.value()
+                );
+            }
+        }
+        MetricData::Histogram(h) => {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+            for p in h.data_points() {
+                let mut cumulative = 0u64;
+                let bounds: Vec<f64> = p.bounds().collect();
+                for (i, count) in p.bucket_counts().enumerate() {
+                    cumulative += count;
+                    let le = bounds
+                        .get(i)
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "+Inf".into());
+                    let _ = writeln!(
+                        out,
+                        "{name}_bucket{} {cumulative}",
+                        labels(&mut p.attributes(), Some(("le", le)))
+                    );
+                }
+                let l = labels(&mut p.attributes(), None);
+                let _ = writeln!(out, "{name}_sum{l} {}", p.sum());
+                let _ = writeln!(out, "{name}_count{l} {}", p.count());
+            }
+        }
+        MetricData::ExponentialHistogram(_) => {}
+    }
+}

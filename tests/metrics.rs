@@ -1,0 +1,238 @@
+//! Metrics over the Prometheus scrape endpoint: the real server with `/metrics` on its own
+//! port, two Asks (one answered, one refused), then a scrape read as Prometheus would.
+//! Metrics are process-wide, so this binary holds one test.
+
+mod common;
+
+use common::fake_openai::{FakeOpenAi, Script};
+use common::*;
+use switchboard::proto::AskRequest;
+
+/// The value of the sample `name{...}` whose labels include every pair in `labels`.
+fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    text.lines().find_map(|line| {
+        let (series, value) = line.rsplit_once(' ')?;
+        let (n, rest) = series.split_once('{').unwrap_or((series, ""));
+        if n != name || line.starts_with('#') {
+            return None;
+        }
+        labels
+            .iter()
+            .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")))
+            .then(|| value.parse().ok())
+            .flatten()
+    })
+}
+
+#[tokio::test]
+async fn one_scrape_has_red_for_calls_experts_routes_tokens_and_memory() {
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.metrics_listen = "127.0.0.1:0".into();
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    c.ask(AskRequest {
+        text: "What is in this picture?".into(),
+        media: vec![switchboard::proto::Media {
+            data: png(32, 32),
+            mime_type: "image/png".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let e = c
+        .ask(AskRequest {
+            text: "hi".into(),
+            expert: "no_such_expert".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), tonic::Code::InvalidArgument);
+
+    let url = format!("http://{}/metrics", running.metrics_addr.unwrap());
+    let resp = reqwest::get(&url).await.unwrap();
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = resp.text().await.unwrap();
+    let calls = "rpc_server_call_duration_seconds";
+    assert!(
+        text.contains(&format!("# TYPE {calls} histogram")),
+        "{text}"
+    );
+    let ask = [
+        ("rpc_method", "Ask"),
+        ("rpc_service", "switchboard.v1.Switchboard"),
+    ];
+    let ok = [ask[0], ask[1], ("rpc_grpc_status_code", "0")];
+    let bad = [ask[0], ask[1], ("rpc_grpc_status_code", "3")];
+    assert_eq!(
+        sample(&text, &format!("{calls}_count"), &ok),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, &format!("{calls}_count"), &bad),
+        Some(1.0),
+        "{text}"
+    );
+    let mut inf = ok.to_vec();
+    inf.push(("le", "+Inf"));
+    assert_eq!(sample(&text, &format!("{calls}_bucket"), &inf), Some(1.0));
+    assert!(sample(&text, &format!("{calls}_sum"), &ok).unwrap() > 0.0);
+    // Health checks are not counted.
+    assert!(!text.contains("grpc.health"), "{text}");
+
+    let general = [("expert", "general")];
+    assert_eq!(
+        sample(
+            &text,
+            "switchboard_step_duration_seconds_count",
+            &[general[0], ("outcome", "ok")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "switchboard_route_score_count",
+            &[("route", "general")]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "gen_ai_usage_tokens_total",
+            &[general[0], ("gen_ai_token_type", "output")]
+        ),
+        Some(4.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "gen_ai_usage_tokens_total",
+            &[general[0], ("gen_ai_token_type", "input")]
+        ),
+        Some(11.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "gen_ai_server_time_to_first_token_seconds_count",
+            &general
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "gen_ai_server_active_requests", &general),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "switchboard_memory_write_duration_seconds_count",
+            &[]
+        ),
+        Some(1.0)
+    );
+    assert!(sample(&text, "process_memory_usage_bytes", &[]).unwrap() > 1e6);
+    assert!(sample(&text, "switchboard_memory_size_bytes", &[]).unwrap() > 0.0);
+    // Four output tokens: one decode-speed measurement.
+    assert_eq!(
+        sample(
+            &text,
+            "gen_ai_server_time_per_output_token_seconds_count",
+            &general
+        ),
+        Some(1.0)
+    );
+    running.shutdown().await.unwrap();
+
+    // The in-process engine (the tiny Qwen3-VL fixture) adds its queue, sequences and KV cache.
+    let assets = assets();
+    let dir = tempfile::tempdir().unwrap();
+    let config = switchboard::config::Config {
+        backend: switchboard::config::BackendKind::Ort,
+        model_dir: repo()
+            .join("tests/fixtures/qwen3vl-tiny")
+            .display()
+            .to_string(),
+        ort_library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        tokenizer: assets.join("qwen/tokenizer.json").display().to_string(),
+        ort_threads: 1,
+        metrics_listen: "127.0.0.1:0".into(),
+        ..test_config(dir.path(), None)
+    };
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let max = 8;
+    let r = c
+        .ask(AskRequest {
+            text: "What is in this picture?".into(),
+            media: vec![switchboard::proto::Media {
+                data: png(90, 60),
+                ..Default::default()
+            }],
+            options: Some(switchboard::proto::GenerationOptions {
+                temperature: Some(0.0),
+                max_new_tokens: Some(max),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let usage = r.usage.unwrap();
+    let url = format!("http://{}/metrics", running.metrics_addr.unwrap());
+    let text = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let positions = "switchboard_model_kv_cache_sequence_positions";
+    assert_eq!(
+        sample(&text, &format!("{positions}_count"), &[]),
+        Some(1.0),
+        "{text}"
+    );
+    // The prompt, then every output token but the last went through the cache.
+    let held = sample(&text, &format!("{positions}_sum"), &[]).unwrap();
+    if usage.completion_tokens == max {
+        assert_eq!(held, f64::from(usage.prompt_tokens + max - 1), "{usage:?}");
+    } else {
+        assert_eq!(
+            held,
+            f64::from(usage.prompt_tokens + usage.completion_tokens)
+        );
+    }
+    // Idle again: nothing queued, running or cached.
+    assert_eq!(
+        sample(&text, "switchboard_model_active_sequences", &[]),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "switchboard_model_queue_size",
+            &[("expert", "general")]
+        ),
+        Some(0.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "switchboard_model_kv_cache_tokens", &[]),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(&text, "switchboard_model_kv_cache_usage_bytes", &[]),
+        Some(0.0)
+    );
+    running.shutdown().await.unwrap();
+}
