@@ -14,7 +14,10 @@ use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::FmtContext;
+use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
 use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::config::LogFormat;
@@ -61,7 +64,8 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
             None,
             Some(
                 tracing_subscriber::fmt::layer()
-                    .json()
+                    .event_format(WithIds(tracing_subscriber::fmt::format().json()))
+                    .fmt_fields(tracing_subscriber::fmt::format::JsonFields::new())
                     .with_writer(std::io::stderr),
             ),
         ),
@@ -158,6 +162,41 @@ pub fn output_messages(text: &str, finish_reason: &str) -> String {
         "finish_reason": finish_reason,
     }])
     .to_string()
+}
+
+/// JSON log lines with the OpenTelemetry ids of the span they were written in, at the top level
+/// (`trace_id`, `span_id`) where log stores look for them. Only with trace export on: without
+/// it there are no span ids, and the call span carries the caller's trace id instead.
+struct WithIds<F>(F);
+
+impl<S, N, F> FormatEvent<S, N> for WithIds<F>
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+    F: FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let mut line = String::new();
+        self.0.format_event(ctx, Writer::new(&mut line), event)?;
+        let ids = ctx.lookup_current().and_then(|span| {
+            let cx = tracing::dispatcher::get_default(|d| {
+                tracing_opentelemetry::get_otel_context(&span.id(), d)
+            })?;
+            let sc = cx.span().span_context().clone();
+            sc.is_valid().then(|| (sc.trace_id(), sc.span_id()))
+        });
+        match (ids, line.strip_prefix('{')) {
+            (Some((t, s)), Some(rest)) => {
+                write!(writer, "{{\"trace_id\":\"{t}\",\"span_id\":\"{s}\",{rest}")
+            }
+            _ => writer.write_str(&line),
+        }
+    }
 }
 
 struct Headers<'a>(&'a http::HeaderMap);

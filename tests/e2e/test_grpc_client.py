@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import pathlib
+import re
 import signal
 import socket
 import struct
@@ -287,3 +288,26 @@ def test_json_logs_carry_the_callers_trace_id(tmp_path, pb, fake):
     assert call["span"]["trace_id"] == trace
     # Request text stays out of the logs.
     assert not any("Hello there" in json.dumps(line) for line in lines)
+
+
+def test_json_logs_carry_span_ids_when_tracing_is_on(tmp_path, pb, fake):
+    # Export goes nowhere (a closed port); the ids still exist and go on each log line.
+    pb2, rpc = pb
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    s = Server(tmp_path, fake.url, {"SWITCHBOARD_LOG_FORMAT": "json",
+                                    "SWITCHBOARD_OTLP_ENDPOINT": f"http://127.0.0.1:{closed}"})
+    trace, caller = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    try:
+        stub = rpc.SwitchboardStub(s.channel)
+        stub.Ask(pb2.AskRequest(text="Hello there"), timeout=30,
+                 metadata=[("traceparent", f"00-{trace}-{caller}-01")])
+    finally:
+        assert s.stop() == 0
+    lines = [json.loads(line) for line in s.proc.stderr.read().decode().splitlines() if line.startswith("{")]
+    call = next(line for line in lines if line["fields"].get("message") == "call finished")
+    assert call["trace_id"] == trace
+    assert re.fullmatch(r"[0-9a-f]{16}", call["span_id"]) and call["span_id"] != caller
+    assert call["span"]["span_id"] == call["span_id"]
+
