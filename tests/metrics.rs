@@ -159,20 +159,9 @@ async fn one_scrape_has_red_for_calls_experts_routes_tokens_and_memory() {
     running.shutdown().await.unwrap();
 
     // The in-process engine (the tiny Qwen3-VL fixture) adds its queue, sequences and KV cache.
-    let assets = assets();
     let dir = tempfile::tempdir().unwrap();
-    let config = switchboard::config::Config {
-        backend: switchboard::config::BackendKind::Ort,
-        model_dir: repo()
-            .join("tests/fixtures/qwen3vl-tiny")
-            .display()
-            .to_string(),
-        ort_library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-        tokenizer: assets.join("qwen/tokenizer.json").display().to_string(),
-        ort_threads: 1,
-        metrics_listen: "127.0.0.1:0".into(),
-        ..test_config(dir.path(), None)
-    };
+    let mut config = ort_config(dir.path());
+    config.metrics_listen = "127.0.0.1:0".into();
     let running = start(config).await;
     let mut c = client(&running).await;
     let max = 8;

@@ -7,30 +7,14 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use futures::StreamExt;
-use switchboard::config::{BackendKind, Config};
 use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, GenerateParams, Media};
 use switchboard::engine::qwen3vl::sampler::SamplerConfig;
 use switchboard::proto::{AskRequest, GenerationOptions, Media as PbMedia, ask_event};
 
-fn ort_config(dir: &std::path::Path) -> Config {
-    let assets = common::assets();
-    Config {
-        backend: BackendKind::Ort,
-        model_dir: common::repo()
-            .join("tests/fixtures/qwen3vl-tiny")
-            .display()
-            .to_string(),
-        ort_library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-        tokenizer: assets.join("qwen/tokenizer.json").display().to_string(),
-        ort_threads: 1,
-        ..common::test_config(dir, None)
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_with_the_in_process_engine() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ort_config(dir.path());
+    let config = common::ort_config(dir.path());
     let running = common::start(config.clone()).await;
     let mut c = common::client(&running).await;
     let image = common::png(90, 60);
@@ -113,7 +97,8 @@ async fn cancelling_stops_decoding() {
 
     let dir = tempfile::tempdir().unwrap();
     let backend =
-        switchboard::engine::qwen3vl::backend::OrtBackend::start(&ort_config(dir.path())).unwrap();
+        switchboard::engine::qwen3vl::backend::OrtBackend::start(&common::ort_config(dir.path()))
+            .unwrap();
     let request = GenerateRequest {
         messages: vec![Message::text(Role::User, "Count to a million.")],
         sampling: Sampling {

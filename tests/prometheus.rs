@@ -28,17 +28,20 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A GET on Prometheus's HTTP API, as JSON.
+async fn api(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    params: &[(&str, &str)],
+) -> Option<serde_json::Value> {
+    let r = http.get(format!("{base}{path}")).query(params).send().await;
+    r.ok()?.json().await.ok()
+}
+
 /// The single value of an instant query, once Prometheus has one.
 async fn query(http: &reqwest::Client, base: &str, q: &str) -> Option<f64> {
-    let v: serde_json::Value = http
-        .get(format!("{base}/api/v1/query"))
-        .query(&[("query", q)])
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
+    let v = api(http, base, "/api/v1/query", &[("query", q)]).await?;
     let result = v["data"]["result"].as_array()?;
     result.first()?["value"][1].as_str()?.parse().ok()
 }
@@ -133,12 +136,7 @@ async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
         &std::fs::read_to_string(repo().join("deploy/grafana/switchboard.json")).unwrap(),
     )
     .unwrap();
-    let names: serde_json::Value = http
-        .get(format!("{base}/api/v1/label/__name__/values"))
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let names = api(&http, &base, "/api/v1/label/__name__/values", &[])
         .await
         .unwrap();
     let known: Vec<&str> = names["data"]
@@ -163,13 +161,7 @@ async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
                 .as_str()
                 .unwrap()
                 .replace("$__rate_interval", "1m");
-            let v: serde_json::Value = http
-                .get(format!("{base}/api/v1/query"))
-                .query(&[("query", expr.as_str())])
-                .send()
-                .await
-                .unwrap()
-                .json()
+            let v = api(&http, &base, "/api/v1/query", &[("query", &expr)])
                 .await
                 .unwrap();
             assert_eq!(v["status"], "success", "{}: {expr}: {v}", panel["title"]);

@@ -42,6 +42,22 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
     c
 }
 
+/// The in-process engine on the tiny random-weight Qwen3-VL fixture, one ONNX Runtime thread.
+pub fn ort_config(data_dir: &std::path::Path) -> Config {
+    let assets = assets();
+    Config {
+        backend: BackendKind::Ort,
+        model_dir: repo()
+            .join("tests/fixtures/qwen3vl-tiny")
+            .display()
+            .to_string(),
+        ort_library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        tokenizer: assets.join("qwen/tokenizer.json").display().to_string(),
+        ort_threads: 1,
+        ..test_config(data_dir, None)
+    }
+}
+
 pub async fn start(config: Config) -> Running {
     let app = Arc::new(App::new(config).expect("app"));
     server::start(app).await.expect("server")
