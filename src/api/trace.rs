@@ -45,30 +45,25 @@ where
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
         let path = req.uri().path().to_string();
-        let path = path.as_str();
-        let span = if path.starts_with("/grpc.") {
-            tracing::Span::none()
-        } else {
-            telemetry::rpc_span(path, req.headers())
-        };
+        // Health checks and reflection: no span, no log line, no measurement.
+        let call = (!path.starts_with("/grpc.")).then(|| Call {
+            span: telemetry::rpc_span(&path, req.headers()),
+            started: std::time::Instant::now(),
+            path,
+            done: false,
+        });
+        let span = call
+            .as_ref()
+            .map_or_else(tracing::Span::none, |c| c.span.clone());
         let fut = {
             let _entered = span.enter();
             self.0.call(req)
-        };
-        let call = Call {
-            span: span.clone(),
-            started: std::time::Instant::now(),
-            path: path.to_string(),
-            done: false,
         };
         Box::pin(
             async move {
                 let res = fut.await?;
                 let (parts, body) = res.into_parts();
-                let mut traced = TracedBody {
-                    inner: body,
-                    call: Some(call),
-                };
+                let mut traced = TracedBody { inner: body, call };
                 if let Some((code, message)) = grpc_status(&parts.headers) {
                     traced.finish(code, message);
                 }
@@ -96,7 +91,7 @@ struct Call {
 
 impl Call {
     fn finish(&mut self, code: i32, message: &str) {
-        if std::mem::replace(&mut self.done, true) || self.path.starts_with("/grpc.") {
+        if std::mem::replace(&mut self.done, true) {
             return;
         }
         telemetry::record_status(&self.span, code, message);
