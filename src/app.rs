@@ -32,6 +32,8 @@ pub struct App {
     memory: Store,
     backend: Option<Arc<dyn Backend>>,
     permits: Arc<Semaphore>,
+    /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives.
+    _store_size: Arc<crate::metrics::StoreSize>,
 }
 
 /// A request that passed the cheap checks (routing, model availability) and is ready to run.
@@ -77,8 +79,11 @@ impl App {
         let planner = Planner::new(registry.clone(), backend.clone(), ocr);
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
         crate::telemetry::set_record_content(config.trace_content);
-        crate::metrics::get().set_store_size(memory.size_on_disk());
+        let store = memory.clone();
+        let store_size: Arc<crate::metrics::StoreSize> = Arc::new(move || store.size_on_disk());
+        crate::metrics::get().watch_store_size(&store_size);
         Ok(App {
+            _store_size: store_size,
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
             config,
             registry,
@@ -289,11 +294,9 @@ impl App {
             })
             .instrument(tracing::info_span!("memory.append"))
             .await?;
-        let metrics = crate::metrics::get();
-        metrics
+        crate::metrics::get()
             .memory_write
             .record(write.elapsed().as_secs_f64(), &[]);
-        metrics.set_store_size(self.memory.size_on_disk());
         response.turn_index = index;
         Ok(response)
     }
@@ -319,12 +322,7 @@ impl App {
                     _ = tokio::time::sleep(every) => {}
                 }
                 let memory = app.memory.clone();
-                let swept = tokio::task::spawn_blocking(move || {
-                    let n = memory.sweep();
-                    crate::metrics::get().set_store_size(memory.size_on_disk());
-                    n
-                });
-                match swept.await {
+                match tokio::task::spawn_blocking(move || memory.sweep()).await {
                     Ok(Ok(n)) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => tracing::error!(error = %e, "session sweep failed"),

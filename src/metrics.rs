@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use opentelemetry::KeyValue;
@@ -59,8 +59,13 @@ pub struct Metrics {
 struct Levels {
     kv_tokens: AtomicU64,
     kv_bytes: AtomicU64,
-    store_bytes: AtomicU64,
+    /// Measures the session store; read at collection, so no request pays for it (sled lists
+    /// its blob directory to answer). Weak: the store's owner decides how long it lives.
+    store_size: Mutex<Option<Weak<StoreSize>>>,
 }
+
+/// What measures the session store's size on disk, in bytes.
+pub type StoreSize = dyn Fn() -> u64 + Send + Sync;
 
 static METRICS: OnceLock<Metrics> = OnceLock::new();
 
@@ -209,7 +214,12 @@ impl Metrics {
             .u64_observable_gauge("switchboard.memory.size")
             .with_unit("By")
             .with_description("Size of the session store (sled) on disk")
-            .with_callback(move |o| o.observe(l.store_bytes.load(Ordering::Relaxed), &[]))
+            .with_callback(move |o| {
+                let size = l.store_size.lock().ok().and_then(|w| w.as_ref()?.upgrade());
+                if let Some(size) = size {
+                    o.observe(size(), &[]);
+                }
+            })
             .build();
         let model_active = meter
             .i64_up_down_counter("gen_ai.server.active_requests")
@@ -252,9 +262,11 @@ impl Metrics {
         self.levels.kv_bytes.store(bytes as u64, Ordering::Relaxed);
     }
 
-    /// The session store's size on disk, after a write or sweep.
-    pub fn set_store_size(&self, bytes: u64) {
-        self.levels.store_bytes.store(bytes, Ordering::Relaxed);
+    /// Reports the session store's size through `size` while it lives (the last one set wins).
+    pub fn watch_store_size(&self, size: &Arc<StoreSize>) {
+        if let Ok(mut w) = self.levels.store_size.lock() {
+            *w = Some(Arc::downgrade(size));
+        }
     }
 
     /// Everything recorded so far, in the Prometheus text exposition format (0.0.4).
@@ -292,12 +304,16 @@ pub fn attrs(pairs: &[(&'static str, String)]) -> Vec<KeyValue> {
         .collect()
 }
 
+/// An OpenTelemetry name or attribute key as a Prometheus name: `[a-zA-Z0-9_]`.
+fn prom_ident(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
 /// An OpenTelemetry name and unit as a Prometheus metric name.
 fn prom_name(name: &str, unit: &str) -> String {
-    let mut n: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
+    let mut n = prom_ident(name);
     let suffix = match unit {
         "s" => "_seconds",
         "By" => "_bytes",
@@ -310,12 +326,7 @@ fn prom_name(name: &str, unit: &str) -> String {
 fn labels(kv: &mut dyn Iterator<Item = &KeyValue>, extra: Option<(&str, String)>) -> String {
     let mut parts: Vec<String> = kv
         .map(|kv| {
-            let key: String = kv
-                .key
-                .as_str()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
+            let key = prom_ident(kv.key.as_str());
             format!("{key}=\"{}\"", escape(&kv.value.to_string()))
         })
         .collect();
