@@ -290,6 +290,25 @@ impl Metrics {
     }
 }
 
+/// Counts one thing in flight on an up-down counter while it lives, however it ends.
+pub struct InFlight<'a> {
+    counter: &'a UpDownCounter<i64>,
+    attrs: &'a [KeyValue],
+}
+
+impl<'a> InFlight<'a> {
+    pub fn new(counter: &'a UpDownCounter<i64>, attrs: &'a [KeyValue]) -> Self {
+        counter.add(1, attrs);
+        InFlight { counter, attrs }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.counter.add(-1, self.attrs);
+    }
+}
+
 /// Resident set size from /proc (Linux); None elsewhere.
 fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;

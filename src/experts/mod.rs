@@ -430,7 +430,7 @@ pub(crate) async fn stream_answer(
         "expert",
         request.expert.clone(),
     )];
-    let _active = Active::new(&metrics.model_active, &by_expert);
+    let _active = crate::metrics::InFlight::new(&metrics.model_active, &by_expert);
     let mut phase = tracing::info_span!(parent: &call, "model.prefill");
     let mut stream = backend.generate(request.clone(), cancel.clone());
     let mut text = String::new();
@@ -447,10 +447,9 @@ pub(crate) async fn stream_answer(
             GenEvent::Text(t) => {
                 if first_text_at.is_none() {
                     first_text_at = Some(Instant::now());
-                    call.record("ttft_ms", started.elapsed().as_secs_f64() * 1e3);
-                    metrics
-                        .time_to_first_token
-                        .record(started.elapsed().as_secs_f64(), &by_expert);
+                    let ttft = started.elapsed().as_secs_f64();
+                    call.record("ttft_ms", ttft * 1e3);
+                    metrics.time_to_first_token.record(ttft, &by_expert);
                     phase = tracing::info_span!(parent: &call, "model.decode");
                 }
                 if let Some((tx, step_id)) = events {
@@ -501,28 +500,6 @@ pub(crate) async fn stream_answer(
     Err(Error::Unavailable(
         "the model stream ended without finishing".into(),
     ))
-}
-
-/// Counts a model call as in flight while it lives.
-struct Active<'a> {
-    counter: &'a opentelemetry::metrics::UpDownCounter<i64>,
-    attrs: &'a [opentelemetry::KeyValue],
-}
-
-impl<'a> Active<'a> {
-    fn new(
-        counter: &'a opentelemetry::metrics::UpDownCounter<i64>,
-        attrs: &'a [opentelemetry::KeyValue],
-    ) -> Self {
-        counter.add(1, attrs);
-        Active { counter, attrs }
-    }
-}
-
-impl Drop for Active<'_> {
-    fn drop(&mut self) {
-        self.counter.add(-1, self.attrs);
-    }
 }
 
 /// The first few schema errors, for the model and the client (an answer can have hundreds).

@@ -426,14 +426,15 @@ impl Engine {
 /// records its final size and empties the gauges.
 struct Sequence {
     metrics: &'static crate::metrics::Metrics,
+    _running: crate::metrics::InFlight<'static>,
     positions: usize,
 }
 
 impl Sequence {
     fn start(metrics: &'static crate::metrics::Metrics) -> Sequence {
-        metrics.model_sequences.add(1, &[]);
         Sequence {
             metrics,
+            _running: crate::metrics::InFlight::new(&metrics.model_sequences, &[]),
             positions: 0,
         }
     }
@@ -446,7 +447,6 @@ impl Sequence {
 
 impl Drop for Sequence {
     fn drop(&mut self) {
-        self.metrics.model_sequences.add(-1, &[]);
         self.metrics.set_kv_cache(0, 0);
         if self.positions > 0 {
             self.metrics
