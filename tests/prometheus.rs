@@ -1,4 +1,4 @@
-//! A real Prometheus (Debian's server binary, fetched by tools/fetch-prometheus.sh) scrapes the
+//! A real Prometheus (Debian's server binary, fetched by tools/fetch-debian.sh) scrapes the
 //! running service's `/metrics`; the request counter and the latency histogram are then read
 //! back through Prometheus's HTTP query API, as a dashboard would.
 
@@ -53,7 +53,7 @@ async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
         .unwrap_or_else(|_| assets().join("prometheus/prometheus"));
     assert!(
         bin.exists(),
-        "{} is missing: run tools/fetch-prometheus.sh (tools/test.sh does)",
+        "{} is missing: run tools/fetch-debian.sh prometheus (tools/test.sh does)",
         bin.display()
     );
 

