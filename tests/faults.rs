@@ -1,0 +1,9 @@
+//! The fault suite: the real `switchboard serve` binary under hostile input, memory caps,
+//! cancellation, corrupted stores, kill -9 and silent connections. Bounded in time; every case
+//! checks the documented gRPC code, that the server is still serving, and its memory after.
+
+#[path = "faults/harness.rs"]
+mod harness;
+
+#[path = "faults/smoke.rs"]
+mod smoke;

@@ -1,0 +1,285 @@
+//! The real `switchboard serve` binary as a child process: its own config and data dir, an
+//! optional address-space cap (`prlimit --as`), health polling, RSS, and kill -9. Fault tests
+//! drive it over gRPC on loopback and read its log.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use switchboard::proto::switchboard_client::SwitchboardClient;
+use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The fetched assets (tools/fetch-assets.sh; tools/test.sh runs it).
+pub fn assets() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_ASSETS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".assets"))
+}
+
+/// A free loopback port (bound, then released for the child to take).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// How to start one server.
+pub struct Spec {
+    /// Where sled keeps memory; the caller owns it (it may outlive one process).
+    pub data_dir: PathBuf,
+    /// `SWITCHBOARD_*` settings on top of the defaults below.
+    pub env: Vec<(String, String)>,
+    /// Address-space cap in bytes (`prlimit --as`).
+    pub max_address_space: Option<u64>,
+}
+
+impl Spec {
+    pub fn new(data_dir: &Path) -> Spec {
+        Spec {
+            data_dir: data_dir.to_path_buf(),
+            env: Vec::new(),
+            max_address_space: None,
+        }
+    }
+
+    pub fn set(mut self, key: &str, value: impl ToString) -> Spec {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// The OCR tool on the fetched PP-OCRv4 models (the default config's), with one thread per
+    /// model so that runs compare across machines.
+    pub fn with_ocr(self) -> Spec {
+        let a = assets();
+        assert!(
+            a.join("ocr").join("ch_PP-OCRv4_det_infer.onnx").exists(),
+            "{} lacks the OCR models: run tools/fetch-assets.sh (tools/test.sh does)",
+            a.display()
+        );
+        self.set("SWITCHBOARD_OCR__MODELS_DIR", a.join("ocr").display())
+            .set(
+                "SWITCHBOARD_ORT_LIBRARY",
+                a.join("onnxruntime/libonnxruntime.so.1.31.1").display(),
+            )
+    }
+}
+
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: PathBuf,
+    _log_dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts the binary; does not wait for it (see `ready`).
+    pub fn spawn(spec: &Spec) -> Server {
+        let port = free_port();
+        let log_dir = tempfile::tempdir().expect("temp dir");
+        let log = log_dir.path().join("server.log");
+        let out = std::fs::File::create(&log).expect("log file");
+        let err = out.try_clone().expect("log file");
+        let bin = env!("CARGO_BIN_EXE_switchboard");
+        let mut cmd = match spec.max_address_space {
+            Some(bytes) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--as={bytes}")).arg("--").arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        cmd.arg("serve")
+            .current_dir(repo())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("RUST_LOG", "info")
+            .env("RUST_BACKTRACE", "1")
+            .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SWITCHBOARD_DATA_DIR", &spec.data_dir)
+            .env("SWITCHBOARD_METRICS_LISTEN", "")
+            .env("SWITCHBOARD_EXPERTS_DIR", repo().join("experts"))
+            .env("SWITCHBOARD_PROMPTS_DIR", repo().join("prompts"))
+            // Rules only: the tests here are about faults, not routing quality.
+            .env("SWITCHBOARD_ROUTING__ENCODER_MODEL", "")
+            .env("SWITCHBOARD_OCR__MODELS_DIR", "")
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        for (k, v) in &spec.env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("starting switchboard serve");
+        Server {
+            child,
+            addr: format!("http://127.0.0.1:{port}"),
+            log,
+            _log_dir: log_dir,
+        }
+    }
+
+    /// Starts the binary and waits until health says SERVING.
+    pub async fn start(spec: &Spec) -> Server {
+        let mut s = Server::spawn(spec);
+        s.ready(Duration::from_secs(60)).await;
+        s
+    }
+
+    /// Waits for SERVING; panics with the log when the process exits or time runs out.
+    pub async fn ready(&mut self, within: Duration) {
+        let until = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                panic!(
+                    "server exited with {status} before serving:\n{}",
+                    self.log_text()
+                );
+            }
+            if self.health(Duration::from_millis(500)).await == Some(ServingStatus::Serving) {
+                return;
+            }
+            if Instant::now() > until {
+                panic!("server not serving within {within:?}:\n{}", self.log_text());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The health service's answer, or None when it does not answer within `timeout`.
+    pub async fn health(&self, timeout: Duration) -> Option<ServingStatus> {
+        let call = async {
+            let ch = Channel::from_shared(self.addr.clone())
+                .ok()?
+                .connect()
+                .await
+                .ok()?;
+            let r = HealthClient::new(ch)
+                .check(HealthCheckRequest {
+                    service: String::new(),
+                })
+                .await
+                .ok()?;
+            ServingStatus::try_from(r.into_inner().status).ok()
+        };
+        tokio::time::timeout(timeout, call).await.ok().flatten()
+    }
+
+    pub async fn client(&self) -> SwitchboardClient<Channel> {
+        let ch = Channel::from_shared(self.addr.clone())
+            .expect("address")
+            .connect()
+            .await
+            .expect("connecting to the server");
+        SwitchboardClient::new(ch)
+            .max_decoding_message_size(usize::MAX)
+            .max_encoding_message_size(usize::MAX)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident set size in KiB (VmRSS), or None once the process is gone.
+    pub fn rss_kib(&self) -> Option<u64> {
+        proc_status_kib(self.pid(), "VmRSS:")
+    }
+
+    /// Peak resident set size in KiB (VmHWM).
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        proc_status_kib(self.pid(), "VmHWM:")
+    }
+
+    /// CPU seconds (user + system) the process has used.
+    pub fn cpu_secs(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split(' ').collect();
+        let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+        Some(ticks / 100.0)
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then the exit status within `within`.
+    pub async fn terminate(&mut self, within: Duration) -> Option<ExitStatus> {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid().to_string())
+            .status();
+        self.wait_exit(within).await
+    }
+
+    /// Async, so that the test's own connections (tasks on its runtime) can close meanwhile.
+    pub async fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
+        let until = Instant::now() + within;
+        loop {
+            if let Some(s) = self.child.try_wait().expect("try_wait") {
+                return Some(s);
+            }
+            if Instant::now() > until {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Everything the server has logged so far.
+    pub fn log_text(&self) -> String {
+        let mut s = String::new();
+        if let Ok(mut f) = std::fs::File::open(&self.log) {
+            let _ = f.read_to_string(&mut s);
+        }
+        s
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+fn proc_status_kib(pid: u32, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// A PNG of `w x h` pixels (a gradient, so it does not compress to nothing).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encoding a PNG");
+    out
+}
+
+/// A PNG of one flat colour: tiny on the wire however many pixels it has.
+pub fn flat_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::GrayImage::from_pixel(w, h, image::Luma([255]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encoding a PNG");
+    out
+}
