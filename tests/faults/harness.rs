@@ -1,6 +1,7 @@
 //! The real `switchboard serve` binary as a child process: its own config and data dir, an
 //! optional address-space cap (`prlimit --as`), health polling, RSS, and kill -9. Fault tests
 //! drive it over gRPC on loopback and read its log.
+#![allow(dead_code)]
 
 use std::io::Read;
 use std::net::TcpListener;
