@@ -9,6 +9,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::cpu::{CpuPool, Stop};
 use std::path::Path;
 use tracing::Instrument;
 
@@ -31,7 +32,9 @@ pub struct App {
     planner: Planner,
     memory: Store,
     backend: Option<Arc<dyn Backend>>,
+    cpu: CpuPool,
     permits: Arc<Semaphore>,
+    classify_permits: Arc<Semaphore>,
     /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives.
     _store_size: Arc<crate::metrics::StoreSize>,
 }
@@ -49,12 +52,18 @@ pub struct Prepared {
 
 impl App {
     pub fn new(config: Config) -> Result<App> {
-        let backend = engine::from_config(&config)?;
-        Self::with_backend(config, backend)
+        let cpu = CpuPool::new(config.cpu_workers);
+        let backend = engine::from_config(&config, &cpu)?;
+        Self::build(config, backend, cpu)
     }
 
     /// Builds the app around a given backend (the in-process engine, or one a caller made).
     pub fn with_backend(config: Config, backend: Option<Arc<dyn Backend>>) -> Result<App> {
+        let cpu = CpuPool::new(config.cpu_workers);
+        Self::build(config, backend, cpu)
+    }
+
+    fn build(config: Config, backend: Option<Arc<dyn Backend>>, cpu: CpuPool) -> Result<App> {
         let mut registry = Registry::load(&config.experts_dir, &config.prompts_dir)?;
         registry.set_schema_retries(config.schema_retries);
         let registry = Arc::new(registry);
@@ -76,7 +85,7 @@ impl App {
         let thresholds = Thresholds::from_config(&config.routing);
         let dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
-        let planner = Planner::new(registry.clone(), backend.clone(), ocr);
+        let planner = Planner::new(registry.clone(), backend.clone(), ocr, cpu.clone());
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
         crate::telemetry::set_record_content(config.trace_content);
         let store = memory.clone();
@@ -85,6 +94,8 @@ impl App {
         Ok(App {
             _store_size: store_size,
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+            classify_permits: Arc::new(Semaphore::new(config.max_concurrent_classify)),
+            cpu,
             config,
             registry,
             dispatcher,
@@ -102,12 +113,27 @@ impl App {
         self.backend.as_ref()
     }
 
+    /// The pool CPU-heavy steps run on.
+    pub fn cpu(&self) -> &CpuPool {
+        &self.cpu
+    }
+
     /// A slot for one model-running request, or RESOURCE_EXHAUSTED when all are taken.
     pub fn admit(&self) -> Result<OwnedSemaphorePermit> {
         self.permits.clone().try_acquire_owned().map_err(|_| {
             Error::ResourceExhausted(format!(
                 "server busy: {} requests in flight (max_concurrent_requests); retry with backoff",
                 self.config.max_concurrent_requests
+            ))
+        })
+    }
+
+    /// A slot for one Classify call (its own limit: it runs no model, but embeds text).
+    pub fn admit_classify(&self) -> Result<OwnedSemaphorePermit> {
+        self.classify_permits.clone().try_acquire_owned().map_err(|_| {
+            Error::ResourceExhausted(format!(
+                "server busy: {} Classify calls in flight (max_concurrent_classify); retry with backoff",
+                self.config.max_concurrent_classify
             ))
         })
     }
@@ -220,7 +246,7 @@ impl App {
         p: Prepared,
         received: Instant,
         events: Option<&mpsc::Sender<AskEvent>>,
-        cancel: CancellationToken,
+        stop: Stop,
     ) -> Result<AskResponse> {
         if let Some(stored) = p.replay {
             return Ok(stored);
@@ -245,7 +271,7 @@ impl App {
                 &p.input,
                 RunContext {
                     history: &history,
-                    cancel,
+                    stop,
                     events,
                 },
             )

@@ -67,6 +67,9 @@ pub struct Config {
     pub prefill_chunk: usize,
     /// Requests waiting for the in-process engine; more get RESOURCE_EXHAUSTED.
     pub engine_queue: usize,
+    /// Visual tokens (images and video frames together) one request may give the in-process
+    /// engine; counted from the headers before decoding. Each costs ~24 KiB of patches.
+    pub max_visual_tokens: usize,
     /// "replace" (vLLM / transformers 4.57) or "keep_outer" (transformers 5) video prompt layout.
     pub video_layout: String,
     pub experts_dir: PathBuf,
@@ -75,6 +78,12 @@ pub struct Config {
     pub api_keys: Vec<String>,
     /// Requests answered at once; more get RESOURCE_EXHAUSTED.
     pub max_concurrent_requests: usize,
+    /// Classify calls answered at once (they embed text but run no model); more get
+    /// RESOURCE_EXHAUSTED.
+    pub max_concurrent_classify: usize,
+    /// Threads for CPU-heavy steps (decoding media, routing embeddings, OCR, form grounding,
+    /// image preprocessing); 0: one per core. Bounds their CPU and memory.
+    pub cpu_workers: usize,
     /// Server-side deadline for one request when the client sets none (or a longer one).
     pub request_timeout_secs: f64,
     /// On SIGTERM/SIGINT: how long in-flight requests get to finish.
@@ -139,6 +148,9 @@ pub struct RoutingConfig {
     pub model_threshold: f32,
     /// Longest wait for the model's routing answer.
     pub model_timeout_secs: f64,
+    /// Routing reads at most this many characters of the text (intent shows early; the
+    /// encoder's cost grows with length). The expert still gets the whole text.
+    pub max_chars: usize,
 }
 
 impl Default for RoutingConfig {
@@ -150,6 +162,7 @@ impl Default for RoutingConfig {
             semantic_temperature: 0.05,
             model_threshold: 0.5,
             model_timeout_secs: 10.0,
+            max_chars: 2000,
         }
     }
 }
@@ -161,6 +174,8 @@ pub struct Limits {
     pub max_media: usize,
     pub max_image_bytes: usize,
     pub max_image_pixels: u64,
+    /// All images and frames of one request together: bounds the decoding work per request.
+    pub max_request_pixels: u64,
     pub max_video_bytes: usize,
     pub max_video_frames: usize,
     pub max_fps: f64,
@@ -206,11 +221,14 @@ impl Default for Config {
             ort_variant: String::new(),
             prefill_chunk: 512,
             engine_queue: 64,
+            max_visual_tokens: 16_384,
             video_layout: "replace".into(),
             experts_dir: PathBuf::from("experts"),
             prompts_dir: PathBuf::from("prompts"),
             api_keys: Vec::new(),
             max_concurrent_requests: 64,
+            max_concurrent_classify: 16,
+            cpu_workers: 0,
             request_timeout_secs: 300.0,
             shutdown_grace_secs: 30.0,
             log_format: LogFormat::Text,
@@ -232,6 +250,7 @@ impl Default for Limits {
             max_media: 16,
             max_image_bytes: 20 << 20,
             max_image_pixels: 50_000_000,
+            max_request_pixels: 400_000_000,
             max_video_bytes: 48 << 20,
             max_video_frames: 768,
             max_fps: 60.0,
@@ -395,10 +414,20 @@ impl Config {
         let positive = [
             ("prefill_chunk", self.prefill_chunk as f64),
             ("engine_queue", self.engine_queue as f64),
+            ("max_visual_tokens", self.max_visual_tokens as f64),
             (
                 "max_concurrent_requests",
                 self.max_concurrent_requests as f64,
             ),
+            (
+                "max_concurrent_classify",
+                self.max_concurrent_classify as f64,
+            ),
+            (
+                "limits.max_request_pixels",
+                self.limits.max_request_pixels as f64,
+            ),
+            ("routing.max_chars", self.routing.max_chars as f64),
             ("request_timeout_secs", self.request_timeout_secs),
             (
                 "openai_connect_timeout_secs",

@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod client;
 pub mod config;
+pub mod cpu;
 pub mod dispatch;
 pub mod engine;
 pub mod error;

@@ -1,6 +1,7 @@
 //! Media as the domain sees it: what kind a file is (sniffed from its bytes, never trusted from
-//! the client alone), its size in pixels, and a content digest for memory. No decoding of pixels
-//! here; the engine's preprocessing owns that.
+//! the client alone), its size in pixels, a content digest for memory, and the check that an
+//! image decodes whole within its limits before anything downstream allocates for it. The
+//! engine's preprocessing and the OCR tool decode again for their own use.
 
 use std::io::Cursor;
 
@@ -99,13 +100,75 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Width and height from the image header, without decoding pixels.
-pub fn image_dimensions(data: &[u8]) -> Option<(u32, u32)> {
-    image::ImageReader::new(Cursor::new(data))
+/// The widest aspect ratio any consumer takes: Qwen3-VL's preprocessing refuses more, and the
+/// OCR tool would cut such a strip into hundreds of tiles.
+pub const MAX_ASPECT_RATIO: u32 = 200;
+
+/// Bytes the decoder may allocate for one image, per pixel: 16-bit RGBA is the widest format.
+const MAX_DECODED_BYTES_PER_PIXEL: u64 = 8;
+
+/// Checks an image's header against `max_pixels` and the aspect ratio, then decodes it whole
+/// (and drops the pixels), so that a corrupt or truncated body is found here and nothing
+/// downstream allocates for an image that breaks a limit. Returns its width and height. The
+/// decoder may allocate at most `8 * max_pixels` bytes. The error says what is wrong, for
+/// people.
+pub fn verify_image(data: &[u8], max_pixels: u64) -> Result<(u32, u32), String> {
+    let kind = sniff(data).unwrap_or("image");
+    let unreadable = || format!("the {kind} header cannot be read (corrupt or truncated file)");
+    let mut reader = image::ImageReader::new(Cursor::new(data))
         .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
+        .map_err(|_| unreadable())?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(MAX_DECODED_BYTES_PER_PIXEL));
+    reader.limits(limits);
+    let decoder = reader.into_decoder().map_err(|_| unreadable())?;
+    let (w, h) = image::ImageDecoder::dimensions(&decoder);
+    if w == 0 || h == 0 {
+        return Err(format!("image is {w}x{h} pixels; it must not be empty"));
+    }
+    let pixels = w as u64 * h as u64;
+    if pixels > max_pixels {
+        return Err(format!(
+            "image is {w}x{h} = {pixels} pixels; the limit is {max_pixels}"
+        ));
+    }
+    if w.max(h) as u64 > MAX_ASPECT_RATIO as u64 * w.min(h) as u64 {
+        return Err(format!(
+            "image is {w}x{h} pixels; the aspect ratio must be at most {MAX_ASPECT_RATIO}:1"
+        ));
+    }
+    image::DynamicImage::from_decoder(decoder).map_err(|e| {
+        format!(
+            "the {kind} data is corrupt or truncated ({})",
+            clip(&e.to_string(), 120)
+        )
+    })?;
+    if kind == "image/jpeg" && !jpeg_has_end(data) {
+        return Err(format!(
+            "the {kind} data is truncated (no end-of-image marker)"
+        ));
+    }
+    Ok((w, h))
+}
+
+/// Whether a JPEG's last scan is followed by the end-of-image marker. The JPEG decoder fills a
+/// cut-off scan with grey instead of failing, so this is how a truncated file shows. Inside
+/// scan data 0xFF is always escaped, so neither marker can appear there by accident; looking
+/// after the last start-of-scan skips an EXIF thumbnail's own markers.
+fn jpeg_has_end(data: &[u8]) -> bool {
+    let find_last = |m: [u8; 2]| data.windows(2).rposition(|w| w == m);
+    match (find_last([0xFF, 0xDA]), find_last([0xFF, 0xD9])) {
+        (Some(sos), Some(eoi)) => eoi > sos,
+        _ => false,
+    }
+}
+
+/// At most `max` characters of `s`, with an ellipsis when cut: for text that reaches a message.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 pub fn sha256_hex<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
@@ -132,10 +195,10 @@ mod tests {
     fn sniffs_and_measures() {
         let p = png(7, 3);
         assert_eq!(sniff(&p), Some("image/png"));
-        assert_eq!(image_dimensions(&p), Some((7, 3)));
+        assert_eq!(verify_image(&p, 100), Ok((7, 3)));
         assert_eq!(sniff(b"\0\0\0\x18ftypmp42xxxx"), Some("video/mp4"));
         assert_eq!(sniff(b"hello"), None);
-        assert_eq!(image_dimensions(b"\x89PNG\r\n\x1a\ntruncated"), None);
+        assert!(verify_image(b"\x89PNG\r\n\x1a\ntruncated", 100).is_err());
     }
 
     #[test]

@@ -96,9 +96,11 @@ async fn cancelling_stops_decoding() {
     use tokio_util::sync::CancellationToken;
 
     let dir = tempfile::tempdir().unwrap();
-    let backend =
-        switchboard::engine::qwen3vl::backend::OrtBackend::start(&common::ort_config(dir.path()))
-            .unwrap();
+    let backend = switchboard::engine::qwen3vl::backend::OrtBackend::start(
+        &common::ort_config(dir.path()),
+        &switchboard::cpu::CpuPool::new(1),
+    )
+    .unwrap();
     let request = GenerateRequest {
         messages: vec![Message::text(Role::User, "Count to a million.")],
         sampling: Sampling {

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use prost::Message as _;
 
 use crate::config::Limits;
+use crate::cpu::Stop;
 use crate::error::{Error, Result};
 use crate::media::{self, MediaItem, MediaKind, MediaSource};
 use crate::proto::{AskRequest, GenerationOptions, Media, MediaDigest};
@@ -16,7 +17,9 @@ const ID_CHARS: &str = "letters, digits, '.', '_', ':' and '-'";
 const MAX_PROFILE_KEY_CHARS: usize = 64;
 const MAX_STOP_CHARS: usize = 64;
 
-pub fn ask_input(req: AskRequest, limits: &Limits) -> Result<AskInput> {
+/// Checks and converts a request. CPU work (every image is decoded whole): run it on the CPU
+/// pool; it checks `stop` between media items and frames.
+pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInput> {
     let size = req.encoded_len();
     if size > limits.max_request_bytes {
         return Err(Error::invalid(
@@ -49,11 +52,15 @@ pub fn ask_input(req: AskRequest, limits: &Limits) -> Result<AskInput> {
             ),
         ));
     }
+    let mut pixels = PixelBudget {
+        left: limits.max_request_pixels,
+        limit: limits.max_request_pixels,
+    };
     let media = req
         .media
         .into_iter()
         .enumerate()
-        .map(|(i, m)| media_item(i, m, limits))
+        .map(|(i, m)| media_item(i, m, limits, &mut pixels, stop))
         .collect::<Result<Vec<_>>>()?;
     let expert = req.expert.trim();
     let expert = (!expert.is_empty()).then(|| expert.to_string());
@@ -84,7 +91,36 @@ pub fn check_id(field: &str, id: &str, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-fn media_item(i: usize, m: Media, limits: &Limits) -> Result<MediaItem> {
+/// What is left of `limits.max_request_pixels` for the rest of a request's images and frames.
+struct PixelBudget {
+    left: u64,
+    limit: u64,
+}
+
+impl PixelBudget {
+    fn take(&mut self, field: &str, pixels: u64) -> Result<()> {
+        self.left = self.left.checked_sub(pixels).ok_or_else(|| {
+            Error::invalid(
+                field,
+                format!(
+                    "the request's images and frames come to more than {} pixels \
+                     (limits.max_request_pixels)",
+                    self.limit
+                ),
+            )
+        })?;
+        Ok(())
+    }
+}
+
+fn media_item(
+    i: usize,
+    m: Media,
+    limits: &Limits,
+    pixels: &mut PixelBudget,
+    stop: &Stop,
+) -> Result<MediaItem> {
+    stop.check()?;
     let field = |f: &str| format!("media[{i}].{f}");
     let declared = m.mime_type.trim().to_ascii_lowercase();
     if !declared.is_empty() && !media::is_supported_mime(&declared) {
@@ -105,12 +141,18 @@ fn media_item(i: usize, m: Media, limits: &Limits) -> Result<MediaItem> {
             format!("media[{i}]"),
             "give either data or frames, not both",
         )),
-        (false, true) => file_item(i, Bytes::from(m.data), &declared, limits),
-        (true, false) => frames_item(i, m.frames, m.fps, limits),
+        (false, true) => file_item(i, Bytes::from(m.data), &declared, limits, pixels),
+        (true, false) => frames_item(i, m.frames, m.fps, limits, pixels, stop),
     }
 }
 
-fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<MediaItem> {
+fn file_item(
+    i: usize,
+    data: Bytes,
+    declared: &str,
+    limits: &Limits,
+    pixels: &mut PixelBudget,
+) -> Result<MediaItem> {
     let field = format!("media[{i}].data");
     let Some(sniffed) = media::sniff(&data) else {
         return Err(Error::invalid(
@@ -134,7 +176,7 @@ fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<M
         ..Default::default()
     };
     if sniffed.starts_with("image/") {
-        let (w, h) = check_image(&field, &data, sniffed, limits)?;
+        let (w, h) = check_image(&field, &data, limits, pixels)?;
         Ok(MediaItem {
             kind: MediaKind::Image,
             mime_type: sniffed.to_string(),
@@ -173,7 +215,12 @@ fn file_item(i: usize, data: Bytes, declared: &str, limits: &Limits) -> Result<M
     }
 }
 
-fn check_image(field: &str, data: &[u8], mime: &str, limits: &Limits) -> Result<(u32, u32)> {
+fn check_image(
+    field: &str,
+    data: &[u8],
+    limits: &Limits,
+    pixels: &mut PixelBudget,
+) -> Result<(u32, u32)> {
     if data.len() > limits.max_image_bytes {
         return Err(Error::invalid(
             field,
@@ -184,32 +231,20 @@ fn check_image(field: &str, data: &[u8], mime: &str, limits: &Limits) -> Result<
             ),
         ));
     }
-    let (w, h) = media::image_dimensions(data).ok_or_else(|| {
-        Error::invalid(
-            field,
-            format!("the {mime} header cannot be read (corrupt or truncated file)"),
-        )
-    })?;
-    if w == 0 || h == 0 {
-        return Err(Error::invalid(
-            field,
-            format!("image is {w}x{h} pixels; it must not be empty"),
-        ));
-    }
-    let pixels = w as u64 * h as u64;
-    if pixels > limits.max_image_pixels {
-        return Err(Error::invalid(
-            field,
-            format!(
-                "image is {w}x{h} = {pixels} pixels; the limit is {}",
-                limits.max_image_pixels
-            ),
-        ));
-    }
+    let (w, h) = media::verify_image(data, limits.max_image_pixels)
+        .map_err(|problem| Error::invalid(field, problem))?;
+    pixels.take(field, w as u64 * h as u64)?;
     Ok((w, h))
 }
 
-fn frames_item(i: usize, frames: Vec<Vec<u8>>, fps: f32, limits: &Limits) -> Result<MediaItem> {
+fn frames_item(
+    i: usize,
+    frames: Vec<Vec<u8>>,
+    fps: f32,
+    limits: &Limits,
+    pixels: &mut PixelBudget,
+    stop: &Stop,
+) -> Result<MediaItem> {
     if frames.len() > limits.max_video_frames {
         return Err(Error::invalid(
             format!("media[{i}].frames"),
@@ -242,11 +277,12 @@ fn frames_item(i: usize, frames: Vec<Vec<u8>>, fps: f32, limits: &Limits) -> Res
     let mut first: Option<(&'static str, u32, u32)> = None;
     let mut out = Vec::with_capacity(frames.len());
     for (j, f) in frames.into_iter().enumerate() {
+        stop.check()?;
         let field = format!("media[{i}].frames[{j}]");
         let mime = media::sniff(&f)
             .filter(|m| m.starts_with("image/"))
             .ok_or_else(|| Error::invalid(&field, "not a PNG, JPEG, WebP or GIF image"))?;
-        let (w, h) = check_image(&field, &f, mime, limits)?;
+        let (w, h) = check_image(&field, &f, limits, pixels)?;
         first.get_or_insert((mime, w, h));
         out.push(Bytes::from(f));
     }
@@ -420,7 +456,7 @@ mod tests {
                 }],
                 ..Default::default()
             };
-            if ask_input(req, &limits).is_ok() {
+            if ask_input(req, &limits, &Stop::never()).is_ok() {
                 accepted += 1;
             }
         }
@@ -440,7 +476,7 @@ mod tests {
             profile: [(" name ".to_string(), "Zhang San".to_string())].into(),
             ..Default::default()
         };
-        let input = ask_input(req, &Limits::default()).unwrap();
+        let input = ask_input(req, &Limits::default(), &Stop::never()).unwrap();
         let m = &input.media[0];
         assert_eq!(
             (m.kind, m.width, m.height, m.mime_type.as_str()),

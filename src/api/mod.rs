@@ -20,6 +20,7 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use crate::app::App;
+use crate::cpu::Stop;
 use crate::error::Error;
 use crate::proto::switchboard_server::Switchboard;
 use crate::proto::{
@@ -38,26 +39,44 @@ impl Service {
         Service { app }
     }
 
-    /// Checks and converts a request off the async workers: digests and image headers of
-    /// megabytes of media are CPU work.
-    async fn convert(&self, req: AskRequest) -> Result<crate::request::AskInput, Error> {
+    /// Checks and converts a request: a CPU job, since every image is decoded whole.
+    async fn convert(
+        &self,
+        req: AskRequest,
+        stop: &Stop,
+    ) -> Result<crate::request::AskInput, Error> {
         let limits = self.app.config().limits.clone();
-        tokio::task::spawn_blocking(move || convert::ask_input(req, &limits))
+        self.app
+            .cpu()
+            .run(stop, move |stop| convert::ask_input(req, &limits, stop))
             .await
-            .map_err(|e| Error::Internal(e.to_string()))?
     }
 
-    /// Routing embeds the request text (about a millisecond of CPU): off the async workers.
+    /// Routing runs the rules and the sentence encoder: a CPU job.
     async fn prepare(
         &self,
         tenant: String,
         input: crate::request::AskInput,
+        stop: &Stop,
     ) -> Result<crate::app::Prepared, Error> {
         let app = self.app.clone();
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || span.in_scope(|| app.prepare(&tenant, input)))
+        self.app
+            .cpu()
+            .run(stop, move |_| app.prepare(&tenant, input))
             .await
-            .map_err(|e| Error::Internal(e.to_string()))?
+    }
+
+    /// Conversion and routing: what can fail before any model runs.
+    async fn prepared(
+        &self,
+        request: AskRequest,
+        tenant: String,
+        stop: &Stop,
+    ) -> Result<crate::app::Prepared, Error> {
+        let input = self.convert(request, stop).await?;
+        let mut prepared = self.prepare(tenant, input, stop).await?;
+        self.app.refine_routing(&mut prepared).await?;
+        Ok(prepared)
     }
 
     fn server_limit(&self) -> Duration {
@@ -72,6 +91,19 @@ fn deadline_error(budget: Duration) -> Error {
     ))
 }
 
+/// The outcome of work bounded by `deadline`: a deadline a step noticed itself reads the same
+/// as one the timer caught.
+async fn within<T>(
+    deadline: std::time::Instant,
+    budget: Duration,
+    work: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    match tokio::time::timeout_at(deadline.into(), work).await {
+        Ok(Err(Error::DeadlineExceeded(_))) | Err(_) => Err(deadline_error(budget)),
+        Ok(r) => r,
+    }
+}
+
 type EventStream = Pin<Box<dyn Stream<Item = Result<AskEvent, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -83,19 +115,19 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
-        let input = self.convert(request.into_inner()).await?;
         let _permit = self.app.admit()?;
-        let mut prepared = self.prepare(tenant, input).await?;
-        self.app.refine_routing(&mut prepared).await?;
-        // If the client goes away tonic drops this future, and with it the backend stream,
-        // which stops the model's work.
-        let work = self
-            .app
-            .execute(prepared, received, None, CancellationToken::new());
-        match tokio::time::timeout_at(deadline.into(), work).await {
-            Ok(r) => Ok(Response::new(r?)),
-            Err(_) => Err(deadline_error(budget).into()),
-        }
+        // If the client goes away tonic drops this future: the guard then cancels the work,
+        // CPU jobs on their threads and the model's stream alike.
+        let cancel = CancellationToken::new();
+        let _cancel_on_drop = cancel.clone().drop_guard();
+        let stop = Stop::new(cancel, Some(deadline));
+        let work = async {
+            let prepared = self.prepared(request.into_inner(), tenant, &stop).await?;
+            self.app
+                .execute(prepared, received, None, stop.clone())
+                .await
+        };
+        Ok(Response::new(within(deadline, budget, work).await?))
     }
 
     type AskStreamStream = EventStream;
@@ -110,10 +142,17 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
-        let input = self.convert(request.into_inner()).await?;
         let permit = self.app.admit()?;
-        let mut prepared = self.prepare(tenant, input).await?;
-        self.app.refine_routing(&mut prepared).await?;
+        let cancel = CancellationToken::new();
+        let cancel_on_drop = cancel.clone().drop_guard();
+        let stop = Stop::new(cancel, Some(deadline));
+        // Conversion and routing fail the call itself (a status, no stream), as before.
+        let prepared = within(
+            deadline,
+            budget,
+            self.prepared(request.into_inner(), tenant, &stop),
+        )
+        .await?;
 
         let (tx, rx) = mpsc::channel::<AskEvent>(256);
         let (end_tx, end_rx) = oneshot::channel::<Status>();
@@ -121,20 +160,20 @@ impl Switchboard for Service {
         // The work continues the call's span (it stays open until the stream ends).
         let work = async move {
             let _permit = permit;
-            let cancel = CancellationToken::new();
-            let work = tokio::time::timeout_at(
-                deadline.into(),
-                app.execute(prepared, received, Some(&tx), cancel.clone()),
+            let _cancel_on_drop = cancel_on_drop;
+            let work = within(
+                deadline,
+                budget,
+                app.execute(prepared, received, Some(&tx), stop.clone()),
             );
-            let outcome = tokio::select! {
+            let result = tokio::select! {
                 r = work => r,
                 // The client hung up: stop the model and record nothing.
                 _ = tx.closed() => {
-                    cancel.cancel();
+                    stop.cancel();
                     return;
                 }
             };
-            let result = outcome.unwrap_or_else(|_| Err(deadline_error(budget)));
             match result {
                 Ok(resp) => {
                     let _ = tx
@@ -144,7 +183,7 @@ impl Switchboard for Service {
                         .await;
                 }
                 Err(e) => {
-                    cancel.cancel();
+                    stop.cancel();
                     let status = Status::from(e);
                     let ev = ErrorEvent {
                         code: status.code() as i32,
@@ -170,11 +209,21 @@ impl Switchboard for Service {
         &self,
         request: Request<AskRequest>,
     ) -> Result<Response<ClassifyResponse>, Status> {
-        let input = self.convert(request.into_inner()).await?;
-        let app = self.app.clone();
-        let r = tokio::task::spawn_blocking(move || app.classify(&input))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))??;
+        let arrival = request.extensions().get::<Arrival>().copied();
+        let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let _permit = self.app.admit_classify()?;
+        let cancel = CancellationToken::new();
+        let _cancel_on_drop = cancel.clone().drop_guard();
+        let stop = Stop::new(cancel, Some(deadline));
+        let r = within(deadline, budget, async {
+            let input = self.convert(request.into_inner(), &stop).await?;
+            let app = self.app.clone();
+            self.app
+                .cpu()
+                .run(&stop, move |_| app.classify(&input))
+                .await
+        })
+        .await?;
         Ok(Response::new(ClassifyResponse {
             expert: r.expert,
             routes: r.routes,

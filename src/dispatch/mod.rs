@@ -35,6 +35,9 @@ pub struct Thresholds {
     /// Ask asks the model (when there is one) if the best score stays under this, or if
     /// nothing claimed the request.
     pub model: f32,
+    /// The rules and the encoder read at most this many characters of the text: intent shows
+    /// early, and the encoder's cost grows with length.
+    pub max_chars: usize,
 }
 
 impl Thresholds {
@@ -44,6 +47,7 @@ impl Thresholds {
             semantic: c.semantic_threshold,
             temperature: c.semantic_temperature,
             model: c.model_threshold,
+            max_chars: c.max_chars,
         }
     }
 }
@@ -139,11 +143,15 @@ impl Dispatcher {
                 stage: STAGE_EXPLICIT.into(),
             });
         }
-        let mut routes = self.rules.score(input);
+        let text = match input.text.char_indices().nth(self.thresholds.max_chars) {
+            Some((end, _)) => &input.text[..end],
+            None => input.text.as_str(),
+        };
+        let mut routes = self.rules.score(text, input);
         let best_rule = routes.iter().map(|r| r.score).fold(0.0, f32::max);
         if best_rule < self.thresholds.rules
             && let Some(stage) = &self.semantic
-            && !input.text.trim().is_empty()
+            && !text.trim().is_empty()
         {
             let kinds: Vec<_> = input.media.iter().map(|m| m.kind).collect();
             let ok: Vec<bool> = self
@@ -151,7 +159,7 @@ impl Dispatcher {
                 .iter()
                 .map(|(media, needs)| semantic::eligible(media, *needs, &kinds))
                 .collect();
-            let sims = stage.similarities(&input.text)?;
+            let sims = stage.similarities(text)?;
             let best_sim = sims
                 .iter()
                 .zip(&ok)

@@ -61,18 +61,15 @@ impl RuleStage {
         Ok(RuleStage { experts })
     }
 
-    /// A score per expert in [0, 1], summing to 1 when any rule fired, all 0 otherwise.
-    pub fn score(&self, input: &AskInput) -> Vec<RouteScore> {
+    /// A score per expert in [0, 1], summing to 1 when any rule fired, all 0 otherwise. `text`
+    /// is the part of the request's text routing reads.
+    pub fn score(&self, text: &str, input: &AskInput) -> Vec<RouteScore> {
         let raw: Vec<f32> = self
             .experts
             .iter()
             .map(|e| {
-                let text_votes = e
-                    .patterns
-                    .iter()
-                    .filter(|p| p.is_match(&input.text))
-                    .count() as f32
-                    * e.weight;
+                let text_votes =
+                    e.patterns.iter().filter(|p| p.is_match(text)).count() as f32 * e.weight;
                 let media_vote = if input.media.iter().any(|m| e.media_kinds.contains(&m.kind)) {
                     e.media_weight
                 } else {

@@ -14,6 +14,7 @@ use futures::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{BackendKind, Config};
+use crate::cpu::CpuPool;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,11 +131,14 @@ pub trait Backend: Send + Sync + 'static {
 }
 
 /// The backend the config asks for; `None` when the config says "none".
-pub fn from_config(config: &Config) -> Result<Option<Arc<dyn Backend>>> {
+/// The in-process engine preprocesses media on `cpu`.
+pub fn from_config(config: &Config, cpu: &CpuPool) -> Result<Option<Arc<dyn Backend>>> {
     match config.backend {
         BackendKind::None => Ok(None),
         BackendKind::Openai => Ok(Some(Arc::new(openai::OpenAiBackend::new(config)?))),
-        BackendKind::Ort => Ok(Some(Arc::new(qwen3vl::backend::OrtBackend::start(config)?))),
+        BackendKind::Ort => Ok(Some(Arc::new(qwen3vl::backend::OrtBackend::start(
+            config, cpu,
+        )?))),
     }
 }
 

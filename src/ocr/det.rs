@@ -65,12 +65,15 @@ pub struct DetInput {
 
 pub fn det_input(img: &RgbImage, p: &DetParams) -> DetInput {
     let (w, h) = (img.width() as f32, img.height() as f32);
-    let short = w.min(h);
-    let ratio = if short < p.min_side as f32 {
+    let (short, long) = (w.min(h), w.max(h));
+    let up = if short < p.min_side as f32 {
         p.min_side as f32 / short
     } else {
         1.0
     };
+    // The long side never passes max_side (so neither do the pixels, max_side squared): scaling
+    // a thin strip's short side up to min_side would otherwise take gigabytes.
+    let ratio = up.min(p.max_side as f32 / long);
     let round32 = |v: f32| ((((v * ratio) as i64) as f32 / 32.0).round() as usize * 32).max(32);
     let (rw, rh) = (round32(w), round32(h));
     let data = resize_normalized(img, rw, rh);
@@ -392,6 +395,35 @@ mod tests {
         assert!(boxes_from_map(&prob, geom_of(w, h), &DetParams::default()).is_empty());
     }
 
+    /// Thin strips and tiny images are scaled within max_side: a 1x2048 strip used to become
+    /// 736x1507328 (13 GB of floats).
+    #[test]
+    fn the_network_input_stays_within_max_side() {
+        let p = DetParams::default();
+        for (w, h) in [
+            (1, 2048),
+            (2048, 1),
+            (2, 2048),
+            (4, 1000),
+            (20, 2000),
+            (300, 3),
+            (5, 5),
+        ] {
+            let input = det_input(&RgbImage::new(w, h), &p);
+            let bound = p.max_side as usize + 32;
+            assert!(
+                input.width <= bound && input.height <= bound,
+                "{w}x{h} -> {}x{}",
+                input.width,
+                input.height
+            );
+            assert_eq!(input.data.len(), 3 * input.width * input.height);
+        }
+        // Ordinary pages still get their short side scaled up to min_side.
+        let input = det_input(&RgbImage::new(600, 400), &p);
+        assert_eq!((input.width, input.height), (1120, 736));
+    }
+
     #[test]
     fn tiles_cover_the_page() {
         let t = tiles(4000, 1000, 1536, 160);
@@ -403,10 +435,14 @@ mod tests {
 
     #[test]
     fn input_is_a_multiple_of_32_and_scaled_up_when_small() {
-        let img = RgbImage::from_pixel(300, 100, image::Rgb([255, 255, 255]));
+        let img = RgbImage::from_pixel(300, 200, image::Rgb([255, 255, 255]));
         let d = det_input(&img, &DetParams::default());
         assert_eq!((d.width % 32, d.height % 32), (0, 0));
         assert_eq!(d.height, 736);
         assert!((d.data[0] - 1.0).abs() < 1e-6);
+        // Scaling the short side to 736 would take the long side past max_side: it stops there.
+        let img = RgbImage::from_pixel(300, 100, image::Rgb([255, 255, 255]));
+        let d = det_input(&img, &DetParams::default());
+        assert_eq!((d.width, d.height), (2048, 672));
     }
 }

@@ -1,7 +1,8 @@
 //! The OCR tool: PP-OCRv4 text detection, angle classification and recognition (the ONNX
 //! models of the `rapidocr-onnxruntime` wheel, pinned in tools/assets.lock) run in-process on
 //! ONNX Runtime, then layout: reading order, blocks, tables. Experts use it as a tool; it knows
-//! nothing of requests, routes or gRPC. Runs synchronously: callers put it on a blocking thread.
+//! nothing of requests, routes or gRPC. Runs synchronously on the CPU pool, and stops between
+//! tiles and batches (a model run in progress is terminated) when its `Stop` fires.
 
 pub mod det;
 pub mod geom;
@@ -12,13 +13,15 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
-use ort::session::{Session, SessionInputValue};
+use ort::session::{RunOptions, Session, SessionInputValue};
 use ort::value::Tensor;
 
+use crate::cpu::{CpuPool, Stop};
 use crate::error::{Error, Result};
 use det::{DetBox, DetParams};
 use geom::{BBox, Pt};
 use recog::{CLS_W, LINE_H, LineCrop, REC_MAX_W, REC_MIN_W};
+use tracing::Instrument;
 
 pub use layout::{Block, Table};
 
@@ -110,6 +113,29 @@ fn ort_err(what: &str) -> impl Fn(ort::Error) -> Error + '_ {
     move |e| Error::Internal(format!("OCR {what}: {e}"))
 }
 
+/// What a read checks between its model runs, and the options its runs carry.
+struct RunCtx<'a> {
+    stop: &'a Stop,
+    run: &'a RunOptions,
+}
+
+impl RunCtx<'_> {
+    /// One model run; a run that failed because the stop terminated it reports the stop.
+    fn run<'s>(
+        &'s self,
+        session: &'s mut Session,
+        inputs: Vec<(Cow<'_, str>, SessionInputValue<'_>)>,
+        what: &str,
+    ) -> Result<ort::session::SessionOutputs<'s>> {
+        session
+            .run_with_options(inputs, self.run)
+            .map_err(|e| match self.stop.check() {
+                Err(stopped) => stopped,
+                Ok(()) => Error::Internal(format!("OCR {what}: {e}")),
+            })
+    }
+}
+
 fn load_session(
     dir: &Path,
     file: &str,
@@ -167,22 +193,32 @@ impl OcrEngine {
         &self.charset
     }
 
-    /// Reads one page.
+    /// Reads one page to the end.
     pub fn read(&mut self, img: &RgbImage) -> Result<Page> {
-        let boxes = self.detect(img)?;
+        let run =
+            RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))?;
+        self.read_until(img, &Stop::never(), &run)
+    }
+
+    /// Reads one page unless stopped. `run` carries ONNX Runtime's terminate flag: another
+    /// thread may set it to end a model run in progress; `stop` is checked between tiles and
+    /// batches.
+    pub fn read_until(&mut self, img: &RgbImage, stop: &Stop, run: &RunOptions) -> Result<Page> {
+        let mut ctx = RunCtx { stop, run };
+        let boxes = self.detect_boxes(img, &mut ctx)?;
         let mut crops: Vec<LineCrop> = boxes
             .iter()
             .map(|b| LineCrop { quad: b.quad }.upright())
             .collect();
         if self.options.use_cls && !crops.is_empty() {
-            let flip = self.classify(img, &crops)?;
+            let flip = self.classify(img, &crops, &mut ctx)?;
             for (c, f) in crops.iter_mut().zip(flip) {
                 if f {
                     *c = c.rotated_180();
                 }
             }
         }
-        let decoded = self.recognize(img, &crops)?;
+        let decoded = self.recognize(img, &crops, &mut ctx)?;
         let mut lines = Vec::new();
         for (crop, d) in crops.iter().zip(decoded) {
             let text = d.text.trim().to_string();
@@ -233,19 +269,38 @@ impl OcrEngine {
 
     /// Text boxes on the page; pages over `max_side` are read in overlapping tiles.
     pub fn detect(&mut self, img: &RgbImage) -> Result<Vec<DetBox>> {
+        let run =
+            RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))?;
+        self.detect_boxes(
+            img,
+            &mut RunCtx {
+                stop: &Stop::never(),
+                run: &run,
+            },
+        )
+    }
+
+    fn detect_boxes(&mut self, img: &RgbImage, ctx: &mut RunCtx) -> Result<Vec<DetBox>> {
         let p = self.options.det.clone();
         if img.width().max(img.height()) <= p.max_side {
-            return self.detect_one(img, 0, 0);
+            return self.detect_one(img, 0, 0, ctx);
         }
         let mut all = Vec::new();
         for [x, y, w, h] in det::tiles(img.width(), img.height(), p.tile, p.tile_overlap) {
+            ctx.stop.check()?;
             let tile = image::imageops::crop_imm(img, x, y, w, h).to_image();
-            all.extend(self.detect_one(&tile, x, y)?);
+            all.extend(self.detect_one(&tile, x, y, ctx)?);
         }
         Ok(det::merge_tiled(all))
     }
 
-    fn detect_one(&mut self, img: &RgbImage, ox: u32, oy: u32) -> Result<Vec<DetBox>> {
+    fn detect_one(
+        &mut self,
+        img: &RgbImage,
+        ox: u32,
+        oy: u32,
+        ctx: &mut RunCtx,
+    ) -> Result<Vec<DetBox>> {
         let p = &self.options.det;
         let input = det::det_input(img, p);
         let tensor = Tensor::from_array((
@@ -255,7 +310,7 @@ impl OcrEngine {
         .map_err(ort_err("detection input"))?;
         let name = self.det.inputs()[0].name().to_string();
         let inputs: Vec<(Cow<str>, SessionInputValue)> = vec![(name.into(), tensor.into())];
-        let out = self.det.run(inputs).map_err(ort_err("detection"))?;
+        let out = ctx.run(&mut self.det, inputs, "detection")?;
         let (shape, prob) = out[0]
             .try_extract_tensor::<f32>()
             .map_err(ort_err("detection output"))?;
@@ -279,11 +334,17 @@ impl OcrEngine {
     }
 
     /// Which crops are upside down (the classifier says 180 with probability over 0.9).
-    fn classify(&mut self, img: &RgbImage, crops: &[LineCrop]) -> Result<Vec<bool>> {
+    fn classify(
+        &mut self,
+        img: &RgbImage,
+        crops: &[LineCrop],
+        ctx: &mut RunCtx,
+    ) -> Result<Vec<bool>> {
         const BATCH: usize = 6;
         let mut flip = vec![false; crops.len()];
         let name = self.cls.inputs()[0].name().to_string();
         for (bi, chunk) in crops.chunks(BATCH).enumerate() {
+            ctx.stop.check()?;
             let n = chunk.len();
             let per = 3 * LINE_H * CLS_W;
             let mut data = vec![0f32; n * per];
@@ -301,7 +362,7 @@ impl OcrEngine {
                 .map_err(ort_err("classifier input"))?;
             let inputs: Vec<(Cow<str>, SessionInputValue)> =
                 vec![(name.clone().into(), tensor.into())];
-            let out = self.cls.run(inputs).map_err(ort_err("classifier"))?;
+            let out = ctx.run(&mut self.cls, inputs, "classifier")?;
             let (_, probs) = out[0]
                 .try_extract_tensor::<f32>()
                 .map_err(ort_err("classifier output"))?;
@@ -314,7 +375,12 @@ impl OcrEngine {
     }
 
     /// Reads every crop; batches hold lines of similar aspect ratio so little is padding.
-    fn recognize(&mut self, img: &RgbImage, crops: &[LineCrop]) -> Result<Vec<recog::Decoded>> {
+    fn recognize(
+        &mut self,
+        img: &RgbImage,
+        crops: &[LineCrop],
+        ctx: &mut RunCtx,
+    ) -> Result<Vec<recog::Decoded>> {
         const BATCH: usize = 6;
         let rh = self.options.rec_height.clamp(16, LINE_H * 2);
         let mut order: Vec<usize> = (0..crops.len()).collect();
@@ -322,6 +388,7 @@ impl OcrEngine {
         let mut results: Vec<Option<recog::Decoded>> = vec![None; crops.len()];
         let name = self.rec.inputs()[0].name().to_string();
         for chunk in order.chunks(BATCH) {
+            ctx.stop.check()?;
             let max_ratio = chunk
                 .iter()
                 .map(|&i| crops[i].aspect())
@@ -347,7 +414,7 @@ impl OcrEngine {
                     .map_err(ort_err("recognizer input"))?;
             let inputs: Vec<(Cow<str>, SessionInputValue)> =
                 vec![(name.clone().into(), tensor.into())];
-            let out = self.rec.run(inputs).map_err(ort_err("recognizer"))?;
+            let out = ctx.run(&mut self.rec, inputs, "recognizer")?;
             let (shape, probs) = out[0]
                 .try_extract_tensor::<f32>()
                 .map_err(ort_err("recognizer output"))?;
@@ -370,10 +437,9 @@ impl OcrEngine {
     }
 }
 
-/// The OCR engine as the server shares it: one engine behind a lock, run on blocking threads so
-/// that the async workers never wait on a model.
+/// The OCR engine as the server shares it: one engine, taken in turn, run on the CPU pool.
 pub struct OcrTool {
-    engine: std::sync::Arc<std::sync::Mutex<OcrEngine>>,
+    engine: std::sync::Arc<tokio::sync::Mutex<OcrEngine>>,
 }
 
 impl OcrTool {
@@ -398,13 +464,38 @@ impl OcrTool {
             ))
         })?;
         Ok(Some(OcrTool {
-            engine: std::sync::Arc::new(std::sync::Mutex::new(engine)),
+            engine: std::sync::Arc::new(tokio::sync::Mutex::new(engine)),
         }))
     }
 
-    /// Decodes an image (EXIF orientation applied, alpha over white) and reads it.
-    pub async fn read_image(&self, data: bytes::Bytes) -> Result<(RgbImage, Page)> {
-        let engine = self.engine.clone();
+    /// Decodes an image (EXIF orientation applied, alpha over white) and reads it. Waiting for
+    /// the engine or a worker ends when `stop` fires, and so does the read itself, within one
+    /// model run: the run is terminated. A file that does not decode is INVALID_ARGUMENT
+    /// naming `media`.
+    pub async fn read_image(
+        &self,
+        pool: &CpuPool,
+        stop: &Stop,
+        data: bytes::Bytes,
+    ) -> Result<(RgbImage, Page)> {
+        let engine = stop
+            .guard(async { Ok(self.engine.clone().lock_owned().await) })
+            .await?;
+        let run = std::sync::Arc::new(
+            RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))?,
+        );
+        // Terminates the model run in progress when the request stops.
+        let finished = tokio_util::sync::CancellationToken::new();
+        let _finished_on_drop = finished.clone().drop_guard();
+        let watcher = {
+            let (run, stop, finished) = (run.clone(), stop.clone(), finished.clone());
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = stop.stopped() => { let _ = run.terminate(); }
+                    _ = finished.cancelled() => {}
+                }
+            })
+        };
         let span = tracing::info_span!(
             "ocr",
             image.width = tracing::field::Empty,
@@ -412,22 +503,26 @@ impl OcrTool {
             ocr.lines = tracing::field::Empty,
             ocr.tables = tracing::field::Empty,
         );
-        tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            let img = crate::engine::qwen3vl::preprocess::decode(&data)
-                .map_err(|e| Error::invalid("media", e.to_string()))?;
-            span.record("image.width", img.width());
-            span.record("image.height", img.height());
-            let mut engine = engine
-                .lock()
-                .map_err(|_| Error::Internal("OCR engine lock poisoned".into()))?;
-            let page = engine.read(&img)?;
-            span.record("ocr.lines", page.lines.len());
-            span.record("ocr.tables", page.tables.len());
-            Ok((img, page))
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("OCR task: {e}")))?
+        let job_span = span.clone();
+        let result = pool
+            .run(stop, move |stop| {
+                let span = job_span;
+                let mut engine = engine;
+                let img = crate::engine::qwen3vl::preprocess::decode(&data)
+                    .map_err(|e| Error::invalid("media", e.to_string()))?;
+                span.record("image.width", img.width());
+                span.record("image.height", img.height());
+                stop.check()?;
+                let page = engine.read_until(&img, stop, &run)?;
+                span.record("ocr.lines", page.lines.len());
+                span.record("ocr.tables", page.tables.len());
+                Ok((img, page))
+            })
+            .instrument(span)
+            .await;
+        finished.cancel();
+        let _ = watcher.await;
+        result
     }
 }
 

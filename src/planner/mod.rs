@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use image::RgbImage;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
+use crate::cpu::{CpuPool, Stop};
 use crate::engine::{Backend, GenerateRequest, HOW_TO_CONFIGURE, Message, Part, Role};
 use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, profile::Facts};
@@ -50,12 +50,14 @@ pub struct Planner {
     registry: Arc<Registry>,
     backend: Option<Arc<dyn Backend>>,
     ocr: Option<Arc<OcrTool>>,
+    cpu: CpuPool,
 }
 
 /// Everything a plan run needs besides the request.
 pub struct RunContext<'a> {
     pub history: &'a [(String, String)],
-    pub cancel: CancellationToken,
+    /// Cancellation and the deadline; CPU steps and model calls stop when it fires.
+    pub stop: Stop,
     pub events: Option<&'a mpsc::Sender<AskEvent>>,
 }
 
@@ -71,11 +73,13 @@ impl Planner {
         registry: Arc<Registry>,
         backend: Option<Arc<dyn Backend>>,
         ocr: Option<Arc<OcrTool>>,
+        cpu: CpuPool,
     ) -> Self {
         Planner {
             registry,
             backend,
             ocr,
+            cpu,
         }
     }
 
@@ -145,7 +149,7 @@ impl Planner {
     ) -> Result<StepOutput> {
         self.check(plan)?;
         let mut last: Option<StepOutput> = None;
-        let mut pages: Vec<(u32, RgbImage, Page)> = Vec::new();
+        let mut pages = Pages::default();
         let mut form: Option<(Vec<form_fill::Field>, Facts)> = None;
         for step in &plan.steps {
             let m = self.registry.get(&step.expert).ok_or_else(|| {
@@ -169,21 +173,22 @@ impl Planner {
             let out = async {
                 Ok::<_, Error>(match step.kind {
                     StepKind::Ocr => {
-                        pages = self.read_images(input, &ctx.cancel).await?;
+                        pages = self.read_images(input, &ctx.stop).await?;
                         ocr_output(&pages)
                     }
                     StepKind::FormFill => {
-                        // Region finding walks every pixel: keep it off the async workers.
+                        // Region finding walks every pixel: a CPU job.
                         let pages = std::mem::take(&mut pages);
                         let text = input.text.clone();
                         let profile = input.profile.clone();
                         let earlier: Vec<String> =
                             ctx.history.iter().map(|(u, _)| u.clone()).collect();
-                        let (out, fields, facts) = tokio::task::spawn_blocking(move || {
-                            form_output(&pages, &text, &profile, &earlier)
-                        })
-                        .await
-                        .map_err(|e| Error::Internal(format!("form filling task: {e}")))??;
+                        let (out, fields, facts) = self
+                            .cpu
+                            .run(&ctx.stop, move |_| {
+                                form_output(&pages, &text, &profile, &earlier)
+                            })
+                            .await?;
                         form = Some((fields, facts));
                         out
                     }
@@ -193,7 +198,7 @@ impl Planner {
                         })?;
                         match &form {
                             Some((fields, facts)) => {
-                                self.refine_form(m, input, fields, facts, prev, &ctx.cancel)
+                                self.refine_form(m, input, fields, facts, prev, ctx.stop.token())
                                     .await?
                             }
                             None => prev,
@@ -209,7 +214,7 @@ impl Planner {
                             backend,
                             registry: &self.registry,
                             history: ctx.history,
-                            cancel: ctx.cancel.clone(),
+                            cancel: ctx.stop.token().clone(),
                             events: ctx.events,
                             step_id: &step.id,
                             ocr_text: ocr_text.as_deref(),
@@ -265,7 +270,7 @@ impl Planner {
         fields: &[form_fill::Field],
         facts: &Facts,
         mut prev: StepOutput,
-        cancel: &CancellationToken,
+        cancel: &tokio_util::sync::CancellationToken,
     ) -> Result<StepOutput> {
         let Some(Kind::FormFill(mut result)) = prev.result.kind.take() else {
             return Ok(prev);
@@ -316,16 +321,14 @@ impl Planner {
         Ok(prev)
     }
 
-    async fn read_images(
-        &self,
-        input: &AskInput,
-        cancel: &CancellationToken,
-    ) -> Result<Vec<(u32, RgbImage, Page)>> {
+    /// Reads every image of the request. Only the first keeps its pixels (form filling and
+    /// the boxes are about the first image), so memory does not grow with the image count.
+    async fn read_images(&self, input: &AskInput, stop: &Stop) -> Result<Pages> {
         let tool = self
             .ocr
             .as_ref()
             .ok_or_else(|| Error::Internal("OCR step planned without the OCR tool".into()))?;
-        let mut pages = Vec::new();
+        let mut pages = Pages::default();
         for (i, m) in input.media.iter().enumerate() {
             if m.kind != MediaKind::Image {
                 continue;
@@ -333,24 +336,40 @@ impl Planner {
             let MediaSource::File(data) = &m.source else {
                 continue;
             };
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled);
+            let (img, page) = tool
+                .read_image(&self.cpu, stop, data.clone())
+                .await
+                .map_err(|e| match e {
+                    Error::InvalidArgument { problem, .. } => {
+                        Error::invalid(format!("media[{i}].data"), problem)
+                    }
+                    other => other,
+                })?;
+            if pages.first_image.is_none() {
+                pages.first_image = Some(img);
             }
-            let (img, page) = tool.read_image(data.clone()).await?;
-            pages.push((i as u32, img, page));
+            pages.read.push((i as u32, page));
         }
         Ok(pages)
     }
 }
 
-fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
+/// What the OCR step read: each image's page (with its media index), and the first image.
+#[derive(Default)]
+struct Pages {
+    read: Vec<(u32, Page)>,
+    first_image: Option<RgbImage>,
+}
+
+fn ocr_output(pages: &Pages) -> StepOutput {
+    let pages = &pages.read;
     let mut warnings = Vec::new();
     let text = if pages.len() == 1 {
-        pages[0].2.text()
+        pages[0].1.text()
     } else {
         pages
             .iter()
-            .map(|(i, _, p)| format!("[image {i}]\n{}", p.text()))
+            .map(|(i, p)| format!("[image {i}]\n{}", p.text()))
             .collect::<Vec<_>>()
             .join("\n\n")
     };
@@ -361,7 +380,7 @@ fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
             pages[0].0
         ));
     }
-    if pages.iter().all(|(_, _, p)| p.lines.is_empty()) {
+    if pages.iter().all(|(_, p)| p.lines.is_empty()) {
         warnings.push("no text found".into());
     }
     StepOutput {
@@ -371,7 +390,7 @@ fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
             warnings,
             kind: pages
                 .first()
-                .map(|(i, _, p)| expert_result::Kind::Ocr(ocr::to_proto(p, *i))),
+                .map(|(i, p)| expert_result::Kind::Ocr(ocr::to_proto(p, *i))),
         },
         text,
         prompt_tokens: 0,
@@ -381,14 +400,20 @@ fn ocr_output(pages: &[(u32, RgbImage, Page)]) -> StepOutput {
 }
 
 fn form_output(
-    pages: &[(u32, RgbImage, Page)],
+    pages: &Pages,
     text: &str,
     profile: &std::collections::BTreeMap<String, String>,
     earlier: &[String],
 ) -> Result<(StepOutput, Vec<form_fill::Field>, Facts)> {
-    let (index, img, page) = pages
-        .first()
-        .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?;
+    let ((index, page), Some(img)) = (
+        pages
+            .read
+            .first()
+            .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?,
+        &pages.first_image,
+    ) else {
+        return Err(Error::Internal("the form's image was not kept".into()));
+    };
     let lang = crate::request::language(text);
     let facts = Facts::gather(profile, text, earlier);
     let gray = image::imageops::grayscale(img);
@@ -404,10 +429,10 @@ fn form_output(
         image_height: page.height,
     };
     let mut warnings = Vec::new();
-    if pages.len() > 1 {
+    if pages.read.len() > 1 {
         warnings.push(format!(
             "{} images sent; the form on the first (media_index {index}) was filled",
-            pages.len()
+            pages.read.len()
         ));
     }
     if result.actions.is_empty() && result.unfilled.is_empty() {

@@ -1,7 +1,10 @@
 //! The in-process engine behind the `Backend` trait. One model, one engine thread; a scheduler
 //! in front of it takes requests round-robin across experts so no expert starves the others,
-//! and refuses work past `engine_queue` waiting requests. Media is decoded on the blocking pool
-//! before a request queues, so the engine thread only runs the model.
+//! and refuses work past `engine_queue` waiting requests. Media is decoded on the CPU pool before
+//! a request queues, so the engine thread only runs the model: each image is shrunk to its
+//! model size right after decoding, a video's frames are sampled before any is decoded, and a
+//! request's visual tokens are counted from the headers against `max_visual_tokens` before
+//! anything is decoded at all.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -13,14 +16,17 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
+use super::config::ModelConfig;
 use super::engine::{
     ChatMessage, ChatPart, Engine, EngineError, EngineOptions, GenerateParams, Media,
 };
-use super::preprocess::PreprocessError;
+use super::preprocess::{self, PreprocessError};
 use super::prompt::VideoLayout;
 use super::sampler::SamplerConfig;
 use super::session::Provider;
+use super::video;
 use crate::config::Config;
+use crate::cpu::{CpuPool, Stop};
 use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Part};
 use crate::error::{Error, Result};
 
@@ -110,6 +116,10 @@ impl Scheduler {
 
 pub struct OrtBackend {
     scheduler: Arc<Scheduler>,
+    cpu: CpuPool,
+    /// What preprocessing needs of the model: vision settings, video sampling.
+    model: Arc<ModelConfig>,
+    max_visual_tokens: usize,
 }
 
 impl Drop for OrtBackend {
@@ -164,11 +174,12 @@ pub fn options_from(config: &Config) -> Result<EngineOptions> {
 
 impl OrtBackend {
     /// Loads the model (errors here stop start-up) and starts the engine thread.
-    pub fn start(config: &Config) -> Result<OrtBackend> {
+    pub fn start(config: &Config, cpu: &CpuPool) -> Result<OrtBackend> {
         let options = options_from(config)?;
         let mut engine =
             Engine::load(options).map_err(|e| Error::Config(format!("loading the model: {e}")))?;
         let deepstack = engine.has_deepstack();
+        let model = Arc::new(engine.config.clone());
         let scheduler = Arc::new(Scheduler {
             queues: Mutex::new(Queues::default()),
             ready: Condvar::new(),
@@ -186,7 +197,12 @@ impl OrtBackend {
             })
             .map_err(|e| Error::Internal(format!("engine thread: {e}")))?;
         tracing::info!(model = %config.model_dir, deepstack, "in-process Qwen3-VL engine ready");
-        Ok(OrtBackend { scheduler })
+        Ok(OrtBackend {
+            scheduler,
+            cpu: cpu.clone(),
+            model,
+            max_visual_tokens: config.max_visual_tokens,
+        })
     }
 }
 
@@ -220,32 +236,65 @@ fn run_job(engine: &mut Engine, job: Job) {
     let _ = job.events.blocking_send(msg);
 }
 
-/// Decodes the request's media and maps its messages onto the engine's.
-fn convert(request: &GenerateRequest) -> Result<(Vec<ChatMessage>, Vec<Media>)> {
+/// Decodes the request's media and maps its messages onto the engine's. The request's visual
+/// tokens are counted from the headers first, so an over-budget request allocates nothing;
+/// `stop` is checked between images and frames.
+fn convert(
+    request: &GenerateRequest,
+    model: &ModelConfig,
+    max_visual_tokens: usize,
+    stop: &Stop,
+) -> Result<(Vec<ChatMessage>, Vec<Media>)> {
+    let bad = |e: PreprocessError| Error::invalid("media", e.to_string());
+    let tokens: usize = request
+        .messages
+        .iter()
+        .flat_map(|m| &m.parts)
+        .map(|p| visual_tokens(p, model).map_err(bad))
+        .sum::<Result<usize>>()?;
+    if tokens > max_visual_tokens {
+        return Err(Error::invalid(
+            "media",
+            format!(
+                "the images and videos come to {tokens} visual tokens; the in-process engine \
+                 takes at most {max_visual_tokens} per request (max_visual_tokens)"
+            ),
+        ));
+    }
     let mut media = Vec::new();
     let mut messages = Vec::new();
     for m in &request.messages {
         let mut parts = Vec::new();
         for p in &m.parts {
+            stop.check()?;
             match p {
                 Part::Text(t) => parts.push(ChatPart::Text(t.clone())),
                 Part::Image { data, .. } => {
-                    let img = super::preprocess::decode(data)
-                        .map_err(|e| Error::invalid("media", e.to_string()))?;
+                    let img = preprocess::decode(data).map_err(bad)?;
+                    let c = &model.image;
+                    let (h, w) = preprocess::smart_resize(
+                        img.height() as usize,
+                        img.width() as usize,
+                        c.patch_size * c.merge_size,
+                        c.min_pixels,
+                        c.max_pixels,
+                    )
+                    .map_err(bad)?;
                     parts.push(ChatPart::Media(media.len()));
-                    media.push(Media::Image(img));
+                    media.push(Media::Image(at_size(img, w, h)));
                 }
                 Part::VideoFrames { frames, fps } => {
-                    let decoded = frames
-                        .iter()
-                        .map(|(_, f)| {
-                            super::preprocess::decode(f)
-                                .map_err(|e| Error::invalid("media", e.to_string()))
-                        })
-                        .collect::<Result<Vec<_>>>()?;
+                    let (indices, (h, w)) = video_plan(frames, *fps, model).map_err(bad)?;
+                    let mut kept = Vec::with_capacity(indices.len());
+                    for &i in &indices {
+                        stop.check()?;
+                        let img = preprocess::decode(&frames[i].1).map_err(bad)?;
+                        kept.push(at_size(img, w, h));
+                    }
                     parts.push(ChatPart::Media(media.len()));
-                    media.push(Media::Frames {
-                        frames: decoded,
+                    media.push(Media::SampledFrames {
+                        frames: kept,
+                        indices,
                         fps: *fps as f64,
                     });
                 }
@@ -266,6 +315,66 @@ fn convert(request: &GenerateRequest) -> Result<(Vec<ChatMessage>, Vec<Media>)> 
     Ok((messages, media))
 }
 
+/// The image at `w x h`, resized (Pillow's bicubic, as the engine would) when it is not.
+fn at_size(img: image::RgbImage, w: usize, h: usize) -> image::RgbImage {
+    if (img.width() as usize, img.height() as usize) == (w, h) {
+        img
+    } else {
+        preprocess::resize_bicubic(&img, w, h)
+    }
+}
+
+/// Which frames of a video the model sees, and their shared size, from the first kept frame's
+/// header.
+fn video_plan(
+    frames: &[(String, bytes::Bytes)],
+    fps: f32,
+    model: &ModelConfig,
+) -> std::result::Result<(Vec<usize>, (usize, usize)), PreprocessError> {
+    let v = &model.video;
+    if !(fps.is_finite() && fps > 0.0) {
+        return Err(PreprocessError::Decode(
+            "a video needs a positive fps".into(),
+        ));
+    }
+    let indices =
+        video::sample_indices(frames.len(), fps as f64, v.fps, v.min_frames, v.max_frames);
+    let first = indices
+        .first()
+        .and_then(|&i| frames.get(i))
+        .ok_or(PreprocessError::Empty)?;
+    let (w, h) = preprocess::dimensions(&first.1)?;
+    let size = video::video_resize(indices.len(), h as usize, w as usize, &v.vision)?;
+    Ok((indices, size))
+}
+
+/// Visual tokens a part will take, from image headers alone.
+fn visual_tokens(part: &Part, model: &ModelConfig) -> std::result::Result<usize, PreprocessError> {
+    match part {
+        Part::Image { data, .. } => {
+            let c = &model.image;
+            let factor = c.patch_size * c.merge_size;
+            let (w, h) = preprocess::dimensions(data)?;
+            let (h, w) = preprocess::smart_resize(
+                h as usize,
+                w as usize,
+                factor,
+                c.min_pixels,
+                c.max_pixels,
+            )?;
+            Ok(h * w / (factor * factor))
+        }
+        Part::VideoFrames { frames, fps } => {
+            let c = &model.video.vision;
+            let factor = c.patch_size * c.merge_size;
+            let (indices, (h, w)) = video_plan(frames, *fps, model)?;
+            let groups = indices.len().div_ceil(c.temporal_patch_size);
+            Ok(groups * h * w / (factor * factor))
+        }
+        Part::Text(_) | Part::Video { .. } => Ok(0),
+    }
+}
+
 impl Backend for OrtBackend {
     fn name(&self) -> &'static str {
         "ort"
@@ -274,6 +383,8 @@ impl Backend for OrtBackend {
     fn generate(&self, request: GenerateRequest, cancel: CancellationToken) -> GenStream {
         let (tx, rx) = mpsc::channel(64);
         let scheduler = self.scheduler.clone();
+        let (cpu, model, max_tokens) =
+            (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
         tokio::spawn(async move {
             let flag = Arc::new(AtomicBool::new(false));
             let expert = request.expert.clone();
@@ -289,15 +400,16 @@ impl Backend for OrtBackend {
                 max_new_tokens: s.max_new_tokens as usize,
                 stop: s.stop.clone(),
             };
-            let converted = tokio::task::spawn_blocking(move || convert(&request)).await;
+            let stop = Stop::new(cancel.clone(), None);
+            let converted = cpu
+                .run(&stop, move |stop| {
+                    convert(&request, &model, max_tokens, stop)
+                })
+                .await;
             let (messages, media) = match converted {
-                Ok(Ok(x)) => x,
-                Ok(Err(e)) => {
-                    let _ = tx.send(Err(e)).await;
-                    return;
-                }
+                Ok(x) => x,
                 Err(e) => {
-                    let _ = tx.send(Err(Error::Internal(e.to_string()))).await;
+                    let _ = tx.send(Err(e)).await;
                     return;
                 }
             };

@@ -64,6 +64,14 @@ pub enum Media {
         frames: Vec<RgbImage>,
         fps: f64,
     },
+    /// The frames sampling kept (`indices` into the video's frames shot at `fps`), already at
+    /// their shared size (`video::video_resize`): decoding only these, and shrinking each at
+    /// once, keeps a long video's memory to what the model sees.
+    SampledFrames {
+        frames: Vec<RgbImage>,
+        indices: Vec<usize>,
+        fps: f64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -166,13 +174,18 @@ impl Engine {
                             image_patches.push(patches);
                         }
                         Media::Frames { frames, fps } => {
-                            let (patches, stamps) = self.video_patches(frames, *fps)?;
-                            let [_, h, w] = patches.grid;
-                            let per_group = h * w / merge2;
-                            parts.push(prompt::Part::Video {
-                                groups: stamps.iter().map(|&s| (s, per_group)).collect(),
-                            });
-                            video_patches.push((patches, stamps));
+                            let video = self.video_patches(frames, *fps)?;
+                            parts.push(video_part(&video, merge2));
+                            video_patches.push(video);
+                        }
+                        Media::SampledFrames {
+                            frames,
+                            indices,
+                            fps,
+                        } => {
+                            let video = self.sampled_video_patches(frames, indices, *fps)?;
+                            parts.push(video_part(&video, merge2));
+                            video_patches.push(video);
                         }
                     },
                 }
@@ -218,6 +231,28 @@ impl Engine {
         )?;
         let patches = preprocess::frames_to_patches(&kept, h, w, &v.vision);
         let stamps = video::group_timestamps(&idx, fps, v.vision.temporal_patch_size);
+        Ok((patches, stamps))
+    }
+
+    /// Patches of frames that are already sampled and at their shared size.
+    fn sampled_video_patches(
+        &self,
+        frames: &[RgbImage],
+        indices: &[usize],
+        fps: f64,
+    ) -> Result<(Patches, Vec<f64>)> {
+        let v = &self.config.video;
+        let first = match frames.first() {
+            Some(f) if frames.len() == indices.len() && fps.is_finite() && fps > 0.0 => f,
+            _ => {
+                return Err(EngineError::Input(
+                    "sampled video frames need one index each and a positive fps".into(),
+                ));
+            }
+        };
+        let (h, w) = (first.height() as usize, first.width() as usize);
+        let patches = preprocess::frames_to_patches(frames, h, w, &v.vision);
+        let stamps = video::group_timestamps(indices, fps, v.vision.temporal_patch_size);
         Ok((patches, stamps))
     }
 
@@ -453,5 +488,14 @@ impl Drop for Sequence {
                 .sequence_positions
                 .record(self.positions as u64, &[]);
         }
+    }
+}
+
+/// A video's place in the prompt: each frame group's timestamp and token count.
+fn video_part((patches, stamps): &(Patches, Vec<f64>), merge2: usize) -> prompt::Part {
+    let [_, h, w] = patches.grid;
+    let per_group = h * w / merge2;
+    prompt::Part::Video {
+        groups: stamps.iter().map(|&s| (s, per_group)).collect(),
     }
 }

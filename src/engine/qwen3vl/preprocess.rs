@@ -55,6 +55,15 @@ impl Patches {
     }
 }
 
+/// Width and height from the header, without decoding pixels (before EXIF orientation).
+pub fn dimensions(data: &[u8]) -> Result<(u32, u32), PreprocessError> {
+    ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|e| PreprocessError::Decode(e.to_string()))?
+        .into_dimensions()
+        .map_err(|e| PreprocessError::Decode(e.to_string()))
+}
+
 /// Decodes, applies EXIF orientation, and composites transparency over white.
 pub fn decode(data: &[u8]) -> Result<RgbImage, PreprocessError> {
     let reader = ImageReader::new(std::io::Cursor::new(data))
