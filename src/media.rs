@@ -143,12 +143,32 @@ pub fn verify_image(data: &[u8], max_pixels: u64) -> Result<(u32, u32), String> 
             clip(&e.to_string(), 120)
         )
     })?;
-    if kind == "image/jpeg" && !jpeg_has_end(data) {
+    if !ends_whole(kind, data) {
         return Err(format!(
-            "the {kind} data is truncated (no end-of-image marker)"
+            "the {kind} data is truncated (its end marker is missing)"
         ));
     }
     Ok((w, h))
+}
+
+/// Whether a file ends as its format says it must. Decoders read what they need and forgive a
+/// cut-off end (the JPEG decoder even fills a cut-off scan with grey), so this is how a
+/// truncated file shows.
+fn ends_whole(kind: &str, data: &[u8]) -> bool {
+    match kind {
+        // The IEND chunk with its fixed CRC.
+        "image/png" => data.windows(8).rev().any(|w| w == b"IEND\xAE\x42\x60\x82"),
+        "image/jpeg" => jpeg_has_end(data),
+        // The trailer byte.
+        "image/gif" => data.last() == Some(&0x3B),
+        // The RIFF header's size covers the whole file.
+        "image/webp" => data
+            .get(4..8)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+            .is_some_and(|n| data.len() as u64 >= 8 + n as u64),
+        _ => true,
+    }
 }
 
 /// Whether a JPEG's last scan is followed by the end-of-image marker. The JPEG decoder fills a
@@ -199,6 +219,51 @@ mod tests {
         assert_eq!(sniff(b"\0\0\0\x18ftypmp42xxxx"), Some("video/mp4"));
         assert_eq!(sniff(b"hello"), None);
         assert!(verify_image(b"\x89PNG\r\n\x1a\ntruncated", 100).is_err());
+    }
+
+    /// Every truncation of a PNG, JPEG, GIF and WebP file is refused, however little is cut.
+    #[test]
+    fn every_truncation_is_refused() {
+        let rgba = image::RgbaImage::from_fn(64, 48, |x, y| {
+            image::Rgba([(x * 4) as u8, (y * 5) as u8, ((x * y) % 256) as u8, 255])
+        });
+        for format in [
+            image::ImageFormat::Png,
+            image::ImageFormat::Jpeg,
+            image::ImageFormat::Gif,
+            image::ImageFormat::WebP,
+        ] {
+            let img = match format {
+                image::ImageFormat::Jpeg => image::DynamicImage::ImageRgb8(
+                    image::DynamicImage::ImageRgba8(rgba.clone()).to_rgb8(),
+                ),
+                _ => image::DynamicImage::ImageRgba8(rgba.clone()),
+            };
+            let mut data = Vec::new();
+            img.write_to(&mut Cursor::new(&mut data), format).unwrap();
+            assert_eq!(verify_image(&data, 10_000), Ok((64, 48)), "{format:?}");
+            for cut in 1..data.len() {
+                assert!(
+                    verify_image(&data[..cut], 10_000).is_err(),
+                    "{format:?} cut to {cut} of {} bytes was accepted",
+                    data.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn limits_are_checked_before_decoding() {
+        let p = png(300, 1);
+        assert_eq!(
+            verify_image(&p, 1000),
+            Err("image is 300x1 pixels; the aspect ratio must be at most 200:1".into())
+        );
+        assert_eq!(
+            verify_image(&png(40, 30), 1000),
+            Err("image is 40x30 = 1200 pixels; the limit is 1000".into())
+        );
+        assert_eq!(verify_image(&png(200, 1), 1000), Ok((200, 1)));
     }
 
     #[test]
