@@ -81,10 +81,19 @@ pub fn decode(data: &[u8]) -> Result<RgbImage, PreprocessError> {
     if img.width() == 0 || img.height() == 0 {
         return Err(PreprocessError::Empty);
     }
-    Ok(if img.color().has_alpha() {
-        over_white(&img.to_rgba8())
-    } else {
-        img.to_rgb8()
+    Ok(match img {
+        // Fast paths for the common cases (the generic conversion costs ~10 ns a pixel).
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        DynamicImage::ImageLuma8(gray) => {
+            let (w, h) = gray.dimensions();
+            let mut data = vec![0u8; gray.len() * 3];
+            for (rgb, &v) in data.chunks_exact_mut(3).zip(gray.iter()) {
+                rgb.fill(v);
+            }
+            RgbImage::from_raw(w, h, data).ok_or(PreprocessError::Empty)?
+        }
+        img if img.color().has_alpha() => over_white(&img.to_rgba8()),
+        img => img.into_rgb8(),
     })
 }
 
