@@ -7,3 +7,9 @@ mod harness;
 
 #[path = "faults/smoke.rs"]
 mod smoke;
+
+#[path = "faults/media.rs"]
+mod media;
+
+#[path = "faults/classify.rs"]
+mod classify;
