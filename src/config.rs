@@ -162,7 +162,7 @@ impl Default for RoutingConfig {
             semantic_temperature: 0.05,
             model_threshold: 0.5,
             model_timeout_secs: 10.0,
-            max_chars: 2000,
+            max_chars: 512,
         }
     }
 }
@@ -227,7 +227,7 @@ impl Default for Config {
             prompts_dir: PathBuf::from("prompts"),
             api_keys: Vec::new(),
             max_concurrent_requests: 64,
-            max_concurrent_classify: 16,
+            max_concurrent_classify: 4,
             cpu_workers: 0,
             request_timeout_secs: 300.0,
             shutdown_grace_secs: 30.0,
@@ -299,9 +299,6 @@ impl Config {
         env: &BTreeMap<String, String>,
         flags: &Overrides,
     ) -> Result<Config> {
-        let mut value = toml::Value::try_from(Config::default())
-            .map_err(|e| Error::Config(format!("defaults: {e}")))?;
-
         let path = match file {
             Some(p) => Some(p.to_path_buf()),
             None => env.get(CONFIG_PATH_ENV).map(PathBuf::from).or_else(|| {
@@ -309,11 +306,33 @@ impl Config {
                 p.exists().then_some(p)
             }),
         };
-        if let Some(path) = path {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-            let file_value: toml::Value = toml::from_str(&text)
-                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        let file = match &path {
+            Some(path) => Some((
+                path.display().to_string(),
+                std::fs::read_to_string(path)
+                    .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?,
+            )),
+            None => None,
+        };
+        Config::from_layers(
+            file.as_ref()
+                .map(|(name, text)| (name.as_str(), text.as_str())),
+            env,
+            flags,
+        )
+    }
+
+    /// The layers from text: `file` is the config file's (name, contents), when there is one.
+    pub fn from_layers(
+        file: Option<(&str, &str)>,
+        env: &BTreeMap<String, String>,
+        flags: &Overrides,
+    ) -> Result<Config> {
+        let mut value = toml::Value::try_from(Config::default())
+            .map_err(|e| Error::Config(format!("defaults: {e}")))?;
+        if let Some((name, text)) = file {
+            let file_value: toml::Value =
+                toml::from_str(text).map_err(|e| Error::Config(format!("{name}: {e}")))?;
             merge(&mut value, file_value);
         }
 

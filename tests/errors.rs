@@ -2,6 +2,8 @@
 //! problem (the README's table, row by row), and no client input crashes the server.
 
 mod common;
+#[path = "errors/fuzz.rs"]
+mod fuzz;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -19,6 +21,7 @@ fn small_limits(c: &mut Config) {
     l.max_media = 2;
     l.max_image_bytes = 60_000;
     l.max_image_pixels = 10_000;
+    l.max_request_pixels = 15_000;
     l.max_video_bytes = 100_000;
     l.max_video_frames = 3;
     l.max_text_chars = 100;
@@ -81,6 +84,10 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
     let big_noise: Vec<u8> = (0..70_000u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
+    let mut png_cut_at_end = png(50, 50);
+    png_cut_at_end.truncate(png_cut_at_end.len() - 20);
+    let mut jpeg_cut = jpeg(60, 60);
+    jpeg_cut.truncate(jpeg_cut.len() - 40);
     let mut oversized_png = png(10, 10);
     oversized_png.extend(big_noise);
     vec![
@@ -167,6 +174,42 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
             with_media(vec![file(truncated, "image/png")]),
             Code::InvalidArgument,
             vec!["media[0].data", "corrupt"],
+        ),
+        (
+            "a PNG whose body is cut short (the header reads fine)",
+            with_media(vec![file(png_cut_at_end, "image/png")]),
+            Code::InvalidArgument,
+            vec!["media[0].data", "truncated"],
+        ),
+        (
+            "a JPEG whose scan is cut short (the decoder alone would fill it with grey)",
+            with_media(vec![file(jpeg_cut, "image/jpeg")]),
+            Code::InvalidArgument,
+            vec!["media[0].data", "truncated"],
+        ),
+        (
+            "an image thinner than 1:200",
+            with_media(vec![file(png(1, 201), "image/png")]),
+            Code::InvalidArgument,
+            vec!["media[0].data", "1x201", "200:1"],
+        ),
+        (
+            "images over max_request_pixels together",
+            with_media(vec![
+                file(png(100, 100), "image/png"),
+                file(png(100, 100), "image/png"),
+            ]),
+            Code::InvalidArgument,
+            vec!["media[1].data", "15000", "max_request_pixels"],
+        ),
+        (
+            "a frame whose body is corrupt",
+            with_media(vec![frames(
+                vec![png_ok.clone(), png(20, 20)[..200].to_vec()],
+                2.0,
+            )]),
+            Code::InvalidArgument,
+            vec!["media[0].frames[1]", "corrupt"],
         ),
         (
             "image over max_image_bytes",

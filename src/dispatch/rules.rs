@@ -3,7 +3,7 @@
 use regex::{Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
-use crate::experts::Registry;
+use crate::experts::{Manifest, Registry};
 use crate::media::MediaKind;
 use crate::proto::RouteScore;
 use crate::request::AskInput;
@@ -22,8 +22,13 @@ pub struct RuleStage {
 
 impl RuleStage {
     pub fn new(registry: &Registry) -> Result<Self> {
+        Self::from_manifests(registry.all())
+    }
+
+    /// The rules of these manifests, compiled (patterns case-insensitive, each under 1 MiB).
+    pub fn from_manifests(manifests: &[Manifest]) -> Result<Self> {
         let mut experts = Vec::new();
-        for m in registry.all() {
+        for m in manifests {
             let patterns = m
                 .rules
                 .patterns

@@ -47,6 +47,37 @@ pub struct Manifest {
     pub require_json: bool,
 }
 
+impl Manifest {
+    /// A manifest from its file's text, checked on its own: `stem` is the file name without
+    /// `.toml`. The error says what is wrong, without the path (the caller adds it).
+    pub fn parse(text: &str, stem: &str) -> Result<Manifest, String> {
+        let m: Manifest = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        if m.id != stem {
+            return Err(format!("id {:?} must match the file name", m.id));
+        }
+        if m.id.is_empty()
+            || !m
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err("id must be lowercase letters, digits and _".into());
+        }
+        if let Some(tool) = m.tools.iter().find(|t| *t != "ocr") {
+            return Err(format!("unknown tool {tool:?} (known: \"ocr\")"));
+        }
+        if let Some(kind) = m
+            .media
+            .iter()
+            .chain(&m.rules.media_kinds)
+            .find(|k| *k != "image" && *k != "video")
+        {
+            return Err(format!("unknown media kind {kind:?}"));
+        }
+        Ok(m)
+    }
+}
+
 fn yes() -> bool {
     true
 }

@@ -63,46 +63,12 @@ impl Registry {
         for path in paths {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-            let m: Manifest = toml::from_str(&text)
-                .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))?;
             let stem = path
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or_default();
-            if m.id != stem {
-                return Err(Error::Config(format!(
-                    "{}: id {:?} must match the file name",
-                    path.display(),
-                    m.id
-                )));
-            }
-            if !m
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                || m.id.is_empty()
-            {
-                return Err(Error::Config(format!(
-                    "{}: id must be lowercase letters, digits and _",
-                    path.display()
-                )));
-            }
-            for tool in &m.tools {
-                if tool != "ocr" {
-                    return Err(Error::Config(format!(
-                        "{}: unknown tool {tool:?} (known: \"ocr\")",
-                        path.display()
-                    )));
-                }
-            }
-            for kind in m.media.iter().chain(&m.rules.media_kinds) {
-                if kind != "image" && kind != "video" {
-                    return Err(Error::Config(format!(
-                        "{}: unknown media kind {kind:?}",
-                        path.display()
-                    )));
-                }
-            }
+            let m = Manifest::parse(&text, stem)
+                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
             if templates.get_template(&m.prompt).is_err() {
                 let p = prompts_dir.join(&m.prompt);
                 let source = std::fs::read_to_string(&p).map_err(|e| {

@@ -1,0 +1,175 @@
+//! Fuzz targets over everything a client or an operator's file controls: image decoding and
+//! validation, request conversion (arbitrary protobuf bytes), the forgiving JSON parser and the
+//! expert parsers, and the config and manifest loaders. Each takes arbitrary bytes and must not
+//! panic; where something must hold (an image validation accepts decodes again; a config that
+//! loads has durations that convert), it is asserted. Shared by the libFuzzer harness
+//! (`fuzz/fuzz_targets/`, `cargo +nightly fuzz run <name>`) and the time-boxed stable run in
+//! the test suite (tests/errors.rs, over the committed corpus in `fuzz/corpus/`).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use prost::Message as _;
+use switchboard::api::convert;
+use switchboard::config::{Config, Limits, Overrides};
+use switchboard::cpu::Stop;
+use switchboard::dispatch::RuleStage;
+use switchboard::engine::qwen3vl::preprocess;
+use switchboard::experts::Manifest;
+use switchboard::experts::parse;
+use switchboard::media;
+use switchboard::ocr::det;
+use switchboard::proto::{AskRequest, Box as PxBox, OcrBlock, OcrLine, OcrResult};
+use switchboard::request::AskInput;
+
+/// A target: arbitrary bytes in, a panic when something is wrong.
+pub type Target = fn(&[u8]);
+
+/// Every target, by the name of its corpus folder and libFuzzer binary.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("image", image),
+    ("ask_request", ask_request),
+    ("json", json),
+    ("expert_parsers", expert_parsers),
+    ("config", config),
+    ("manifest", manifest),
+];
+
+/// Small limits, so that a crafted header cannot make one input take seconds.
+fn limits() -> Limits {
+    Limits {
+        max_image_pixels: 1 << 20,
+        max_request_pixels: 4 << 20,
+        max_video_frames: 16,
+        ..Limits::default()
+    }
+}
+
+/// Validation, then what the engine and the OCR tool do with an image validation accepted.
+pub fn image(data: &[u8]) {
+    let Ok((w, h)) = media::verify_image(data, limits().max_image_pixels) else {
+        return;
+    };
+    let img = preprocess::decode(data).expect("an image validation accepted decodes");
+    let (dw, dh) = (img.width(), img.height());
+    // EXIF orientation may swap the sides, never change them.
+    assert!(
+        (dw, dh) == (w, h) || (dw, dh) == (h, w),
+        "{w}x{h} decoded as {dw}x{dh}"
+    );
+    let p = det::DetParams::default();
+    let input = det::det_input(&img, &p);
+    let bound = p.max_side as usize + 32;
+    assert!(input.width <= bound && input.height <= bound);
+}
+
+/// Arbitrary protobuf bytes as an AskRequest, through conversion and the limits.
+pub fn ask_request(data: &[u8]) {
+    if let Ok(req) = AskRequest::decode(data) {
+        let _ = convert::ask_input(req, &limits(), &Stop::never());
+    }
+}
+
+/// The forgiving JSON parser and the reasoning split, on any text.
+pub fn json(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Some(p) = parse::json::extract(&text) {
+        // What it returns is JSON that serialises.
+        serde_json::to_string(&p.value).expect("parsed JSON serialises");
+    }
+    parse::json::all(&text);
+    let split = parse::reasoning::split(&text);
+    assert!(split.answer.len() <= text.len());
+}
+
+/// Every expert's parser on any model answer.
+pub fn expert_parsers(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    parse::gui::parse(&text, 1920, 1080);
+    parse::gui::parse(&text, 1, 1);
+    parse::math::parse(&text, "solve 3x + 5 = 20");
+    parse::math::evaluate(&text);
+    parse::math::latex_to_plain(&text);
+    parse::video::parse(&text, Some(60.0));
+    parse::video::parse(&text, None);
+    parse::video::seconds(&text);
+    let (files, _) = parse::frontend::parse(&text);
+    parse::frontend::preview(&files.files);
+    parse::frontend::check_html(&text);
+    parse::general::parse(&text);
+    let line = |t: &str, y: f32| OcrLine {
+        text: t.into(),
+        r#box: Some(PxBox {
+            x1: 10.0,
+            y1: y,
+            x2: 300.0,
+            y2: y + 20.0,
+        }),
+        confidence: 0.9,
+    };
+    let mut ocr = OcrResult {
+        blocks: vec![OcrBlock {
+            lines: vec![
+                line("Name: Zhang San", 10.0),
+                line("电话 13800138000", 40.0),
+            ],
+            ..Default::default()
+        }],
+        image_width: 400,
+        image_height: 100,
+        ..Default::default()
+    };
+    parse::ocr::structure(&text, &mut ocr);
+    static SCHEMAS: std::sync::OnceLock<Vec<serde_json::Value>> = std::sync::OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| {
+        [
+            include_str!("../experts/schemas/gui.json"),
+            include_str!("../experts/schemas/video.json"),
+        ]
+        .iter()
+        .map(|s| serde_json::from_str(s).expect("schema"))
+        .collect()
+    });
+    for p in parse::json::all(&text) {
+        for schema in schemas {
+            parse::schema::validate(schema, &p.value);
+        }
+    }
+}
+
+/// A config file's text; one that loads must have durations a Duration can hold.
+pub fn config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(c) = Config::from_layers(
+        Some(("fuzz.toml", &text)),
+        &BTreeMap::new(),
+        &Overrides::default(),
+    ) else {
+        return;
+    };
+    for secs in [
+        c.request_timeout_secs,
+        c.shutdown_grace_secs,
+        c.openai_connect_timeout_secs,
+        c.openai_idle_timeout_secs,
+        c.routing.model_timeout_secs,
+    ] {
+        assert!(
+            Duration::try_from_secs_f64(secs).is_ok(),
+            "a loaded config has a duration of {secs} s"
+        );
+    }
+    let _ = c.tenants_by_key();
+}
+
+/// A manifest's text (its first line is the file's stem), then its rules compiled and run.
+pub fn manifest(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (stem, body) = text.split_once('\n').unwrap_or(("general", &text));
+    let Ok(m) = Manifest::parse(body, stem) else {
+        return;
+    };
+    if let Ok(rules) = RuleStage::from_manifests(std::slice::from_ref(&m)) {
+        rules.score(body, &AskInput::default());
+    }
+}
