@@ -108,6 +108,93 @@ fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
     (messages, media)
 }
 
+/// The case's chat as a backend request: the media as encoded files, as a client sends them.
+fn request(c: &Value) -> switchboard::engine::GenerateRequest {
+    use switchboard::engine::{GenerateRequest, Message, Part, Role, Sampling};
+    let read = |p: PathBuf| bytes::Bytes::from(std::fs::read(p).unwrap());
+    let mut messages = Vec::new();
+    for m in c["messages"].as_array().unwrap() {
+        let mut parts = Vec::new();
+        for p in m["content"].as_array().unwrap() {
+            match p["type"].as_str().unwrap() {
+                "text" => parts.push(Part::Text(p["text"].as_str().unwrap().into())),
+                "image" => parts.push(Part::Image {
+                    mime_type: "image/png".into(),
+                    data: read(fixture().join("golden").join(p["file"].as_str().unwrap())),
+                }),
+                _ => {
+                    let dir = fixture().join("golden").join(p["frames"].as_str().unwrap());
+                    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .collect();
+                    files.sort();
+                    parts.push(Part::VideoFrames {
+                        frames: files
+                            .into_iter()
+                            .map(|f| ("image/png".to_string(), read(f)))
+                            .collect(),
+                        fps: p["fps"].as_f64().unwrap() as f32,
+                    });
+                }
+            }
+        }
+        let role = if m["role"] == "system" {
+            Role::System
+        } else {
+            Role::User
+        };
+        messages.push(Message { role, parts });
+    }
+    GenerateRequest {
+        messages,
+        sampling: Sampling::default(),
+        expert: "general".into(),
+    }
+}
+
+/// What the server's backend gives the engine (images shrunk as soon as they are decoded,
+/// only the sampled frames decoded) prepares exactly what decoding everything does; and a
+/// budget under the case's visual tokens is refused before anything is decoded.
+#[test]
+fn the_backends_bounded_decoding_prepares_the_same_inputs() {
+    use switchboard::cpu::Stop;
+    use switchboard::engine::qwen3vl::backend;
+    let e = engine("");
+    for name in ["text", "image", "two_images", "video"] {
+        let c = case(name);
+        let (messages, media) = inputs(&c);
+        let want = e.prepare(&messages, &media).unwrap();
+        let (messages, media) =
+            backend::convert(&request(&c), &e.config, usize::MAX, &Stop::never()).unwrap();
+        let got = e.prepare(&messages, &media).unwrap();
+        assert_eq!(got.ids, want.ids, "{name}");
+        assert_eq!(got.rope.positions, want.rope.positions, "{name}");
+        let values = |p: &switchboard::engine::qwen3vl::engine::Prepared| -> Vec<f32> {
+            p.image_patches
+                .iter()
+                .chain(p.video_patches.iter().map(|(v, _)| v))
+                .flat_map(|x| x.values.iter().copied())
+                .collect()
+        };
+        assert_eq!(values(&got), values(&want), "{name}: patches");
+        let visual = want
+            .ids
+            .iter()
+            .filter(|&&id| id == e.config.image_token_id || id == e.config.video_token_id);
+        let tokens = visual.count();
+        if tokens > 0 {
+            let err = backend::convert(&request(&c), &e.config, tokens - 1, &Stop::never())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("{tokens} visual tokens")),
+                "{name}: {err}"
+            );
+        }
+    }
+}
+
 fn greedy(n: usize) -> GenerateParams {
     GenerateParams {
         sampler: SamplerConfig::default(),

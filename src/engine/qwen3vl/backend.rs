@@ -239,7 +239,7 @@ fn run_job(engine: &mut Engine, job: Job) {
 /// Decodes the request's media and maps its messages onto the engine's. The request's visual
 /// tokens are counted from the headers first, so an over-budget request allocates nothing;
 /// `stop` is checked between images and frames.
-fn convert(
+pub fn convert(
     request: &GenerateRequest,
     model: &ModelConfig,
     max_visual_tokens: usize,
