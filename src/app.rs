@@ -1,6 +1,7 @@
 //! The application: one value that holds the registry, dispatcher, planner, memory and backend,
 //! and answers the domain's questions (classify, ask, sessions). Knows nothing of gRPC; the api
-//! module adapts it. Owns admission (overload), idempotent replay, and recording turns.
+//! module adapts it. Owns admission (overload), idempotent replay (with single flight for
+//! concurrent duplicates), and recording turns.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,6 +18,7 @@ use crate::dispatch::{Dispatcher, Thresholds};
 use crate::engine::{self, Backend};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
+use crate::flight::{Flights, Held};
 use crate::memory::{NewTurn, Store, now_ms};
 use crate::planner::{Plan, Planner, RunContext};
 use crate::proto::{
@@ -32,6 +34,8 @@ pub struct App {
     memory: Store,
     backend: Option<Arc<dyn Backend>>,
     permits: Arc<Semaphore>,
+    /// Requests with a request id in flight, by (tenant, request id).
+    flights: Flights<(String, String)>,
     /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives.
     _store_size: Arc<crate::metrics::StoreSize>,
 }
@@ -45,6 +49,8 @@ pub struct Prepared {
     plan: Plan,
     /// The stored answer, when this request id was answered before.
     replay: Option<AskResponse>,
+    /// Held while this request runs under its request id (see `App::join_flight`).
+    flight: Option<Held<(String, String)>>,
 }
 
 impl App {
@@ -85,6 +91,7 @@ impl App {
         Ok(App {
             _store_size: store_size,
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+            flights: Flights::default(),
             config,
             registry,
             dispatcher,
@@ -147,6 +154,7 @@ impl App {
                 plan: Plan { steps: vec![] },
                 replay: Some(stored),
                 input,
+                flight: None,
             });
         }
         let routing = {
@@ -175,6 +183,7 @@ impl App {
             routing,
             plan,
             replay: None,
+            flight: None,
         })
     }
 
@@ -187,6 +196,11 @@ impl App {
         };
         if p.replay.is_some() || p.input.expert.is_some() || !self.dispatcher.uncertain(&p.routing)
         {
+            return Ok(());
+        }
+        // A duplicate in flight would make this model call for nothing.
+        self.join_flight(p).await?;
+        if p.replay.is_some() {
             return Ok(());
         }
         let limit = std::time::Duration::from_secs_f64(self.config.routing.model_timeout_secs);
@@ -213,18 +227,44 @@ impl App {
         Ok(())
     }
 
+    /// Single flight per tenant and request id: waits while a request with the same id runs,
+    /// then either takes its stored answer as this one's replay, or (it failed or was
+    /// cancelled, so nothing was stored) holds the id and runs. Waiting happens inside the
+    /// caller's deadline when called from `execute`.
+    async fn join_flight(&self, p: &mut Prepared) -> Result<()> {
+        if p.flight.is_some() || p.replay.is_some() || p.input.request_id.is_empty() {
+            return Ok(());
+        }
+        let held = self
+            .flights
+            .hold((p.tenant.clone(), p.input.request_id.clone()))
+            .await;
+        if let Some(mut stored) = self.memory.task(&p.tenant, &p.input.request_id)? {
+            stored.replayed = true;
+            p.session_id = stored.session_id.clone();
+            p.routing = stored.routing.clone().unwrap_or_default();
+            p.replay = Some(stored);
+            return Ok(());
+        }
+        p.flight = Some(held);
+        Ok(())
+    }
+
     /// Runs a prepared request and records the turn. `events` receives the stream's events
     /// (routed, steps, text deltas), not the final one.
     pub async fn execute(
         &self,
-        p: Prepared,
+        mut p: Prepared,
         received: Instant,
         events: Option<&mpsc::Sender<AskEvent>>,
         cancel: CancellationToken,
     ) -> Result<AskResponse> {
+        self.join_flight(&mut p).await?;
         if let Some(stored) = p.replay {
             return Ok(stored);
         }
+        // Held until the turn is recorded (or this future is dropped).
+        let _flight = p.flight.take();
         if let Some(tx) = events {
             let routed = Routed {
                 session_id: p.session_id.clone(),
