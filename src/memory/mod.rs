@@ -1013,6 +1013,11 @@ mod tests {
         assert!(s.session("t", "s1").unwrap().is_none());
         assert!(s.recent_turns("t", "s1").unwrap().is_empty());
         assert!(!s.delete_session("t", "s1").await.unwrap());
+        // Deletions keep the state's sum: the store reopens clean.
+        drop(s);
+        let s = Store::open(dir.path(), config()).unwrap();
+        assert!(s.session("t", "s1").unwrap().is_none());
+        assert_eq!(s.session("u", "s1").unwrap().unwrap().turns.len(), 1);
     }
 
     #[tokio::test]
@@ -1043,5 +1048,8 @@ mod tests {
         assert_eq!(s.sweep().unwrap(), 1);
         assert!(s.session("t", "s").unwrap().is_none());
         assert!(s.task("t", "r1").unwrap().is_none());
+        // So does a sweep.
+        drop(s);
+        assert!(Store::open(dir.path(), config()).is_ok());
     }
 }
