@@ -7,3 +7,10 @@ mod harness;
 
 #[path = "faults/smoke.rs"]
 mod smoke;
+
+#[path = "common/fake_openai.rs"]
+#[allow(dead_code)]
+mod fake_openai;
+
+#[path = "faults/store.rs"]
+mod store;
