@@ -1,7 +1,7 @@
 //! Start-up checks of the session store, and what start-up does with damage. The store is
 //! damaged when sled cannot open or read it, when it holds fewer writes than the seal says were
 //! acknowledged (sled's recovery drops an unreadable log tail without a word), when the seal is
-//! missing beside a store that has writes or does not read, when a record does not decode, or
+//! there but does not read, when a record does not decode, or
 //! when the records read back do not add up to the sum the writes left (sled also drops records
 //! from a damaged segment in the middle of its log without a word).
 //! Damage is logged as an ERROR naming the path and what was found, counted in the corruption
@@ -86,10 +86,8 @@ pub(super) fn open(dir: &Path, config: MemoryConfig) -> Result<Store> {
         OnCorruption::Refuse => Err(Error::Storage(format!(
             "the session store {} is damaged: {found}. Not starting (memory.on_corruption = \
              \"refuse\"). To move it aside and start with an empty store, set \
-             memory.on_corruption = \"quarantine\" (SWITCHBOARD_MEMORY__ON_CORRUPTION=quarantine); \
-             if you put an older copy there on purpose (a backup), delete {} instead.",
+             memory.on_corruption = \"quarantine\" (SWITCHBOARD_MEMORY__ON_CORRUPTION=quarantine).",
             db.display(),
-            dir.join(SEAL_FILE).display()
         ))),
         OnCorruption::Quarantine => {
             let moved = quarantine(dir)?;
@@ -138,26 +136,33 @@ fn open_checked(dir: &Path, config: &MemoryConfig) -> std::result::Result<Store,
         None => None,
     };
     let writes = state.map(|s| s.writes).unwrap_or(0);
+    // Deleting the seal is how an operator accepts a store as it is (one restored from a
+    // backup); the records are still checked against the store's own state below.
+    let accept = format!(
+        "delete {} to accept the store as it is",
+        seal_path.display()
+    );
     match reading {
         Reading::Writes(sealed) if writes < sealed => {
             return Err(Opening::Damaged(format!(
                 "it holds {writes} of the {sealed} writes acknowledged to clients ({} lost; \
-                 sled drops a log tail it cannot read)",
+                 sled drops a log tail it cannot read; if an older copy was put there on \
+                 purpose, {accept})",
                 sealed - writes
-            )));
-        }
-        Reading::Missing if writes > 0 => {
-            return Err(Opening::Damaged(format!(
-                "its seal {} is missing, so its {writes} writes cannot be checked",
-                seal_path.display()
             )));
         }
         Reading::Unreadable(why) => {
             return Err(Opening::Damaged(format!(
-                "its seal {} does not read: {why}",
+                "its seal {} does not read: {why} (if it was edited on purpose, {accept})",
                 seal_path.display()
             )));
         }
+        Reading::Missing if writes > 0 => tracing::warn!(
+            store = %path.display(),
+            seal = %seal_path.display(),
+            writes,
+            "the seal is missing: the store's writes are taken as they are and sealed again"
+        ),
         Reading::Writes(_) | Reading::Missing => {}
     }
     let found = verify(&path, &sessions, &turns, &tasks)?;

@@ -807,11 +807,34 @@ mod tests {
     }
 
     #[test]
-    fn missing_or_garbled_seal_is_detected() {
-        let msg = assert_detected(delete_seal);
-        assert!(msg.contains("missing"), "{msg}");
+    fn garbled_seal_is_detected() {
         let msg = assert_detected(garble_seal);
         assert!(msg.contains("does not read"), "{msg}");
+    }
+
+    /// Deleting the seal is how an operator accepts a store as it is (after restoring a
+    /// backup): a warning, and the records are still checked against the store's own state.
+    #[test]
+    fn a_deleted_seal_accepts_the_store_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(template(), dir.path());
+        truncate_half(dir.path());
+        let refused = Store::open(dir.path(), big_config(OnCorruption::Refuse))
+            .err()
+            .unwrap()
+            .to_string();
+        let seal = dir.path().join(SEAL_FILE).display().to_string();
+        assert!(refused.contains(&format!("delete {seal}")), "{refused}");
+        delete_seal(dir.path());
+        let (s, log) = logged(|| Store::open(dir.path(), big_config(OnCorruption::Refuse)));
+        let s = s.unwrap();
+        assert!(log.contains("WARN") && log.contains(&seal), "{log}");
+        let kept = s.session("t", "s").unwrap().unwrap().turns.len();
+        assert!(kept > 0 && kept < TURNS, "{kept}");
+        drop(s);
+        // Sealed again: the next start is quiet.
+        let (s, log) = logged(|| Store::open(dir.path(), big_config(OnCorruption::Refuse)));
+        assert!(s.is_ok() && !log.contains("WARN"), "{log}");
     }
 
     #[test]
