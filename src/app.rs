@@ -229,8 +229,9 @@ impl App {
 
     /// Single flight per tenant and request id: waits while a request with the same id runs,
     /// then either takes its stored answer as this one's replay, or (it failed or was
-    /// cancelled, so nothing was stored) holds the id and runs. Waiting happens inside the
-    /// caller's deadline when called from `execute`.
+    /// cancelled, so nothing was stored) holds the id and runs. From `execute` the wait is
+    /// inside the caller's deadline; from `refine_routing` it lasts at most as long as the
+    /// first request, which runs under its own deadline.
     async fn join_flight(&self, p: &mut Prepared) -> Result<()> {
         if p.flight.is_some() || p.replay.is_some() || p.input.request_id.is_empty() {
             return Ok(());
