@@ -1,6 +1,7 @@
 //! The application: one value that holds the registry, dispatcher, planner, memory and backend,
 //! and answers the domain's questions (classify, ask, sessions). Knows nothing of gRPC; the api
-//! module adapts it. Owns admission (overload), idempotent replay, and recording turns.
+//! module adapts it. Owns admission (overload), idempotent replay (with single flight for
+//! concurrent duplicates), and recording turns.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,6 +19,7 @@ use crate::dispatch::{Dispatcher, Thresholds};
 use crate::engine::{self, Backend};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
+use crate::flight::{Flights, Held};
 use crate::memory::{NewTurn, Store, now_ms};
 use crate::planner::{Plan, Planner, RunContext};
 use crate::proto::{
@@ -35,6 +37,8 @@ pub struct App {
     cpu: CpuPool,
     permits: Arc<Semaphore>,
     classify_permits: Arc<Semaphore>,
+    /// Requests with a request id in flight, by (tenant, request id).
+    flights: Flights<(String, String)>,
     /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives.
     _store_size: Arc<crate::metrics::StoreSize>,
 }
@@ -48,6 +52,8 @@ pub struct Prepared {
     plan: Plan,
     /// The stored answer, when this request id was answered before.
     replay: Option<AskResponse>,
+    /// Held while this request runs under its request id (see `App::join_flight`).
+    flight: Option<Held<(String, String)>>,
 }
 
 impl App {
@@ -96,6 +102,7 @@ impl App {
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
             classify_permits: Arc::new(Semaphore::new(config.max_concurrent_classify)),
             cpu,
+            flights: Flights::default(),
             config,
             registry,
             dispatcher,
@@ -173,6 +180,7 @@ impl App {
                 plan: Plan { steps: vec![] },
                 replay: Some(stored),
                 input,
+                flight: None,
             });
         }
         let routing = {
@@ -201,6 +209,7 @@ impl App {
             routing,
             plan,
             replay: None,
+            flight: None,
         })
     }
 
@@ -213,6 +222,11 @@ impl App {
         };
         if p.replay.is_some() || p.input.expert.is_some() || !self.dispatcher.uncertain(&p.routing)
         {
+            return Ok(());
+        }
+        // A duplicate in flight would make this model call for nothing.
+        self.join_flight(p).await?;
+        if p.replay.is_some() {
             return Ok(());
         }
         let limit = std::time::Duration::from_secs_f64(self.config.routing.model_timeout_secs);
@@ -239,18 +253,45 @@ impl App {
         Ok(())
     }
 
+    /// Single flight per tenant and request id: waits while a request with the same id runs,
+    /// then either takes its stored answer as this one's replay, or (it failed or was
+    /// cancelled, so nothing was stored) holds the id and runs. From `execute` the wait is
+    /// inside the caller's deadline; from `refine_routing` it lasts at most as long as the
+    /// first request, which runs under its own deadline.
+    async fn join_flight(&self, p: &mut Prepared) -> Result<()> {
+        if p.flight.is_some() || p.replay.is_some() || p.input.request_id.is_empty() {
+            return Ok(());
+        }
+        let held = self
+            .flights
+            .hold((p.tenant.clone(), p.input.request_id.clone()))
+            .await;
+        if let Some(mut stored) = self.memory.task(&p.tenant, &p.input.request_id)? {
+            stored.replayed = true;
+            p.session_id = stored.session_id.clone();
+            p.routing = stored.routing.clone().unwrap_or_default();
+            p.replay = Some(stored);
+            return Ok(());
+        }
+        p.flight = Some(held);
+        Ok(())
+    }
+
     /// Runs a prepared request and records the turn. `events` receives the stream's events
     /// (routed, steps, text deltas), not the final one.
     pub async fn execute(
         &self,
-        p: Prepared,
+        mut p: Prepared,
         received: Instant,
         events: Option<&mpsc::Sender<AskEvent>>,
         stop: Stop,
     ) -> Result<AskResponse> {
+        self.join_flight(&mut p).await?;
         if let Some(stored) = p.replay {
             return Ok(stored);
         }
+        // Held until the turn is recorded (or this future is dropped).
+        let _flight = p.flight.take();
         if let Some(tx) = events {
             let routed = Routed {
                 session_id: p.session_id.clone(),

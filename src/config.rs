@@ -197,6 +197,18 @@ pub struct MemoryConfig {
     /// Sessions untouched for this long are deleted.
     pub session_ttl_secs: u64,
     pub sweep_interval_secs: u64,
+    /// What start-up does with a session store found damaged.
+    pub on_corruption: OnCorruption,
+}
+
+/// What start-up does when the session store lost acknowledged writes or does not read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnCorruption {
+    /// Do not start; an operator decides (restore a backup, or choose `quarantine`).
+    Refuse,
+    /// Move the damaged store aside under a name that says so, and start with an empty one.
+    Quarantine,
 }
 
 impl Default for Config {
@@ -271,6 +283,7 @@ impl Default for MemoryConfig {
             max_turns_per_session: 1000,
             session_ttl_secs: 30 * 24 * 3600,
             sweep_interval_secs: 600,
+            on_corruption: OnCorruption::Refuse,
         }
     }
 }
@@ -614,5 +627,21 @@ mod tests {
         let m = c.tenants_by_key().unwrap();
         assert_eq!(m.get("k1").map(String::as_str), Some("acme"));
         assert_eq!(m.get("k2").map(String::as_str), Some("beta"));
+    }
+
+    #[test]
+    fn on_corruption_from_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "").unwrap();
+        let flags = Overrides::default();
+        let c = Config::load(Some(&f), &BTreeMap::new(), &flags).unwrap();
+        assert_eq!(c.memory.on_corruption, OnCorruption::Refuse);
+        let e = env(&[("SWITCHBOARD_MEMORY__ON_CORRUPTION", "quarantine")]);
+        let c = Config::load(Some(&f), &e, &flags).unwrap();
+        assert_eq!(c.memory.on_corruption, OnCorruption::Quarantine);
+        let e = env(&[("SWITCHBOARD_MEMORY__ON_CORRUPTION", "ignore")]);
+        let err = Config::load(Some(&f), &e, &flags).unwrap_err().to_string();
+        assert!(err.contains("quarantine"), "{err}");
     }
 }

@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod engine;
 pub mod error;
 pub mod experts;
+pub mod flight;
 pub mod media;
 pub mod memory;
 pub mod metrics;

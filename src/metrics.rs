@@ -43,6 +43,8 @@ pub struct Metrics {
     pub model_active: UpDownCounter<i64>,
     /// Durable session writes (sled append + flush).
     pub memory_write: Histogram<f64>,
+    /// Damage found in the session store: `at` = `open` (start-up) or `read` (serving).
+    pub memory_corruption: Counter<u64>,
     /// Seconds per output token after the first (decode speed), by expert.
     pub time_per_output_token: Histogram<f64>,
     /// Requests waiting for the in-process model, by expert.
@@ -156,6 +158,13 @@ impl Metrics {
             "switchboard.memory.write.duration",
             "Durable session writes",
         );
+        let memory_corruption = meter
+            .u64_counter("switchboard.memory.corruption")
+            .with_unit("{event}")
+            .with_description(
+                "Damage found in the session store, at start-up (at=open) or on a read (at=read)",
+            )
+            .build();
         let route_score = meter
             .f64_histogram("switchboard.route.score")
             .with_description("Score of the chosen route, by route and stage")
@@ -246,6 +255,7 @@ impl Metrics {
             tokens,
             model_active,
             memory_write,
+            memory_corruption,
             time_per_output_token,
             model_queue,
             model_sequences,

@@ -13,3 +13,10 @@ mod media;
 
 #[path = "faults/classify.rs"]
 mod classify;
+
+#[path = "common/fake_openai.rs"]
+#[allow(dead_code)]
+mod fake_openai;
+
+#[path = "faults/store.rs"]
+mod store;

@@ -406,6 +406,102 @@ async fn repeated_request_id_is_answered_once() {
 }
 
 #[tokio::test]
+async fn concurrent_duplicates_of_a_request_id_run_once() {
+    // Slow answers (4 chunks, 300 ms apart), so that all five are in flight before the first
+    // is done.
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(300),
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let c = client(&running).await;
+    let req = AskRequest {
+        text: "hello".into(),
+        request_id: "dup-1".into(),
+        ..Default::default()
+    };
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            let (mut c, req) = (c.clone(), req.clone());
+            tokio::spawn(async move { c.ask(req).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for call in calls {
+        answers.push(call.await.unwrap().unwrap().into_inner());
+    }
+    assert_eq!(fake.requests().len(), 1);
+    assert_eq!(answers.iter().filter(|a| a.replayed).count(), 4);
+    for a in &answers {
+        assert_eq!(a.text, "The answer is 42.");
+        assert_eq!(
+            (a.session_id.as_str(), a.turn_index, a.request_id.as_str()),
+            (answers[0].session_id.as_str(), 0, "dup-1")
+        );
+    }
+    let mut c = c;
+    let sess = c
+        .get_session(GetSessionRequest {
+            session_id: answers[0].session_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(sess.turns.len(), 1);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_duplicate_runs_itself_when_the_first_is_cancelled() {
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(300),
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let c = client(&running).await;
+    let req = AskRequest {
+        text: "hello".into(),
+        request_id: "dup-2".into(),
+        ..Default::default()
+    };
+    let (mut c1, r1) = (c.clone(), req.clone());
+    let first = tokio::spawn(async move { c1.ask(r1).await });
+    assert!(
+        fake.wait_for(Duration::from_secs(10), |s| s
+            .started
+            .load(std::sync::atomic::Ordering::SeqCst)
+            == 1)
+            .await
+    );
+    let (mut c2, r2) = (c.clone(), req.clone());
+    let second = tokio::spawn(async move { c2.ask(r2).await });
+    // The first client goes away: nothing is stored, so the second runs the request itself.
+    first.abort();
+    let b = second.await.unwrap().unwrap().into_inner();
+    assert!(!b.replayed);
+    assert_eq!(b.text, "The answer is 42.");
+    assert_eq!(fake.requests().len(), 2);
+    let mut c = c;
+    let sess = c
+        .get_session(GetSessionRequest {
+            session_id: b.session_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(sess.turns.len(), 1);
+    // And a third is answered from the store.
+    let again = c.ask(req).await.unwrap().into_inner();
+    assert!(again.replayed);
+    assert_eq!(fake.requests().len(), 2);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn graceful_shutdown_lets_in_flight_requests_finish() {
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(100),

@@ -42,6 +42,8 @@ pub struct Spec {
     pub env: Vec<(String, String)>,
     /// Address-space cap in bytes (`prlimit --as`).
     pub max_address_space: Option<u64>,
+    /// Run as this user (and group of the same number); needs root.
+    pub uid: Option<u32>,
 }
 
 impl Spec {
@@ -50,6 +52,7 @@ impl Spec {
             data_dir: data_dir.to_path_buf(),
             env: Vec::new(),
             max_address_space: None,
+            uid: None,
         }
     }
 
@@ -118,6 +121,10 @@ impl Server {
             .stderr(err);
         for (k, v) in &spec.env {
             cmd.env(k, v);
+        }
+        if let Some(uid) = spec.uid {
+            use std::os::unix::process::CommandExt as _;
+            cmd.uid(uid).gid(uid);
         }
         let child = cmd.spawn().expect("starting switchboard serve");
         Server {
