@@ -151,6 +151,12 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
             vec!["media[0].mime_type", "application/pdf"],
         ),
         (
+            "a 20,000-character mime type (echoed clipped, not whole)",
+            with_media(vec![file(png_ok.clone(), &"a".repeat(20_000))]),
+            Code::InvalidArgument,
+            vec!["media[0].mime_type", "20000 characters", "image/png"],
+        ),
+        (
             "mime type disagrees with bytes",
             with_media(vec![file(png_ok.clone(), "image/jpeg")]),
             Code::InvalidArgument,
@@ -219,6 +225,16 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
             },
             Code::InvalidArgument,
             vec!["expert", "astrologer", "general"],
+        ),
+        (
+            "a 20,000-character expert",
+            AskRequest {
+                text: "hi".into(),
+                expert: "x".repeat(20_000),
+                ..Default::default()
+            },
+            Code::InvalidArgument,
+            vec!["expert", "20000 characters", "16"],
         ),
         (
             "session id with bad characters",
@@ -353,6 +369,12 @@ async fn every_bad_input_gets_its_code_and_names_the_problem() {
                 _ => c.classify(req.clone()).await.map(|_| ()).unwrap_err(),
             };
             assert_eq!(status.code(), code, "{what} via {rpc}: {status:?}");
+            // Client input is never echoed whole.
+            assert!(
+                status.message().chars().count() <= 400,
+                "{what} via {rpc}: a {}-character message",
+                status.message().chars().count()
+            );
             for w in &words {
                 assert!(
                     status.message().contains(w),

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use prost::Message as _;
 
 use crate::config::Limits;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, echo};
 use crate::media::{self, MediaItem, MediaKind, MediaSource};
 use crate::proto::{AskRequest, GenerationOptions, Media, MediaDigest};
 use crate::request::{AskInput, GenOptions};
@@ -56,6 +56,16 @@ pub fn ask_input(req: AskRequest, limits: &Limits) -> Result<AskInput> {
         .map(|(i, m)| media_item(i, m, limits))
         .collect::<Result<Vec<_>>>()?;
     let expert = req.expert.trim();
+    let n = expert.chars().count();
+    if n > limits.max_id_chars {
+        return Err(Error::invalid(
+            "expert",
+            format!(
+                "{n} characters; expert ids are at most {}",
+                limits.max_id_chars
+            ),
+        ));
+    }
     let expert = (!expert.is_empty()).then(|| expert.to_string());
     Ok(AskInput {
         session_id: req.session_id,
@@ -91,7 +101,8 @@ fn media_item(i: usize, m: Media, limits: &Limits) -> Result<MediaItem> {
         return Err(Error::invalid(
             field("mime_type"),
             format!(
-                "unsupported type {declared:?}; supported: {}",
+                "unsupported type {}; supported: {}",
+                echo(&declared),
                 media::supported_mimes()
             ),
         ));
@@ -296,7 +307,7 @@ fn profile(
         let n = v.chars().count();
         if n > limits.max_profile_value_chars {
             return Err(Error::invalid(
-                format!("profile[{key:?}]"),
+                format!("profile[{}]", echo(key)),
                 format!(
                     "{n} characters; the limit is {}",
                     limits.max_profile_value_chars
