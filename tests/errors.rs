@@ -646,6 +646,16 @@ async fn api_keys_authenticate_and_separate_tenants() {
     req.metadata_mut()
         .insert("authorization", "Bearer key-a".parse().unwrap());
     let sid = c.ask(req).await.unwrap().into_inner().session_id;
+    // The scheme is case-insensitive (RFC 7235), and extra spaces are tolerated.
+    let mut req = tonic::Request::new(GetSessionRequest {
+        session_id: sid.clone(),
+    });
+    req.metadata_mut()
+        .insert("authorization", "BEARER   key-a ".parse().unwrap());
+    assert_eq!(
+        c.get_session(req).await.unwrap().into_inner().turns.len(),
+        1
+    );
     let mut get = tonic::Request::new(GetSessionRequest {
         session_id: sid.clone(),
     });
