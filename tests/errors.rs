@@ -682,3 +682,40 @@ async fn api_keys_authenticate_and_separate_tenants() {
     );
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_new_connection_is_refused_when_every_connection_has_a_call_in_flight() {
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(300),
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.max_connections = 1;
+    let running = start(config).await;
+    let mut first = client(&running).await;
+    let call = tokio::spawn(async move { first.ask(ask("hi")).await });
+    assert!(
+        fake.wait_for(Duration::from_secs(5), |s| s.started.load(Ordering::SeqCst)
+            == 1)
+            .await
+    );
+    let lazy = tonic::transport::Channel::from_shared(format!("http://{}", running.addr))
+        .unwrap()
+        .connect_lazy();
+    let mut second = switchboard::proto::switchboard_client::SwitchboardClient::new(lazy);
+    // The server closes the connection unanswered; which code that is, is the client's call:
+    // tonic says CANCELLED ("connection closed"), grpc-core UNAVAILABLE.
+    let e = second.ask(ask("hi")).await.unwrap_err();
+    assert!(
+        matches!(e.code(), Code::Unavailable | Code::Cancelled),
+        "{e:?}"
+    );
+    let r = call.await.unwrap().unwrap().into_inner();
+    assert_eq!(r.text, "The answer is 42.");
+    // The first connection has nothing in flight now: it gives way to the next one.
+    let r = second.ask(ask("hi")).await.unwrap().into_inner();
+    assert_eq!(r.text, "The answer is 42.");
+    running.shutdown().await.unwrap();
+}

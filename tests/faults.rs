@@ -7,3 +7,11 @@ mod harness;
 
 #[path = "faults/smoke.rs"]
 mod smoke;
+
+#[path = "faults/conn.rs"]
+mod conn;
+
+/// The OpenAI-compatible test double, for cases that need a model answer.
+#[allow(dead_code)]
+#[path = "common/fake_openai.rs"]
+mod fake_openai;
