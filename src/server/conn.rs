@@ -365,7 +365,7 @@ pub fn incoming(
                         let tracked = Tracked::new(stream, conn, registry.clone());
                         return Some((Ok(tracked), (tcp, registry)));
                     }
-                    // Dropping it closes it: the client sees UNAVAILABLE at once.
+                    // Dropping it closes it: the client sees its connection closed at once.
                     Room::No => registry.refuse(),
                 },
                 Err(e) => registry.accept_failed(e).await,
