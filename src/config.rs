@@ -88,6 +88,20 @@ pub struct Config {
     pub request_timeout_secs: f64,
     /// On SIGTERM/SIGINT: how long in-flight requests get to finish.
     pub shutdown_grace_secs: f64,
+    /// A connection whose peer sends nothing for this long is closed; one that has not sent the
+    /// HTTP/2 preface this long after it was accepted, too. Live clients answer the keepalive
+    /// pings, so this only closes silent or dead peers; at least the keepalive interval plus
+    /// its timeout.
+    pub connection_idle_timeout_secs: f64,
+    /// The server pings a connection it has heard nothing from for this long.
+    pub http2_keepalive_interval_secs: f64,
+    /// A ping not answered within this closes the connection.
+    pub http2_keepalive_timeout_secs: f64,
+    /// TCP keepalive probes after this much silence (whole seconds); 0 turns them off.
+    pub tcp_keepalive_secs: f64,
+    /// Open client connections at most (also bounded by the open-files limit); at the cap a new
+    /// connection closes the one idle longest, or is refused when all have calls in flight.
+    pub max_connections: usize,
     pub log_format: LogFormat,
     /// OTLP/gRPC endpoint that receives traces (e.g. `http://127.0.0.1:4317`, an
     /// OpenTelemetry Collector); empty turns export off. Env: `SWITCHBOARD_OTLP_ENDPOINT`.
@@ -243,6 +257,11 @@ impl Default for Config {
             cpu_workers: 0,
             request_timeout_secs: 300.0,
             shutdown_grace_secs: 30.0,
+            connection_idle_timeout_secs: 60.0,
+            http2_keepalive_interval_secs: 20.0,
+            http2_keepalive_timeout_secs: 20.0,
+            tcp_keepalive_secs: 60.0,
+            max_connections: 4096,
             log_format: LogFormat::Text,
             otlp_endpoint: String::new(),
             metrics_listen: "127.0.0.1:9464".into(),
@@ -401,21 +420,30 @@ impl Config {
             .map_err(|e| Error::Config(format!("listen = {:?}: {e}", self.listen)))
     }
 
-    /// API keys as key -> tenant.
+    /// API keys as key -> tenant. A key given twice (to one tenant or two) is an error: which
+    /// tenant it names would depend on the order of the list. Messages never show a key.
     pub fn tenants_by_key(&self) -> Result<BTreeMap<String, String>> {
-        let mut out = BTreeMap::new();
-        for entry in &self.api_keys {
+        let mut out: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        for (i, entry) in self.api_keys.iter().enumerate() {
             let Some((tenant, key)) = entry.split_once(':') else {
-                return Err(Error::Config(
-                    "api_keys entries must look like \"tenant:key\"".into(),
-                ));
+                return Err(Error::Config(format!(
+                    "api_keys[{i}] must look like \"tenant:key\""
+                )));
             };
+            // Presented keys are trimmed too (auth), so a padded one could never match.
+            let (tenant, key) = (tenant.trim(), key.trim());
             if tenant.is_empty() || key.is_empty() {
-                return Err(Error::Config("api_keys: empty tenant or key".into()));
+                return Err(Error::Config(format!("api_keys[{i}]: empty tenant or key")));
             }
-            out.insert(key.to_string(), tenant.to_string());
+            if let Some((j, other)) = out.get(key) {
+                return Err(Error::Config(format!(
+                    "api_keys[{j}] (tenant {other:?}) and api_keys[{i}] (tenant {tenant:?}) have \
+                     the same key; each key must be unique"
+                )));
+            }
+            out.insert(key.to_string(), (i, tenant.to_string()));
         }
-        Ok(out)
+        Ok(out.into_iter().map(|(k, (_, t))| (k, t)).collect())
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -443,55 +471,173 @@ impl Config {
                 self.video_layout
             )));
         }
-        let positive = [
-            ("prefill_chunk", self.prefill_chunk as f64),
-            ("engine_queue", self.engine_queue as f64),
-            ("max_visual_tokens", self.max_visual_tokens as f64),
-            (
-                "max_concurrent_requests",
-                self.max_concurrent_requests as f64,
-            ),
-            (
-                "max_concurrent_classify",
-                self.max_concurrent_classify as f64,
-            ),
-            (
-                "limits.max_request_pixels",
-                self.limits.max_request_pixels as f64,
-            ),
-            ("routing.max_chars", self.routing.max_chars as f64),
-            ("request_timeout_secs", self.request_timeout_secs),
-            (
-                "openai_connect_timeout_secs",
-                self.openai_connect_timeout_secs,
-            ),
-            ("openai_idle_timeout_secs", self.openai_idle_timeout_secs),
-            (
-                "limits.max_request_bytes",
-                self.limits.max_request_bytes as f64,
-            ),
-            ("limits.max_fps", self.limits.max_fps),
-            ("limits.max_new_tokens", self.limits.max_new_tokens as f64),
-            ("limits.max_id_chars", self.limits.max_id_chars as f64),
-            (
-                "memory.max_turns_per_session",
-                self.memory.max_turns_per_session as f64,
-            ),
-            (
-                "memory.sweep_interval_secs",
-                self.memory.sweep_interval_secs as f64,
-            ),
-        ];
-        for (name, v) in positive {
-            if !(v > 0.0 && v.is_finite()) {
-                return Err(Error::Config(format!("{name} must be positive")));
-            }
+        self.check_ranges()?;
+        let keepalive = self.http2_keepalive_interval_secs + self.http2_keepalive_timeout_secs;
+        if self.connection_idle_timeout_secs < keepalive {
+            return Err(Error::Config(format!(
+                "connection_idle_timeout_secs = {} must be at least http2_keepalive_interval_secs \
+                 + http2_keepalive_timeout_secs = {keepalive}: otherwise a live client waiting on a \
+                 slow answer is closed between two pings",
+                self.connection_idle_timeout_secs
+            )));
         }
-        if !(self.shutdown_grace_secs >= 0.0 && self.shutdown_grace_secs.is_finite()) {
-            return Err(Error::Config("shutdown_grace_secs must be >= 0".into()));
+        if self.tcp_keepalive_secs > 0.0 && self.tcp_keepalive_secs < 1.0 {
+            return Err(Error::Config(
+                "tcp_keepalive_secs: 0 turns it off; otherwise at least 1 (whole seconds)".into(),
+            ));
         }
         Ok(())
     }
+
+    /// Every number in range, so that nothing downstream can panic on it
+    /// (`Duration::from_secs_f64` does on NaN, negatives and overflow) or misbehave.
+    fn check_ranges(&self) -> Result<()> {
+        use Range::{AtLeast, Positive};
+        let week = MAX_DURATION_SECS;
+        let (l, r, m) = (&self.limits, &self.routing, &self.memory);
+        // Durations.
+        in_range(
+            "request_timeout_secs",
+            self.request_timeout_secs,
+            Positive,
+            week,
+        )?;
+        in_range(
+            "shutdown_grace_secs",
+            self.shutdown_grace_secs,
+            AtLeast(0.0),
+            week,
+        )?;
+        let connect = self.openai_connect_timeout_secs;
+        in_range("openai_connect_timeout_secs", connect, Positive, week)?;
+        let idle = self.openai_idle_timeout_secs;
+        in_range("openai_idle_timeout_secs", idle, Positive, week)?;
+        let idle = self.connection_idle_timeout_secs;
+        in_range("connection_idle_timeout_secs", idle, Positive, week)?;
+        let ping = self.http2_keepalive_interval_secs;
+        in_range("http2_keepalive_interval_secs", ping, Positive, week)?;
+        let ping = self.http2_keepalive_timeout_secs;
+        in_range("http2_keepalive_timeout_secs", ping, Positive, week)?;
+        in_range(
+            "tcp_keepalive_secs",
+            self.tcp_keepalive_secs,
+            AtLeast(0.0),
+            week,
+        )?;
+        in_range(
+            "routing.model_timeout_secs",
+            r.model_timeout_secs,
+            Positive,
+            week,
+        )?;
+        let sweep = m.sweep_interval_secs as f64;
+        in_range("memory.sweep_interval_secs", sweep, Positive, week)?;
+        let ttl = m.session_ttl_secs as f64;
+        in_range(
+            "memory.session_ttl_secs",
+            ttl,
+            Positive,
+            MAX_SESSION_TTL_SECS,
+        )?;
+        // Counts: a semaphore or queue of them is allocated, or a loop runs that often.
+        let n = self.max_concurrent_requests as f64;
+        in_range("max_concurrent_requests", n, Positive, 100_000.0)?;
+        in_range(
+            "max_connections",
+            self.max_connections as f64,
+            Positive,
+            1e6,
+        )?;
+        in_range("engine_queue", self.engine_queue as f64, Positive, 1e6)?;
+        let n = self.max_visual_tokens as f64;
+        in_range("max_visual_tokens", n, Positive, 1e7)?;
+        let n = self.max_concurrent_classify as f64;
+        in_range("max_concurrent_classify", n, Positive, 100_000.0)?;
+        in_range("cpu_workers", self.cpu_workers as f64, AtLeast(0.0), 1024.0)?;
+        in_range("routing.max_chars", r.max_chars as f64, Positive, 1e7)?;
+        in_range("prefill_chunk", self.prefill_chunk as f64, Positive, 1e6)?;
+        in_range(
+            "openai_retries",
+            f64::from(self.openai_retries),
+            AtLeast(0.0),
+            10.0,
+        )?;
+        in_range(
+            "schema_retries",
+            f64::from(self.schema_retries),
+            AtLeast(0.0),
+            10.0,
+        )?;
+        in_range("ort_threads", self.ort_threads as f64, AtLeast(0.0), 1024.0)?;
+        in_range("ocr.threads", self.ocr.threads as f64, AtLeast(0.0), 1024.0)?;
+        let turns = m.max_turns_per_session as f64;
+        in_range("memory.max_turns_per_session", turns, Positive, f64::MAX)?;
+        // Limits.
+        let bytes = l.max_request_bytes as f64;
+        in_range("limits.max_request_bytes", bytes, Positive, f64::MAX)?;
+        in_range("limits.max_fps", l.max_fps, Positive, 1000.0)?;
+        let tokens = f64::from(l.max_new_tokens);
+        in_range("limits.max_new_tokens", tokens, Positive, f64::MAX)?;
+        let pixels = l.max_request_pixels as f64;
+        in_range("limits.max_request_pixels", pixels, Positive, f64::MAX)?;
+        // Ids are echoed in messages (an unknown session's id).
+        in_range(
+            "limits.max_id_chars",
+            l.max_id_chars as f64,
+            Positive,
+            1024.0,
+        )?;
+        // Scores: a NaN threshold would make every comparison false.
+        let t = f64::from(r.rules_threshold);
+        in_range("routing.rules_threshold", t, AtLeast(0.0), 1.0)?;
+        let t = f64::from(r.semantic_threshold);
+        in_range("routing.semantic_threshold", t, AtLeast(-1.0), 1.0)?;
+        let t = f64::from(r.semantic_temperature);
+        in_range("routing.semantic_temperature", t, Positive, 10.0)?;
+        let t = f64::from(r.model_threshold);
+        in_range("routing.model_threshold", t, AtLeast(0.0), 1.0)?;
+        let c = f64::from(self.ocr.min_confidence);
+        in_range("ocr.min_confidence", c, AtLeast(0.0), 1.0)?;
+        Ok(())
+    }
+}
+
+/// `name = v` must be above `min`, at most `max` and finite (NaN fails every comparison).
+fn in_range(name: &str, v: f64, min: Range, max: f64) -> Result<()> {
+    let low_ok = match min {
+        Range::Positive => v > 0.0,
+        Range::AtLeast(m) => v >= m,
+    };
+    if low_ok && v <= max && v.is_finite() {
+        return Ok(());
+    }
+    let low = match min {
+        Range::Positive => "greater than 0".to_string(),
+        Range::AtLeast(m) => format!("at least {m}"),
+    };
+    let high = if max == MAX_DURATION_SECS {
+        format!("at most {max} (7 days)")
+    } else if max == f64::MAX {
+        "finite".into()
+    } else {
+        format!("at most {max}")
+    };
+    Err(Error::Config(format!(
+        "{name} = {v}: must be {low} and {high}"
+    )))
+}
+
+/// The longest a timeout, interval or grace period may be: 7 days. Longer means "never" in
+/// practice, and it keeps every `Duration` made from a setting far from overflow.
+pub const MAX_DURATION_SECS: f64 = 7.0 * 24.0 * 3600.0;
+/// `memory.session_ttl_secs` may be longer: 3650 days.
+pub const MAX_SESSION_TTL_SECS: f64 = 3650.0 * 24.0 * 3600.0;
+
+/// The lower end of a setting's range.
+#[derive(Clone, Copy)]
+enum Range {
+    Positive,
+    AtLeast(f64),
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
@@ -643,5 +789,184 @@ mod tests {
         let e = env(&[("SWITCHBOARD_MEMORY__ON_CORRUPTION", "ignore")]);
         let err = Config::load(Some(&f), &e, &flags).unwrap_err().to_string();
         assert!(err.contains("quarantine"), "{err}");
+    }
+
+    fn load_toml(text: &str) -> Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, text).unwrap();
+        Config::load(Some(&f), &BTreeMap::new(), &Overrides::default())
+    }
+
+    fn rejected(text: &str) -> String {
+        match load_toml(text) {
+            Ok(_) => panic!("{text:?} was accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        let c = load_toml("").unwrap();
+        assert_eq!(c.connection_idle_timeout_secs, 60.0);
+        assert_eq!(c.max_connections, 4096);
+    }
+
+    #[test]
+    fn durations_out_of_range_stop_start_up() {
+        for (text, words) in [
+            (
+                "request_timeout_secs = 1e20",
+                vec!["request_timeout_secs", "604800", "7 days"],
+            ),
+            (
+                "request_timeout_secs = nan",
+                vec!["request_timeout_secs = NaN"],
+            ),
+            (
+                "request_timeout_secs = inf",
+                vec!["request_timeout_secs = inf"],
+            ),
+            (
+                "request_timeout_secs = -1.0",
+                vec!["request_timeout_secs = -1", "greater than 0"],
+            ),
+            ("request_timeout_secs = 0.0", vec!["greater than 0"]),
+            (
+                "shutdown_grace_secs = -0.5",
+                vec!["shutdown_grace_secs", "at least 0"],
+            ),
+            ("shutdown_grace_secs = 1e300", vec!["shutdown_grace_secs"]),
+            (
+                "openai_connect_timeout_secs = nan",
+                vec!["openai_connect_timeout_secs"],
+            ),
+            (
+                "openai_idle_timeout_secs = 1e10",
+                vec!["openai_idle_timeout_secs"],
+            ),
+            (
+                "connection_idle_timeout_secs = 0.0",
+                vec!["connection_idle_timeout_secs"],
+            ),
+            (
+                "http2_keepalive_interval_secs = nan",
+                vec!["http2_keepalive_interval_secs"],
+            ),
+            (
+                "http2_keepalive_timeout_secs = -1.0",
+                vec!["http2_keepalive_timeout_secs"],
+            ),
+            ("tcp_keepalive_secs = 1e9", vec!["tcp_keepalive_secs"]),
+            (
+                "tcp_keepalive_secs = 0.5",
+                vec!["tcp_keepalive_secs", "whole seconds"],
+            ),
+            (
+                "[routing]\nmodel_timeout_secs = 1e20",
+                vec!["routing.model_timeout_secs"],
+            ),
+            (
+                "[memory]\nsweep_interval_secs = 0",
+                vec!["memory.sweep_interval_secs"],
+            ),
+            (
+                "[memory]\nsession_ttl_secs = 999999999999",
+                vec!["memory.session_ttl_secs"],
+            ),
+        ] {
+            let e = rejected(text);
+            for w in words {
+                assert!(e.contains(w), "{text:?}: {e:?} lacks {w:?}");
+            }
+        }
+        // Zero where it means "none" or "off", and the largest allowed value, are fine.
+        let c = load_toml(
+            "shutdown_grace_secs = 0.0\ntcp_keepalive_secs = 0.0\nrequest_timeout_secs = 604800.0",
+        )
+        .unwrap();
+        assert_eq!(c.request_timeout_secs, 604_800.0);
+    }
+
+    #[test]
+    fn a_huge_duration_from_the_environment_is_refused_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "").unwrap();
+        let e = Config::load(
+            Some(&f),
+            &env(&[("SWITCHBOARD_REQUEST_TIMEOUT_SECS", "1e20")]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("request_timeout_secs"), "{e}");
+    }
+
+    #[test]
+    fn other_numbers_out_of_range_stop_start_up() {
+        for (text, name) in [
+            ("max_concurrent_requests = 0", "max_concurrent_requests"),
+            (
+                "max_concurrent_requests = 1000000000000",
+                "max_concurrent_requests",
+            ),
+            ("max_connections = 0", "max_connections"),
+            ("engine_queue = 0", "engine_queue"),
+            ("openai_retries = 4000000000", "openai_retries"),
+            ("schema_retries = 11", "schema_retries"),
+            ("ort_threads = 100000", "ort_threads"),
+            ("[limits]\nmax_fps = nan", "limits.max_fps"),
+            ("[limits]\nmax_id_chars = 100000", "limits.max_id_chars"),
+            (
+                "[routing]\nrules_threshold = nan",
+                "routing.rules_threshold",
+            ),
+            (
+                "[routing]\nsemantic_temperature = 0.0",
+                "routing.semantic_temperature",
+            ),
+            (
+                "[routing]\nmodel_threshold = 2.0",
+                "routing.model_threshold",
+            ),
+            ("[ocr]\nmin_confidence = -0.1", "ocr.min_confidence"),
+        ] {
+            let e = rejected(text);
+            assert!(e.contains(name), "{text:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn the_idle_timeout_must_outlast_a_keepalive_round() {
+        let e = rejected(
+            "connection_idle_timeout_secs = 30.0\nhttp2_keepalive_interval_secs = 20.0\nhttp2_keepalive_timeout_secs = 20.0",
+        );
+        assert!(
+            e.contains("connection_idle_timeout_secs = 30") && e.contains("40"),
+            "{e}"
+        );
+        load_toml("connection_idle_timeout_secs = 40.0\nhttp2_keepalive_interval_secs = 20.0\nhttp2_keepalive_timeout_secs = 20.0").unwrap();
+    }
+
+    #[test]
+    fn a_key_given_twice_stops_start_up_without_showing_the_key() {
+        for keys in [
+            r#"["acme:s3cr3t-key", "beta:s3cr3t-key"]"#,
+            r#"["acme:s3cr3t-key", "acme:s3cr3t-key"]"#,
+            r#"["acme:s3cr3t-key", "beta: s3cr3t-key "]"#,
+        ] {
+            let e = rejected(&format!("api_keys = {keys}"));
+            assert!(
+                e.contains("api_keys[0]") && e.contains("api_keys[1]"),
+                "{e}"
+            );
+            assert!(e.contains("same key") && e.contains("\"acme\""), "{e}");
+            assert!(!e.contains("s3cr3t"), "the key leaked: {e}");
+        }
+        // Distinct keys, padded or not, are fine.
+        let c = load_toml(r#"api_keys = ["acme: k1 ", "beta:k2"]"#).unwrap();
+        let m = c.tenants_by_key().unwrap();
+        assert_eq!(m.get("k1").map(String::as_str), Some("acme"));
+        assert_eq!(m.len(), 2);
     }
 }

@@ -70,6 +70,29 @@ impl Error {
     }
 }
 
+/// Client strings echoed in a message are cut to this many characters: a 20,000-character
+/// `mime_type` must not make a 20,000-character status (clients refuse headers that large).
+pub const ECHO_CHARS: usize = 64;
+
+/// `s`, cut to `max` characters with an ellipsis when longer.
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some((end, _)) => format!("{}…", &s[..end]).into(),
+    }
+}
+
+/// A client string for a message: quoted and escaped like `{:?}`, cut to `ECHO_CHARS`
+/// characters, with its length when it was cut.
+pub fn echo(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= ECHO_CHARS {
+        format!("{s:?}")
+    } else {
+        format!("{:?} ({n} characters)", clip(s, ECHO_CHARS))
+    }
+}
+
 impl From<sled::Error> for Error {
     fn from(e: sled::Error) -> Self {
         Error::Storage(e.to_string())
@@ -79,5 +102,23 @@ impl From<sled::Error> for Error {
 impl From<prost::DecodeError> for Error {
     fn from(e: prost::DecodeError) -> Self {
         Error::Storage(format!("corrupt record: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoes_are_short_and_say_how_long_the_input_was() {
+        assert_eq!(echo("image/png"), "\"image/png\"");
+        let long = "é".repeat(20_000);
+        let e = echo(&long);
+        assert!(e.ends_with("…\" (20000 characters)"), "{e}");
+        assert_eq!(e.chars().filter(|&c| c == 'é').count(), ECHO_CHARS);
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "abc…");
+        // Control characters are escaped, never passed through.
+        assert_eq!(echo("a\nb"), "\"a\\nb\"");
     }
 }

@@ -1,6 +1,9 @@
 //! Starting and stopping the gRPC server: the Switchboard service behind authentication, the
 //! standard health and reflection services, and graceful shutdown (stop accepting, let in-flight
 //! requests finish within the grace period, flush memory), and the `/metrics` endpoint beside it.
+//! Which connections it holds, and for how long, is `conn`'s.
+
+mod conn;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,7 +13,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
-use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 
 use crate::api::{self, auth::Auth};
@@ -60,14 +62,18 @@ impl Running {
 
 /// Binds the configured address (port 0 picks a free one) and starts serving.
 pub async fn start(app: Arc<App>) -> Result<Running> {
+    // `Config::load` checks it; a config built in code is checked here, before any setting
+    // becomes a `Duration`.
+    app.config().validate()?;
     let addr = app.config().listen_addr()?;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| Error::Config(format!("cannot listen on {addr}: {e}")))?;
+    let listener =
+        conn::bind(addr).map_err(|e| Error::Config(format!("cannot listen on {addr}: {e}")))?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     let auth = Auth::new(app.config().tenants_by_key()?);
+    let conn_settings = conn::Settings::from_config(app.config())?;
+    let conns = conn::Registry::new(&conn_settings);
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health
@@ -100,13 +106,20 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     let sweeper_stop = CancellationToken::new();
     let sweeper = app.spawn_sweeper(sweeper_stop.clone());
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let secs = Duration::from_secs_f64;
     let router = Server::builder()
+        // Pings keep live clients' connections active while they wait on a slow answer, and
+        // find dead peers; conn's idle timeout closes what never answers them.
+        .http2_keepalive_interval(Some(secs(app.config().http2_keepalive_interval_secs)))
+        .http2_keepalive_timeout(Some(secs(app.config().http2_keepalive_timeout_secs)))
+        .layer(conn::TrackCallsLayer)
         .layer(tower::util::MapRequestLayer::new(api::deadline::stamp))
         .layer(api::trace::RpcSpanLayer)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(service);
+    let incoming = conn::incoming(listener, conns.clone(), conn_settings.tcp_keepalive);
     let done = tokio::spawn(async move {
         let signal = async move {
             let _ = stop_rx.await;
@@ -117,9 +130,9 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
             health
                 .set_service_status("", ServingStatus::NotServing)
                 .await;
+            // Draining waits for every connection; one that never spoke HTTP/2 never would end.
+            conns.close_unspoken();
         };
-        // Without TCP_NODELAY, small gRPC frames wait on delayed ACKs: ~40 ms per call on loopback.
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let r = router.serve_with_incoming_shutdown(incoming, signal).await;
         sweeper_stop.cancel();
         let _ = sweeper.await;

@@ -158,6 +158,12 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
             vec!["media[0].mime_type", "application/pdf"],
         ),
         (
+            "a 20,000-character mime type (echoed clipped, not whole)",
+            with_media(vec![file(png_ok.clone(), &"a".repeat(20_000))]),
+            Code::InvalidArgument,
+            vec!["media[0].mime_type", "20000 characters", "image/png"],
+        ),
+        (
             "mime type disagrees with bytes",
             with_media(vec![file(png_ok.clone(), "image/jpeg")]),
             Code::InvalidArgument,
@@ -262,6 +268,16 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
             },
             Code::InvalidArgument,
             vec!["expert", "astrologer", "general"],
+        ),
+        (
+            "a 20,000-character expert",
+            AskRequest {
+                text: "hi".into(),
+                expert: "x".repeat(20_000),
+                ..Default::default()
+            },
+            Code::InvalidArgument,
+            vec!["expert", "20000 characters", "16"],
         ),
         (
             "session id with bad characters",
@@ -396,6 +412,12 @@ async fn every_bad_input_gets_its_code_and_names_the_problem() {
                 _ => c.classify(req.clone()).await.map(|_| ()).unwrap_err(),
             };
             assert_eq!(status.code(), code, "{what} via {rpc}: {status:?}");
+            // Client input is never echoed whole.
+            assert!(
+                status.message().chars().count() <= 400,
+                "{what} via {rpc}: a {}-character message",
+                status.message().chars().count()
+            );
             for w in &words {
                 assert!(
                     status.message().contains(w),
@@ -667,6 +689,16 @@ async fn api_keys_authenticate_and_separate_tenants() {
     req.metadata_mut()
         .insert("authorization", "Bearer key-a".parse().unwrap());
     let sid = c.ask(req).await.unwrap().into_inner().session_id;
+    // The scheme is case-insensitive (RFC 7235), and extra spaces are tolerated.
+    let mut req = tonic::Request::new(GetSessionRequest {
+        session_id: sid.clone(),
+    });
+    req.metadata_mut()
+        .insert("authorization", "BEARER   key-a ".parse().unwrap());
+    assert_eq!(
+        c.get_session(req).await.unwrap().into_inner().turns.len(),
+        1
+    );
     let mut get = tonic::Request::new(GetSessionRequest {
         session_id: sid.clone(),
     });
@@ -691,5 +723,42 @@ async fn api_keys_authenticate_and_separate_tenants() {
             .await
             .is_ok()
     );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_new_connection_is_refused_when_every_connection_has_a_call_in_flight() {
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(300),
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.max_connections = 1;
+    let running = start(config).await;
+    let mut first = client(&running).await;
+    let call = tokio::spawn(async move { first.ask(ask("hi")).await });
+    assert!(
+        fake.wait_for(Duration::from_secs(5), |s| s.started.load(Ordering::SeqCst)
+            == 1)
+            .await
+    );
+    let lazy = tonic::transport::Channel::from_shared(format!("http://{}", running.addr))
+        .unwrap()
+        .connect_lazy();
+    let mut second = switchboard::proto::switchboard_client::SwitchboardClient::new(lazy);
+    // The server closes the connection unanswered; which code that is, is the client's call:
+    // tonic says CANCELLED ("connection closed"), grpc-core UNAVAILABLE.
+    let e = second.ask(ask("hi")).await.unwrap_err();
+    assert!(
+        matches!(e.code(), Code::Unavailable | Code::Cancelled),
+        "{e:?}"
+    );
+    let r = call.await.unwrap().unwrap().into_inner();
+    assert_eq!(r.text, "The answer is 42.");
+    // The first connection has nothing in flight now: it gives way to the next one.
+    let r = second.ask(ask("hi")).await.unwrap().into_inner();
+    assert_eq!(r.text, "The answer is 42.");
     running.shutdown().await.unwrap();
 }

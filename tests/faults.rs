@@ -14,9 +14,13 @@ mod media;
 #[path = "faults/classify.rs"]
 mod classify;
 
-#[path = "common/fake_openai.rs"]
-#[allow(dead_code)]
-mod fake_openai;
-
 #[path = "faults/store.rs"]
 mod store;
+
+#[path = "faults/conn.rs"]
+mod conn;
+
+/// The OpenAI-compatible test double, for cases that need a model answer.
+#[allow(dead_code)]
+#[path = "common/fake_openai.rs"]
+mod fake_openai;

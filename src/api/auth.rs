@@ -33,10 +33,7 @@ impl Auth {
             let key = md
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| {
-                    v.strip_prefix("Bearer ")
-                        .or_else(|| v.strip_prefix("bearer "))
-                })
+                .and_then(bearer_token)
                 .or_else(|| md.get("x-api-key").and_then(|v| v.to_str().ok()))
                 .map(str::trim);
             match key {
@@ -57,9 +54,68 @@ impl Auth {
     }
 }
 
+/// The credentials of an `authorization: Bearer <token>` value. The scheme is matched without
+/// regard to case (RFC 7235), and spaces around it and the token are ignored.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 pub fn tenant_of<T>(req: &Request<T>) -> String {
     req.extensions()
         .get::<Tenant>()
         .map(|t| t.0.clone())
         .unwrap_or_else(|| DEFAULT_TENANT.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_spaces_are_tolerated() {
+        for v in [
+            "Bearer k1",
+            "bearer k1",
+            "BEARER k1",
+            "bEaReR k1",
+            "Bearer    k1  ",
+            "  Bearer\tk1",
+        ] {
+            assert_eq!(bearer_token(v), Some("k1"), "{v:?}");
+        }
+        for v in ["Basic k1", "Bearerk1", "Bearer", "k1", ""] {
+            assert_eq!(bearer_token(v), None, "{v:?}");
+        }
+        assert_eq!(bearer_token("Bearer "), None);
+    }
+
+    fn auth() -> Auth {
+        Auth::new([("k1".to_string(), "acme".to_string())].into())
+    }
+
+    fn call(headers: &[(&'static str, &str)]) -> Result<String, tonic::Code> {
+        let mut req = Request::new(());
+        for (k, v) in headers {
+            req.metadata_mut().insert(*k, v.parse().unwrap());
+        }
+        auth()
+            .check(req)
+            .map(|r| tenant_of(&r))
+            .map_err(|s| s.code())
+    }
+
+    #[test]
+    fn keys_name_tenants() {
+        assert_eq!(call(&[("authorization", "BEARER k1")]), Ok("acme".into()));
+        assert_eq!(call(&[("authorization", "bearer  k1 ")]), Ok("acme".into()));
+        assert_eq!(call(&[("x-api-key", " k1 ")]), Ok("acme".into()));
+        // Another scheme is no bearer token; x-api-key still counts.
+        let basic = ("authorization", "Basic k1");
+        assert_eq!(call(&[basic, ("x-api-key", "k1")]), Ok("acme".into()));
+        let unauthenticated = Err(tonic::Code::Unauthenticated);
+        assert_eq!(call(&[basic]), unauthenticated);
+        assert_eq!(call(&[("authorization", "Bearer k2")]), unauthenticated);
+        assert_eq!(call(&[]), unauthenticated);
+    }
 }

@@ -8,7 +8,7 @@ use prost::Message as _;
 
 use crate::config::Limits;
 use crate::cpu::Stop;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, echo};
 use crate::media::{self, MediaItem, MediaKind, MediaSource};
 use crate::proto::{AskRequest, GenerationOptions, Media, MediaDigest};
 use crate::request::{AskInput, GenOptions};
@@ -63,6 +63,16 @@ pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInp
         .map(|(i, m)| media_item(i, m, limits, &mut pixels, stop))
         .collect::<Result<Vec<_>>>()?;
     let expert = req.expert.trim();
+    let n = expert.chars().count();
+    if n > limits.max_id_chars {
+        return Err(Error::invalid(
+            "expert",
+            format!(
+                "{n} characters; expert ids are at most {}",
+                limits.max_id_chars
+            ),
+        ));
+    }
     let expert = (!expert.is_empty()).then(|| expert.to_string());
     Ok(AskInput {
         session_id: req.session_id,
@@ -127,7 +137,8 @@ fn media_item(
         return Err(Error::invalid(
             field("mime_type"),
             format!(
-                "unsupported type {declared:?}; supported: {}",
+                "unsupported type {}; supported: {}",
+                echo(&declared),
                 media::supported_mimes()
             ),
         ));
@@ -332,7 +343,7 @@ fn profile(
         let n = v.chars().count();
         if n > limits.max_profile_value_chars {
             return Err(Error::invalid(
-                format!("profile[{key:?}]"),
+                format!("profile[{}]", echo(key)),
                 format!(
                     "{n} characters; the limit is {}",
                     limits.max_profile_value_chars

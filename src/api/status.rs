@@ -2,7 +2,12 @@
 
 use tonic::{Code, Status};
 
-use crate::error::Error;
+use crate::error::{Error, clip};
+
+/// The longest status message sent. Client strings are already clipped where they are echoed
+/// (`error::echo`); this bounds the rest, since a client refuses a `grpc-message` header past
+/// its header size limit and would see RESOURCE_EXHAUSTED instead of the real code.
+pub const MAX_MESSAGE_CHARS: usize = 1024;
 
 impl From<Error> for Status {
     fn from(e: Error) -> Status {
@@ -13,7 +18,7 @@ impl From<Error> for Status {
                 tracing::error!(error = %e, "request failed");
                 Status::new(code, "internal error; the server log has the details")
             }
-            _ => Status::new(code, e.to_string()),
+            _ => Status::new(code, clip(&e.to_string(), MAX_MESSAGE_CHARS)),
         }
     }
 }
@@ -48,5 +53,13 @@ mod tests {
         let s: Status = Error::invalid("media[0].data", "too big").into();
         assert_eq!(s.code(), Code::InvalidArgument);
         assert_eq!(s.message(), "media[0].data: too big");
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let s: Status = Error::invalid("text", "x".repeat(50_000)).into();
+        assert_eq!(s.code(), Code::InvalidArgument);
+        assert_eq!(s.message().chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(s.message().starts_with("text: xxx") && s.message().ends_with('…'));
     }
 }

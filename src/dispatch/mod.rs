@@ -9,7 +9,7 @@ pub mod model;
 mod rules;
 pub mod semantic;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, echo};
 use crate::experts::Registry;
 use crate::proto::{RouteScore, Routing};
 use crate::request::AskInput;
@@ -128,7 +128,8 @@ impl Dispatcher {
                 return Err(Error::invalid(
                     "expert",
                     format!(
-                        "unknown expert {expert:?}; this server has: {}",
+                        "unknown expert {}; this server has: {}",
+                        echo(expert),
                         self.ids.join(", ")
                     ),
                 ));

@@ -235,7 +235,9 @@ async fn check_status(resp: reqwest::Response) -> Result<reqwest::Response> {
                 .or(v["detail"].as_str())
                 .map(str::to_string)
         })
-        .unwrap_or_else(|| text.chars().take(300).collect());
+        .unwrap_or(text);
+    // Servers may quote the whole prompt back; the status message must stay small.
+    let detail = crate::error::clip(&detail, 300);
     Err(match status.as_u16() {
         400 | 413 | 422 => Error::invalid(
             "request",

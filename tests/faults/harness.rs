@@ -1,6 +1,7 @@
 //! The real `switchboard serve` binary as a child process: its own config and data dir, an
-//! optional address-space cap (`prlimit --as`), health polling, RSS, and kill -9. Fault tests
-//! drive it over gRPC on loopback and read its log.
+//! optional address-space cap (`prlimit --as`) and open-files limit (`prlimit --nofile`),
+//! health polling, RSS, and kill -9. Fault tests drive it over gRPC on loopback and read its
+//! log.
 #![allow(dead_code)]
 
 use std::io::Read;
@@ -44,6 +45,8 @@ pub struct Spec {
     pub max_address_space: Option<u64>,
     /// Run as this user (and group of the same number); needs root.
     pub uid: Option<u32>,
+    /// Open-files limit, soft and hard (`prlimit --nofile`).
+    pub max_open_files: Option<u64>,
 }
 
 impl Spec {
@@ -53,6 +56,7 @@ impl Spec {
             env: Vec::new(),
             max_address_space: None,
             uid: None,
+            max_open_files: None,
         }
     }
 
@@ -94,13 +98,20 @@ impl Server {
         let out = std::fs::File::create(&log).expect("log file");
         let err = out.try_clone().expect("log file");
         let bin = env!("CARGO_BIN_EXE_switchboard");
-        let mut cmd = match spec.max_address_space {
-            Some(bytes) => {
-                let mut c = Command::new("prlimit");
-                c.arg(format!("--as={bytes}")).arg("--").arg(bin);
-                c
-            }
-            None => Command::new(bin),
+        let mut limits = Vec::new();
+        if let Some(bytes) = spec.max_address_space {
+            limits.push(format!("--as={bytes}"));
+        }
+        if let Some(n) = spec.max_open_files {
+            limits.push(format!("--nofile={n}"));
+        }
+        // prlimit sets the limits on itself and execs the binary: same pid.
+        let mut cmd = if limits.is_empty() {
+            Command::new(bin)
+        } else {
+            let mut c = Command::new("prlimit");
+            c.args(&limits).arg("--").arg(bin);
+            c
         };
         cmd.arg("serve")
             .current_dir(repo())
@@ -214,6 +225,23 @@ impl Server {
         let f: Vec<&str> = rest.split(' ').collect();
         let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
         Some(ticks / 100.0)
+    }
+
+    /// File descriptors the process has open, or None once it is gone.
+    pub fn open_fds(&self) -> Option<usize> {
+        Some(
+            std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+                .ok()?
+                .count(),
+        )
+    }
+
+    /// The host:port it listens on.
+    pub fn socket_addr(&self) -> std::net::SocketAddr {
+        self.addr
+            .trim_start_matches("http://")
+            .parse()
+            .expect("a socket address")
     }
 
     pub fn is_running(&mut self) -> bool {
