@@ -113,6 +113,12 @@ fn ort_err(what: &str) -> impl Fn(ort::Error) -> Error + '_ {
     move |e| Error::Internal(format!("OCR {what}: {e}"))
 }
 
+/// Options for a read's model runs: each read gets its own, so that terminating one read's run
+/// leaves the others alone.
+fn run_options() -> Result<RunOptions> {
+    RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))
+}
+
 /// What a read checks between its model runs, and the options its runs carry.
 struct RunCtx<'a> {
     stop: &'a Stop,
@@ -149,7 +155,12 @@ fn load_session(
             path.display()
         )));
     }
-    let mut b = Session::builder(env).map_err(|e| Error::Config(e.to_string()))?;
+    // No arena: what a big page's activations took goes back when each tensor is freed, even
+    // when a cancelled run is terminated half-way (an arena keeps its peak for good then).
+    let mut b = Session::builder(env)
+        .map_err(|e| Error::Config(e.to_string()))?
+        .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(false).build()])
+        .map_err(|e| Error::Config(e.to_string()))?;
     if threads > 0 {
         b = b
             .with_intra_threads(threads)
@@ -195,9 +206,7 @@ impl OcrEngine {
 
     /// Reads one page to the end.
     pub fn read(&mut self, img: &RgbImage) -> Result<Page> {
-        let run =
-            RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))?;
-        self.read_until(img, &Stop::never(), &run)
+        self.read_until(img, &Stop::never(), &run_options()?)
     }
 
     /// Reads one page unless stopped. `run` carries ONNX Runtime's terminate flag: another
@@ -269,8 +278,7 @@ impl OcrEngine {
 
     /// Text boxes on the page; pages over `max_side` are read in overlapping tiles.
     pub fn detect(&mut self, img: &RgbImage) -> Result<Vec<DetBox>> {
-        let run =
-            RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))?;
+        let run = run_options()?;
         self.detect_boxes(
             img,
             &mut RunCtx {
@@ -481,9 +489,7 @@ impl OcrTool {
         let engine = stop
             .guard(async { Ok(self.engine.clone().lock_owned().await) })
             .await?;
-        let run = std::sync::Arc::new(
-            RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))?,
-        );
+        let run = std::sync::Arc::new(run_options()?);
         // Terminates the model run in progress when the request stops.
         let finished = tokio_util::sync::CancellationToken::new();
         let _finished_on_drop = finished.clone().drop_guard();
