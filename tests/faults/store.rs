@@ -335,3 +335,46 @@ async fn a_data_dir_it_may_not_read_is_named() {
         "{log}"
     );
 }
+
+/// Five concurrent Asks with one request id against the binary: one model call, one turn, and
+/// the same answer for all five (four of them replayed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_duplicates_run_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeOpenAi::start(Script {
+        delay: std::time::Duration::from_millis(100),
+        ..Script::default()
+    })
+    .await;
+    let server = Server::start(&spec(dir.path(), &fake)).await;
+    let mut calls = Vec::new();
+    for _ in 0..5 {
+        let mut c = server.client().await;
+        calls.push(tokio::spawn(async move {
+            c.ask(ask("dup-session", "dup-1", "say it once".into()))
+                .await
+                .map(|r| r.into_inner())
+        }));
+    }
+    let mut answers = Vec::new();
+    for call in calls {
+        answers.push(call.await.unwrap().expect("every duplicate is answered"));
+    }
+    assert_eq!(fake.requests().len(), 1, "model calls");
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.text == answers[0].text && a.turn_index == 0)
+    );
+    assert_eq!(answers.iter().filter(|a| a.replayed).count(), 4);
+    let session = server
+        .client()
+        .await
+        .get_session(switchboard::proto::GetSessionRequest {
+            session_id: "dup-session".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(session.turns.len(), 1);
+}
