@@ -496,7 +496,9 @@ impl OcrTool {
         let watcher = {
             let (run, stop, finished) = (run.clone(), stop.clone(), finished.clone());
             tokio::spawn(async move {
+                // A dropped call fires both at once: the stop must win then.
                 tokio::select! {
+                    biased;
                     _ = stop.stopped() => { let _ = run.terminate(); }
                     _ = finished.cancelled() => {}
                 }

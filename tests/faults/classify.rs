@@ -14,6 +14,7 @@ use super::harness::{Server, Spec, assets};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_classify_flood_leaves_room_for_ask() {
+    let _machine = super::harness::alone().await;
     let encoder = assets().join("encoder/use_multilingual_int8.onnx");
     assert!(
         encoder.exists(),

@@ -102,6 +102,7 @@ async fn until_closed(conns: Vec<(TcpStream, Instant)>, within: Duration) -> Vec
 
 #[tokio::test]
 async fn silent_connections_past_the_open_files_limit_do_not_lock_out_clients() {
+    let _machine = super::harness::shared().await;
     allow_open_files(SILENT as u64 + 512);
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
@@ -210,6 +211,7 @@ async fn silent_connections_past_the_open_files_limit_do_not_lock_out_clients() 
 
 #[tokio::test]
 async fn silent_connections_close_when_idle_while_slow_answers_are_kept_by_pings() {
+    let _machine = super::harness::shared().await;
     // Each chunk comes 1.5 s after the last; the idle timeout is 1 s, pings every 0.25 s.
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(1500),

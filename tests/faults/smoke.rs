@@ -6,6 +6,7 @@ use super::harness::{Server, Spec};
 
 #[tokio::test]
 async fn the_binary_serves_and_stops_on_sigterm() {
+    let _machine = super::harness::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(&Spec::new(dir.path())).await;
     assert!(server.rss_kib().unwrap_or(0) > 0);
