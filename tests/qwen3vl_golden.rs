@@ -63,6 +63,19 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
+/// A video part's frame files, in order.
+fn frame_files(part: &Value) -> Vec<PathBuf> {
+    let dir = fixture()
+        .join("golden")
+        .join(part["frames"].as_str().unwrap());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
 /// The case's chat, with its media decoded from the same files the reference read.
 fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
     let mut media = Vec::new();
@@ -80,13 +93,7 @@ fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
                     media.push(Media::Image(preprocess::decode(&bytes).unwrap()));
                 }
                 _ => {
-                    let dir = fixture().join("golden").join(p["frames"].as_str().unwrap());
-                    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                        .unwrap()
-                        .map(|e| e.unwrap().path())
-                        .collect();
-                    files.sort();
-                    let frames = files
+                    let frames = frame_files(p)
                         .iter()
                         .map(|f| preprocess::decode(&std::fs::read(f).unwrap()).unwrap())
                         .collect();
@@ -123,14 +130,8 @@ fn request(c: &Value) -> switchboard::engine::GenerateRequest {
                     data: read(fixture().join("golden").join(p["file"].as_str().unwrap())),
                 }),
                 _ => {
-                    let dir = fixture().join("golden").join(p["frames"].as_str().unwrap());
-                    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                        .unwrap()
-                        .map(|e| e.unwrap().path())
-                        .collect();
-                    files.sort();
                     parts.push(Part::VideoFrames {
-                        frames: files
+                        frames: frame_files(p)
                             .into_iter()
                             .map(|f| ("image/png".to_string(), read(f)))
                             .collect(),
