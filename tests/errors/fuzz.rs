@@ -39,13 +39,27 @@ impl Rng {
     }
 }
 
-/// One to four byte-level edits: flips, interesting values, inserts, deletes, copies within
-/// the input, and splices from another input.
+/// Numbers that break code which trusts them: huge, tiny, negative, not a number.
+const NUMBERS: &[&str] = &[
+    "0",
+    "-1",
+    "1e20",
+    "1e308",
+    "-1e308",
+    "nan",
+    "inf",
+    "4294967296",
+    "18446744073709551616",
+    "0.0000001",
+];
+
+/// One to four edits: bit flips, interesting bytes, inserts, deletes, copies within the input,
+/// splices from another input, integers in binary and extreme numbers in text.
 fn mutate(input: &[u8], other: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut d = input.to_vec();
     for _ in 0..1 + rng.below(4) {
         let len = d.len();
-        match rng.below(8) {
+        match rng.below(9) {
             0 if len > 0 => {
                 let i = rng.below(len);
                 d[i] ^= 1 << rng.below(8);
@@ -79,6 +93,16 @@ fn mutate(input: &[u8], other: &[u8], rng: &mut Rng) -> Vec<u8> {
                 d.splice(at..at, other[i..i + n].iter().copied());
             }
             6 if len > 0 => d.truncate(rng.below(len)),
+            7 if d.iter().any(u8::is_ascii_digit) => {
+                // A number in text (config values, JSON) becomes an extreme one.
+                let digits: Vec<usize> = (0..len).filter(|&i| d[i].is_ascii_digit()).collect();
+                let start = digits[rng.below(digits.len())];
+                let end = (start..len)
+                    .find(|&i| !d[i].is_ascii_digit())
+                    .unwrap_or(len);
+                let n = NUMBERS[rng.below(NUMBERS.len())];
+                d.splice(start..end, n.bytes());
+            }
             _ => {
                 // A 4-byte little-endian integer at a random place: sizes and counts.
                 if len >= 4 {
@@ -189,6 +213,7 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
         "config" => vec![
             b"listen = \"127.0.0.1:1\"\nrequest_timeout_secs = 30.0\n[limits]\nmax_media = 3\n[memory]\nhistory_turns = 2\n".to_vec(),
             b"api_keys = [\"a:k1\", \"b:k2\"]\n[routing]\nrules_threshold = 0.4\n".to_vec(),
+            b"request_timeout_secs = 1e3\nshutdown_grace_secs = 2e1\n[routing]\nmodel_timeout_secs = 5e0\n".to_vec(),
         ],
         "manifest" => text_files("experts", "toml"),
         _ => Vec::new(),
