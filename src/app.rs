@@ -159,7 +159,7 @@ impl App {
                 description: m.description.trim().to_string(),
                 needs_model: m.needs_model,
                 composite: m.composite,
-                media: m.media.clone(),
+                media: m.media.iter().map(|k| k.as_str().to_string()).collect(),
                 available: self.backend.is_some()
                     || (!m.needs_model && (m.tools.is_empty() || self.planner.tools_ready(&m.id))),
             })

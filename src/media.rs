@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::proto::MediaDigest;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Also a manifest value (`media = ["image", "video"]`), checked when the registry loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MediaKind {
     Image,
     Video,

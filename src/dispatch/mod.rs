@@ -2,7 +2,7 @@
 //! decided. An explicit expert skips it. Stage one is the manifests' rules (regular expressions
 //! over the text, media kind as evidence) and decides when it is confident; stage two compares
 //! the request's sentence embedding with the manifests' example requests; what neither claims
-//! goes to `general`. Owns no model calls.
+//! goes to the default route (the manifest with `default = true`). Owns no model calls.
 
 pub mod encoder;
 pub mod model;
@@ -11,6 +11,7 @@ pub mod semantic;
 
 use crate::error::{Error, Result, echo};
 use crate::experts::Registry;
+use crate::media::MediaKind;
 use crate::proto::{RouteScore, Routing};
 use crate::request::AskInput;
 
@@ -21,7 +22,6 @@ pub const STAGE_RULES: &str = "rules";
 pub const STAGE_SEMANTIC: &str = "semantic";
 pub const STAGE_MODEL: &str = "model";
 pub const STAGE_DEFAULT: &str = "default";
-pub const DEFAULT_ROUTE: &str = "general";
 
 /// When each stage may decide.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +58,9 @@ pub struct Dispatcher {
     thresholds: Thresholds,
     ids: Vec<String>,
     /// Per expert (registry order): the media kinds it takes and whether it needs one.
-    media: Vec<(Vec<String>, bool)>,
+    media: Vec<(Vec<MediaKind>, bool)>,
+    /// Where what no stage claims goes.
+    default_route: String,
 }
 
 impl Dispatcher {
@@ -75,6 +77,7 @@ impl Dispatcher {
             semantic,
             thresholds,
             ids: registry.ids().into_iter().map(str::to_string).collect(),
+            default_route: registry.default_route().id.clone(),
             media: registry
                 .all()
                 .iter()
@@ -196,12 +199,16 @@ impl Dispatcher {
         }
         if routes.iter().all(|r| r.score <= 0.0) {
             for r in &mut routes {
-                r.score = if r.expert == DEFAULT_ROUTE { 1.0 } else { 0.0 };
+                r.score = if r.expert == self.default_route {
+                    1.0
+                } else {
+                    0.0
+                };
                 r.stage = STAGE_DEFAULT.into();
             }
             sort(&mut routes);
             return Ok(Routing {
-                expert: DEFAULT_ROUTE.into(),
+                expert: self.default_route.clone(),
                 routes,
                 stage: STAGE_DEFAULT.into(),
             });

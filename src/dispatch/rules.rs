@@ -43,18 +43,7 @@ impl RuleStage {
                         })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let media_kinds = m
-                .rules
-                .media_kinds
-                .iter()
-                .map(|k| {
-                    if k == "video" {
-                        MediaKind::Video
-                    } else {
-                        MediaKind::Image
-                    }
-                })
-                .collect();
+            let media_kinds = m.rules.media_kinds.clone();
             experts.push(ExpertRules {
                 id: m.id.clone(),
                 patterns,

@@ -18,13 +18,9 @@ pub struct SemanticStage {
 /// Whether an expert can take a request with these media kinds: every kind the request carries
 /// must be one the expert lists (when it lists any), and an expert that requires media needs
 /// one of its kinds present.
-pub fn eligible(media: &[String], requires_media: bool, request: &[MediaKind]) -> bool {
-    let accepts = |k: &MediaKind| media.is_empty() || media.iter().any(|m| m == k.as_str());
-    request.iter().all(accepts)
-        && (!requires_media
-            || request
-                .iter()
-                .any(|k| media.iter().any(|m| m == k.as_str())))
+pub fn eligible(media: &[MediaKind], requires_media: bool, request: &[MediaKind]) -> bool {
+    let accepts = |k: &MediaKind| media.is_empty() || media.contains(k);
+    request.iter().all(accepts) && (!requires_media || request.iter().any(|k| media.contains(k)))
 }
 
 impl SemanticStage {

@@ -1,13 +1,53 @@
-//! The manifest format of `experts/<id>.toml`: what an expert is, how the rules stage spots its
-//! requests, which prompt it renders, and its sampling defaults.
+//! The manifest format of `experts/<id>.toml`: what an expert is (its kind, tools and media, as
+//! enums serde checks), how the rules stage spots its requests, which prompt it renders, and its
+//! sampling defaults. The only place that knows expert ids as words is the manifests themselves.
 
 use serde::Deserialize;
+
+pub use crate::media::MediaKind;
+
+/// What an expert's answer becomes. Behaviour follows the kind, never the id: a new expert of an
+/// existing kind needs only a manifest and a prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The model's answer as written; no typed result.
+    #[default]
+    Text,
+    /// The answer cleaned for a program (`GeneralResult`).
+    General,
+    /// Screen elements and actions in pixels of the first image.
+    Gui,
+    /// Steps and a checked final answer.
+    Math,
+    /// Files and a preview.
+    Frontend,
+    /// A timeline clamped to the video.
+    Video,
+    /// The OCR tool's reading, which a model answer may structure.
+    Ocr,
+    /// OCR, field grounding and profile mapping, then (with a model) refinement.
+    FormFill,
+}
+
+/// An in-process tool an expert runs before (or instead of) the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tool {
+    Ocr,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Route id; must equal the file name without `.toml`.
     pub id: String,
+    /// What its answer becomes; `text` (the answer as written) when absent.
+    #[serde(default)]
+    pub kind: Kind,
+    /// The route for whatever no stage claims; exactly one manifest sets it.
+    #[serde(default)]
+    pub default: bool,
     pub name: String,
     pub description: String,
     /// Answering needs several steps (a plan), e.g. form filling.
@@ -16,14 +56,14 @@ pub struct Manifest {
     /// Needs a model backend to answer.
     #[serde(default = "yes")]
     pub needs_model: bool,
-    /// In-process tools it runs before (or instead of) the model: "ocr". With its tools loaded
-    /// it answers image requests without a model.
+    /// In-process tools it runs before (or instead of) the model. With its tools loaded it
+    /// answers image requests without a model.
     #[serde(default)]
-    pub tools: Vec<String>,
-    /// Media kinds it can take: "image", "video". A request carrying another kind is not routed
-    /// to it; empty means any.
+    pub tools: Vec<Tool>,
+    /// Media kinds it can take. A request carrying another kind is not routed to it; empty means
+    /// any.
     #[serde(default)]
-    pub media: Vec<String>,
+    pub media: Vec<MediaKind>,
     /// It cannot answer without media of one of its kinds (e.g. the video expert).
     #[serde(default)]
     pub requires_media: bool,
@@ -51,7 +91,10 @@ impl Manifest {
     /// A manifest from its file's text, checked on its own: `stem` is the file name without
     /// `.toml`. The error says what is wrong, without the path (the caller adds it).
     pub fn parse(text: &str, stem: &str) -> Result<Manifest, String> {
-        let m: Manifest = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let m: Manifest = toml::from_str(text).map_err(|e| match e.span().and_then(|s| key_at(text, s.start)) {
+            Some(key) => format!("{key}: {}", e.message()),
+            None => e.message().to_string(),
+        })?;
         if m.id != stem {
             return Err(format!("id {:?} must match the file name", m.id));
         }
@@ -63,19 +106,46 @@ impl Manifest {
         {
             return Err("id must be lowercase letters, digits and _".into());
         }
-        if let Some(tool) = m.tools.iter().find(|t| *t != "ocr") {
-            return Err(format!("unknown tool {tool:?} (known: \"ocr\")"));
-        }
-        if let Some(kind) = m
-            .media
-            .iter()
-            .chain(&m.rules.media_kinds)
-            .find(|k| *k != "image" && *k != "video")
-        {
-            return Err(format!("unknown media kind {kind:?}"));
+        // Form filling reads the form with OCR; without the tool it could never plan.
+        if m.kind == Kind::FormFill && !m.uses(Tool::Ocr) {
+            return Err("kind: form_fill needs tools = [\"ocr\"]".into());
         }
         Ok(m)
     }
+
+    pub fn uses(&self, tool: Tool) -> bool {
+        self.tools.contains(&tool)
+    }
+}
+
+/// The key (`table.key`) whose value starts before byte `at`, for errors that name it: serde
+/// reports where a bad value is, not which key holds it.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let bare = |s: &str| {
+        !s.is_empty()
+            && s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut key = None;
+    for line in text.get(..at)?.lines().rev() {
+        let line = line.trim();
+        if let Some(table) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']'))
+            && bare(table.trim())
+        {
+            return Some(match key {
+                Some(k) => format!("{}.{k}", table.trim()),
+                None => table.trim().to_string(),
+            });
+        }
+        if key.is_none()
+            && let Some((k, _)) = line.split_once('=')
+            && bare(k.trim())
+        {
+            key = Some(k.trim().to_string());
+        }
+    }
+    key
 }
 
 fn yes() -> bool {
@@ -93,7 +163,7 @@ pub struct Rules {
     pub weight: f32,
     /// A request carrying media of one of these kinds adds `media_weight`.
     #[serde(default)]
-    pub media_kinds: Vec<String>,
+    pub media_kinds: Vec<MediaKind>,
     #[serde(default = "half")]
     pub media_weight: f32,
 }
@@ -122,4 +192,41 @@ pub struct SamplingDefaults {
     pub temperature: Option<f32>,
     pub top_p: Option<f32>,
     pub top_k: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "id = \"x\"\nname = \"X\"\ndescription = \"d\"\nprompt = \"x.j2\"\n";
+
+    #[test]
+    fn kinds_tools_and_media_are_typed() {
+        let m = Manifest::parse(
+            &format!("{BASE}kind = \"gui\"\ntools = [\"ocr\"]\nmedia = [\"image\", \"video\"]\n[rules]\nmedia_kinds = [\"video\"]\n"),
+            "x",
+        )
+        .unwrap();
+        assert_eq!(m.kind, Kind::Gui);
+        assert!(m.uses(Tool::Ocr));
+        assert_eq!(m.media, [MediaKind::Image, MediaKind::Video]);
+        assert_eq!(m.rules.media_kinds, [MediaKind::Video]);
+        assert!(!m.default);
+        assert_eq!(Manifest::parse(BASE, "x").unwrap().kind, Kind::Text);
+    }
+
+    #[test]
+    fn unknown_values_name_their_key() {
+        let err = |extra: &str| Manifest::parse(&format!("{BASE}{extra}"), "x").unwrap_err();
+        let e = err("tools = [\"ocr\", \"grep\"]\n");
+        assert!(e.starts_with("tools: unknown variant `grep`"), "{e}");
+        let e = err("media = [\"audio\"]\n");
+        assert!(e.starts_with("media: unknown variant `audio`"), "{e}");
+        let e = err("kind = \"poetry\"\n");
+        assert!(e.starts_with("kind: unknown variant `poetry`"), "{e}");
+        let e = err("[rules]\nweight = 2.0\nmedia_kinds = [\n  \"image\",\n  \"pdf\",\n]\n");
+        assert!(e.starts_with("rules.media_kinds: unknown variant `pdf`"), "{e}");
+        let e = err("kind = \"form_fill\"\n");
+        assert!(e.contains("needs tools"), "{e}");
+    }
 }

@@ -24,18 +24,7 @@ use crate::error::{Error, Result};
 use crate::media::{MediaItem, MediaKind, MediaSource};
 use crate::proto::{AskEvent, ExpertResult, TextDelta, ask_event, expert_result};
 use crate::request::AskInput;
-pub use manifest::Manifest;
-
-/// The route ids the public contract promises.
-pub const ROUTE_IDS: &[&str] = &[
-    "ocr",
-    "gui",
-    "math",
-    "frontend",
-    "video",
-    "form_fill",
-    "general",
-];
+pub use manifest::{Kind, Manifest, Tool};
 
 /// Every expert the server knows, loaded and checked once at start-up.
 pub struct Registry {
@@ -44,6 +33,8 @@ pub struct Registry {
     /// Parsed `schema` files, by expert id.
     schemas: BTreeMap<String, serde_json::Value>,
     schema_retries: u32,
+    /// Index of the default route in `experts`.
+    default_route: usize,
 }
 
 impl Registry {
@@ -100,13 +91,26 @@ impl Registry {
             }
             experts.push(m);
         }
-        if !experts.iter().any(|m| m.id == "general") {
+        let defaults: Vec<&str> = experts
+            .iter()
+            .filter(|m| m.default)
+            .map(|m| m.id.as_str())
+            .collect();
+        let default_route = experts.iter().position(|m| m.default);
+        let (Some(default_route), 1) = (default_route, defaults.len()) else {
             return Err(Error::Config(format!(
-                "{} has no general.toml: the general expert answers whatever no rule claims",
-                experts_dir.display()
+                "{}: exactly one manifest sets default = true (the route for whatever no stage \
+                 claims); found {}",
+                experts_dir.display(),
+                if defaults.is_empty() {
+                    "none".to_string()
+                } else {
+                    defaults.join(", ")
+                }
             )));
-        }
+        };
         Ok(Registry {
+            default_route,
             experts,
             templates,
             schemas,
@@ -125,7 +129,7 @@ impl Registry {
         let Some(schema) = self.schemas.get(&m.id) else {
             return Vec::new();
         };
-        let values = parse::answer_json(&m.id, text);
+        let values = parse::answer_json(m.kind, text);
         if values.is_empty() && m.require_json {
             return vec!["the answer has no JSON".into()];
         }
@@ -154,6 +158,11 @@ impl Registry {
 
     pub fn ids(&self) -> Vec<&str> {
         self.experts.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    /// The route for whatever no stage claims (the one manifest with `default = true`).
+    pub fn default_route(&self) -> &Manifest {
+        &self.experts[self.default_route]
     }
 
     /// Renders an expert's prompt for a request.
@@ -335,8 +344,8 @@ pub async fn run_step(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> 
     } else if split.unclosed {
         warnings.push("the model's reasoning was never closed with </think>; no answer".into());
     }
-    let kind = typed_result(m, &split.answer, input, &mut warnings);
-    // The general answer is its cleaned text; other experts' text is the answer as written.
+    let kind = typed_result(m.kind, &split.answer, input, &mut warnings);
+    // The general answer is its cleaned text; other kinds' text is the answer as written.
     let answer = match &kind {
         Some(expert_result::Kind::General(g)) => g.answer.clone(),
         _ => split.answer,
@@ -545,24 +554,23 @@ fn video_duration(input: &AskInput) -> Option<f64> {
     })
 }
 
-/// The typed result for an expert's answer (reasoning split off): the general expert's is its
-/// cleaned text, the GUI
-/// expert's its elements and actions in pixels of the first image, the math expert's its steps
-/// and checked final answer, the frontend expert's its files and preview, the video expert's
-/// its timeline clamped to the video.
+/// The typed result of a model answer (reasoning split off) by its expert's kind: the general
+/// kind's is its cleaned text, the GUI kind's its elements and actions in pixels of the first
+/// image, the math kind's its steps and checked final answer, the frontend kind's its files and
+/// preview, the video kind's its timeline clamped to the video.
 fn typed_result(
-    m: &Manifest,
+    kind: Kind,
     text: &str,
     input: &AskInput,
     warnings: &mut Vec<String>,
 ) -> Option<expert_result::Kind> {
-    match m.id.as_str() {
-        "general" => {
+    match kind {
+        Kind::General => {
             let (general, mut w) = parse::general::parse(text);
             warnings.append(&mut w);
             Some(expert_result::Kind::General(general))
         }
-        "gui" => {
+        Kind::Gui => {
             let Some(image) = input.media.iter().find(|x| x.kind == MediaKind::Image) else {
                 warnings
                     .push("no screenshot in the request: GUI coordinates cannot be placed".into());
@@ -572,22 +580,22 @@ fn typed_result(
             warnings.append(&mut w);
             Some(expert_result::Kind::Gui(gui))
         }
-        "math" => {
+        Kind::Math => {
             let (math, mut w) = parse::math::parse(text, &input.text);
             warnings.append(&mut w);
             Some(expert_result::Kind::Math(math))
         }
-        "frontend" => {
+        Kind::Frontend => {
             let (frontend, mut w) = parse::frontend::parse(text);
             warnings.append(&mut w);
             Some(expert_result::Kind::Frontend(frontend))
         }
-        "video" => {
+        Kind::Video => {
             let (video, mut w) = parse::video::parse(text, video_duration(input));
             warnings.append(&mut w);
             Some(expert_result::Kind::Video(video))
         }
-        _ => None,
+        Kind::Text | Kind::Ocr | Kind::FormFill => None,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::cpu::{CpuPool, Stop};
 use crate::engine::{Backend, GenerateRequest, HOW_TO_CONFIGURE, Message, Part, Role};
 use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, profile::Facts};
-use crate::experts::{self, Registry, StepContext, StepOutput};
+use crate::experts::{self, Registry, StepContext, StepOutput, Tool};
 use crate::media::{MediaKind, MediaSource};
 use crate::ocr::{self, OcrTool, Page};
 use crate::proto::expert_result::Kind;
@@ -87,18 +87,22 @@ impl Planner {
     pub fn tools_ready(&self, expert: &str) -> bool {
         self.registry
             .get(expert)
-            .is_some_and(|m| m.tools.iter().any(|t| t == "ocr") && self.ocr.is_some())
+            .is_some_and(|m| m.uses(Tool::Ocr) && self.ocr.is_some())
     }
 
     /// The plan for a route and a request.
     pub fn plan(&self, expert: &str, input: &AskInput) -> Plan {
+        let form = self
+            .registry
+            .get(expert)
+            .is_some_and(|m| m.kind == experts::Kind::FormFill);
         let step = |i: usize, kind: StepKind| Step {
             id: format!("{expert}#{i}"),
             expert: expert.to_string(),
             kind,
         };
         if self.tools_ready(expert) && has_image(input) {
-            if expert == "form_fill" {
+            if form {
                 let mut steps = vec![step(0, StepKind::Ocr), step(1, StepKind::FormFill)];
                 if self.backend.is_some() {
                     steps.push(step(2, StepKind::FormRefine));
@@ -123,7 +127,7 @@ impl Planner {
                 Error::Internal(format!("plan names unknown expert {}", step.expert))
             })?;
             if step.kind == StepKind::Model && self.backend.is_none() {
-                let tools = if m.tools.iter().any(|t| t == "ocr") {
+                let tools = if m.uses(Tool::Ocr) {
                     if self.ocr.is_some() {
                         " (without one it reads images only: send an image)"
                     } else {

@@ -12,13 +12,15 @@ pub mod reasoning;
 pub mod schema;
 pub mod video;
 
-/// The JSON values an expert's parser reads from its answer, which are what its manifest's
-/// schema checks: every value for GUI answers (elements and tool calls), the JSON form of a
-/// video answer, else the first JSON value in the text.
-pub fn answer_json(expert: &str, text: &str) -> Vec<json::Parsed> {
-    match expert {
-        "gui" => json::all(text),
-        "video" => video::json_part(text).into_iter().collect(),
+use super::manifest::Kind;
+
+/// The JSON values the parser of an expert's kind reads from its answer, which are what its
+/// manifest's schema checks: every value for GUI answers (elements and tool calls), the JSON
+/// form of a video answer, else the first JSON value in the text.
+pub fn answer_json(kind: Kind, text: &str) -> Vec<json::Parsed> {
+    match kind {
+        Kind::Gui => json::all(text),
+        Kind::Video => video::json_part(text).into_iter().collect(),
         _ => json::extract(text).into_iter().collect(),
     }
 }
