@@ -91,9 +91,11 @@ impl Manifest {
     /// A manifest from its file's text, checked on its own: `stem` is the file name without
     /// `.toml`. The error says what is wrong, without the path (the caller adds it).
     pub fn parse(text: &str, stem: &str) -> Result<Manifest, String> {
-        let m: Manifest = toml::from_str(text).map_err(|e| match e.span().and_then(|s| key_at(text, s.start)) {
-            Some(key) => format!("{key}: {}", e.message()),
-            None => e.message().to_string(),
+        let m: Manifest = toml::from_str(text).map_err(|e| {
+            match e.span().and_then(|s| key_at(text, s.start)) {
+                Some(key) => format!("{key}: {}", e.message()),
+                None => e.message().to_string(),
+            }
         })?;
         if m.id != stem {
             return Err(format!("id {:?} must match the file name", m.id));
@@ -123,8 +125,7 @@ impl Manifest {
 fn key_at(text: &str, at: usize) -> Option<String> {
     let bare = |s: &str| {
         !s.is_empty()
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     };
     let mut key = None;
@@ -225,7 +226,10 @@ mod tests {
         let e = err("kind = \"poetry\"\n");
         assert!(e.starts_with("kind: unknown variant `poetry`"), "{e}");
         let e = err("[rules]\nweight = 2.0\nmedia_kinds = [\n  \"image\",\n  \"pdf\",\n]\n");
-        assert!(e.starts_with("rules.media_kinds: unknown variant `pdf`"), "{e}");
+        assert!(
+            e.starts_with("rules.media_kinds: unknown variant `pdf`"),
+            "{e}"
+        );
         let e = err("kind = \"form_fill\"\n");
         assert!(e.contains("needs tools"), "{e}");
     }

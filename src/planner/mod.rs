@@ -1,25 +1,24 @@
-//! The planner: turns the chosen route into steps, runs them, and combines their results into
-//! one answer. A simple intent is one model step. Experts whose manifest names the `ocr` tool
-//! read the request's images with the in-process OCR first; form filling is OCR -> field
-//! grounding and profile mapping -> actions, and needs no model. Owns step ids, the step events
-//! of a stream, and the combination; must not route or touch memory (the app does both).
+//! The planner: turns the chosen route into steps, runs them in order, and passes each step's
+//! output to the next. A simple intent is one model step. Experts whose manifest names the `ocr`
+//! tool read the request's images with the in-process OCR first; the form-filling kind is OCR ->
+//! field grounding and profile mapping -> (with a model) refinement. Owns step ids, the step
+//! events of a stream, deadlines per step and the step metrics. What a step does belongs to its
+//! expert (`experts::steps`); the planner must not route or touch memory (the app does both).
 
 use std::sync::Arc;
 
-use image::RgbImage;
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use crate::cpu::{CpuPool, Stop};
-use crate::engine::{Backend, GenerateRequest, HOW_TO_CONFIGURE, Message, Part, Role};
+use crate::engine::{Backend, HOW_TO_CONFIGURE};
 use crate::error::{Error, Result};
-use crate::experts::form_fill::{self, profile::Facts};
-use crate::experts::{self, Registry, StepContext, StepOutput, Tool};
+use crate::experts::steps::{self, form::Grounded, ocr::Pages};
+use crate::experts::{Kind, Registry, StepContext, StepOutput, Tool};
 use crate::media::{MediaKind, MediaSource};
-use crate::ocr::{self, OcrTool, Page};
-use crate::proto::expert_result::Kind;
-use crate::proto::{AskEvent, ExpertResult, StepFinished, StepStarted, ask_event, expert_result};
+use crate::ocr::OcrTool;
+use crate::proto::{AskEvent, StepFinished, StepStarted, ask_event};
 use crate::request::AskInput;
-use tracing::Instrument;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -95,7 +94,7 @@ impl Planner {
         let form = self
             .registry
             .get(expert)
-            .is_some_and(|m| m.kind == experts::Kind::FormFill);
+            .is_some_and(|m| m.kind == Kind::FormFill);
         let step = |i: usize, kind: StepKind| Step {
             id: format!("{expert}#{i}"),
             expert: expert.to_string(),
@@ -153,8 +152,9 @@ impl Planner {
     ) -> Result<StepOutput> {
         self.check(plan)?;
         let mut last: Option<StepOutput> = None;
+        // What earlier steps hand to later ones besides their output.
         let mut pages = Pages::default();
-        let mut form: Option<(Vec<form_fill::Field>, Facts)> = None;
+        let mut grounded: Option<Grounded> = None;
         for step in &plan.steps {
             let m = self.registry.get(&step.expert).ok_or_else(|| {
                 Error::Internal(format!("plan names unknown expert {}", step.expert))
@@ -177,35 +177,32 @@ impl Planner {
             let out = async {
                 Ok::<_, Error>(match step.kind {
                     StepKind::Ocr => {
-                        pages = self.read_images(input, &ctx.stop).await?;
-                        ocr_output(&pages)
+                        let tool = self.ocr.as_ref().ok_or_else(|| {
+                            Error::Internal("OCR step planned without the OCR tool".into())
+                        })?;
+                        let (read, out) =
+                            steps::ocr::read(tool, &self.cpu, input, &ctx.stop).await?;
+                        pages = read;
+                        out
                     }
                     StepKind::FormFill => {
-                        // Region finding walks every pixel: a CPU job.
                         let pages = std::mem::take(&mut pages);
-                        let text = input.text.clone();
-                        let profile = input.profile.clone();
-                        let earlier: Vec<String> =
-                            ctx.history.iter().map(|(u, _)| u.clone()).collect();
-                        let (out, fields, facts) = self
-                            .cpu
-                            .run(&ctx.stop, move |_| {
-                                form_output(&pages, &text, &profile, &earlier)
-                            })
-                            .await?;
-                        form = Some((fields, facts));
+                        let (out, g) =
+                            steps::form::fill(&self.cpu, &ctx.stop, pages, input, ctx.history)
+                                .await?;
+                        grounded = Some(g);
                         out
                     }
                     StepKind::FormRefine => {
                         let prev = last.take().ok_or_else(|| {
                             Error::Internal("form refinement without a plan".into())
                         })?;
-                        match &form {
-                            Some((fields, facts)) => {
-                                self.refine_form(m, input, fields, facts, prev, ctx.stop.token())
+                        match (&grounded, &self.backend) {
+                            (Some(g), Some(backend)) => {
+                                steps::form::refine(m, input, g, prev, backend, ctx.stop.token())
                                     .await?
                             }
-                            None => prev,
+                            _ => prev,
                         }
                     }
                     StepKind::Model => {
@@ -213,7 +210,7 @@ impl Planner {
                             .backend
                             .as_ref()
                             .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
-                        let ocr_text = last.as_ref().map(|o| o.text.clone());
+                        let read = last.take();
                         let sctx = StepContext {
                             backend,
                             registry: &self.registry,
@@ -221,20 +218,10 @@ impl Planner {
                             cancel: ctx.stop.token().clone(),
                             events: ctx.events,
                             step_id: &step.id,
-                            ocr_text: ocr_text.as_deref(),
+                            ocr_text: read.as_ref().map(|o| o.text.as_str()),
                         };
-                        let mut out = experts::run_step(m, input, &sctx).await?;
-                        // The OCR boxes stay the ground truth for where text is; the model's answer
-                        // adds structure (fields and tables placed on the OCR's lines).
-                        if let Some(prev) = last.take()
-                            && let Some(expert_result::Kind::Ocr(mut ocr)) = prev.result.kind
-                        {
-                            let placed = experts::parse::ocr::structure(&out.text, &mut ocr);
-                            out.result.kind = Some(expert_result::Kind::Ocr(ocr));
-                            out.result.warnings.splice(0..0, prev.result.warnings);
-                            out.result.warnings.extend(placed);
-                        }
-                        out
+                        let out = steps::model::run(m, input, &sctx).await?;
+                        steps::ocr::structure(read, out)
                     }
                 })
             }
@@ -264,227 +251,153 @@ impl Planner {
         }
         last.ok_or_else(|| Error::Internal("empty plan".into()))
     }
-
-    /// Asks the model about the fields the rules left open; without such fields, or unused
-    /// profile entries, the plan stands as it is and no model is called.
-    async fn refine_form(
-        &self,
-        m: &experts::Manifest,
-        input: &AskInput,
-        fields: &[form_fill::Field],
-        facts: &Facts,
-        mut prev: StepOutput,
-        cancel: &tokio_util::sync::CancellationToken,
-    ) -> Result<StepOutput> {
-        let Some(Kind::FormFill(mut result)) = prev.result.kind.take() else {
-            return Ok(prev);
-        };
-        let lang = crate::request::language(&input.text);
-        let (Some(backend), Some(q)) = (
-            self.backend.as_ref(),
-            form_fill::refine::question(fields, facts, &result, lang),
-        ) else {
-            prev.result.kind = Some(Kind::FormFill(result));
-            return Ok(prev);
-        };
-        // The form itself (the first image file), for the model to look at.
-        let mut parts: Vec<Part> = input
-            .media
-            .iter()
-            .find(|x| x.kind == MediaKind::Image && matches!(x.source, MediaSource::File(_)))
-            .map(experts::media_part)
-            .into_iter()
-            .collect();
-        parts.push(Part::Text(q.prompt.clone()));
-        let mut messages = Vec::new();
-        if !m.system.trim().is_empty() {
-            messages.push(Message::text(Role::System, m.system.trim()));
-        }
-        messages.push(Message {
-            role: Role::User,
-            parts,
-        });
-        let mut sampling = experts::sampling_for(m, input);
-        sampling.max_new_tokens = sampling.max_new_tokens.min(512);
-        let request = GenerateRequest {
-            expert: m.id.clone(),
-            messages,
-            sampling,
-        };
-        let (answer, finish, _) =
-            experts::stream_answer(&request, backend, cancel, None, 0).await?;
-        let split = experts::parse::reasoning::split(&answer);
-        let mut warnings = form_fill::refine::apply(&split.answer, &q, fields, &mut result);
-        prev.result.warnings.append(&mut warnings);
-        prev.text = form_summary(&result, lang);
-        prev.result.raw_text = answer;
-        prev.result.reasoning = split.reasoning;
-        prev.result.kind = Some(Kind::FormFill(result));
-        prev.prompt_tokens += finish.prompt_tokens;
-        prev.completion_tokens += finish.completion_tokens;
-        Ok(prev)
-    }
-
-    /// Reads every image of the request. Only the first keeps its pixels (form filling and
-    /// the boxes are about the first image), so memory does not grow with the image count.
-    async fn read_images(&self, input: &AskInput, stop: &Stop) -> Result<Pages> {
-        let tool = self
-            .ocr
-            .as_ref()
-            .ok_or_else(|| Error::Internal("OCR step planned without the OCR tool".into()))?;
-        let mut pages = Pages::default();
-        for (i, m) in input.media.iter().enumerate() {
-            if m.kind != MediaKind::Image {
-                continue;
-            }
-            let MediaSource::File(data) = &m.source else {
-                continue;
-            };
-            let (img, page) = tool
-                .read_image(&self.cpu, stop, data.clone())
-                .await
-                .map_err(|e| match e {
-                    Error::InvalidArgument { problem, .. } => {
-                        Error::invalid(format!("media[{i}].data"), problem)
-                    }
-                    other => other,
-                })?;
-            if pages.first_image.is_none() {
-                pages.first_image = Some(img);
-            }
-            pages.read.push((i as u32, page));
-        }
-        Ok(pages)
-    }
-}
-
-/// What the OCR step read: each image's page (with its media index), and the first image.
-#[derive(Default)]
-struct Pages {
-    read: Vec<(u32, Page)>,
-    first_image: Option<RgbImage>,
-}
-
-fn ocr_output(pages: &Pages) -> StepOutput {
-    let pages = &pages.read;
-    let mut warnings = Vec::new();
-    let text = if pages.len() == 1 {
-        pages[0].1.text()
-    } else {
-        pages
-            .iter()
-            .map(|(i, p)| format!("[image {i}]\n{}", p.text()))
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
-    if pages.len() > 1 {
-        warnings.push(format!(
-            "{} images read; boxes are given for the first (media_index {})",
-            pages.len(),
-            pages[0].0
-        ));
-    }
-    if pages.iter().all(|(_, p)| p.lines.is_empty()) {
-        warnings.push("no text found".into());
-    }
-    StepOutput {
-        result: ExpertResult {
-            raw_text: String::new(),
-            reasoning: String::new(),
-            warnings,
-            kind: pages
-                .first()
-                .map(|(i, p)| expert_result::Kind::Ocr(ocr::to_proto(p, *i))),
-        },
-        text,
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        first_text_at: None,
-    }
-}
-
-fn form_output(
-    pages: &Pages,
-    text: &str,
-    profile: &std::collections::BTreeMap<String, String>,
-    earlier: &[String],
-) -> Result<(StepOutput, Vec<form_fill::Field>, Facts)> {
-    let ((index, page), Some(img)) = (
-        pages
-            .read
-            .first()
-            .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?,
-        &pages.first_image,
-    ) else {
-        return Err(Error::Internal("the form's image was not kept".into()));
-    };
-    let lang = crate::request::language(text);
-    let facts = Facts::gather(profile, text, earlier);
-    let gray = image::imageops::grayscale(img);
-    let fields = form_fill::fields(page, &gray);
-    let (actions, unfilled) = form_fill::plan(&fields, &facts, lang);
-    let result = crate::proto::FormFillResult {
-        script: form_fill::pyautogui_script(&actions),
-        script_language: "python-pyautogui".into(),
-        actions,
-        unfilled,
-        media_index: *index,
-        image_width: page.width,
-        image_height: page.height,
-    };
-    let mut warnings = Vec::new();
-    if pages.read.len() > 1 {
-        warnings.push(format!(
-            "{} images sent; the form on the first (media_index {index}) was filled",
-            pages.read.len()
-        ));
-    }
-    if result.actions.is_empty() && result.unfilled.is_empty() {
-        warnings.push("no form fields found on the image".into());
-    }
-    let text = form_summary(&result, lang);
-    let out = StepOutput {
-        text,
-        result: ExpertResult {
-            raw_text: String::new(),
-            reasoning: String::new(),
-            warnings,
-            kind: Some(expert_result::Kind::FormFill(result)),
-        },
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        first_text_at: None,
-    };
-    Ok((out, fields, facts))
-}
-
-/// A short account of the plan for people: what goes where, and what could not be filled.
-fn form_summary(r: &crate::proto::FormFillResult, lang: &str) -> String {
-    let zh = lang == "zh";
-    let total = r.actions.len() + r.unfilled.len();
-    let mut s = if zh {
-        format!("可填写 {} / {} 个字段。\n", r.actions.len(), total)
-    } else {
-        format!("Filled {} of {} fields.\n", r.actions.len(), total)
-    };
-    for a in &r.actions {
-        s.push_str(&format!("- {}: {}\n", a.label, a.value));
-    }
-    if !r.unfilled.is_empty() {
-        s.push_str(if zh {
-            "未填写：\n"
-        } else {
-            "Not filled:\n"
-        });
-        for u in &r.unfilled {
-            s.push_str(&format!("- {}: {}\n", u.label, u.reason));
-        }
-    }
-    s.trim_end().to_string()
 }
 
 async fn emit(events: Option<&mpsc::Sender<AskEvent>>, event: ask_event::Event) {
     if let Some(tx) = events {
         let _ = tx.send(AskEvent { event: Some(event) }).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use futures::future::BoxFuture;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::dispatch::{Dispatcher, STAGE_EXPLICIT, Thresholds};
+    use crate::engine::{Finish, GenEvent, GenStream, GenerateRequest};
+    use crate::media::MediaItem;
+    use crate::proto::expert_result::Kind as Typed;
+
+    /// A model that answers every call with the same text.
+    struct Scripted(&'static str);
+
+    impl Backend for Scripted {
+        fn name(&self) -> &'static str {
+            "scripted"
+        }
+
+        fn generate(&self, _: GenerateRequest, _: CancellationToken) -> crate::engine::GenStream {
+            let events: Vec<Result<GenEvent>> = vec![
+                Ok(GenEvent::Text(self.0.to_string())),
+                Ok(GenEvent::Done(Finish {
+                    reason: "stop".into(),
+                    prompt_tokens: 3,
+                    completion_tokens: 2,
+                })),
+            ];
+            let stream: GenStream = Box::pin(futures::stream::iter(events));
+            stream
+        }
+
+        fn health(&self) -> BoxFuture<'_, Result<()>> {
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            let dest = to.join(p.file_name().unwrap());
+            if p.is_dir() {
+                copy_dir(&p, &dest);
+            } else {
+                std::fs::copy(&p, &dest).unwrap();
+            }
+        }
+    }
+
+    /// Routes `input` explicitly to `expert` and runs its plan against a model that answers
+    /// `answer`.
+    async fn ask(registry: Registry, input: AskInput, answer: &'static str) -> StepOutput {
+        let thresholds = Thresholds::from_config(&crate::config::RoutingConfig::default());
+        let dispatcher = Dispatcher::new(&registry, None, thresholds).unwrap();
+        let routing = dispatcher.route(&input).unwrap();
+        assert_eq!(
+            (routing.expert.as_str(), routing.stage.as_str()),
+            (input.expert.as_deref().unwrap(), STAGE_EXPLICIT)
+        );
+        let backend: Arc<dyn Backend> = Arc::new(Scripted(answer));
+        let planner = Planner::new(Arc::new(registry), Some(backend), None, CpuPool::new(1));
+        let plan = planner.plan(&routing.expert, &input);
+        planner
+            .run(
+                &plan,
+                &input,
+                RunContext {
+                    history: &[],
+                    stop: Stop::never(),
+                    events: None,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_new_expert_of_an_existing_kind_needs_only_a_manifest_and_a_prompt() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        let (experts, prompts) = (dir.path().join("experts"), dir.path().join("prompts"));
+        copy_dir(&root.join("experts"), &experts);
+        copy_dir(&root.join("prompts"), &prompts);
+        // Copies of the GUI and math manifests under new ids, each with its own prompt file.
+        for (id, of) in [("kiosk_agent", "gui"), ("algebra", "math")] {
+            let manifest = std::fs::read_to_string(experts.join(format!("{of}.toml")))
+                .unwrap()
+                .replace(&format!("id = \"{of}\""), &format!("id = \"{id}\""))
+                .replace(&format!("\"{of}.j2\""), &format!("\"{id}.j2\""));
+            std::fs::write(experts.join(format!("{id}.toml")), manifest).unwrap();
+            std::fs::copy(
+                prompts.join(format!("{of}.j2")),
+                prompts.join(format!("{id}.j2")),
+            )
+            .unwrap();
+        }
+        let load = || Registry::load(&experts, &prompts).unwrap();
+        assert_eq!(load().get("kiosk_agent").unwrap().kind, Kind::Gui);
+
+        let screenshot = MediaItem {
+            kind: MediaKind::Image,
+            mime_type: "image/png".into(),
+            source: MediaSource::File(bytes::Bytes::from_static(b"png")),
+            width: 2000,
+            height: 1000,
+            digest: Default::default(),
+        };
+        let input = AskInput {
+            text: "Click the login button.".into(),
+            media: vec![screenshot],
+            expert: Some("kiosk_agent".into()),
+            ..AskInput::default()
+        };
+        let out = ask(
+            load(),
+            input,
+            "[{\"bbox_2d\": [100, 200, 300, 260], \"label\": \"Log in\", \"type\": \"button\"}]",
+        )
+        .await;
+        let Some(Typed::Gui(gui)) = out.result.kind else {
+            panic!("{:?}", out.result)
+        };
+        // The GUI kind's result: boxes moved from the 0-1000 grid to pixels of the screenshot.
+        let b = gui.elements[0].r#box.unwrap();
+        assert_eq!((b.x1, b.y1, b.x2, b.y2), (200.0, 200.0, 600.0, 260.0));
+        assert_eq!(gui.elements[0].label, "Log in");
+
+        let input = AskInput {
+            text: "Solve 3x + 5 = 20.".into(),
+            expert: Some("algebra".into()),
+            ..AskInput::default()
+        };
+        let out = ask(load(), input, "3x = 15, so x = 5.\n\\boxed{5}").await;
+        let Some(Typed::Math(math)) = out.result.kind else {
+            panic!("{:?}", out.result)
+        };
+        assert_eq!(math.final_answer, "5");
     }
 }

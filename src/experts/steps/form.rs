@@ -1,0 +1,168 @@
+//! The form-filling steps: field grounding and profile mapping over the OCR'd form (a CPU job,
+//! no model), then, with a model, refinement of the fields the rules left open. Owns the
+//! people-facing summary of a form plan, in the request's language.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::cpu::{CpuPool, Stop};
+use crate::engine::{Backend, GenerateRequest, Part};
+use crate::error::{Error, Result};
+use crate::experts::form_fill::{self, Field, profile::Facts};
+use crate::experts::prompt::{chat, media_part, sampling_for};
+use crate::experts::{Manifest, parse};
+use crate::media::{MediaKind, MediaSource};
+use crate::proto::{ExpertResult, FormFillResult, expert_result::Kind};
+use crate::request::AskInput;
+
+use super::ocr::Pages;
+use super::{StepOutput, generate};
+
+/// What grounding found, for refinement: the form's fields and the user's facts.
+pub struct Grounded {
+    fields: Vec<Field>,
+    facts: Facts,
+}
+
+/// Grounds the fields of the form (the first image the OCR step read) and maps the user's facts
+/// (profile, request text, earlier requests) onto them. Region finding walks every pixel, so it
+/// runs on the CPU pool.
+pub async fn fill(
+    cpu: &CpuPool,
+    stop: &Stop,
+    pages: Pages,
+    input: &AskInput,
+    history: &[(String, String)],
+) -> Result<(StepOutput, Grounded)> {
+    let text = input.text.clone();
+    let profile = input.profile.clone();
+    let earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
+    cpu.run(stop, move |_| output(&pages, &text, &profile, &earlier))
+        .await
+}
+
+fn output(
+    pages: &Pages,
+    text: &str,
+    profile: &BTreeMap<String, String>,
+    earlier: &[String],
+) -> Result<(StepOutput, Grounded)> {
+    let ((index, page), Some(img)) = (
+        pages
+            .read
+            .first()
+            .ok_or_else(|| Error::invalid("media", "form filling needs an image of the form"))?,
+        &pages.first_image,
+    ) else {
+        return Err(Error::Internal("the form's image was not kept".into()));
+    };
+    let lang = crate::request::language(text);
+    let facts = Facts::gather(profile, text, earlier);
+    let gray = image::imageops::grayscale(img);
+    let fields = form_fill::fields(page, &gray);
+    let (actions, unfilled) = form_fill::plan(&fields, &facts, lang);
+    let result = FormFillResult {
+        script: form_fill::pyautogui_script(&actions),
+        script_language: "python-pyautogui".into(),
+        actions,
+        unfilled,
+        media_index: *index,
+        image_width: page.width,
+        image_height: page.height,
+    };
+    let mut warnings = Vec::new();
+    if pages.read.len() > 1 {
+        warnings.push(format!(
+            "{} images sent; the form on the first (media_index {index}) was filled",
+            pages.read.len()
+        ));
+    }
+    if result.actions.is_empty() && result.unfilled.is_empty() {
+        warnings.push("no form fields found on the image".into());
+    }
+    let out = StepOutput::without_model(
+        summary(&result, lang),
+        ExpertResult {
+            raw_text: String::new(),
+            reasoning: String::new(),
+            warnings,
+            kind: Some(Kind::FormFill(result)),
+        },
+    );
+    Ok((out, Grounded { fields, facts }))
+}
+
+/// Asks the model about the fields the rules left open; without such fields, or unused profile
+/// entries, the plan stands as it is and no model is called.
+pub async fn refine(
+    m: &Manifest,
+    input: &AskInput,
+    grounded: &Grounded,
+    mut prev: StepOutput,
+    backend: &Arc<dyn Backend>,
+    cancel: &CancellationToken,
+) -> Result<StepOutput> {
+    let Some(Kind::FormFill(mut result)) = prev.result.kind.take() else {
+        return Ok(prev);
+    };
+    let lang = crate::request::language(&input.text);
+    let Grounded { fields, facts } = grounded;
+    let Some(q) = form_fill::refine::question(fields, facts, &result, lang) else {
+        prev.result.kind = Some(Kind::FormFill(result));
+        return Ok(prev);
+    };
+    // The form itself (the first image file), for the model to look at; no history.
+    let mut parts: Vec<Part> = input
+        .media
+        .iter()
+        .find(|x| x.kind == MediaKind::Image && matches!(x.source, MediaSource::File(_)))
+        .map(media_part)
+        .into_iter()
+        .collect();
+    parts.push(Part::Text(q.prompt.clone()));
+    let mut sampling = sampling_for(m, input);
+    sampling.max_new_tokens = sampling.max_new_tokens.min(512);
+    let request = GenerateRequest {
+        expert: m.id.clone(),
+        messages: chat(m, &[], parts),
+        sampling,
+    };
+    let (answer, finish, _) = generate(&request, backend, cancel, None, 0).await?;
+    let split = parse::reasoning::split(&answer);
+    let mut warnings = form_fill::refine::apply(&split.answer, &q, fields, &mut result);
+    prev.result.warnings.append(&mut warnings);
+    prev.text = summary(&result, lang);
+    prev.result.raw_text = answer;
+    prev.result.reasoning = split.reasoning;
+    prev.result.kind = Some(Kind::FormFill(result));
+    prev.prompt_tokens += finish.prompt_tokens;
+    prev.completion_tokens += finish.completion_tokens;
+    Ok(prev)
+}
+
+/// A short account of the plan for people: what goes where, and what could not be filled.
+fn summary(r: &FormFillResult, lang: &str) -> String {
+    let zh = lang == "zh";
+    let total = r.actions.len() + r.unfilled.len();
+    let mut s = if zh {
+        format!("可填写 {} / {} 个字段。\n", r.actions.len(), total)
+    } else {
+        format!("Filled {} of {} fields.\n", r.actions.len(), total)
+    };
+    for a in &r.actions {
+        s.push_str(&format!("- {}: {}\n", a.label, a.value));
+    }
+    if !r.unfilled.is_empty() {
+        s.push_str(if zh {
+            "未填写：\n"
+        } else {
+            "Not filled:\n"
+        });
+        for u in &r.unfilled {
+            s.push_str(&format!("- {}: {}\n", u.label, u.reason));
+        }
+    }
+    s.trim_end().to_string()
+}

@@ -1,0 +1,104 @@
+//! The OCR step: the in-process OCR tool over the request's images, its read-out as a step
+//! output, and (when a model step follows) the model's structure placed on the OCR's lines.
+
+use image::RgbImage;
+
+use crate::cpu::{CpuPool, Stop};
+use crate::error::{Error, Result};
+use crate::media::{MediaKind, MediaSource};
+use crate::ocr::{self, OcrTool, Page};
+use crate::proto::{ExpertResult, expert_result};
+use crate::request::AskInput;
+
+use super::StepOutput;
+
+/// What the OCR step read: each image's page (with its media index), and the first image.
+#[derive(Default)]
+pub struct Pages {
+    pub(crate) read: Vec<(u32, Page)>,
+    pub(crate) first_image: Option<RgbImage>,
+}
+
+/// Reads every image of the request. Only the first keeps its pixels (form filling and the
+/// boxes are about the first image), so memory does not grow with the image count.
+pub async fn read(
+    tool: &OcrTool,
+    cpu: &CpuPool,
+    input: &AskInput,
+    stop: &Stop,
+) -> Result<(Pages, StepOutput)> {
+    let mut pages = Pages::default();
+    for (i, m) in input.media.iter().enumerate() {
+        if m.kind != MediaKind::Image {
+            continue;
+        }
+        let MediaSource::File(data) = &m.source else {
+            continue;
+        };
+        let (img, page) = tool
+            .read_image(cpu, stop, data.clone())
+            .await
+            .map_err(|e| match e {
+                Error::InvalidArgument { problem, .. } => {
+                    Error::invalid(format!("media[{i}].data"), problem)
+                }
+                other => other,
+            })?;
+        if pages.first_image.is_none() {
+            pages.first_image = Some(img);
+        }
+        pages.read.push((i as u32, page));
+    }
+    let out = output(&pages);
+    Ok((pages, out))
+}
+
+fn output(pages: &Pages) -> StepOutput {
+    let pages = &pages.read;
+    let mut warnings = Vec::new();
+    let text = if pages.len() == 1 {
+        pages[0].1.text()
+    } else {
+        pages
+            .iter()
+            .map(|(i, p)| format!("[image {i}]\n{}", p.text()))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    if pages.len() > 1 {
+        warnings.push(format!(
+            "{} images read; boxes are given for the first (media_index {})",
+            pages.len(),
+            pages[0].0
+        ));
+    }
+    if pages.iter().all(|(_, p)| p.lines.is_empty()) {
+        warnings.push("no text found".into());
+    }
+    StepOutput::without_model(
+        text,
+        ExpertResult {
+            raw_text: String::new(),
+            reasoning: String::new(),
+            warnings,
+            kind: pages
+                .first()
+                .map(|(i, p)| expert_result::Kind::Ocr(ocr::to_proto(p, *i))),
+        },
+    )
+}
+
+/// A model answer after an OCR read-out: the OCR boxes stay the ground truth for where text is;
+/// the model's answer adds structure (fields and tables placed on the OCR's lines). Without an
+/// OCR result before it, the answer stands as it is.
+pub fn structure(read: Option<StepOutput>, mut out: StepOutput) -> StepOutput {
+    if let Some(prev) = read
+        && let Some(expert_result::Kind::Ocr(mut ocr)) = prev.result.kind
+    {
+        let placed = crate::experts::parse::ocr::structure(&out.text, &mut ocr);
+        out.result.kind = Some(expert_result::Kind::Ocr(ocr));
+        out.result.warnings.splice(0..0, prev.result.warnings);
+        out.result.warnings.extend(placed);
+    }
+    out
+}
