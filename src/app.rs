@@ -1,5 +1,6 @@
-//! The application: one value that holds the registry, dispatcher, planner, memory and backend,
-//! and answers the domain's questions (classify, ask, sessions). Knows nothing of gRPC; the api
+//! The application: one value that holds the registry, dispatcher, planner, memory and backend
+//! (wrapped once in the instrumented call path that routing and the experts share), and answers
+//! the domain's questions (classify, ask, sessions). Knows nothing of gRPC; the api
 //! module adapts it. Owns admission (overload), idempotent replay (with single flight for
 //! concurrent duplicates), and recording turns.
 
@@ -15,7 +16,8 @@ use std::path::Path;
 use tracing::Instrument;
 
 use crate::dispatch::encoder::Encoder;
-use crate::dispatch::{Dispatcher, Thresholds};
+use crate::dispatch::{Dispatcher, Thresholds, record_route};
+use crate::engine::instrumented::InstrumentedBackend;
 use crate::engine::{self, Backend};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
@@ -88,10 +90,18 @@ impl App {
                 })?,
             ),
         };
+        // Every model call (expert steps, form refinement, routing) goes through this one.
+        let model = backend
+            .clone()
+            .map(|b| Arc::new(InstrumentedBackend::new(b)));
         let thresholds = Thresholds::from_config(&config.routing);
-        let dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
+        let mut dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
+        if let Some(model) = &model {
+            let limit = std::time::Duration::from_secs_f64(config.routing.model_timeout_secs);
+            dispatcher = dispatcher.with_model(&registry, model.clone(), limit);
+        }
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
-        let planner = Planner::new(registry.clone(), backend.clone(), ocr, cpu.clone());
+        let planner = Planner::new(registry.clone(), model, ocr, cpu.clone());
         let memory = Store::open(&config.data_dir, config.memory.clone())?;
         crate::telemetry::set_record_content(config.trace_content);
         let store = memory.clone();
@@ -213,14 +223,13 @@ impl App {
         })
     }
 
-    /// Stage three of routing: when the rules and examples left the route uncertain and a model
-    /// is configured, ask the model. Ask only; a failure keeps the earlier route.
+    /// Stage three of routing (the dispatcher's model stage), for Ask only: when the earlier
+    /// stages were unsure, the model may choose another expert, and the plan follows it. A
+    /// failure keeps the earlier route.
     pub async fn refine_routing(&self, p: &mut Prepared) -> Result<()> {
-        let off = self.config.routing.model_threshold <= 0.0;
-        let (Some(backend), false) = (&self.backend, off) else {
-            return Ok(());
-        };
-        if p.replay.is_some() || p.input.expert.is_some() || !self.dispatcher.uncertain(&p.routing)
+        if p.replay.is_some()
+            || p.input.expert.is_some()
+            || !self.dispatcher.wants_model(&p.routing)
         {
             return Ok(());
         }
@@ -229,27 +238,12 @@ impl App {
         if p.replay.is_some() {
             return Ok(());
         }
-        let limit = std::time::Duration::from_secs_f64(self.config.routing.model_timeout_secs);
-        let span = tracing::info_span!(
-            "route.model",
-            route = tracing::field::Empty,
-            score = tracing::field::Empty,
-            stage = tracing::field::Empty,
-        );
-        let choice =
-            crate::dispatch::model::choose(backend.as_ref(), &self.registry, &p.input, limit)
-                .instrument(span.clone())
-                .await;
-        if let Some(expert) = choice
-            && expert != p.routing.expert
-            && self.dispatcher.eligible(&expert, &p.input)
-        {
-            let plan = self.planner.plan(&expert, &p.input);
+        if let Some(routing) = self.dispatcher.ask_model(&p.input, &p.routing).await {
+            let plan = self.planner.plan(&routing.expert, &p.input);
             self.planner.check(&plan)?;
-            p.routing = Dispatcher::with_model_choice(&p.routing, &expert);
+            p.routing = routing;
             p.plan = plan;
         }
-        record_route(&span, &p.routing);
         Ok(())
     }
 
@@ -417,17 +411,4 @@ fn history_entry(t: &Turn) -> (String, String) {
     }
     user.push_str(&t.text);
     (user, t.answer.clone())
-}
-
-/// A routing decision on its span: the route, its score and the stage that decided.
-fn record_route(span: &tracing::Span, r: &Routing) {
-    span.record("route", r.expert.as_str());
-    span.record("stage", r.stage.as_str());
-    if let Some(top) = r.routes.iter().find(|x| x.expert == r.expert) {
-        span.record("score", f64::from(top.score));
-        crate::metrics::get().route_score.record(
-            f64::from(top.score),
-            &crate::metrics::attrs(&[("route", r.expert.clone()), ("stage", r.stage.clone())]),
-        );
-    }
 }

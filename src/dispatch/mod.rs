@@ -2,13 +2,20 @@
 //! decided. An explicit expert skips it. Stage one is the manifests' rules (regular expressions
 //! over the text, media kind as evidence) and decides when it is confident; stage two compares
 //! the request's sentence embedding with the manifests' example requests; what neither claims
-//! goes to the default route (the manifest with `default = true`). Owns no model calls.
+//! goes to the default route (the manifest with `default = true`). Stage three (Ask only, when a
+//! model is configured and the earlier stages were unsure) asks the model which expert: the
+//! dispatcher owns that model call too (`model`), made through the instrumented backend.
 
 pub mod encoder;
 pub mod model;
 mod rules;
 pub mod semantic;
 
+use std::sync::Arc;
+
+use tracing::Instrument;
+
+use crate::engine::instrumented::InstrumentedBackend;
 use crate::error::{Error, Result, echo};
 use crate::experts::Registry;
 use crate::media::MediaKind;
@@ -61,6 +68,8 @@ pub struct Dispatcher {
     media: Vec<(Vec<MediaKind>, bool)>,
     /// Where what no stage claims goes.
     default_route: String,
+    /// Stage three, when a model is configured and the model threshold is above 0.
+    model: Option<model::ModelStage>,
 }
 
 impl Dispatcher {
@@ -78,12 +87,50 @@ impl Dispatcher {
             thresholds,
             ids: registry.ids().into_iter().map(str::to_string).collect(),
             default_route: registry.default_route().id.clone(),
+            model: None,
             media: registry
                 .all()
                 .iter()
                 .map(|m| (m.media.clone(), m.requires_media))
                 .collect(),
         })
+    }
+
+    /// Turns on stage three: ask `backend` (at most `limit`) when the earlier stages are unsure.
+    /// A model threshold of 0 leaves it off.
+    pub fn with_model(
+        mut self,
+        registry: &Registry,
+        backend: Arc<InstrumentedBackend>,
+        limit: std::time::Duration,
+    ) -> Self {
+        if self.thresholds.model > 0.0 {
+            self.model = Some(model::ModelStage::new(registry, backend, limit));
+        }
+        self
+    }
+
+    /// Whether stage three would ask the model about this routing.
+    pub fn wants_model(&self, routing: &Routing) -> bool {
+        self.model.is_some() && self.uncertain(routing)
+    }
+
+    /// Stage three: asks the model, and returns the routing it changes to, if it chose another
+    /// expert that can take this request's media. Any failure keeps the earlier routing (None).
+    pub async fn ask_model(&self, input: &AskInput, routing: &Routing) -> Option<Routing> {
+        let stage = self.model.as_ref()?;
+        let span = tracing::info_span!(
+            "route.model",
+            route = tracing::field::Empty,
+            score = tracing::field::Empty,
+            stage = tracing::field::Empty,
+        );
+        let choice = stage.choose(input).instrument(span.clone()).await;
+        let changed = choice
+            .filter(|expert| *expert != routing.expert && self.eligible(expert, input))
+            .map(|expert| Self::with_model_choice(routing, &expert));
+        record_route(&span, changed.as_ref().unwrap_or(routing));
+        changed
     }
 
     /// Whether this routing is uncertain enough to ask the model.
@@ -219,6 +266,19 @@ impl Dispatcher {
             routes,
             stage: STAGE_RULES.into(),
         })
+    }
+}
+
+/// A routing decision on its span: the route, its score and the stage that decided.
+pub fn record_route(span: &tracing::Span, r: &Routing) {
+    span.record("route", r.expert.as_str());
+    span.record("stage", r.stage.as_str());
+    if let Some(top) = r.routes.iter().find(|x| x.expert == r.expert) {
+        span.record("score", f64::from(top.score));
+        crate::metrics::get().route_score.record(
+            f64::from(top.score),
+            &crate::metrics::attrs(&[("route", r.expert.clone()), ("stage", r.stage.clone())]),
+        );
     }
 }
 

@@ -1,36 +1,110 @@
 //! Routing stage three: when the rules and the examples leave the choice uncertain and a model
 //! is configured, a short constrained question to the model: "which of these experts?", answered
 //! with one id. Only Ask uses it (Classify never calls a model); any failure keeps the earlier
-//! choice.
+//! choice. The call goes through the instrumented backend like every other model call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
+use crate::engine::instrumented::InstrumentedBackend;
 use crate::engine::{Backend, GenEvent, GenerateRequest, Message, Role, Sampling};
 use crate::experts::Registry;
 use crate::request::AskInput;
 
-/// The prompt: every expert with its description, then the request.
-pub fn prompt(registry: &Registry, input: &AskInput) -> (String, String) {
+/// Who the routing call is counted under in spans and metrics (the `expert` attribute); not an
+/// expert.
+const CALLER: &str = "router";
+
+/// The model stage, set up once: the backend, the time it may take, and the expert list.
+pub struct ModelStage {
+    backend: Arc<InstrumentedBackend>,
+    limit: Duration,
+    /// Every expert with its description, as the system prompt.
+    system: String,
+    ids: Vec<String>,
+}
+
+impl ModelStage {
+    pub fn new(registry: &Registry, backend: Arc<InstrumentedBackend>, limit: Duration) -> Self {
+        ModelStage {
+            backend,
+            limit,
+            system: system_prompt(registry),
+            ids: registry.ids().into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// Asks the model; None when it fails, times out, or names no known expert.
+    pub async fn choose(&self, input: &AskInput) -> Option<String> {
+        let request = GenerateRequest {
+            messages: vec![
+                Message::text(Role::System, self.system.clone()),
+                Message::text(Role::User, user_prompt(input)),
+            ],
+            sampling: Sampling {
+                max_new_tokens: 8,
+                temperature: 0.0,
+                top_p: 1.0,
+                top_k: None,
+                seed: Some(0),
+                stop: vec!["\n".into()],
+            },
+            expert: CALLER.into(),
+        };
+        let work = async {
+            let mut stream = self.backend.generate(request, CancellationToken::new());
+            let mut text = String::new();
+            while let Some(ev) = stream.next().await {
+                match ev {
+                    Ok(GenEvent::Text(t)) => text.push_str(&t),
+                    Ok(GenEvent::Done(_)) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "model routing failed; keeping the earlier route");
+                        return None;
+                    }
+                }
+            }
+            Some(text)
+        };
+        let text = tokio::time::timeout(self.limit, work)
+            .await
+            .ok()
+            .flatten()?;
+        let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
+        let chosen = parse(&text, &ids);
+        if chosen.is_none() {
+            tracing::warn!(answer = %text.chars().take(80).collect::<String>(), "model routing named no expert");
+        }
+        chosen
+    }
+}
+
+/// The system prompt: every expert with its description.
+fn system_prompt(registry: &Registry) -> String {
     let mut system = String::from(
         "You route requests to experts. Reply with exactly one expert id from the list and nothing else.\n",
     );
     for m in registry.all() {
         system.push_str(&format!("- {}: {}\n", m.id, m.description.trim()));
     }
+    system
+}
+
+/// The request as the model sees it: its media counts and text.
+fn user_prompt(input: &AskInput) -> String {
     let images = input
         .media
         .iter()
         .filter(|m| m.kind == crate::media::MediaKind::Image)
         .count();
     let videos = input.media.len() - images;
-    let user = format!(
+    format!(
         "Request (with {images} image(s), {videos} video(s)): {}\nExpert id:",
         input.text.trim()
-    );
-    (system, user)
+    )
 }
 
 /// The first known id in the model's answer.
@@ -39,52 +113,6 @@ pub fn parse(answer: &str, ids: &[&str]) -> Option<String> {
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .map(|w| w.to_ascii_lowercase())
         .find(|w| ids.contains(&w.as_str()))
-}
-
-/// Asks the model; None when it fails, times out, or names no known expert.
-pub async fn choose(
-    backend: &dyn Backend,
-    registry: &Registry,
-    input: &AskInput,
-    limit: Duration,
-) -> Option<String> {
-    let (system, user) = prompt(registry, input);
-    let request = GenerateRequest {
-        messages: vec![
-            Message::text(Role::System, system),
-            Message::text(Role::User, user),
-        ],
-        sampling: Sampling {
-            max_new_tokens: 8,
-            temperature: 0.0,
-            top_p: 1.0,
-            top_k: None,
-            seed: Some(0),
-            stop: vec!["\n".into()],
-        },
-        expert: "router".into(),
-    };
-    let work = async {
-        let mut stream = backend.generate(request, CancellationToken::new());
-        let mut text = String::new();
-        while let Some(ev) = stream.next().await {
-            match ev {
-                Ok(GenEvent::Text(t)) => text.push_str(&t),
-                Ok(GenEvent::Done(_)) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "model routing failed; keeping the earlier route");
-                    return None;
-                }
-            }
-        }
-        Some(text)
-    };
-    let text = tokio::time::timeout(limit, work).await.ok().flatten()?;
-    let chosen = parse(&text, &registry.ids());
-    if chosen.is_none() {
-        tracing::warn!(answer = %text.chars().take(80).collect::<String>(), "model routing named no expert");
-    }
-    chosen
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The model engines behind one small trait: give a chat, get a stream of text back, stop when
 //! told. Experts only see `Backend`; which engine runs (a remote OpenAI-compatible server, or the
-//! in-process Qwen3-VL) is decided once at start-up. Owns no prompts and no parsing.
+//! in-process Qwen3-VL) is decided once at start-up, and wrapped once in the instrumented call
+//! path (`instrumented`) that every caller uses. Owns no prompts and no parsing.
 
+pub mod instrumented;
 pub mod openai;
 pub mod qwen3vl;
 

@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 use tracing::Instrument;
 
 use crate::cpu::{CpuPool, Stop};
-use crate::engine::{Backend, HOW_TO_CONFIGURE};
+use crate::engine::HOW_TO_CONFIGURE;
+use crate::engine::instrumented::InstrumentedBackend;
 use crate::error::{Error, Result};
 use crate::experts::steps::{self, form::Grounded, ocr::Pages};
 use crate::experts::{Kind, Registry, StepContext, StepOutput, Tool};
@@ -47,7 +48,7 @@ pub struct Plan {
 
 pub struct Planner {
     registry: Arc<Registry>,
-    backend: Option<Arc<dyn Backend>>,
+    backend: Option<Arc<InstrumentedBackend>>,
     ocr: Option<Arc<OcrTool>>,
     cpu: CpuPool,
 }
@@ -70,7 +71,7 @@ fn has_image(input: &AskInput) -> bool {
 impl Planner {
     pub fn new(
         registry: Arc<Registry>,
-        backend: Option<Arc<dyn Backend>>,
+        backend: Option<Arc<InstrumentedBackend>>,
         ocr: Option<Arc<OcrTool>>,
         cpu: CpuPool,
     ) -> Self {
@@ -268,7 +269,7 @@ mod tests {
 
     use super::*;
     use crate::dispatch::{Dispatcher, STAGE_EXPLICIT, Thresholds};
-    use crate::engine::{Finish, GenEvent, GenStream, GenerateRequest};
+    use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest};
     use crate::media::MediaItem;
     use crate::proto::expert_result::Kind as Typed;
 
@@ -321,7 +322,7 @@ mod tests {
             (routing.expert.as_str(), routing.stage.as_str()),
             (input.expert.as_deref().unwrap(), STAGE_EXPLICIT)
         );
-        let backend: Arc<dyn Backend> = Arc::new(Scripted(answer));
+        let backend = Arc::new(InstrumentedBackend::new(Arc::new(Scripted(answer))));
         let planner = Planner::new(Arc::new(registry), Some(backend), None, CpuPool::new(1));
         let plan = planner.plan(&routing.expert, &input);
         planner

@@ -3,12 +3,12 @@
 //! people-facing summary of a form plan, in the request's language.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::cpu::{CpuPool, Stop};
-use crate::engine::{Backend, GenerateRequest, Part};
+use crate::engine::instrumented::InstrumentedBackend;
+use crate::engine::{GenerateRequest, Part};
 use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, Field, profile::Facts};
 use crate::experts::prompt::{chat, media_part, sampling_for};
@@ -101,7 +101,7 @@ pub async fn refine(
     input: &AskInput,
     grounded: &Grounded,
     mut prev: StepOutput,
-    backend: &Arc<dyn Backend>,
+    backend: &InstrumentedBackend,
     cancel: &CancellationToken,
 ) -> Result<StepOutput> {
     let Some(Kind::FormFill(mut result)) = prev.result.kind.take() else {
