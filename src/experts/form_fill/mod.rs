@@ -1,7 +1,8 @@
 //! Form filling without a model: OCR lines -> field labels -> the input area of each label (the
 //! box, underline or cell beside or below it; checkbox groups and their options) -> the user's
 //! facts mapped onto fields -> actions with pixel boxes, the fields left unfilled and why, and a
-//! PyAutoGUI script that replays the actions. Pure: the planner runs OCR and passes the page.
+//! PyAutoGUI script that replays the actions. Pure: the OCR step reads the page and
+//! `experts::steps::form` passes it here.
 
 pub mod profile;
 pub mod refine;
