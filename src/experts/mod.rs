@@ -41,8 +41,8 @@ pub const ROUTE_IDS: &[&str] = &[
 pub struct Registry {
     experts: Vec<Manifest>,
     templates: Environment<'static>,
-    /// Parsed `schema` files, by expert id.
-    schemas: BTreeMap<String, serde_json::Value>,
+    /// Compiled `schema` files, by expert id.
+    schemas: BTreeMap<String, parse::schema::Schema>,
     schema_retries: u32,
 }
 
@@ -91,6 +91,8 @@ impl Registry {
                         p.display()
                     )));
                 }
+                let schema = parse::schema::Schema::compile(&schema)
+                    .map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
                 schemas.insert(m.id.clone(), schema);
             } else if m.require_json {
                 return Err(Error::Config(format!(
