@@ -120,14 +120,15 @@ pub fn expert_parsers(data: &[u8]) {
         ..Default::default()
     };
     parse::ocr::structure(&text, &mut ocr);
-    static SCHEMAS: std::sync::OnceLock<Vec<serde_json::Value>> = std::sync::OnceLock::new();
+    static SCHEMAS: std::sync::OnceLock<Vec<parse::schema::Schema>> = std::sync::OnceLock::new();
     let schemas = SCHEMAS.get_or_init(|| {
         [
             include_str!("../experts/schemas/gui.json"),
             include_str!("../experts/schemas/video.json"),
         ]
         .iter()
-        .map(|s| serde_json::from_str(s).expect("schema"))
+        .map(|s| parse::schema::Schema::compile(&serde_json::from_str(s).expect("schema")))
+        .map(|s| s.expect("schema"))
         .collect()
     });
     for p in parse::json::all(&text) {

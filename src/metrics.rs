@@ -1,10 +1,10 @@
 //! Metrics: the instruments the service records into, on one process-wide OpenTelemetry meter
 //! provider that serves them two ways: pulled by `/metrics` in the Prometheus text format
-//! (`metrics_listen`), and pushed over OTLP/gRPC every 10 s when `otlp_endpoint` is set.
-//! Names follow the OpenTelemetry conventions (`rpc.server.call.duration`, `gen_ai.*`); in
-//! Prometheus dots become underscores and the unit a suffix (`rpc_server_call_duration_seconds`).
-
-use std::fmt::Write as _;
+//! (`metrics_listen`, encoded by `opentelemetry-prometheus`), and pushed over OTLP/gRPC every
+//! 10 s when `otlp_endpoint` is set. Names follow the OpenTelemetry conventions
+//! (`rpc.server.call.duration`, `gen_ai.*`); in Prometheus dots become underscores, the unit a
+//! suffix (`rpc_server_call_duration_seconds`) and counters end in `_total`. Every series carries
+//! `otel_scope_name`, and `target_info` carries the resource (service name and version).
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
@@ -12,12 +12,7 @@ use std::time::Duration;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Histogram, MeterProvider as _, UpDownCounter};
 use opentelemetry_otlp::WithExportConfig;
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
-use opentelemetry_sdk::metrics::reader::MetricReader;
-use opentelemetry_sdk::metrics::{
-    InstrumentKind, ManualReader, Pipeline, SdkMeterProvider, Temporality,
-};
+use opentelemetry_sdk::metrics::SdkMeterProvider;
 
 /// Latency buckets in seconds: a millisecond call to a five-minute generation.
 const SECONDS: &[f64] = &[
@@ -27,7 +22,8 @@ const SECONDS: &[f64] = &[
 
 pub struct Metrics {
     provider: SdkMeterProvider,
-    pull: SharedReader,
+    /// What `/metrics` gathers: the Prometheus exporter's view of the provider.
+    registry: prometheus::Registry,
     /// Per call: method, gRPC status code. Its count by code is the rate and the errors.
     pub rpc_duration: Histogram<f64>,
     /// Per plan step: expert, outcome.
@@ -96,34 +92,18 @@ pub fn init(otlp_endpoint: &str) -> crate::error::Result<()> {
     Ok(())
 }
 
-/// A handle on the pull reader: the provider owns one, `/metrics` collects through another.
-#[derive(Clone, Debug)]
-struct SharedReader(Arc<ManualReader>);
-
-impl MetricReader for SharedReader {
-    fn register_pipeline(&self, pipeline: Weak<Pipeline>) {
-        self.0.register_pipeline(pipeline)
-    }
-    fn collect(&self, rm: &mut ResourceMetrics) -> OTelSdkResult {
-        self.0.collect(rm)
-    }
-    fn force_flush(&self) -> OTelSdkResult {
-        self.0.force_flush()
-    }
-    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
-        self.0.shutdown_with_timeout(timeout)
-    }
-    fn temporality(&self, kind: InstrumentKind) -> Temporality {
-        self.0.temporality(kind)
-    }
-}
-
 impl Metrics {
     fn build(exporter: Option<opentelemetry_otlp::MetricExporter>) -> Metrics {
-        let pull = SharedReader(Arc::new(ManualReader::builder().build()));
-        let mut builder = SdkMeterProvider::builder()
-            .with_reader(pull.clone())
-            .with_resource(crate::telemetry::resource());
+        let registry = prometheus::Registry::new();
+        let mut builder = SdkMeterProvider::builder().with_resource(crate::telemetry::resource());
+        match opentelemetry_prometheus::exporter()
+            .with_registry(registry.clone())
+            .build()
+        {
+            Ok(pull) => builder = builder.with_reader(pull),
+            // Only a name clash in this fresh registry fails: /metrics would be empty, no panic.
+            Err(e) => tracing::warn!(error = %e, "the Prometheus exporter"),
+        }
         if let Some(e) = exporter {
             builder = builder.with_reader(
                 opentelemetry_sdk::metrics::PeriodicReader::builder(e)
@@ -246,7 +226,7 @@ impl Metrics {
             .build();
         Metrics {
             provider,
-            pull,
+            registry,
             rpc_duration,
             step_duration,
             route_score,
@@ -281,11 +261,13 @@ impl Metrics {
 
     /// Everything recorded so far, in the Prometheus text exposition format (0.0.4).
     pub fn prometheus(&self) -> String {
-        let mut rm = ResourceMetrics::default();
-        if let Err(e) = self.pull.collect(&mut rm) {
-            tracing::warn!(error = %e, "collecting metrics");
+        let mut out = String::new();
+        if let Err(e) =
+            prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out)
+        {
+            tracing::warn!(error = %e, "encoding metrics");
         }
-        encode(&rm)
+        out
     }
 
     /// Pushes what is recorded to the OTLP exporter now (when there is one).
@@ -331,122 +313,4 @@ pub fn attrs(pairs: &[(&'static str, String)]) -> Vec<KeyValue> {
         .iter()
         .map(|(k, v)| KeyValue::new(*k, v.clone()))
         .collect()
-}
-
-/// An OpenTelemetry name or attribute key as a Prometheus name: `[a-zA-Z0-9_]`.
-fn prom_ident(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
-}
-
-/// An OpenTelemetry name and unit as a Prometheus metric name.
-fn prom_name(name: &str, unit: &str) -> String {
-    let mut n = prom_ident(name);
-    let suffix = match unit {
-        "s" => "_seconds",
-        "By" => "_bytes",
-        _ => "",
-    };
-    n.push_str(suffix);
-    n
-}
-
-fn labels(kv: &mut dyn Iterator<Item = &KeyValue>, extra: Option<(&str, String)>) -> String {
-    let mut parts: Vec<String> = kv
-        .map(|kv| {
-            let key = prom_ident(kv.key.as_str());
-            format!("{key}=\"{}\"", escape(&kv.value.to_string()))
-        })
-        .collect();
-    if let Some((k, v)) = extra {
-        parts.push(format!("{k}=\"{v}\""));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{{{}}}", parts.join(","))
-    }
-}
-
-fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
-fn encode(rm: &ResourceMetrics) -> String {
-    let mut out = String::new();
-    for scope in rm.scope_metrics() {
-        for m in scope.metrics() {
-            let name = prom_name(m.name(), m.unit());
-            match m.data() {
-                AggregatedMetrics::F64(d) => encode_data(&mut out, &name, m.description(), d),
-                AggregatedMetrics::U64(d) => encode_data(&mut out, &name, m.description(), d),
-                AggregatedMetrics::I64(d) => encode_data(&mut out, &name, m.description(), d),
-            }
-        }
-    }
-    out
-}
-
-fn encode_data<T: Copy + std::fmt::Display>(
-    out: &mut String,
-    name: &str,
-    help: &str,
-    data: &MetricData<T>,
-) {
-    let help = escape(help);
-    match data {
-        MetricData::Sum(s) => {
-            let (kind, name) = if s.is_monotonic() {
-                ("counter", format!("{name}_total"))
-            } else {
-                ("gauge", name.to_string())
-            };
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-            for p in s.data_points() {
-                let _ = writeln!(
-                    out,
-                    "{name}{} {}",
-                    labels(&mut p.attributes(), None),
-                    p.value()
-                );
-            }
-        }
-        MetricData::Gauge(g) => {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
-            for p in g.data_points() {
-                let _ = writeln!(
-                    out,
-                    "{name}{} {}",
-                    labels(&mut p.attributes(), None),
-                    p.value()
-                );
-            }
-        }
-        MetricData::Histogram(h) => {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
-            for p in h.data_points() {
-                let mut cumulative = 0u64;
-                let bounds: Vec<f64> = p.bounds().collect();
-                for (i, count) in p.bucket_counts().enumerate() {
-                    cumulative += count;
-                    let le = bounds
-                        .get(i)
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "+Inf".into());
-                    let _ = writeln!(
-                        out,
-                        "{name}_bucket{} {cumulative}",
-                        labels(&mut p.attributes(), Some(("le", le)))
-                    );
-                }
-                let l = labels(&mut p.attributes(), None);
-                let _ = writeln!(out, "{name}_sum{l} {}", p.sum());
-                let _ = writeln!(out, "{name}_count{l} {}", p.count());
-            }
-        }
-        MetricData::ExponentialHistogram(_) => {}
-    }
 }

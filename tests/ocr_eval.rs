@@ -25,20 +25,6 @@ struct TruthLine {
     bbox: BBox,
 }
 
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Full-width punctuation and letters folded to their ASCII forms, so that "：" and ":" read
 /// the same (the recognizer's charset has both; the page's font draws them alike).
 fn fold(s: &str, keep_spaces: bool) -> Vec<char> {
@@ -78,7 +64,7 @@ fn score(page: &switchboard::ocr::Page, lines: &[TruthLine], scale: f32) -> [usi
         let got = got.join(" ");
         for (k, keep) in [(0, true), (2, false)] {
             let (a, b) = (fold(&t.text, keep), fold(&got, keep));
-            let d = edit_distance(&a, &b);
+            let d = strsim::generic_levenshtein(&a, &b);
             if d > 0 && keep && std::env::var_os("OCR_EVAL_VERBOSE").is_some() {
                 eprintln!("  {:?}\n  {:?}", t.text, got);
             }

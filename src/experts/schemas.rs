@@ -8,10 +8,10 @@ use crate::error::{Error, Result};
 
 use super::{Manifest, parse};
 
-/// Parsed schemas, by expert id.
+/// Compiled schemas, by expert id.
 #[derive(Default)]
 pub(crate) struct Schemas {
-    by_expert: BTreeMap<String, serde_json::Value>,
+    by_expert: BTreeMap<String, parse::schema::Schema>,
 }
 
 impl Schemas {
@@ -38,6 +38,8 @@ impl Schemas {
                 p.display()
             )));
         }
+        let schema = parse::schema::Schema::compile(&schema)
+            .map_err(|e| Error::Config(format!("{}: {e}", p.display())))?;
         self.by_expert.insert(m.id.clone(), schema);
         Ok(())
     }

@@ -367,16 +367,18 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 
 /// Levenshtein distance over characters.
 pub fn distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    strsim::generic_levenshtein(&Chars(a), &Chars(b))
+}
+
+/// strsim walks `&T: IntoIterator` (more than once); a bare slice is unsized, hence this.
+struct Chars<'a>(&'a [char]);
+
+impl<'a> IntoIterator for &Chars<'a> {
+    type Item = &'a char;
+    type IntoIter = std::slice::Iter<'a, char>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
-    prev[b.len()]
 }
 
 /// The canonical key a label names, with a score: 1 for an exact synonym, less for a synonym

@@ -1,29 +1,46 @@
-//! A JSON Schema subset for checking what a model answered before it becomes a typed result:
-//! `type` (one or a list), `properties`, `required`, `additionalProperties: false`, `items`,
-//! `enum`, `const`, `minimum`/`maximum`, `minItems`/`maxItems`, `minLength`, and `anyOf`.
-//! Errors name the JSON path, so they can be fed back to the model for a retry; when no form of
-//! an `anyOf` fits, the errors of the closest form of the right type are given.
+//! Checks what a model answered against its expert's JSON Schema before it becomes a typed
+//! result. The `jsonschema` crate validates (the whole standard, draft 2020-12 unless a schema
+//! says otherwise); this module compiles a schema once and words each violation for the model's
+//! schema retry: the JSON path and what is wrong ("$[0].bbox_2d: needs at least 4 items, has 3").
+//! When no form of an `anyOf` fits, the errors of the closest form of the right type are given.
 
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-/// Every violation of `schema` by `value`, as "path: what is wrong" (empty when it conforms).
-pub fn validate(schema: &Value, value: &Value) -> Vec<String> {
-    let mut errors = Vec::new();
-    check(schema, value, "$", &mut errors);
-    errors
+/// A schema compiled once (when the registry loads), checked against every answer.
+pub struct Schema {
+    validator: Validator,
+    /// The source, for `type` lists in the order the schema gives them.
+    source: Value,
 }
 
-fn type_ok(t: &str, v: &Value) -> bool {
-    match t {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "number" => v.is_number(),
-        "integer" => v.as_f64().is_some_and(|n| n.fract() == 0.0),
-        "boolean" => v.is_boolean(),
-        "null" => v.is_null(),
-        _ => true,
+impl Schema {
+    /// Compiles `schema`; a schema that is not valid JSON Schema is an error (start-up stops).
+    pub fn compile(schema: &Value) -> Result<Schema, String> {
+        let validator = jsonschema::options().build(schema).map_err(|e| {
+            let at = e.instance_path().as_str();
+            let at = if at.is_empty() { "/" } else { at };
+            format!("not a valid JSON Schema at {at}: {e}")
+        })?;
+        Ok(Schema {
+            validator,
+            source: schema.clone(),
+        })
     }
+}
+
+/// Every violation of `schema` by `value`, as "path: what is wrong" (empty when it conforms).
+pub fn validate(schema: &Schema, value: &Value) -> Vec<String> {
+    // Most answers conform: the boolean check skips building errors for them.
+    if schema.validator.is_valid(value) {
+        return Vec::new();
+    }
+    let mut errors = Vec::new();
+    for e in schema.validator.iter_errors(value) {
+        describe(schema, value, &e, &mut errors);
+    }
+    errors
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -37,122 +54,120 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn check(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
-    let Some(s) = schema.as_object() else { return };
-    if let Some(t) = s.get("type") {
-        let types: Vec<&str> = match t {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
+/// A number as the model wrote it in plain decimal ("1200", "2.5"), anything else as JSON.
+fn number(v: &Value) -> String {
+    v.as_f64().map_or_else(|| v.to_string(), |n| n.to_string())
+}
+
+/// A JSON pointer into `root` ("/0/bbox_2d") as the path the model reads ("$[0].bbox_2d").
+fn json_path(root: &Value, pointer: &str) -> String {
+    let mut path = String::from("$");
+    let mut at = Some(root);
+    for raw in pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        at = match at {
+            Some(Value::Array(items)) if key.parse::<usize>().is_ok() => {
+                path.push_str(&format!("[{key}]"));
+                key.parse::<usize>().ok().and_then(|i| items.get(i))
+            }
+            other => {
+                path.push('.');
+                path.push_str(&key);
+                other.and_then(|o| o.get(&key))
+            }
         };
-        if !types.is_empty() && !types.iter().any(|t| type_ok(t, v)) {
-            errors.push(format!(
-                "{path}: expected {}, got {}",
-                types.join(" or "),
-                kind(v)
-            ));
+    }
+    path
+}
+
+/// The type names a `type` keyword allows, in the schema's order.
+fn type_names(schema: &Schema, e: &ValidationError, kind: &TypeKind) -> Vec<String> {
+    let listed = schema
+        .source
+        .pointer(e.schema_path().as_str())
+        .map(|t| match t {
+            Value::String(t) => vec![t.clone()],
+            Value::Array(ts) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
+            _ => Vec::new(),
+        });
+    match (listed, kind) {
+        (Some(names), _) if !names.is_empty() => names,
+        // Reached through a `$ref`: the schema path is not a pointer into the source.
+        (_, TypeKind::Single(t)) => vec![t.to_string()],
+        (_, TypeKind::Multiple(ts)) => ts.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+fn describe(schema: &Schema, root: &Value, e: &ValidationError, errors: &mut Vec<String>) {
+    let path = json_path(root, e.instance_path().as_str());
+    let v = e.instance();
+    let what = match e.kind() {
+        ValidationErrorKind::Type { kind: k } => format!(
+            "expected {}, got {}",
+            type_names(schema, e, k).join(" or "),
+            kind(v)
+        ),
+        ValidationErrorKind::Enum { options } => format!("{v} is not one of {options}"),
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{} is below the minimum {}", number(v), number(limit))
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{} is above the maximum {}", number(v), number(limit))
+        }
+        ValidationErrorKind::MinLength { limit } => format!("shorter than {limit} characters"),
+        ValidationErrorKind::MinItems { limit } => format!(
+            "needs at least {limit} items, has {}",
+            v.as_array().map_or(0, Vec::len)
+        ),
+        ValidationErrorKind::MaxItems { limit } => format!(
+            "at most {limit} items, has {}",
+            v.as_array().map_or(0, Vec::len)
+        ),
+        ValidationErrorKind::Required { property } => format!("missing required {property}"),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            for key in unexpected {
+                errors.push(format!("{path}: unexpected \"{key}\""));
+            }
             return;
         }
-    }
-    if let Some(options) = s.get("enum").and_then(Value::as_array)
-        && !options.contains(v)
-    {
-        errors.push(format!(
-            "{path}: {v} is not one of {}",
-            Value::Array(options.clone())
-        ));
-    }
-    if let Some(c) = s.get("const")
-        && c != v
-    {
-        errors.push(format!("{path}: must be {c}"));
-    }
-    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
-        let tries: Vec<Vec<String>> = any
-            .iter()
-            .map(|sub| {
-                let mut e = Vec::new();
-                check(sub, v, path, &mut e);
-                e
-            })
-            .collect();
-        if !tries.iter().any(Vec::is_empty) {
+        ValidationErrorKind::AnyOf { context } => {
             // The closest form, to say what to fix: one of the right type, with the fewest errors.
             let wrong_type = format!("{path}: expected ");
-            let closest = tries
+            let closest = context
                 .iter()
-                .min_by_key(|e| (e.iter().any(|x| x.starts_with(&wrong_type)), e.len()));
+                .map(|branch| {
+                    let mut e = Vec::new();
+                    for b in branch {
+                        describe(schema, root, b, &mut e);
+                    }
+                    (e.iter().any(|x| x.starts_with(&wrong_type)), e)
+                })
+                .min_by_key(|(wrong, e)| (*wrong, e.len()));
             match closest {
-                Some(e) if !e.iter().any(|x| x.starts_with(&wrong_type)) => {
-                    errors.extend_from_slice(e)
-                }
+                Some((false, e)) => errors.extend(e),
                 _ => errors.push(format!("{path}: matches none of the allowed forms")),
             }
+            return;
         }
-    }
-    if let Some(n) = v.as_f64() {
-        if let Some(min) = s.get("minimum").and_then(Value::as_f64)
-            && n < min
-        {
-            errors.push(format!("{path}: {n} is below the minimum {min}"));
-        }
-        if let Some(max) = s.get("maximum").and_then(Value::as_f64)
-            && n > max
-        {
-            errors.push(format!("{path}: {n} is above the maximum {max}"));
-        }
-    }
-    if let (Some(text), Some(min)) = (v.as_str(), s.get("minLength").and_then(Value::as_u64))
-        && (text.chars().count() as u64) < min
-    {
-        errors.push(format!("{path}: shorter than {min} characters"));
-    }
-    if let Some(items) = v.as_array() {
-        if let Some(min) = s.get("minItems").and_then(Value::as_u64)
-            && (items.len() as u64) < min
-        {
-            errors.push(format!(
-                "{path}: needs at least {min} items, has {}",
-                items.len()
-            ));
-        }
-        if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
-            && (items.len() as u64) > max
-        {
-            errors.push(format!("{path}: at most {max} items, has {}", items.len()));
-        }
-        if let Some(item_schema) = s.get("items") {
-            for (i, item) in items.iter().enumerate() {
-                check(item_schema, item, &format!("{path}[{i}]"), errors);
-            }
-        }
-    }
-    if let Some(o) = v.as_object() {
-        if let Some(required) = s.get("required").and_then(Value::as_array) {
-            for key in required.iter().filter_map(Value::as_str) {
-                if !o.contains_key(key) {
-                    errors.push(format!("{path}: missing required \"{key}\""));
-                }
-            }
-        }
-        let props = s.get("properties").and_then(Value::as_object);
-        for (key, val) in o {
-            match props.and_then(|p| p.get(key)) {
-                Some(sub) => check(sub, val, &format!("{path}.{key}"), errors),
-                None => {
-                    if s.get("additionalProperties") == Some(&Value::Bool(false)) {
-                        errors.push(format!("{path}: unexpected \"{key}\""));
-                    }
-                }
-            }
-        }
-    }
+        // The rest of the standard (pattern, format, oneOf, ...) in the crate's own words.
+        _ => e.to_string(),
+    };
+    errors.push(format!("{path}: {what}"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn validate(schema: &Value, value: &Value) -> Vec<String> {
+        super::validate(&Schema::compile(schema).unwrap(), value)
+    }
 
     fn action_schema() -> Value {
         json!({
@@ -227,5 +242,33 @@ mod tests {
             ["$: matches none of the allowed forms"]
         );
         assert_eq!(validate(&json!({"const": 1}), &json!(2)), ["$: must be 1"]);
+    }
+
+    #[test]
+    fn keywords_beyond_the_old_subset_and_bad_schemas() {
+        let s = json!({
+            "$defs": {"code": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+            "type": "object",
+            "properties": {"currency": {"$ref": "#/$defs/code"}},
+            "oneOf": [{"required": ["currency"]}, {"required": ["amount"]}]
+        });
+        assert!(validate(&s, &json!({"currency": "EUR"})).is_empty());
+        assert_eq!(
+            validate(&s, &json!({"currency": "euro"})),
+            ["$.currency: \"euro\" does not match \"^[A-Z]{3}$\""]
+        );
+        assert_eq!(
+            validate(&s, &json!({"currency": 3})),
+            ["$.currency: expected string, got number"]
+        );
+        // Object keys that look like indexes or hold a '/' keep their names in the path.
+        let s = json!({"properties": {"0": {"type": "string"}, "a/b": {"const": 1}}});
+        assert_eq!(
+            validate(&s, &json!({"0": 1, "a/b": 2})),
+            ["$.0: expected string, got number", "$.a/b: must be 1"]
+        );
+        let e = Schema::compile(&json!({"properties": {"a": {"type": "strin"}}}));
+        assert!(e.is_err_and(|e| e.contains("at /properties/a/type")));
+        assert!(Schema::compile(&json!({"minItems": -1})).is_err());
     }
 }
