@@ -93,6 +93,27 @@ pub fn echo(s: &str) -> String {
     }
 }
 
+/// The in-process engine's failures: what was wrong with the request's media is the client's
+/// (INVALID_ARGUMENT on `media`), a stop is CANCELLED, the rest is the backend's.
+impl From<switchboard_qwen3vl::EngineError> for Error {
+    fn from(e: switchboard_qwen3vl::EngineError) -> Self {
+        use switchboard_qwen3vl::EngineError;
+        match e {
+            EngineError::Preprocess(p) => p.into(),
+            EngineError::Input(m) => Error::invalid("media", m),
+            EngineError::Cancelled => Error::Cancelled,
+            other => Error::Backend(other.to_string()),
+        }
+    }
+}
+
+/// An image or video the engine's preprocessing refuses (its size or aspect ratio).
+impl From<switchboard_qwen3vl::PreprocessError> for Error {
+    fn from(e: switchboard_qwen3vl::PreprocessError) -> Self {
+        Error::invalid("media", e.to_string())
+    }
+}
+
 impl From<sled::Error> for Error {
     fn from(e: sled::Error) -> Self {
         Error::Storage(e.to_string())
@@ -120,5 +141,24 @@ mod tests {
         assert_eq!(clip("abcd", 3), "abc…");
         // Control characters are escaped, never passed through.
         assert_eq!(echo("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn engine_errors_keep_their_codes() {
+        use switchboard_qwen3vl::{EngineError, PreprocessError};
+        let media =
+            |e: Error| matches!(e, Error::InvalidArgument { field, .. } if field == "media");
+        assert!(media(
+            EngineError::Preprocess(PreprocessError::Empty).into()
+        ));
+        assert!(media(EngineError::Input("no media #3".into()).into()));
+        assert!(matches!(
+            Error::from(EngineError::Cancelled),
+            Error::Cancelled
+        ));
+        assert!(matches!(
+            Error::from(EngineError::Config("tokenizer".into())),
+            Error::Backend(_)
+        ));
     }
 }

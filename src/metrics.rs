@@ -96,6 +96,18 @@ pub fn init(otlp_endpoint: &str) -> crate::error::Result<()> {
     Ok(())
 }
 
+/// Who is reporting: the service's name and version, on every metric and span (`telemetry`
+/// exports the spans).
+pub fn resource() -> opentelemetry_sdk::Resource {
+    opentelemetry_sdk::Resource::builder()
+        .with_service_name("switchboard")
+        .with_attribute(opentelemetry::KeyValue::new(
+            "service.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build()
+}
+
 /// A handle on the pull reader: the provider owns one, `/metrics` collects through another.
 #[derive(Clone, Debug)]
 struct SharedReader(Arc<ManualReader>);
@@ -123,7 +135,7 @@ impl Metrics {
         let pull = SharedReader(Arc::new(ManualReader::builder().build()));
         let mut builder = SdkMeterProvider::builder()
             .with_reader(pull.clone())
-            .with_resource(crate::telemetry::resource());
+            .with_resource(resource());
         if let Some(e) = exporter {
             builder = builder.with_reader(
                 opentelemetry_sdk::metrics::PeriodicReader::builder(e)

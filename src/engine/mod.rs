@@ -2,6 +2,7 @@
 //! told. Experts only see `Backend`; which engine runs (a remote OpenAI-compatible server, or the
 //! in-process Qwen3-VL) is decided once at start-up. Owns no prompts and no parsing.
 
+pub mod genai;
 pub mod openai;
 pub mod qwen3vl;
 

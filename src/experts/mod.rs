@@ -387,7 +387,7 @@ pub(crate) async fn stream_answer(
     if content {
         call.record(
             "gen_ai.input.messages",
-            crate::telemetry::input_messages(&request.messages),
+            crate::engine::genai::input_messages(&request.messages),
         );
     }
     let started = Instant::now();
@@ -441,7 +441,7 @@ pub(crate) async fn stream_answer(
                 if content {
                     call.record(
                         "gen_ai.output.messages",
-                        crate::telemetry::output_messages(&text, &f.reason),
+                        crate::engine::genai::output_messages(&text, &f.reason),
                     );
                 }
                 metrics

@@ -13,8 +13,10 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
-use ort::session::{RunOptions, Session, SessionInputValue};
-use ort::value::Tensor;
+use switchboard_onnx::ort;
+use switchboard_onnx::ort::session::{RunOptions, Session, SessionInputValue};
+use switchboard_onnx::ort::value::Tensor;
+use switchboard_onnx::{Runtime, SessionOptions};
 
 use crate::cpu::{CpuPool, Stop};
 use crate::error::{Error, Result};
@@ -142,12 +144,7 @@ impl RunCtx<'_> {
     }
 }
 
-fn load_session(
-    dir: &Path,
-    file: &str,
-    threads: usize,
-    env: &ort::environment::Environment,
-) -> Result<Session> {
+fn load_session(dir: &Path, file: &str, threads: usize, runtime: &Runtime) -> Result<Session> {
     let path = dir.join(file);
     if !path.is_file() {
         return Err(Error::Config(format!(
@@ -157,27 +154,24 @@ fn load_session(
     }
     // No arena: what a big page's activations took goes back when each tensor is freed, even
     // when a cancelled run is terminated half-way (an arena keeps its peak for good then).
-    let mut b = Session::builder(env)
-        .map_err(|e| Error::Config(e.to_string()))?
-        .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(false).build()])
-        .map_err(|e| Error::Config(e.to_string()))?;
-    if threads > 0 {
-        b = b
-            .with_intra_threads(threads)
-            .map_err(|e| Error::Config(e.to_string()))?;
-    }
-    b.commit_from_file(&path)
-        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+    let options = SessionOptions {
+        threads,
+        arena: false,
+        ..SessionOptions::default()
+    };
+    runtime
+        .session_from_file(&path, &options)
+        .map_err(|e| Error::Config(e.to_string()))
 }
 
 impl OcrEngine {
     pub fn load(options: OcrOptions) -> Result<OcrEngine> {
-        let env = crate::engine::qwen3vl::session::init_runtime(&options.library)
-            .map_err(|e| Error::Config(format!("OCR: {e}")))?;
+        let runtime = Runtime::load(&options.library)
+            .map_err(|e| Error::Config(format!("OCR: ONNX Runtime: {e}")))?;
         let dir = &options.models_dir;
-        let det = load_session(dir, DET_MODEL, options.threads, &env)?;
-        let cls = load_session(dir, CLS_MODEL, options.threads, &env)?;
-        let rec = load_session(dir, REC_MODEL, options.threads, &env)?;
+        let det = load_session(dir, DET_MODEL, options.threads, &runtime)?;
+        let cls = load_session(dir, CLS_MODEL, options.threads, &runtime)?;
+        let rec = load_session(dir, REC_MODEL, options.threads, &runtime)?;
         let charset: Vec<String> = rec
             .metadata()
             .ok()
@@ -516,8 +510,7 @@ impl OcrTool {
             .run(stop, move |stop| {
                 let span = job_span;
                 let mut engine = engine;
-                let img = crate::engine::qwen3vl::preprocess::decode(&data)
-                    .map_err(|e| Error::invalid("media", e.to_string()))?;
+                let img = crate::media::decode(&data)?;
                 span.record("image.width", img.width());
                 span.record("image.height", img.height());
                 stop.check()?;
