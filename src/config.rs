@@ -140,7 +140,7 @@ impl Default for OcrConfig {
             models_dir: ".assets/ocr".into(),
             threads: 0,
             min_confidence: 0.5,
-            rec_height: crate::ocr::recog::REC_H,
+            rec_height: switchboard_ocr::REC_H,
         }
     }
 }

@@ -50,9 +50,7 @@ impl Stop {
             return Err(Error::Cancelled);
         }
         if self.deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(Error::DeadlineExceeded(
-                "the request's deadline passed".into(),
-            ));
+            return Err(Error::deadline_passed());
         }
         Ok(())
     }
@@ -67,7 +65,7 @@ impl Stop {
         };
         tokio::select! {
             _ = self.cancel.cancelled() => Error::Cancelled,
-            _ = deadline => Error::DeadlineExceeded("the request's deadline passed".into()),
+            _ = deadline => Error::deadline_passed(),
         }
     }
 

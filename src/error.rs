@@ -68,6 +68,11 @@ impl Error {
             problem: problem.into(),
         }
     }
+
+    /// The request's deadline passed while its work ran.
+    pub fn deadline_passed() -> Self {
+        Error::DeadlineExceeded("the request's deadline passed".into())
+    }
 }
 
 /// Client strings echoed in a message are cut to this many characters: a 20,000-character
@@ -90,6 +95,41 @@ pub fn echo(s: &str) -> String {
         format!("{s:?}")
     } else {
         format!("{:?} ({n} characters)", clip(s, ECHO_CHARS))
+    }
+}
+
+/// The in-process engine's failures: what was wrong with the request's media is the client's
+/// (INVALID_ARGUMENT on `media`), a stop is CANCELLED, the rest is the backend's.
+impl From<switchboard_qwen3vl::EngineError> for Error {
+    fn from(e: switchboard_qwen3vl::EngineError) -> Self {
+        use switchboard_qwen3vl::EngineError;
+        match e {
+            EngineError::Preprocess(p) => p.into(),
+            EngineError::Input(m) => Error::invalid("media", m),
+            EngineError::Cancelled => Error::Cancelled,
+            other => Error::Backend(other.to_string()),
+        }
+    }
+}
+
+/// An image or video the engine's preprocessing refuses (its size or aspect ratio).
+impl From<switchboard_qwen3vl::PreprocessError> for Error {
+    fn from(e: switchboard_qwen3vl::PreprocessError) -> Self {
+        Error::invalid("media", e.to_string())
+    }
+}
+
+/// The OCR tool's failures: a model that did not load is configuration, a failed model run is
+/// internal, and a stopped read is the stop's own code.
+impl From<switchboard_ocr::OcrError> for Error {
+    fn from(e: switchboard_ocr::OcrError) -> Self {
+        use switchboard_ocr::{OcrError, Reason};
+        match e {
+            OcrError::Load(m) => Error::Config(m),
+            OcrError::Stopped(Reason::Cancelled) => Error::Cancelled,
+            OcrError::Stopped(Reason::DeadlineExceeded) => Error::deadline_passed(),
+            run @ OcrError::Run { .. } => Error::Internal(run.to_string()),
+        }
     }
 }
 
@@ -120,5 +160,46 @@ mod tests {
         assert_eq!(clip("abcd", 3), "abc…");
         // Control characters are escaped, never passed through.
         assert_eq!(echo("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn engine_errors_keep_their_codes() {
+        use switchboard_qwen3vl::{EngineError, PreprocessError};
+        let media =
+            |e: Error| matches!(e, Error::InvalidArgument { field, .. } if field == "media");
+        assert!(media(
+            EngineError::Preprocess(PreprocessError::Empty).into()
+        ));
+        assert!(media(EngineError::Input("no media #3".into()).into()));
+        assert!(matches!(
+            Error::from(EngineError::Cancelled),
+            Error::Cancelled
+        ));
+        assert!(matches!(
+            Error::from(EngineError::Config("tokenizer".into())),
+            Error::Backend(_)
+        ));
+    }
+
+    #[test]
+    fn ocr_errors_keep_their_codes() {
+        use switchboard_ocr::{OcrError, Reason};
+        assert!(matches!(
+            Error::from(OcrError::Stopped(Reason::Cancelled)),
+            Error::Cancelled
+        ));
+        assert!(matches!(
+            Error::from(OcrError::Stopped(Reason::DeadlineExceeded)),
+            Error::DeadlineExceeded(_)
+        ));
+        let run = Error::from(OcrError::Run {
+            what: "detection",
+            message: "terminated".into(),
+        });
+        assert_eq!(run.to_string(), "internal error: OCR detection: terminated");
+        assert!(matches!(
+            Error::from(OcrError::Load("missing".into())),
+            Error::Config(_)
+        ));
     }
 }

@@ -92,10 +92,22 @@ pub fn init(otlp_endpoint: &str) -> crate::error::Result<()> {
     Ok(())
 }
 
+/// Who is reporting: the service's name and version, on every metric and span (`telemetry`
+/// exports the spans).
+pub fn resource() -> opentelemetry_sdk::Resource {
+    opentelemetry_sdk::Resource::builder()
+        .with_service_name("switchboard")
+        .with_attribute(opentelemetry::KeyValue::new(
+            "service.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build()
+}
+
 impl Metrics {
     fn build(exporter: Option<opentelemetry_otlp::MetricExporter>) -> Metrics {
         let registry = prometheus::Registry::new();
-        let mut builder = SdkMeterProvider::builder().with_resource(crate::telemetry::resource());
+        let mut builder = SdkMeterProvider::builder().with_resource(resource());
         match opentelemetry_prometheus::exporter()
             .with_registry(registry.clone())
             .build()

@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
 use opentelemetry::trace::{TraceContextExt as _, TracerProvider as _};
 use opentelemetry_otlp::WithExportConfig;
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
@@ -82,7 +81,7 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
         Some(
             SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
-                .with_resource(resource())
+                .with_resource(crate::metrics::resource())
                 .build(),
         )
     };
@@ -101,17 +100,6 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
     Ok(Telemetry { tracer })
 }
 
-/// Who is reporting: the service's name and version, on every span and metric.
-pub fn resource() -> Resource {
-    Resource::builder()
-        .with_service_name("switchboard")
-        .with_attribute(opentelemetry::KeyValue::new(
-            "service.version",
-            env!("CARGO_PKG_VERSION"),
-        ))
-        .build()
-}
-
 static RECORD_CONTENT: AtomicBool = AtomicBool::new(false);
 
 /// Operators may turn on recording of prompts and answers in model spans (`trace_content`);
@@ -122,46 +110,6 @@ pub fn set_record_content(on: bool) {
 
 pub fn records_content() -> bool {
     RECORD_CONTENT.load(Ordering::Relaxed)
-}
-
-/// A model request's messages after the GenAI conventions' `gen_ai.input.messages`. Media
-/// appear as their type and size, never their bytes.
-pub fn input_messages(messages: &[crate::engine::Message]) -> String {
-    use crate::engine::Part;
-    let messages: Vec<serde_json::Value> = messages
-        .iter()
-        .map(|m| {
-            let parts: Vec<serde_json::Value> = m
-                .parts
-                .iter()
-                .map(|p| match p {
-                    Part::Text(t) => serde_json::json!({"type": "text", "content": t}),
-                    Part::Image { mime_type, data } | Part::Video { mime_type, data } => {
-                        serde_json::json!({"type": "blob", "mime_type": mime_type, "size": data.len()})
-                    }
-                    Part::VideoFrames { frames, fps } => serde_json::json!({
-                        "type": "blob",
-                        "modality": "video",
-                        "frames": frames.len(),
-                        "fps": fps,
-                        "size": frames.iter().map(|(_, f)| f.len()).sum::<usize>(),
-                    }),
-                })
-                .collect();
-            serde_json::json!({"role": m.role.as_str(), "parts": parts})
-        })
-        .collect();
-    serde_json::Value::Array(messages).to_string()
-}
-
-/// A model answer as `gen_ai.output.messages`.
-pub fn output_messages(text: &str, finish_reason: &str) -> String {
-    serde_json::json!([{
-        "role": "assistant",
-        "parts": [{"type": "text", "content": text}],
-        "finish_reason": finish_reason,
-    }])
-    .to_string()
 }
 
 /// JSON log lines with the OpenTelemetry ids of the span they were written in, at the top level

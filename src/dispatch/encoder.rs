@@ -10,9 +10,10 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use ort::session::{Session, SessionInputValue};
-use ort::value::Tensor;
 use prost::Message as _;
+use switchboard_onnx::ort::session::{Session, SessionInputValue};
+use switchboard_onnx::ort::value::Tensor;
+use switchboard_onnx::{Runtime, SessionOptions};
 use tokenizers::Tokenizer;
 use tokenizers::models::unigram::Unigram;
 use tokenizers::normalizers::{NormalizerWrapper, Precompiled, Replace, Sequence, Strip};
@@ -356,16 +357,13 @@ impl Encoder {
         let bytes = std::fs::read(model).map_err(|e| bad(format!("{}: {e}", model.display())))?;
         let (graph, op) = cut_tokenizer(&bytes)?;
         let (tokenizer, bos, eos) = tokenizer_from_sentencepiece(&op.sentencepiece)?;
-        let env = crate::engine::qwen3vl::session::init_runtime(library)
-            .map_err(|e| bad(e.to_string()))?;
+        let runtime = Runtime::load(library).map_err(|e| bad(format!("ONNX Runtime: {e}")))?;
         // One thread: a routing call is tiny, and the cores belong to the model.
-        let mut builder = Session::builder(&env)
-            .map_err(|e| bad(e.to_string()))?
-            .with_intra_threads(1)
-            .map_err(|e| bad(e.to_string()))?;
-        let session = builder
-            .commit_from_memory(&graph)
-            .map_err(|e| bad(e.to_string()))?;
+        let options = SessionOptions {
+            threads: 1,
+            ..SessionOptions::default()
+        };
+        let session = runtime.session_from_memory(&graph, &options).map_err(bad)?;
         let output = session
             .outputs()
             .first()

@@ -54,7 +54,7 @@ impl InstrumentedBackend {
         if content {
             call.record(
                 "gen_ai.input.messages",
-                crate::telemetry::input_messages(&request.messages),
+                crate::engine::genai::input_messages(&request.messages),
             );
         }
         let by_expert = [KeyValue::new("expert", request.expert.clone())];
@@ -130,7 +130,7 @@ impl Call {
         if let Some(text) = &self.text {
             call.record(
                 "gen_ai.output.messages",
-                crate::telemetry::output_messages(text, &f.reason),
+                crate::engine::genai::output_messages(text, &f.reason),
             );
         }
         metrics

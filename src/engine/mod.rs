@@ -3,6 +3,7 @@
 //! in-process Qwen3-VL) is decided once at start-up, and wrapped once in the instrumented call
 //! path (`instrumented`) that every caller uses. Owns no prompts and no parsing.
 
+pub mod genai;
 pub mod instrumented;
 pub mod openai;
 pub mod qwen3vl;

@@ -16,19 +16,19 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
-use super::config::ModelConfig;
-use super::engine::{
-    ChatMessage, ChatPart, Engine, EngineError, EngineOptions, GenerateParams, Media,
+use switchboard_qwen3vl::engine::{
+    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer,
 };
-use super::preprocess::{self, PreprocessError};
-use super::prompt::VideoLayout;
-use super::sampler::SamplerConfig;
-use super::session::Provider;
-use super::video;
+use switchboard_qwen3vl::prompt::VideoLayout;
+use switchboard_qwen3vl::sampler::SamplerConfig;
+use switchboard_qwen3vl::{ModelConfig, Provider, preprocess, video};
+
 use crate::config::Config;
 use crate::cpu::{CpuPool, Stop};
 use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Part};
 use crate::error::{Error, Result};
+use crate::media;
+use crate::metrics::Metrics;
 
 struct Job {
     messages: Vec<ChatMessage>,
@@ -128,16 +128,25 @@ impl Drop for OrtBackend {
     }
 }
 
-fn engine_error(e: EngineError) -> Error {
-    match e {
-        EngineError::Preprocess(
-            p @ (PreprocessError::Decode(_)
-            | PreprocessError::AspectRatio { .. }
-            | PreprocessError::Empty),
-        ) => Error::invalid("media", p.to_string()),
-        EngineError::Input(m) => Error::invalid("media", m),
-        EngineError::Cancelled => Error::Cancelled,
-        other => Error::Backend(other.to_string()),
+/// The engine's sequences as the service's metrics: running sequences, what the KV cache holds,
+/// and each sequence's final size.
+struct EngineMetrics(&'static Metrics);
+
+impl Observer for EngineMetrics {
+    fn sequence_started(&self) {
+        self.0.model_sequences.add(1, &[]);
+    }
+
+    fn kv_cache(&self, positions: usize, bytes: usize) {
+        self.0.set_kv_cache(positions, bytes);
+    }
+
+    fn sequence_ended(&self, positions: usize) {
+        self.0.set_kv_cache(0, 0);
+        if positions > 0 {
+            self.0.sequence_positions.record(positions as u64, &[]);
+        }
+        self.0.model_sequences.add(-1, &[]);
     }
 }
 
@@ -176,8 +185,9 @@ impl OrtBackend {
     /// Loads the model (errors here stop start-up) and starts the engine thread.
     pub fn start(config: &Config, cpu: &CpuPool) -> Result<OrtBackend> {
         let options = options_from(config)?;
-        let mut engine =
-            Engine::load(options).map_err(|e| Error::Config(format!("loading the model: {e}")))?;
+        let metrics = crate::metrics::get();
+        let mut engine = Engine::load_observed(options, Arc::new(EngineMetrics(metrics)))
+            .map_err(|e| Error::Config(format!("loading the model: {e}")))?;
         let deepstack = engine.has_deepstack();
         let model = Arc::new(engine.config.clone());
         let scheduler = Arc::new(Scheduler {
@@ -186,7 +196,7 @@ impl OrtBackend {
             limit: config.engine_queue,
         });
         // Zero rather than no data on dashboards until the first request.
-        crate::metrics::get().model_sequences.add(0, &[]);
+        metrics.model_sequences.add(0, &[]);
         let sched = scheduler.clone();
         std::thread::Builder::new()
             .name("qwen3vl-engine".into())
@@ -231,7 +241,7 @@ fn run_job(engine: &mut Engine, job: Job) {
             prompt_tokens: o.prompt_tokens as u32,
             completion_tokens: o.tokens.len() as u32,
         })),
-        Err(e) => Err(engine_error(e)),
+        Err(e) => Err(e.into()),
     };
     let _ = job.events.blocking_send(msg);
 }
@@ -245,12 +255,11 @@ pub fn convert(
     max_visual_tokens: usize,
     stop: &Stop,
 ) -> Result<(Vec<ChatMessage>, Vec<Media>)> {
-    let bad = |e: PreprocessError| Error::invalid("media", e.to_string());
     let tokens: usize = request
         .messages
         .iter()
         .flat_map(|m| &m.parts)
-        .map(|p| visual_tokens(p, model).map_err(bad))
+        .map(|p| visual_tokens(p, model))
         .sum::<Result<usize>>()?;
     if tokens > max_visual_tokens {
         return Err(Error::invalid(
@@ -270,7 +279,7 @@ pub fn convert(
             match p {
                 Part::Text(t) => parts.push(ChatPart::Text(t.clone())),
                 Part::Image { data, .. } => {
-                    let img = preprocess::decode(data).map_err(bad)?;
+                    let img = media::decode(data)?;
                     let c = &model.image;
                     let (h, w) = preprocess::smart_resize(
                         img.height() as usize,
@@ -278,17 +287,16 @@ pub fn convert(
                         c.patch_size * c.merge_size,
                         c.min_pixels,
                         c.max_pixels,
-                    )
-                    .map_err(bad)?;
+                    )?;
                     parts.push(ChatPart::Media(media.len()));
                     media.push(Media::Image(at_size(img, w, h)));
                 }
                 Part::VideoFrames { frames, fps } => {
-                    let (indices, (h, w)) = video_plan(frames, *fps, model).map_err(bad)?;
+                    let (indices, (h, w)) = video_plan(frames, *fps, model)?;
                     let mut kept = Vec::with_capacity(indices.len());
                     for &i in &indices {
                         stop.check()?;
-                        let img = preprocess::decode(&frames[i].1).map_err(bad)?;
+                        let img = media::decode(&frames[i].1)?;
                         kept.push(at_size(img, w, h));
                     }
                     parts.push(ChatPart::Media(media.len()));
@@ -330,11 +338,12 @@ fn video_plan(
     frames: &[(String, bytes::Bytes)],
     fps: f32,
     model: &ModelConfig,
-) -> std::result::Result<(Vec<usize>, (usize, usize)), PreprocessError> {
+) -> Result<(Vec<usize>, (usize, usize))> {
     let v = &model.video;
     if !(fps.is_finite() && fps > 0.0) {
-        return Err(PreprocessError::Decode(
-            "a video needs a positive fps".into(),
+        return Err(Error::invalid(
+            "media",
+            "cannot decode image: a video needs a positive fps",
         ));
     }
     let indices =
@@ -342,19 +351,19 @@ fn video_plan(
     let first = indices
         .first()
         .and_then(|&i| frames.get(i))
-        .ok_or(PreprocessError::Empty)?;
-    let (w, h) = preprocess::dimensions(&first.1)?;
+        .ok_or(preprocess::PreprocessError::Empty)?;
+    let (w, h) = media::dimensions(&first.1)?;
     let size = video::video_resize(indices.len(), h as usize, w as usize, &v.vision)?;
     Ok((indices, size))
 }
 
 /// Visual tokens a part will take, from image headers alone.
-fn visual_tokens(part: &Part, model: &ModelConfig) -> std::result::Result<usize, PreprocessError> {
+fn visual_tokens(part: &Part, model: &ModelConfig) -> Result<usize> {
     match part {
         Part::Image { data, .. } => {
             let c = &model.image;
             let factor = c.patch_size * c.merge_size;
-            let (w, h) = preprocess::dimensions(data)?;
+            let (w, h) = media::dimensions(data)?;
             let (h, w) = preprocess::smart_resize(
                 h as usize,
                 w as usize,

@@ -1,12 +1,14 @@
-//! The in-process Qwen3-VL engine on ONNX Runtime (the 3-graph contract of
-//! `shared/reference/qwen3vl-onnx.md`): preprocessing, prompt, rope index, sessions, sampling.
+//! The in-process Qwen3-VL engine: the `switchboard-qwen3vl` crate (crates/qwen3vl) behind the
+//! `Backend` trait. `backend` is the adapter (configuration, the CPU pool, the scheduler,
+//! metrics); the other paths re-export the crate's modules so callers keep one place to name
+//! them.
 
 pub mod backend;
-pub mod config;
-pub mod engine;
-pub mod preprocess;
-pub mod prompt;
-pub mod rope;
-pub mod sampler;
-pub mod session;
-pub mod video;
+
+pub use switchboard_qwen3vl::{config, engine, prompt, rope, sampler, session, video};
+
+/// The crate's preprocessing, and the service's image decoding that feeds it.
+pub mod preprocess {
+    pub use crate::media::{decode, dimensions, over_white};
+    pub use switchboard_qwen3vl::preprocess::*;
+}

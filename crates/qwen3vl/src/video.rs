@@ -1,7 +1,7 @@
 //! Video preprocessing: which frames to keep (2 per second by default), the shared frame size,
 //! and the timestamp of each frame pair, following the reference video processor.
 
-use super::preprocess::{PreprocessError, VisionConfig, round_half_even};
+use crate::preprocess::{PreprocessError, VisionConfig, round_half_even};
 
 /// Indices of the frames to keep out of `total` frames shot at `source_fps`.
 pub fn sample_indices(

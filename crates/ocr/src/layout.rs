@@ -2,8 +2,8 @@
 //! lines grouped into blocks, and simple tables (rows of aligned short cells). Pure functions
 //! over boxes; the image is not looked at here.
 
-use super::geom::{self, BBox};
-use super::{Line, Page};
+use crate::geom::{self, BBox};
+use crate::{Line, Page};
 
 #[derive(Debug, Clone)]
 pub struct Block {

@@ -5,7 +5,7 @@
 
 use image::RgbImage;
 
-use super::geom::{self, Pt, RotRect};
+use crate::geom::{self, Pt, RotRect};
 
 #[derive(Debug, Clone)]
 pub struct DetParams {

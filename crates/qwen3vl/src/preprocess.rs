@@ -1,9 +1,10 @@
-//! Image preprocessing for Qwen3-VL, bit-for-bit with the reference's slow (PIL) processor:
-//! decode (PNG, JPEG, WebP, GIF), EXIF orientation, alpha over white, smart-resize to multiples
-//! of 32 within a pixel budget, Pillow's fixed-point bicubic resampling, rescale and normalise,
-//! and patch flattening in merge-block order. Pure CPU work; callers run it off the async workers.
+//! Image preprocessing for Qwen3-VL, bit-for-bit with the reference's slow (PIL) processor, on
+//! images the caller decoded (EXIF orientation applied, alpha over white, as the reference's
+//! `convert_to_rgb`): smart-resize to multiples of 32 within a pixel budget, Pillow's
+//! fixed-point bicubic resampling, rescale and normalise, and patch flattening in merge-block
+//! order. Pure CPU work; callers run it off the async workers.
 
-use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage, RgbaImage};
+use image::RgbImage;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisionConfig {
@@ -33,8 +34,6 @@ impl Default for VisionConfig {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PreprocessError {
-    #[error("cannot decode image: {0}")]
-    Decode(String),
     #[error("image is {h}x{w}: the aspect ratio must be at most 200")]
     AspectRatio { h: usize, w: usize },
     #[error("image has no pixels")]
@@ -53,71 +52,6 @@ impl Patches {
     pub fn row_len(c: &VisionConfig) -> usize {
         3 * c.temporal_patch_size * c.patch_size * c.patch_size
     }
-}
-
-/// Width and height from the header, without decoding pixels (before EXIF orientation).
-pub fn dimensions(data: &[u8]) -> Result<(u32, u32), PreprocessError> {
-    ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .map_err(|e| PreprocessError::Decode(e.to_string()))?
-        .into_dimensions()
-        .map_err(|e| PreprocessError::Decode(e.to_string()))
-}
-
-/// Decodes, applies EXIF orientation, and composites transparency over white.
-pub fn decode(data: &[u8]) -> Result<RgbImage, PreprocessError> {
-    let reader = ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .map_err(|e| PreprocessError::Decode(e.to_string()))?;
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| PreprocessError::Decode(e.to_string()))?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img =
-        DynamicImage::from_decoder(decoder).map_err(|e| PreprocessError::Decode(e.to_string()))?;
-    img.apply_orientation(orientation);
-    if img.width() == 0 || img.height() == 0 {
-        return Err(PreprocessError::Empty);
-    }
-    Ok(match img {
-        // Fast paths for the common cases (the generic conversion costs ~10 ns a pixel).
-        DynamicImage::ImageRgb8(rgb) => rgb,
-        DynamicImage::ImageLuma8(gray) => {
-            let (w, h) = gray.dimensions();
-            let mut data = vec![0u8; gray.len() * 3];
-            for (rgb, &v) in data.chunks_exact_mut(3).zip(gray.iter()) {
-                rgb.fill(v);
-            }
-            RgbImage::from_raw(w, h, data).ok_or(PreprocessError::Empty)?
-        }
-        img if img.color().has_alpha() => over_white(&img.to_rgba8()),
-        img => img.into_rgb8(),
-    })
-}
-
-/// Pillow's `alpha_composite` of the image over opaque white, then dropping alpha: the
-/// reference's `convert_to_rgb`. Integer arithmetic as in Pillow's AlphaComposite.c.
-pub fn over_white(src: &RgbaImage) -> RgbImage {
-    const PREC: u32 = 7;
-    let shift_div_255 = |a: u32| ((a >> 8) + a) >> 8;
-    RgbImage::from_fn(src.width(), src.height(), |x, y| {
-        let p = src.get_pixel(x, y).0;
-        let a = p[3] as u32;
-        if a == 0 {
-            return image::Rgb([255, 255, 255]);
-        }
-        let blend = 255 * (255 - a);
-        let outa255 = a * 255 + blend;
-        let coef1 = a * 255 * 255 * (1 << PREC) / outa255;
-        let coef2 = 255 * (1 << PREC) - coef1;
-        let ch = |c: u8| {
-            let tmp = c as u32 * coef1 + 255 * coef2;
-            (shift_div_255(tmp + (0x80 << PREC)) >> PREC) as u8
-        };
-        image::Rgb([ch(p[0]), ch(p[1]), ch(p[2])])
-    })
 }
 
 /// Python's and numpy's round(): halves go to the even neighbour.
@@ -387,18 +321,6 @@ mod tests {
     }
 
     #[test]
-    fn alpha_goes_over_white() {
-        let mut img = RgbaImage::new(3, 1);
-        img.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
-        img.put_pixel(1, 0, image::Rgba([0, 0, 0, 255]));
-        img.put_pixel(2, 0, image::Rgba([0, 0, 0, 128]));
-        let out = over_white(&img);
-        assert_eq!(out.get_pixel(0, 0).0, [255, 255, 255]);
-        assert_eq!(out.get_pixel(1, 0).0, [0, 0, 0]);
-        assert_eq!(out.get_pixel(2, 0).0, [127, 127, 127]);
-    }
-
-    #[test]
     fn resize_keeps_flat_colour_and_identity() {
         let img = RgbImage::from_pixel(37, 23, image::Rgb([10, 200, 99]));
         let out = resize_bicubic(&img, 64, 32);
@@ -442,10 +364,10 @@ mod pillow_parity {
     use std::path::PathBuf;
 
     fn dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/resize")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/resize")
     }
 
-    fn load(name: &str) -> DynamicImage {
+    fn load(name: &str) -> image::DynamicImage {
         image::open(dir().join(name)).unwrap()
     }
 
@@ -466,57 +388,5 @@ mod pillow_parity {
                 .count();
             assert_eq!(diff, 0, "{case}: {diff} bytes differ");
         }
-    }
-
-    #[test]
-    fn over_white_matches_pillow_exactly() {
-        let src = load("rgba_20x12.png").to_rgba8();
-        let want = load("rgba_20x12_over_white.png").to_rgb8();
-        assert_eq!(over_white(&src), want);
-        let bytes = std::fs::read(dir().join("rgba_20x12.png")).unwrap();
-        assert_eq!(decode(&bytes).unwrap(), want);
-    }
-}
-
-#[cfg(test)]
-mod exif {
-    use super::*;
-
-    /// A JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) is turned upright.
-    #[test]
-    fn exif_orientation_is_applied() {
-        let img = RgbImage::from_fn(4, 2, |x, _| {
-            if x == 0 {
-                image::Rgb([250, 0, 0])
-            } else {
-                image::Rgb([0, 0, 250])
-            }
-        });
-        let mut jpeg = Vec::new();
-        img.write_to(
-            &mut std::io::Cursor::new(&mut jpeg),
-            image::ImageFormat::Jpeg,
-        )
-        .unwrap();
-        let mut tiff = b"II*\x00\x08\x00\x00\x00".to_vec();
-        tiff.extend([1, 0]); // one IFD entry
-        tiff.extend([0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]); // Orientation = 6
-        tiff.extend([0, 0, 0, 0]);
-        let mut payload = b"Exif\x00\x00".to_vec();
-        payload.extend(tiff);
-        let len = (payload.len() + 2) as u16;
-        let mut with_exif = jpeg[..2].to_vec();
-        with_exif.extend([0xFF, 0xE1]);
-        with_exif.extend(len.to_be_bytes());
-        with_exif.extend(payload);
-        with_exif.extend(&jpeg[2..]);
-
-        let plain = decode(&jpeg).unwrap();
-        assert_eq!((plain.width(), plain.height()), (4, 2));
-        let upright = decode(&with_exif).unwrap();
-        assert_eq!((upright.width(), upright.height()), (2, 4));
-        // The red first column becomes the top row after a clockwise turn.
-        assert!(upright.get_pixel(0, 0).0[0] > 150 && upright.get_pixel(1, 0).0[0] > 150);
-        assert!(upright.get_pixel(0, 3).0[2] > 150);
     }
 }

@@ -1,8 +1,9 @@
 //! The OCR tool: PP-OCRv4 text detection, angle classification and recognition (the ONNX
 //! models of the `rapidocr-onnxruntime` wheel, pinned in tools/assets.lock) run in-process on
-//! ONNX Runtime, then layout: reading order, blocks, tables. Experts use it as a tool; it knows
-//! nothing of requests, routes or gRPC. Runs synchronously on the CPU pool, and stops between
-//! tiles and batches (a model run in progress is terminated) when its `Stop` fires.
+//! ONNX Runtime, then layout: reading order, blocks, tables. A leaf crate: it knows nothing of
+//! requests, routes, configuration files or gRPC; the caller builds its `OcrOptions` and hands
+//! it decoded pages. Synchronous: a read checks its `Interrupt` between tiles and batches, and a
+//! model run in progress ends when another thread terminates the read's `RunOptions`.
 
 pub mod det;
 pub mod geom;
@@ -13,17 +14,55 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
-use ort::session::{RunOptions, Session, SessionInputValue};
-use ort::value::Tensor;
+use switchboard_onnx::ort;
+use switchboard_onnx::ort::session::{Session, SessionInputValue};
+use switchboard_onnx::ort::value::Tensor;
+use switchboard_onnx::{Runtime, SessionOptions};
 
-use crate::cpu::{CpuPool, Stop};
-use crate::error::{Error, Result};
 use det::{DetBox, DetParams};
 use geom::{BBox, Pt};
 use recog::{CLS_W, LINE_H, LineCrop, REC_MAX_W, REC_MIN_W};
-use tracing::Instrument;
 
 pub use layout::{Block, Table};
+pub use recog::REC_H;
+/// A read's model-run options: `terminate()` from another thread ends the run in progress.
+pub use switchboard_onnx::ort::session::RunOptions;
+
+/// Why a read stopped before its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Cancelled,
+    DeadlineExceeded,
+}
+
+/// What a read checks between tiles and batches, and after a model run fails (a terminated run
+/// fails): `Some` once the read should stop.
+pub trait Interrupt {
+    fn stopped(&self) -> Option<Reason>;
+}
+
+/// Reads to the end.
+pub struct Never;
+
+impl Interrupt for Never {
+    fn stopped(&self) -> Option<Reason> {
+        None
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    /// A model or ONNX Runtime did not load: found at start-up.
+    #[error("{0}")]
+    Load(String),
+    /// A model run failed (not because the read was stopped).
+    #[error("OCR {what}: {message}")]
+    Run { what: &'static str, message: String },
+    #[error("the read was stopped: {0:?}")]
+    Stopped(Reason),
+}
+
+pub type Result<T, E = OcrError> = std::result::Result<T, E>;
 
 pub const DET_MODEL: &str = "ch_PP-OCRv4_det_infer.onnx";
 pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
@@ -109,81 +148,85 @@ pub struct OcrEngine {
     options: OcrOptions,
 }
 
-fn ort_err(what: &str) -> impl Fn(ort::Error) -> Error + '_ {
-    move |e| Error::Internal(format!("OCR {what}: {e}"))
+fn ort_err(what: &'static str) -> impl Fn(ort::Error) -> OcrError {
+    move |e| OcrError::Run {
+        what,
+        message: e.to_string(),
+    }
 }
 
 /// Options for a read's model runs: each read gets its own, so that terminating one read's run
 /// leaves the others alone.
-fn run_options() -> Result<RunOptions> {
-    RunOptions::new().map_err(|e| Error::Internal(format!("OCR run options: {e}")))
+pub fn run_options() -> Result<RunOptions> {
+    RunOptions::new().map_err(ort_err("run options"))
 }
 
 /// What a read checks between its model runs, and the options its runs carry.
 struct RunCtx<'a> {
-    stop: &'a Stop,
+    stop: &'a dyn Interrupt,
     run: &'a RunOptions,
 }
 
 impl RunCtx<'_> {
-    /// One model run; a run that failed because the stop terminated it reports the stop.
+    /// `Err` once the read should stop.
+    fn check(&self) -> Result<()> {
+        match self.stop.stopped() {
+            Some(reason) => Err(OcrError::Stopped(reason)),
+            None => Ok(()),
+        }
+    }
+
+    /// One model run; a run that failed because the read was stopped (terminated) reports the
+    /// stop.
     fn run<'s>(
         &'s self,
         session: &'s mut Session,
         inputs: Vec<(Cow<'_, str>, SessionInputValue<'_>)>,
-        what: &str,
+        what: &'static str,
     ) -> Result<ort::session::SessionOutputs<'s>> {
         session
             .run_with_options(inputs, self.run)
-            .map_err(|e| match self.stop.check() {
-                Err(stopped) => stopped,
-                Ok(()) => Error::Internal(format!("OCR {what}: {e}")),
+            .map_err(|e| match self.stop.stopped() {
+                Some(reason) => OcrError::Stopped(reason),
+                None => ort_err(what)(e),
             })
     }
 }
 
-fn load_session(
-    dir: &Path,
-    file: &str,
-    threads: usize,
-    env: &ort::environment::Environment,
-) -> Result<Session> {
+fn load_session(dir: &Path, file: &str, threads: usize, runtime: &Runtime) -> Result<Session> {
     let path = dir.join(file);
     if !path.is_file() {
-        return Err(Error::Config(format!(
+        return Err(OcrError::Load(format!(
             "OCR model {} is missing",
             path.display()
         )));
     }
     // No arena: what a big page's activations took goes back when each tensor is freed, even
     // when a cancelled run is terminated half-way (an arena keeps its peak for good then).
-    let mut b = Session::builder(env)
-        .map_err(|e| Error::Config(e.to_string()))?
-        .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(false).build()])
-        .map_err(|e| Error::Config(e.to_string()))?;
-    if threads > 0 {
-        b = b
-            .with_intra_threads(threads)
-            .map_err(|e| Error::Config(e.to_string()))?;
-    }
-    b.commit_from_file(&path)
-        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+    let options = SessionOptions {
+        threads,
+        arena: false,
+        ..SessionOptions::default()
+    };
+    runtime
+        .session_from_file(&path, &options)
+        .map_err(|e| OcrError::Load(e.to_string()))
 }
 
 impl OcrEngine {
     pub fn load(options: OcrOptions) -> Result<OcrEngine> {
-        let env = crate::engine::qwen3vl::session::init_runtime(&options.library)
-            .map_err(|e| Error::Config(format!("OCR: {e}")))?;
+        let runtime = Runtime::load(&options.library)
+            .map_err(|e| OcrError::Load(format!("OCR: ONNX Runtime: {e}")))?;
         let dir = &options.models_dir;
-        let det = load_session(dir, DET_MODEL, options.threads, &env)?;
-        let cls = load_session(dir, CLS_MODEL, options.threads, &env)?;
-        let rec = load_session(dir, REC_MODEL, options.threads, &env)?;
+        let det = load_session(dir, DET_MODEL, options.threads, &runtime)?;
+        let cls = load_session(dir, CLS_MODEL, options.threads, &runtime)?;
+        let rec = load_session(dir, REC_MODEL, options.threads, &runtime)?;
         let charset: Vec<String> = rec
             .metadata()
             .ok()
             .and_then(|m| m.custom("character"))
             .ok_or_else(|| {
-                Error::Config(format!(
+                OcrError::Load(format!(
                     "{}: no `character` list in the model's metadata",
                     dir.join(REC_MODEL).display()
                 ))
@@ -206,13 +249,18 @@ impl OcrEngine {
 
     /// Reads one page to the end.
     pub fn read(&mut self, img: &RgbImage) -> Result<Page> {
-        self.read_until(img, &Stop::never(), &run_options()?)
+        self.read_until(img, &Never, &run_options()?)
     }
 
     /// Reads one page unless stopped. `run` carries ONNX Runtime's terminate flag: another
     /// thread may set it to end a model run in progress; `stop` is checked between tiles and
-    /// batches.
-    pub fn read_until(&mut self, img: &RgbImage, stop: &Stop, run: &RunOptions) -> Result<Page> {
+    /// batches, and when a run fails.
+    pub fn read_until(
+        &mut self,
+        img: &RgbImage,
+        stop: &dyn Interrupt,
+        run: &RunOptions,
+    ) -> Result<Page> {
         let mut ctx = RunCtx { stop, run };
         let boxes = self.detect_boxes(img, &mut ctx)?;
         let mut crops: Vec<LineCrop> = boxes
@@ -282,7 +330,7 @@ impl OcrEngine {
         self.detect_boxes(
             img,
             &mut RunCtx {
-                stop: &Stop::never(),
+                stop: &Never,
                 run: &run,
             },
         )
@@ -295,7 +343,7 @@ impl OcrEngine {
         }
         let mut all = Vec::new();
         for [x, y, w, h] in det::tiles(img.width(), img.height(), p.tile, p.tile_overlap) {
-            ctx.stop.check()?;
+            ctx.check()?;
             let tile = image::imageops::crop_imm(img, x, y, w, h).to_image();
             all.extend(self.detect_one(&tile, x, y, ctx)?);
         }
@@ -352,7 +400,7 @@ impl OcrEngine {
         let mut flip = vec![false; crops.len()];
         let name = self.cls.inputs()[0].name().to_string();
         for (bi, chunk) in crops.chunks(BATCH).enumerate() {
-            ctx.stop.check()?;
+            ctx.check()?;
             let n = chunk.len();
             let per = 3 * LINE_H * CLS_W;
             let mut data = vec![0f32; n * per];
@@ -396,7 +444,7 @@ impl OcrEngine {
         let mut results: Vec<Option<recog::Decoded>> = vec![None; crops.len()];
         let name = self.rec.inputs()[0].name().to_string();
         for chunk in order.chunks(BATCH) {
-            ctx.stop.check()?;
+            ctx.check()?;
             let max_ratio = chunk
                 .iter()
                 .map(|&i| crops[i].aspect())
@@ -445,148 +493,91 @@ impl OcrEngine {
     }
 }
 
-/// The OCR engine as the server shares it: one engine, taken in turn, run on the CPU pool.
-pub struct OcrTool {
-    engine: std::sync::Arc<tokio::sync::Mutex<OcrEngine>>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
 
-impl OcrTool {
-    /// The tool as configured, or `None` when `ocr.models_dir` is empty.
-    pub fn from_config(config: &crate::config::Config) -> Result<Option<OcrTool>> {
-        let dir = config.ocr.models_dir.trim();
-        if dir.is_empty() {
-            return Ok(None);
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// The PP-OCRv4 models and the ONNX Runtime library tools/fetch-assets.sh fetches.
+    fn engine() -> OcrEngine {
+        let assets = root().join(".assets");
+        OcrEngine::load(OcrOptions::new(
+            assets.join("ocr"),
+            assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        ))
+        .expect("the OCR models (tools/fetch-assets.sh)")
+    }
+
+    /// The title and subtitle of a fixture page.
+    fn title() -> RgbImage {
+        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
+            .unwrap()
+            .to_rgb8();
+        image::imageops::crop_imm(&page, 60, 70, 900, 120).to_image()
+    }
+
+    /// Stops after its first `n` checks.
+    struct After(Cell<usize>);
+
+    impl Interrupt for After {
+        fn stopped(&self) -> Option<Reason> {
+            let left = self.0.get();
+            self.0.set(left.saturating_sub(1));
+            (left == 0).then_some(Reason::Cancelled)
         }
-        let mut options = OcrOptions::new(dir, &config.ort_library);
-        options.threads = config.ocr.threads;
-        options.min_confidence = config.ocr.min_confidence;
-        options.rec_height = config.ocr.rec_height;
-        let engine = OcrEngine::load(options).map_err(|e| {
-            let e = match e {
-                Error::Config(m) => m,
-                other => other.to_string(),
-            };
-            Error::Config(format!(
-                "{e}; run tools/fetch-assets.sh, or set ocr.models_dir = \"\" \
-                 (SWITCHBOARD_OCR__MODELS_DIR=) to run without the OCR tool"
-            ))
-        })?;
-        Ok(Some(OcrTool {
-            engine: std::sync::Arc::new(tokio::sync::Mutex::new(engine)),
-        }))
     }
 
-    /// Decodes an image (EXIF orientation applied, alpha over white) and reads it. Waiting for
-    /// the engine or a worker ends when `stop` fires, and so does the read itself, within one
-    /// model run: the run is terminated. A file that does not decode is INVALID_ARGUMENT
-    /// naming `media`.
-    pub async fn read_image(
-        &self,
-        pool: &CpuPool,
-        stop: &Stop,
-        data: bytes::Bytes,
-    ) -> Result<(RgbImage, Page)> {
-        let engine = stop
-            .guard(async { Ok(self.engine.clone().lock_owned().await) })
-            .await?;
-        let run = std::sync::Arc::new(run_options()?);
-        // Terminates the model run in progress when the request stops.
-        let finished = tokio_util::sync::CancellationToken::new();
-        let _finished_on_drop = finished.clone().drop_guard();
-        let watcher = {
-            let (run, stop, finished) = (run.clone(), stop.clone(), finished.clone());
-            tokio::spawn(async move {
-                // A dropped call fires both at once: the stop must win then.
-                tokio::select! {
-                    biased;
-                    _ = stop.stopped() => { let _ = run.terminate(); }
-                    _ = finished.cancelled() => {}
-                }
-            })
-        };
-        let span = tracing::info_span!(
-            "ocr",
-            image.width = tracing::field::Empty,
-            image.height = tracing::field::Empty,
-            ocr.lines = tracing::field::Empty,
-            ocr.tables = tracing::field::Empty,
+    #[test]
+    fn reads_lines_and_stops_when_told() {
+        let mut e = engine();
+        let img = title();
+        let page = e.read(&img).unwrap();
+        assert!(
+            page.lines
+                .iter()
+                .any(|l| l.text.contains("Northfield Logistics")),
+            "{}",
+            page.text()
         );
-        let job_span = span.clone();
-        let result = pool
-            .run(stop, move |stop| {
-                let span = job_span;
-                let mut engine = engine;
-                let img = crate::engine::qwen3vl::preprocess::decode(&data)
-                    .map_err(|e| Error::invalid("media", e.to_string()))?;
-                span.record("image.width", img.width());
-                span.record("image.height", img.height());
-                stop.check()?;
-                let page = engine.read_until(&img, stop, &run)?;
-                span.record("ocr.lines", page.lines.len());
-                span.record("ocr.tables", page.tables.len());
-                Ok((img, page))
-            })
-            .instrument(span)
-            .await;
-        finished.cancel();
-        let _ = watcher.await;
-        result
+        // Stopped at the first check, after detection: nothing more runs.
+        let r = e.read_until(&img, &After(Cell::new(0)), &run_options().unwrap());
+        assert!(
+            matches!(r, Err(OcrError::Stopped(Reason::Cancelled))),
+            "{r:?}"
+        );
+        // A terminated run fails; it is the stop's when the read was stopped, else the run's.
+        let run = run_options().unwrap();
+        run.terminate().unwrap();
+        let r = e.read_until(&img, &Never, &run);
+        assert!(
+            matches!(
+                r,
+                Err(OcrError::Run {
+                    what: "detection",
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+        let r = e.read_until(&img, &After(Cell::new(0)), &run);
+        assert!(matches!(r, Err(OcrError::Stopped(_))), "{r:?}");
     }
-}
 
-/// The public result for a page.
-pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
-    use crate::proto::{Box as PBox, OcrBlock, OcrLine, OcrResult, OcrTable, OcrTableRow};
-    let pbox = |b: &BBox| PBox {
-        x1: b[0],
-        y1: b[1],
-        x2: b[2],
-        y2: b[3],
-    };
-    OcrResult {
-        text: page.text(),
-        blocks: page
-            .blocks
-            .iter()
-            .map(|b| OcrBlock {
-                text: b
-                    .lines
-                    .iter()
-                    .map(|&i| page.lines[i].text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                r#box: Some(pbox(&b.bbox)),
-                lines: b
-                    .lines
-                    .iter()
-                    .map(|&i| {
-                        let l = &page.lines[i];
-                        OcrLine {
-                            text: l.text.clone(),
-                            r#box: Some(pbox(&l.bbox)),
-                            confidence: l.confidence,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
-        tables: page
-            .tables
-            .iter()
-            .map(|t| OcrTable {
-                r#box: Some(pbox(&t.bbox)),
-                rows: t
-                    .rows
-                    .iter()
-                    .map(|r| OcrTableRow { cells: r.clone() })
-                    .collect(),
-            })
-            .collect(),
-        media_index,
-        image_width: page.width,
-        image_height: page.height,
-        // What a model reads from the page is added by the OCR expert's model step.
-        fields: Vec::new(),
-        model_tables: Vec::new(),
+    #[test]
+    fn a_missing_model_is_a_load_error() {
+        let assets = root().join(".assets");
+        let r = OcrEngine::load(OcrOptions::new(
+            root().join("no-such-dir"),
+            assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        ));
+        match r {
+            Err(OcrError::Load(m)) => assert!(m.contains("is missing"), "{m}"),
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("loaded without models"),
+        }
     }
 }

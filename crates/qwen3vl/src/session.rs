@@ -5,19 +5,19 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use half::f16;
-use ort::environment::Environment;
-use ort::session::{Session, SessionInputValue};
-use ort::value::{DynValue, Tensor, TensorElementType, ValueType};
+use switchboard_onnx::SessionOptions;
+use switchboard_onnx::ort::session::{Session, SessionInputValue};
+use switchboard_onnx::ort::value::{DynValue, ValueType};
+use switchboard_onnx::tensor::{float_tensor, i64_tensor, read_floats, read_last_rows};
+pub use switchboard_onnx::{Float, Provider, Runtime};
 
-use super::config::ModelConfig;
+use crate::config::ModelConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error("ONNX Runtime: {0}")]
-    Ort(String),
+    Ort(#[from] switchboard_onnx::Error),
     #[error("model folder {0}: {1}")]
     Layout(PathBuf, String),
     #[error("graph {graph}: {problem}")]
@@ -27,99 +27,19 @@ pub enum SessionError {
     },
 }
 
-impl From<ort::Error> for SessionError {
-    fn from(e: ort::Error) -> Self {
-        SessionError::Ort(e.to_string())
+impl From<switchboard_onnx::ort::Error> for SessionError {
+    fn from(e: switchboard_onnx::ort::Error) -> Self {
+        SessionError::Ort(e.into())
     }
 }
 
 type Result<T> = std::result::Result<T, SessionError>;
 
-/// Which execution provider runs the graphs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provider {
-    Cpu,
-    Cuda { device: i32 },
-}
-
-static ORT_ENV: OnceLock<std::result::Result<Environment, String>> = OnceLock::new();
-
-/// Loads the ONNX Runtime library and builds its environment, once per process.
-pub fn init_runtime(library: &Path) -> Result<Environment> {
-    ORT_ENV
-        .get_or_init(|| {
-            let builder =
-                ort::init_from(library).map_err(|e| format!("{}: {e}", library.display()))?;
-            builder
-                .with_name("switchboard")
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(SessionError::Ort)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Float {
-    F32,
-    F16,
-}
-
 fn float_of(graph: &'static str, name: &str, t: &ValueType) -> Result<Float> {
-    match t {
-        ValueType::Tensor {
-            ty: TensorElementType::Float32,
-            ..
-        } => Ok(Float::F32),
-        ValueType::Tensor {
-            ty: TensorElementType::Float16,
-            ..
-        } => Ok(Float::F16),
-        other => Err(SessionError::Contract {
-            graph,
-            problem: format!("{name} is {other:?}, expected float32 or float16"),
-        }),
-    }
-}
-
-fn float_tensor(kind: Float, shape: Vec<i64>, data: Vec<f32>) -> Result<DynValue> {
-    Ok(match kind {
-        Float::F32 => Tensor::from_array((shape, data))?.into_dyn(),
-        Float::F16 => Tensor::from_array((
-            shape,
-            data.into_iter().map(f16::from_f32).collect::<Vec<_>>(),
-        ))?
-        .into_dyn(),
+    Float::of(t).ok_or_else(|| SessionError::Contract {
+        graph,
+        problem: format!("{name} is {t:?}, expected float32 or float16"),
     })
-}
-
-fn i64_tensor(shape: Vec<i64>, data: Vec<i64>) -> Result<DynValue> {
-    Ok(Tensor::from_array((shape, data))?.into_dyn())
-}
-
-/// Reads a float tensor of either type as f32, with its shape.
-fn read_floats(v: &DynValue) -> Result<(Vec<i64>, Vec<f32>)> {
-    if let Ok((shape, data)) = v.try_extract_tensor::<f32>() {
-        return Ok((shape.to_vec(), data.to_vec()));
-    }
-    let (shape, data) = v.try_extract_tensor::<f16>()?;
-    Ok((shape.to_vec(), data.iter().map(|x| x.to_f32()).collect()))
-}
-
-/// The last `keep` rows of a `[.., rows, vocab]` float tensor, without copying the rest: a
-/// prefill returns logits for every position, and only the last is wanted.
-fn read_last_rows(v: &DynValue, keep: usize) -> Result<(Vec<i64>, Vec<f32>)> {
-    fn tail<T: Copy>(shape: &[i64], data: &[T], keep: usize) -> Vec<T> {
-        let vocab = *shape.last().unwrap_or(&1) as usize;
-        let rows = data.len() / vocab.max(1);
-        data[(rows - keep.min(rows)) * vocab..].to_vec()
-    }
-    if let Ok((shape, data)) = v.try_extract_tensor::<f32>() {
-        return Ok((shape.to_vec(), tail(shape, data, keep)));
-    }
-    let (shape, data) = v.try_extract_tensor::<f16>()?;
-    let rows = tail(shape, data, keep);
-    Ok((shape.to_vec(), rows.iter().map(|x| x.to_f32()).collect()))
 }
 
 /// How a graph carries DeepStack features.
@@ -217,32 +137,22 @@ fn find(dir: &Path, candidates: &[&str]) -> Option<PathBuf> {
     candidates.iter().map(|c| dir.join(c)).find(|p| p.exists())
 }
 
-fn open(env: &Environment, path: &Path, provider: Provider, threads: usize) -> Result<Session> {
-    let mut b = Session::builder(env)?;
-    if threads > 0 {
-        b = b
-            .with_intra_threads(threads)
-            .map_err(|e| SessionError::Ort(e.to_string()))?;
-    }
-    if let Provider::Cuda { device } = provider {
-        b = b
-            .with_execution_providers([ort::ep::CUDA::default().with_device_id(device).build().error_on_failure()])
-            .map_err(|e| {
-                SessionError::Ort(format!(
-                    "the CUDA execution provider is unavailable ({e}); use the library from the onnxruntime-gpu wheel, \
-                     or provider = \"cpu\""
-                ))
-            })?;
-    }
-    b.commit_from_file(path)
-        .map_err(|e| SessionError::Ort(format!("{}: {e}", path.display())))
+/// One graph's session on the configured provider and threads, with ONNX Runtime's default
+/// arena.
+fn open(runtime: &Runtime, path: &Path, provider: Provider, threads: usize) -> Result<Session> {
+    let options = SessionOptions {
+        provider,
+        threads,
+        arena: true,
+    };
+    Ok(runtime.session_from_file(path, &options)?)
 }
 
 impl Graphs {
     /// Opens the graphs of a model folder in either published layout. `variant` picks a dtype
     /// suffix of the transformers.js layout (e.g. "q4", "fp16"); empty takes the plain files.
     pub fn load(
-        env: &Environment,
+        runtime: &Runtime,
         dir: &Path,
         config: &ModelConfig,
         provider: Provider,
@@ -285,7 +195,7 @@ impl Graphs {
             e.ok_or_else(|| SessionError::Layout(dir.to_path_buf(), "no embedding graph".into()))?;
 
         let vision = {
-            let session = open(env, &v, provider, threads)?;
+            let session = open(runtime, &v, provider, threads)?;
             let input = session
                 .inputs()
                 .iter()
@@ -313,7 +223,7 @@ impl Graphs {
             }
         };
         let embed = {
-            let session = open(env, &e, provider, threads)?;
+            let session = open(runtime, &e, provider, threads)?;
             let features_input = session
                 .inputs()
                 .iter()
@@ -339,7 +249,7 @@ impl Graphs {
             }
         };
         let decoder = {
-            let session = open(env, &d, provider, threads)?;
+            let session = open(runtime, &d, provider, threads)?;
             let names: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
             for required in ["inputs_embeds", "attention_mask", "position_ids"] {
                 if !names.contains(&required) {
@@ -478,7 +388,7 @@ impl Graphs {
             }
             DeepStack::Split(names) => names
                 .iter()
-                .map(|n| read_floats(&out[n.as_str()]).map(|(_, v)| v))
+                .map(|n| Ok(read_floats(&out[n.as_str()])?.1))
                 .collect::<Result<_>>()?,
         };
         if features.len() % hidden != 0 {
@@ -527,10 +437,7 @@ impl Graphs {
                 ));
             }
         }
-        let element = match d.kv_type {
-            Float::F32 => 4,
-            Float::F16 => 2,
-        };
+        let element = d.kv_type.size();
         Ok(Cache {
             values,
             len: 0,

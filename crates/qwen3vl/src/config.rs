@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::preprocess::VisionConfig;
+use crate::preprocess::VisionConfig;
 
 #[derive(Debug, Clone)]
 pub struct ModelConfig {

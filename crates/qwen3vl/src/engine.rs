@@ -10,13 +10,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use image::RgbImage;
 use tokenizers::Tokenizer;
 
-use super::config::ModelConfig;
-use super::preprocess::{self, Patches, PreprocessError};
-use super::prompt::{self, StopMatcher, TextStream, VideoLayout};
-use super::rope::{self, RopeIndex};
-use super::sampler::{Sampler, SamplerConfig};
-use super::session::{Cache, Graphs, Provider, SessionError};
-use super::video;
+use crate::config::ModelConfig;
+use crate::preprocess::{self, Patches, PreprocessError};
+use crate::prompt::{self, StopMatcher, TextStream, VideoLayout};
+use crate::rope::{self, RopeIndex};
+use crate::sampler::{Sampler, SamplerConfig};
+use crate::session::{Cache, Graphs, Provider, Runtime, SessionError, VisionOutput};
+use crate::video;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -112,15 +112,41 @@ pub struct GenerateParams {
     pub stop: Vec<String>,
 }
 
+/// What the engine reports as it runs, for the caller's metrics. Every method defaults to
+/// nothing; `()` observes nothing.
+pub trait Observer: Send + Sync {
+    /// A sequence starts (its prefill begins).
+    fn sequence_started(&self) {}
+    /// The running sequence's KV cache now holds `positions` positions in `bytes` bytes; (0, 0)
+    /// once it ends.
+    fn kv_cache(&self, positions: usize, bytes: usize) {
+        let _ = (positions, bytes);
+    }
+    /// A sequence ended, however it ended, holding `positions` positions at the end (prompt plus
+    /// output; 0 when it ended before its prefill did).
+    fn sequence_ended(&self, positions: usize) {
+        let _ = positions;
+    }
+}
+
+impl Observer for () {}
+
 pub struct Engine {
     pub config: ModelConfig,
     pub tokenizer: Tokenizer,
     graphs: Graphs,
     options: EngineOptions,
+    observer: Arc<dyn Observer>,
 }
 
 impl Engine {
+    /// Loads the model with nothing observing it.
     pub fn load(options: EngineOptions) -> Result<Engine> {
+        Self::load_observed(options, Arc::new(()))
+    }
+
+    /// Loads the model; `observer` hears of every sequence it runs.
+    pub fn load_observed(options: EngineOptions, observer: Arc<dyn Observer>) -> Result<Engine> {
         let config = ModelConfig::load(&options.model_dir).map_err(EngineError::Config)?;
         let tok_path = options
             .tokenizer
@@ -128,9 +154,9 @@ impl Engine {
             .unwrap_or_else(|| options.model_dir.join("tokenizer.json"));
         let tokenizer = Tokenizer::from_file(&tok_path)
             .map_err(|e| EngineError::Config(format!("tokenizer {}: {e}", tok_path.display())))?;
-        let env = super::session::init_runtime(&options.library)?;
+        let runtime = Runtime::load(&options.library).map_err(SessionError::from)?;
         let graphs = Graphs::load(
-            &env,
+            &runtime,
             &options.model_dir,
             &config,
             options.provider,
@@ -142,6 +168,7 @@ impl Engine {
             tokenizer,
             graphs,
             options,
+            observer,
         })
     }
 
@@ -283,41 +310,40 @@ impl Engine {
         let n = p.ids.len();
         let levels = if self.graphs.has_deepstack { 3 } else { 0 };
         let mut deepstack = vec![vec![0f32; n * hsz]; levels];
-        let mut fill =
-            |outs: &[super::session::VisionOutput], pad: u32, what: &str| -> Result<()> {
-                let (mut which, mut row) = (0usize, 0usize);
-                for (pos, &id) in p.ids.iter().enumerate() {
-                    if id != pad {
-                        continue;
-                    }
-                    while which < outs.len() && row * hsz >= outs[which].features.len() {
-                        which += 1;
-                        row = 0;
-                    }
-                    let out = outs.get(which).ok_or_else(|| {
-                        EngineError::Input(format!("more {what} pads than features"))
-                    })?;
-                    embeds[pos * hsz..(pos + 1) * hsz]
-                        .copy_from_slice(&out.features[row * hsz..(row + 1) * hsz]);
-                    for (lvl, dst) in deepstack.iter_mut().enumerate() {
-                        if let Some(src) = out.deepstack.get(lvl) {
-                            dst[pos * hsz..(pos + 1) * hsz]
-                                .copy_from_slice(&src[row * hsz..(row + 1) * hsz]);
-                        }
-                    }
-                    row += 1;
+        let mut fill = |outs: &[VisionOutput], pad: u32, what: &str| -> Result<()> {
+            let (mut which, mut row) = (0usize, 0usize);
+            for (pos, &id) in p.ids.iter().enumerate() {
+                if id != pad {
+                    continue;
                 }
-                let used_all = outs.iter().skip(which + 1).all(|o| o.features.is_empty())
-                    && outs
-                        .get(which)
-                        .is_none_or(|o| row * hsz == o.features.len());
-                if !used_all {
-                    return Err(EngineError::Input(format!(
-                        "{what} features and pad tokens differ in number"
-                    )));
+                while which < outs.len() && row * hsz >= outs[which].features.len() {
+                    which += 1;
+                    row = 0;
                 }
-                Ok(())
-            };
+                let out = outs
+                    .get(which)
+                    .ok_or_else(|| EngineError::Input(format!("more {what} pads than features")))?;
+                embeds[pos * hsz..(pos + 1) * hsz]
+                    .copy_from_slice(&out.features[row * hsz..(row + 1) * hsz]);
+                for (lvl, dst) in deepstack.iter_mut().enumerate() {
+                    if let Some(src) = out.deepstack.get(lvl) {
+                        dst[pos * hsz..(pos + 1) * hsz]
+                            .copy_from_slice(&src[row * hsz..(row + 1) * hsz]);
+                    }
+                }
+                row += 1;
+            }
+            let used_all = outs.iter().skip(which + 1).all(|o| o.features.is_empty())
+                && outs
+                    .get(which)
+                    .is_none_or(|o| row * hsz == o.features.len());
+            if !used_all {
+                return Err(EngineError::Input(format!(
+                    "{what} features and pad tokens differ in number"
+                )));
+            }
+            Ok(())
+        };
         fill(&image_rows, self.config.image_token_id, "image")?;
         fill(&video_rows, self.config.video_token_id, "video")?;
         Ok((embeds, deepstack))
@@ -408,7 +434,8 @@ impl Engine {
         cancel: &Arc<AtomicBool>,
         mut on_text: impl FnMut(&str),
     ) -> Result<Outcome> {
-        let mut sequence = Sequence::start(crate::metrics::get());
+        let observer = self.observer.clone();
+        let mut sequence = Sequence::start(observer.as_ref());
         let (mut logits, mut cache) = self.prefill(p)?;
         sequence.holds(&cache);
         let mut sampler = Sampler::new(params.sampler.clone(), &p.ids);
@@ -457,37 +484,31 @@ impl Engine {
     }
 }
 
-/// Counts a running sequence and shows what its KV cache holds; when it ends, however it ends,
-/// records its final size and empties the gauges.
-struct Sequence {
-    metrics: &'static crate::metrics::Metrics,
-    _running: crate::metrics::InFlight<'static>,
+/// Tells the observer a sequence runs and what its KV cache holds; when it ends, however it
+/// ends, its final size.
+struct Sequence<'a> {
+    observer: &'a dyn Observer,
     positions: usize,
 }
 
-impl Sequence {
-    fn start(metrics: &'static crate::metrics::Metrics) -> Sequence {
+impl<'a> Sequence<'a> {
+    fn start(observer: &'a dyn Observer) -> Sequence<'a> {
+        observer.sequence_started();
         Sequence {
-            metrics,
-            _running: crate::metrics::InFlight::new(&metrics.model_sequences, &[]),
+            observer,
             positions: 0,
         }
     }
 
-    fn holds(&mut self, cache: &super::session::Cache) {
+    fn holds(&mut self, cache: &Cache) {
         self.positions = cache.len;
-        self.metrics.set_kv_cache(cache.len, cache.bytes());
+        self.observer.kv_cache(cache.len, cache.bytes());
     }
 }
 
-impl Drop for Sequence {
+impl Drop for Sequence<'_> {
     fn drop(&mut self) {
-        self.metrics.set_kv_cache(0, 0);
-        if self.positions > 0 {
-            self.metrics
-                .sequence_positions
-                .record(self.positions as u64, &[]);
-        }
+        self.observer.sequence_ended(self.positions);
     }
 }
 

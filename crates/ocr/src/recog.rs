@@ -4,7 +4,7 @@
 
 use image::RgbImage;
 
-use super::geom::{Pt, dist};
+use crate::geom::{Pt, dist};
 
 /// Network input height of the classifier, and the height both were trained at.
 pub const LINE_H: usize = 48;

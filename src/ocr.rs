@@ -1,0 +1,178 @@
+//! The OCR tool as the service uses it: the `switchboard-ocr` crate (crates/ocr) built from
+//! the configuration, one engine shared in turn and run on the CPU pool, a request's `Stop` as
+//! the read's interruption (a model run in progress is terminated), and a page as the public
+//! `OcrResult`. The crate's modules are re-exported here, so callers name one place.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use image::RgbImage;
+use switchboard_ocr::geom::BBox;
+use switchboard_ocr::{Interrupt, Reason, run_options};
+use tracing::Instrument;
+
+use crate::cpu::{CpuPool, Stop};
+use crate::error::{Error, Result};
+
+pub use switchboard_ocr::{
+    Block, CLS_MODEL, DET_MODEL, Line, OcrEngine, OcrError, OcrOptions, Page, REC_MODEL, Table,
+    det, geom, layout, recog,
+};
+
+/// A request's stop, as the OCR read checks it.
+impl Interrupt for Stop {
+    fn stopped(&self) -> Option<Reason> {
+        if self.token().is_cancelled() {
+            Some(Reason::Cancelled)
+        } else if self.deadline().is_some_and(|d| Instant::now() >= d) {
+            Some(Reason::DeadlineExceeded)
+        } else {
+            None
+        }
+    }
+}
+
+/// The OCR engine as the server shares it: one engine, taken in turn, run on the CPU pool.
+pub struct OcrTool {
+    engine: std::sync::Arc<tokio::sync::Mutex<OcrEngine>>,
+}
+
+impl OcrTool {
+    /// The tool as configured, or `None` when `ocr.models_dir` is empty.
+    pub fn from_config(config: &crate::config::Config) -> Result<Option<OcrTool>> {
+        let dir = config.ocr.models_dir.trim();
+        if dir.is_empty() {
+            return Ok(None);
+        }
+        let mut options = OcrOptions::new(dir, &config.ort_library);
+        options.threads = config.ocr.threads;
+        options.min_confidence = config.ocr.min_confidence;
+        options.rec_height = config.ocr.rec_height;
+        let engine = OcrEngine::load(options).map_err(|e| {
+            let e = match e {
+                OcrError::Load(m) => m,
+                other => other.to_string(),
+            };
+            Error::Config(format!(
+                "{e}; run tools/fetch-assets.sh, or set ocr.models_dir = \"\" \
+                 (SWITCHBOARD_OCR__MODELS_DIR=) to run without the OCR tool"
+            ))
+        })?;
+        Ok(Some(OcrTool {
+            engine: std::sync::Arc::new(tokio::sync::Mutex::new(engine)),
+        }))
+    }
+
+    /// Decodes an image (EXIF orientation applied, alpha over white) and reads it. Waiting for
+    /// the engine or a worker ends when `stop` fires, and so does the read itself, within one
+    /// model run: the run is terminated. A file that does not decode is INVALID_ARGUMENT
+    /// naming `media`.
+    pub async fn read_image(
+        &self,
+        pool: &CpuPool,
+        stop: &Stop,
+        data: Bytes,
+    ) -> Result<(RgbImage, Page)> {
+        let engine = stop
+            .guard(async { Ok(self.engine.clone().lock_owned().await) })
+            .await?;
+        let run = std::sync::Arc::new(run_options()?);
+        // Terminates the model run in progress when the request stops.
+        let finished = tokio_util::sync::CancellationToken::new();
+        let _finished_on_drop = finished.clone().drop_guard();
+        let watcher = {
+            let (run, stop, finished) = (run.clone(), stop.clone(), finished.clone());
+            tokio::spawn(async move {
+                // A dropped call fires both at once: the stop must win then.
+                tokio::select! {
+                    biased;
+                    _ = stop.stopped() => { let _ = run.terminate(); }
+                    _ = finished.cancelled() => {}
+                }
+            })
+        };
+        let span = tracing::info_span!(
+            "ocr",
+            image.width = tracing::field::Empty,
+            image.height = tracing::field::Empty,
+            ocr.lines = tracing::field::Empty,
+            ocr.tables = tracing::field::Empty,
+        );
+        let job_span = span.clone();
+        let result = pool
+            .run(stop, move |stop| {
+                let span = job_span;
+                let mut engine = engine;
+                let img = crate::media::decode(&data)?;
+                span.record("image.width", img.width());
+                span.record("image.height", img.height());
+                stop.check()?;
+                let page = engine.read_until(&img, stop, &run)?;
+                span.record("ocr.lines", page.lines.len());
+                span.record("ocr.tables", page.tables.len());
+                Ok((img, page))
+            })
+            .instrument(span)
+            .await;
+        finished.cancel();
+        let _ = watcher.await;
+        result
+    }
+}
+
+/// The public result for a page.
+pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
+    use crate::proto::{Box as PBox, OcrBlock, OcrLine, OcrResult, OcrTable, OcrTableRow};
+    let pbox = |b: &BBox| PBox {
+        x1: b[0],
+        y1: b[1],
+        x2: b[2],
+        y2: b[3],
+    };
+    OcrResult {
+        text: page.text(),
+        blocks: page
+            .blocks
+            .iter()
+            .map(|b| OcrBlock {
+                text: b
+                    .lines
+                    .iter()
+                    .map(|&i| page.lines[i].text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                r#box: Some(pbox(&b.bbox)),
+                lines: b
+                    .lines
+                    .iter()
+                    .map(|&i| {
+                        let l = &page.lines[i];
+                        OcrLine {
+                            text: l.text.clone(),
+                            r#box: Some(pbox(&l.bbox)),
+                            confidence: l.confidence,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        tables: page
+            .tables
+            .iter()
+            .map(|t| OcrTable {
+                r#box: Some(pbox(&t.bbox)),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| OcrTableRow { cells: r.clone() })
+                    .collect(),
+            })
+            .collect(),
+        media_index,
+        image_width: page.width,
+        image_height: page.height,
+        // What a model reads from the page is added by the OCR expert's model step.
+        fields: Vec::new(),
+        model_tables: Vec::new(),
+    }
+}
