@@ -5,10 +5,10 @@
 //! Logs go to stderr as the server writes them; `TRACES=otlp` also exports every span over
 //! OTLP/gRPC to an in-process receiver, to measure what trace export costs.
 
-#[path = "../tests/common/fake_openai.rs"]
+#[path = "../tests/it/common/fake_openai.rs"]
 #[allow(dead_code)]
 mod fake_openai;
-#[path = "../tests/common/otlp_receiver.rs"]
+#[path = "../tests/it/common/otlp_receiver.rs"]
 #[allow(dead_code)]
 mod otlp_receiver;
 

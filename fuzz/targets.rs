@@ -4,7 +4,7 @@
 //! panic; where something must hold (an image validation accepts decodes again; a config that
 //! loads has durations that convert), it is asserted. Shared by the libFuzzer harness
 //! (`fuzz/fuzz_targets/`, `cargo +nightly fuzz run <name>`) and the time-boxed stable run in
-//! the test suite (tests/errors.rs, over the committed corpus in `fuzz/corpus/`).
+//! the test suite (tests/it/errors/fuzz.rs, over the committed corpus in `fuzz/corpus/`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use switchboard::proto::AskRequest;
 use tonic::Code;
 
-use super::harness::{Server, Spec, assets};
+use super::harness::{Server, Spec};
+use crate::common::{assets, machine};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_classify_flood_leaves_room_for_ask() {
-    let _machine = super::harness::alone().await;
+    let _machine = machine::alone().await;
     let encoder = assets().join("encoder/use_multilingual_int8.onnx");
     assert!(
         encoder.exists(),

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use switchboard::proto::{AskRequest, GetSessionRequest};
 use tonic::Code;
 
-use super::fake_openai::{FakeOpenAi, Script};
 use super::harness::{Server, Spec};
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::machine;
 
 /// The binary answering with the OpenAI-compatible test double (the default config has no
 /// model, and only OCR answers without one).
@@ -109,7 +110,7 @@ async fn written_and_killed(data: &Path, fake: &FakeOpenAi) {
 
 #[tokio::test]
 async fn a_damaged_store_is_refused_or_quarantined_never_silently_used() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     let started = Instant::now();
     let fake = FakeOpenAi::start(Script::default()).await;
     let root = tempfile::tempdir().unwrap();
@@ -213,7 +214,7 @@ fn next(seed: &mut u64) -> u64 {
 
 #[tokio::test]
 async fn kill_9_under_load_loses_no_acknowledged_turn_and_raises_no_alarm() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     let started = Instant::now();
     let fake = FakeOpenAi::start(Script::default()).await;
     let data = tempfile::tempdir().unwrap();
@@ -316,7 +317,7 @@ fn euid() -> u32 {
 
 #[tokio::test]
 async fn a_data_dir_it_may_not_read_is_named() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     use std::os::unix::fs::PermissionsExt as _;
     let data = tempfile::tempdir().unwrap();
     let mut spec = Spec::new(data.path());
@@ -343,7 +344,7 @@ async fn a_data_dir_it_may_not_read_is_named() {
 /// the same answer for all five (four of them replayed).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_duplicates_run_once() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeOpenAi::start(Script {
         delay: std::time::Duration::from_millis(100),

@@ -1,11 +1,9 @@
 //! Metrics over the Prometheus scrape endpoint: the real server with `/metrics` on its own
 //! port, two Asks (one answered, one refused), then a scrape read as Prometheus would.
-//! Metrics are process-wide, so this binary holds one test.
+//! Metrics are process-wide, so this test runs in a process of its own (`common::process`).
 
-mod common;
-
-use common::fake_openai::{FakeOpenAi, Script};
-use common::*;
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::*;
 use switchboard::proto::AskRequest;
 
 /// The value of the sample `name{...}` whose labels include every pair in `labels`.
@@ -26,6 +24,13 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 
 #[tokio::test]
 async fn one_scrape_has_red_for_calls_experts_routes_tokens_and_memory() {
+    let _machine = machine::shared().await;
+    if !process::own(concat!(
+        module_path!(),
+        "::one_scrape_has_red_for_calls_experts_routes_tokens_and_memory"
+    )) {
+        return;
+    }
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));

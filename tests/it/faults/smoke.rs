@@ -3,10 +3,11 @@
 use std::time::Duration;
 
 use super::harness::{Server, Spec};
+use crate::common::machine;
 
 #[tokio::test]
 async fn the_binary_serves_and_stops_on_sigterm() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(&Spec::new(dir.path())).await;
     assert!(server.rss_kib().unwrap_or(0) > 0);

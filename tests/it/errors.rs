@@ -1,15 +1,13 @@
 //! Every bad input and failure mode gets its documented gRPC code and a message naming the
 //! problem (the README's table, row by row), and no client input crashes the server.
 
-mod common;
-#[path = "errors/fuzz.rs"]
 mod fuzz;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::fake_openai::{FakeOpenAi, Script};
-use common::*;
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::*;
 use futures::StreamExt;
 use switchboard::config::Config;
 use switchboard::proto::{AskRequest, GenerationOptions, GetSessionRequest, Media, ask_event};
@@ -398,6 +396,7 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
 
 #[tokio::test]
 async fn every_bad_input_gets_its_code_and_names_the_problem() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
@@ -454,6 +453,7 @@ async fn every_bad_input_gets_its_code_and_names_the_problem() {
 
 #[tokio::test]
 async fn no_model_configured_is_a_failed_precondition() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let mut c = client(&running).await;
@@ -487,6 +487,7 @@ async fn no_model_configured_is_a_failed_precondition() {
 
 #[tokio::test]
 async fn overload_is_resource_exhausted() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(150),
         ..Script::default()
@@ -523,6 +524,7 @@ async fn overload_is_resource_exhausted() {
 
 #[tokio::test]
 async fn deadlines_are_deadline_exceeded_and_stop_the_backend() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(300),
         ..Script::default()
@@ -583,6 +585,7 @@ async fn deadlines_are_deadline_exceeded_and_stop_the_backend() {
 
 #[tokio::test]
 async fn a_client_that_goes_away_stops_the_backend() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         chunks: (0..50).map(|i| format!("tok{i} ")).collect(),
         delay: Duration::from_millis(50),
@@ -634,6 +637,7 @@ async fn a_client_that_goes_away_stops_the_backend() {
 
 #[tokio::test]
 async fn backend_failures_map_to_codes_without_internals() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         fail_with: Some(500),
         ..Script::default()
@@ -672,6 +676,7 @@ async fn backend_failures_map_to_codes_without_internals() {
 
 #[tokio::test]
 async fn api_keys_authenticate_and_separate_tenants() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
@@ -728,6 +733,7 @@ async fn api_keys_authenticate_and_separate_tenants() {
 
 #[tokio::test]
 async fn a_new_connection_is_refused_when_every_connection_has_a_call_in_flight() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(300),
         ..Script::default()

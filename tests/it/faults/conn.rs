@@ -13,8 +13,9 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tonic_health::pb::health_check_response::ServingStatus;
 
-use super::fake_openai::{FakeOpenAi, Script};
 use super::harness::{Server, Spec};
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::machine;
 
 /// The open-files limit the server runs under, and the silent connections opened against it.
 const OPEN_FILES: u64 = 1024;
@@ -102,7 +103,7 @@ async fn until_closed(conns: Vec<(TcpStream, Instant)>, within: Duration) -> Vec
 
 #[tokio::test]
 async fn silent_connections_past_the_open_files_limit_do_not_lock_out_clients() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     allow_open_files(SILENT as u64 + 512);
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
@@ -211,7 +212,7 @@ async fn silent_connections_past_the_open_files_limit_do_not_lock_out_clients() 
 
 #[tokio::test]
 async fn silent_connections_close_when_idle_while_slow_answers_are_kept_by_pings() {
-    let _machine = super::harness::shared().await;
+    let _machine = machine::shared().await;
     // Each chunk comes 1.5 s after the last; the idle timeout is 1 s, pings every 0.25 s.
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(1500),

@@ -2,7 +2,7 @@
 //! English and Chinese with their media kind). The router's own examples live in the manifests
 //! and never appear in this set. Prints the per-route confusion matrix (`--nocapture`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

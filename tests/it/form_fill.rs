@@ -2,10 +2,8 @@
 //! OCR tool on ONNX Runtime does the reading), and with the OpenAI-compatible test double where
 //! a model turn is needed first.
 
-mod common;
-
-use common::fake_openai::{FakeOpenAi, Script};
-use common::*;
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::*;
 use futures::StreamExt;
 use switchboard::proto::expert_result::Kind;
 use switchboard::proto::{AskRequest, FormFillResult, Media, ask_event};
@@ -65,6 +63,7 @@ fn iou(a: [f32; 4], b: &switchboard::proto::Box) -> f32 {
 
 #[tokio::test]
 async fn ask_with_a_form_and_a_profile_returns_actions_in_pixels() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let mut c = client(&running).await;
@@ -118,6 +117,7 @@ fn image_size(name: &str) -> (u32, u32) {
 
 #[tokio::test]
 async fn facts_from_earlier_turns_and_the_request_fill_the_form() {
+    let _machine = machine::shared().await;
     // Turn one is a chat with the model (the test double); turn two fills the form from what
     // the user said then and now, with no profile at all.
     let fake = FakeOpenAi::start(Script {
@@ -195,6 +195,7 @@ async fn facts_from_earlier_turns_and_the_request_fill_the_form() {
 
 #[tokio::test]
 async fn ocr_without_a_model_returns_lines_with_boxes() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let mut c = client(&running).await;
@@ -234,6 +235,7 @@ async fn ocr_without_a_model_returns_lines_with_boxes() {
 
 #[tokio::test]
 async fn ocr_with_a_model_keeps_the_boxes_and_asks_for_structure() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         chunks: vec!["{\"发票号码\": \"04418862\"}".into()],
         ..Script::default()
@@ -294,6 +296,7 @@ async fn ocr_with_a_model_keeps_the_boxes_and_asks_for_structure() {
 #[tokio::test]
 async fn a_model_maps_what_the_rules_could_not() {
     use switchboard::experts::form_fill::{self, profile::Facts, refine};
+    let _machine = machine::shared().await;
     // "bank_branch" names no field the rules know, and "Branch code" no key they know.
     let mut profile = std::collections::BTreeMap::new();
     profile.insert("Full name".to_string(), "Emily Carter".to_string());

@@ -2,9 +2,9 @@
 //! (tests/fixtures/ocr_text, made by tools/ocr/make_text_images.py from the DOM). Each ground
 //! truth line is compared with the OCR lines that fall on it, so reading order does not count;
 //! OCR text on no ground-truth line counts as insertions. Fails above 3 % per language.
-//! `cargo test --test ocr_eval -- --nocapture` prints the table.
+//! `cargo test --test eval ocr:: -- --nocapture` prints the table.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

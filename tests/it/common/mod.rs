@@ -1,12 +1,16 @@
 //! Shared set-up for integration tests: the real server on loopback with sled in a temp dir,
-//! a gRPC client, and the OpenAI-compatible test double.
-#![allow(dead_code)]
+//! a gRPC client, the OpenAI-compatible test double, the fetched assets, and what lets tests
+//! share one process (`machine`, `process`).
 
+mod assets;
 pub mod fake_openai;
+pub mod machine;
 pub mod otlp_receiver;
+pub mod process;
+
+pub use assets::{assets, ocr_engine, repo};
 
 use std::io::Cursor;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use switchboard::app::App;
@@ -14,10 +18,6 @@ use switchboard::config::{BackendKind, Config};
 use switchboard::proto::switchboard_client::SwitchboardClient;
 use switchboard::server::{self, Running};
 use tonic::transport::Channel;
-
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A config for tests: loopback, a free port, the repo's experts and prompts.
 pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Config {
@@ -32,7 +32,7 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
         metrics_listen: String::new(),
         ..Config::default()
     };
-    // Rules only, and no model stage, unless a test turns them on (tests/routing.rs).
+    // Rules only, and no model stage, unless a test turns them on (routing.rs).
     c.routing.encoder_model = String::new();
     c.routing.model_threshold = 0.0;
     if let Some(url) = openai_url {
@@ -100,29 +100,14 @@ pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-/// The assets folder `tools/fetch-assets.sh` fills (tools/test.sh runs it first).
-pub fn assets() -> PathBuf {
-    let dir = std::env::var_os("SWITCHBOARD_ASSETS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".assets"));
-    assert!(
-        dir.join("qwen/tokenizer.json").exists(),
-        "{} lacks the assets: run tools/fetch-assets.sh (tools/test.sh does)",
-        dir.display()
-    );
-    dir
-}
-
 pub fn qwen_tokenizer() -> tokenizers::Tokenizer {
     tokenizers::Tokenizer::from_file(assets().join("qwen/tokenizer.json")).unwrap()
 }
 
-/// The OCR tool on the fetched PP-OCRv4 models and ONNX Runtime library.
-pub fn ocr_engine() -> switchboard::ocr::OcrEngine {
-    let a = assets();
-    switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::new(
-        a.join("ocr"),
-        a.join("onnxruntime/libonnxruntime.so.1.31.1"),
-    ))
-    .expect("OCR models (tools/fetch-assets.sh)")
+/// A free loopback port (bound, then released for a child process to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }

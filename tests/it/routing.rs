@@ -1,9 +1,9 @@
 //! Routing with the semantic stage on: the rules decide what they are sure of, similarity the
 //! rest, and an expert added with nothing but a manifest and a prompt file is routed to.
 
-mod common;
+use crate::common::{self, machine};
 
-use common::fake_openai::{FakeOpenAi, Script};
+use crate::common::fake_openai::{FakeOpenAi, Script};
 use switchboard::config::Config;
 use switchboard::proto::{AskRequest, ListExpertsRequest};
 
@@ -20,6 +20,7 @@ fn semantic_config(dir: &std::path::Path, openai: Option<String>) -> Config {
 
 #[tokio::test]
 async fn rules_decide_when_sure_and_similarity_otherwise() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = common::start(semantic_config(dir.path(), None)).await;
     let mut c = common::client(&running).await;
@@ -88,6 +89,7 @@ async fn rules_decide_when_sure_and_similarity_otherwise() {
 
 #[tokio::test]
 async fn a_new_expert_needs_only_a_manifest_and_a_prompt() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let experts = dir.path().join("experts");
     let prompts = dir.path().join("prompts");
@@ -166,6 +168,7 @@ zh = ["把这句话翻译成英文。", "这段日语是什么意思？", "帮�
 /// Classify never calls a model).
 #[tokio::test]
 async fn uncertain_requests_ask_the_model() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         chunks: vec!["math".into()],
         ..Script::default()

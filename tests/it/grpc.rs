@@ -1,12 +1,10 @@
 //! The spine over real gRPC on loopback: the real server, sled in a temp dir, and the
 //! OpenAI-compatible test double as the model backend.
 
-mod common;
-
 use std::time::Duration;
 
-use common::fake_openai::{FakeOpenAi, Script};
-use common::*;
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::*;
 use futures::StreamExt;
 use switchboard::proto::{
     AskRequest, DeleteSessionRequest, GetSessionRequest, ListExpertsRequest, Media, ask_event,
@@ -23,6 +21,7 @@ fn png_media(w: u32, h: u32) -> Media {
 
 #[tokio::test]
 async fn health_and_reflection() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let ch = channel(&running).await;
@@ -74,6 +73,7 @@ async fn health_and_reflection() {
 
 #[tokio::test]
 async fn classify_ranks_routes_in_both_languages() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let mut c = client(&running).await;
@@ -143,6 +143,7 @@ async fn classify_ranks_routes_in_both_languages() {
 
 #[tokio::test]
 async fn ask_with_png_returns_answer_and_session() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
@@ -196,6 +197,7 @@ async fn ask_with_png_returns_answer_and_session() {
 
 #[tokio::test]
 async fn ask_stream_sends_deltas_before_final() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(20),
         ..Script::default()
@@ -249,6 +251,7 @@ async fn ask_stream_sends_deltas_before_final() {
 
 #[tokio::test]
 async fn session_survives_restart_and_feeds_history() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         echo: true,
         ..Script::default()
@@ -333,6 +336,7 @@ async fn session_survives_restart_and_feeds_history() {
 
 #[tokio::test]
 async fn list_experts_has_every_route() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), None)).await;
     let mut c = client(&running).await;
@@ -366,6 +370,7 @@ async fn list_experts_has_every_route() {
 
 #[tokio::test]
 async fn repeated_request_id_is_answered_once() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let running = start(test_config(dir.path(), Some(fake.url()))).await;
@@ -407,6 +412,7 @@ async fn repeated_request_id_is_answered_once() {
 
 #[tokio::test]
 async fn concurrent_duplicates_of_a_request_id_run_once() {
+    let _machine = machine::shared().await;
     // Slow answers (4 chunks, 300 ms apart), so that all five are in flight before the first
     // is done.
     let fake = FakeOpenAi::start(Script {
@@ -455,6 +461,7 @@ async fn concurrent_duplicates_of_a_request_id_run_once() {
 
 #[tokio::test]
 async fn a_duplicate_runs_itself_when_the_first_is_cancelled() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(300),
         ..Script::default()
@@ -503,6 +510,7 @@ async fn a_duplicate_runs_itself_when_the_first_is_cancelled() {
 
 #[tokio::test]
 async fn graceful_shutdown_lets_in_flight_requests_finish() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         delay: Duration::from_millis(100),
         ..Script::default()
@@ -535,6 +543,7 @@ async fn graceful_shutdown_lets_in_flight_requests_finish() {
 
 #[tokio::test]
 async fn gui_answers_become_pixel_actions() {
+    let _machine = machine::shared().await;
     let answer = "[{\"bbox_2d\": [100, 100, 300, 200], \"label\": \"Log in\", \"type\": \"button\"}]\n<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {\"action\": \"left_click\", \"coordinate\": [200, 150]}}\n</tool_call>";
     let (expert, kind, _) = ask_typed(
         answer,
@@ -591,6 +600,7 @@ async fn ask_typed(
 
 #[tokio::test]
 async fn math_answers_become_checked_steps() {
+    let _machine = machine::shared().await;
     let answer = "**Step 1:** Subtract 5 from both sides: $3x = 15$.\n**Step 2:** Divide by 3: $x = 5$.\n\nThe answer is $\\boxed{5}$.";
     let (expert, kind, _) = ask_typed(
         answer,
@@ -610,6 +620,7 @@ async fn math_answers_become_checked_steps() {
 
 #[tokio::test]
 async fn frontend_answers_become_files_and_a_preview() {
+    let _machine = machine::shared().await;
     let answer = "**index.html**\n```html\n<!DOCTYPE html>\n<html><head><link rel=\"stylesheet\" href=\"style.css\"></head>\n<body><header class=\"top\">Acme</header></body></html>\n```\n**style.css**\n```css\n.top { background: #123; color: white; }\n```";
     let (expert, kind, warnings) = ask_typed(
         answer,
@@ -639,6 +650,7 @@ async fn frontend_answers_become_files_and_a_preview() {
 
 #[tokio::test]
 async fn video_answers_become_a_timeline_clamped_to_the_frames() {
+    let _machine = machine::shared().await;
     let answer = "0.0 - 1.5 seconds: A red square enters from the left.\n1.5 - 4.0 seconds: It stops in the centre.\n5.0 - 6.0 seconds: It fades out.\nA square crosses the frame and stops.";
     let frames = (0..6).map(|_| png(64, 48)).collect();
     let (expert, kind, warnings) = ask_typed(
@@ -676,6 +688,7 @@ async fn video_answers_become_a_timeline_clamped_to_the_frames() {
 
 #[tokio::test]
 async fn general_answers_are_text() {
+    let _machine = machine::shared().await;
     let (expert, kind, _) = ask_typed(
         "It is a tabby cat asleep on a windowsill.",
         AskRequest {
@@ -707,6 +720,7 @@ fn gui_request() -> AskRequest {
 
 #[tokio::test]
 async fn answers_that_break_the_schema_are_asked_again_with_the_errors() {
+    let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
         chunks: vec![ON_GRID.into()],
         per_request: vec![vec![OFF_GRID[..40].into(), OFF_GRID[40..].into()]],
@@ -765,6 +779,7 @@ async fn answers_that_break_the_schema_are_asked_again_with_the_errors() {
 
 #[tokio::test]
 async fn answers_still_wrong_after_the_retries_fail_with_what_was_wrong() {
+    let _machine = machine::shared().await;
     for (retries, calls, attempts) in [(1u32, 2usize, "2 attempts"), (0, 1, "1 attempt")] {
         let fake = FakeOpenAi::start(Script {
             chunks: vec![OFF_GRID.into()],
@@ -791,6 +806,7 @@ async fn answers_still_wrong_after_the_retries_fail_with_what_was_wrong() {
 
 #[tokio::test]
 async fn a_thinking_models_reasoning_is_split_off_the_answer_and_the_history() {
+    let _machine = machine::shared().await;
     // Qwen3-VL-Thinking: the template opens <think>, the answer closes it. The reasoning quotes
     // an off-grid point, which must not reach the schema check or the parser.
     let gui =

@@ -1,15 +1,14 @@
 //! Traces over real OTLP/gRPC: a receiver built from the official OpenTelemetry protos
 //! (`opentelemetry-proto`) on loopback, the real server exporting to it, and one Ask that
-//! carries a W3C `traceparent`. One test per binary: the tracing subscriber is process-global.
-
-mod common;
+//! carries a W3C `traceparent`. The tracing subscriber and the meter provider are
+//! process-global, so this test runs in a process of its own (`common::process`).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use common::fake_openai::{FakeOpenAi, Script};
-use common::otlp_receiver::Receiver;
-use common::*;
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::otlp_receiver::Receiver;
+use crate::common::*;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -39,6 +38,13 @@ const ANSWER: &str = "<tool_call>\n{\"name\": \"computer_use\", \"arguments\": {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_ask_is_one_span_tree_in_the_callers_trace() {
+    let _machine = machine::shared().await;
+    if !process::own(concat!(
+        module_path!(),
+        "::one_ask_is_one_span_tree_in_the_callers_trace"
+    )) {
+        return;
+    }
     let (receiver, otlp) = Receiver::start().await;
     let telemetry =
         switchboard::telemetry::init(LogFormat::Text, &format!("http://{otlp}")).unwrap();

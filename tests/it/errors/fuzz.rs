@@ -4,6 +4,7 @@
 //! `SWITCHBOARD_FUZZ_SEED` repeats a run). A panicking input is written to
 //! `target/fuzz-failures/` and named in the failure.
 
+use crate::common::{machine, repo};
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -12,12 +13,8 @@ use std::time::{Duration, Instant};
 use prost::Message as _;
 use switchboard::proto::{AskRequest, GenerationOptions, Media};
 
-#[path = "../../fuzz/targets.rs"]
+#[path = "../../../fuzz/targets.rs"]
 mod targets;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// xorshift64*: small, fast and repeatable.
 struct Rng(u64);
@@ -249,6 +246,7 @@ fn run_one(target: &str, f: targets::Target, input: &[u8]) {
 
 #[test]
 fn fuzz_targets_survive_their_corpus_and_mutations() {
+    let _machine = machine::shared_blocking();
     let secs: f64 = std::env::var("SWITCHBOARD_FUZZ_SECS")
         .ok()
         .and_then(|s| s.parse().ok())

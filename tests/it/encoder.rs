@@ -2,7 +2,7 @@
 //! reference stack's (sentencepiece + onnxruntime-extensions, tests/fixtures/encoder, made by
 //! tools/make_encoder_fixture.py).
 
-mod common;
+use crate::common::{self, machine};
 
 use switchboard::dispatch::encoder::{Encoder, cosine};
 
@@ -17,6 +17,7 @@ fn encoder() -> Encoder {
 
 #[test]
 fn tokens_and_embeddings_match_the_reference() {
+    let _machine = machine::shared_blocking();
     let mut e = encoder();
     let text = std::fs::read_to_string(common::repo().join("tests/fixtures/encoder/expected.json"))
         .unwrap();
@@ -55,6 +56,7 @@ fn tokens_and_embeddings_match_the_reference() {
 
 #[test]
 fn paraphrases_land_near_each_other_across_languages() {
+    let _machine = machine::shared_blocking();
     let mut e = encoder();
     let v = e
         .embed(&[

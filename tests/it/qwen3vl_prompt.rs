@@ -1,11 +1,12 @@
 //! The chat template and streaming detokenisation against the real Qwen tokenizer.
 
-mod common;
+use crate::common::{self, machine};
 
 use switchboard::engine::qwen3vl::prompt::{self, Part, TextStream, Turn, VideoLayout};
 
 #[test]
 fn rendering_by_segments_equals_tokenizing_the_rendered_text() {
+    let _machine = machine::shared_blocking();
     let tok = common::qwen_tokenizer();
     assert_eq!(tok.get_vocab_size(true), 151669);
     assert_eq!(tok.token_to_id("<|image_pad|>"), Some(prompt::IMAGE_PAD));
@@ -41,6 +42,7 @@ fn rendering_by_segments_equals_tokenizing_the_rendered_text() {
 
 #[test]
 fn streamed_text_never_splits_a_character() {
+    let _machine = machine::shared_blocking();
     let tok = common::qwen_tokenizer();
     let text = "你好，世界🙂 café — 数学公式 ∑x² and emoji 👩‍💻!";
     let ids = tok.encode(text, false).unwrap().get_ids().to_vec();

@@ -1,9 +1,9 @@
 //! Model-free form filling over the project's form corpus (tests/fixtures/forms, rendered by
 //! tools/forms/make_corpus.py with ground truth from the DOM): label-detection F1, mean
 //! input-box IoU and value-assignment accuracy, each with its bar from issue 4 (0.95, 0.7,
-//! 0.95). `cargo test --release --test forms_eval -- --nocapture` prints per-form figures.
+//! 0.95). `cargo test --release --test eval forms:: -- --nocapture` prints per-form figures.
 
-mod common;
+use crate::common;
 
 use serde::Deserialize;
 use switchboard::experts::form_fill::{self, FieldInput, profile};

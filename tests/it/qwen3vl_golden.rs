@@ -4,7 +4,7 @@
 //! one image, two images of different shapes, and a video; plus KV-cache consistency and
 //! graphs without DeepStack.
 
-mod common;
+use crate::common::{self, machine};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -161,6 +161,7 @@ fn request(c: &Value) -> switchboard::engine::GenerateRequest {
 fn the_backends_bounded_decoding_prepares_the_same_inputs() {
     use switchboard::cpu::Stop;
     use switchboard::engine::qwen3vl::backend;
+    let _machine = machine::shared_blocking();
     let e = engine("");
     for name in ["text", "image", "two_images", "video"] {
         let c = case(name);
@@ -285,21 +286,25 @@ fn check_case(e: &mut Engine, name: &str) {
 
 #[test]
 fn text_only_matches_the_reference() {
+    let _machine = machine::shared_blocking();
     check_case(&mut engine(""), "text");
 }
 
 #[test]
 fn one_image_matches_the_reference() {
+    let _machine = machine::shared_blocking();
     check_case(&mut engine(""), "image");
 }
 
 #[test]
 fn two_images_of_different_shapes_match_the_reference() {
+    let _machine = machine::shared_blocking();
     check_case(&mut engine(""), "two_images");
 }
 
 #[test]
 fn video_matches_the_reference() {
+    let _machine = machine::shared_blocking();
     check_case(&mut engine(""), "video");
 }
 
@@ -307,6 +312,7 @@ fn video_matches_the_reference() {
 /// prompt prefilled in small chunks equals one prefilled at once.
 #[test]
 fn kv_cache_and_chunked_prefill_agree_with_full_passes() {
+    let _machine = machine::shared_blocking();
     let mut e = engine("");
     for name in ["image", "video"] {
         let c = case(name);
@@ -340,6 +346,7 @@ fn kv_cache_and_chunked_prefill_agree_with_full_passes() {
 /// give different logits (the DeepStack rows are missing).
 #[test]
 fn graphs_without_deepstack_run() {
+    let _machine = machine::shared_blocking();
     let mut with = engine("");
     let mut without = engine("nods");
     assert!(with.has_deepstack());
@@ -362,6 +369,7 @@ fn graphs_without_deepstack_run() {
 /// Asking for CUDA with the CPU-only library is a clear error at load, not a silent CPU fallback.
 #[test]
 fn unavailable_cuda_provider_is_a_clear_error() {
+    let _machine = machine::shared_blocking();
     let r = Engine::load(options("", 512, Provider::Cuda { device: 0 }));
     let message = match r {
         Ok(_) => panic!("CUDA provider accepted by a CPU-only ONNX Runtime"),
@@ -377,6 +385,7 @@ fn unavailable_cuda_provider_is_a_clear_error() {
 /// have) runs through the same code; float16 arithmetic bounds how close it gets.
 #[test]
 fn float16_io_decoder_runs_close_to_the_reference() {
+    let _machine = machine::shared_blocking();
     let mut e = engine("fp16");
     for name in ["text", "image", "video"] {
         let c = case(name);

@@ -1,11 +1,9 @@
 //! The real `switchboard serve` binary as a child process: its own config and data dir, an
 //! optional address-space cap (`prlimit --as`) and open-files limit (`prlimit --nofile`),
 //! health polling, RSS, and kill -9. Fault tests drive it over gRPC on loopback and read its
-//! log.
-#![allow(dead_code)]
+//! log. Cases whose figures are about time take `common::machine::alone()`.
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -16,36 +14,7 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-/// Cases whose figures are about time (latency, CPU seconds) run alone; the rest share the
-/// machine with each other.
-static MACHINE: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
-
-pub async fn alone() -> tokio::sync::RwLockWriteGuard<'static, ()> {
-    MACHINE.write().await
-}
-
-pub async fn shared() -> tokio::sync::RwLockReadGuard<'static, ()> {
-    MACHINE.read().await
-}
-
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The fetched assets (tools/fetch-assets.sh; tools/test.sh runs it).
-pub fn assets() -> PathBuf {
-    std::env::var_os("SWITCHBOARD_ASSETS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".assets"))
-}
-
-/// A free loopback port (bound, then released for the child to take).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+use crate::common::{assets, free_port, repo};
 
 /// How to start one server.
 pub struct Spec {
@@ -310,17 +279,6 @@ fn proc_status_kib(pid: u32, key: &str) -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// A PNG of `w x h` pixels (a gradient, so it does not compress to nothing).
-pub fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .expect("encoding a PNG");
-    out
 }
 
 /// A PNG of one flat colour: tiny on the wire however many pixels it has.

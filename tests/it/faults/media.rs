@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use switchboard::proto::{AskRequest, Media};
 use tonic::Code;
 
-use super::harness::{Server, Spec, flat_png, repo};
+use super::harness::{Server, Spec, flat_png};
+use crate::common::{machine, repo};
 
 /// Address-space cap: the server maps about 1 GiB at rest with the OCR models loaded. The
 /// thin-strip bug asked for 13 GB at once.
@@ -63,7 +64,7 @@ fn mib(kib: Option<u64>) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_images_under_a_memory_cap() {
-    let _machine = super::harness::alone().await;
+    let _machine = machine::alone().await;
     let dir = tempfile::tempdir().unwrap();
     let mut spec = Spec::new(dir.path()).with_ocr();
     spec.max_address_space = Some(CAP);

@@ -1,7 +1,7 @@
 //! `serve` with the in-process engine: the tiny Qwen3-VL fixture answers over real gRPC, and its
 //! answer is exactly what the engine generates for the same chat.
 
-mod common;
+use crate::common::{self, machine};
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -13,6 +13,7 @@ use switchboard::proto::{AskRequest, GenerationOptions, Media as PbMedia, ask_ev
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_with_the_in_process_engine() {
+    let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
     let config = common::ort_config(dir.path());
     let running = common::start(config.clone()).await;
@@ -94,6 +95,7 @@ async fn serve_with_the_in_process_engine() {
 async fn cancelling_stops_decoding() {
     use switchboard::engine::{Backend, GenEvent, GenerateRequest, Message, Role, Sampling};
     use tokio_util::sync::CancellationToken;
+    let _machine = machine::shared().await;
 
     let dir = tempfile::tempdir().unwrap();
     let backend = switchboard::engine::qwen3vl::backend::OrtBackend::start(

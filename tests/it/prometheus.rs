@@ -1,14 +1,13 @@
 //! A real Prometheus (Debian's server binary, fetched by tools/fetch-debian.sh) scrapes the
 //! running service's `/metrics`; the request counter and the latency histogram are then read
-//! back through Prometheus's HTTP query API, as a dashboard would.
-
-mod common;
+//! back through Prometheus's HTTP query API, as a dashboard would. Metrics are process-wide,
+//! so this test runs in a process of its own (`common::process`).
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::fake_openai::{FakeOpenAi, Script};
-use common::*;
+use crate::common::fake_openai::{FakeOpenAi, Script};
+use crate::common::*;
 use switchboard::proto::AskRequest;
 
 struct Prometheus(Child);
@@ -18,14 +17,6 @@ impl Drop for Prometheus {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A GET on Prometheus's HTTP API, as JSON.
@@ -48,6 +39,13 @@ async fn query(http: &reqwest::Client, base: &str, q: &str) -> Option<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
+    let _machine = machine::shared().await;
+    if !process::own(concat!(
+        module_path!(),
+        "::prometheus_scrapes_the_request_counter_and_latency_histogram"
+    )) {
+        return;
+    }
     let bin = std::env::var("PROMETHEUS_BIN")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| assets().join("prometheus/prometheus"));

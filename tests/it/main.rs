@@ -1,0 +1,20 @@
+//! The integration tests: one binary, a module per area (`cargo test --test it`; one area:
+//! `cargo test --test it grpc::`). They share one process: every test holds
+//! `common::machine` (shared, or alone when it measures time), and a test that reads
+//! process-wide state (metrics, the tracing subscriber) re-runs itself in a process of its own
+//! (`common::process`). The quality evaluations are the other binary, `tests/eval/`.
+
+mod common;
+
+mod encoder;
+mod errors;
+mod faults;
+mod form_fill;
+mod grpc;
+mod metrics;
+mod ort_serve;
+mod prometheus;
+mod qwen3vl_golden;
+mod qwen3vl_prompt;
+mod routing;
+mod telemetry;
