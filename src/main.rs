@@ -302,8 +302,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
             "no model backend configured: experts that need a model answer FAILED_PRECONDITION"
         );
     }
+    // Listening before start: a SIGTERM sent as soon as health says SERVING must not kill us.
+    let signal = switchboard::server::TerminationSignal::listen();
     let running = switchboard::server::start(app).await?;
-    switchboard::server::termination_signal().await;
+    signal.recv().await;
     running.shutdown().await?;
     telemetry.shutdown();
     Ok(())

@@ -193,27 +193,61 @@ async fn serve_metrics(listen: &str) -> Result<Option<(SocketAddr, tokio::task::
     Ok(Some((addr, task)))
 }
 
-/// Resolves on SIGTERM or SIGINT.
-pub async fn termination_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// SIGTERM and SIGINT, listened for from when this is made: a signal that arrives while the
+/// server is still starting is kept and ends it once it is up, instead of killing the process.
+pub struct TerminationSignal {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl TerminationSignal {
+    /// Installs the handlers now. One that cannot be installed is logged; Ctrl-C still works.
+    pub fn listen() -> TerminationSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind: SignalKind, name: &str| match signal(kind) {
+                Ok(s) => Some(s),
                 Err(e) => {
-                    tracing::error!(error = %e, "cannot listen for SIGTERM");
-                    let _ = ctrl_c.await;
-                    return;
+                    tracing::error!(error = %e, "cannot listen for {name}");
+                    None
                 }
             };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+            TerminationSignal {
+                term: listen(SignalKind::terminate(), "SIGTERM"),
+                int: listen(SignalKind::interrupt(), "SIGINT"),
+            }
         }
+        #[cfg(not(unix))]
+        TerminationSignal {}
     }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
+
+    /// Resolves on the first SIGTERM or SIGINT.
+    pub async fn recv(self) {
+        #[cfg(unix)]
+        {
+            async fn next(s: Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            if self.term.is_none() && self.int.is_none() {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+            tokio::select! {
+                _ = next(self.term) => {}
+                _ = next(self.int) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
