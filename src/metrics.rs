@@ -295,21 +295,21 @@ impl Metrics {
 }
 
 /// Counts one thing in flight on an up-down counter while it lives, however it ends.
-pub struct InFlight<'a> {
-    counter: &'a UpDownCounter<i64>,
-    attrs: &'a [KeyValue],
+pub struct InFlight {
+    counter: &'static UpDownCounter<i64>,
+    attrs: Vec<KeyValue>,
 }
 
-impl<'a> InFlight<'a> {
-    pub fn new(counter: &'a UpDownCounter<i64>, attrs: &'a [KeyValue]) -> Self {
-        counter.add(1, attrs);
+impl InFlight {
+    pub fn new(counter: &'static UpDownCounter<i64>, attrs: Vec<KeyValue>) -> Self {
+        counter.add(1, &attrs);
         InFlight { counter, attrs }
     }
 }
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
-        self.counter.add(-1, self.attrs);
+        self.counter.add(-1, &self.attrs);
     }
 }
 

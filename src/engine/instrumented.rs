@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Backend, Finish, GenEvent, GenStream, GenerateRequest};
 use crate::error::Result;
+use crate::metrics::InFlight;
 
 pub struct InstrumentedBackend {
     inner: Arc<dyn Backend>,
@@ -58,7 +59,7 @@ impl InstrumentedBackend {
             );
         }
         let by_expert = [KeyValue::new("expert", request.expert.clone())];
-        crate::metrics::get().model_active.add(1, &by_expert);
+        let in_flight = InFlight::new(&crate::metrics::get().model_active, by_expert.to_vec());
         let started = Instant::now();
         let prefill = tracing::info_span!(parent: &call, "model.prefill");
         let inner = self.inner.generate(request, cancel);
@@ -70,7 +71,7 @@ impl InstrumentedBackend {
             first_text_at: None,
             text: content.then(String::new),
             by_expert,
-            active: true,
+            in_flight: Some(in_flight),
         })
     }
 }
@@ -101,8 +102,8 @@ struct Call {
     /// The answer so far, kept only when traces record content.
     text: Option<String>,
     by_expert: [KeyValue; 1],
-    /// Counted in the in-flight gauge (until it finishes or is dropped).
-    active: bool,
+    /// Counted in the in-flight gauge until it finishes or is dropped.
+    in_flight: Option<InFlight>,
 }
 
 impl Call {
@@ -155,10 +156,7 @@ impl Call {
     /// The call is over: it leaves the gauge and its spans close (the phase first, as a child
     /// keeps its parent open).
     fn finish(&mut self) {
-        if self.active {
-            self.active = false;
-            crate::metrics::get().model_active.add(-1, &self.by_expert);
-        }
+        self.in_flight = None;
         self.phase = tracing::Span::none();
         self.call = tracing::Span::none();
     }
