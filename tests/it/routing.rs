@@ -95,8 +95,8 @@ async fn a_new_expert_needs_only_a_manifest_and_a_prompt() {
     let prompts = dir.path().join("prompts");
     std::fs::create_dir_all(&experts).unwrap();
     std::fs::create_dir_all(&prompts).unwrap();
-    copy_dir(&common::repo().join("experts"), &experts);
-    copy_dir(&common::repo().join("prompts"), &prompts);
+    common::copy_dir(&common::repo().join("experts"), &experts);
+    common::copy_dir(&common::repo().join("prompts"), &prompts);
     std::fs::write(
         experts.join("translate.toml"),
         r#"id = "translate"
@@ -215,18 +215,4 @@ async fn uncertain_requests_ask_the_model() {
     assert_eq!(r.routing.unwrap().stage, "rules");
     assert_eq!(fake.requests().len(), 3);
     running.shutdown().await.unwrap();
-}
-
-/// Copies a folder with its subfolders (the manifests' schemas live in experts/schemas).
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
 }

@@ -12,6 +12,7 @@ use switchboard::proto::{AskRequest, GetSessionRequest};
 use tonic::Code;
 
 use super::harness::{Server, Spec};
+use crate::common::copy_dir;
 use crate::common::fake_openai::{FakeOpenAi, Script};
 use crate::common::machine;
 
@@ -37,19 +38,6 @@ fn ask(session: &str, request_id: &str, text: String) -> AskRequest {
 /// A turn's text: long enough that 50 of them fill more than half of sled's first segments.
 fn text(i: usize) -> String {
     format!("turn {i:03}: ") + &"what does this say? ".repeat(100)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 fn db_file(data: &Path) -> PathBuf {
