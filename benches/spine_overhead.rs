@@ -56,12 +56,15 @@ async fn main() {
     let traces = std::env::var("TRACES").is_ok_and(|v| v == "otlp");
     let (receiver, endpoint) = if traces {
         let (receiver, addr) = otlp_receiver::Receiver::start().await;
-        (Some(receiver), format!("http://{addr}"))
+        (Some(receiver), Some(format!("http://{addr}")))
     } else {
-        (None, String::new())
+        (None, None)
     };
-    let telemetry =
-        switchboard::telemetry::init(switchboard::config::LogFormat::Text, &endpoint).unwrap();
+    let telemetry = switchboard::telemetry::init(&switchboard::config::TelemetryConfig {
+        otlp_endpoint: endpoint,
+        ..Default::default()
+    })
+    .unwrap();
 
     // Direct: the request the general expert sends, straight to the backend.
     let http = reqwest::Client::new();
@@ -103,16 +106,16 @@ async fn main() {
 
     // Through Switchboard, fresh session each time (a new session is the common first call).
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        listen: "127.0.0.1:0".into(),
-        data_dir: dir.path().to_path_buf(),
+    let mut config = Config {
         backend: BackendKind::Openai,
-        openai_url: fake.url(),
-        experts_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/experts").into(),
-        prompts_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into(),
-        metrics_listen: "127.0.0.1:0".into(),
         ..Config::default()
     };
+    config.server.listen = "127.0.0.1:0".into();
+    config.memory.data_dir = dir.path().to_path_buf();
+    config.openai.url = Some(fake.url());
+    config.experts.dir = concat!(env!("CARGO_MANIFEST_DIR"), "/experts").into();
+    config.experts.prompts_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into();
+    config.metrics.listen = "127.0.0.1:0".into();
     let running = switchboard::server::start(Arc::new(App::new(config).unwrap()))
         .await
         .unwrap();

@@ -149,11 +149,15 @@ pub fn config(data: &[u8]) {
         return;
     };
     for secs in [
-        c.request_timeout_secs,
-        c.shutdown_grace_secs,
-        c.openai_connect_timeout_secs,
-        c.openai_idle_timeout_secs,
-        c.routing.model_timeout_secs,
+        c.server.request_timeout_secs,
+        c.server.shutdown_grace_secs,
+        c.server.connection_idle_timeout_secs,
+        c.server.http2_keepalive_interval_secs,
+        c.server.http2_keepalive_timeout_secs,
+        c.server.tcp_keepalive_secs,
+        c.openai.connect_timeout_secs,
+        c.openai.idle_timeout_secs,
+        c.routing.model.timeout_secs,
     ] {
         assert!(
             Duration::try_from_secs_f64(secs).is_ok(),

@@ -12,7 +12,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::cpu::{CpuPool, Stop};
-use std::path::Path;
 use tracing::Instrument;
 
 use crate::dispatch::encoder::Encoder;
@@ -60,35 +59,36 @@ pub struct Prepared {
 
 impl App {
     pub fn new(config: Config) -> Result<App> {
-        let cpu = CpuPool::new(config.cpu_workers);
+        let cpu = CpuPool::new(config.server.cpu_workers);
         let backend = engine::from_config(&config, &cpu)?;
         Self::build(config, backend, cpu)
     }
 
     /// Builds the app around a given backend (the in-process engine, or one a caller made).
     pub fn with_backend(config: Config, backend: Option<Arc<dyn Backend>>) -> Result<App> {
-        let cpu = CpuPool::new(config.cpu_workers);
+        let cpu = CpuPool::new(config.server.cpu_workers);
         Self::build(config, backend, cpu)
     }
 
     fn build(config: Config, backend: Option<Arc<dyn Backend>>, cpu: CpuPool) -> Result<App> {
-        let mut registry = Registry::load(&config.experts_dir, &config.prompts_dir)?;
-        registry.set_schema_retries(config.schema_retries);
+        let mut registry = Registry::load(&config.experts.dir, &config.experts.prompts_dir)?;
+        registry.set_schema_retries(config.experts.schema_retries);
         let registry = Arc::new(registry);
-        let encoder = match config.routing.encoder_model.trim() {
-            "" => None,
-            path => Some(
-                Encoder::load(Path::new(path), &config.ort_library).map_err(|e| {
-                    let e = match e {
-                        Error::Config(m) => m,
-                        other => other.to_string(),
-                    };
-                    Error::Config(format!(
-                        "{e}; run tools/fetch-assets.sh, or set routing.encoder_model = \"\" \
-                     (SWITCHBOARD_ROUTING__ENCODER_MODEL=) to route by rules only"
-                    ))
-                })?,
-            ),
+        let semantic = &config.routing.semantic;
+        let encoder = if semantic.enabled {
+            let library = &config.onnxruntime.library;
+            Some(Encoder::load(&semantic.encoder, library).map_err(|e| {
+                let e = match e {
+                    Error::Config(m) => m,
+                    other => other.to_string(),
+                };
+                Error::Config(format!(
+                    "{e}; run tools/fetch-assets.sh, or set routing.semantic.enabled = false \
+                     (SWITCHBOARD_ROUTING__SEMANTIC__ENABLED=false) to route without it"
+                ))
+            })?)
+        } else {
+            None
         };
         // Every model call (expert steps, form refinement, routing) goes through this one.
         let model = backend
@@ -96,21 +96,21 @@ impl App {
             .map(|b| Arc::new(InstrumentedBackend::new(b)));
         let thresholds = Thresholds::from_config(&config.routing);
         let mut dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
-        if let Some(model) = &model {
-            let limit = std::time::Duration::from_secs_f64(config.routing.model_timeout_secs);
+        if let Some(model) = model.as_ref().filter(|_| config.routing.model.enabled) {
+            let limit = std::time::Duration::from_secs_f64(config.routing.model.timeout_secs);
             dispatcher = dispatcher.with_model(&registry, model.clone(), limit);
         }
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
         let planner = Planner::new(registry.clone(), model, ocr, cpu.clone());
-        let memory = Store::open(&config.data_dir, config.memory.clone())?;
-        crate::telemetry::set_record_content(config.trace_content);
+        let memory = Store::open(&config.memory.data_dir, config.memory.clone())?;
+        crate::telemetry::set_record_content(config.telemetry.trace_content);
         let store = memory.clone();
         let store_size: Arc<crate::metrics::StoreSize> = Arc::new(move || store.size_on_disk());
         crate::metrics::get().watch_store_size(&store_size);
         Ok(App {
             _store_size: store_size,
-            permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
-            classify_permits: Arc::new(Semaphore::new(config.max_concurrent_classify)),
+            permits: Arc::new(Semaphore::new(config.server.max_concurrent_requests)),
+            classify_permits: Arc::new(Semaphore::new(config.server.max_concurrent_classify)),
             cpu,
             flights: Flights::default(),
             config,
@@ -139,8 +139,8 @@ impl App {
     pub fn admit(&self) -> Result<OwnedSemaphorePermit> {
         self.permits.clone().try_acquire_owned().map_err(|_| {
             Error::ResourceExhausted(format!(
-                "server busy: {} requests in flight (max_concurrent_requests); retry with backoff",
-                self.config.max_concurrent_requests
+                "server busy: {} requests in flight (server.max_concurrent_requests); retry with backoff",
+                self.config.server.max_concurrent_requests
             ))
         })
     }
@@ -149,8 +149,8 @@ impl App {
     pub fn admit_classify(&self) -> Result<OwnedSemaphorePermit> {
         self.classify_permits.clone().try_acquire_owned().map_err(|_| {
             Error::ResourceExhausted(format!(
-                "server busy: {} Classify calls in flight (max_concurrent_classify); retry with backoff",
-                self.config.max_concurrent_classify
+                "server busy: {} Classify calls in flight (server.max_concurrent_classify); retry with backoff",
+                self.config.server.max_concurrent_classify
             ))
         })
     }

@@ -1,6 +1,7 @@
-//! One `Config` for the whole server, layered: built-in defaults < `switchboard.toml` <
-//! `SWITCHBOARD_*` environment variables < command-line flags. Checked once at start-up; nothing
-//! else reads the environment or files for settings.
+//! One `Config` for the whole server, in sections (`[server]`, `[openai]`, `[engine]`, `[ocr]`,
+//! `[routing]`, `[memory]`, `[limits]`, ...), layered: built-in defaults < `switchboard.toml` <
+//! `SWITCHBOARD_<SECTION>__<KEY>` environment variables < command-line flags. Checked once at
+//! start-up; nothing else reads the environment or files for settings.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -10,14 +11,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Which model answers the experts that need one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendKind {
     /// No model: routing, memory and model-free experts only.
+    #[default]
     None,
-    /// A remote OpenAI-compatible chat-completions server (vLLM, SGLang, Ollama, ...).
+    /// A remote OpenAI-compatible chat-completions server (vLLM, SGLang, Ollama, ...):
+    /// the `[openai]` section.
     Openai,
-    /// The in-process Qwen3-VL engine on ONNX Runtime.
+    /// The in-process Qwen3-VL engine on ONNX Runtime: the `[engine]` section.
     Ort,
 }
 
@@ -28,52 +32,49 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Where the in-process engine runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Cpu,
+    /// Needs the library from the onnxruntime-gpu wheel.
+    Cuda,
+}
+
+/// How a video's frames are laid out in the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoLayout {
+    /// vLLM, transformers 4.57.
+    Replace,
+    /// transformers 5.
+    KeepOuter,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// Which model answers: `[openai]` or `[engine]` say how to reach it.
+    pub backend: BackendKind,
+    pub server: ServerConfig,
+    pub openai: OpenAiConfig,
+    pub engine: EngineConfig,
+    pub onnxruntime: OnnxRuntimeConfig,
+    pub experts: ExpertsConfig,
+    pub routing: RoutingConfig,
+    pub ocr: OcrConfig,
+    pub memory: MemoryConfig,
+    pub limits: Limits,
+    pub telemetry: TelemetryConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// The gRPC listener, its connections, authentication and how much work it takes at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
     /// gRPC listen address.
     pub listen: String,
-    /// Where sled keeps session memory.
-    pub data_dir: PathBuf,
-    pub backend: BackendKind,
-    /// Base URL of the OpenAI-compatible server, ending in /v1.
-    pub openai_url: String,
-    /// Model name sent to that server; empty asks its /models endpoint once.
-    pub openai_model: String,
-    /// Bearer token for that server, if it wants one.
-    pub openai_api_key: String,
-    pub openai_connect_timeout_secs: f64,
-    /// Longest pause between two chunks of a streamed answer.
-    pub openai_idle_timeout_secs: f64,
-    /// Retries on connection errors only (never once the server has started answering).
-    pub openai_retries: u32,
-    /// Times an expert step asks the model again, with the errors, when its answer does not
-    /// match the expert's schema; then the request fails.
-    pub schema_retries: u32,
-    /// Folder with the ONNX graphs for the in-process engine.
-    pub model_dir: String,
-    /// libonnxruntime.so for the in-process engine (tools/fetch-assets.sh puts it here).
-    pub ort_library: PathBuf,
-    /// tokenizer.json; empty: the model folder's, else the fetched Qwen tokenizer.
-    pub tokenizer: String,
-    /// "cpu" or "cuda" (needs the library from the onnxruntime-gpu wheel).
-    pub ort_provider: String,
-    pub ort_device: u32,
-    /// ONNX Runtime intra-op threads; 0 lets it choose.
-    pub ort_threads: usize,
-    /// transformers.js dtype suffix to load ("q4", "fp16", ...); empty: the plain files.
-    pub ort_variant: String,
-    /// Prompt tokens per decoder call during prefill.
-    pub prefill_chunk: usize,
-    /// Requests waiting for the in-process engine; more get RESOURCE_EXHAUSTED.
-    pub engine_queue: usize,
-    /// Visual tokens (images and video frames together) one request may give the in-process
-    /// engine; counted from the headers before decoding. Each costs ~24 KiB of patches.
-    pub max_visual_tokens: usize,
-    /// "replace" (vLLM / transformers 4.57) or "keep_outer" (transformers 5) video prompt layout.
-    pub video_layout: String,
-    pub experts_dir: PathBuf,
-    pub prompts_dir: PathBuf,
     /// API keys as "tenant:key". Empty: no authentication, every caller is tenant "default".
     pub api_keys: Vec<String>,
     /// Requests answered at once; more get RESOURCE_EXHAUSTED.
@@ -88,6 +89,9 @@ pub struct Config {
     pub request_timeout_secs: f64,
     /// On SIGTERM/SIGINT: how long in-flight requests get to finish.
     pub shutdown_grace_secs: f64,
+    /// Open client connections at most (also bounded by the open-files limit); at the cap a new
+    /// connection closes the one idle longest, or is refused when all have calls in flight.
+    pub max_connections: usize,
     /// A connection whose peer sends nothing for this long is closed; one that has not sent the
     /// HTTP/2 preface this long after it was accepted, too. Live clients answer the keepalive
     /// pings, so this only closes silent or dead peers; at least the keepalive interval plus
@@ -99,36 +103,151 @@ pub struct Config {
     pub http2_keepalive_timeout_secs: f64,
     /// TCP keepalive probes after this much silence (whole seconds); 0 turns them off.
     pub tcp_keepalive_secs: f64,
-    /// Open client connections at most (also bounded by the open-files limit); at the cap a new
-    /// connection closes the one idle longest, or is refused when all have calls in flight.
-    pub max_connections: usize,
-    pub log_format: LogFormat,
-    /// OTLP/gRPC endpoint that receives traces (e.g. `http://127.0.0.1:4317`, an
-    /// OpenTelemetry Collector); empty turns export off. Env: `SWITCHBOARD_OTLP_ENDPOINT`.
-    pub otlp_endpoint: String,
-    /// Where `/metrics` (Prometheus text format) is served, apart from the gRPC port; empty
-    /// turns it off.
-    pub metrics_listen: String,
-    /// Puts prompts and answers in model spans (`gen_ai.input.messages`, `.output.messages`;
-    /// media by type and size only). Off by default: they may hold personal data.
-    pub trace_content: bool,
-    pub limits: Limits,
-    pub memory: MemoryConfig,
-    pub routing: RoutingConfig,
-    pub ocr: OcrConfig,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: "127.0.0.1:50051".into(),
+            api_keys: Vec::new(),
+            max_concurrent_requests: 64,
+            max_concurrent_classify: 4,
+            cpu_workers: 0,
+            request_timeout_secs: 300.0,
+            shutdown_grace_secs: 30.0,
+            max_connections: 4096,
+            connection_idle_timeout_secs: 60.0,
+            http2_keepalive_interval_secs: 20.0,
+            http2_keepalive_timeout_secs: 20.0,
+            tcp_keepalive_secs: 60.0,
+        }
+    }
+}
+
+/// A remote OpenAI-compatible chat-completions server (`backend = "openai"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenAiConfig {
+    /// Base URL, ending in /v1; needed by `backend = "openai"`.
+    pub url: Option<String>,
+    /// Model name sent to that server; absent: ask its /models endpoint once.
+    pub model: Option<String>,
+    /// Bearer token for that server, if it wants one.
+    pub api_key: Option<String>,
+    pub connect_timeout_secs: f64,
+    /// Longest pause between two chunks of a streamed answer.
+    pub idle_timeout_secs: f64,
+    /// Retries on connection errors only (never once the server has started answering).
+    pub retries: u32,
+}
+
+impl Default for OpenAiConfig {
+    fn default() -> Self {
+        OpenAiConfig {
+            url: None,
+            model: None,
+            api_key: None,
+            connect_timeout_secs: 5.0,
+            idle_timeout_secs: 120.0,
+            retries: 2,
+        }
+    }
+}
+
+/// The in-process Qwen3-VL engine (`backend = "ort"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineConfig {
+    /// Folder with the ONNX graphs; needed by `backend = "ort"`.
+    pub model_dir: Option<PathBuf>,
+    /// tokenizer.json; absent: the model folder's, else the fetched Qwen tokenizer.
+    pub tokenizer: Option<PathBuf>,
+    pub provider: Provider,
+    /// CUDA device.
+    pub device: u32,
+    /// ONNX Runtime intra-op threads; 0 lets it choose.
+    pub threads: usize,
+    /// transformers.js dtype suffix to load ("q4", "fp16", ...); absent: the plain files.
+    pub variant: Option<String>,
+    /// Prompt tokens per decoder call during prefill.
+    pub prefill_chunk: usize,
+    /// Requests waiting for the engine; more get RESOURCE_EXHAUSTED.
+    pub queue: usize,
+    /// Visual tokens (images and video frames together) one request may give the engine;
+    /// counted from the headers before decoding. Each costs ~24 KiB of patches.
+    pub max_visual_tokens: usize,
+    pub video_layout: VideoLayout,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            model_dir: None,
+            tokenizer: None,
+            provider: Provider::Cpu,
+            device: 0,
+            threads: 0,
+            variant: None,
+            prefill_chunk: 512,
+            queue: 64,
+            max_visual_tokens: 16_384,
+            video_layout: VideoLayout::Replace,
+        }
+    }
+}
+
+/// The ONNX Runtime library the engine, the OCR tool and the routing encoder share.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OnnxRuntimeConfig {
+    /// libonnxruntime.so (tools/fetch-assets.sh puts it here).
+    pub library: PathBuf,
+}
+
+impl Default for OnnxRuntimeConfig {
+    fn default() -> Self {
+        OnnxRuntimeConfig {
+            library: PathBuf::from(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
+        }
+    }
+}
+
+/// The expert manifests and their prompts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExpertsConfig {
+    /// Expert manifests (`*.toml`).
+    pub dir: PathBuf,
+    /// Prompt templates (minijinja).
+    pub prompts_dir: PathBuf,
+    /// Times an expert step asks the model again, with the errors, when its answer does not
+    /// match the expert's schema; then the request fails.
+    pub schema_retries: u32,
+}
+
+impl Default for ExpertsConfig {
+    fn default() -> Self {
+        ExpertsConfig {
+            dir: PathBuf::from("experts"),
+            prompts_dir: PathBuf::from("prompts"),
+            schema_retries: 1,
+        }
+    }
 }
 
 /// The in-process OCR tool (PP-OCRv4 on ONNX Runtime) used by the OCR and form-filling experts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OcrConfig {
+    /// Off: the OCR and form-filling experts need a model.
+    pub enabled: bool,
     /// Folder with the detection, classification and recognition graphs (tools/fetch-assets.sh
-    /// puts them here); empty turns the tool off.
-    pub models_dir: String,
+    /// puts them here).
+    pub models_dir: PathBuf,
     /// ONNX Runtime intra-op threads per OCR model; 0 lets it choose.
     pub threads: usize,
     /// Lines read with a lower mean confidence are dropped.
-    pub min_confidence: f32,
+    pub min_confidence: f64,
     /// Height in pixels lines are sampled to for the recognizer (trained at 48; cost grows
     /// with its square, 40 reads as well on the fixtures).
     pub rec_height: usize,
@@ -137,7 +256,8 @@ pub struct OcrConfig {
 impl Default for OcrConfig {
     fn default() -> Self {
         OcrConfig {
-            models_dir: ".assets/ocr".into(),
+            enabled: true,
+            models_dir: PathBuf::from(".assets/ocr"),
             threads: 0,
             min_confidence: 0.5,
             rec_height: switchboard_ocr::REC_H,
@@ -145,38 +265,84 @@ impl Default for OcrConfig {
     }
 }
 
+/// The dispatcher's stages: keyword rules, then example similarity, then (Ask only) the model.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RoutingConfig {
-    /// The multilingual sentence encoder (tools/fetch-assets.sh puts it here); empty turns the
-    /// semantic stage off.
-    pub encoder_model: String,
-    /// The rules decide alone when their best score (0..1) reaches this.
-    pub rules_threshold: f32,
-    /// The semantic stage decides when the best example similarity (cosine) reaches this.
-    pub semantic_threshold: f32,
-    /// Softmax temperature over similarities.
-    pub semantic_temperature: f32,
-    /// Ask asks the model which expert (when one is configured) if the best route score is
-    /// under this after the semantic stage, or if nothing claimed the request; 0 turns it off.
-    pub model_threshold: f32,
-    /// Longest wait for the model's routing answer.
-    pub model_timeout_secs: f64,
     /// Routing reads at most this many characters of the text (intent shows early; the
     /// encoder's cost grows with length). The expert still gets the whole text.
     pub max_chars: usize,
+    pub rules: RulesRouting,
+    pub semantic: SemanticRouting,
+    pub model: ModelRouting,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RulesRouting {
+    /// The rules decide alone when their best score (0..1) reaches this.
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SemanticRouting {
+    /// Off: rules only (and the model, when on).
+    pub enabled: bool,
+    /// The multilingual sentence encoder (tools/fetch-assets.sh puts it here).
+    pub encoder: PathBuf,
+    /// The semantic stage decides when the best example similarity (cosine) reaches this.
+    pub threshold: f64,
+    /// Softmax temperature over similarities.
+    pub temperature: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelRouting {
+    /// Ask asks the model which expert (when a backend is configured).
+    pub enabled: bool,
+    /// ... when the best route score is under this after the semantic stage, or when nothing
+    /// claimed the request.
+    pub threshold: f64,
+    /// Longest wait for the model's routing answer.
+    pub timeout_secs: f64,
 }
 
 impl Default for RoutingConfig {
     fn default() -> Self {
         RoutingConfig {
-            encoder_model: ".assets/encoder/use_multilingual_int8.onnx".into(),
-            rules_threshold: 0.5,
-            semantic_threshold: 0.3,
-            semantic_temperature: 0.05,
-            model_threshold: 0.5,
-            model_timeout_secs: 10.0,
             max_chars: 512,
+            rules: RulesRouting { threshold: 0.5 },
+            semantic: SemanticRouting::default(),
+            model: ModelRouting::default(),
+        }
+    }
+}
+
+impl Default for RulesRouting {
+    fn default() -> Self {
+        RulesRouting { threshold: 0.5 }
+    }
+}
+
+impl Default for SemanticRouting {
+    fn default() -> Self {
+        SemanticRouting {
+            enabled: true,
+            encoder: PathBuf::from(".assets/encoder/use_multilingual_int8.onnx"),
+            threshold: 0.3,
+            temperature: 0.05,
+        }
+    }
+}
+
+impl Default for ModelRouting {
+    fn default() -> Self {
+        ModelRouting {
+            enabled: true,
+            threshold: 0.5,
+            timeout_secs: 10.0,
         }
     }
 }
@@ -201,9 +367,12 @@ pub struct Limits {
     pub max_id_chars: usize,
 }
 
+/// Session memory (sled).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemoryConfig {
+    /// Where sled keeps session memory.
+    pub data_dir: PathBuf,
     /// Earlier turns given to the model as chat history.
     pub history_turns: usize,
     /// Oldest turns are dropped past this many.
@@ -225,51 +394,42 @@ pub enum OnCorruption {
     Quarantine,
 }
 
-impl Default for Config {
+/// Logs and OpenTelemetry export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetryConfig {
+    pub log_format: LogFormat,
+    /// OTLP/gRPC endpoint that receives traces and metrics (e.g. `http://127.0.0.1:4317`, an
+    /// OpenTelemetry Collector); absent: no export.
+    pub otlp_endpoint: Option<String>,
+    /// Puts prompts and answers in model spans (`gen_ai.input.messages`, `.output.messages`;
+    /// media by type and size only). Off by default: they may hold personal data.
+    pub trace_content: bool,
+}
+
+impl Default for TelemetryConfig {
     fn default() -> Self {
-        Config {
-            listen: "127.0.0.1:50051".into(),
-            data_dir: PathBuf::from("data"),
-            backend: BackendKind::None,
-            openai_url: String::new(),
-            openai_model: String::new(),
-            openai_api_key: String::new(),
-            openai_connect_timeout_secs: 5.0,
-            openai_idle_timeout_secs: 120.0,
-            openai_retries: 2,
-            schema_retries: 1,
-            model_dir: String::new(),
-            ort_library: PathBuf::from(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
-            tokenizer: String::new(),
-            ort_provider: "cpu".into(),
-            ort_device: 0,
-            ort_threads: 0,
-            ort_variant: String::new(),
-            prefill_chunk: 512,
-            engine_queue: 64,
-            max_visual_tokens: 16_384,
-            video_layout: "replace".into(),
-            experts_dir: PathBuf::from("experts"),
-            prompts_dir: PathBuf::from("prompts"),
-            api_keys: Vec::new(),
-            max_concurrent_requests: 64,
-            max_concurrent_classify: 4,
-            cpu_workers: 0,
-            request_timeout_secs: 300.0,
-            shutdown_grace_secs: 30.0,
-            connection_idle_timeout_secs: 60.0,
-            http2_keepalive_interval_secs: 20.0,
-            http2_keepalive_timeout_secs: 20.0,
-            tcp_keepalive_secs: 60.0,
-            max_connections: 4096,
+        TelemetryConfig {
             log_format: LogFormat::Text,
-            otlp_endpoint: String::new(),
-            metrics_listen: "127.0.0.1:9464".into(),
+            otlp_endpoint: None,
             trace_content: false,
-            limits: Limits::default(),
-            memory: MemoryConfig::default(),
-            routing: RoutingConfig::default(),
-            ocr: OcrConfig::default(),
+        }
+    }
+}
+
+/// `GET /metrics` (Prometheus text format), apart from the gRPC port.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    pub listen: String,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            enabled: true,
+            listen: "127.0.0.1:9464".into(),
         }
     }
 }
@@ -298,6 +458,7 @@ impl Default for Limits {
 impl Default for MemoryConfig {
     fn default() -> Self {
         MemoryConfig {
+            data_dir: PathBuf::from("data"),
             history_turns: 8,
             max_turns_per_session: 1000,
             session_ttl_secs: 30 * 24 * 3600,
@@ -315,13 +476,94 @@ pub struct Overrides {
     pub backend: Option<BackendKind>,
     pub openai_url: Option<String>,
     pub openai_model: Option<String>,
-    pub model_dir: Option<String>,
+    pub model_dir: Option<PathBuf>,
     pub experts_dir: Option<PathBuf>,
     pub prompts_dir: Option<PathBuf>,
 }
 
 /// The environment variable that names the config file; not a config key itself.
 pub const CONFIG_PATH_ENV: &str = "SWITCHBOARD_CONFIG";
+
+/// Keys of the flat layout before sections, and where they went: an old config file or
+/// variable stops start-up with the new name instead of "unknown field".
+const MOVED: &[(&str, &str)] = &[
+    ("listen", "server.listen"),
+    ("api_keys", "server.api_keys"),
+    ("max_concurrent_requests", "server.max_concurrent_requests"),
+    ("max_concurrent_classify", "server.max_concurrent_classify"),
+    ("cpu_workers", "server.cpu_workers"),
+    ("request_timeout_secs", "server.request_timeout_secs"),
+    ("shutdown_grace_secs", "server.shutdown_grace_secs"),
+    ("max_connections", "server.max_connections"),
+    (
+        "connection_idle_timeout_secs",
+        "server.connection_idle_timeout_secs",
+    ),
+    (
+        "http2_keepalive_interval_secs",
+        "server.http2_keepalive_interval_secs",
+    ),
+    (
+        "http2_keepalive_timeout_secs",
+        "server.http2_keepalive_timeout_secs",
+    ),
+    ("tcp_keepalive_secs", "server.tcp_keepalive_secs"),
+    ("data_dir", "memory.data_dir"),
+    ("openai_url", "openai.url"),
+    ("openai_model", "openai.model"),
+    ("openai_api_key", "openai.api_key"),
+    ("openai_connect_timeout_secs", "openai.connect_timeout_secs"),
+    ("openai_idle_timeout_secs", "openai.idle_timeout_secs"),
+    ("openai_retries", "openai.retries"),
+    ("schema_retries", "experts.schema_retries"),
+    ("experts_dir", "experts.dir"),
+    ("prompts_dir", "experts.prompts_dir"),
+    ("model_dir", "engine.model_dir"),
+    ("tokenizer", "engine.tokenizer"),
+    ("ort_provider", "engine.provider"),
+    ("ort_device", "engine.device"),
+    ("ort_threads", "engine.threads"),
+    ("ort_variant", "engine.variant"),
+    ("prefill_chunk", "engine.prefill_chunk"),
+    ("engine_queue", "engine.queue"),
+    ("max_visual_tokens", "engine.max_visual_tokens"),
+    ("video_layout", "engine.video_layout"),
+    ("ort_library", "onnxruntime.library"),
+    ("log_format", "telemetry.log_format"),
+    ("otlp_endpoint", "telemetry.otlp_endpoint"),
+    ("trace_content", "telemetry.trace_content"),
+    ("metrics_listen", "metrics.listen (and metrics.enabled)"),
+    (
+        "routing.encoder_model",
+        "routing.semantic.encoder (and routing.semantic.enabled)",
+    ),
+    ("routing.rules_threshold", "routing.rules.threshold"),
+    ("routing.semantic_threshold", "routing.semantic.threshold"),
+    (
+        "routing.semantic_temperature",
+        "routing.semantic.temperature",
+    ),
+    (
+        "routing.model_threshold",
+        "routing.model.threshold (and routing.model.enabled)",
+    ),
+    ("routing.model_timeout_secs", "routing.model.timeout_secs"),
+];
+
+/// The new place of a key of the flat layout, as a message.
+fn moved(old: &str) -> Option<String> {
+    MOVED.iter().find(|(o, _)| *o == old).map(|(_, new)| {
+        format!("`{old}` is now `{new}`: settings are in sections (README, Configuration)")
+    })
+}
+
+/// `a.b.c` as its environment variable: `SWITCHBOARD_A__B__C`.
+pub fn env_name(key: &str) -> String {
+    format!(
+        "SWITCHBOARD_{}",
+        key.replace('.', "__").to_ascii_uppercase()
+    )
+}
 
 impl Config {
     /// Loads the layers. `file`: an explicit config path (must exist); otherwise
@@ -365,9 +607,15 @@ impl Config {
         if let Some((name, text)) = file {
             let file_value: toml::Value =
                 toml::from_str(text).map_err(|e| Error::Config(format!("{name}: {e}")))?;
+            if let Some(hint) = old_keys(&file_value) {
+                return Err(Error::Config(format!("{name}: {hint}")));
+            }
             merge(&mut value, file_value);
         }
 
+        // Optional keys absent from the defaults that a variable set, for the message when
+        // one turns out not to be a setting at all.
+        let mut added = Vec::new();
         for (name, raw) in env {
             let Some(key) = name.strip_prefix("SWITCHBOARD_") else {
                 continue;
@@ -375,12 +623,18 @@ impl Config {
             if name == CONFIG_PATH_ENV {
                 continue;
             }
-            apply_env(&mut value, name, &key.to_ascii_lowercase(), raw)?;
+            apply_env(&mut value, name, &key.to_ascii_lowercase(), raw, &mut added)?;
         }
 
-        let mut config: Config = value
-            .try_into()
-            .map_err(|e: toml::de::Error| Error::Config(e.message().to_string()))?;
+        let mut config: Config = value.try_into().map_err(|e: toml::de::Error| {
+            let message = e.message().to_string();
+            for (leaf, name) in &added {
+                if message.contains(&format!("unknown field `{leaf}`")) {
+                    return Error::Config(format!("{name}: no such setting"));
+                }
+            }
+            Error::Config(message)
+        })?;
         config.apply(flags);
         config.validate()?;
         Ok(config)
@@ -389,56 +643,59 @@ impl Config {
     fn apply(&mut self, o: &Overrides) {
         let o = o.clone();
         if let Some(v) = o.listen {
-            self.listen = v;
+            self.server.listen = v;
         }
         if let Some(v) = o.data_dir {
-            self.data_dir = v;
+            self.memory.data_dir = v;
         }
         if let Some(v) = o.backend {
             self.backend = v;
         }
         if let Some(v) = o.openai_url {
-            self.openai_url = v;
+            self.openai.url = Some(v);
         }
         if let Some(v) = o.openai_model {
-            self.openai_model = v;
+            self.openai.model = Some(v);
         }
         if let Some(v) = o.model_dir {
-            self.model_dir = v;
+            self.engine.model_dir = Some(v);
         }
         if let Some(v) = o.experts_dir {
-            self.experts_dir = v;
+            self.experts.dir = v;
         }
         if let Some(v) = o.prompts_dir {
-            self.prompts_dir = v;
+            self.experts.prompts_dir = v;
         }
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr> {
-        self.listen
+        let listen = &self.server.listen;
+        listen
             .parse()
-            .map_err(|e| Error::Config(format!("listen = {:?}: {e}", self.listen)))
+            .map_err(|e| Error::Config(format!("server.listen = {listen:?}: {e}")))
     }
 
     /// API keys as key -> tenant. A key given twice (to one tenant or two) is an error: which
     /// tenant it names would depend on the order of the list. Messages never show a key.
     pub fn tenants_by_key(&self) -> Result<BTreeMap<String, String>> {
         let mut out: BTreeMap<String, (usize, String)> = BTreeMap::new();
-        for (i, entry) in self.api_keys.iter().enumerate() {
+        for (i, entry) in self.server.api_keys.iter().enumerate() {
             let Some((tenant, key)) = entry.split_once(':') else {
                 return Err(Error::Config(format!(
-                    "api_keys[{i}] must look like \"tenant:key\""
+                    "server.api_keys[{i}] must look like \"tenant:key\""
                 )));
             };
             // Presented keys are trimmed too (auth), so a padded one could never match.
             let (tenant, key) = (tenant.trim(), key.trim());
             if tenant.is_empty() || key.is_empty() {
-                return Err(Error::Config(format!("api_keys[{i}]: empty tenant or key")));
+                return Err(Error::Config(format!(
+                    "server.api_keys[{i}]: empty tenant or key"
+                )));
             }
             if let Some((j, other)) = out.get(key) {
                 return Err(Error::Config(format!(
-                    "api_keys[{j}] (tenant {other:?}) and api_keys[{i}] (tenant {tenant:?}) have \
-                     the same key; each key must be unique"
+                    "server.api_keys[{j}] (tenant {other:?}) and server.api_keys[{i}] (tenant \
+                     {tenant:?}) have the same key; each key must be unique"
                 )));
             }
             out.insert(key.to_string(), (i, tenant.to_string()));
@@ -446,44 +703,53 @@ impl Config {
         Ok(out.into_iter().map(|(k, (_, t))| (k, t)).collect())
     }
 
+    /// The in-process engine's model folder (`backend = "ort"`; `validate` checks it is set).
+    pub fn model_dir(&self) -> &Path {
+        self.engine.model_dir.as_deref().unwrap_or(Path::new(""))
+    }
+
     pub fn validate(&self) -> Result<()> {
         self.listen_addr()?;
         self.tenants_by_key()?;
-        if self.backend == BackendKind::Openai && self.openai_url.trim().is_empty() {
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        if self.backend == BackendKind::Openai && blank(&self.openai.url) {
             return Err(Error::Config(
-                "backend = \"openai\" needs openai_url (SWITCHBOARD_OPENAI_URL), e.g. http://gpu-pool:8000/v1".into(),
+                "backend = \"openai\" needs openai.url (SWITCHBOARD_OPENAI__URL or --openai-url), \
+                 e.g. http://gpu-pool:8000/v1"
+                    .into(),
             ));
         }
-        if self.backend == BackendKind::Ort && self.model_dir.trim().is_empty() {
+        let no_model = self.model_dir().as_os_str().is_empty();
+        if self.backend == BackendKind::Ort && no_model {
             return Err(Error::Config(
-                "backend = \"ort\" needs model_dir (SWITCHBOARD_MODEL_DIR or --model)".into(),
+                "backend = \"ort\" needs engine.model_dir (SWITCHBOARD_ENGINE__MODEL_DIR or --model)"
+                    .into(),
             ));
         }
-        if !["cpu", "cuda"].contains(&self.ort_provider.as_str()) {
-            return Err(Error::Config(format!(
-                "ort_provider = {:?}: expected \"cpu\" or \"cuda\"",
-                self.ort_provider
-            )));
-        }
-        if !["replace", "keep_outer"].contains(&self.video_layout.as_str()) {
-            return Err(Error::Config(format!(
-                "video_layout = {:?}: expected \"replace\" or \"keep_outer\"",
-                self.video_layout
-            )));
+        if self.metrics.enabled {
+            let listen = &self.metrics.listen;
+            listen.parse::<SocketAddr>().map_err(|e| {
+                Error::Config(format!(
+                    "metrics.listen = {listen:?}: {e} (or metrics.enabled = false)"
+                ))
+            })?;
         }
         self.check_ranges()?;
-        let keepalive = self.http2_keepalive_interval_secs + self.http2_keepalive_timeout_secs;
-        if self.connection_idle_timeout_secs < keepalive {
+        let s = &self.server;
+        let keepalive = s.http2_keepalive_interval_secs + s.http2_keepalive_timeout_secs;
+        if s.connection_idle_timeout_secs < keepalive {
             return Err(Error::Config(format!(
-                "connection_idle_timeout_secs = {} must be at least http2_keepalive_interval_secs \
-                 + http2_keepalive_timeout_secs = {keepalive}: otherwise a live client waiting on a \
-                 slow answer is closed between two pings",
-                self.connection_idle_timeout_secs
+                "server.connection_idle_timeout_secs = {} must be at least \
+                 server.http2_keepalive_interval_secs + server.http2_keepalive_timeout_secs = \
+                 {keepalive}: otherwise a live client waiting on a slow answer is closed between \
+                 two pings",
+                s.connection_idle_timeout_secs
             )));
         }
-        if self.tcp_keepalive_secs > 0.0 && self.tcp_keepalive_secs < 1.0 {
+        if s.tcp_keepalive_secs > 0.0 && s.tcp_keepalive_secs < 1.0 {
             return Err(Error::Config(
-                "tcp_keepalive_secs: 0 turns it off; otherwise at least 1 (whole seconds)".into(),
+                "server.tcp_keepalive_secs: 0 turns it off; otherwise at least 1 (whole seconds)"
+                    .into(),
             ));
         }
         Ok(())
@@ -494,84 +760,56 @@ impl Config {
     fn check_ranges(&self) -> Result<()> {
         use Range::{AtLeast, Positive};
         let week = MAX_DURATION_SECS;
-        let (l, r, m) = (&self.limits, &self.routing, &self.memory);
+        let (s, l, r, m) = (&self.server, &self.limits, &self.routing, &self.memory);
+        let (o, e) = (&self.openai, &self.engine);
+        let count = |v: usize| v as f64;
         // Durations.
-        in_range(
-            "request_timeout_secs",
-            self.request_timeout_secs,
-            Positive,
-            week,
-        )?;
-        in_range(
-            "shutdown_grace_secs",
-            self.shutdown_grace_secs,
-            AtLeast(0.0),
-            week,
-        )?;
-        let connect = self.openai_connect_timeout_secs;
-        in_range("openai_connect_timeout_secs", connect, Positive, week)?;
-        let idle = self.openai_idle_timeout_secs;
-        in_range("openai_idle_timeout_secs", idle, Positive, week)?;
-        let idle = self.connection_idle_timeout_secs;
-        in_range("connection_idle_timeout_secs", idle, Positive, week)?;
-        let ping = self.http2_keepalive_interval_secs;
-        in_range("http2_keepalive_interval_secs", ping, Positive, week)?;
-        let ping = self.http2_keepalive_timeout_secs;
-        in_range("http2_keepalive_timeout_secs", ping, Positive, week)?;
-        in_range(
-            "tcp_keepalive_secs",
-            self.tcp_keepalive_secs,
-            AtLeast(0.0),
-            week,
-        )?;
-        in_range(
-            "routing.model_timeout_secs",
-            r.model_timeout_secs,
-            Positive,
-            week,
-        )?;
-        let sweep = m.sweep_interval_secs as f64;
-        in_range("memory.sweep_interval_secs", sweep, Positive, week)?;
-        let ttl = m.session_ttl_secs as f64;
-        in_range(
-            "memory.session_ttl_secs",
-            ttl,
-            Positive,
-            MAX_SESSION_TTL_SECS,
-        )?;
+        let t = s.request_timeout_secs;
+        in_range("server.request_timeout_secs", t, Positive, week)?;
+        let t = s.shutdown_grace_secs;
+        in_range("server.shutdown_grace_secs", t, AtLeast(0.0), week)?;
+        let t = o.connect_timeout_secs;
+        in_range("openai.connect_timeout_secs", t, Positive, week)?;
+        let t = o.idle_timeout_secs;
+        in_range("openai.idle_timeout_secs", t, Positive, week)?;
+        let t = s.connection_idle_timeout_secs;
+        in_range("server.connection_idle_timeout_secs", t, Positive, week)?;
+        let t = s.http2_keepalive_interval_secs;
+        in_range("server.http2_keepalive_interval_secs", t, Positive, week)?;
+        let t = s.http2_keepalive_timeout_secs;
+        in_range("server.http2_keepalive_timeout_secs", t, Positive, week)?;
+        let t = s.tcp_keepalive_secs;
+        in_range("server.tcp_keepalive_secs", t, AtLeast(0.0), week)?;
+        let t = r.model.timeout_secs;
+        in_range("routing.model.timeout_secs", t, Positive, week)?;
+        let t = m.sweep_interval_secs as f64;
+        in_range("memory.sweep_interval_secs", t, Positive, week)?;
+        let t = m.session_ttl_secs as f64;
+        in_range("memory.session_ttl_secs", t, Positive, MAX_SESSION_TTL_SECS)?;
         // Counts: a semaphore or queue of them is allocated, or a loop runs that often.
-        let n = self.max_concurrent_requests as f64;
-        in_range("max_concurrent_requests", n, Positive, 100_000.0)?;
-        in_range(
-            "max_connections",
-            self.max_connections as f64,
-            Positive,
-            1e6,
-        )?;
-        in_range("engine_queue", self.engine_queue as f64, Positive, 1e6)?;
-        let n = self.max_visual_tokens as f64;
-        in_range("max_visual_tokens", n, Positive, 1e7)?;
-        let n = self.max_concurrent_classify as f64;
-        in_range("max_concurrent_classify", n, Positive, 100_000.0)?;
-        in_range("cpu_workers", self.cpu_workers as f64, AtLeast(0.0), 1024.0)?;
-        in_range("routing.max_chars", r.max_chars as f64, Positive, 1e7)?;
-        in_range("prefill_chunk", self.prefill_chunk as f64, Positive, 1e6)?;
-        in_range(
-            "openai_retries",
-            f64::from(self.openai_retries),
-            AtLeast(0.0),
-            10.0,
-        )?;
-        in_range(
-            "schema_retries",
-            f64::from(self.schema_retries),
-            AtLeast(0.0),
-            10.0,
-        )?;
-        in_range("ort_threads", self.ort_threads as f64, AtLeast(0.0), 1024.0)?;
-        in_range("ocr.threads", self.ocr.threads as f64, AtLeast(0.0), 1024.0)?;
-        let turns = m.max_turns_per_session as f64;
-        in_range("memory.max_turns_per_session", turns, Positive, f64::MAX)?;
+        let n = count(s.max_concurrent_requests);
+        in_range("server.max_concurrent_requests", n, Positive, 100_000.0)?;
+        let n = count(s.max_connections);
+        in_range("server.max_connections", n, Positive, 1e6)?;
+        in_range("engine.queue", count(e.queue), Positive, 1e6)?;
+        let n = count(e.max_visual_tokens);
+        in_range("engine.max_visual_tokens", n, Positive, 1e7)?;
+        let n = count(s.max_concurrent_classify);
+        in_range("server.max_concurrent_classify", n, Positive, 100_000.0)?;
+        let n = count(s.cpu_workers);
+        in_range("server.cpu_workers", n, AtLeast(0.0), 1024.0)?;
+        in_range("routing.max_chars", count(r.max_chars), Positive, 1e7)?;
+        let n = count(e.prefill_chunk);
+        in_range("engine.prefill_chunk", n, Positive, 1e6)?;
+        let n = f64::from(o.retries);
+        in_range("openai.retries", n, AtLeast(0.0), 10.0)?;
+        let n = f64::from(self.experts.schema_retries);
+        in_range("experts.schema_retries", n, AtLeast(0.0), 10.0)?;
+        in_range("engine.threads", count(e.threads), AtLeast(0.0), 1024.0)?;
+        let n = count(self.ocr.threads);
+        in_range("ocr.threads", n, AtLeast(0.0), 1024.0)?;
+        let n = count(m.max_turns_per_session);
+        in_range("memory.max_turns_per_session", n, Positive, f64::MAX)?;
         // Limits.
         let bytes = l.max_request_bytes as f64;
         in_range("limits.max_request_bytes", bytes, Positive, f64::MAX)?;
@@ -581,22 +819,18 @@ impl Config {
         let pixels = l.max_request_pixels as f64;
         in_range("limits.max_request_pixels", pixels, Positive, f64::MAX)?;
         // Ids are echoed in messages (an unknown session's id).
-        in_range(
-            "limits.max_id_chars",
-            l.max_id_chars as f64,
-            Positive,
-            1024.0,
-        )?;
+        let n = count(l.max_id_chars);
+        in_range("limits.max_id_chars", n, Positive, 1024.0)?;
         // Scores: a NaN threshold would make every comparison false.
-        let t = f64::from(r.rules_threshold);
-        in_range("routing.rules_threshold", t, AtLeast(0.0), 1.0)?;
-        let t = f64::from(r.semantic_threshold);
-        in_range("routing.semantic_threshold", t, AtLeast(-1.0), 1.0)?;
-        let t = f64::from(r.semantic_temperature);
-        in_range("routing.semantic_temperature", t, Positive, 10.0)?;
-        let t = f64::from(r.model_threshold);
-        in_range("routing.model_threshold", t, AtLeast(0.0), 1.0)?;
-        let c = f64::from(self.ocr.min_confidence);
+        let t = r.rules.threshold;
+        in_range("routing.rules.threshold", t, AtLeast(0.0), 1.0)?;
+        let t = r.semantic.threshold;
+        in_range("routing.semantic.threshold", t, AtLeast(-1.0), 1.0)?;
+        let t = r.semantic.temperature;
+        in_range("routing.semantic.temperature", t, Positive, 10.0)?;
+        let t = r.model.threshold;
+        in_range("routing.model.threshold", t, AtLeast(0.0), 1.0)?;
+        let c = self.ocr.min_confidence;
         in_range("ocr.min_confidence", c, AtLeast(0.0), 1.0)?;
         Ok(())
     }
@@ -657,17 +891,50 @@ fn merge(base: &mut toml::Value, over: toml::Value) {
     }
 }
 
-/// `SWITCHBOARD_LISTEN` sets `listen`; `SWITCHBOARD_LIMITS__MAX_MEDIA` sets `limits.max_media`.
-/// The value is parsed as the type the key has in the defaults; unknown keys are errors, so a
-/// typo cannot silently fall back to a default.
-fn apply_env(value: &mut toml::Value, name: &str, key: &str, raw: &str) -> Result<()> {
+/// The first key of the flat layout (before sections) in a config file, as a message.
+fn old_keys(file: &toml::Value) -> Option<String> {
+    MOVED.iter().find_map(|(old, _)| {
+        let mut slot = file;
+        for part in old.split('.') {
+            slot = slot.get(part)?;
+        }
+        moved(old)
+    })
+}
+
+/// `SWITCHBOARD_BACKEND` sets `backend`; `SWITCHBOARD_LIMITS__MAX_MEDIA` sets `limits.max_media`.
+/// The value is parsed as the type the key has in the defaults. A key absent from the defaults
+/// (an optional one, such as `openai.url`) is set as text and recorded in `added`: the typed
+/// parse then says whether it exists. Unknown keys are errors, so a typo cannot silently fall
+/// back to a default.
+fn apply_env(
+    value: &mut toml::Value,
+    name: &str,
+    key: &str,
+    raw: &str,
+    added: &mut Vec<(String, String)>,
+) -> Result<()> {
+    let no_such = || {
+        let hint = moved(&key.replace("__", "."))
+            .map(|m| format!(" ({m}; as a variable, {})", env_name(&new_key(key))))
+            .unwrap_or_default();
+        Error::Config(format!("{name}: no such setting{hint}"))
+    };
     let path: Vec<&str> = key.split("__").collect();
+    let (leaf, sections) = path.split_last().ok_or_else(no_such)?;
     let mut slot = &mut *value;
-    for part in &path {
-        slot = slot
-            .get_mut(*part)
-            .ok_or_else(|| Error::Config(format!("{name}: no such setting")))?;
+    for part in sections {
+        slot = slot.get_mut(*part).ok_or_else(no_such)?;
     }
+    let table = slot.as_table_mut().ok_or_else(no_such)?;
+    if leaf.is_empty() || moved(&key.replace("__", ".")).is_some() {
+        return Err(no_such());
+    }
+    let Some(slot) = table.get_mut(*leaf) else {
+        table.insert(leaf.to_string(), toml::Value::String(raw.to_string()));
+        added.push((leaf.to_string(), name.to_string()));
+        return Ok(());
+    };
     let bad = |what: &str| Error::Config(format!("{name}={raw:?}: expected {what}"));
     let parsed = match slot {
         toml::Value::Integer(_) => {
@@ -695,6 +962,17 @@ fn apply_env(value: &mut toml::Value, name: &str, key: &str, raw: &str) -> Resul
     Ok(())
 }
 
+/// The new dotted key of a moved one (`openai_url` -> `openai.url`), without the notes in
+/// parentheses.
+fn new_key(old_env_key: &str) -> String {
+    let old = old_env_key.replace("__", ".");
+    MOVED
+        .iter()
+        .find(|(o, _)| *o == old)
+        .map(|(_, new)| new.split(' ').next().unwrap_or(new).to_string())
+        .unwrap_or(old)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,13 +990,13 @@ mod tests {
         let file = dir.path().join("switchboard.toml");
         std::fs::write(
             &file,
-            "listen = \"127.0.0.1:1\"\ndata_dir = \"/from/file\"\nbackend = \"openai\"\nopenai_url = \"http://file/v1\"\n[limits]\nmax_media = 3\n",
+            "backend = \"openai\"\n[server]\nlisten = \"127.0.0.1:1\"\n[memory]\ndata_dir = \"/from/file\"\n[openai]\nurl = \"http://file/v1\"\n[limits]\nmax_media = 3\n",
         )
         .unwrap();
         let e = env(&[
-            ("SWITCHBOARD_DATA_DIR", "/from/env"),
+            ("SWITCHBOARD_MEMORY__DATA_DIR", "/from/env"),
             ("SWITCHBOARD_LIMITS__MAX_MEDIA", "5"),
-            ("SWITCHBOARD_OPENAI_URL", "http://env/v1"),
+            ("SWITCHBOARD_OPENAI__URL", "http://env/v1"),
             ("OTHER", "x"),
         ]);
         let flags = Overrides {
@@ -726,10 +1004,10 @@ mod tests {
             ..Default::default()
         };
         let c = Config::load(Some(&file), &e, &flags).unwrap();
-        assert_eq!(c.listen, "127.0.0.1:1");
-        assert_eq!(c.data_dir, PathBuf::from("/from/env"));
+        assert_eq!(c.server.listen, "127.0.0.1:1");
+        assert_eq!(c.memory.data_dir, PathBuf::from("/from/env"));
         assert_eq!(c.limits.max_media, 5);
-        assert_eq!(c.openai_url, "http://flag/v1");
+        assert_eq!(c.openai.url.as_deref(), Some("http://flag/v1"));
         assert_eq!(c.backend, BackendKind::Openai);
         assert_eq!(c.limits.max_text_chars, Limits::default().max_text_chars);
     }
@@ -756,7 +1034,7 @@ mod tests {
         let f = dir.path().join("c.toml");
         std::fs::write(&f, "backend = \"openai\"\n").unwrap();
         let e = Config::load(Some(&f), &BTreeMap::new(), &Overrides::default()).unwrap_err();
-        assert!(e.to_string().contains("SWITCHBOARD_OPENAI_URL"));
+        assert!(e.to_string().contains("SWITCHBOARD_OPENAI__URL"));
     }
 
     #[test]
@@ -766,7 +1044,7 @@ mod tests {
         std::fs::write(&f, "").unwrap();
         let c = Config::load(
             Some(&f),
-            &env(&[("SWITCHBOARD_API_KEYS", "acme:k1, beta:k2")]),
+            &env(&[("SWITCHBOARD_SERVER__API_KEYS", "acme:k1, beta:k2")]),
             &Overrides::default(),
         )
         .unwrap();
@@ -808,63 +1086,72 @@ mod tests {
     #[test]
     fn the_defaults_are_valid() {
         let c = load_toml("").unwrap();
-        assert_eq!(c.connection_idle_timeout_secs, 60.0);
-        assert_eq!(c.max_connections, 4096);
+        assert_eq!(c.server.connection_idle_timeout_secs, 60.0);
+        assert_eq!(c.server.max_connections, 4096);
     }
 
     #[test]
     fn durations_out_of_range_stop_start_up() {
         for (text, words) in [
             (
-                "request_timeout_secs = 1e20",
+                "[server]\nrequest_timeout_secs = 1e20",
                 vec!["request_timeout_secs", "604800", "7 days"],
             ),
             (
-                "request_timeout_secs = nan",
-                vec!["request_timeout_secs = NaN"],
+                "[server]\nrequest_timeout_secs = nan",
+                vec!["server.request_timeout_secs = NaN"],
             ),
             (
-                "request_timeout_secs = inf",
-                vec!["request_timeout_secs = inf"],
+                "[server]\nrequest_timeout_secs = inf",
+                vec!["server.request_timeout_secs = inf"],
             ),
             (
-                "request_timeout_secs = -1.0",
-                vec!["request_timeout_secs = -1", "greater than 0"],
+                "[server]\nrequest_timeout_secs = -1.0",
+                vec!["server.request_timeout_secs = -1", "greater than 0"],
             ),
-            ("request_timeout_secs = 0.0", vec!["greater than 0"]),
             (
-                "shutdown_grace_secs = -0.5",
+                "[server]\nrequest_timeout_secs = 0.0",
+                vec!["greater than 0"],
+            ),
+            (
+                "[server]\nshutdown_grace_secs = -0.5",
                 vec!["shutdown_grace_secs", "at least 0"],
             ),
-            ("shutdown_grace_secs = 1e300", vec!["shutdown_grace_secs"]),
             (
-                "openai_connect_timeout_secs = nan",
-                vec!["openai_connect_timeout_secs"],
+                "[server]\nshutdown_grace_secs = 1e300",
+                vec!["shutdown_grace_secs"],
             ),
             (
-                "openai_idle_timeout_secs = 1e10",
-                vec!["openai_idle_timeout_secs"],
+                "[openai]\nconnect_timeout_secs = nan",
+                vec!["openai.connect_timeout_secs"],
             ),
             (
-                "connection_idle_timeout_secs = 0.0",
+                "[openai]\nidle_timeout_secs = 1e10",
+                vec!["openai.idle_timeout_secs"],
+            ),
+            (
+                "[server]\nconnection_idle_timeout_secs = 0.0",
                 vec!["connection_idle_timeout_secs"],
             ),
             (
-                "http2_keepalive_interval_secs = nan",
+                "[server]\nhttp2_keepalive_interval_secs = nan",
                 vec!["http2_keepalive_interval_secs"],
             ),
             (
-                "http2_keepalive_timeout_secs = -1.0",
+                "[server]\nhttp2_keepalive_timeout_secs = -1.0",
                 vec!["http2_keepalive_timeout_secs"],
             ),
-            ("tcp_keepalive_secs = 1e9", vec!["tcp_keepalive_secs"]),
             (
-                "tcp_keepalive_secs = 0.5",
+                "[server]\ntcp_keepalive_secs = 1e9",
+                vec!["tcp_keepalive_secs"],
+            ),
+            (
+                "[server]\ntcp_keepalive_secs = 0.5",
                 vec!["tcp_keepalive_secs", "whole seconds"],
             ),
             (
-                "[routing]\nmodel_timeout_secs = 1e20",
-                vec!["routing.model_timeout_secs"],
+                "[routing.model]\ntimeout_secs = 1e20",
+                vec!["routing.model.timeout_secs"],
             ),
             (
                 "[memory]\nsweep_interval_secs = 0",
@@ -882,10 +1169,10 @@ mod tests {
         }
         // Zero where it means "none" or "off", and the largest allowed value, are fine.
         let c = load_toml(
-            "shutdown_grace_secs = 0.0\ntcp_keepalive_secs = 0.0\nrequest_timeout_secs = 604800.0",
+            "[server]\nshutdown_grace_secs = 0.0\ntcp_keepalive_secs = 0.0\nrequest_timeout_secs = 604800.0",
         )
         .unwrap();
-        assert_eq!(c.request_timeout_secs, 604_800.0);
+        assert_eq!(c.server.request_timeout_secs, 604_800.0);
     }
 
     #[test]
@@ -895,39 +1182,42 @@ mod tests {
         std::fs::write(&f, "").unwrap();
         let e = Config::load(
             Some(&f),
-            &env(&[("SWITCHBOARD_REQUEST_TIMEOUT_SECS", "1e20")]),
+            &env(&[("SWITCHBOARD_SERVER__REQUEST_TIMEOUT_SECS", "1e20")]),
             &Overrides::default(),
         )
         .unwrap_err();
-        assert!(e.to_string().contains("request_timeout_secs"), "{e}");
+        assert!(e.to_string().contains("server.request_timeout_secs"), "{e}");
     }
 
     #[test]
     fn other_numbers_out_of_range_stop_start_up() {
         for (text, name) in [
-            ("max_concurrent_requests = 0", "max_concurrent_requests"),
             (
-                "max_concurrent_requests = 1000000000000",
-                "max_concurrent_requests",
+                "[server]\nmax_concurrent_requests = 0",
+                "server.max_concurrent_requests",
             ),
-            ("max_connections = 0", "max_connections"),
-            ("engine_queue = 0", "engine_queue"),
-            ("openai_retries = 4000000000", "openai_retries"),
-            ("schema_retries = 11", "schema_retries"),
-            ("ort_threads = 100000", "ort_threads"),
+            (
+                "[server]\nmax_concurrent_requests = 1000000000000",
+                "server.max_concurrent_requests",
+            ),
+            ("[server]\nmax_connections = 0", "server.max_connections"),
+            ("[engine]\nqueue = 0", "engine.queue"),
+            ("[openai]\nretries = 4000000000", "openai.retries"),
+            ("[experts]\nschema_retries = 11", "experts.schema_retries"),
+            ("[engine]\nthreads = 100000", "engine.threads"),
             ("[limits]\nmax_fps = nan", "limits.max_fps"),
             ("[limits]\nmax_id_chars = 100000", "limits.max_id_chars"),
             (
-                "[routing]\nrules_threshold = nan",
-                "routing.rules_threshold",
+                "[routing.rules]\nthreshold = nan",
+                "routing.rules.threshold",
             ),
             (
-                "[routing]\nsemantic_temperature = 0.0",
-                "routing.semantic_temperature",
+                "[routing.semantic]\ntemperature = 0.0",
+                "routing.semantic.temperature",
             ),
             (
-                "[routing]\nmodel_threshold = 2.0",
-                "routing.model_threshold",
+                "[routing.model]\nthreshold = 2.0",
+                "routing.model.threshold",
             ),
             ("[ocr]\nmin_confidence = -0.1", "ocr.min_confidence"),
         ] {
@@ -939,13 +1229,13 @@ mod tests {
     #[test]
     fn the_idle_timeout_must_outlast_a_keepalive_round() {
         let e = rejected(
-            "connection_idle_timeout_secs = 30.0\nhttp2_keepalive_interval_secs = 20.0\nhttp2_keepalive_timeout_secs = 20.0",
+            "[server]\nconnection_idle_timeout_secs = 30.0\nhttp2_keepalive_interval_secs = 20.0\nhttp2_keepalive_timeout_secs = 20.0",
         );
         assert!(
             e.contains("connection_idle_timeout_secs = 30") && e.contains("40"),
             "{e}"
         );
-        load_toml("connection_idle_timeout_secs = 40.0\nhttp2_keepalive_interval_secs = 20.0\nhttp2_keepalive_timeout_secs = 20.0").unwrap();
+        load_toml("[server]\nconnection_idle_timeout_secs = 40.0\nhttp2_keepalive_interval_secs = 20.0\nhttp2_keepalive_timeout_secs = 20.0").unwrap();
     }
 
     #[test]
@@ -955,7 +1245,7 @@ mod tests {
             r#"["acme:s3cr3t-key", "acme:s3cr3t-key"]"#,
             r#"["acme:s3cr3t-key", "beta: s3cr3t-key "]"#,
         ] {
-            let e = rejected(&format!("api_keys = {keys}"));
+            let e = rejected(&format!("[server]\napi_keys = {keys}"));
             assert!(
                 e.contains("api_keys[0]") && e.contains("api_keys[1]"),
                 "{e}"
@@ -964,9 +1254,168 @@ mod tests {
             assert!(!e.contains("s3cr3t"), "the key leaked: {e}");
         }
         // Distinct keys, padded or not, are fine.
-        let c = load_toml(r#"api_keys = ["acme: k1 ", "beta:k2"]"#).unwrap();
+        let c = load_toml("[server]\napi_keys = [\"acme: k1 \", \"beta:k2\"]").unwrap();
         let m = c.tenants_by_key().unwrap();
         assert_eq!(m.get("k1").map(String::as_str), Some("acme"));
         assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn a_flat_key_of_the_old_layout_names_its_new_place() {
+        let e = rejected("openai_url = \"http://x/v1\"");
+        assert!(e.contains("`openai_url` is now `openai.url`"), "{e}");
+        let e = rejected("[routing]\nencoder_model = \"\"");
+        assert!(e.contains("routing.semantic.enabled"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "").unwrap();
+        let flags = Overrides::default();
+        let e = Config::load(Some(&f), &env(&[("SWITCHBOARD_OPENAI_URL", "x")]), &flags)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("SWITCHBOARD_OPENAI_URL: no such setting")
+                && e.contains("SWITCHBOARD_OPENAI__URL"),
+            "{e}"
+        );
+        let e = Config::load(
+            Some(&f),
+            &env(&[("SWITCHBOARD_METRICS_LISTEN", "")]),
+            &flags,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("SWITCHBOARD_METRICS__LISTEN"), "{e}");
+    }
+
+    #[test]
+    fn optional_keys_are_set_from_the_environment_and_typos_are_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "").unwrap();
+        let flags = Overrides::default();
+        let e = env(&[
+            ("SWITCHBOARD_OPENAI__MODEL", "qwen"),
+            (
+                "SWITCHBOARD_TELEMETRY__OTLP_ENDPOINT",
+                "http://collector:4317",
+            ),
+            ("SWITCHBOARD_ENGINE__TOKENIZER", "/t/tokenizer.json"),
+        ]);
+        let c = Config::load(Some(&f), &e, &flags).unwrap();
+        assert_eq!(c.openai.model.as_deref(), Some("qwen"));
+        assert_eq!(
+            c.telemetry.otlp_endpoint.as_deref(),
+            Some("http://collector:4317")
+        );
+        assert_eq!(c.engine.tokenizer, Some(PathBuf::from("/t/tokenizer.json")));
+        assert_eq!(Config::default().openai.model, None);
+        for name in [
+            "SWITCHBOARD_OPENAI__MODLE",
+            "SWITCHBOARD_NOSUCH__KEY",
+            "SWITCHBOARD_LIMITS__",
+            "SWITCHBOARD_BACKEND__X",
+        ] {
+            let e = Config::load(Some(&f), &env(&[(name, "1")]), &flags)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(&format!("{name}: no such setting")), "{e}");
+        }
+    }
+
+    #[test]
+    fn providers_layouts_and_backends_are_checked_names() {
+        let c = load_toml(
+            "backend = \"ort\"\n[engine]\nmodel_dir = \"/m\"\nprovider = \"cuda\"\nvideo_layout = \"keep_outer\"",
+        )
+        .unwrap();
+        assert_eq!(c.engine.provider, Provider::Cuda);
+        assert_eq!(c.engine.video_layout, VideoLayout::KeepOuter);
+        assert_eq!(c.model_dir(), Path::new("/m"));
+        for text in [
+            "[engine]\nprovider = \"tpu\"",
+            "[engine]\nvideo_layout = \"stacked\"",
+            "backend = \"vllm\"",
+        ] {
+            let e = rejected(text);
+            assert!(e.contains("unknown variant"), "{text:?}: {e}");
+        }
+        let e = rejected("backend = \"ort\"");
+        assert!(e.contains("engine.model_dir"), "{e}");
+    }
+
+    #[test]
+    fn subsystems_turn_off_with_enabled_false() {
+        let c = load_toml(
+            "[ocr]\nenabled = false\n[routing.semantic]\nenabled = false\n[routing.model]\nenabled = false\n[metrics]\nenabled = false\nlisten = \"not an address\"",
+        )
+        .unwrap();
+        assert!(!c.ocr.enabled && !c.routing.semantic.enabled && !c.routing.model.enabled);
+        // On, the metrics address must parse.
+        let e = rejected("[metrics]\nlisten = \"not an address\"");
+        assert!(e.contains("metrics.listen"), "{e}");
+    }
+
+    #[test]
+    fn the_printed_config_loads_back_as_it_was() {
+        let mut c = Config {
+            backend: BackendKind::Openai,
+            ..Config::default()
+        };
+        c.openai.url = Some("http://pool:8000/v1".into());
+        c.telemetry.otlp_endpoint = Some("http://collector:4317".into());
+        c.ocr.enabled = false;
+        let text = toml::to_string_pretty(&c).unwrap();
+        let back = Config::from_layers(
+            Some(("printed", &text)),
+            &BTreeMap::new(),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(toml::to_string_pretty(&back).unwrap(), text);
+        assert!(
+            text.contains("[routing.semantic]") && text.contains("[server]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn every_setting_is_in_the_readme_table() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let mut c = Config::default();
+        // Optional keys too.
+        c.openai.url = Some(String::new());
+        c.openai.model = Some(String::new());
+        c.openai.api_key = Some(String::new());
+        c.engine.model_dir = Some(PathBuf::new());
+        c.engine.tokenizer = Some(PathBuf::new());
+        c.engine.variant = Some(String::new());
+        c.telemetry.otlp_endpoint = Some(String::new());
+        fn keys(prefix: &str, v: &toml::Value, out: &mut Vec<String>) {
+            match v {
+                toml::Value::Table(t) => {
+                    for (k, v) in t {
+                        let key = if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        };
+                        keys(&key, v, out);
+                    }
+                }
+                _ => out.push(prefix.to_string()),
+            }
+        }
+        let mut all = Vec::new();
+        keys("", &toml::Value::try_from(&c).unwrap(), &mut all);
+        let missing: Vec<_> = all
+            .iter()
+            .filter(|k| !readme.contains(&format!("| `{k}` |")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "README's configuration table lacks {missing:?}"
+        );
     }
 }

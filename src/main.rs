@@ -62,7 +62,7 @@ struct ServeArgs {
     openai_model: Option<String>,
     /// Folder with the Qwen3-VL ONNX graphs; implies --backend ort.
     #[arg(long = "model")]
-    model_dir: Option<String>,
+    model_dir: Option<PathBuf>,
     #[arg(long)]
     experts_dir: Option<PathBuf>,
     #[arg(long)]
@@ -287,7 +287,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         print!("{}", toml::to_string_pretty(&config)?);
         return Ok(());
     }
-    let telemetry = switchboard::telemetry::init(config.log_format, &config.otlp_endpoint)?;
+    let telemetry = switchboard::telemetry::init(&config.telemetry)?;
     let app = Arc::new(switchboard::app::App::new(config).context("starting switchboard")?);
     if let Some(b) = app.backend() {
         match b.health().await {

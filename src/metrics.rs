@@ -74,19 +74,20 @@ pub fn get() -> &'static Metrics {
 }
 
 /// Builds the metrics with OTLP export to `otlp_endpoint`; call before anything records.
-pub fn init(otlp_endpoint: &str) -> crate::error::Result<()> {
-    let exporter = if otlp_endpoint.is_empty() {
-        None
-    } else {
-        Some(
+pub fn init(otlp_endpoint: Option<&str>) -> crate::error::Result<()> {
+    let exporter = match otlp_endpoint {
+        None => None,
+        Some(endpoint) => Some(
             opentelemetry_otlp::MetricExporter::builder()
                 .with_tonic()
-                .with_endpoint(otlp_endpoint)
+                .with_endpoint(endpoint)
                 .build()
                 .map_err(|e| {
-                    crate::error::Error::Config(format!("otlp_endpoint = {otlp_endpoint:?}: {e}"))
+                    crate::error::Error::Config(format!(
+                        "telemetry.otlp_endpoint = {endpoint:?}: {e}"
+                    ))
                 })?,
-        )
+        ),
     };
     let _ = METRICS.set(Metrics::build(exporter));
     Ok(())

@@ -38,15 +38,15 @@ pub struct OcrTool {
 }
 
 impl OcrTool {
-    /// The tool as configured, or `None` when `ocr.models_dir` is empty.
+    /// The tool as configured, or `None` when `ocr.enabled` is false.
     pub fn from_config(config: &crate::config::Config) -> Result<Option<OcrTool>> {
-        let dir = config.ocr.models_dir.trim();
-        if dir.is_empty() {
+        if !config.ocr.enabled {
             return Ok(None);
         }
-        let mut options = OcrOptions::new(dir, &config.ort_library);
+        let mut options = OcrOptions::new(&config.ocr.models_dir, &config.onnxruntime.library);
         options.threads = config.ocr.threads;
-        options.min_confidence = config.ocr.min_confidence;
+        // f32 is the tool's precision; the config keeps f64 so that it prints as written.
+        options.min_confidence = config.ocr.min_confidence as f32;
         options.rec_height = config.ocr.rec_height;
         let engine = OcrEngine::load(options).map_err(|e| {
             let e = match e {
@@ -54,8 +54,8 @@ impl OcrTool {
                 other => other.to_string(),
             };
             Error::Config(format!(
-                "{e}; run tools/fetch-assets.sh, or set ocr.models_dir = \"\" \
-                 (SWITCHBOARD_OCR__MODELS_DIR=) to run without the OCR tool"
+                "{e}; run tools/fetch-assets.sh, or set ocr.enabled = false \
+                 (SWITCHBOARD_OCR__ENABLED=false) to run without the OCR tool"
             ))
         })?;
         Ok(Some(OcrTool {

@@ -39,7 +39,7 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let grace = Duration::from_secs_f64(self.app.config().shutdown_grace_secs);
+        let grace = Duration::from_secs_f64(self.app.config().server.shutdown_grace_secs);
         // The serving task already owns the draining; bound how long we wait for it.
         match tokio::time::timeout(grace + Duration::from_millis(250), &mut self.done).await {
             Ok(joined) => joined.map_err(|e| Error::Internal(e.to_string()))??,
@@ -72,7 +72,7 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     let auth = Auth::new(app.config().tenants_by_key()?);
-    let conn_settings = conn::Settings::from_config(app.config())?;
+    let conn_settings = conn::Settings::from_config(&app.config().server)?;
     let conns = conn::Registry::new(&conn_settings);
 
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -110,8 +110,10 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     let router = Server::builder()
         // Pings keep live clients' connections active while they wait on a slow answer, and
         // find dead peers; conn's idle timeout closes what never answers them.
-        .http2_keepalive_interval(Some(secs(app.config().http2_keepalive_interval_secs)))
-        .http2_keepalive_timeout(Some(secs(app.config().http2_keepalive_timeout_secs)))
+        .http2_keepalive_interval(Some(secs(
+            app.config().server.http2_keepalive_interval_secs,
+        )))
+        .http2_keepalive_timeout(Some(secs(app.config().server.http2_keepalive_timeout_secs)))
         .layer(conn::TrackCallsLayer)
         .layer(tower::util::MapRequestLayer::new(api::deadline::stamp))
         .layer(api::trace::RpcSpanLayer)
@@ -139,7 +141,7 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         r.map_err(|e| Error::Internal(format!("server: {e}")))
     });
     tracing::info!(%addr, "switchboard listening");
-    let (metrics_addr, metrics_task) = match serve_metrics(&app.config().metrics_listen).await? {
+    let (metrics_addr, metrics_task) = match serve_metrics(&app.config().metrics).await? {
         Some((a, t)) => (Some(a), Some(t)),
         None => (None, None),
     };
@@ -153,17 +155,21 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     })
 }
 
-/// Serves `GET /metrics` (Prometheus text format) on `listen`; None when it is empty.
-async fn serve_metrics(listen: &str) -> Result<Option<(SocketAddr, tokio::task::JoinHandle<()>)>> {
-    if listen.trim().is_empty() {
+/// Serves `GET /metrics` (Prometheus text format) as configured; None when it is off.
+async fn serve_metrics(
+    config: &crate::config::MetricsConfig,
+) -> Result<Option<(SocketAddr, tokio::task::JoinHandle<()>)>> {
+    if !config.enabled {
         return Ok(None);
     }
+    let listen = &config.listen;
     let addr: SocketAddr = listen
         .parse()
-        .map_err(|e| Error::Config(format!("metrics_listen = {listen:?}: {e}")))?;
+        .map_err(|e| Error::Config(format!("metrics.listen = {listen:?}: {e}")))?;
     let listener = TcpListener::bind(addr).await.map_err(|e| {
         Error::Config(format!(
-            "cannot listen on {addr} for metrics: {e} (set metrics_listen, or empty to turn it off)"
+            "cannot listen on {addr} for metrics: {e} (set metrics.listen, or metrics.enabled = \
+             false to turn it off)"
         ))
     })?;
     let addr = listener

@@ -19,7 +19,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
-use crate::config::LogFormat;
+use crate::config::{LogFormat, TelemetryConfig};
 use crate::error::{Error, Result};
 
 /// What `init` set up; `shutdown` flushes the spans still queued.
@@ -49,12 +49,12 @@ impl Telemetry {
     }
 }
 
-/// Installs the global subscriber: logs, and OTLP trace export when `otlp_endpoint` is not
-/// empty. Must run inside a tokio runtime when exporting (the gRPC client lives on it). A
-/// second call (tests) leaves the first subscriber in place.
-pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
+/// Installs the global subscriber: logs, and OTLP trace export when `otlp_endpoint` is set.
+/// Must run inside a tokio runtime when exporting (the gRPC client lives on it). A second call
+/// (tests) leaves the first subscriber in place.
+pub fn init(config: &TelemetryConfig) -> Result<Telemetry> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let (text, json) = match format {
+    let (text, json) = match config.log_format {
         LogFormat::Text => (
             Some(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)),
             None,
@@ -69,21 +69,22 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
             ),
         ),
     };
+    let otlp_endpoint = config.otlp_endpoint.as_deref();
     crate::metrics::init(otlp_endpoint)?;
-    let tracer = if otlp_endpoint.is_empty() {
-        None
-    } else {
+    let tracer = if let Some(endpoint) = otlp_endpoint {
         let exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_tonic()
-            .with_endpoint(otlp_endpoint)
+            .with_endpoint(endpoint)
             .build()
-            .map_err(|e| Error::Config(format!("otlp_endpoint = {otlp_endpoint:?}: {e}")))?;
+            .map_err(|e| Error::Config(format!("telemetry.otlp_endpoint = {endpoint:?}: {e}")))?;
         Some(
             SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
                 .with_resource(crate::metrics::resource())
                 .build(),
         )
+    } else {
+        None
     };
     let otel = tracer.as_ref().map(|t| {
         tracing_opentelemetry::layer()
@@ -102,7 +103,8 @@ pub fn init(format: LogFormat, otlp_endpoint: &str) -> Result<Telemetry> {
 
 static RECORD_CONTENT: AtomicBool = AtomicBool::new(false);
 
-/// Operators may turn on recording of prompts and answers in model spans (`trace_content`);
+/// Operators may turn on recording of prompts and answers in model spans
+/// (`telemetry.trace_content`);
 /// off, no request text, media or profile value is put in a span.
 pub fn set_record_content(on: bool) {
     RECORD_CONTENT.store(on, Ordering::Relaxed);

@@ -80,7 +80,7 @@ impl Service {
     }
 
     fn server_limit(&self) -> Duration {
-        Duration::from_secs_f64(self.app.config().request_timeout_secs)
+        Duration::from_secs_f64(self.app.config().server.request_timeout_secs)
     }
 }
 

@@ -49,11 +49,16 @@ pub struct Thresholds {
 
 impl Thresholds {
     pub fn from_config(c: &crate::config::RoutingConfig) -> Self {
+        // f32 is the scores' precision; the config keeps f64 so that it prints as written.
         Thresholds {
-            rules: c.rules_threshold,
-            semantic: c.semantic_threshold,
-            temperature: c.semantic_temperature,
-            model: c.model_threshold,
+            rules: c.rules.threshold as f32,
+            semantic: c.semantic.threshold as f32,
+            temperature: c.semantic.temperature as f32,
+            model: if c.model.enabled {
+                c.model.threshold as f32
+            } else {
+                0.0
+            },
             max_chars: c.max_chars,
         }
     }

@@ -147,5 +147,5 @@ pub fn from_config(config: &Config, cpu: &CpuPool) -> Result<Option<Arc<dyn Back
 
 /// How to get a model, for FAILED_PRECONDITION messages.
 pub const HOW_TO_CONFIGURE: &str = "configure a model backend: SWITCHBOARD_BACKEND=openai with \
-SWITCHBOARD_OPENAI_URL=http://host:8000/v1 (vLLM, SGLang, Ollama), or the flags --backend openai \
+SWITCHBOARD_OPENAI__URL=http://host:8000/v1 (vLLM, SGLang, Ollama), or the flags --backend openai \
 --openai-url URL";

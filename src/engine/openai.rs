@@ -33,14 +33,21 @@ struct Inner {
 
 impl OpenAiBackend {
     pub fn new(config: &Config) -> Result<Self> {
-        let base = config.openai_url.trim().trim_end_matches('/').to_string();
+        let base = config
+            .openai
+            .url
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Error::Config(format!(
-                "openai_url = {base:?}: expected an http:// or https:// URL such as http://gpu-pool:8000/v1"
+                "openai.url = {base:?}: expected an http:// or https:// URL such as http://gpu-pool:8000/v1"
             )));
         }
         let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs_f64(config.openai_connect_timeout_secs))
+            .connect_timeout(Duration::from_secs_f64(config.openai.connect_timeout_secs))
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
             .build()
@@ -49,11 +56,17 @@ impl OpenAiBackend {
             inner: std::sync::Arc::new(Inner {
                 client,
                 base,
-                configured_model: config.openai_model.trim().to_string(),
+                configured_model: config
+                    .openai
+                    .model
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
                 discovered_model: OnceCell::new(),
-                api_key: config.openai_api_key.clone(),
-                retries: config.openai_retries,
-                idle_timeout: Duration::from_secs_f64(config.openai_idle_timeout_secs),
+                api_key: config.openai.api_key.clone().unwrap_or_default(),
+                retries: config.openai.retries,
+                idle_timeout: Duration::from_secs_f64(config.openai.idle_timeout_secs),
             }),
         })
     }
@@ -144,7 +157,7 @@ impl Inner {
                     .as_str()
                     .map(str::to_string)
                     .ok_or_else(|| {
-                        Error::Backend("/models lists no model; set openai_model".into())
+                        Error::Backend("/models lists no model; set openai.model".into())
                     })
             })
             .await

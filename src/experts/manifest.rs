@@ -79,7 +79,7 @@ pub struct Manifest {
     #[serde(default)]
     pub sampling: SamplingDefaults,
     /// JSON Schema (a file under the experts folder) that the JSON in its answers must match;
-    /// on a mismatch the model is asked again with the errors (`schema_retries` times).
+    /// on a mismatch the model is asked again with the errors (`experts.schema_retries` times).
     #[serde(default)]
     pub schema: Option<String>,
     /// An answer without any JSON does not conform (with `schema`).

@@ -131,7 +131,7 @@ impl Planner {
                     if self.ocr.is_some() {
                         " (without one it reads images only: send an image)"
                     } else {
-                        " (or the OCR models: run tools/fetch-assets.sh and set ocr.models_dir)"
+                        " (or the OCR models: run tools/fetch-assets.sh and set ocr.enabled = true and ocr.models_dir)"
                     }
                 } else {
                     ""

@@ -25,7 +25,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{Instant, Sleep};
 use tonic::transport::server::{Connected, TcpConnectInfo, TcpIncoming};
 
-use crate::config::Config;
+use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 
 /// Length of the HTTP/2 client preface: a peer that has sent fewer bytes never spoke HTTP/2.
@@ -49,7 +49,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn from_config(c: &Config) -> Result<Settings> {
+    pub fn from_config(c: &ServerConfig) -> Result<Settings> {
         let reserve = FD_RESERVE + c.max_concurrent_requests as u64;
         let limit = open_files_limit();
         let max_connections = connection_cap(c.max_connections, reserve, limit)?;
@@ -78,8 +78,8 @@ fn connection_cap(max_connections: usize, reserve: u64, open_files: Option<u64>)
         return Err(Error::Config(format!(
             "the open-files limit ({limit}) leaves room for {room} client connections once \
              {reserve} are kept for the store, logs and model calls (64 + \
-             max_concurrent_requests); raise it (ulimit -n, systemd LimitNOFILE=) or lower \
-             max_concurrent_requests"
+             server.max_concurrent_requests); raise it (ulimit -n, systemd LimitNOFILE=) or lower \
+             server.max_concurrent_requests"
         )));
     }
     Ok(max_connections.min(usize::try_from(room).unwrap_or(usize::MAX)))

@@ -61,17 +61,17 @@ class Server:
         self.addr = f"127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.update({
-            "SWITCHBOARD_LISTEN": self.addr,
-            "SWITCHBOARD_DATA_DIR": str(data_dir),
+            "SWITCHBOARD_SERVER__LISTEN": self.addr,
+            "SWITCHBOARD_MEMORY__DATA_DIR": str(data_dir),
             "SWITCHBOARD_BACKEND": "openai",
-            "SWITCHBOARD_OPENAI_URL": backend_url,
-            "SWITCHBOARD_EXPERTS_DIR": str(REPO / "experts"),
-            "SWITCHBOARD_PROMPTS_DIR": str(REPO / "prompts"),
-            "SWITCHBOARD_SHUTDOWN_GRACE_SECS": "5",
-            "SWITCHBOARD_METRICS_LISTEN": f"127.0.0.1:{free_port()}",
+            "SWITCHBOARD_OPENAI__URL": backend_url,
+            "SWITCHBOARD_EXPERTS__DIR": str(REPO / "experts"),
+            "SWITCHBOARD_EXPERTS__PROMPTS_DIR": str(REPO / "prompts"),
+            "SWITCHBOARD_SERVER__SHUTDOWN_GRACE_SECS": "5",
+            "SWITCHBOARD_METRICS__LISTEN": f"127.0.0.1:{free_port()}",
             # The server runs in a temp dir: point it at the repo's fetched assets.
-            "SWITCHBOARD_ORT_LIBRARY": str(REPO / ".assets" / "onnxruntime" / "libonnxruntime.so.1.31.1"),
-            "SWITCHBOARD_ROUTING__ENCODER_MODEL": str(REPO / ".assets" / "encoder" / "use_multilingual_int8.onnx"),
+            "SWITCHBOARD_ONNXRUNTIME__LIBRARY": str(REPO / ".assets" / "onnxruntime" / "libonnxruntime.so.1.31.1"),
+            "SWITCHBOARD_ROUTING__SEMANTIC__ENCODER": str(REPO / ".assets" / "encoder" / "use_multilingual_int8.onnx"),
             "SWITCHBOARD_OCR__MODELS_DIR": str(REPO / ".assets" / "ocr"),
         })
         env.update(extra_env or {})
@@ -270,7 +270,7 @@ def test_form_fill_returns_pixel_actions(server, pb, fake):
 
 def test_json_logs_carry_the_callers_trace_id(tmp_path, pb, fake):
     pb2, rpc = pb
-    s = Server(tmp_path, fake.url, {"SWITCHBOARD_LOG_FORMAT": "json"})
+    s = Server(tmp_path, fake.url, {"SWITCHBOARD_TELEMETRY__LOG_FORMAT": "json"})
     trace = "4bf92f3577b34da6a3ce929d0e0e4736"
     try:
         stub = rpc.SwitchboardStub(s.channel)
@@ -296,8 +296,8 @@ def test_json_logs_carry_span_ids_when_tracing_is_on(tmp_path, pb, fake):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
-    s = Server(tmp_path, fake.url, {"SWITCHBOARD_LOG_FORMAT": "json",
-                                    "SWITCHBOARD_OTLP_ENDPOINT": f"http://127.0.0.1:{closed}"})
+    s = Server(tmp_path, fake.url, {"SWITCHBOARD_TELEMETRY__LOG_FORMAT": "json",
+                                    "SWITCHBOARD_TELEMETRY__OTLP_ENDPOINT": f"http://127.0.0.1:{closed}"})
     trace, caller = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     try:
         stub = rpc.SwitchboardStub(s.channel)

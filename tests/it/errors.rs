@@ -468,7 +468,7 @@ async fn no_model_configured_is_a_failed_precondition() {
         };
         assert_eq!(e.code(), Code::FailedPrecondition, "{rpc}");
         assert!(
-            e.message().contains("math") && e.message().contains("SWITCHBOARD_OPENAI_URL"),
+            e.message().contains("math") && e.message().contains("SWITCHBOARD_OPENAI__URL"),
             "{}",
             e.message()
         );
@@ -495,7 +495,7 @@ async fn overload_is_resource_exhausted() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.max_concurrent_requests = 1;
+    config.server.max_concurrent_requests = 1;
     let running = start(config).await;
     let mut c1 = client(&running).await;
     let mut c2 = client(&running).await;
@@ -574,7 +574,7 @@ async fn deadlines_are_deadline_exceeded_and_stop_the_backend() {
     // The server's own limit.
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.request_timeout_secs = 0.2;
+    config.server.request_timeout_secs = 0.2;
     let running = start(config).await;
     let mut c = client(&running).await;
     let e = c.ask(ask("hi")).await.unwrap_err();
@@ -665,8 +665,8 @@ async fn backend_failures_map_to_codes_without_internals() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(format!("http://127.0.0.1:{port}/v1")));
-    config.openai_model = "m".into();
-    config.openai_retries = 1;
+    config.openai.model = Some("m".into());
+    config.openai.retries = 1;
     let running = start(config).await;
     let mut c = client(&running).await;
     let e = c.ask(ask("hi")).await.unwrap_err();
@@ -680,7 +680,7 @@ async fn api_keys_authenticate_and_separate_tenants() {
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.api_keys = vec!["acme:key-a".into(), "beta:key-b".into()];
+    config.server.api_keys = vec!["acme:key-a".into(), "beta:key-b".into()];
     let running = start(config).await;
     let mut c = client(&running).await;
     let e = c.ask(ask("hi")).await.unwrap_err();
@@ -741,7 +741,7 @@ async fn a_new_connection_is_refused_when_every_connection_has_a_call_in_flight(
     .await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.max_connections = 1;
+    config.server.max_connections = 1;
     let running = start(config).await;
     let mut first = client(&running).await;
     let call = tokio::spawn(async move { first.ask(ask("hi")).await });

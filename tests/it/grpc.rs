@@ -788,7 +788,7 @@ async fn answers_still_wrong_after_the_retries_fail_with_what_was_wrong() {
         .await;
         let dir = tempfile::tempdir().unwrap();
         let mut config = test_config(dir.path(), Some(fake.url()));
-        config.schema_retries = retries;
+        config.experts.schema_retries = retries;
         let running = start(config).await;
         let mut c = client(&running).await;
         let e = c.ask(gui_request()).await.unwrap_err();

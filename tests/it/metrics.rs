@@ -34,7 +34,8 @@ async fn one_scrape_has_red_for_calls_experts_routes_tokens_and_memory() {
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.metrics_listen = "127.0.0.1:0".into();
+    config.metrics.enabled = true;
+    config.metrics.listen = "127.0.0.1:0".into();
     let running = start(config).await;
     let mut c = client(&running).await;
     c.ask(AskRequest {
@@ -166,7 +167,8 @@ async fn one_scrape_has_red_for_calls_experts_routes_tokens_and_memory() {
     // The in-process engine (the tiny Qwen3-VL fixture) adds its queue, sequences and KV cache.
     let dir = tempfile::tempdir().unwrap();
     let mut config = ort_config(dir.path());
-    config.metrics_listen = "127.0.0.1:0".into();
+    config.metrics.enabled = true;
+    config.metrics.listen = "127.0.0.1:0".into();
     let running = start(config).await;
     let mut c = client(&running).await;
     let max = 8;

@@ -58,7 +58,8 @@ async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
     let fake = FakeOpenAi::start(Script::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.metrics_listen = "127.0.0.1:0".into();
+    config.metrics.enabled = true;
+    config.metrics.listen = "127.0.0.1:0".into();
     let running = start(config).await;
     let mut c = client(&running).await;
     for _ in 0..3 {

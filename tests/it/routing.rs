@@ -10,11 +10,9 @@ use switchboard::proto::{AskRequest, ListExpertsRequest};
 fn semantic_config(dir: &std::path::Path, openai: Option<String>) -> Config {
     let assets = common::assets();
     let mut c = common::test_config(dir, openai);
-    c.routing.encoder_model = assets
-        .join("encoder/use_multilingual_int8.onnx")
-        .display()
-        .to_string();
-    c.ort_library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
+    c.routing.semantic.enabled = true;
+    c.routing.semantic.encoder = assets.join("encoder/use_multilingual_int8.onnx");
+    c.onnxruntime.library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
     c
 }
 
@@ -123,8 +121,8 @@ zh = ["把这句话翻译成英文。", "这段日语是什么意思？", "帮�
     })
     .await;
     let mut config = semantic_config(dir.path(), Some(fake.url()));
-    config.experts_dir = experts;
-    config.prompts_dir = prompts;
+    config.experts.dir = experts;
+    config.experts.prompts_dir = prompts;
     let running = common::start(config).await;
     let mut c = common::client(&running).await;
     let list = c
@@ -176,7 +174,8 @@ async fn uncertain_requests_ask_the_model() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let mut config = semantic_config(dir.path(), Some(fake.url()));
-    config.routing.model_threshold = 0.5;
+    config.routing.model.enabled = true;
+    config.routing.model.threshold = 0.5;
     let running = common::start(config).await;
     let mut c = common::client(&running).await;
     let odd = AskRequest {

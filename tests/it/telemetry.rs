@@ -12,7 +12,7 @@ use crate::common::*;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::trace::v1::Span;
-use switchboard::config::LogFormat;
+use switchboard::config::{LogFormat, TelemetryConfig};
 use switchboard::proto::{AskRequest, Media};
 use tonic::Request;
 
@@ -46,8 +46,12 @@ async fn one_ask_is_one_span_tree_in_the_callers_trace() {
         return;
     }
     let (receiver, otlp) = Receiver::start().await;
-    let telemetry =
-        switchboard::telemetry::init(LogFormat::Text, &format!("http://{otlp}")).unwrap();
+    let telemetry = switchboard::telemetry::init(&TelemetryConfig {
+        log_format: LogFormat::Text,
+        otlp_endpoint: Some(format!("http://{otlp}")),
+        trace_content: false,
+    })
+    .unwrap();
 
     let fake = FakeOpenAi::start(Script {
         chunks: vec![ANSWER[..50].into(), ANSWER[50..].into()],
@@ -189,7 +193,7 @@ async fn one_ask_is_one_span_tree_in_the_callers_trace() {
     const CONTENT_TRACE: &str = "0af7651916cd43dd8448eb211c80319c";
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path(), Some(fake.url()));
-    config.trace_content = true;
+    config.telemetry.trace_content = true;
     let running = start(config).await;
     let mut c = client(&running).await;
     let mut req = ask("gui");

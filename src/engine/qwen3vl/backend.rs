@@ -1,9 +1,9 @@
 //! The in-process engine behind the `Backend` trait. One model, one engine thread; a scheduler
 //! in front of it takes requests round-robin across experts so no expert starves the others,
-//! and refuses work past `engine_queue` waiting requests. Media is decoded on the CPU pool before
+//! and refuses work past `engine.queue` waiting requests. Media is decoded on the CPU pool before
 //! a request queues, so the engine thread only runs the model: each image is shrunk to its
 //! model size right after decoding, a video's frames are sampled before any is decoded, and a
-//! request's visual tokens are counted from the headers against `max_visual_tokens` before
+//! request's visual tokens are counted from the headers against `engine.max_visual_tokens` before
 //! anything is decoded at all.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -23,7 +23,7 @@ use switchboard_qwen3vl::prompt::VideoLayout;
 use switchboard_qwen3vl::sampler::SamplerConfig;
 use switchboard_qwen3vl::{ModelConfig, Provider, preprocess, video};
 
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::cpu::{CpuPool, Stop};
 use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Part};
 use crate::error::{Error, Result};
@@ -61,7 +61,7 @@ impl Scheduler {
             .map_err(|_| Error::Internal("scheduler lock poisoned".into()))?;
         if q.waiting >= self.limit {
             return Err(Error::ResourceExhausted(format!(
-                "the model has {} requests waiting (engine_queue); retry with backoff",
+                "the model has {} requests waiting (engine.queue); retry with backoff",
                 q.waiting
             )));
         }
@@ -151,9 +151,10 @@ impl Observer for EngineMetrics {
 }
 
 pub fn options_from(config: &Config) -> Result<EngineOptions> {
-    let model_dir = PathBuf::from(&config.model_dir);
-    let tokenizer = if !config.tokenizer.is_empty() {
-        Some(PathBuf::from(&config.tokenizer))
+    let e = &config.engine;
+    let model_dir = config.model_dir().to_path_buf();
+    let tokenizer = if let Some(path) = &e.tokenizer {
+        Some(path.clone())
     } else if model_dir.join("tokenizer.json").exists() {
         None
     } else {
@@ -161,22 +162,21 @@ pub fn options_from(config: &Config) -> Result<EngineOptions> {
     };
     Ok(EngineOptions {
         model_dir,
-        library: config.ort_library.clone(),
+        library: config.onnxruntime.library.clone(),
         tokenizer,
-        provider: if config.ort_provider == "cuda" {
-            Provider::Cuda {
-                device: config.ort_device as i32,
-            }
-        } else {
-            Provider::Cpu
+        provider: match e.provider {
+            config::Provider::Cuda => Provider::Cuda {
+                device: i32::try_from(e.device)
+                    .map_err(|_| Error::Config(format!("engine.device = {}", e.device)))?,
+            },
+            config::Provider::Cpu => Provider::Cpu,
         },
-        threads: config.ort_threads,
-        variant: config.ort_variant.clone(),
-        prefill_chunk: config.prefill_chunk,
-        video_layout: if config.video_layout == "keep_outer" {
-            VideoLayout::KeepOuter
-        } else {
-            VideoLayout::Replace
+        threads: e.threads,
+        variant: e.variant.clone().unwrap_or_default(),
+        prefill_chunk: e.prefill_chunk,
+        video_layout: match e.video_layout {
+            config::VideoLayout::KeepOuter => VideoLayout::KeepOuter,
+            config::VideoLayout::Replace => VideoLayout::Replace,
         },
     })
 }
@@ -193,7 +193,7 @@ impl OrtBackend {
         let scheduler = Arc::new(Scheduler {
             queues: Mutex::new(Queues::default()),
             ready: Condvar::new(),
-            limit: config.engine_queue,
+            limit: config.engine.queue,
         });
         // Zero rather than no data on dashboards until the first request.
         metrics.model_sequences.add(0, &[]);
@@ -206,12 +206,12 @@ impl OrtBackend {
                 }
             })
             .map_err(|e| Error::Internal(format!("engine thread: {e}")))?;
-        tracing::info!(model = %config.model_dir, deepstack, "in-process Qwen3-VL engine ready");
+        tracing::info!(model = %config.model_dir().display(), deepstack, "in-process Qwen3-VL engine ready");
         Ok(OrtBackend {
             scheduler,
             cpu: cpu.clone(),
             model,
-            max_visual_tokens: config.max_visual_tokens,
+            max_visual_tokens: config.engine.max_visual_tokens,
         })
     }
 }
@@ -266,7 +266,7 @@ pub fn convert(
             "media",
             format!(
                 "the images and videos come to {tokens} visual tokens; the in-process engine \
-                 takes at most {max_visual_tokens} per request (max_visual_tokens)"
+                 takes at most {max_visual_tokens} per request (engine.max_visual_tokens)"
             ),
         ));
     }

@@ -21,23 +21,21 @@ use tonic::transport::Channel;
 
 /// A config for tests: loopback, a free port, the repo's experts and prompts.
 pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Config {
-    let mut c = Config {
-        listen: "127.0.0.1:0".into(),
-        data_dir: data_dir.to_path_buf(),
-        experts_dir: repo().join("experts"),
-        prompts_dir: repo().join("prompts"),
-        shutdown_grace_secs: 5.0,
-        openai_retries: 0,
-        // Tests that scrape it turn it on (on a free port).
-        metrics_listen: String::new(),
-        ..Config::default()
-    };
+    let mut c = Config::default();
+    c.server.listen = "127.0.0.1:0".into();
+    c.server.shutdown_grace_secs = 5.0;
+    c.memory.data_dir = data_dir.to_path_buf();
+    c.experts.dir = repo().join("experts");
+    c.experts.prompts_dir = repo().join("prompts");
+    c.openai.retries = 0;
+    // Tests that scrape it turn it on (on a free port).
+    c.metrics.enabled = false;
     // Rules only, and no model stage, unless a test turns them on (routing.rs).
-    c.routing.encoder_model = String::new();
-    c.routing.model_threshold = 0.0;
+    c.routing.semantic.enabled = false;
+    c.routing.model.enabled = false;
     if let Some(url) = openai_url {
         c.backend = BackendKind::Openai;
-        c.openai_url = url;
+        c.openai.url = Some(url);
     }
     c
 }
@@ -45,17 +43,13 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
 /// The in-process engine on the tiny random-weight Qwen3-VL fixture, one ONNX Runtime thread.
 pub fn ort_config(data_dir: &std::path::Path) -> Config {
     let assets = assets();
-    Config {
-        backend: BackendKind::Ort,
-        model_dir: repo()
-            .join("tests/fixtures/qwen3vl-tiny")
-            .display()
-            .to_string(),
-        ort_library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-        tokenizer: assets.join("qwen/tokenizer.json").display().to_string(),
-        ort_threads: 1,
-        ..test_config(data_dir, None)
-    }
+    let mut c = test_config(data_dir, None);
+    c.backend = BackendKind::Ort;
+    c.engine.model_dir = Some(repo().join("tests/fixtures/qwen3vl-tiny"));
+    c.engine.tokenizer = Some(assets.join("qwen/tokenizer.json"));
+    c.engine.threads = 1;
+    c.onnxruntime.library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
+    c
 }
 
 pub async fn start(config: Config) -> Running {

@@ -24,9 +24,10 @@ async fn a_classify_flood_leaves_room_for_ask() {
     );
     let dir = tempfile::tempdir().unwrap();
     let spec = Spec::new(dir.path())
-        .set("SWITCHBOARD_ROUTING__ENCODER_MODEL", encoder.display())
+        .set("SWITCHBOARD_ROUTING__SEMANTIC__ENABLED", "true")
+        .set("SWITCHBOARD_ROUTING__SEMANTIC__ENCODER", encoder.display())
         .set(
-            "SWITCHBOARD_ORT_LIBRARY",
+            "SWITCHBOARD_ONNXRUNTIME__LIBRARY",
             assets()
                 .join("onnxruntime/libonnxruntime.so.1.31.1")
                 .display(),

@@ -26,13 +26,22 @@ const FLOOD_IDLE_SECS: f64 = 10.0;
 fn spec(dir: &std::path::Path, fake: &FakeOpenAi, idle_secs: f64, ping_secs: f64) -> Spec {
     Spec::new(dir)
         .set("SWITCHBOARD_BACKEND", "openai")
-        .set("SWITCHBOARD_OPENAI_URL", fake.url())
-        .set("SWITCHBOARD_OPENAI_MODEL", "fake-qwen3-vl")
-        .set("SWITCHBOARD_CONNECTION_IDLE_TIMEOUT_SECS", idle_secs)
-        .set("SWITCHBOARD_HTTP2_KEEPALIVE_INTERVAL_SECS", ping_secs)
-        .set("SWITCHBOARD_HTTP2_KEEPALIVE_TIMEOUT_SECS", ping_secs)
+        .set("SWITCHBOARD_OPENAI__URL", fake.url())
+        .set("SWITCHBOARD_OPENAI__MODEL", "fake-qwen3-vl")
+        .set(
+            "SWITCHBOARD_SERVER__CONNECTION_IDLE_TIMEOUT_SECS",
+            idle_secs,
+        )
+        .set(
+            "SWITCHBOARD_SERVER__HTTP2_KEEPALIVE_INTERVAL_SECS",
+            ping_secs,
+        )
+        .set(
+            "SWITCHBOARD_SERVER__HTTP2_KEEPALIVE_TIMEOUT_SECS",
+            ping_secs,
+        )
         // One model call per Ask: no routing question to the model first.
-        .set("SWITCHBOARD_ROUTING__MODEL_THRESHOLD", 0)
+        .set("SWITCHBOARD_ROUTING__MODEL__ENABLED", "false")
 }
 
 fn ask(text: &str) -> AskRequest {

@@ -55,9 +55,10 @@ impl Spec {
             "{} lacks the OCR models: run tools/fetch-assets.sh (tools/test.sh does)",
             a.display()
         );
-        self.set("SWITCHBOARD_OCR__MODELS_DIR", a.join("ocr").display())
+        self.set("SWITCHBOARD_OCR__ENABLED", "true")
+            .set("SWITCHBOARD_OCR__MODELS_DIR", a.join("ocr").display())
             .set(
-                "SWITCHBOARD_ORT_LIBRARY",
+                "SWITCHBOARD_ONNXRUNTIME__LIBRARY",
                 a.join("onnxruntime/libonnxruntime.so.1.31.1").display(),
             )
     }
@@ -100,14 +101,14 @@ impl Server {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("RUST_LOG", "info")
             .env("RUST_BACKTRACE", "1")
-            .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SWITCHBOARD_DATA_DIR", &spec.data_dir)
-            .env("SWITCHBOARD_METRICS_LISTEN", "")
-            .env("SWITCHBOARD_EXPERTS_DIR", repo().join("experts"))
-            .env("SWITCHBOARD_PROMPTS_DIR", repo().join("prompts"))
+            .env("SWITCHBOARD_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+            .env("SWITCHBOARD_MEMORY__DATA_DIR", &spec.data_dir)
+            .env("SWITCHBOARD_METRICS__ENABLED", "false")
+            .env("SWITCHBOARD_EXPERTS__DIR", repo().join("experts"))
+            .env("SWITCHBOARD_EXPERTS__PROMPTS_DIR", repo().join("prompts"))
             // Rules only: the tests here are about faults, not routing quality.
-            .env("SWITCHBOARD_ROUTING__ENCODER_MODEL", "")
-            .env("SWITCHBOARD_OCR__MODELS_DIR", "")
+            .env("SWITCHBOARD_ROUTING__SEMANTIC__ENABLED", "false")
+            .env("SWITCHBOARD_OCR__ENABLED", "false")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);

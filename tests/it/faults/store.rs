@@ -21,7 +21,7 @@ use crate::common::machine;
 fn spec(data: &Path, fake: &FakeOpenAi) -> Spec {
     Spec::new(data)
         .set("SWITCHBOARD_BACKEND", "openai")
-        .set("SWITCHBOARD_OPENAI_URL", fake.url())
+        .set("SWITCHBOARD_OPENAI__URL", fake.url())
 }
 
 fn ask(session: &str, request_id: &str, text: String) -> AskRequest {
