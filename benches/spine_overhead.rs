@@ -5,13 +5,6 @@
 //! Logs go to stderr as the server writes them; `TRACES=otlp` also exports every span over
 //! OTLP/gRPC to an in-process receiver, to measure what trace export costs.
 
-#[path = "../tests/it/common/fake_openai.rs"]
-#[allow(dead_code)]
-mod fake_openai;
-#[path = "../tests/it/common/otlp_receiver.rs"]
-#[allow(dead_code)]
-mod otlp_receiver;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +16,7 @@ use switchboard::app::App;
 use switchboard::config::{BackendKind, Config};
 use switchboard::proto::switchboard_client::SwitchboardClient;
 use switchboard::proto::{AskRequest, Media};
+use switchboard_testkit::{fake_openai, otlp_receiver};
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {

@@ -3,9 +3,9 @@
 //! share one process (`machine`, `process`).
 
 mod assets;
-pub mod fake_openai;
+pub use switchboard_testkit::fake_openai;
 pub mod machine;
-pub mod otlp_receiver;
+pub use switchboard_testkit::otlp_receiver;
 pub mod process;
 
 pub use assets::{assets, ocr_engine, repo};

@@ -29,7 +29,11 @@ fn parse_args() -> Result<Args> {
     let fixture = PathBuf::from("/work/main/tests/fixtures/ocr_text/a4_en.png");
     let mut a = Args {
         models: "/tmp/rapid/x/rapidocr_onnxruntime/models".into(),
-        page: if fixture.exists() { fixture } else { "/tmp/ocr-bench/a4_synth_en.png".into() },
+        page: if fixture.exists() {
+            fixture
+        } else {
+            "/tmp/ocr-bench/a4_synth_en.png".into()
+        },
         lines: if Path::new("/tmp/ocr-bench/lines_a4en/long.png").exists() {
             "/tmp/ocr-bench/lines_a4en".into()
         } else {
@@ -104,22 +108,53 @@ struct Case {
 }
 
 fn build_cases(args: &Args) -> Result<Vec<Case>> {
-    let page = image::open(&args.page).with_context(|| format!("open {:?}", args.page))?.to_rgb8();
+    let page = image::open(&args.page)
+        .with_context(|| format!("open {:?}", args.page))?
+        .to_rgb8();
     let mut lines = vec![];
     for i in 0..6 {
         let p = args.lines.join(format!("line{i}.png"));
-        lines.push(image::open(&p).with_context(|| format!("open {p:?}"))?.to_rgb8());
+        lines.push(
+            image::open(&p)
+                .with_context(|| format!("open {p:?}"))?
+                .to_rgb8(),
+        );
     }
     let long = image::open(args.lines.join("long.png"))?.to_rgb8();
     let det = "ch_PP-OCRv4_det_infer.onnx";
     let rec = "ch_PP-OCRv4_rec_infer.onnx";
     let cls = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
     Ok(vec![
-        Case { name: "det 1x3x1760x1248", model: det, input: det_input(&page, 1760, 1248), big: true },
-        Case { name: "det 1x3x736x736", model: det, input: det_input(&page, 736, 736), big: false },
-        Case { name: "rec 6x3x48x320", model: rec, input: line_batch(&lines, 48, 320), big: false },
-        Case { name: "rec 1x3x48x960", model: rec, input: line_batch(&[long], 48, 960), big: false },
-        Case { name: "cls 6x3x48x192", model: cls, input: line_batch(&lines, 48, 192), big: false },
+        Case {
+            name: "det 1x3x1760x1248",
+            model: det,
+            input: det_input(&page, 1760, 1248),
+            big: true,
+        },
+        Case {
+            name: "det 1x3x736x736",
+            model: det,
+            input: det_input(&page, 736, 736),
+            big: false,
+        },
+        Case {
+            name: "rec 6x3x48x320",
+            model: rec,
+            input: line_batch(&lines, 48, 320),
+            big: false,
+        },
+        Case {
+            name: "rec 1x3x48x960",
+            model: rec,
+            input: line_batch(&[long], 48, 960),
+            big: false,
+        },
+        Case {
+            name: "cls 6x3x48x192",
+            model: cls,
+            input: line_batch(&lines, 48, 192),
+            big: false,
+        },
     ])
 }
 
@@ -142,8 +177,16 @@ fn time_it<F: FnMut() -> Result<()>>(n: usize, mut f: F) -> Result<Timing> {
         v.push(t.elapsed().as_secs_f64() * 1e3);
     }
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
-    Ok(Timing { median_ms: median, min_ms: v[0], n })
+    let median = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    Ok(Timing {
+        median_ms: median,
+        min_ms: v[0],
+        n,
+    })
 }
 
 fn ms(t: Instant) -> f64 {
@@ -152,12 +195,18 @@ fn ms(t: Instant) -> f64 {
 
 // ---------------------------------------------------------------- runtimes
 
-fn ort_session(env: &ort::environment::Environment, path: &Path, threads: Option<usize>) -> Result<Session> {
+fn ort_session(
+    env: &ort::environment::Environment,
+    path: &Path,
+    threads: Option<usize>,
+) -> Result<Session> {
     let mut b = Session::builder(env)?
         .with_optimization_level(GraphOptimizationLevel::Level3)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(t) = threads {
-        b = b.with_intra_threads(t).map_err(|e| anyhow::anyhow!("{e}"))?;
+        b = b
+            .with_intra_threads(t)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(b.commit_from_file(path)?)
 }
@@ -181,7 +230,10 @@ fn tract_compile(path: &Path, shape: &[usize]) -> Result<Plan> {
 fn tract_run(p: &Plan, x: &ArrayD<f32>) -> Result<ArrayD<f32>> {
     let t: Tensor = x.clone().into();
     let out = p.run(tvec!(t.into()))?;
-    Ok(out[0].to_plain_array_view::<f32>()?.to_owned().into_dimensionality::<IxDyn>()?)
+    Ok(out[0]
+        .to_plain_array_view::<f32>()?
+        .to_owned()
+        .into_dimensionality::<IxDyn>()?)
 }
 
 fn tract_run_timed(p: &Plan, x: &ArrayD<f32>) -> Result<()> {
@@ -195,19 +247,29 @@ fn max_abs_diff(a: &ArrayD<f32>, b: &ArrayD<f32>) -> Result<f32> {
     if a.shape() != b.shape() {
         bail!("shape mismatch {:?} vs {:?}", a.shape(), b.shape());
     }
-    Ok(a.iter().zip(b.iter()).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max))
+    Ok(a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max))
 }
 
 /// Task-level agreement: det -> fraction of pixels whose binarisation at 0.3 differs;
 /// rec/cls -> fraction of (batch, timestep) argmax that differ.
 fn task_diff(model: &str, a: &ArrayD<f32>, b: &ArrayD<f32>) -> String {
     if model.contains("det") {
-        let n = a.iter().zip(b.iter()).filter(|(x, y)| (**x > 0.3) != (**y > 0.3)).count();
+        let n = a
+            .iter()
+            .zip(b.iter())
+            .filter(|(x, y)| (**x > 0.3) != (**y > 0.3))
+            .count();
         format!("bin@0.3 differs {n}/{} px", a.len())
     } else {
         let c = *a.shape().last().unwrap();
         let argmax = |s: &[f32]| {
-            s.iter().enumerate().fold((0, f32::MIN), |m, (i, &v)| if v > m.1 { (i, v) } else { m }).0
+            s.iter()
+                .enumerate()
+                .fold((0, f32::MIN), |m, (i, &v)| if v > m.1 { (i, v) } else { m })
+                .0
         };
         let sa = a.as_slice().unwrap();
         let sb = b.as_slice().unwrap();
@@ -230,7 +292,9 @@ struct Row {
 }
 
 fn print_rows(rows: &[Row]) {
-    println!("\n| case | runtime | median ms | min ms | runs | compile/session ms | max abs diff vs ORT(2t) |");
+    println!(
+        "\n| case | runtime | median ms | min ms | runs | compile/session ms | max abs diff vs ORT(2t) |"
+    );
     println!("|---|---|---:|---:|---:|---:|---|");
     for r in rows {
         match &r.t {
@@ -238,7 +302,10 @@ fn print_rows(rows: &[Row]) {
                 "| {} | {} | {:.1} | {:.1} | {} | {:.0} | {} |",
                 r.case, r.runtime, t.median_ms, t.min_ms, t.n, r.compile_ms, r.diff
             ),
-            None => println!("| {} | {} | - | - | - | {:.0} | {} |", r.case, r.runtime, r.compile_ms, r.diff),
+            None => println!(
+                "| {} | {} | - | - | - | {:.0} | {} |",
+                r.case, r.runtime, r.compile_ms, r.diff
+            ),
         }
     }
 }
@@ -258,10 +325,10 @@ fn main() -> Result<()> {
         if args.symbolic_only {
             break;
         }
-        if let Some(o) = &args.only {
-            if !case.name.contains(o.as_str()) {
-                continue;
-            }
+        if let Some(o) = &args.only
+            && !case.name.contains(o.as_str())
+        {
+            continue;
         }
         let n = if case.big { args.big_runs } else { args.runs };
         let path = args.models.join(case.model);
@@ -312,7 +379,7 @@ fn main() -> Result<()> {
                     runtime: "tract".into(),
                     t: None,
                     compile_ms: ms(t0),
-                    diff: format!("ERROR: {}", format!("{e:#}")),
+                    diff: format!("ERROR: {e:#}"),
                 });
             }
             Ok(plan) => {
@@ -322,20 +389,23 @@ fn main() -> Result<()> {
                     execs.push(("tract 2 threads", mt2.clone()));
                 }
                 for (label, ex) in execs {
-                    let r = tract_linalg::multithread::multithread_tract_scope(ex, || -> Result<Row> {
-                        let out = tract_run(&plan, &case.input)?;
-                        let d = max_abs_diff(&reference, &out)?;
-                        let td = task_diff(case.model, &reference, &out);
-                        let t = time_it(n, || tract_run_timed(&plan, &case.input))?;
-                        eprintln!("   {label}: {:.1} ms (diff {d:.2e})", t.median_ms);
-                        Ok(Row {
-                            case: case.name.into(),
-                            runtime: label.into(),
-                            t: Some(t),
-                            compile_ms,
-                            diff: format!("{d:.2e} ({td})"),
-                        })
-                    });
+                    let r = tract_linalg::multithread::multithread_tract_scope(
+                        ex,
+                        || -> Result<Row> {
+                            let out = tract_run(&plan, &case.input)?;
+                            let d = max_abs_diff(&reference, &out)?;
+                            let td = task_diff(case.model, &reference, &out);
+                            let t = time_it(n, || tract_run_timed(&plan, &case.input))?;
+                            eprintln!("   {label}: {:.1} ms (diff {d:.2e})", t.median_ms);
+                            Ok(Row {
+                                case: case.name.into(),
+                                runtime: label.into(),
+                                t: Some(t),
+                                compile_ms,
+                                diff: format!("{d:.2e} ({td})"),
+                            })
+                        },
+                    );
                     match r {
                         Ok(row) => rows.push(row),
                         Err(e) => {
@@ -345,7 +415,7 @@ fn main() -> Result<()> {
                                 runtime: label.into(),
                                 t: None,
                                 compile_ms,
-                                diff: format!("RUN ERROR: {}", format!("{e:#}")),
+                                diff: format!("RUN ERROR: {e:#}"),
                             })
                         }
                     }
@@ -372,7 +442,12 @@ fn main() -> Result<()> {
                     f32::fact([TDim::from(1usize), 3usize.into(), h, w])
                 } else if fact_desc == "rec [n,3,48,320]" {
                     let nb = m.symbols.sym("n");
-                    f32::fact([TDim::from(nb), 3usize.into(), 48usize.into(), 320usize.into()])
+                    f32::fact([
+                        TDim::from(nb),
+                        3usize.into(),
+                        48usize.into(),
+                        320usize.into(),
+                    ])
                 } else if model.contains("det") {
                     let h = m.symbols.sym("h");
                     let w = m.symbols.sym("w");
@@ -382,7 +457,9 @@ fn main() -> Result<()> {
                     let w = m.symbols.sym("w");
                     f32::fact([TDim::from(nb), 3usize.into(), 48usize.into(), w.into()])
                 };
-                Ok(m.with_input_fact(0, fact.into())?.into_optimized()?.into_runnable()?)
+                m.with_input_fact(0, fact.into())?
+                    .into_optimized()?
+                    .into_runnable()
             })();
             let compile_ms = ms(t0);
             let plan = match compiled {
@@ -394,7 +471,7 @@ fn main() -> Result<()> {
                         runtime: "tract symbolic".into(),
                         t: None,
                         compile_ms,
-                        diff: format!("ERROR: {}", format!("{e:#}")),
+                        diff: format!("ERROR: {e:#}"),
                     });
                     continue;
                 }
@@ -408,29 +485,35 @@ fn main() -> Result<()> {
                 let mut s = ort_session(&env, &path, Some(2))?;
                 let reference = ort_run(&mut s, &case.input)?;
                 drop(s);
-                for (label, ex) in [("tract symbolic 1t", st.clone()), ("tract symbolic 2t", mt2.clone())] {
+                for (label, ex) in [
+                    ("tract symbolic 1t", st.clone()),
+                    ("tract symbolic 2t", mt2.clone()),
+                ] {
                     if label.ends_with("2t") && !args.tract_mt {
                         continue;
                     }
-                    let r = tract_linalg::multithread::multithread_tract_scope(ex, || -> Result<Row> {
-                        let out = tract_run(&plan, &case.input)?;
-                        let d = max_abs_diff(&reference, &out)?;
-                        let t = time_it(n, || tract_run_timed(&plan, &case.input))?;
-                        eprintln!("   {label}: {:.1} ms (diff {d:.2e})", t.median_ms);
-                        Ok(Row {
-                            case: case.name.into(),
-                            runtime: format!("{label} {fact_desc}"),
-                            t: Some(t),
-                            compile_ms,
-                            diff: format!("{d:.2e} ({})", task_diff(model, &reference, &out)),
-                        })
-                    });
+                    let r = tract_linalg::multithread::multithread_tract_scope(
+                        ex,
+                        || -> Result<Row> {
+                            let out = tract_run(&plan, &case.input)?;
+                            let d = max_abs_diff(&reference, &out)?;
+                            let t = time_it(n, || tract_run_timed(&plan, &case.input))?;
+                            eprintln!("   {label}: {:.1} ms (diff {d:.2e})", t.median_ms);
+                            Ok(Row {
+                                case: case.name.into(),
+                                runtime: format!("{label} {fact_desc}"),
+                                t: Some(t),
+                                compile_ms,
+                                diff: format!("{d:.2e} ({})", task_diff(model, &reference, &out)),
+                            })
+                        },
+                    );
                     rows.push(r.unwrap_or_else(|e| Row {
                         case: case.name.into(),
                         runtime: format!("{label} {fact_desc}"),
                         t: None,
                         compile_ms,
-                        diff: format!("RUN ERROR: {}", format!("{e:#}")),
+                        diff: format!("RUN ERROR: {e:#}"),
                     }));
                 }
             }
