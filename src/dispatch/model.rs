@@ -6,11 +6,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::instrumented::InstrumentedBackend;
-use crate::engine::{Backend, GenEvent, GenerateRequest, Message, Role, Sampling};
+use crate::engine::{GenerateRequest, Message, Role, Sampling};
 use crate::experts::Registry;
 use crate::request::AskInput;
 
@@ -54,25 +53,22 @@ impl ModelStage {
             },
             expert: CALLER.into(),
         };
-        let work = async {
-            let mut stream = self.backend.generate(request, CancellationToken::new());
-            let mut text = String::new();
-            while let Some(ev) = stream.next().await {
-                match ev {
-                    Ok(GenEvent::Text(t)) => text.push_str(&t),
-                    Ok(GenEvent::Done(_)) => break,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "model routing failed; keeping the earlier route");
-                        return None;
-                    }
-                }
+        // The same call-and-collect as an expert step: a stream that ends without finishing is
+        // a failure here too.
+        let cancel = CancellationToken::new();
+        let work = crate::experts::steps::generate(&request, &self.backend, &cancel, None, 0);
+        let text = match tokio::time::timeout(self.limit, work).await {
+            Ok(Ok((text, _, _))) => text,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "model routing failed; keeping the earlier route");
+                return None;
             }
-            Some(text)
+            Err(_) => {
+                cancel.cancel();
+                tracing::warn!(limit = ?self.limit, "model routing timed out; keeping the earlier route");
+                return None;
+            }
         };
-        let text = tokio::time::timeout(self.limit, work)
-            .await
-            .ok()
-            .flatten()?;
         let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
         let chosen = parse(&text, &ids);
         if chosen.is_none() {
@@ -117,7 +113,70 @@ pub fn parse(answer: &str, ids: &[&str]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use futures::future::BoxFuture;
+    use tokio_util::sync::CancellationToken;
+
+    use super::{ModelStage, parse};
+    use crate::engine::instrumented::InstrumentedBackend;
+    use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest};
+    use crate::error::Result;
+    use crate::experts::Registry;
+    use crate::request::AskInput;
+
+    /// A model that sends `text`, then finishes or (`finish: false`) just stops.
+    struct Scripted {
+        text: &'static str,
+        finish: bool,
+    }
+
+    impl Backend for Scripted {
+        fn name(&self) -> &'static str {
+            "scripted"
+        }
+
+        fn generate(&self, _: GenerateRequest, _: CancellationToken) -> GenStream {
+            let mut events: Vec<Result<GenEvent>> = vec![Ok(GenEvent::Text(self.text.into()))];
+            if self.finish {
+                events.push(Ok(GenEvent::Done(Finish {
+                    reason: "stop".into(),
+                    prompt_tokens: 40,
+                    completion_tokens: 1,
+                })));
+            }
+            Box::pin(futures::stream::iter(events))
+        }
+
+        fn health(&self) -> BoxFuture<'_, Result<()>> {
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    async fn choose(text: &'static str, finish: bool) -> Option<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let registry = Registry::load(&root.join("experts"), &root.join("prompts")).unwrap();
+        let backend = Arc::new(InstrumentedBackend::new(Arc::new(Scripted {
+            text,
+            finish,
+        })));
+        let stage = ModelStage::new(&registry, backend, Duration::from_secs(5));
+        let input = AskInput {
+            text: "something odd".into(),
+            ..AskInput::default()
+        };
+        stage.choose(&input).await
+    }
+
+    #[tokio::test]
+    async fn a_finished_answer_names_the_expert_and_a_broken_one_keeps_the_route() {
+        assert_eq!(choose("math", true).await.as_deref(), Some("math"));
+        // The stream ended without finishing: a failure, as it is for an expert step.
+        assert_eq!(choose("math", false).await, None);
+        assert_eq!(choose("none of them", true).await, None);
+    }
 
     #[test]
     fn parses_the_first_known_id() {
