@@ -518,6 +518,7 @@ mod tests {
     use super::*;
     use crate::config::OnCorruption;
     use std::sync::{Mutex, OnceLock};
+    use switchboard_testkit::fs::copy_dir;
 
     fn turn(text: &str, request_id: &str) -> Turn {
         Turn {
@@ -565,19 +566,6 @@ mod tests {
         let out = tracing::subscriber::with_default(sub, f);
         let text = String::from_utf8_lossy(&buf.0.lock().unwrap()).into_owned();
         (out, text)
-    }
-
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let dest = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy_dir(&e.path(), &dest);
-            } else {
-                std::fs::copy(e.path(), &dest).unwrap();
-            }
-        }
     }
 
     const TURNS: usize = 50;

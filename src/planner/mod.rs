@@ -299,19 +299,6 @@ mod tests {
         }
     }
 
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let p = e.unwrap().path();
-            let dest = to.join(p.file_name().unwrap());
-            if p.is_dir() {
-                copy_dir(&p, &dest);
-            } else {
-                std::fs::copy(&p, &dest).unwrap();
-            }
-        }
-    }
-
     /// Routes `input` explicitly to `expert` and runs its plan against a model that answers
     /// `answer`.
     async fn ask(registry: Registry, input: AskInput, answer: &'static str) -> StepOutput {
@@ -344,8 +331,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = tempfile::tempdir().unwrap();
         let (experts, prompts) = (dir.path().join("experts"), dir.path().join("prompts"));
-        copy_dir(&root.join("experts"), &experts);
-        copy_dir(&root.join("prompts"), &prompts);
+        switchboard_testkit::fs::copy_dir(&root.join("experts"), &experts);
+        switchboard_testkit::fs::copy_dir(&root.join("prompts"), &prompts);
         // Copies of the GUI and math manifests under new ids, each with its own prompt file.
         for (id, of) in [("kiosk_agent", "gui"), ("algebra", "math")] {
             let manifest = std::fs::read_to_string(experts.join(format!("{of}.toml")))

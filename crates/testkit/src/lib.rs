@@ -1,7 +1,8 @@
-//! Test doubles shared by the service's integration tests (`tests/it`) and its benchmarks:
-//! stand-ins for what cannot run here, each speaking the real protocol over loopback.
-//! `fake_openai` is a remote OpenAI-compatible model server (vLLM, SGLang); `otlp_receiver`
-//! is an OpenTelemetry Collector's OTLP/gRPC intake.
+//! What the service's unit tests, integration tests (`tests/it`) and benchmarks share: the test
+//! doubles, stand-ins for what cannot run here, each speaking the real protocol over loopback
+//! (`fake_openai`: a remote OpenAI-compatible model server such as vLLM or SGLang;
+//! `otlp_receiver`: an OpenTelemetry Collector's OTLP/gRPC intake), and file helpers (`fs`).
 
 pub mod fake_openai;
+pub mod fs;
 pub mod otlp_receiver;

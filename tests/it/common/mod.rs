@@ -106,17 +106,4 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// Copies a folder with its subfolders (the manifests' schemas live in experts/schemas; a
-/// store is copied whole before it is damaged).
-pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+pub use switchboard_testkit::fs::copy_dir;
