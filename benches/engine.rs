@@ -12,6 +12,7 @@ use std::time::Instant;
 use switchboard::engine::qwen3vl::engine::{
     ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media,
 };
+use switchboard::engine::qwen3vl::preprocess::ImageResize;
 use switchboard::engine::qwen3vl::prompt::VideoLayout;
 use switchboard::engine::qwen3vl::sampler::SamplerConfig;
 use switchboard::engine::qwen3vl::session::Provider;
@@ -54,6 +55,7 @@ fn main() {
         threads,
         variant: std::env::var("ORT_VARIANT").unwrap_or_default(),
         prefill_chunk: 512,
+        image_resize: ImageResize::Torchvision,
         video_layout: VideoLayout::Replace,
     })
     .expect("load");

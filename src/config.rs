@@ -41,6 +41,16 @@ pub enum Provider {
     Cuda,
 }
 
+/// How the in-process engine resamples images to the model's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageResize {
+    /// torchvision's antialiased bicubic: what transformers 5 loads for Qwen3-VL by default.
+    Torchvision,
+    /// Pillow's bicubic: transformers' PIL image processor (`backend="pil"`).
+    Pil,
+}
+
 /// How a video's frames are laid out in the prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -176,6 +186,9 @@ pub struct EngineConfig {
     /// Visual tokens (images and video frames together) one request may give the engine;
     /// counted from the headers before decoding. Each costs ~24 KiB of patches.
     pub max_visual_tokens: usize,
+    /// Image resampling; videos are always resampled as torchvision does (transformers' video
+    /// processors have no PIL variant).
+    pub image_resize: ImageResize,
     pub video_layout: VideoLayout,
 }
 
@@ -191,6 +204,7 @@ impl Default for EngineConfig {
             prefill_chunk: 512,
             queue: 64,
             max_visual_tokens: 16_384,
+            image_resize: ImageResize::Torchvision,
             video_layout: VideoLayout::Replace,
         }
     }

@@ -1,8 +1,11 @@
-//! The in-process Qwen3-VL engine against golden outputs computed by transformers on a tiny
-//! random-weight model (tests/fixtures/qwen3vl-tiny, made by tools/qwen3vl/make_fixture.py):
-//! pixel values, input ids, 3-D positions, prefill logits and 16 greedy tokens for text only,
-//! one image, two images of different shapes, and a video; plus KV-cache consistency and
-//! graphs without DeepStack.
+//! The in-process Qwen3-VL engine against golden outputs computed by transformers on tiny
+//! random-weight models (made by tools/qwen3vl/make_fixture.py): pixel values, input ids, 3-D
+//! positions, prefill logits and 16 greedy tokens for text only, one image, two images of
+//! different shapes, images resized up, down, at odd sizes and an extreme aspect ratio, a
+//! video as it comes and one whose frames are resized, and a multi-turn chat; plus KV-cache
+//! consistency and graphs without DeepStack. `qwen3vl-tiny` is our fixture;
+//! `qwen3vl-tiny-ckpt` is a second checkpoint, of other dimensions and processor settings,
+//! exported with `--checkpoint` as a user exports a real one.
 
 use crate::common::{self, machine};
 
@@ -14,7 +17,7 @@ use serde_json::Value;
 use switchboard::engine::qwen3vl::engine::{
     ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media,
 };
-use switchboard::engine::qwen3vl::preprocess;
+use switchboard::engine::qwen3vl::preprocess::{self, ImageResize};
 use switchboard::engine::qwen3vl::prompt::VideoLayout;
 use switchboard::engine::qwen3vl::sampler::SamplerConfig;
 use switchboard::engine::qwen3vl::session::Provider;
@@ -23,16 +26,31 @@ fn fixture() -> PathBuf {
     common::repo().join("tests/fixtures/qwen3vl-tiny")
 }
 
+/// The second checkpoint, exported with `--checkpoint` (its settings copied unchanged).
+fn checkpoint() -> PathBuf {
+    common::repo().join("tests/fixtures/qwen3vl-tiny-ckpt")
+}
+
 fn options(variant: &str, prefill_chunk: usize, provider: Provider) -> EngineOptions {
+    options_at(&fixture(), variant, prefill_chunk, provider)
+}
+
+fn options_at(
+    dir: &std::path::Path,
+    variant: &str,
+    prefill_chunk: usize,
+    provider: Provider,
+) -> EngineOptions {
     let assets = common::assets();
     EngineOptions {
-        model_dir: fixture(),
+        model_dir: dir.to_path_buf(),
         library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
         tokenizer: Some(assets.join("qwen/tokenizer.json")),
         provider,
         threads: 1,
         variant: variant.into(),
         prefill_chunk,
+        image_resize: ImageResize::Torchvision,
         // The goldens come from transformers 5.23, which keeps the outer vision markers.
         video_layout: VideoLayout::KeepOuter,
     }
@@ -43,12 +61,36 @@ fn engine(variant: &str) -> Engine {
 }
 
 fn case(name: &str) -> Value {
-    let text = std::fs::read_to_string(fixture().join(format!("golden/{name}.json"))).unwrap();
-    serde_json::from_str(&text).unwrap()
+    case_at(&fixture(), name)
 }
 
-fn floats(file: &str) -> Vec<f32> {
-    let bytes = std::fs::read(fixture().join("golden").join(file)).unwrap();
+fn case_at(dir: &std::path::Path, name: &str) -> Value {
+    let text = std::fs::read_to_string(dir.join(format!("golden/{name}.json"))).unwrap();
+    let mut c: Value = serde_json::from_str(&text).unwrap();
+    // Where its files are.
+    c["dir"] = Value::String(dir.display().to_string());
+    c
+}
+
+fn golden(c: &Value) -> PathBuf {
+    PathBuf::from(c["dir"].as_str().unwrap()).join("golden")
+}
+
+/// The golden cases a fixture lists (its report.json).
+fn cases_of(dir: &std::path::Path) -> Vec<String> {
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("golden/report.json")).unwrap())
+            .unwrap();
+    report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn floats(c: &Value, file: &str) -> Vec<f32> {
+    let bytes = std::fs::read(golden(c).join(file)).unwrap();
     bytes
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -64,10 +106,8 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// A video part's frame files, in order.
-fn frame_files(part: &Value) -> Vec<PathBuf> {
-    let dir = fixture()
-        .join("golden")
-        .join(part["frames"].as_str().unwrap());
+fn frame_files(c: &Value, part: &Value) -> Vec<PathBuf> {
+    let dir = golden(c).join(part["frames"].as_str().unwrap());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -86,14 +126,12 @@ fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
             match p["type"].as_str().unwrap() {
                 "text" => parts.push(ChatPart::Text(p["text"].as_str().unwrap().into())),
                 "image" => {
-                    let bytes =
-                        std::fs::read(fixture().join("golden").join(p["file"].as_str().unwrap()))
-                            .unwrap();
+                    let bytes = std::fs::read(golden(c).join(p["file"].as_str().unwrap())).unwrap();
                     parts.push(ChatPart::Media(media.len()));
                     media.push(Media::Image(preprocess::decode(&bytes).unwrap()));
                 }
                 _ => {
-                    let frames = frame_files(p)
+                    let frames = frame_files(c, p)
                         .iter()
                         .map(|f| preprocess::decode(&std::fs::read(f).unwrap()).unwrap())
                         .collect();
@@ -105,10 +143,10 @@ fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
                 }
             }
         }
-        let role = if m["role"] == "system" {
-            "system"
-        } else {
-            "user"
+        let role = match m["role"].as_str().unwrap() {
+            "system" => "system",
+            "assistant" => "assistant",
+            _ => "user",
         };
         messages.push(ChatMessage { role, parts });
     }
@@ -127,11 +165,11 @@ fn request(c: &Value) -> switchboard::engine::GenerateRequest {
                 "text" => parts.push(Part::Text(p["text"].as_str().unwrap().into())),
                 "image" => parts.push(Part::Image {
                     mime_type: "image/png".into(),
-                    data: read(fixture().join("golden").join(p["file"].as_str().unwrap())),
+                    data: read(golden(c).join(p["file"].as_str().unwrap())),
                 }),
                 _ => {
                     parts.push(Part::VideoFrames {
-                        frames: frame_files(p)
+                        frames: frame_files(c, p)
                             .into_iter()
                             .map(|f| ("image/png".to_string(), read(f)))
                             .collect(),
@@ -140,10 +178,10 @@ fn request(c: &Value) -> switchboard::engine::GenerateRequest {
                 }
             }
         }
-        let role = if m["role"] == "system" {
-            Role::System
-        } else {
-            Role::User
+        let role = match m["role"].as_str().unwrap() {
+            "system" => Role::System,
+            "assistant" => Role::Assistant,
+            _ => Role::User,
         };
         messages.push(Message { role, parts });
     }
@@ -163,7 +201,8 @@ fn the_backends_bounded_decoding_prepares_the_same_inputs() {
     use switchboard::engine::qwen3vl::backend;
     let _machine = machine::shared_blocking();
     let e = engine("");
-    for name in ["text", "image", "two_images", "video"] {
+    for name in cases_of(&fixture()) {
+        let name = name.as_str();
         let c = case(name);
         let (messages, media) = inputs(&c);
         let want = e.prepare(&messages, &media).unwrap();
@@ -206,7 +245,11 @@ fn greedy(n: usize) -> GenerateParams {
 }
 
 fn check_case(e: &mut Engine, name: &str) {
-    let c = case(name);
+    check_case_at(e, &fixture(), name)
+}
+
+fn check_case_at(e: &mut Engine, dir: &std::path::Path, name: &str) {
+    let c = case_at(dir, name);
     let (messages, media) = inputs(&c);
     let p = e.prepare(&messages, &media).unwrap();
 
@@ -241,7 +284,7 @@ fn check_case(e: &mut Engine, name: &str) {
             .iter()
             .flat_map(|x| x.values.iter().copied())
             .collect();
-        let d = max_diff(&got, &floats(&format!("{name}_pixel_values.bin")));
+        let d = max_diff(&got, &floats(&c, &format!("{name}_pixel_values.bin")));
         assert!(d <= 1e-4, "{name}: pixel values differ by {d}");
         let grids: Vec<Vec<u64>> = p
             .image_patches
@@ -260,12 +303,15 @@ fn check_case(e: &mut Engine, name: &str) {
             .iter()
             .flat_map(|(x, _)| x.values.iter().copied())
             .collect();
-        let d = max_diff(&got, &floats(&format!("{name}_pixel_values_videos.bin")));
+        let d = max_diff(
+            &got,
+            &floats(&c, &format!("{name}_pixel_values_videos.bin")),
+        );
         assert!(d <= 1e-4, "{name}: video pixel values differ by {d}");
     }
 
     let (logits, _) = e.prefill(&p).unwrap();
-    let d = max_diff(&logits, &floats(&format!("{name}_prefill_logits.bin")));
+    let d = max_diff(&logits, &floats(&c, &format!("{name}_prefill_logits.bin")));
     assert!(d <= 1e-3, "{name}: prefill logits differ by {d}");
 
     let want: Vec<u32> = c["greedy_tokens"]
@@ -306,6 +352,84 @@ fn two_images_of_different_shapes_match_the_reference() {
 fn video_matches_the_reference() {
     let _machine = machine::shared_blocking();
     check_case(&mut engine(""), "video");
+}
+
+/// Images resized up, down, at odd sizes and to an extreme aspect ratio (torchvision's
+/// resampling, transformers' default), a video whose frames are resized, and a multi-turn chat
+/// with an answer between two images.
+#[test]
+fn resized_images_resized_video_and_multi_turn_match_the_reference() {
+    let _machine = machine::shared_blocking();
+    let mut e = engine("");
+    for name in [
+        "image_down",
+        "image_odd_and_strip",
+        "video_resized",
+        "multi_turn",
+    ] {
+        check_case(&mut e, name);
+    }
+}
+
+/// A second checkpoint, unlike the fixture in its dimensions (vision depth 5, DeepStack after
+/// vision layers 1-3, head_dim 16, 4 text layers) and its processor settings (pixel budgets,
+/// CLIP's mean and std, 1 frame per second), exported with `--checkpoint`: the export copied
+/// its settings unchanged, the engine reads them, and every golden case matches.
+#[test]
+fn a_checkpoint_exported_with_its_own_settings_matches_its_goldens() {
+    let _machine = machine::shared_blocking();
+    let dir = checkpoint();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("golden/report.json")).unwrap())
+            .unwrap();
+    // Every settings file came through byte for byte: the export recorded the checkpoint's
+    // sha256 of each, and the committed copies still have it. (tokenizer.json, 11 MB, is not
+    // committed: it is the fetched Qwen tokenizer, which the engine is given instead.)
+    use sha2::Digest as _;
+    let copied = report["checks"]["copied_unchanged"].as_object().unwrap();
+    let sha = |path: PathBuf| {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        format!("{:x}", sha2::Sha256::digest(bytes))
+    };
+    for name in [
+        "config.json",
+        "generation_config.json",
+        "processor_config.json",
+        "chat_template.jinja",
+        "tokenizer.json",
+        "tokenizer_config.json",
+    ] {
+        let want = copied
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{name} was not copied: {copied:?}"));
+        let file = if name == "tokenizer.json" {
+            common::assets().join("qwen/tokenizer.json")
+        } else {
+            dir.join(name)
+        };
+        assert_eq!(sha(file), want, "{name} is not the checkpoint's");
+    }
+    let mut e = Engine::load(options_at(&dir, "", 512, Provider::Cpu)).expect("engine");
+    // The checkpoint's own settings, not the fixture's.
+    let image = &e.config.image;
+    assert_eq!((image.min_pixels, image.max_pixels), (96 * 96, 160 * 160));
+    assert!(
+        (image.mean[0] - 0.481_454_66).abs() < 1e-7,
+        "{:?}",
+        image.mean
+    );
+    assert!((image.std[2] - 0.275_777_1).abs() < 1e-7, "{:?}", image.std);
+    let video = &e.config.video;
+    assert_eq!(
+        (video.fps, video.min_frames, video.max_frames),
+        (1.0, 2, 64)
+    );
+    let cases = cases_of(&dir);
+    assert!(cases.len() >= 8, "{cases:?}");
+    for name in &cases {
+        check_case_at(&mut e, &dir, name);
+    }
 }
 
 /// Logits from decoding step by step with the KV cache equal one full pass without it, and a
@@ -392,7 +516,7 @@ fn float16_io_decoder_runs_close_to_the_reference() {
         let (messages, media) = inputs(&c);
         let p = e.prepare(&messages, &media).unwrap();
         let (logits, mut cache) = e.prefill(&p).unwrap();
-        let d = max_diff(&logits, &floats(&format!("{name}_prefill_logits.bin")));
+        let d = max_diff(&logits, &floats(&c, &format!("{name}_prefill_logits.bin")));
         println!("{name}: float16 decoder prefill max diff {d}");
         assert!(d <= 0.05, "{name}: float16 prefill logits differ by {d}");
         let first = switchboard::engine::qwen3vl::sampler::argmax(&logits);

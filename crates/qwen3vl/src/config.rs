@@ -1,8 +1,10 @@
 //! The model folder's JSON files: `config.json` (token ids, merge size, sizes as fallbacks for
-//! what the graphs do not say), `preprocessor_config.json` and `video_preprocessor_config.json`
-//! (pixel budgets, normalisation), `generation_config.json` (stop ids and sampling defaults).
-//! Both key layouts are accepted (`rope_scaling` or `rope_parameters`; `size` or
-//! `min_pixels`/`max_pixels`).
+//! what the graphs do not say), the processors' settings (pixel budgets, normalisation, video
+//! sampling), `generation_config.json` (stop ids and sampling defaults). Processor settings are
+//! read as transformers 5 reads them: the `image_processor` / `video_processor` sections of
+//! `processor_config.json` (what it saves) when present, else `preprocessor_config.json` /
+//! `video_preprocessor_config.json` (what the published checkpoints have). Both key layouts are
+//! accepted (`rope_scaling` or `rope_parameters`; `size` or `min_pixels`/`max_pixels`).
 
 use std::path::Path;
 
@@ -107,8 +109,15 @@ impl ModelConfig {
             .cloned()
             .unwrap_or_else(|| cfg.clone());
         let vision = cfg.get("vision_config").cloned().unwrap_or(Value::Null);
-        let pre = read_optional(&dir.join("preprocessor_config.json"))?;
-        let vpre = read_optional(&dir.join("video_preprocessor_config.json"))?;
+        let processor = read_optional(&dir.join("processor_config.json"))?;
+        let section = |key: &str, file: &str| -> Result<Value, String> {
+            match processor.get(key) {
+                Some(v) => Ok(v.clone()),
+                None => read_optional(&dir.join(file)),
+            }
+        };
+        let pre = section("image_processor", "preprocessor_config.json")?;
+        let vpre = section("video_processor", "video_preprocessor_config.json")?;
         let gen_cfg = read_optional(&dir.join("generation_config.json"))?;
 
         let hidden_size = uint(&text, "hidden_size").ok_or("config.json: no hidden_size")?;
@@ -120,6 +129,8 @@ impl ModelConfig {
         let image = vision_from(&pre, image);
         // Qwen3-VL's video defaults: 2 fps, 4..768 frames, its own pixel budget.
         let video_base = VisionConfig {
+            // transformers' video processors are torchvision's only.
+            resize: crate::preprocess::ImageResize::Torchvision,
             min_pixels: 4096,
             max_pixels: 25_165_824,
             ..image.clone()
@@ -170,5 +181,51 @@ impl ModelConfig {
                 .and_then(Value::as_f64)
                 .unwrap_or(1.0) as f32,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, v: serde_json::Value) {
+        std::fs::write(dir.join(name), v.to_string()).unwrap();
+    }
+
+    /// transformers 5 saves the processors inside processor_config.json, and reads that first.
+    #[test]
+    fn processor_settings_come_from_processor_config_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/qwen3vl-tiny");
+        std::fs::copy(fixture.join("config.json"), d.join("config.json")).unwrap();
+        let legacy = |budget: u64| serde_json::json!({"size": {"shortest_edge": budget, "longest_edge": budget * 4}});
+        write(d, "preprocessor_config.json", legacy(1000));
+        write(d, "video_preprocessor_config.json", legacy(2000));
+        let c = ModelConfig::load(d).unwrap();
+        assert_eq!(c.image.min_pixels, 1000);
+        assert_eq!(c.video.vision.min_pixels, 2000);
+        write(
+            d,
+            "processor_config.json",
+            serde_json::json!({
+                "image_processor": {"size": {"shortest_edge": 9216, "longest_edge": 25600},
+                                    "image_mean": [0.25, 0.5, 0.75]},
+                "video_processor": {"size": {"shortest_edge": 2304, "longest_edge": 36864},
+                                    "fps": 1, "min_frames": 2, "max_frames": 64},
+            }),
+        );
+        let c = ModelConfig::load(d).unwrap();
+        assert_eq!((c.image.min_pixels, c.image.max_pixels), (9216, 25600));
+        assert_eq!(c.image.mean, [0.25, 0.5, 0.75]);
+        assert_eq!(
+            (c.video.vision.min_pixels, c.video.vision.max_pixels),
+            (2304, 36864)
+        );
+        assert_eq!(
+            (c.video.fps, c.video.min_frames, c.video.max_frames),
+            (1.0, 2, 64)
+        );
     }
 }

@@ -11,7 +11,7 @@ use image::RgbImage;
 use tokenizers::Tokenizer;
 
 use crate::config::ModelConfig;
-use crate::preprocess::{self, Patches, PreprocessError};
+use crate::preprocess::{self, ImageResize, Patches, PreprocessError};
 use crate::prompt::{self, StopMatcher, TextStream, VideoLayout};
 use crate::rope::{self, RopeIndex};
 use crate::sampler::{Sampler, SamplerConfig};
@@ -52,6 +52,8 @@ pub struct EngineOptions {
     pub variant: String,
     /// Prefill at most this many tokens per decoder call (bounds the logits buffer).
     pub prefill_chunk: usize,
+    /// How images are resampled (videos always as torchvision does).
+    pub image_resize: ImageResize,
     pub video_layout: VideoLayout,
 }
 
@@ -59,6 +61,11 @@ pub struct EngineOptions {
 #[derive(Debug, Clone)]
 pub enum Media {
     Image(RgbImage),
+    /// An image already resized to what `preprocess::smart_resize` gives for its original
+    /// size (the server resizes as soon as it decodes, to bound memory). It is not resized
+    /// again: smart_resize is not idempotent (a 640x24 strip becomes 384x32, which it would
+    /// take to 416x32).
+    SizedImage(RgbImage),
     /// Frames shot at `fps` (before sampling).
     Frames {
         frames: Vec<RgbImage>,
@@ -147,7 +154,8 @@ impl Engine {
 
     /// Loads the model; `observer` hears of every sequence it runs.
     pub fn load_observed(options: EngineOptions, observer: Arc<dyn Observer>) -> Result<Engine> {
-        let config = ModelConfig::load(&options.model_dir).map_err(EngineError::Config)?;
+        let mut config = ModelConfig::load(&options.model_dir).map_err(EngineError::Config)?;
+        config.image.resize = options.image_resize;
         let tok_path = options
             .tokenizer
             .clone()
@@ -192,8 +200,12 @@ impl Engine {
                         .get(*i)
                         .ok_or_else(|| EngineError::Input(format!("no media #{i}")))?
                     {
-                        Media::Image(img) => {
-                            let patches = preprocess::image_patches(img, &c.image)?;
+                        m @ (Media::Image(img) | Media::SizedImage(img)) => {
+                            let patches = if matches!(m, Media::SizedImage(_)) {
+                                preprocess::sized_image_patches(img, &c.image)?
+                            } else {
+                                preprocess::image_patches(img, &c.image)?
+                            };
                             let [t, h, w] = patches.grid;
                             parts.push(prompt::Part::Image {
                                 tokens: t * h * w / merge2,

@@ -1,13 +1,29 @@
-//! Image preprocessing for Qwen3-VL, bit-for-bit with the reference's slow (PIL) processor, on
-//! images the caller decoded (EXIF orientation applied, alpha over white, as the reference's
-//! `convert_to_rgb`): smart-resize to multiples of 32 within a pixel budget, Pillow's
-//! fixed-point bicubic resampling, rescale and normalise, and patch flattening in merge-block
-//! order. Pure CPU work; callers run it off the async workers.
+//! Image preprocessing for Qwen3-VL, bit-for-bit with the reference's processors, on images the
+//! caller decoded (EXIF orientation applied, alpha over white, as the reference's
+//! `convert_to_rgb`): smart-resize to multiples of 32 within a pixel budget, bicubic resampling
+//! as torchvision does it (transformers 5's default "fast" processor, and every video
+//! processor) or as Pillow does it (the "slow" one), rescale and normalise, and patch
+//! flattening in merge-block order. Pure CPU work; callers run it off the async workers.
 
 use image::RgbImage;
 
+/// How images are resampled to the model's size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ImageResize {
+    /// torchvision's `resize(BICUBIC, antialias=True)`: float32 arithmetic on the uint8 image,
+    /// rounded back to uint8; then rescale and normalise fused, as transformers' torchvision
+    /// backend does. What transformers 5 loads for Qwen3-VL by default, and what its video
+    /// processor always does.
+    #[default]
+    Torchvision,
+    /// Pillow's `Image.resize(BICUBIC)` (fixed point, 8 bits between the passes); then
+    /// rescale and normalise as transformers' PIL backend does.
+    Pil,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisionConfig {
+    pub resize: ImageResize,
     pub patch_size: usize,
     pub temporal_patch_size: usize,
     pub merge_size: usize,
@@ -21,6 +37,7 @@ impl Default for VisionConfig {
     /// Qwen3-VL's published preprocessor values.
     fn default() -> Self {
         VisionConfig {
+            resize: ImageResize::Torchvision,
             patch_size: 16,
             temporal_patch_size: 2,
             merge_size: 2,
@@ -38,6 +55,8 @@ pub enum PreprocessError {
     AspectRatio { h: usize, w: usize },
     #[error("image has no pixels")]
     Empty,
+    #[error("image is {h}x{w}: a resized image's sides must be multiples of {factor}")]
+    NotSized { h: usize, w: usize, factor: usize },
 }
 
 /// Flattened patches of one image or video and its grid.
@@ -76,13 +95,10 @@ pub fn smart_resize(
     if h == 0 || w == 0 {
         return Err(PreprocessError::Empty);
     }
-    let (mut h, mut w) = (h as f64, w as f64);
+    // transformers 5's image smart_resize takes the sides as they are (its video one, and the
+    // reference's sketch, first scale a side under `factor` up to it: not for images).
+    let (h, w) = (h as f64, w as f64);
     let f = factor as f64;
-    if h < f || w < f {
-        let s = (f / h).max(f / w);
-        h = (h * s).trunc();
-        w = (w * s).trunc();
-    }
     if h.max(w) / h.min(w) > 200.0 {
         return Err(PreprocessError::AspectRatio {
             h: h as usize,
@@ -100,7 +116,8 @@ pub fn smart_resize(
         hb = (h * beta / f).ceil() * f;
         wb = (w * beta / f).ceil() * f;
     }
-    Ok((hb as usize, wb as usize))
+    // Only a budget of 0 pixels could leave a side at 0; no image is empty.
+    Ok((hb.max(f) as usize, wb.max(f) as usize))
 }
 
 // --- Pillow's bicubic resampling (Resample.c), 8 bits per channel -------------------------------
@@ -119,11 +136,13 @@ fn bicubic(x: f64) -> f64 {
     }
 }
 
-/// Per output pixel: first input index and fixed-point weights.
+/// Per output pixel: first input index and count, and fixed-point weights with `precision`
+/// fractional bits.
 struct Coeffs {
     ksize: usize,
     bounds: Vec<(usize, usize)>,
     weights: Vec<i32>,
+    precision: u32,
 }
 
 fn coeffs(in_size: usize, out_size: usize) -> Coeffs {
@@ -161,18 +180,26 @@ fn coeffs(in_size: usize, out_size: usize) -> Coeffs {
         ksize,
         bounds,
         weights,
+        precision: PRECISION_BITS,
     }
-}
-
-fn clip8(v: i64) -> u8 {
-    (v >> PRECISION_BITS).clamp(0, 255) as u8
 }
 
 /// Resizes an RGB image exactly as Pillow's `Image.resize(size, BICUBIC)` does.
 pub fn resize_bicubic(img: &RgbImage, out_w: usize, out_h: usize) -> RgbImage {
+    resample(img, out_w, out_h, coeffs)
+}
+
+/// Fixed-point separable resampling, the width pass first, 8 bits between the passes; a pass
+/// is skipped when its side keeps its size (as Pillow and PyTorch both do).
+fn resample(
+    img: &RgbImage,
+    out_w: usize,
+    out_h: usize,
+    coeffs: fn(usize, usize) -> Coeffs,
+) -> RgbImage {
     let (in_w, in_h) = (img.width() as usize, img.height() as usize);
     let src = img.as_raw();
-    // Horizontal pass (skipped when the width is unchanged, as Pillow does).
+    let clip8 = |v: i64, precision: u32| (v >> precision).clamp(0, 255) as u8;
     let horiz: Vec<u8> = if out_w != in_w {
         let c = coeffs(in_w, out_w);
         let mut out = vec![0u8; out_w * in_h * 3];
@@ -182,11 +209,11 @@ pub fn resize_bicubic(img: &RgbImage, out_w: usize, out_h: usize) -> RgbImage {
                 let (xmin, xmax) = c.bounds[xx];
                 let k = &c.weights[xx * c.ksize..xx * c.ksize + xmax];
                 for ch in 0..3 {
-                    let mut ss: i64 = 1 << (PRECISION_BITS - 1);
+                    let mut ss: i64 = (1i64 << c.precision) >> 1;
                     for (x, &w) in k.iter().enumerate() {
                         ss += row[(x + xmin) * 3 + ch] as i64 * w as i64;
                     }
-                    out[(y * out_w + xx) * 3 + ch] = clip8(ss);
+                    out[(y * out_w + xx) * 3 + ch] = clip8(ss, c.precision);
                 }
             }
         }
@@ -203,11 +230,11 @@ pub fn resize_bicubic(img: &RgbImage, out_w: usize, out_h: usize) -> RgbImage {
             let k = &c.weights[yy * c.ksize..yy * c.ksize + ymax];
             for x in 0..w {
                 for ch in 0..3 {
-                    let mut ss: i64 = 1 << (PRECISION_BITS - 1);
+                    let mut ss: i64 = (1i64 << c.precision) >> 1;
                     for (y, &wt) in k.iter().enumerate() {
                         ss += horiz[((y + ymin) * w + x) * 3 + ch] as i64 * wt as i64;
                     }
-                    out[(yy * w + x) * 3 + ch] = clip8(ss);
+                    out[(yy * w + x) * 3 + ch] = clip8(ss, c.precision);
                 }
             }
         }
@@ -219,15 +246,124 @@ pub fn resize_bicubic(img: &RgbImage, out_w: usize, out_h: usize) -> RgbImage {
         .unwrap_or_else(|| RgbImage::new(out_w as u32, out_h as u32))
 }
 
-/// Rescale by 1/255 (in f64, then f32, as the reference does) and normalise, channel-first.
+// --- torchvision's antialiased bicubic on uint8 (PyTorch's `_upsample_bicubic2d_aa`, CPU) ------
+//
+// torchvision hands uint8 images to PyTorch as they are, and PyTorch resamples them in fixed
+// point like Pillow-SIMD: the same Keys cubic (a = -0.5) and support as Pillow, weights in f64
+// normalised per output, then rounded to int16 at the largest precision (at most 22 bits) that
+// keeps the biggest weight of the pass under 2^15; 8 bits between the width pass and the
+// height pass. Pillow's own weights keep 22 bits, hence the odd level of difference.
+
+/// Keys' cubic with a = -0.5, as PyTorch writes it (`cubic_convolution1/2`).
+fn torch_cubic(x: f64) -> f64 {
+    const A: f64 = -0.5;
+    let x = x.abs();
+    if x < 1.0 {
+        ((A + 2.0) * x - (A + 3.0)) * x * x + 1.0
+    } else if x < 2.0 {
+        ((A * x - 5.0 * A) * x + 8.0 * A) * x - 4.0 * A
+    } else {
+        0.0
+    }
+}
+
+/// PyTorch's `compute_index_ranges_int16_weights` for one axis.
+fn torch_coeffs(in_size: usize, out_size: usize) -> Coeffs {
+    let scale = in_size as f64 / out_size as f64;
+    let (support, invscale) = if scale >= 1.0 {
+        (2.0 * scale, 1.0 / scale)
+    } else {
+        (2.0, 1.0)
+    };
+    let ksize = support.ceil() as usize * 2 + 1;
+    let mut bounds = Vec::with_capacity(out_size);
+    let mut float = vec![0f64; out_size * ksize];
+    let mut wt_max = 0f64;
+    for i in 0..out_size {
+        let center = scale * (i as f64 + 0.5);
+        // C casts truncate toward zero.
+        let xmin = ((center - support + 0.5) as i64).max(0);
+        let xend = ((center + support + 0.5) as i64).min(in_size as i64);
+        let xsize = (xend - xmin).clamp(0, ksize as i64) as usize;
+        let xmin = xmin as usize;
+        let w = &mut float[i * ksize..i * ksize + xsize];
+        let mut total = 0f64;
+        for (j, slot) in w.iter_mut().enumerate() {
+            *slot = torch_cubic(((j + xmin) as f64 - center + 0.5) * invscale);
+            total += *slot;
+        }
+        if total != 0.0 {
+            for slot in w.iter_mut() {
+                *slot /= total;
+                wt_max = wt_max.max(*slot);
+            }
+        }
+        bounds.push((xmin, xsize));
+    }
+    let mut precision = 0u32;
+    while precision < 22 {
+        let next = (0.5 + wt_max * f64::from(1u32 << (precision + 1))) as i64;
+        if next >= 1 << 15 {
+            break;
+        }
+        precision += 1;
+    }
+    let one = f64::from(1u32 << precision);
+    let weights = float
+        .iter()
+        .map(|&w| {
+            let v = w * one;
+            if v < 0.0 {
+                (-0.5 + v) as i32
+            } else {
+                (0.5 + v) as i32
+            }
+        })
+        .collect();
+    Coeffs {
+        ksize,
+        bounds,
+        weights,
+        precision,
+    }
+}
+
+/// Resizes an RGB image exactly as torchvision's `resize(img, [out_h, out_w], BICUBIC,
+/// antialias=True)` does on a uint8 tensor on the CPU.
+pub fn resize_torchvision(img: &RgbImage, out_w: usize, out_h: usize) -> RgbImage {
+    resample(img, out_w, out_h, torch_coeffs)
+}
+
+/// Resizes with the configured resampling.
+pub fn resize(img: &RgbImage, out_w: usize, out_h: usize, how: ImageResize) -> RgbImage {
+    match how {
+        ImageResize::Torchvision => resize_torchvision(img, out_w, out_h),
+        ImageResize::Pil => resize_bicubic(img, out_w, out_h),
+    }
+}
+
+/// Rescale by 1/255 and normalise, channel-first, with the arithmetic of the configured
+/// backend: PIL's rescales in f64 then normalises in f32; torchvision's fuses both into one
+/// float32 normalise by `mean * 255` and `std * 255`.
 fn normalise(img: &RgbImage, c: &VisionConfig) -> Vec<f32> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let raw = img.as_raw();
     let mut out = vec![0f32; 3 * h * w];
     for ch in 0..3 {
-        for i in 0..h * w {
-            let x = (raw[i * 3 + ch] as f64 * (1.0 / 255.0)) as f32;
-            out[ch * h * w + i] = (x - c.mean[ch]) / c.std[ch];
+        let plane = &mut out[ch * h * w..(ch + 1) * h * w];
+        match c.resize {
+            ImageResize::Pil => {
+                for (i, slot) in plane.iter_mut().enumerate() {
+                    let x = (f64::from(raw[i * 3 + ch]) * (1.0 / 255.0)) as f32;
+                    *slot = (x - c.mean[ch]) / c.std[ch];
+                }
+            }
+            ImageResize::Torchvision => {
+                let (mean, std) = (c.mean[ch] * 255.0, c.std[ch] * 255.0);
+                for (i, slot) in plane.iter_mut().enumerate() {
+                    *slot = (f32::from(raw[i * 3 + ch]) - mean) / std;
+                }
+            }
         }
     }
     out
@@ -281,9 +417,19 @@ pub fn image_patches(img: &RgbImage, c: &VisionConfig) -> Result<Patches, Prepro
     let resized = if (h, w) == (img.height() as usize, img.width() as usize) {
         img.clone()
     } else {
-        resize_bicubic(img, w, h)
+        resize(img, w, h, c.resize)
     };
     Ok(patchify(&[normalise(&resized, c)], h, w, c))
+}
+
+/// An image already at its model size (sides multiples of patch x merge): patches and grid.
+pub fn sized_image_patches(img: &RgbImage, c: &VisionConfig) -> Result<Patches, PreprocessError> {
+    let factor = c.patch_size * c.merge_size;
+    let (h, w) = (img.height() as usize, img.width() as usize);
+    if h == 0 || w == 0 || h % factor != 0 || w % factor != 0 {
+        return Err(PreprocessError::NotSized { h, w, factor });
+    }
+    Ok(patchify(&[normalise(img, c)], h, w, c))
 }
 
 /// Resizes and normalises video frames to one shared size; returns the frames channel-first.
@@ -294,7 +440,7 @@ pub fn frames_to_patches(frames: &[RgbImage], h: usize, w: usize, c: &VisionConf
             let r = if (f.height() as usize, f.width() as usize) == (h, w) {
                 f.clone()
             } else {
-                resize_bicubic(f, w, h)
+                resize(f, w, h, c.resize)
             };
             normalise(&r, c)
         })
@@ -357,9 +503,10 @@ mod tests {
     }
 }
 
-/// Against Pillow's own output (tests/fixtures/resize, made by tools/make_resize_fixtures.py).
+/// Against Pillow's and torchvision's own output (tests/fixtures/resize, made by
+/// tools/make_resize_fixtures.py).
 #[cfg(test)]
-mod pillow_parity {
+mod resize_parity {
     use super::*;
     use std::path::PathBuf;
 
@@ -371,15 +518,16 @@ mod pillow_parity {
         image::open(dir().join(name)).unwrap()
     }
 
-    #[test]
-    fn bicubic_matches_pillow_exactly() {
+    fn check(key: &str, how: ImageResize) {
         let cases: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir().join("cases.json")).unwrap())
                 .unwrap();
-        for case in cases["bicubic"].as_array().unwrap() {
+        let cases = cases[key].as_array().unwrap();
+        assert!(!cases.is_empty());
+        for case in cases {
             let src = load(case["src"].as_str().unwrap()).to_rgb8();
             let want = load(case["out"].as_str().unwrap()).to_rgb8();
-            let got = resize_bicubic(&src, want.width() as usize, want.height() as usize);
+            let got = resize(&src, want.width() as usize, want.height() as usize, how);
             let diff = got
                 .as_raw()
                 .iter()
@@ -388,5 +536,15 @@ mod pillow_parity {
                 .count();
             assert_eq!(diff, 0, "{case}: {diff} bytes differ");
         }
+    }
+
+    #[test]
+    fn bicubic_matches_pillow_exactly() {
+        check("bicubic", ImageResize::Pil);
+    }
+
+    #[test]
+    fn bicubic_matches_torchvision_exactly() {
+        check("torchvision_bicubic", ImageResize::Torchvision);
     }
 }

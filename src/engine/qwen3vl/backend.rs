@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use switchboard_qwen3vl::engine::{
     ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer,
 };
+use switchboard_qwen3vl::preprocess::ImageResize;
 use switchboard_qwen3vl::prompt::VideoLayout;
 use switchboard_qwen3vl::sampler::SamplerConfig;
 use switchboard_qwen3vl::{ModelConfig, Provider, preprocess, video};
@@ -174,6 +175,10 @@ pub fn options_from(config: &Config) -> Result<EngineOptions> {
         threads: e.threads,
         variant: e.variant.clone().unwrap_or_default(),
         prefill_chunk: e.prefill_chunk,
+        image_resize: match e.image_resize {
+            config::ImageResize::Torchvision => ImageResize::Torchvision,
+            config::ImageResize::Pil => ImageResize::Pil,
+        },
         video_layout: match e.video_layout {
             config::VideoLayout::KeepOuter => VideoLayout::KeepOuter,
             config::VideoLayout::Replace => VideoLayout::Replace,
@@ -289,7 +294,7 @@ pub fn convert(
                         c.max_pixels,
                     )?;
                     parts.push(ChatPart::Media(media.len()));
-                    media.push(Media::Image(at_size(img, w, h)));
+                    media.push(Media::SizedImage(at_size(img, w, h, c.resize)));
                 }
                 Part::VideoFrames { frames, fps } => {
                     let (indices, (h, w)) = video_plan(frames, *fps, model)?;
@@ -297,7 +302,7 @@ pub fn convert(
                     for &i in &indices {
                         stop.check()?;
                         let img = media::decode(&frames[i].1)?;
-                        kept.push(at_size(img, w, h));
+                        kept.push(at_size(img, w, h, model.video.vision.resize));
                     }
                     parts.push(ChatPart::Media(media.len()));
                     media.push(Media::SampledFrames {
@@ -323,12 +328,12 @@ pub fn convert(
     Ok((messages, media))
 }
 
-/// The image at `w x h`, resized (Pillow's bicubic, as the engine would) when it is not.
-fn at_size(img: image::RgbImage, w: usize, h: usize) -> image::RgbImage {
+/// The image at `w x h`, resized as the engine would when it is not.
+fn at_size(img: image::RgbImage, w: usize, h: usize, how: ImageResize) -> image::RgbImage {
     if (img.width() as usize, img.height() as usize) == (w, h) {
         img
     } else {
-        preprocess::resize_bicubic(&img, w, h)
+        preprocess::resize(&img, w, h, how)
     }
 }
 
