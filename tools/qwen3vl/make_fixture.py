@@ -435,6 +435,10 @@ def main():
     ap.add_argument("--out", metavar="DIR", help="where --checkpoint's graphs go")
     ap.add_argument("--no-goldens", action="store_true", help="with --checkpoint: export only")
     ap.add_argument("--make-checkpoint", metavar="DIR", help="write the second tiny checkpoint to DIR and stop")
+    ap.add_argument("--quantize", choices=["int4"],
+                    help="also write decoder_model_merged_q4.onnx: MatMulNBits 4-bit weights (ONNX Runtime's quantizer)")
+    ap.add_argument("--block-size", type=int, default=32, help="int4 block size along K (16, 32, 64 or 128)")
+    ap.add_argument("--int4-head", action="store_true", help="quantize the output head too (kept float32 by default)")
     ap.add_argument("--goldens-only", action="store_true",
                     help="rewrite golden/ and the settings, keep the graphs in onnx/ (the weights come from the seed)")
     args = ap.parse_args()
@@ -515,14 +519,13 @@ def main():
     if goldens:
         write_goldens(model, processor, out, report)
     if args.goldens_only:
+        if args.quantize:
+            report["int4"] = export_int4(model, config, out, args.block_size, big, args.int4_head)
         write_report(out, args, hf_dir, processor, goldens, report)
         return
 
     # --- export ---------------------------------------------------------------------------------
     tc, vc = config.text_config, config.vision_config
-    L = tc.num_hidden_layers
-    kvh, hd = tc.num_key_value_heads, tc.head_dim
-    H = tc.hidden_size
     # An example of the checkpoint's own patch rows: 4 merge blocks of one frame pair.
     m = vc.spatial_merge_size
     pv = torch.randn(4 * m * m, 3 * vc.temporal_patch_size * vc.patch_size ** 2)
@@ -549,27 +552,67 @@ def main():
         # float16 io, as the published fp16/q4f16 graphs have (tiny fixture only).
         variants.append((True, "decoder_model_merged_fp16", torch.float16))
     for deepstack, name, dtype in variants:
-        lm, head = model.model.language_model, model.lm_head
-        if dtype == torch.float16:
-            lm, head = copy.deepcopy(lm).half(), copy.deepcopy(head).half()
-        dec = DecoderExport(lm, head, tc, deepstack, f16_table).eval()
-        b, s_, p = 2, 5, 3
-        ex = [torch.randn(b, s_, H, dtype=dtype), torch.ones(b, p + s_, dtype=torch.int64),
-              torch.zeros(3, b, s_, dtype=torch.int64)]
-        ex += [torch.randn(b, kvh, p, hd, dtype=dtype) for _ in range(2 * L)]
-        names = ["inputs_embeds", "attention_mask", "position_ids"]
-        names += [f"past_key_values.{i}.{k}" for i in range(L) for k in ("key", "value")]
-        B, S, P, T = (torch.export.Dim(x) for x in ("batch", "seq", "past", "total"))
-        shapes = [{0: B, 1: S}, {0: B, 1: T}, {1: B, 2: S}] + [{0: B, 2: P}] * (2 * L)
-        if deepstack:
-            ex.append(torch.randn(len(vc.deepstack_visual_indexes), b, s_, H, dtype=dtype))
-            names.append("deepstack_embeds")
-            shapes.append({1: B, 2: S})
-        outs = ["logits"] + [f"present.{i}.{k}" for i in range(L) for k in ("key", "value")]
-        torch.onnx.export(dec, tuple(ex), out / "onnx" / f"{name}.onnx", dynamo=True, external_data=big,
-                          input_names=names, output_names=outs,
-                          dynamic_shapes=(shapes[0], shapes[1], shapes[2], tuple(shapes[3:])))
+        export_decoder(model, tc, out / "onnx" / f"{name}.onnx", deepstack, dtype, f16_table, big,
+                       len(vc.deepstack_visual_indexes))
+    if args.quantize:
+        report["int4"] = export_int4(model, config, out, args.block_size, big, args.int4_head)
     write_report(out, args, hf_dir, processor, goldens, report)
+
+
+def export_decoder(model, tc, path, deepstack, dtype, f16_table, big, n_deepstack):
+    """The decoder wrapper exported to `path` (dynamic batch, sequence and past)."""
+    L, kvh, hd, H = tc.num_hidden_layers, tc.num_key_value_heads, tc.head_dim, tc.hidden_size
+    lm, head = model.model.language_model, model.lm_head
+    if dtype == torch.float16:
+        lm, head = copy.deepcopy(lm).half(), copy.deepcopy(head).half()
+    dec = DecoderExport(lm, head, tc, deepstack, f16_table).eval()
+    b, s_, p = 2, 5, 3
+    ex = [torch.randn(b, s_, H, dtype=dtype), torch.ones(b, p + s_, dtype=torch.int64),
+          torch.zeros(3, b, s_, dtype=torch.int64)]
+    ex += [torch.randn(b, kvh, p, hd, dtype=dtype) for _ in range(2 * L)]
+    names = ["inputs_embeds", "attention_mask", "position_ids"]
+    names += [f"past_key_values.{i}.{k}" for i in range(L) for k in ("key", "value")]
+    B, S, P, T = (torch.export.Dim(x) for x in ("batch", "seq", "past", "total"))
+    shapes = [{0: B, 1: S}, {0: B, 1: T}, {1: B, 2: S}] + [{0: B, 2: P}] * (2 * L)
+    if deepstack:
+        ex.append(torch.randn(n_deepstack, b, s_, H, dtype=dtype))
+        names.append("deepstack_embeds")
+        shapes.append({1: B, 2: S})
+    outs = ["logits"] + [f"present.{i}.{k}" for i in range(L) for k in ("key", "value")]
+    torch.onnx.export(dec, tuple(ex), path, dynamo=True, external_data=big,
+                      input_names=names, output_names=outs,
+                      dynamic_shapes=(shapes[0], shapes[1], shapes[2], tuple(shapes[3:])))
+
+
+def export_int4(model, config, out, block_size, big, head):
+    """decoder_model_merged_q4.onnx: the float32 decoder with every MatMul over a weight turned
+    into a MatMulNBits of 4-bit symmetric blocks by ONNX Runtime's own quantizer. The output
+    head (the tied token table: most of a small model's bytes, and the most sensitive) is
+    stored as float16 and not quantized, unless `head`."""
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    tmp = out / "onnx" / "decoder_f32_for_q4.onnx"
+    # A float16 head is a Cast of an initializer, which the quantizer leaves alone.
+    export_decoder(model, config.text_config, tmp, True, torch.float32, not head, big,
+                   len(config.vision_config.deepstack_visual_indexes))
+    f32 = onnx.load(tmp)
+    vocab = config.text_config.vocab_size
+    shapes = {i.name: list(i.dims) for i in f32.graph.initializer}
+    heads = [n.name for n in f32.graph.node
+             if n.op_type == "MatMul" and shapes.get(n.input[1], [0])[-1:] == [vocab]]
+    q = MatMulNBitsQuantizer(f32, bits=4, block_size=block_size, is_symmetric=True,
+                             nodes_to_exclude=[] if head else heads)
+    q.process()
+    dst = out / "onnx" / "decoder_model_merged_q4.onnx"
+    q.model.save_model_to_file(str(dst), use_external_data_format=big)
+    for f in [tmp, tmp.with_name(tmp.name + ".data")]:
+        f.unlink(missing_ok=True)
+    graph = onnx.load(dst, load_external_data=False).graph
+    ops = [n.op_type for n in graph.node]
+    return {"block_size": block_size, "head_quantized": head, "matmul_nbits": ops.count("MatMulNBits"),
+            "matmul_left": ops.count("MatMul"),
+            "bytes": sum(f.stat().st_size for f in (out / "onnx").glob("decoder_model_merged_q4.onnx*"))}
 
 
 def write_report(out, args, hf_dir, processor, goldens, report):
