@@ -531,12 +531,13 @@ fn float16_io_decoder_runs_close_to_the_reference() {
 }
 
 /// int4 weights (MatMulNBits, 4-bit symmetric blocks of 16, from ONNX Runtime's quantizer:
-/// `make_fixture.py --quantize int4`; the head stays float16) load through the same code as
+/// `make_fixture.py --quantize int4 --int4-vision`: the decoder's and the vision tower's
+/// linear layers; the head stays float16) load through the same code as
 /// `engine.variant = "q4"`, and every golden case runs. How close they come to float32 is
-/// printed for the notes. On this random model, whose blocks span the whole hidden size of 16,
-/// int4 moves the logits by up to ~6 (their spread is ~4) yet keeps their direction (cosine
-/// >= 0.95). The bounds are ones a broken graph (cosine near 0) or the float32 file given by
-/// mistake (logits equal to 1e-4) would fail.
+/// printed for the notes. On this random model, whose blocks span whole rows of 16 to 64,
+/// int4 moves the logits by up to ~9 (their spread is ~4) yet keeps their direction (cosine
+/// 0.91-0.97). The bounds, set after that measurement, are ones a broken graph (cosine near 0)
+/// or the float32 files given by mistake (logits equal to 1e-4) would fail.
 #[test]
 fn int4_weights_load_and_stay_near_float32() {
     let _machine = machine::shared_blocking();
@@ -590,7 +591,7 @@ fn int4_weights_load_and_stay_near_float32() {
         "int4 logits equal float32's: not the quantized graph"
     );
     assert!(
-        least_cosine >= 0.9,
+        least_cosine >= 0.85,
         "int4 logits point elsewhere: cosine {least_cosine}"
     );
     assert!(

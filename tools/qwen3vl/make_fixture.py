@@ -438,7 +438,9 @@ def main():
     ap.add_argument("--quantize", choices=["int4"],
                     help="also write decoder_model_merged_q4.onnx: MatMulNBits 4-bit weights (ONNX Runtime's quantizer)")
     ap.add_argument("--block-size", type=int, default=32, help="int4 block size along K (16, 32, 64 or 128)")
-    ap.add_argument("--int4-head", action="store_true", help="quantize the output head too (kept float32 by default)")
+    ap.add_argument("--int4-head", action="store_true", help="quantize the output head too (kept float16 by default)")
+    ap.add_argument("--int4-vision", action="store_true",
+                    help="also write vision_encoder_q4.onnx (its linear layers as 4-bit MatMulNBits)")
     ap.add_argument("--goldens-only", action="store_true",
                     help="rewrite golden/ and the settings, keep the graphs in onnx/ (the weights come from the seed)")
     args = ap.parse_args()
@@ -520,7 +522,7 @@ def main():
         write_goldens(model, processor, out, report)
     if args.goldens_only:
         if args.quantize:
-            report["int4"] = export_int4(model, config, out, args.block_size, big, args.int4_head)
+            report["int4"] = export_int4(model, config, out, args.block_size, big, args.int4_head, args.int4_vision)
         write_report(out, args, hf_dir, processor, goldens, report)
         return
 
@@ -555,7 +557,7 @@ def main():
         export_decoder(model, tc, out / "onnx" / f"{name}.onnx", deepstack, dtype, f16_table, big,
                        len(vc.deepstack_visual_indexes))
     if args.quantize:
-        report["int4"] = export_int4(model, config, out, args.block_size, big, args.int4_head)
+        report["int4"] = export_int4(model, config, out, args.block_size, big, args.int4_head, args.int4_vision)
     write_report(out, args, hf_dir, processor, goldens, report)
 
 
@@ -584,7 +586,41 @@ def export_decoder(model, tc, path, deepstack, dtype, f16_table, big, n_deepstac
                       dynamic_shapes=(shapes[0], shapes[1], shapes[2], tuple(shapes[3:])))
 
 
-def export_int4(model, config, out, block_size, big, head):
+def gemm_to_matmul(model):
+    """Gemm(A, W, b) over initializers -> MatMul(A, W') + Add(b): the vision tower's linear
+    layers export as Gemm, which ONNX Runtime's MatMulNBits quantizer skips."""
+    from onnx import helper, numpy_helper
+
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    nodes, rewritten = [], 0
+    for n in g.node:
+        attrs = {a.name: helper.get_attribute_value(a) for a in n.attribute}
+        if (n.op_type != "Gemm" or n.input[1] not in inits or attrs.get("transA", 0)
+                or attrs.get("alpha", 1.0) != 1.0 or attrs.get("beta", 1.0) != 1.0):
+            nodes.append(n)
+            continue
+        w = numpy_helper.to_array(inits[n.input[1]])
+        if attrs.get("transB", 0):
+            w = w.T
+        wname = n.input[1] + "_kn"
+        g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w), wname))
+        bias = len(n.input) > 2 and n.input[2]
+        mm_out = n.output[0] + "_mm" if bias else n.output[0]
+        nodes.append(helper.make_node("MatMul", [n.input[0], wname], [mm_out], name=n.name + "_matmul"))
+        if bias:
+            nodes.append(helper.make_node("Add", [mm_out, n.input[2]], [n.output[0]], name=n.name + "_bias"))
+        rewritten += 1
+    del g.node[:]
+    g.node.extend(nodes)
+    used = {i for n in g.node for i in n.input}
+    keep = [i for i in g.initializer if i.name in used]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    return rewritten
+
+
+def export_int4(model, config, out, block_size, big, head, vision):
     """decoder_model_merged_q4.onnx: the float32 decoder with every MatMul over a weight turned
     into a MatMulNBits of 4-bit symmetric blocks by ONNX Runtime's own quantizer. The output
     head (the tied token table: most of a small model's bytes, and the most sensitive) is
@@ -610,9 +646,17 @@ def export_int4(model, config, out, block_size, big, head):
         f.unlink(missing_ok=True)
     graph = onnx.load(dst, load_external_data=False).graph
     ops = [n.op_type for n in graph.node]
-    return {"block_size": block_size, "head_quantized": head, "matmul_nbits": ops.count("MatMulNBits"),
+    info = {"block_size": block_size, "head_quantized": head, "matmul_nbits": ops.count("MatMulNBits"),
             "matmul_left": ops.count("MatMul"),
             "bytes": sum(f.stat().st_size for f in (out / "onnx").glob("decoder_model_merged_q4.onnx*"))}
+    if vision:
+        v = onnx.load(out / "onnx" / "vision_encoder.onnx")
+        info["vision_gemms_rewritten"] = gemm_to_matmul(v)
+        q = MatMulNBitsQuantizer(v, bits=4, block_size=block_size, is_symmetric=True)
+        q.process()
+        q.model.save_model_to_file(str(out / "onnx" / "vision_encoder_q4.onnx"), use_external_data_format=big)
+        info["vision_bytes"] = sum(f.stat().st_size for f in (out / "onnx").glob("vision_encoder_q4.onnx*"))
+    return info
 
 
 def write_report(out, args, hf_dir, processor, goldens, report):
