@@ -56,6 +56,8 @@ fn main() {
         variant: std::env::var("ORT_VARIANT").unwrap_or_default(),
         prefill_chunk: 512,
         image_resize: ImageResize::Torchvision,
+        // Off: every run measures the vision encoder.
+        vision_cache_bytes: 0,
         video_layout: VideoLayout::Replace,
     })
     .expect("load");

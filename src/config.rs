@@ -189,6 +189,9 @@ pub struct EngineConfig {
     /// Image resampling; videos are always resampled as torchvision does (transformers' video
     /// processors have no PIL variant).
     pub image_resize: ImageResize,
+    /// Bytes of vision features kept so that an image shown again in the same session (or
+    /// twice in one request) is not encoded again; 0 turns reuse off.
+    pub vision_cache_bytes: usize,
     pub video_layout: VideoLayout,
 }
 
@@ -205,6 +208,7 @@ impl Default for EngineConfig {
             queue: 64,
             max_visual_tokens: 16_384,
             image_resize: ImageResize::Torchvision,
+            vision_cache_bytes: 256 << 20,
             video_layout: VideoLayout::Replace,
         }
     }

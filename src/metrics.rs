@@ -49,6 +49,9 @@ pub struct Metrics {
     pub model_sequences: UpDownCounter<i64>,
     /// KV-cache positions a sequence held when it ended (prompt plus output).
     pub sequence_positions: Histogram<u64>,
+    /// Images and videos given to the in-process vision encoder: `reused` = "true" when their
+    /// features came from the vision cache.
+    pub vision_encodes: Counter<u64>,
     levels: Arc<Levels>,
 }
 
@@ -196,6 +199,14 @@ impl Metrics {
                 .to_vec(),
             )
             .build();
+        let vision_encodes = meter
+            .u64_counter("switchboard.model.vision.encodes")
+            .with_unit("{media}")
+            .with_description(
+                "Images and videos given to the in-process vision encoder; reused=true when \
+                 their features came from the vision cache",
+            )
+            .build();
         let levels = Arc::new(Levels::default());
         let l = levels.clone();
         meter
@@ -253,6 +264,7 @@ impl Metrics {
             model_queue,
             model_sequences,
             sequence_positions,
+            vision_encodes,
             levels,
         }
     }

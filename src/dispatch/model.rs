@@ -52,6 +52,7 @@ impl ModelStage {
                 stop: vec!["\n".into()],
             },
             expert: CALLER.into(),
+            cache_scope: None,
         };
         // The same call-and-collect as an expert step: a stream that ends without finishing is
         // a failure here too.

@@ -102,6 +102,9 @@ pub struct GenerateRequest {
     pub sampling: Sampling,
     /// The expert asking; the in-process scheduler shares the model fairly between experts.
     pub expert: String,
+    /// Who may reuse this request's vision features in later requests (the session); `None`:
+    /// only within this request.
+    pub cache_scope: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

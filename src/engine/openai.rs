@@ -431,6 +431,7 @@ mod tests {
                 ..Sampling::default()
             },
             expert: "general".into(),
+            cache_scope: None,
         };
         let b = request_body("m", &r);
         assert_eq!(b["messages"][0]["content"], "sys");

@@ -176,3 +176,9 @@ pub fn sampling_for(m: &Manifest, input: &AskInput) -> Sampling {
         stop: o.stop.clone(),
     }
 }
+
+/// Who may reuse this request's vision features later: its session (sessions belong to one
+/// tenant and their ids are not guessable). A request without one shares with nobody.
+pub fn cache_scope(input: &AskInput) -> Option<String> {
+    (!input.session_id.is_empty()).then(|| format!("session:{}", input.session_id))
+}

@@ -51,6 +51,7 @@ fn options_at(
         variant: variant.into(),
         prefill_chunk,
         image_resize: ImageResize::Torchvision,
+        vision_cache_bytes: 64 << 20,
         // The goldens come from transformers 5.23, which keeps the outer vision markers.
         video_layout: VideoLayout::KeepOuter,
     }
@@ -189,6 +190,7 @@ fn request(c: &Value) -> switchboard::engine::GenerateRequest {
         messages,
         sampling: Sampling::default(),
         expert: "general".into(),
+        cache_scope: None,
     }
 }
 
@@ -598,4 +600,61 @@ fn int4_weights_load_and_stay_near_float32() {
         2 * first_same >= cases.len(),
         "first token same on {first_same}"
     );
+}
+
+/// An image shown twice in one request goes through the vision encoder once; with a scope (the
+/// server gives the session), a later request of the same scope reuses its features, and one of
+/// another scope does not. Reused features give the same logits as computed ones.
+#[test]
+fn vision_features_are_computed_once_and_reused_within_a_scope() {
+    let _machine = machine::shared_blocking();
+    let mut e = engine("");
+    let c = case("image");
+    let (messages, media) = inputs(&c);
+    let twice = vec![ChatMessage {
+        role: "user",
+        parts: vec![
+            ChatPart::Media(0),
+            ChatPart::Text("and again:".into()),
+            ChatPart::Media(1),
+        ],
+    }];
+    let same_twice = vec![media[0].clone(), media[0].clone()];
+    let before = e.vision_stats();
+    let p = e.prepare(&twice, &same_twice).unwrap();
+    let (fresh, _) = e.prefill(&p).unwrap();
+    let after = e.vision_stats();
+    assert_eq!(
+        (after.runs - before.runs, after.reused - before.reused),
+        (1, 1),
+        "one image twice in a request"
+    );
+
+    let run = |e: &mut Engine, scope: &str| {
+        let mut p = e.prepare(&messages, &media).unwrap();
+        p.cache_scope = Some(scope.to_string());
+        let before = e.vision_stats();
+        let (logits, _) = e.prefill(&p).unwrap();
+        let after = e.vision_stats();
+        (
+            logits,
+            after.runs - before.runs,
+            after.reused - before.reused,
+        )
+    };
+    let (first, runs, reused) = run(&mut e, "session:a");
+    assert_eq!((runs, reused), (1, 0));
+    let (again, runs, reused) = run(&mut e, "session:a");
+    assert_eq!((runs, reused), (0, 1), "the same session's next request");
+    assert_eq!(first, again, "reused features change the logits");
+    let (_, runs, reused) = run(&mut e, "session:b");
+    assert_eq!((runs, reused), (1, 0), "another session shares nothing");
+    // Without a scope nothing is kept across requests.
+    let p = e.prepare(&messages, &media).unwrap();
+    let before = e.vision_stats();
+    e.prefill(&p).unwrap();
+    assert_eq!(e.vision_stats().runs - before.runs, 1);
+    let d = max_diff(&first, &floats(&c, "image_prefill_logits.bin"));
+    assert!(d <= 1e-3, "{d}");
+    assert!(!fresh.is_empty());
 }

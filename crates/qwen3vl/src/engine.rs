@@ -3,6 +3,7 @@
 //! and decodes with the KV cache, sampling and streaming text. Synchronous and CPU/GPU-bound:
 //! it runs on the engine's own thread, never on the async workers.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +18,7 @@ use crate::rope::{self, RopeIndex};
 use crate::sampler::{Sampler, SamplerConfig};
 use crate::session::{Cache, Graphs, Provider, Runtime, SessionError, VisionOutput};
 use crate::video;
+use crate::vision_cache::{self, VisionCache};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -54,6 +56,8 @@ pub struct EngineOptions {
     pub prefill_chunk: usize,
     /// How images are resampled (videos always as torchvision does).
     pub image_resize: ImageResize,
+    /// Bytes of vision features kept for reuse (`vision_cache`); 0 turns reuse off.
+    pub vision_cache_bytes: usize,
     pub video_layout: VideoLayout,
 }
 
@@ -103,6 +107,9 @@ pub struct Prepared {
     pub image_patches: Vec<Patches>,
     /// Per video: frame-group patches (grid t = groups) and timestamps.
     pub video_patches: Vec<(Patches, Vec<f64>)>,
+    /// Who may reuse this prompt's vision features across calls (the server gives the
+    /// session); `None`: only within this call.
+    pub cache_scope: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -134,6 +141,11 @@ pub trait Observer: Send + Sync {
     fn sequence_ended(&self, positions: usize) {
         let _ = positions;
     }
+    /// An image or video went to the vision encoder (`reused`: its features came from the
+    /// cache instead); `cached_bytes` is what the cache holds now.
+    fn vision_encoded(&self, reused: bool, cached_bytes: usize) {
+        let _ = (reused, cached_bytes);
+    }
 }
 
 impl Observer for () {}
@@ -144,6 +156,15 @@ pub struct Engine {
     graphs: Graphs,
     options: EngineOptions,
     observer: Arc<dyn Observer>,
+    vision_cache: VisionCache,
+    vision_stats: VisionStats,
+}
+
+/// How often the vision encoder ran, and how often its features were reused instead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VisionStats {
+    pub runs: u64,
+    pub reused: u64,
 }
 
 impl Engine {
@@ -171,13 +192,59 @@ impl Engine {
             options.threads,
             &options.variant,
         )?;
+        let vision_cache = VisionCache::new(options.vision_cache_bytes);
         Ok(Engine {
             config,
             tokenizer,
             graphs,
             options,
             observer,
+            vision_cache,
+            vision_stats: VisionStats::default(),
         })
+    }
+
+    /// How often the vision encoder ran and how often its features were reused, since load.
+    pub fn vision_stats(&self) -> VisionStats {
+        self.vision_stats
+    }
+
+    /// The encoder's output for these rows, reused when this call (`local`) or, with a scope,
+    /// an earlier call of the same scope already computed it.
+    fn encode(
+        &mut self,
+        scope: Option<&str>,
+        local: &mut HashMap<vision_cache::Key, Arc<VisionOutput>>,
+        pixels: &[f32],
+        row_len: usize,
+        grids: &[[usize; 3]],
+    ) -> Result<Arc<VisionOutput>> {
+        if self.options.vision_cache_bytes == 0 {
+            self.vision_stats.runs += 1;
+            self.observer.vision_encoded(false, 0);
+            let out = self.graphs.vision(pixels.to_vec(), row_len, grids)?;
+            return Ok(Arc::new(out));
+        }
+        let key = vision_cache::key(scope.unwrap_or(""), pixels, row_len, grids);
+        let hit = match local.get(&key) {
+            Some(out) => Some(out.clone()),
+            None => scope.and_then(|_| self.vision_cache.get(&key)),
+        };
+        if let Some(out) = hit {
+            self.vision_stats.reused += 1;
+            self.observer.vision_encoded(true, self.vision_cache.used());
+            local.insert(key, out.clone());
+            return Ok(out);
+        }
+        let out = Arc::new(self.graphs.vision(pixels.to_vec(), row_len, grids)?);
+        self.vision_stats.runs += 1;
+        local.insert(key, out.clone());
+        if scope.is_some() {
+            self.vision_cache.insert(key, out.clone());
+        }
+        self.observer
+            .vision_encoded(false, self.vision_cache.used());
+        Ok(out)
     }
 
     pub fn has_deepstack(&self) -> bool {
@@ -250,6 +317,7 @@ impl Engine {
             rope,
             image_patches,
             video_patches,
+            cache_scope: None,
         })
     }
 
@@ -300,29 +368,37 @@ impl Engine {
         let hsz = self.graphs.hidden;
         let mut embeds = self.graphs.embed(&p.ids)?;
         let row_len = Patches::row_len(&self.config.image);
+        let scope = p.cache_scope.as_deref();
+        let mut local = HashMap::new();
         let mut image_rows = Vec::new();
         for patch in &p.image_patches {
-            image_rows.push(
-                self.graphs
-                    .vision(patch.values.clone(), row_len, &[patch.grid])?,
-            );
+            image_rows.push(self.encode(
+                scope,
+                &mut local,
+                &patch.values,
+                row_len,
+                &[patch.grid],
+            )?);
         }
         let mut video_rows = Vec::new();
+        let video_row_len = Patches::row_len(&self.config.video.vision);
         for (patch, _) in &p.video_patches {
             let [t, h, w] = patch.grid;
             // Each frame group is its own block (attention never crosses groups), so it is
             // encoded as t images of (1, h, w).
             let grids = vec![[1, h, w]; t];
-            video_rows.push(self.graphs.vision(
-                patch.values.clone(),
-                Patches::row_len(&self.config.video.vision),
+            video_rows.push(self.encode(
+                scope,
+                &mut local,
+                &patch.values,
+                video_row_len,
                 &grids,
             )?);
         }
         let n = p.ids.len();
         let levels = if self.graphs.has_deepstack { 3 } else { 0 };
         let mut deepstack = vec![vec![0f32; n * hsz]; levels];
-        let mut fill = |outs: &[VisionOutput], pad: u32, what: &str| -> Result<()> {
+        let mut fill = |outs: &[Arc<VisionOutput>], pad: u32, what: &str| -> Result<()> {
             let (mut which, mut row) = (0usize, 0usize);
             for (pos, &id) in p.ids.iter().enumerate() {
                 if id != pad {

@@ -13,6 +13,7 @@ pub mod rope;
 pub mod sampler;
 pub mod session;
 pub mod video;
+pub mod vision_cache;
 
 pub use config::ModelConfig;
 pub use engine::{Engine, EngineError, EngineOptions, Observer};

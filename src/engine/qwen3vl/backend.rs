@@ -34,6 +34,8 @@ use crate::metrics::Metrics;
 struct Job {
     messages: Vec<ChatMessage>,
     media: Vec<Media>,
+    /// Who may reuse its vision features (`GenerateRequest::cache_scope`).
+    cache_scope: Option<String>,
     params: GenerateParams,
     events: mpsc::Sender<Result<GenEvent>>,
     cancel: Arc<AtomicBool>,
@@ -142,6 +144,13 @@ impl Observer for EngineMetrics {
         self.0.set_kv_cache(positions, bytes);
     }
 
+    fn vision_encoded(&self, reused: bool, _cached_bytes: usize) {
+        let reused = if reused { "true" } else { "false" };
+        self.0
+            .vision_encodes
+            .add(1, &[opentelemetry::KeyValue::new("reused", reused)]);
+    }
+
     fn sequence_ended(&self, positions: usize) {
         self.0.set_kv_cache(0, 0);
         if positions > 0 {
@@ -175,6 +184,7 @@ pub fn options_from(config: &Config) -> Result<EngineOptions> {
         threads: e.threads,
         variant: e.variant.clone().unwrap_or_default(),
         prefill_chunk: e.prefill_chunk,
+        vision_cache_bytes: e.vision_cache_bytes,
         image_resize: match e.image_resize {
             config::ImageResize::Torchvision => ImageResize::Torchvision,
             config::ImageResize::Pil => ImageResize::Pil,
@@ -226,7 +236,8 @@ fn run_job(engine: &mut Engine, job: Job) {
         return;
     }
     let events = job.events.clone();
-    let result = engine.prepare(&job.messages, &job.media).and_then(|p| {
+    let result = engine.prepare(&job.messages, &job.media).and_then(|mut p| {
+        p.cache_scope = job.cache_scope.clone();
         let cancel = job.cancel.clone();
         let outcome = engine.generate(&p, &job.params, &cancel, |text| {
             if events
@@ -402,6 +413,7 @@ impl Backend for OrtBackend {
         tokio::spawn(async move {
             let flag = Arc::new(AtomicBool::new(false));
             let expert = request.expert.clone();
+            let cache_scope = request.cache_scope.clone();
             let s = &request.sampling;
             let params = GenerateParams {
                 sampler: SamplerConfig {
@@ -430,6 +442,7 @@ impl Backend for OrtBackend {
             let job = Job {
                 messages,
                 media,
+                cache_scope,
                 params,
                 events: tx.clone(),
                 cancel: flag.clone(),
@@ -464,6 +477,7 @@ mod tests {
                 parts: vec![ChatPart::Text(tag.into())],
             }],
             media: vec![],
+            cache_scope: None,
             params: GenerateParams {
                 sampler: SamplerConfig::default(),
                 max_new_tokens: 1,

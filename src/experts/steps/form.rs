@@ -128,6 +128,7 @@ pub async fn refine(
         expert: m.id.clone(),
         messages: chat(m, &[], parts),
         sampling,
+        cache_scope: crate::experts::prompt::cache_scope(input),
     };
     let (answer, finish, _) = generate(&request, backend, cancel, None, 0).await?;
     let split = parse::reasoning::split(&answer);

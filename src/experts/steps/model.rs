@@ -23,6 +23,7 @@ pub async fn run(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> Resul
         expert: m.id.clone(),
         messages,
         sampling: sampling_for(m, input),
+        cache_scope: crate::experts::prompt::cache_scope(input),
     };
     let lang = crate::request::language(&input.text);
     let mut warnings = Vec::new();
