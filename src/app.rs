@@ -212,6 +212,9 @@ impl App {
         } else {
             input.session_id.clone()
         };
+        // The steps see the session too (it scopes the reuse of vision features).
+        let mut input = input;
+        input.session_id = session_id.clone();
         Ok(Prepared {
             tenant: tenant.to_string(),
             input,
@@ -320,6 +323,7 @@ impl App {
                 .map(|t| t.duration_since(received).as_millis() as u32)
                 .unwrap_or(0),
             total_ms: received.elapsed().as_millis() as u32,
+            vision_features_reused: out.vision_reused,
         };
         let mut response = AskResponse {
             session_id: p.session_id.clone(),

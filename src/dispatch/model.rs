@@ -146,6 +146,7 @@ mod tests {
                     reason: "stop".into(),
                     prompt_tokens: 40,
                     completion_tokens: 1,
+                    vision_reused: 0,
                 })));
             }
             Box::pin(futures::stream::iter(events))

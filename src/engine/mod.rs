@@ -113,6 +113,9 @@ pub struct Finish {
     pub reason: String,
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
+    /// Images and videos whose vision features were reused rather than computed (in-process
+    /// engine).
+    pub vision_reused: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

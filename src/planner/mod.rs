@@ -288,6 +288,7 @@ mod tests {
                     reason: "stop".into(),
                     prompt_tokens: 3,
                     completion_tokens: 2,
+                    vision_reused: 0,
                 })),
             ];
             let stream: GenStream = Box::pin(futures::stream::iter(events));

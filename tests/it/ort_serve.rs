@@ -38,6 +38,14 @@ async fn serve_with_the_in_process_engine() {
     let usage = r.usage.unwrap();
     assert_eq!(usage.completion_tokens, 8);
     assert!(usage.prompt_tokens > 20, "{usage:?}");
+    assert_eq!(usage.vision_features_reused, 0);
+    // The same image again in the session: its vision features are reused, not recomputed.
+    let follow_up = AskRequest {
+        session_id: r.session_id.clone(),
+        ..request.clone()
+    };
+    let again = c.ask(follow_up).await.unwrap().into_inner();
+    assert_eq!(again.usage.unwrap().vision_features_reused, 1);
 
     // The same chat straight through the engine.
     let mut engine =
@@ -111,6 +119,7 @@ async fn cancelling_stops_decoding() {
             ..Sampling::default()
         },
         expert: "general".into(),
+        cache_scope: None,
     };
     let cancel = CancellationToken::new();
     let mut stream = backend.generate(request, cancel.clone());

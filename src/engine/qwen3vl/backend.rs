@@ -236,6 +236,7 @@ fn run_job(engine: &mut Engine, job: Job) {
         return;
     }
     let events = job.events.clone();
+    let before = engine.vision_stats();
     let result = engine.prepare(&job.messages, &job.media).and_then(|mut p| {
         p.cache_scope = job.cache_scope.clone();
         let cancel = job.cancel.clone();
@@ -256,6 +257,7 @@ fn run_job(engine: &mut Engine, job: Job) {
             reason: o.reason.to_string(),
             prompt_tokens: o.prompt_tokens as u32,
             completion_tokens: o.tokens.len() as u32,
+            vision_reused: (engine.vision_stats().reused - before.reused) as u32,
         })),
         Err(e) => Err(e.into()),
     };

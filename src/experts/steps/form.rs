@@ -140,6 +140,7 @@ pub async fn refine(
     prev.result.kind = Some(Kind::FormFill(result));
     prev.prompt_tokens += finish.prompt_tokens;
     prev.completion_tokens += finish.completion_tokens;
+    prev.vision_reused += finish.vision_reused;
     Ok(prev)
 }
 

@@ -28,6 +28,8 @@ pub struct StepOutput {
     pub result: ExpertResult,
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
+    /// Images and videos whose vision features were reused (`Finish::vision_reused`).
+    pub vision_reused: u32,
     pub first_text_at: Option<Instant>,
 }
 
@@ -39,6 +41,7 @@ impl StepOutput {
             result,
             prompt_tokens: 0,
             completion_tokens: 0,
+            vision_reused: 0,
             first_text_at: None,
         }
     }
