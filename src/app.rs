@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::experts::Registry;
 use crate::flight::{Flights, Held};
 use crate::memory::{NewTurn, Store, now_ms};
-use crate::planner::{Plan, Planner, RunContext};
+use crate::planner::{Plan, PlanOutput, Planner, RunContext};
 use crate::proto::{
     AskEvent, AskResponse, ExpertInfo, Routed, Routing, Session, Turn, Usage, ask_event,
 };
@@ -302,7 +302,7 @@ impl App {
         }
         let earlier = self.memory.recent_turns(&p.tenant, &p.session_id)?;
         let history: Vec<(String, String)> = earlier.iter().map(history_entry).collect();
-        let out = self
+        let PlanOutput { answer: out, steps } = self
             .planner
             .run(
                 &p.plan,
@@ -336,6 +336,7 @@ impl App {
             usage: Some(usage),
             replayed: false,
             turn_index: 0,
+            steps,
         };
         let turn = Turn {
             index: 0,

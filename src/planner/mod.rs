@@ -18,7 +18,7 @@ use crate::experts::steps::{self, form::Grounded, ocr::Pages};
 use crate::experts::{Kind, Registry, StepContext, StepOutput, Tool};
 use crate::media::{MediaKind, MediaSource};
 use crate::ocr::OcrTool;
-use crate::proto::{AskEvent, StepFinished, StepStarted, ask_event};
+use crate::proto::{AskEvent, StepFinished, StepReport, StepStarted, ask_event};
 use crate::request::AskInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,12 +33,32 @@ pub enum StepKind {
     FormRefine,
 }
 
+impl StepKind {
+    /// Its name in step reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Model => "model",
+            StepKind::Ocr => "ocr",
+            StepKind::FormFill => "form_fill",
+            StepKind::FormRefine => "form_refine",
+        }
+    }
+}
+
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub id: String,
     pub expert: String,
     pub kind: StepKind,
+    /// Steps whose output this one is given (today's plans are chains: the step before).
+    pub after: Vec<String>,
+}
+
+/// What a plan produced: the last step's output (the answer) and a report of every step.
+pub struct PlanOutput {
+    pub answer: StepOutput,
+    pub steps: Vec<StepReport>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +120,11 @@ impl Planner {
             id: format!("{expert}#{i}"),
             expert: expert.to_string(),
             kind,
+            after: if i == 0 {
+                vec![]
+            } else {
+                vec![format!("{expert}#{}", i - 1)]
+            },
         };
         if self.tools_ready(expert) && has_image(input) {
             if form {
@@ -150,8 +175,10 @@ impl Planner {
         plan: &Plan,
         input: &AskInput,
         ctx: RunContext<'_>,
-    ) -> Result<StepOutput> {
+    ) -> Result<PlanOutput> {
         self.check(plan)?;
+        let plan_started = std::time::Instant::now();
+        let mut reports = Vec::with_capacity(plan.steps.len());
         let mut last: Option<StepOutput> = None;
         // What earlier steps hand to later ones besides their output.
         let mut pages = Pages::default();
@@ -165,6 +192,7 @@ impl Planner {
                 ask_event::Event::StepStarted(StepStarted {
                     step_id: step.id.clone(),
                     expert: m.id.clone(),
+                    parents: step.after.clone(),
                 }),
             )
             .await;
@@ -248,9 +276,24 @@ impl Planner {
                 }),
             )
             .await;
+            let ms = |d: std::time::Duration| u32::try_from(d.as_millis()).unwrap_or(u32::MAX);
+            reports.push(StepReport {
+                step_id: step.id.clone(),
+                expert: m.id.clone(),
+                kind: step.kind.as_str().into(),
+                parents: step.after.clone(),
+                status: "ok".into(),
+                result: Some(out.result.clone()),
+                started_ms: ms(started.duration_since(plan_started)),
+                duration_ms: ms(started.elapsed()),
+            });
             last = Some(out);
         }
-        last.ok_or_else(|| Error::Internal("empty plan".into()))
+        let answer = last.ok_or_else(|| Error::Internal("empty plan".into()))?;
+        Ok(PlanOutput {
+            answer,
+            steps: reports,
+        })
     }
 }
 
@@ -325,6 +368,7 @@ mod tests {
             )
             .await
             .unwrap()
+            .answer
     }
 
     #[tokio::test]

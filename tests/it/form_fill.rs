@@ -233,6 +233,81 @@ async fn ocr_without_a_model_returns_lines_with_boxes() {
     running.shutdown().await.unwrap();
 }
 
+/// A two-step plan (the OCR tool, then the model) reports each step: the stream says which
+/// step a step was given, and the answer lists both with their kind, parents, status, own
+/// result and timing.
+#[tokio::test]
+async fn each_step_of_a_plan_is_reported_with_its_parents_result_and_timing() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        chunks: vec!["{\"发票号码\": \"04418862\"}".into()],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let mut s = c
+        .ask_stream(AskRequest {
+            text: "提取这张发票上的信息".into(),
+            media: vec![png(fixture("ocr_text/zh_invoice_serif.png"))],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let (mut started, mut last) = (Vec::new(), None);
+    while let Some(ev) = s.next().await {
+        match ev.unwrap().event {
+            Some(ask_event::Event::StepStarted(st)) => started.push((st.step_id, st.parents)),
+            Some(ask_event::Event::Final(f)) => last = Some(f),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        started,
+        vec![
+            ("ocr#0".to_string(), vec![]),
+            ("ocr#1".to_string(), vec!["ocr#0".to_string()])
+        ]
+    );
+    let r = last.expect("a final answer");
+    let steps: Vec<(&str, &str, &str, Vec<String>)> = r
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.step_id.as_str(),
+                s.kind.as_str(),
+                s.status.as_str(),
+                s.parents.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("ocr#0", "ocr", "ok", vec![]),
+            ("ocr#1", "model", "ok", vec!["ocr#0".to_string()])
+        ]
+    );
+    // The OCR step's own result is the tool's reading; the model step's is the answer's.
+    let ocr_text = match r.steps[0].result.as_ref().and_then(|x| x.kind.as_ref()) {
+        Some(Kind::Ocr(o)) => o.text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(ocr_text.contains("04418862"), "{ocr_text}");
+    assert_eq!(r.steps[1].result, r.result);
+    // The model step starts after the OCR step has run.
+    let (ocr, model) = (&r.steps[0], &r.steps[1]);
+    assert!(ocr.duration_ms > 0, "{ocr:?}");
+    assert!(
+        model.started_ms >= ocr.started_ms + ocr.duration_ms,
+        "{ocr:?} {model:?}"
+    );
+    running.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn ocr_with_a_model_keeps_the_boxes_and_asks_for_structure() {
     let _machine = machine::shared().await;
