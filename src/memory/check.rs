@@ -108,6 +108,28 @@ pub(super) fn open(dir: &Path, config: MemoryConfig) -> Result<Store> {
     }
 }
 
+/// How long opening waits for sled's lock on the store.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// sled, waiting up to `LOCK_WAIT` for its lock: sled lets go of it from a background thread
+/// after the last handle is dropped, so a store closed a moment ago (reopened in the same
+/// process, or by a restart while the old process still exits) is free within milliseconds.
+/// Another live server keeps it, and is reported once the wait is over.
+fn open_sled(path: &Path) -> sled::Result<sled::Db> {
+    let started = Instant::now();
+    loop {
+        match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(io))
+                if io.to_string().contains("could not acquire lock")
+                    && started.elapsed() < LOCK_WAIT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Opens sled, compares its write count with the seal, reads every record, and rewrites the
 /// seal with the store's count (which may be ahead of it after a crash between a flush and the
 /// seal's write: those writes were never acknowledged, and are kept).
@@ -117,10 +139,7 @@ fn open_checked(dir: &Path, config: &MemoryConfig) -> std::result::Result<Store,
     let reading = seal::read(&seal_path)
         .map_err(|e| failed(format!("cannot read {}: {e}", seal_path.display())))?;
     let started = Instant::now();
-    let db = sled::Config::new()
-        .path(&path)
-        .open()
-        .map_err(|e| classify(&path, e))?;
+    let db = open_sled(&path).map_err(|e| classify(&path, e))?;
     let tree = |name: &str| db.open_tree(name).map_err(|e| classify(&path, e));
     let (sessions, turns, tasks, meta) = (
         tree("sessions")?,

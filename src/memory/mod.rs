@@ -800,6 +800,21 @@ mod tests {
         assert!(msg.contains("does not read"), "{msg}");
     }
 
+    /// A store in use by a live server is refused, after waiting for its lock, with a message
+    /// that says so; once that one closes, it opens.
+    #[test]
+    fn a_store_in_use_is_refused_and_opens_once_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Store::open(dir.path(), big_config(OnCorruption::Refuse)).unwrap();
+        let err = Store::open(dir.path(), big_config(OnCorruption::Refuse))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("another switchboard"), "{err}");
+        drop(first);
+        Store::open(dir.path(), big_config(OnCorruption::Refuse)).unwrap();
+    }
+
     /// Deleting the seal is how an operator accepts a store as it is (after restoring a
     /// backup): a warning, and the records are still checked against the store's own state.
     #[test]
@@ -822,7 +837,8 @@ mod tests {
         drop(s);
         // Sealed again: the next start is quiet.
         let (s, log) = logged(|| Store::open(dir.path(), big_config(OnCorruption::Refuse)));
-        assert!(s.is_ok() && !log.contains("WARN"), "{log}");
+        let err = s.as_ref().err().map(ToString::to_string);
+        assert!(s.is_ok() && !log.contains("WARN"), "{err:?} {log}");
     }
 
     #[test]
