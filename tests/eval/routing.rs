@@ -76,6 +76,18 @@ fn registry() -> Registry {
     .unwrap()
 }
 
+/// The dispatcher as the server builds it by default: rules and the sentence encoder.
+fn dispatcher(reg: &Registry) -> Dispatcher {
+    let assets = common::assets();
+    let encoder = Encoder::load(
+        &assets.join("encoder/use_multilingual_int8.onnx"),
+        &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+    )
+    .unwrap();
+    let thresholds = Thresholds::from_config(&RoutingConfig::default());
+    Dispatcher::new(reg, Some(encoder), thresholds).unwrap()
+}
+
 #[test]
 fn evaluation_set_is_disjoint_from_the_router_examples() {
     let reg = registry();
@@ -108,14 +120,7 @@ fn evaluation_set_is_disjoint_from_the_router_examples() {
 #[test]
 fn routing_accuracy_on_the_evaluation_set() {
     let reg = registry();
-    let assets = common::assets();
-    let encoder = Encoder::load(
-        &assets.join("encoder/use_multilingual_int8.onnx"),
-        &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-    )
-    .unwrap();
-    let thresholds = Thresholds::from_config(&RoutingConfig::default());
-    let dispatcher = Dispatcher::new(&reg, Some(encoder), thresholds).unwrap();
+    let dispatcher = dispatcher(&reg);
     let ids: Vec<String> = reg.ids().into_iter().map(str::to_string).collect();
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut stages: BTreeMap<String, usize> = BTreeMap::new();
@@ -273,14 +278,7 @@ fn second_set_is_well_formed_apart_and_reported() {
         }
     }
 
-    let assets = common::assets();
-    let encoder = Encoder::load(
-        &assets.join("encoder/use_multilingual_int8.onnx"),
-        &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-    )
-    .unwrap();
-    let thresholds = Thresholds::from_config(&RoutingConfig::default());
-    let dispatcher = Dispatcher::new(&reg, Some(encoder), thresholds).unwrap();
+    let dispatcher = dispatcher(&reg);
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     let (mut single, mut single_right, mut first_right) = (0, 0, 0);
     for c in &cases {

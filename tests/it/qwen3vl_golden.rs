@@ -77,12 +77,14 @@ fn golden(c: &Value) -> PathBuf {
     PathBuf::from(c["dir"].as_str().unwrap()).join("golden")
 }
 
+/// What the export wrote about a fixture: versions, checks, its cases.
+fn report(dir: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("golden/report.json")).unwrap()).unwrap()
+}
+
 /// The golden cases a fixture lists (its report.json).
 fn cases_of(dir: &std::path::Path) -> Vec<String> {
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("golden/report.json")).unwrap())
-            .unwrap();
-    report["cases"]
+    report(dir)["cases"]
         .as_array()
         .unwrap()
         .iter()
@@ -238,6 +240,16 @@ fn the_backends_bounded_decoding_prepares_the_same_inputs() {
     }
 }
 
+/// The 16 tokens transformers generated greedily for a case.
+fn greedy_tokens(c: &Value) -> Vec<u32> {
+    c["greedy_tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect()
+}
+
 fn greedy(n: usize) -> GenerateParams {
     GenerateParams {
         sampler: SamplerConfig::default(),
@@ -316,12 +328,7 @@ fn check_case_at(e: &mut Engine, dir: &std::path::Path, name: &str) {
     let d = max_diff(&logits, &floats(&c, &format!("{name}_prefill_logits.bin")));
     assert!(d <= 1e-3, "{name}: prefill logits differ by {d}");
 
-    let want: Vec<u32> = c["greedy_tokens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap() as u32)
-        .collect();
+    let want = greedy_tokens(&c);
     let out = e
         .generate(&p, &greedy(16), &Arc::new(AtomicBool::new(false)), |_| {})
         .unwrap();
@@ -381,9 +388,7 @@ fn resized_images_resized_video_and_multi_turn_match_the_reference() {
 fn a_checkpoint_exported_with_its_own_settings_matches_its_goldens() {
     let _machine = machine::shared_blocking();
     let dir = checkpoint();
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("golden/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir);
     // Every settings file came through byte for byte: the export recorded the checkpoint's
     // sha256 of each, and the committed copies still have it. (tokenizer.json, 11 MB, is not
     // committed: it is the fetched Qwen tokenizer, which the engine is given instead.)
@@ -564,12 +569,7 @@ fn int4_weights_load_and_stay_near_float32() {
         let cosine = dot(&logits, &want_logits)
             / (dot(&logits, &logits).sqrt() * dot(&want_logits, &want_logits).sqrt());
         least_cosine = least_cosine.min(cosine);
-        let want: Vec<u32> = c["greedy_tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
+        let want = greedy_tokens(&c);
         let out = e
             .generate(&p, &greedy(16), &Arc::new(AtomicBool::new(false)), |_| {})
             .unwrap();
