@@ -142,9 +142,9 @@ pub trait Observer: Send + Sync {
         let _ = positions;
     }
     /// An image or video went to the vision encoder (`reused`: its features came from the
-    /// cache instead); `cached_bytes` is what the cache holds now.
-    fn vision_encoded(&self, reused: bool, cached_bytes: usize) {
-        let _ = (reused, cached_bytes);
+    /// cache instead).
+    fn vision_encoded(&self, reused: bool) {
+        let _ = reused;
     }
 }
 
@@ -221,7 +221,7 @@ impl Engine {
     ) -> Result<Arc<VisionOutput>> {
         if self.options.vision_cache_bytes == 0 {
             self.vision_stats.runs += 1;
-            self.observer.vision_encoded(false, 0);
+            self.observer.vision_encoded(false);
             let out = self.graphs.vision(pixels.to_vec(), row_len, grids)?;
             return Ok(Arc::new(out));
         }
@@ -232,7 +232,7 @@ impl Engine {
         };
         if let Some(out) = hit {
             self.vision_stats.reused += 1;
-            self.observer.vision_encoded(true, self.vision_cache.used());
+            self.observer.vision_encoded(true);
             local.insert(key, out.clone());
             return Ok(out);
         }
@@ -242,8 +242,7 @@ impl Engine {
         if scope.is_some() {
             self.vision_cache.insert(key, out.clone());
         }
-        self.observer
-            .vision_encoded(false, self.vision_cache.used());
+        self.observer.vision_encoded(false);
         Ok(out)
     }
 

@@ -144,7 +144,7 @@ impl Observer for EngineMetrics {
         self.0.set_kv_cache(positions, bytes);
     }
 
-    fn vision_encoded(&self, reused: bool, _cached_bytes: usize) {
+    fn vision_encoded(&self, reused: bool) {
         let reused = if reused { "true" } else { "false" };
         self.0
             .vision_encodes
