@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::experts::Registry;
 use crate::flight::{Flights, Held};
 use crate::memory::{NewTurn, Store, now_ms};
-use crate::planner::{Plan, PlanOutput, Planner, RunContext};
+use crate::planner::{Graph, Plan, PlanOutput, PlanSource, Planner, RunContext};
 use crate::proto::{
     AskEvent, AskResponse, ExpertInfo, Routed, Routing, Session, Turn, Usage, ask_event,
 };
@@ -50,7 +50,7 @@ pub struct Prepared {
     pub input: AskInput,
     pub session_id: String,
     pub routing: Routing,
-    plan: Plan,
+    graph: Graph,
     /// The stored answer, when this request id was answered before.
     replay: Option<AskResponse>,
     /// Held while this request runs under its request id (see `App::join_flight`).
@@ -101,7 +101,13 @@ impl App {
             dispatcher = dispatcher.with_model(&registry, model.clone(), limit);
         }
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
-        let planner = Planner::new(registry.clone(), model, ocr, cpu.clone());
+        let planner = Planner::new(
+            registry.clone(),
+            model,
+            ocr,
+            cpu.clone(),
+            config.plans.clone(),
+        );
         let memory = Store::open(&config.memory.data_dir, config.memory.clone())?;
         crate::telemetry::set_record_content(config.telemetry.trace_content);
         let store = memory.clone();
@@ -155,8 +161,42 @@ impl App {
         })
     }
 
-    pub fn classify(&self, input: &AskInput) -> Result<Routing> {
-        self.dispatcher.route(input)
+    /// Where a request would go and the plan Ask would run (before routing's model stage),
+    /// whether or not this server can run it.
+    pub fn classify(&self, input: &AskInput, client: Option<Plan>) -> Result<(Routing, Plan)> {
+        let (routing, graph) = self.plan(input, client)?;
+        Ok((routing, graph.plan))
+    }
+
+    /// Routing and the plan: the client's plan as given, else the dispatcher's composed plan for
+    /// a request with several intents (when confident enough), else the route; the planner adds
+    /// what the manifests need first and compiles it.
+    fn plan(&self, input: &AskInput, client: Option<Plan>) -> Result<(Routing, Graph)> {
+        let (routing, composed) = match client {
+            Some(plan) => (client_routing(&plan), Some(plan)),
+            None => {
+                let span = tracing::info_span!(
+                    "route",
+                    route = tracing::field::Empty,
+                    score = tracing::field::Empty,
+                    stage = tracing::field::Empty,
+                );
+                let _entered = span.enter();
+                let routing = self.dispatcher.route(input)?;
+                record_route(&span, &routing);
+                let composed = if self.config.plans.compose && input.expert.is_none() {
+                    self.dispatcher
+                        .compose(input, &routing)
+                        .filter(|p| f64::from(p.confidence) >= self.config.plans.compose_threshold)
+                } else {
+                    None
+                };
+                (routing, composed)
+            }
+        };
+        let plan = self.planner.plan(&routing.expert, composed, input);
+        let graph = self.planner.compile(&plan, input)?;
+        Ok((routing, graph))
     }
 
     pub fn experts(&self) -> Vec<ExpertInfo> {
@@ -178,7 +218,7 @@ impl App {
 
     /// Everything that can fail without running a model: replay look-up, routing, and whether
     /// the chosen experts can run here.
-    pub fn prepare(&self, tenant: &str, input: AskInput) -> Result<Prepared> {
+    pub fn prepare(&self, tenant: &str, input: AskInput, client: Option<Plan>) -> Result<Prepared> {
         if !input.request_id.is_empty()
             && let Some(mut stored) = self.memory.task(tenant, &input.request_id)?
         {
@@ -187,26 +227,14 @@ impl App {
                 tenant: tenant.to_string(),
                 session_id: stored.session_id.clone(),
                 routing: stored.routing.clone().unwrap_or_default(),
-                plan: Plan { steps: vec![] },
+                graph: Graph::default(),
                 replay: Some(stored),
                 input,
                 flight: None,
             });
         }
-        let routing = {
-            let span = tracing::info_span!(
-                "route",
-                route = tracing::field::Empty,
-                score = tracing::field::Empty,
-                stage = tracing::field::Empty,
-            );
-            let _entered = span.enter();
-            let routing = self.dispatcher.route(&input)?;
-            record_route(&span, &routing);
-            routing
-        };
-        let plan = self.planner.plan(&routing.expert, &input);
-        self.planner.check(&plan)?;
+        let (routing, graph) = self.plan(&input, client)?;
+        self.planner.check(&graph)?;
         let session_id = if input.session_id.is_empty() {
             uuid::Uuid::new_v4().simple().to_string()
         } else {
@@ -220,7 +248,7 @@ impl App {
             input,
             session_id,
             routing,
-            plan,
+            graph,
             replay: None,
             flight: None,
         })
@@ -232,6 +260,7 @@ impl App {
     pub async fn refine_routing(&self, p: &mut Prepared) -> Result<()> {
         if p.replay.is_some()
             || p.input.expert.is_some()
+            || p.graph.plan.source != PlanSource::Route
             || !self.dispatcher.wants_model(&p.routing)
         {
             return Ok(());
@@ -242,10 +271,11 @@ impl App {
             return Ok(());
         }
         if let Some(routing) = self.dispatcher.ask_model(&p.input, &p.routing).await {
-            let plan = self.planner.plan(&routing.expert, &p.input);
-            self.planner.check(&plan)?;
+            let plan = self.planner.plan(&routing.expert, None, &p.input);
+            let graph = self.planner.compile(&plan, &p.input)?;
+            self.planner.check(&graph)?;
             p.routing = routing;
-            p.plan = plan;
+            p.graph = graph;
         }
         Ok(())
     }
@@ -302,10 +332,17 @@ impl App {
         }
         let earlier = self.memory.recent_turns(&p.tenant, &p.session_id)?;
         let history: Vec<(String, String)> = earlier.iter().map(history_entry).collect();
-        let PlanOutput { answer: out, steps } = self
+        let PlanOutput {
+            answer: out,
+            steps,
+            prompt_tokens,
+            completion_tokens,
+            vision_reused,
+            first_text_at,
+        } = self
             .planner
             .run(
-                &p.plan,
+                &p.graph,
                 &p.input,
                 RunContext {
                     history: &history,
@@ -316,15 +353,15 @@ impl App {
             .await?;
 
         let usage = Usage {
-            prompt_tokens: out.prompt_tokens,
-            completion_tokens: out.completion_tokens,
-            time_to_first_token_ms: out
-                .first_text_at
+            prompt_tokens,
+            completion_tokens,
+            time_to_first_token_ms: first_text_at
                 .map(|t| t.duration_since(received).as_millis() as u32)
                 .unwrap_or(0),
             total_ms: received.elapsed().as_millis() as u32,
-            vision_features_reused: out.vision_reused,
+            vision_features_reused: vision_reused,
         };
+        let plan = p.graph.plan.to_proto();
         let mut response = AskResponse {
             session_id: p.session_id.clone(),
             expert: p.routing.expert.clone(),
@@ -336,7 +373,8 @@ impl App {
             usage: Some(usage),
             replayed: false,
             turn_index: 0,
-            steps,
+            steps: steps.clone(),
+            plan: Some(plan.clone()),
         };
         let turn = Turn {
             index: 0,
@@ -348,6 +386,8 @@ impl App {
             routing: Some(p.routing.clone()),
             answer: out.text,
             result: Some(out.result),
+            plan: Some(plan),
+            steps,
         };
         let write = Instant::now();
         let index = self
@@ -401,6 +441,20 @@ impl App {
     /// Flushes memory to disk; call on shutdown.
     pub async fn close(&self) -> Result<()> {
         self.memory.flush().await
+    }
+}
+
+/// The routing of a client's plan: its answering expert, chosen by the client.
+fn client_routing(plan: &Plan) -> Routing {
+    let expert = plan.answering_expert().unwrap_or_default().to_string();
+    Routing {
+        routes: vec![crate::proto::RouteScore {
+            expert: expert.clone(),
+            score: 1.0,
+            stage: crate::dispatch::STAGE_PLAN.into(),
+        }],
+        expert,
+        stage: crate::dispatch::STAGE_PLAN.into(),
     }
 }
 

@@ -155,6 +155,7 @@ pub fn build_request(spec: &RequestSpec) -> Result<AskRequest> {
             ..Default::default()
         }),
         request_id: spec.request_id.clone().unwrap_or_default(),
+        plan: None,
     })
 }
 

@@ -72,6 +72,7 @@ pub struct Config {
     pub onnxruntime: OnnxRuntimeConfig,
     pub experts: ExpertsConfig,
     pub routing: RoutingConfig,
+    pub plans: PlansConfig,
     pub ocr: OcrConfig,
     pub memory: MemoryConfig,
     pub limits: Limits,
@@ -431,6 +432,42 @@ impl Default for TelemetryConfig {
             log_format: LogFormat::Text,
             otlp_endpoint: None,
             trace_content: false,
+        }
+    }
+}
+
+/// Plans over several experts: where they may come from and how much one may do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlansConfig {
+    /// Expert steps in one plan (the client's, or one the dispatcher composed).
+    pub max_steps: usize,
+    /// Steps of one request running at once.
+    pub max_parallel: usize,
+    /// Steps that may name one step in `after`.
+    pub max_fan_out: usize,
+    /// The dispatcher composes a plan from a request with several intents ("read this, then
+    /// add it up"); off: one expert per request unless the client sends a plan.
+    pub compose: bool,
+    /// A composed plan runs when the dispatcher's confidence in it reaches this.
+    pub compose_threshold: f64,
+    /// Characters of earlier steps' output a step is given (OCR lines with their boxes, a
+    /// form's actions, a video's events, ...); more is cut, with a warning.
+    pub context_chars: usize,
+    /// Video frames an OCR step after a video step reads (at the timeline's events).
+    pub ocr_frames: usize,
+}
+
+impl Default for PlansConfig {
+    fn default() -> Self {
+        PlansConfig {
+            max_steps: 8,
+            max_parallel: 4,
+            max_fan_out: 4,
+            compose: true,
+            compose_threshold: 0.5,
+            context_chars: 16_384,
+            ocr_frames: 16,
         }
     }
 }
@@ -828,6 +865,14 @@ impl Config {
         in_range("ocr.threads", n, AtLeast(0.0), 1024.0)?;
         let n = count(m.max_turns_per_session);
         in_range("memory.max_turns_per_session", n, Positive, f64::MAX)?;
+        let p = &self.plans;
+        in_range("plans.max_steps", count(p.max_steps), Positive, 64.0)?;
+        in_range("plans.max_parallel", count(p.max_parallel), Positive, 64.0)?;
+        in_range("plans.max_fan_out", count(p.max_fan_out), Positive, 64.0)?;
+        let t = p.compose_threshold;
+        in_range("plans.compose_threshold", t, AtLeast(0.0), 1.0)?;
+        in_range("plans.context_chars", count(p.context_chars), Positive, 1e7)?;
+        in_range("plans.ocr_frames", count(p.ocr_frames), Positive, 768.0)?;
         // Limits.
         let bytes = l.max_request_bytes as f64;
         in_range("limits.max_request_bytes", bytes, Positive, f64::MAX)?;

@@ -40,6 +40,15 @@ impl Stop {
         self.deadline
     }
 
+    /// A stop that fires with this one, and can be fired alone too (a failed step of a plan
+    /// stops the others without cancelling the whole request's token).
+    pub fn child(&self) -> Stop {
+        Stop {
+            cancel: self.cancel.child_token(),
+            deadline: self.deadline,
+        }
+    }
+
     pub fn cancel(&self) {
         self.cancel.cancel();
     }

@@ -1,10 +1,57 @@
-//! The domain error enum. Every failure inside Switchboard is one of these; `api::status` is the
-//! one place that turns them into gRPC status codes. Messages here may be shown to clients, except
-//! for the variants documented as internal.
+//! The domain error enum. Every failure inside Switchboard is one of these, and `code_of` is the
+//! one place that maps them to gRPC status codes (`api::status` makes the statuses). Messages
+//! here may be shown to clients, except for the variants documented as internal.
 
 use thiserror::Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The longest message a client is sent. Client strings are already clipped where they are
+/// echoed (`echo`); this bounds the rest, since a client refuses a `grpc-message` header past
+/// its header size limit and would see RESOURCE_EXHAUSTED instead of the real code.
+pub const MAX_MESSAGE_CHARS: usize = 1024;
+
+pub fn code_of(e: &Error) -> tonic::Code {
+    use tonic::Code;
+    match e {
+        Error::InvalidArgument { .. } => Code::InvalidArgument,
+        Error::Unauthenticated(_) => Code::Unauthenticated,
+        Error::NotFound(_) => Code::NotFound,
+        Error::FailedPrecondition(_) => Code::FailedPrecondition,
+        Error::ResourceExhausted(_) => Code::ResourceExhausted,
+        Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
+        Error::Cancelled => Code::Cancelled,
+        Error::Unavailable(_) => Code::Unavailable,
+        Error::Backend(_)
+        | Error::InvalidAnswer(_)
+        | Error::Storage(_)
+        | Error::Internal(_)
+        | Error::Config(_) => Code::Internal,
+    }
+}
+
+/// Whether the message stays in the log (clients get a generic one).
+pub fn is_internal(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Backend(_) | Error::Storage(_) | Error::Internal(_) | Error::Config(_)
+    )
+}
+
+/// The message a client sees.
+pub fn public_message(e: &Error) -> String {
+    if is_internal(e) {
+        "internal error; the server log has the details".into()
+    } else {
+        clip(&e.to_string(), MAX_MESSAGE_CHARS).into_owned()
+    }
+}
+
+/// An error as a client reads it inside a response (an optional step's failure): the code's
+/// name, then the message its status would carry.
+pub fn describe(e: &Error) -> String {
+    format!("{:?}: {}", code_of(e), public_message(e))
+}
 
 #[derive(Debug, Error)]
 pub enum Error {

@@ -130,6 +130,7 @@ pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
         y2: b[3],
     };
     OcrResult {
+        frame_seconds: None,
         text: page.text(),
         blocks: page
             .blocks

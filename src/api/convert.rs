@@ -10,7 +10,8 @@ use crate::config::Limits;
 use crate::cpu::Stop;
 use crate::error::{Error, Result, echo};
 use crate::media::{self, MediaItem, MediaKind, MediaSource};
-use crate::proto::{AskRequest, GenerationOptions, Media, MediaDigest};
+use crate::planner::{Plan, PlanSource, PlanStep};
+use crate::proto::{self, AskRequest, GenerationOptions, Media, MediaDigest};
 use crate::request::{AskInput, GenOptions};
 
 const ID_CHARS: &str = "letters, digits, '.', '_', ':' and '-'";
@@ -80,9 +81,79 @@ pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInp
         media,
         expert,
         profile: profile(req.profile, limits)?,
-        options: options(req.options.unwrap_or_default(), limits)?,
+        options: options(req.options.unwrap_or_default(), limits, "options")?,
         request_id: req.request_id,
     })
+}
+
+/// The most steps a request's plan may carry before the planner's own limit
+/// (`plans.max_steps`, at most this) is checked: bounds the work of checking it.
+const MAX_PLAN_STEPS: usize = 64;
+
+/// A request's plan, its fields checked (ids, texts, options); the planner checks it against
+/// the experts and `[plans]`. An empty plan is none.
+pub fn client_plan(
+    plan: Option<proto::Plan>,
+    expert: Option<&str>,
+    limits: &Limits,
+) -> Result<Option<Plan>> {
+    let Some(plan) = plan.filter(|p| !p.steps.is_empty()) else {
+        return Ok(None);
+    };
+    if expert.is_some() {
+        return Err(Error::invalid(
+            "expert",
+            "give either an expert or a plan, not both",
+        ));
+    }
+    if plan.steps.len() > MAX_PLAN_STEPS {
+        return Err(Error::invalid(
+            "plan.steps",
+            format!("{} steps; at most {MAX_PLAN_STEPS}", plan.steps.len()),
+        ));
+    }
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    for (i, s) in plan.steps.into_iter().enumerate() {
+        let at = |f: &str| format!("plan.steps[{i}].{f}");
+        if s.id.is_empty() {
+            return Err(Error::invalid(at("id"), "empty: every step needs an id"));
+        }
+        check_id(&at("id"), &s.id, limits)?;
+        check_id(&at("expert"), &s.expert, limits)?;
+        if s.after.len() > MAX_PLAN_STEPS {
+            return Err(Error::invalid(
+                at("after"),
+                format!("{} entries; at most {MAX_PLAN_STEPS}", s.after.len()),
+            ));
+        }
+        for a in &s.after {
+            check_id(&at("after"), a, limits)?;
+        }
+        let chars = s.text.chars().count();
+        if chars > limits.max_text_chars {
+            return Err(Error::invalid(
+                at("text"),
+                format!("{chars} characters; the limit is {}", limits.max_text_chars),
+            ));
+        }
+        let options = s
+            .options
+            .map(|o| options(o, limits, &at("options")))
+            .transpose()?;
+        steps.push(PlanStep {
+            id: s.id,
+            expert: s.expert,
+            after: s.after,
+            optional: s.optional,
+            options,
+            text: (!s.text.trim().is_empty()).then_some(s.text),
+        });
+    }
+    Ok(Some(Plan {
+        steps,
+        source: PlanSource::Client,
+        confidence: 1.0,
+    }))
 }
 
 pub fn check_id(field: &str, id: &str, limits: &Limits) -> Result<()> {
@@ -355,12 +426,12 @@ fn profile(
     Ok(out)
 }
 
-fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
+fn options(o: GenerationOptions, limits: &Limits, field: &str) -> Result<GenOptions> {
     if let Some(n) = o.max_new_tokens
         && (n == 0 || n > limits.max_new_tokens)
     {
         return Err(Error::invalid(
-            "options.max_new_tokens",
+            format!("{field}.max_new_tokens"),
             format!("{n}; must be from 1 to {}", limits.max_new_tokens),
         ));
     }
@@ -368,7 +439,7 @@ fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
         && !(t.is_finite() && (0.0..=2.0).contains(&t))
     {
         return Err(Error::invalid(
-            "options.temperature",
+            format!("{field}.temperature"),
             format!("{t}; must be from 0 to 2"),
         ));
     }
@@ -376,19 +447,19 @@ fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
         && !(p.is_finite() && p > 0.0 && p <= 1.0)
     {
         return Err(Error::invalid(
-            "options.top_p",
+            format!("{field}.top_p"),
             format!("{p}; must be greater than 0 and at most 1"),
         ));
     }
     if o.top_k == Some(0) {
         return Err(Error::invalid(
-            "options.top_k",
+            format!("{field}.top_k"),
             "0; must be at least 1 (leave it unset for no limit)",
         ));
     }
     if o.stop.len() > limits.max_stop_sequences {
         return Err(Error::invalid(
-            "options.stop",
+            format!("{field}.stop"),
             format!(
                 "{} sequences; the limit is {}",
                 o.stop.len(),
@@ -401,7 +472,7 @@ fn options(o: GenerationOptions, limits: &Limits) -> Result<GenOptions> {
         .any(|s| s.is_empty() || s.chars().count() > MAX_STOP_CHARS)
     {
         return Err(Error::invalid(
-            "options.stop",
+            format!("{field}.stop"),
             format!("each stop sequence must be 1 to {MAX_STOP_CHARS} characters"),
         ));
     }

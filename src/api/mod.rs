@@ -22,6 +22,7 @@ use tracing::Instrument;
 use crate::app::App;
 use crate::cpu::Stop;
 use crate::error::Error;
+use crate::planner::Plan;
 use crate::proto::switchboard_server::Switchboard;
 use crate::proto::{
     AskEvent, AskRequest, AskResponse, ClassifyResponse, DeleteSessionRequest,
@@ -39,16 +40,22 @@ impl Service {
         Service { app }
     }
 
-    /// Checks and converts a request: a CPU job, since every image is decoded whole.
+    /// Checks and converts a request and its plan: a CPU job, since every image is decoded
+    /// whole.
     async fn convert(
         &self,
-        req: AskRequest,
+        mut req: AskRequest,
         stop: &Stop,
-    ) -> Result<crate::request::AskInput, Error> {
+    ) -> Result<(crate::request::AskInput, Option<Plan>), Error> {
         let limits = self.app.config().limits.clone();
         self.app
             .cpu()
-            .run(stop, move |stop| convert::ask_input(req, &limits, stop))
+            .run(stop, move |stop| {
+                let expert = req.expert.trim();
+                let expert = (!expert.is_empty()).then_some(expert);
+                let plan = convert::client_plan(req.plan.take(), expert, &limits)?;
+                Ok((convert::ask_input(req, &limits, stop)?, plan))
+            })
             .await
     }
 
@@ -56,13 +63,13 @@ impl Service {
     async fn prepare(
         &self,
         tenant: String,
-        input: crate::request::AskInput,
+        (input, plan): (crate::request::AskInput, Option<Plan>),
         stop: &Stop,
     ) -> Result<crate::app::Prepared, Error> {
         let app = self.app.clone();
         self.app
             .cpu()
-            .run(stop, move |_| app.prepare(&tenant, input))
+            .run(stop, move |_| app.prepare(&tenant, input, plan))
             .await
     }
 
@@ -216,18 +223,20 @@ impl Switchboard for Service {
         let _cancel_on_drop = cancel.clone().drop_guard();
         let stop = Stop::new(cancel, Some(deadline));
         let r = within(deadline, budget, async {
-            let input = self.convert(request.into_inner(), &stop).await?;
+            let (input, plan) = self.convert(request.into_inner(), &stop).await?;
             let app = self.app.clone();
             self.app
                 .cpu()
-                .run(&stop, move |_| app.classify(&input))
+                .run(&stop, move |_| app.classify(&input, plan))
                 .await
         })
         .await?;
+        let (r, plan) = r;
         Ok(Response::new(ClassifyResponse {
             expert: r.expert,
             routes: r.routes,
             stage: r.stage,
+            plan: Some(plan.to_proto()),
         }))
     }
 

@@ -1,49 +1,24 @@
-//! The one place where domain errors become gRPC status codes.
+//! Domain errors become gRPC statuses here (their codes and public messages are assigned in
+//! `error`, the one place, so that a step's failure inside a response reads the same).
 
-use tonic::{Code, Status};
+use tonic::Status;
 
-use crate::error::{Error, clip};
-
-/// The longest status message sent. Client strings are already clipped where they are echoed
-/// (`error::echo`); this bounds the rest, since a client refuses a `grpc-message` header past
-/// its header size limit and would see RESOURCE_EXHAUSTED instead of the real code.
-pub const MAX_MESSAGE_CHARS: usize = 1024;
+use crate::error::{Error, code_of, public_message};
 
 impl From<Error> for Status {
     fn from(e: Error) -> Status {
-        let code = code_of(&e);
-        match &e {
-            // Internal details stay in the log.
-            Error::Backend(_) | Error::Storage(_) | Error::Internal(_) | Error::Config(_) => {
-                tracing::error!(error = %e, "request failed");
-                Status::new(code, "internal error; the server log has the details")
-            }
-            _ => Status::new(code, clip(&e.to_string(), MAX_MESSAGE_CHARS)),
+        if crate::error::is_internal(&e) {
+            tracing::error!(error = %e, "request failed");
         }
-    }
-}
-
-pub fn code_of(e: &Error) -> Code {
-    match e {
-        Error::InvalidArgument { .. } => Code::InvalidArgument,
-        Error::Unauthenticated(_) => Code::Unauthenticated,
-        Error::NotFound(_) => Code::NotFound,
-        Error::FailedPrecondition(_) => Code::FailedPrecondition,
-        Error::ResourceExhausted(_) => Code::ResourceExhausted,
-        Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
-        Error::Cancelled => Code::Cancelled,
-        Error::Unavailable(_) => Code::Unavailable,
-        Error::Backend(_)
-        | Error::InvalidAnswer(_)
-        | Error::Storage(_)
-        | Error::Internal(_)
-        | Error::Config(_) => Code::Internal,
+        Status::new(code_of(&e), public_message(&e))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::MAX_MESSAGE_CHARS;
+    use tonic::Code;
 
     #[test]
     fn internals_are_not_leaked() {

@@ -6,6 +6,7 @@
 //! model is configured and the earlier stages were unsure) asks the model which expert: the
 //! dispatcher owns that model call too (`model`), made through the instrumented backend.
 
+mod compose;
 pub mod encoder;
 pub mod model;
 mod rules;
@@ -29,6 +30,8 @@ pub const STAGE_RULES: &str = "rules";
 pub const STAGE_SEMANTIC: &str = "semantic";
 pub const STAGE_MODEL: &str = "model";
 pub const STAGE_DEFAULT: &str = "default";
+/// The client sent a plan: its answering step's expert.
+pub const STAGE_PLAN: &str = "plan";
 
 /// When each stage may decide.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +78,8 @@ pub struct Dispatcher {
     default_route: String,
     /// Stage three, when a model is configured and the model threshold is above 0.
     model: Option<model::ModelStage>,
+    /// Per expert (registry order): whose output it can use in a composed plan.
+    compose_after: Vec<Vec<String>>,
 }
 
 impl Dispatcher {
@@ -93,6 +98,11 @@ impl Dispatcher {
             ids: registry.ids().into_iter().map(str::to_string).collect(),
             default_route: registry.default_route().id.clone(),
             model: None,
+            compose_after: registry
+                .all()
+                .iter()
+                .map(|m| m.compose.after.clone())
+                .collect(),
             media: registry
                 .all()
                 .iter()

@@ -60,6 +60,13 @@ pub struct Manifest {
     /// answers image requests without a model.
     #[serde(default)]
     pub tools: Vec<Tool>,
+    /// Experts whose work it needs first when the request has what they read, and it has no
+    /// earlier step in the plan: math given an image reads it with OCR first (`["ocr"]`).
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// How the dispatcher composes it with other experts in one request.
+    #[serde(default)]
+    pub compose: Compose,
     /// Media kinds it can take. A request carrying another kind is not routed to it; empty means
     /// any.
     #[serde(default)]
@@ -85,6 +92,16 @@ pub struct Manifest {
     /// An answer without any JSON does not conform (with `schema`).
     #[serde(default)]
     pub require_json: bool,
+}
+
+/// What the dispatcher may put before this expert in a plan composed from one request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compose {
+    /// Experts whose output this one can use when a request asks for both: the step of this
+    /// expert then comes after theirs (general after ocr: "summarise this scanned letter").
+    #[serde(default)]
+    pub after: Vec<String>,
 }
 
 impl Manifest {

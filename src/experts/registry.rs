@@ -55,6 +55,21 @@ impl Registry {
             schemas.load(experts_dir, &path, &m)?;
             experts.push(m);
         }
+        for m in &experts {
+            for need in m.needs.iter().chain(&m.compose.after) {
+                if need == &m.id || !experts.iter().any(|x| &x.id == need) {
+                    return Err(Error::Config(format!(
+                        "{}: needs or compose.after names {need:?}: {}",
+                        experts_dir.join(format!("{}.toml", m.id)).display(),
+                        if need == &m.id {
+                            "an expert cannot need itself".to_string()
+                        } else {
+                            "no expert has that id".to_string()
+                        }
+                    )));
+                }
+            }
+        }
         let defaults: Vec<&str> = experts
             .iter()
             .filter(|m| m.default)

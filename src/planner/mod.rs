@@ -1,15 +1,27 @@
-//! The planner: turns the chosen route into steps, runs them in order, and passes each step's
-//! output to the next. A simple intent is one model step. Experts whose manifest names the `ocr`
-//! tool read the request's images with the in-process OCR first; the form-filling kind is OCR ->
-//! field grounding and profile mapping -> (with a model) refinement. Owns step ids, the step
-//! events of a stream, deadlines per step and the step metrics. What a step does belongs to its
-//! expert (`experts::steps`); the planner must not route or touch memory (the app does both).
+//! The planner: turns where a request is going into a plan over experts, compiles the plan into
+//! the work its steps are run as, and runs that work as a DAG: a step starts when its parents are
+//! done, independent steps run at once (up to `plans.max_parallel`), and each step is given its
+//! parents' typed results (`context`). Plans come from the client, from the dispatcher (several
+//! intents in one request), or from one route plus the steps its manifest `needs` first.
+//! Compiling expands an expert into its work: experts with the OCR tool read the request's
+//! images first (one reading per request, shared by every step that needs it); form filling is
+//! OCR -> field grounding and profile mapping -> (with a model) refinement. Owns step ids, the
+//! step events of a stream, failure semantics (required and optional steps), and the step
+//! metrics. What a step does belongs to its expert (`experts::steps`); the planner must not
+//! route or touch memory (the app does both).
+
+pub mod context;
+pub mod plan;
 
 use std::sync::Arc;
+use std::time::Instant;
 
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
+use crate::config::PlansConfig;
 use crate::cpu::{CpuPool, Stop};
 use crate::engine::HOW_TO_CONFIGURE;
 use crate::engine::instrumented::InstrumentedBackend;
@@ -21,11 +33,13 @@ use crate::ocr::OcrTool;
 use crate::proto::{AskEvent, StepFinished, StepReport, StepStarted, ask_event};
 use crate::request::AskInput;
 
+pub use plan::{Plan, PlanLimits, PlanSource, PlanStep};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
     /// The expert's prompt on the model.
     Model,
-    /// The OCR tool over the request's images.
+    /// The OCR tool over the request's images (or, after a video step, over chosen frames).
     Ocr,
     /// Field grounding and profile mapping over the OCR'd form.
     FormFill,
@@ -45,25 +59,38 @@ impl StepKind {
     }
 }
 
-/// One step of a plan.
+/// One unit of work: a plan step compiles to one or more of these.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
+    /// `<plan step id>#<n>`.
     pub id: String,
     pub expert: String,
     pub kind: StepKind,
-    /// Steps whose output this one is given (today's plans are chains: the step before).
+    /// Steps whose output this one is given.
     pub after: Vec<String>,
+    /// The plan step it belongs to (its id, and its index in the plan).
+    pub plan_step: String,
+    of: usize,
+    pub optional: bool,
 }
 
-/// What a plan produced: the last step's output (the answer) and a report of every step.
+/// A plan and the work it compiled to, parents before children.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Graph {
+    pub plan: Plan,
+    pub steps: Vec<Step>,
+}
+
+/// What a plan produced: the answer (the last step's, or the final steps' together) and a report
+/// of every step, in the order they started.
 pub struct PlanOutput {
     pub answer: StepOutput,
     pub steps: Vec<StepReport>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub steps: Vec<Step>,
+    /// Tokens and reuse over every step.
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    pub vision_reused: u32,
+    pub first_text_at: Option<Instant>,
 }
 
 pub struct Planner {
@@ -71,6 +98,7 @@ pub struct Planner {
     backend: Option<Arc<InstrumentedBackend>>,
     ocr: Option<Arc<OcrTool>>,
     cpu: CpuPool,
+    limits: PlansConfig,
 }
 
 /// Everything a plan run needs besides the request.
@@ -81,11 +109,41 @@ pub struct RunContext<'a> {
     pub events: Option<&'a mpsc::Sender<AskEvent>>,
 }
 
+/// What one step handed on.
+struct Produced {
+    out: StepOutput,
+    /// The OCR step's pages (form filling grounds fields on them).
+    pages: Option<Arc<Pages>>,
+    /// Form grounding's fields and facts (refinement asks the model about them).
+    grounded: Option<Arc<Grounded>>,
+}
+
+enum State {
+    Waiting,
+    Running,
+    Done(Arc<Produced>),
+    Failed,
+}
+
 fn has_image(input: &AskInput) -> bool {
     input
         .media
         .iter()
         .any(|m| m.kind == MediaKind::Image && matches!(m.source, MediaSource::File(_)))
+}
+
+/// The first video that came as frames, with its index.
+fn frames_video(input: &AskInput) -> Option<(usize, usize, f32)> {
+    input
+        .media
+        .iter()
+        .enumerate()
+        .find_map(|(i, m)| match &m.source {
+            MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video => {
+                Some((i, frames.len(), *fps))
+            }
+            _ => None,
+        })
 }
 
 impl Planner {
@@ -94,12 +152,21 @@ impl Planner {
         backend: Option<Arc<InstrumentedBackend>>,
         ocr: Option<Arc<OcrTool>>,
         cpu: CpuPool,
+        limits: PlansConfig,
     ) -> Self {
         Planner {
             registry,
             backend,
             ocr,
             cpu,
+            limits,
+        }
+    }
+
+    pub fn limits(&self) -> PlanLimits {
+        PlanLimits {
+            max_steps: self.limits.max_steps,
+            max_fan_out: self.limits.max_fan_out,
         }
     }
 
@@ -110,44 +177,150 @@ impl Planner {
             .is_some_and(|m| m.uses(Tool::Ocr) && self.ocr.is_some())
     }
 
-    /// The plan for a route and a request.
-    pub fn plan(&self, expert: &str, input: &AskInput) -> Plan {
-        let form = self
-            .registry
-            .get(expert)
-            .is_some_and(|m| m.kind == Kind::FormFill);
-        let step = |i: usize, kind: StepKind| Step {
-            id: format!("{expert}#{i}"),
-            expert: expert.to_string(),
-            kind,
-            after: if i == 0 {
-                vec![]
-            } else {
-                vec![format!("{expert}#{}", i - 1)]
-            },
-        };
-        if self.tools_ready(expert) && has_image(input) {
-            if form {
-                let mut steps = vec![step(0, StepKind::Ocr), step(1, StepKind::FormFill)];
-                if self.backend.is_some() {
-                    steps.push(step(2, StepKind::FormRefine));
+    /// The plan for a route, or for the plan the dispatcher composed: each step without parents
+    /// gets the steps its manifest `needs` first, when the request has what they read and they
+    /// can run here (math given an image reads it with OCR first). A client's plan is run as
+    /// given.
+    pub fn plan(&self, expert: &str, composed: Option<Plan>, input: &AskInput) -> Plan {
+        let plan = composed.unwrap_or_else(|| Plan::single(expert));
+        if plan.source == PlanSource::Client {
+            return plan;
+        }
+        let mut out: Vec<PlanStep> = Vec::with_capacity(plan.steps.len() + 1);
+        for mut step in plan.steps.iter().cloned() {
+            let needs = self
+                .registry
+                .get(&step.expert)
+                .map(|m| m.needs.clone())
+                .unwrap_or_default();
+            if step.after.is_empty() {
+                for need in needs.iter().filter(|n| self.can_feed(n, input)) {
+                    let existing = out
+                        .iter()
+                        .chain(&plan.steps)
+                        .find(|s| &s.expert == need && s.after.is_empty())
+                        .map(|s| s.id.clone());
+                    let id = match existing {
+                        Some(id) => id,
+                        None => {
+                            let mut id = need.clone();
+                            let mut k = 2;
+                            while out.iter().chain(&plan.steps).any(|s| s.id == id) {
+                                id = format!("{need}_{k}");
+                                k += 1;
+                            }
+                            out.push(PlanStep {
+                                id: id.clone(),
+                                expert: need.clone(),
+                                // What it reads helps; the step can still look for itself.
+                                optional: true,
+                                ..Default::default()
+                            });
+                            id
+                        }
+                    };
+                    step.after.push(id);
                 }
-                return Plan { steps };
             }
-            let mut steps = vec![step(0, StepKind::Ocr)];
-            if self.backend.is_some() {
-                steps.push(step(1, StepKind::Model));
-            }
-            return Plan { steps };
+            out.push(step);
         }
         Plan {
-            steps: vec![step(0, StepKind::Model)],
+            steps: out,
+            source: plan.source,
+            confidence: plan.confidence,
         }
     }
 
+    /// Whether a needed expert has something to read in this request and can run here.
+    fn can_feed(&self, need: &str, input: &AskInput) -> bool {
+        let Some(m) = self.registry.get(need) else {
+            return false;
+        };
+        let takes_images = m.media.is_empty() || m.media.contains(&MediaKind::Image);
+        takes_images && has_image(input) && (self.tools_ready(need) || self.backend.is_some())
+    }
+
+    /// Checks a plan and expands its steps into work, parents first.
+    pub fn compile(&self, plan: &Plan, input: &AskInput) -> Result<Graph> {
+        let ids = self.registry.ids();
+        let order = plan::validate(plan, &ids, self.limits())?;
+        let index = |id: &str| plan.steps.iter().position(|s| s.id == id);
+        let mut last_of: Vec<Option<String>> = vec![None; plan.steps.len()];
+        let mut steps: Vec<Step> = Vec::new();
+        // The one OCR reading of the request's images, shared by every step that needs it.
+        let mut shared_ocr: Option<String> = None;
+        for i in order {
+            let ps = &plan.steps[i];
+            let m = self.registry.get(&ps.expert).ok_or_else(|| {
+                Error::Internal(format!("plan names unknown expert {}", ps.expert))
+            })?;
+            let parents: Vec<String> = ps
+                .after
+                .iter()
+                .filter_map(|a| index(a).and_then(|p| last_of[p].clone()))
+                .collect();
+            let after_video = frames_video(input).is_some()
+                && ps.after.iter().any(|a| {
+                    index(a)
+                        .and_then(|p| self.registry.get(&plan.steps[p].expert))
+                        .is_some_and(|pm| pm.kind == Kind::Video)
+                });
+            let feeds_others = plan.steps.iter().any(|s| s.after.contains(&ps.id));
+            let tool = self.tools_ready(&m.id) && (has_image(input) || after_video);
+            let kinds: Vec<StepKind> = match (m.kind, tool) {
+                (Kind::FormFill, true) if !after_video => {
+                    let mut k = vec![StepKind::Ocr, StepKind::FormFill];
+                    if self.backend.is_some() {
+                        k.push(StepKind::FormRefine);
+                    }
+                    k
+                }
+                // A reading that feeds other steps is the tool's; the model structures only an
+                // OCR answer.
+                (Kind::Ocr, true) if feeds_others || self.backend.is_none() => {
+                    vec![StepKind::Ocr]
+                }
+                (Kind::Ocr, true) => vec![StepKind::Ocr, StepKind::Model],
+                _ => vec![StepKind::Model],
+            };
+            let mut prev = parents;
+            for (n, kind) in kinds.into_iter().enumerate() {
+                if kind == StepKind::Ocr
+                    && !after_video
+                    && let Some(shared) = &shared_ocr
+                {
+                    if !prev.contains(shared) {
+                        prev.insert(0, shared.clone());
+                    }
+                    continue;
+                }
+                let id = format!("{}#{n}", ps.id);
+                if kind == StepKind::Ocr && !after_video {
+                    shared_ocr = Some(id.clone());
+                }
+                steps.push(Step {
+                    id: id.clone(),
+                    expert: m.id.clone(),
+                    kind,
+                    after: std::mem::take(&mut prev),
+                    plan_step: ps.id.clone(),
+                    of: i,
+                    optional: ps.optional,
+                });
+                prev = vec![id];
+            }
+            // An expert whose work was all shared answers with what it shares.
+            last_of[i] = prev.first().cloned();
+        }
+        Ok(Graph {
+            plan: plan.clone(),
+            steps,
+        })
+    }
+
     /// Fails early, before any work, when a step needs a model and none is configured.
-    pub fn check(&self, plan: &Plan) -> Result<()> {
-        for step in &plan.steps {
+    pub fn check(&self, graph: &Graph) -> Result<()> {
+        for step in &graph.steps {
             let m = self.registry.get(&step.expert).ok_or_else(|| {
                 Error::Internal(format!("plan names unknown expert {}", step.expert))
             })?;
@@ -170,131 +343,365 @@ impl Planner {
         Ok(())
     }
 
+    /// Runs the work of a compiled plan. A required step's failure stops the others and fails
+    /// the run with its error; an optional step's leaves a warning and a "failed" report.
     pub async fn run(
         &self,
-        plan: &Plan,
+        graph: &Graph,
         input: &AskInput,
         ctx: RunContext<'_>,
     ) -> Result<PlanOutput> {
-        self.check(plan)?;
-        let plan_started = std::time::Instant::now();
-        let mut reports = Vec::with_capacity(plan.steps.len());
-        let mut last: Option<StepOutput> = None;
-        // What earlier steps hand to later ones besides their output.
-        let mut pages = Pages::default();
-        let mut grounded: Option<Grounded> = None;
-        for step in &plan.steps {
-            let m = self.registry.get(&step.expert).ok_or_else(|| {
-                Error::Internal(format!("plan names unknown expert {}", step.expert))
-            })?;
-            emit(
-                ctx.events,
-                ask_event::Event::StepStarted(StepStarted {
-                    step_id: step.id.clone(),
-                    expert: m.id.clone(),
-                    parents: step.after.clone(),
-                }),
-            )
-            .await;
-            let span = tracing::info_span!(
-                "step",
-                step.id = step.id.as_str(),
-                step.kind = ?step.kind,
-                expert = m.id.as_str(),
-            );
-            let started = std::time::Instant::now();
-            let out = async {
-                Ok::<_, Error>(match step.kind {
-                    StepKind::Ocr => {
-                        let tool = self.ocr.as_ref().ok_or_else(|| {
-                            Error::Internal("OCR step planned without the OCR tool".into())
-                        })?;
-                        let (read, out) =
-                            steps::ocr::read(tool, &self.cpu, input, &ctx.stop).await?;
-                        pages = read;
-                        out
-                    }
-                    StepKind::FormFill => {
-                        let pages = std::mem::take(&mut pages);
-                        let (out, g) =
-                            steps::form::fill(&self.cpu, &ctx.stop, pages, input, ctx.history)
-                                .await?;
-                        grounded = Some(g);
-                        out
-                    }
-                    StepKind::FormRefine => {
-                        let prev = last.take().ok_or_else(|| {
-                            Error::Internal("form refinement without a plan".into())
-                        })?;
-                        match (&grounded, &self.backend) {
-                            (Some(g), Some(backend)) => {
-                                steps::form::refine(m, input, g, prev, backend, ctx.stop.token())
-                                    .await?
-                            }
-                            _ => prev,
-                        }
-                    }
-                    StepKind::Model => {
-                        let backend = self
-                            .backend
-                            .as_ref()
-                            .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
-                        let read = last.take();
-                        let sctx = StepContext {
-                            backend,
-                            registry: &self.registry,
-                            history: ctx.history,
-                            cancel: ctx.stop.token().clone(),
-                            events: ctx.events,
-                            step_id: &step.id,
-                            ocr_text: read.as_ref().map(|o| o.text.as_str()),
-                        };
-                        let out = steps::model::run(m, input, &sctx).await?;
-                        steps::ocr::structure(read, out)
-                    }
-                })
+        self.check(graph)?;
+        // Fired when a required step fails, so that the others stop; dropped with the run.
+        let stop = ctx.stop.child();
+        let _stop_the_rest = stop.token().clone().drop_guard();
+        let plan_started = Instant::now();
+        let n = graph.steps.len();
+        let position = |id: &str| graph.steps.iter().position(|s| s.id == id);
+        let parents: Vec<Vec<usize>> = graph
+            .steps
+            .iter()
+            .map(|s| s.after.iter().filter_map(|a| position(a)).collect())
+            .collect();
+        let mut state: Vec<State> = (0..n).map(|_| State::Waiting).collect();
+        let mut reports: Vec<StepReport> = Vec::with_capacity(n);
+        let mut warnings: Vec<String> = Vec::new();
+        let mut running = FuturesUnordered::new();
+        loop {
+            for i in 0..n {
+                if running.len() >= self.limits.max_parallel {
+                    break;
+                }
+                let waiting = matches!(state[i], State::Waiting);
+                let ready = parents[i]
+                    .iter()
+                    .all(|p| matches!(state[*p], State::Done(_) | State::Failed));
+                if !waiting || !ready {
+                    continue;
+                }
+                let given: Vec<(usize, Arc<Produced>)> = parents[i]
+                    .iter()
+                    .filter_map(|p| match &state[*p] {
+                        State::Done(d) => Some((*p, d.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                state[i] = State::Running;
+                let step = &graph.steps[i];
+                emit(
+                    ctx.events,
+                    ask_event::Event::StepStarted(StepStarted {
+                        step_id: step.id.clone(),
+                        expert: step.expert.clone(),
+                        parents: step.after.clone(),
+                        plan_step: step.plan_step.clone(),
+                    }),
+                )
+                .await;
+                let span = tracing::info_span!(
+                    "step",
+                    step.id = step.id.as_str(),
+                    step.kind = ?step.kind,
+                    expert = step.expert.as_str(),
+                );
+                let work = self.run_step(graph, i, given, input, &ctx, &stop);
+                let started = Instant::now();
+                running.push(async move { (i, started, work.instrument(span).await) });
             }
-            .instrument(span)
-            .await;
+            let Some((i, started, result)) = running.next().await else {
+                break;
+            };
+            let step = &graph.steps[i];
             crate::metrics::get().step_duration.record(
                 started.elapsed().as_secs_f64(),
                 &crate::metrics::attrs(&[
-                    ("expert", m.id.clone()),
+                    ("expert", step.expert.clone()),
                     (
                         "outcome",
-                        if out.is_ok() { "ok" } else { "error" }.to_string(),
+                        if result.is_ok() { "ok" } else { "error" }.to_string(),
                     ),
                 ]),
             );
-            let out = out?;
+            let ms = |d: std::time::Duration| u32::try_from(d.as_millis()).unwrap_or(u32::MAX);
+            let mut report = StepReport {
+                step_id: step.id.clone(),
+                expert: step.expert.clone(),
+                kind: step.kind.as_str().into(),
+                parents: step.after.clone(),
+                status: "ok".into(),
+                result: None,
+                started_ms: ms(started.duration_since(plan_started)),
+                duration_ms: ms(started.elapsed()),
+                plan_step: step.plan_step.clone(),
+                optional: step.optional,
+                error: String::new(),
+            };
+            match result {
+                Ok(produced) => {
+                    report.result = Some(produced.out.result.clone());
+                    state[i] = State::Done(Arc::new(produced));
+                }
+                // The request's own stop is never an optional step's failure.
+                Err(e) if step.optional && ctx.stop.check().is_ok() => {
+                    let said = crate::error::describe(&e);
+                    tracing::warn!(step = step.id.as_str(), error = %e, "optional step failed");
+                    warnings.push(format!(
+                        "optional step {} ({}) failed, and the plan went on without it: {said}",
+                        step.id, step.expert
+                    ));
+                    report.status = "failed".into();
+                    report.error = said;
+                    state[i] = State::Failed;
+                }
+                Err(e) => {
+                    stop.cancel();
+                    return Err(e);
+                }
+            }
             emit(
                 ctx.events,
                 ask_event::Event::StepFinished(StepFinished {
                     step_id: step.id.clone(),
-                    expert: m.id.clone(),
-                    result: Some(out.result.clone()),
+                    expert: step.expert.clone(),
+                    result: report.result.clone(),
+                    status: report.status.clone(),
+                    error: report.error.clone(),
                 }),
             )
             .await;
-            let ms = |d: std::time::Duration| u32::try_from(d.as_millis()).unwrap_or(u32::MAX);
-            reports.push(StepReport {
-                step_id: step.id.clone(),
-                expert: m.id.clone(),
-                kind: step.kind.as_str().into(),
-                parents: step.after.clone(),
-                status: "ok".into(),
-                result: Some(out.result.clone()),
-                started_ms: ms(started.duration_since(plan_started)),
-                duration_ms: ms(started.elapsed()),
-            });
-            last = Some(out);
+            reports.push(report);
         }
-        let answer = last.ok_or_else(|| Error::Internal("empty plan".into()))?;
-        Ok(PlanOutput {
-            answer,
-            steps: reports,
+        reports.sort_by_key(|r| r.started_ms);
+        combine(graph, state, reports, warnings)
+    }
+
+    /// One step's work, given its parents' output (those that succeeded).
+    async fn run_step(
+        &self,
+        graph: &Graph,
+        i: usize,
+        given: Vec<(usize, Arc<Produced>)>,
+        input: &AskInput,
+        ctx: &RunContext<'_>,
+        stop: &Stop,
+    ) -> Result<Produced> {
+        let step = &graph.steps[i];
+        let m = self
+            .registry
+            .get(&step.expert)
+            .ok_or_else(|| Error::Internal(format!("plan names unknown expert {}", step.expert)))?;
+        let ps = &graph.plan.steps[step.of];
+        // The step's own instruction and options, where the plan gives them.
+        let own;
+        let input = if ps.text.is_some() || ps.options.is_some() {
+            let mut i = input.clone();
+            if let Some(t) = &ps.text {
+                i.text = t.clone();
+            }
+            if let Some(o) = &ps.options {
+                let r = &mut i.options;
+                r.max_new_tokens = o.max_new_tokens.or(r.max_new_tokens);
+                r.temperature = o.temperature.or(r.temperature);
+                r.top_p = o.top_p.or(r.top_p);
+                r.top_k = o.top_k.or(r.top_k);
+                r.seed = o.seed.or(r.seed);
+                if !o.stop.is_empty() {
+                    r.stop = o.stop.clone();
+                }
+            }
+            own = i;
+            &own
+        } else {
+            input
+        };
+        let produced = |out| Produced {
+            out,
+            pages: None,
+            grounded: None,
+        };
+        Ok(match step.kind {
+            StepKind::Ocr => {
+                let tool = self.ocr.as_ref().ok_or_else(|| {
+                    Error::Internal("OCR step planned without the OCR tool".into())
+                })?;
+                let timeline = given.iter().find(|(_, p)| {
+                    matches!(
+                        p.out.result.kind,
+                        Some(crate::proto::expert_result::Kind::Video(_))
+                    )
+                });
+                let (pages, out) = match (timeline, frames_video(input)) {
+                    (Some((_, video)), Some((index, frames, fps))) => {
+                        let picked = context::frames_at_events(
+                            &video.out.result,
+                            frames,
+                            fps,
+                            self.limits.ocr_frames,
+                        );
+                        steps::ocr::read_frames(tool, &self.cpu, input, index, &picked, stop)
+                            .await?
+                    }
+                    _ => steps::ocr::read(tool, &self.cpu, input, stop).await?,
+                };
+                Produced {
+                    out,
+                    pages: Some(Arc::new(pages)),
+                    grounded: None,
+                }
+            }
+            StepKind::FormFill => {
+                let pages = given
+                    .iter()
+                    .find_map(|(_, p)| p.pages.clone())
+                    .ok_or_else(|| Error::Internal("form filling without an OCR step".into()))?;
+                // What else the plan read or worked out may hold the user's details (an ID
+                // card's text beside the form, a total from a math step).
+                let mut sources: Vec<String> =
+                    pages.read.iter().skip(1).map(|(_, p)| p.text()).collect();
+                sources.extend(
+                    given
+                        .iter()
+                        .filter(|(_, p)| p.pages.is_none())
+                        .map(|(_, p)| p.out.text.clone()),
+                );
+                let (out, g) =
+                    steps::form::fill(&self.cpu, stop, pages, input, ctx.history, sources).await?;
+                Produced {
+                    out,
+                    pages: None,
+                    grounded: Some(Arc::new(g)),
+                }
+            }
+            StepKind::FormRefine => {
+                let (_, filled) = given
+                    .iter()
+                    .find(|(_, p)| p.grounded.is_some())
+                    .ok_or_else(|| Error::Internal("form refinement without grounding".into()))?;
+                match (&filled.grounded, &self.backend) {
+                    (Some(g), Some(backend)) => produced(
+                        steps::form::refine(m, input, g, filled.out.clone(), backend, stop.token())
+                            .await?,
+                    ),
+                    _ => produced(filled.out.clone()),
+                }
+            }
+            StepKind::Model => {
+                let backend = self
+                    .backend
+                    .as_ref()
+                    .ok_or_else(|| Error::FailedPrecondition(HOW_TO_CONFIGURE.into()))?;
+                let read = given.iter().find(|(_, p)| {
+                    matches!(
+                        p.out.result.kind,
+                        Some(crate::proto::expert_result::Kind::Ocr(_))
+                    )
+                });
+                // The OCR kind's template quotes the reading itself; every other kind is given
+                // its parents' results before its prompt.
+                let (ocr_text, block) = if m.kind == Kind::Ocr {
+                    (read.map(|(_, p)| p.out.text.as_str()), None)
+                } else {
+                    let parents: Vec<context::Parent<'_>> = given
+                        .iter()
+                        .map(|(p, d)| context::Parent {
+                            step_id: &graph.steps[*p].plan_step,
+                            expert: &graph.steps[*p].expert,
+                            text: &d.out.text,
+                            result: &d.out.result,
+                        })
+                        .collect();
+                    let lang = crate::request::language(&input.text);
+                    (
+                        None,
+                        context::block(&parents, lang, self.limits.context_chars),
+                    )
+                };
+                let sctx = StepContext {
+                    backend,
+                    registry: &self.registry,
+                    history: ctx.history,
+                    cancel: stop.token().clone(),
+                    events: ctx.events,
+                    step_id: &step.id,
+                    ocr_text,
+                    context: block.as_ref().map(|(b, _)| b.as_str()),
+                };
+                let mut out = steps::model::run(m, input, &sctx).await?;
+                if block.as_ref().is_some_and(|(_, cut)| *cut) {
+                    out.result.warnings.push(format!(
+                        "the earlier steps' results were cut to {} characters for this step (plans.context_chars)",
+                        self.limits.context_chars
+                    ));
+                }
+                if m.kind == Kind::Ocr {
+                    out = steps::ocr::structure(read.map(|(_, p)| p.out.clone()), out);
+                }
+                produced(out)
+            }
         })
     }
+}
+
+/// The answer of a finished run: the last final step's (a step no other step follows), or,
+/// with several final steps, their answers together; usage adds up every step.
+fn combine(
+    graph: &Graph,
+    state: Vec<State>,
+    reports: Vec<StepReport>,
+    warnings: Vec<String>,
+) -> Result<PlanOutput> {
+    let done: Vec<(usize, Arc<Produced>)> = state
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            State::Done(d) => Some((i, d)),
+            _ => None,
+        })
+        .collect();
+    let is_final = |i: usize| {
+        !graph
+            .steps
+            .iter()
+            .any(|s| s.after.contains(&graph.steps[i].id))
+    };
+    let finals: Vec<&(usize, Arc<Produced>)> = done.iter().filter(|(i, _)| is_final(*i)).collect();
+    // Every final step failed (each was optional): the last step that produced anything answers.
+    let finals = if finals.is_empty() {
+        done.last().into_iter().collect()
+    } else {
+        finals
+    };
+    let Some((_, last)) = finals.last() else {
+        return Err(Error::Unavailable(
+            "every step of the plan failed; the steps' errors are in the log".into(),
+        ));
+    };
+    let mut answer = last.out.clone();
+    if finals.len() > 1 {
+        answer.text = finals
+            .iter()
+            .map(|(i, p)| {
+                let s = &graph.steps[*i];
+                format!(
+                    "## {} ({})\n{}",
+                    s.plan_step,
+                    s.expert,
+                    p.out.text.trim_end()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    answer.result.warnings.splice(0..0, warnings);
+    let sum = |f: fn(&StepOutput) -> u32| done.iter().map(|(_, p)| f(&p.out)).sum::<u32>();
+    Ok(PlanOutput {
+        prompt_tokens: sum(|o| o.prompt_tokens),
+        completion_tokens: sum(|o| o.completion_tokens),
+        vision_reused: sum(|o| o.vision_reused),
+        first_text_at: done.iter().filter_map(|(_, p)| p.out.first_text_at).min(),
+        answer,
+        steps: reports,
+    })
 }
 
 async fn emit(events: Option<&mpsc::Sender<AskEvent>>, event: ask_event::Event) {
@@ -354,11 +761,18 @@ mod tests {
             (input.expert.as_deref().unwrap(), STAGE_EXPLICIT)
         );
         let backend = Arc::new(InstrumentedBackend::new(Arc::new(Scripted(answer))));
-        let planner = Planner::new(Arc::new(registry), Some(backend), None, CpuPool::new(1));
-        let plan = planner.plan(&routing.expert, &input);
+        let planner = Planner::new(
+            Arc::new(registry),
+            Some(backend),
+            None,
+            CpuPool::new(1),
+            PlansConfig::default(),
+        );
+        let plan = planner.plan(&routing.expert, None, &input);
+        let graph = planner.compile(&plan, &input).unwrap();
         planner
             .run(
-                &plan,
+                &graph,
                 &input,
                 RunContext {
                     history: &[],

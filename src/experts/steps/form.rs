@@ -3,6 +3,7 @@
 //! people-facing summary of a form plan, in the request's language.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
@@ -27,18 +28,21 @@ pub struct Grounded {
 }
 
 /// Grounds the fields of the form (the first image the OCR step read) and maps the user's facts
-/// (profile, request text, earlier requests) onto them. Region finding walks every pixel, so it
+/// (profile, request text, earlier requests, and `sources`: what earlier steps of the plan read
+/// or worked out, such as an ID card's text) onto them. Region finding walks every pixel, so it
 /// runs on the CPU pool.
 pub async fn fill(
     cpu: &CpuPool,
     stop: &Stop,
-    pages: Pages,
+    pages: Arc<Pages>,
     input: &AskInput,
     history: &[(String, String)],
+    sources: Vec<String>,
 ) -> Result<(StepOutput, Grounded)> {
     let text = input.text.clone();
     let profile = input.profile.clone();
-    let earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
+    let mut earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
+    earlier.extend(sources);
     cpu.run(stop, move |_| output(&pages, &text, &profile, &earlier))
         .await
 }

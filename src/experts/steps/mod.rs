@@ -58,8 +58,11 @@ pub struct StepContext<'a> {
     /// Receives text as it is generated, tagged with `step_id`.
     pub events: Option<&'a mpsc::Sender<AskEvent>>,
     pub step_id: &'a str,
-    /// What the OCR tool read, when a step before this one ran it.
+    /// What the OCR tool read, when a step before this one ran it (the OCR kind's template
+    /// quotes it).
     pub ocr_text: Option<&'a str>,
+    /// The earlier steps' results, written out; given before the prompt.
+    pub context: Option<&'a str>,
 }
 
 /// One model call through the instrumented backend: the answer's text, how it finished, and

@@ -16,7 +16,10 @@ use super::{StepContext, StepOutput, generate};
 pub async fn run(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> Result<StepOutput> {
     let prompt = ctx.registry.render_with(m, input, ctx.ocr_text)?;
     let mut parts: Vec<Part> = input.media.iter().map(media_part).collect();
-    parts.push(Part::Text(prompt));
+    parts.push(Part::Text(match ctx.context {
+        Some(context) => format!("{context}\n{prompt}"),
+        None => prompt,
+    }));
     let messages = chat(m, ctx.history, parts);
 
     let mut request = GenerateRequest {

@@ -17,6 +17,8 @@ use super::StepOutput;
 pub struct Pages {
     pub(crate) read: Vec<(u32, Page)>,
     pub(crate) first_image: Option<RgbImage>,
+    /// For frames of a video: each page's time in the video (same order as `read`).
+    pub(crate) seconds: Vec<f64>,
 }
 
 /// Reads every image of the request. Only the first keeps its pixels (form filling and the
@@ -53,26 +55,75 @@ pub async fn read(
     Ok((pages, out))
 }
 
-fn output(pages: &Pages) -> StepOutput {
-    let pages = &pages.read;
+/// Reads frames `picked` (indices) of the video at `media_index`, which came as frames at
+/// `fps`; each page keeps its time. Used after a video step, whose timeline chose the frames.
+pub async fn read_frames(
+    tool: &OcrTool,
+    cpu: &CpuPool,
+    input: &AskInput,
+    media_index: usize,
+    picked: &[usize],
+    stop: &Stop,
+) -> Result<(Pages, StepOutput)> {
+    let mut pages = Pages::default();
+    if let Some(MediaSource::Frames { frames, fps }) =
+        input.media.get(media_index).map(|m| &m.source)
+    {
+        for &f in picked {
+            let Some(data) = frames.get(f) else { continue };
+            let (img, page) =
+                tool.read_image(cpu, stop, data.clone())
+                    .await
+                    .map_err(|e| match e {
+                        Error::InvalidArgument { problem, .. } => {
+                            Error::invalid(format!("media[{media_index}].frames[{f}]"), problem)
+                        }
+                        other => other,
+                    })?;
+            if pages.first_image.is_none() {
+                pages.first_image = Some(img);
+            }
+            pages.read.push((media_index as u32, page));
+            pages.seconds.push(f as f64 / f64::from(*fps));
+        }
+    }
+    let out = output(&pages);
+    Ok((pages, out))
+}
+
+fn output(all: &Pages) -> StepOutput {
+    let pages = &all.read;
     let mut warnings = Vec::new();
-    let text = if pages.len() == 1 {
+    let seconds = |k: usize| all.seconds.get(k).copied();
+    let label = |k: usize, i: u32| match seconds(k) {
+        Some(t) => format!("[video {i} at {t:.1} s]"),
+        None => format!("[image {i}]"),
+    };
+    let text = if pages.len() == 1 && seconds(0).is_none() {
         pages[0].1.text()
     } else {
         pages
             .iter()
-            .map(|(i, p)| format!("[image {i}]\n{}", p.text()))
+            .enumerate()
+            .map(|(k, (i, p))| format!("{}\n{}", label(k, *i), p.text()))
             .collect::<Vec<_>>()
             .join("\n\n")
     };
     if pages.len() > 1 {
         warnings.push(format!(
-            "{} images read; boxes are given for the first (media_index {})",
+            "{} {} read; boxes are given for the first ({})",
             pages.len(),
-            pages[0].0
+            if seconds(0).is_some() {
+                "frames"
+            } else {
+                "images"
+            },
+            label(0, pages[0].0).trim_matches(['[', ']'])
         ));
     }
-    if pages.iter().all(|(_, p)| p.lines.is_empty()) {
+    if pages.is_empty() {
+        warnings.push("nothing to read: no image, and no video frames chosen".into());
+    } else if pages.iter().all(|(_, p)| p.lines.is_empty()) {
         warnings.push("no text found".into());
     }
     StepOutput::without_model(
@@ -81,9 +132,11 @@ fn output(pages: &Pages) -> StepOutput {
             raw_text: String::new(),
             reasoning: String::new(),
             warnings,
-            kind: pages
-                .first()
-                .map(|(i, p)| expert_result::Kind::Ocr(ocr::to_proto(p, *i))),
+            kind: pages.first().map(|(i, p)| {
+                let mut o = ocr::to_proto(p, *i);
+                o.frame_seconds = seconds(0);
+                expert_result::Kind::Ocr(o)
+            }),
         },
     )
 }
