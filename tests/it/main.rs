@@ -12,6 +12,7 @@ mod faults;
 mod form_fill;
 mod grpc;
 mod metrics;
+mod plans;
 mod ort_serve;
 mod prometheus;
 mod qwen3vl_golden;

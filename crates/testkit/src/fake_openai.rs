@@ -30,6 +30,9 @@ pub struct Script {
     /// The n-th chat request (from 0) is answered with `per_request[n]` instead of `chunks`,
     /// where there is one.
     pub per_request: Vec<Vec<String>>,
+    /// A request whose system prompt contains the needle is answered with its chunks (the first
+    /// that matches), before `per_request`: concurrent steps of a plan arrive in any order.
+    pub by_system: Vec<(String, Vec<String>)>,
 }
 
 impl Default for Script {
@@ -40,6 +43,7 @@ impl Default for Script {
             fail_with: None,
             echo: false,
             per_request: Vec::new(),
+            by_system: Vec::new(),
         }
     }
 }
@@ -148,6 +152,18 @@ fn last_user_text(body: &Value) -> String {
     }
 }
 
+/// The system prompt's text ("" without one).
+fn system_text(body: &Value) -> String {
+    let msgs = body["messages"].as_array().cloned().unwrap_or_default();
+    msgs.iter()
+        .find(|m| m["role"] == "system")
+        .map(|m| match &m["content"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .unwrap_or_default()
+}
+
 async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Value>) -> Response {
     let nth = {
         let mut requests = shared.requests.lock().unwrap();
@@ -165,6 +181,12 @@ async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Va
     }
     let chunks = if script.echo {
         vec![format!("echo: {}", last_user_text(&body))]
+    } else if let Some((_, chunks)) = script
+        .by_system
+        .iter()
+        .find(|(needle, _)| system_text(&body).contains(needle.as_str()))
+    {
+        chunks.clone()
     } else {
         script
             .per_request
