@@ -232,3 +232,64 @@ async fn one_scrape_has_red_for_calls_experts_routes_tokens_and_memory() {
     );
     running.shutdown().await.unwrap();
 }
+
+/// With the in-process engine on the test model, a three-step plan over one image encodes the
+/// image once: the other two steps reuse its vision features (the counter, by `reused`, and the
+/// response's usage agree).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_three_step_plan_over_one_image_runs_the_vision_encoder_once() {
+    let _machine = machine::shared().await;
+    if !process::own(concat!(
+        module_path!(),
+        "::a_three_step_plan_over_one_image_runs_the_vision_encoder_once"
+    )) {
+        return;
+    }
+    use switchboard::proto::{GenerationOptions, Media, Plan, PlanStep};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ort_config(dir.path());
+    config.metrics.enabled = true;
+    config.metrics.listen = "127.0.0.1:0".into();
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let s = |id: &str, expert: &str, after: &[&str]| PlanStep {
+        id: id.into(),
+        expert: expert.into(),
+        after: after.iter().map(|a| a.to_string()).collect(),
+        ..Default::default()
+    };
+    let r = c
+        .ask(AskRequest {
+            text: "What is in this picture?".into(),
+            media: vec![Media {
+                data: png(90, 60),
+                ..Default::default()
+            }],
+            options: Some(GenerationOptions {
+                temperature: Some(0.0),
+                max_new_tokens: Some(4),
+                ..Default::default()
+            }),
+            plan: Some(Plan {
+                steps: vec![
+                    s("look", "general", &[]),
+                    s("count", "math", &["look"]),
+                    s("say", "general", &["count"]),
+                ],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let ids: Vec<&str> = r.steps.iter().map(|s| s.step_id.as_str()).collect();
+    assert_eq!(ids, ["look#0", "count#0", "say#0"]);
+    assert_eq!(r.usage.unwrap().vision_features_reused, 2);
+    let url = format!("http://{}/metrics", running.metrics_addr.unwrap());
+    let text = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let name = "switchboard_model_vision_encodes_total";
+    assert_eq!(sample(&text, name, &[("reused", "false")]), Some(1.0), "{text}");
+    assert_eq!(sample(&text, name, &[("reused", "true")]), Some(2.0), "{text}");
+    running.shutdown().await.unwrap();
+}
