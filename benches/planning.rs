@@ -119,7 +119,11 @@ async fn main() {
         .enumerate()
         .map(|(i, t)| AskInput {
             text: t.to_string(),
-            media: if i % 2 == 0 { vec![image.clone()] } else { vec![] },
+            media: if i % 2 == 0 {
+                vec![image.clone()]
+            } else {
+                vec![]
+            },
             ..AskInput::default()
         })
         .collect();
@@ -166,12 +170,16 @@ async fn main() {
             ocr_text: None,
             context: None,
         };
-        let out = switchboard::experts::run_step(m, input, &ctx).await.unwrap();
+        let out = switchboard::experts::run_step(m, input, &ctx)
+            .await
+            .unwrap();
         direct_t.push(t.elapsed());
         std::hint::black_box(out.text);
     }
     let (p50, p99) = percentiles(plan_t);
-    println!("plan (compose, needs, compile): p50 {p50:.1} us, p99 {p99:.1} us ({composed} of {iters} composed)");
+    println!(
+        "plan (compose, needs, compile): p50 {p50:.1} us, p99 {p99:.1} us ({composed} of {iters} composed)"
+    );
     let (r50, r99) = percentiles(run_t);
     let (d50, d99) = percentiles(direct_t);
     println!("run one step through the planner: p50 {r50:.1} us, p99 {r99:.1} us");

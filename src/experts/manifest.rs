@@ -64,6 +64,10 @@ pub struct Manifest {
     /// earlier step in the plan: math given an image reads it with OCR first (`["ocr"]`).
     #[serde(default)]
     pub needs: Vec<String>,
+    /// Experts it needs first when the request has more images than the one it works on: form
+    /// filling reads the other document (an ID card, a receipt) with OCR for the values.
+    #[serde(default)]
+    pub needs_with_more_images: Vec<String>,
     /// How the dispatcher composes it with other experts in one request.
     #[serde(default)]
     pub compose: Compose,

@@ -56,7 +56,8 @@ impl Registry {
             experts.push(m);
         }
         for m in &experts {
-            for need in m.needs.iter().chain(&m.compose.after) {
+            let named = m.needs.iter().chain(&m.needs_with_more_images);
+            for need in named.chain(&m.compose.after) {
                 if need == &m.id || !experts.iter().any(|x| &x.id == need) {
                     return Err(Error::Config(format!(
                         "{}: needs or compose.after names {need:?}: {}",

@@ -188,10 +188,21 @@ impl Planner {
         }
         let mut out: Vec<PlanStep> = Vec::with_capacity(plan.steps.len() + 1);
         for mut step in plan.steps.iter().cloned() {
+            let images = input
+                .media
+                .iter()
+                .filter(|m| m.kind == MediaKind::Image)
+                .count();
             let needs = self
                 .registry
                 .get(&step.expert)
-                .map(|m| m.needs.clone())
+                .map(|m| {
+                    let mut n = m.needs.clone();
+                    if images > 1 {
+                        n.extend(m.needs_with_more_images.iter().cloned());
+                    }
+                    n
+                })
                 .unwrap_or_default();
             if step.after.is_empty() {
                 for need in needs.iter().filter(|n| self.can_feed(n, input)) {
@@ -291,6 +302,12 @@ impl Planner {
                 {
                     if !prev.contains(shared) {
                         prev.insert(0, shared.clone());
+                    }
+                    // A required step cannot do without the reading it shares.
+                    if !ps.optional
+                        && let Some(s) = steps.iter_mut().find(|s| &s.id == shared)
+                    {
+                        s.optional = false;
                     }
                     continue;
                 }

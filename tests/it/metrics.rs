@@ -289,7 +289,15 @@ async fn a_three_step_plan_over_one_image_runs_the_vision_encoder_once() {
     let url = format!("http://{}/metrics", running.metrics_addr.unwrap());
     let text = reqwest::get(&url).await.unwrap().text().await.unwrap();
     let name = "switchboard_model_vision_encodes_total";
-    assert_eq!(sample(&text, name, &[("reused", "false")]), Some(1.0), "{text}");
-    assert_eq!(sample(&text, name, &[("reused", "true")]), Some(2.0), "{text}");
+    assert_eq!(
+        sample(&text, name, &[("reused", "false")]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, name, &[("reused", "true")]),
+        Some(2.0),
+        "{text}"
+    );
     running.shutdown().await.unwrap();
 }

@@ -103,7 +103,10 @@ async fn a_receipt_total_with_tax_is_read_then_computed() {
     let fake = FakeOpenAi::start(Script {
         by_system: by_system(&[(
             MATH,
-            &["The total is 8.95. With 8% tax: 8.95 × 1.08 = 9.666.\n", "\\boxed{9.67}"],
+            &[
+                "The total is 8.95. With 8% tax: 8.95 × 1.08 = 9.666.\n",
+                "\\boxed{9.67}",
+            ],
         )]),
         ..Script::default()
     })
@@ -133,10 +136,19 @@ async fn a_receipt_total_with_tax_is_read_then_computed() {
     assert_eq!(sent.len(), 1);
     let p = &sent[0];
     assert!(p.starts_with("Results of the earlier steps:"), "{p}");
-    let total = p.lines().find(|l| l.starts_with("8.95")).expect("the total");
-    assert!(total.starts_with("8.95  [") && total.ends_with(']'), "{total}");
+    let total = p
+        .lines()
+        .find(|l| l.starts_with("8.95"))
+        .expect("the total");
+    assert!(
+        total.starts_with("8.95  [") && total.ends_with(']'),
+        "{total}"
+    );
     assert!(p.lines().any(|l| l.starts_with("TOTAL  [")), "{p}");
-    assert!(p.contains("What is the total on this receipt, with 8 % tax?"), "{p}");
+    assert!(
+        p.contains("What is the total on this receipt, with 8 % tax?"),
+        "{p}"
+    );
     let Some(Kind::Math(m)) = r.result.and_then(|x| x.kind) else {
         panic!("no math result")
     };
@@ -233,7 +245,10 @@ async fn a_lecture_video_is_timed_then_its_slides_are_read_at_those_times() {
         by_system: by_system(&[
             (
                 VIDEO,
-                &["1 - 3 seconds: a slide with a cafe receipt\n", "4 - 6 seconds: a notice slide"],
+                &[
+                    "1 - 3 seconds: a slide with a cafe receipt\n",
+                    "4 - 6 seconds: a notice slide",
+                ],
             ),
             (GENERAL, &["The lecture shows a receipt, then a notice."]),
         ]),
@@ -299,7 +314,10 @@ async fn a_lecture_video_is_timed_then_its_slides_are_read_at_those_times() {
     // The last step saw the timeline and both frames' text.
     let sent = prompts_to(&fake, GENERAL);
     let p = &sent[0];
-    assert!(p.contains("[1.0s - 3.0s] a slide with a cafe receipt"), "{p}");
+    assert!(
+        p.contains("[1.0s - 3.0s] a slide with a cafe receipt"),
+        "{p}"
+    );
     assert!(p.contains("[video 0 at 5.0 s]"), "{p}");
     assert!(p.contains("NOTICE TO RESIDENTS"), "{p}");
     assert!(p.contains("TOTAL"), "{p}");
@@ -326,7 +344,10 @@ async fn a_filled_form_reaches_the_follow_up_question() {
             media: vec![image(fixture("forms/form_01.png"))],
             profile: [
                 ("full_name".to_string(), "Emily Carter".to_string()),
-                ("email".to_string(), "emily.carter@example.co.uk".to_string()),
+                (
+                    "email".to_string(),
+                    "emily.carter@example.co.uk".to_string(),
+                ),
             ]
             .into(),
             ..Default::default()
@@ -410,7 +431,8 @@ async fn an_optional_step_may_fail_a_required_one_fails_the_request() {
     assert_eq!(find.status, "failed");
     assert!(find.optional);
     assert!(
-        find.error.starts_with("Internal: the gui expert's answer does not match"),
+        find.error
+            .starts_with("Internal: the gui expert's answer does not match"),
         "{}",
         find.error
     );
@@ -428,7 +450,11 @@ async fn an_optional_step_may_fail_a_required_one_fails_the_request() {
 
     let e = c.ask(ask(false)).await.unwrap_err();
     assert_eq!(e.code(), Code::Internal, "{e:?}");
-    assert!(e.message().contains("gui expert's answer"), "{}", e.message());
+    assert!(
+        e.message().contains("gui expert's answer"),
+        "{}",
+        e.message()
+    );
     running.shutdown().await.unwrap();
 }
 
@@ -462,7 +488,11 @@ async fn a_bad_plan_is_invalid_argument_naming_the_step() {
             "plan.steps[1].expert: unknown expert \"poetry\"",
         ),
         (
-            plan((0..9).map(|i| s(&format!("s{i}"), "general", &[])).collect()),
+            plan(
+                (0..9)
+                    .map(|i| s(&format!("s{i}"), "general", &[]))
+                    .collect(),
+            ),
             "plan.steps: 9 steps; the limit is 8 (plans.max_steps)",
         ),
         (
@@ -480,6 +510,10 @@ async fn a_bad_plan_is_invalid_argument_naming_the_step() {
     both.expert = "math".into();
     let e = c.ask(both).await.unwrap_err();
     assert_eq!(e.code(), Code::InvalidArgument);
-    assert!(e.message().starts_with("expert: give either"), "{}", e.message());
+    assert!(
+        e.message().starts_with("expert: give either"),
+        "{}",
+        e.message()
+    );
     running.shutdown().await.unwrap();
 }
