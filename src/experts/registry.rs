@@ -55,22 +55,6 @@ impl Registry {
             schemas.load(experts_dir, &path, &m)?;
             experts.push(m);
         }
-        for m in &experts {
-            let named = m.needs.iter().chain(&m.needs_with_more_images);
-            for need in named.chain(&m.compose.after) {
-                if need == &m.id || !experts.iter().any(|x| &x.id == need) {
-                    return Err(Error::Config(format!(
-                        "{}: needs or compose.after names {need:?}: {}",
-                        experts_dir.join(format!("{}.toml", m.id)).display(),
-                        if need == &m.id {
-                            "an expert cannot need itself".to_string()
-                        } else {
-                            "no expert has that id".to_string()
-                        }
-                    )));
-                }
-            }
-        }
         let defaults: Vec<&str> = experts
             .iter()
             .filter(|m| m.default)
@@ -89,6 +73,22 @@ impl Registry {
                 }
             )));
         };
+        for m in &experts {
+            let named = m.needs.iter().chain(&m.needs_with_more_images);
+            for need in named.chain(&m.compose.after) {
+                if need == &m.id || !experts.iter().any(|x| &x.id == need) {
+                    return Err(Error::Config(format!(
+                        "{}: needs or compose.after names {need:?}: {}",
+                        experts_dir.join(format!("{}.toml", m.id)).display(),
+                        if need == &m.id {
+                            "an expert cannot need itself".to_string()
+                        } else {
+                            "no expert has that id".to_string()
+                        }
+                    )));
+                }
+            }
+        }
         Ok(Registry {
             default_route,
             experts,
