@@ -103,10 +103,7 @@ impl Dispatcher {
         if routing.stage == STAGE_EXPLICIT || routing.stage == STAGE_MODEL {
             return None;
         }
-        let text = match input.text.char_indices().nth(self.thresholds.max_chars) {
-            Some((end, _)) => &input.text[..end],
-            None => input.text.as_str(),
-        };
+        let text = self.routed_text(input);
         // (expert index, score, link)
         let mut intents: Vec<(usize, f32, Link)> = Vec::new();
         let parts = clauses(text);

@@ -187,6 +187,14 @@ impl Dispatcher {
         }
     }
 
+    /// The part of the request's text routing reads (`routing.max_chars`).
+    fn routed_text<'a>(&self, input: &'a AskInput) -> &'a str {
+        match input.text.char_indices().nth(self.thresholds.max_chars) {
+            Some((end, _)) => &input.text[..end],
+            None => input.text.as_str(),
+        }
+    }
+
     pub fn route(&self, input: &AskInput) -> Result<Routing> {
         if let Some(expert) = &input.expert {
             if !self.ids.iter().any(|id| id == expert) {
@@ -209,10 +217,7 @@ impl Dispatcher {
                 stage: STAGE_EXPLICIT.into(),
             });
         }
-        let text = match input.text.char_indices().nth(self.thresholds.max_chars) {
-            Some((end, _)) => &input.text[..end],
-            None => input.text.as_str(),
-        };
+        let text = self.routed_text(input);
         let mut routes = self.rules.score(text, input);
         let best_rule = routes.iter().map(|r| r.score).fold(0.0, f32::max);
         if best_rule < self.thresholds.rules

@@ -214,12 +214,9 @@ impl Planner {
                     let id = match existing {
                         Some(id) => id,
                         None => {
-                            let mut id = need.clone();
-                            let mut k = 2;
-                            while out.iter().chain(&plan.steps).any(|s| s.id == id) {
-                                id = format!("{need}_{k}");
-                                k += 1;
-                            }
+                            let id = plan::unique_id(need, |id| {
+                                out.iter().chain(&plan.steps).any(|s| s.id == id)
+                            });
                             out.push(PlanStep {
                                 id: id.clone(),
                                 expert: need.clone(),

@@ -71,12 +71,7 @@ impl Plan {
     pub fn of(experts: &[(&str, &[usize])], source: PlanSource, confidence: f32) -> Plan {
         let mut ids: Vec<String> = Vec::with_capacity(experts.len());
         for (expert, _) in experts {
-            let mut id = expert.to_string();
-            let mut k = 2;
-            while ids.contains(&id) {
-                id = format!("{expert}_{k}");
-                k += 1;
-            }
+            let id = unique_id(expert, |id| ids.iter().any(|x| x == id));
             ids.push(id);
         }
         let steps = experts
@@ -146,6 +141,17 @@ impl Plan {
             confidence: self.confidence,
         }
     }
+}
+
+/// `base`, or `base_2`, `base_3`, ... : the first that `taken` says is free.
+pub(crate) fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut id = base.to_string();
+    let mut k = 2;
+    while taken(&id) {
+        id = format!("{base}_{k}");
+        k += 1;
+    }
+    id
 }
 
 /// What a plan may be.

@@ -150,30 +150,30 @@ fn routing_accuracy_on_the_evaluation_set() {
         cases.len(),
         accuracy * 100.0
     );
-    print!("{:<10}", "want\\got");
-    for id in &ids {
-        print!("{id:>10}");
-    }
-    println!();
-    for want in &ids {
-        print!("{want:<10}");
-        for got in &ids {
-            print!(
-                "{:>10}",
-                confusion
-                    .get(&(want.clone(), got.clone()))
-                    .copied()
-                    .unwrap_or(0)
-            );
-        }
-        println!();
-    }
+    print_confusion(&ids, &ids, &confusion);
     println!("misrouted:\n{}", wrong.join("\n"));
     assert!(
         accuracy >= 0.95,
         "routing accuracy {:.1}% is under 95%",
         accuracy * 100.0
     );
+}
+
+/// A confusion table: a row per labelled route, a column per outcome.
+fn print_confusion(rows: &[String], cols: &[String], counts: &BTreeMap<(String, String), usize>) {
+    print!("{:<10}", "want\\got");
+    for id in cols {
+        print!("{id:>10}");
+    }
+    println!();
+    for want in rows {
+        print!("{want:<10}");
+        for got in cols {
+            let n = counts.get(&(want.clone(), got.clone())).copied();
+            print!("{:>10}", n.unwrap_or(0));
+        }
+        println!();
+    }
 }
 
 struct PlanCase {
@@ -357,19 +357,7 @@ fn score_plans(file: &str, show_misses: bool) -> (f64, f64) {
     );
     let mut cols = ids.clone();
     cols.push("(plan)".into());
-    print!("{:<10}", "want\\got");
-    for id in &cols {
-        print!("{id:>10}");
-    }
-    println!();
-    for want in &ids {
-        print!("{want:<10}");
-        for got in &cols {
-            let n = confusion.get(&(want.clone(), got.clone())).copied();
-            print!("{:>10}", n.unwrap_or(0));
-        }
-        println!();
-    }
+    print_confusion(&ids, &cols, &confusion);
     println!("composite plans (labelled -> got):");
     for ((want, got), n) in &shapes {
         println!("  {n:>3}  {want}  ->  {got}");
