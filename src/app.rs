@@ -96,6 +96,16 @@ impl App {
             .map(|b| Arc::new(InstrumentedBackend::new(b)));
         let thresholds = Thresholds::from_config(&config.routing);
         let mut dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
+        let learned = &config.routing.learned;
+        if learned.enabled && semantic.enabled {
+            let model = crate::dispatch::learned::Model::load(&learned.model).map_err(|e| {
+                Error::Config(format!(
+                    "{e}; train it with `switchboard train-router`, or set \
+                     routing.learned.enabled = false to route by rules and examples"
+                ))
+            })?;
+            dispatcher = dispatcher.with_learned(&registry, model);
+        }
         if let Some(model) = model.as_ref().filter(|_| config.routing.model.enabled) {
             let limit = std::time::Duration::from_secs_f64(config.routing.model.timeout_secs);
             dispatcher = dispatcher.with_model(&registry, model.clone(), limit);
@@ -182,15 +192,13 @@ impl App {
                     stage = tracing::field::Empty,
                 );
                 let _entered = span.enter();
-                let routing = self.dispatcher.route(input)?;
+                let (routing, composed) = self.dispatcher.decide(input)?;
                 record_route(&span, &routing);
-                let composed = if self.config.plans.compose && input.expert.is_none() {
-                    self.dispatcher
-                        .compose(input, &routing)
-                        .filter(|p| f64::from(p.confidence) >= self.config.plans.compose_threshold)
-                } else {
-                    None
-                };
+                let composed = composed.filter(|p| {
+                    self.config.plans.compose
+                        && input.expert.is_none()
+                        && f64::from(p.confidence) >= self.config.plans.compose_threshold
+                });
                 (routing, composed)
             }
         };

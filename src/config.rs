@@ -293,7 +293,30 @@ pub struct RoutingConfig {
     pub max_chars: usize,
     pub rules: RulesRouting,
     pub semantic: SemanticRouting,
+    pub learned: LearnedRouting,
     pub model: ModelRouting,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearnedRouting {
+    /// Off: the rules and the examples route, and clauses compose plans. It needs the sentence
+    /// encoder (`routing.semantic.enabled`).
+    pub enabled: bool,
+    /// The trained classifier (`switchboard train-router` writes it from `bank`).
+    pub model: PathBuf,
+    /// The labelled requests it is trained from.
+    pub bank: PathBuf,
+}
+
+impl Default for LearnedRouting {
+    fn default() -> Self {
+        LearnedRouting {
+            enabled: true,
+            model: PathBuf::from("experts/routing/model.json"),
+            bank: PathBuf::from("experts/routing/bank.jsonl"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -334,6 +357,7 @@ impl Default for RoutingConfig {
             max_chars: 512,
             rules: RulesRouting { threshold: 0.5 },
             semantic: SemanticRouting::default(),
+            learned: LearnedRouting::default(),
             model: ModelRouting::default(),
         }
     }
@@ -465,7 +489,7 @@ impl Default for PlansConfig {
             max_parallel: 4,
             max_fan_out: 4,
             compose: true,
-            compose_threshold: 0.5,
+            compose_threshold: 0.3,
             context_chars: 16_384,
             ocr_frames: 16,
         }

@@ -33,6 +33,9 @@ enum Command {
     Classify(AskArgs),
     /// List a running server's experts.
     Experts(ClientArgs),
+    /// Train the routing model from the labelled bank (`routing.learned.bank`) and write it to
+    /// `routing.learned.model`; no server needed.
+    TrainRouter(TrainArgs),
     /// Show or delete a session on a running server.
     Session {
         #[command(flatten)]
@@ -43,6 +46,16 @@ enum Command {
         #[arg(long)]
         delete: bool,
     },
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Config file (default: $SWITCHBOARD_CONFIG, else ./switchboard.toml if present).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Passes over the bank.
+    #[arg(long, default_value_t = 300)]
+    epochs: usize,
 }
 
 #[derive(Args)]
@@ -70,6 +83,34 @@ struct ServeArgs {
     /// Print the effective configuration as TOML and exit.
     #[arg(long)]
     print_config: bool,
+}
+
+fn train_router(args: TrainArgs) -> Result<()> {
+    let env: BTreeMap<String, String> = std::env::vars()
+        .filter(|(k, _)| {
+            k.starts_with("SWITCHBOARD_") && k != "SWITCHBOARD_SERVER" && k != "SWITCHBOARD_API_KEY"
+        })
+        .collect();
+    let config = Config::load(args.config.as_deref(), &env, &Overrides::default())?;
+    let params = switchboard::dispatch::learned::TrainParams {
+        epochs: args.epochs,
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let (model, report) = switchboard::dispatch::learned::train_from_config(&config, &params)?;
+    let out = &config.routing.learned.model;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, model.to_json())?;
+    println!("examples per class:\n{}", report.join("\n"));
+    println!(
+        "wrote {} ({} classes) in {:.1} s",
+        out.display(),
+        model.classes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn parse_backend(s: &str) -> Result<BackendKind, String> {
@@ -117,6 +158,10 @@ struct AskArgs {
     /// Answer with this expert instead of routing.
     #[arg(long)]
     expert: Option<String>,
+    /// A plan step, in order (repeatable): `EXPERT`, `ID=EXPERT`, then `<PARENT` for each step
+    /// it waits on, and `?` when optional, e.g. `--step video --step ocr<video --step math<ocr`.
+    #[arg(long = "step")]
+    steps: Vec<String>,
     /// Profile data: key=value, or @file.json (repeatable).
     #[arg(long)]
     profile: Vec<String>,
@@ -142,6 +187,7 @@ impl AskArgs {
             videos: self.video.clone(),
             fps: self.fps,
             expert: self.expert.clone(),
+            steps: self.steps.clone(),
             profile: self.profile.clone(),
             session: self.session.clone(),
             request_id: self.request_id.clone(),
@@ -170,6 +216,7 @@ fn run(cli: Cli) -> Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve(args).await,
+            Command::TrainRouter(args) => train_router(args),
             Command::Ask(args) => {
                 let mut c =
                     client::connect(&args.client.server, args.client.api_key.as_deref()).await?;

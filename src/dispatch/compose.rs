@@ -114,7 +114,9 @@ impl Dispatcher {
                     media: input.media.clone(),
                     ..AskInput::default()
                 };
-                let Ok(r) = self.route(&probe) else { continue };
+                let Ok(r) = self.route_by_rules(&probe) else {
+                    continue;
+                };
                 if r.stage == STAGE_DEFAULT && !ASKS.is_match(&clause) {
                     continue;
                 }

@@ -8,6 +8,7 @@
 
 mod compose;
 pub mod encoder;
+pub mod learned;
 pub mod model;
 mod rules;
 pub mod semantic;
@@ -20,6 +21,7 @@ use crate::engine::instrumented::InstrumentedBackend;
 use crate::error::{Error, Result, echo};
 use crate::experts::Registry;
 use crate::media::MediaKind;
+use crate::planner::{Plan, PlanSource};
 use crate::proto::{RouteScore, Routing};
 use crate::request::AskInput;
 
@@ -28,6 +30,8 @@ pub use rules::RuleStage;
 pub const STAGE_EXPLICIT: &str = "explicit";
 pub const STAGE_RULES: &str = "rules";
 pub const STAGE_SEMANTIC: &str = "semantic";
+/// The learned classifier (`learned`): it decides the plan too.
+pub const STAGE_LEARNED: &str = "learned";
 pub const STAGE_MODEL: &str = "model";
 pub const STAGE_DEFAULT: &str = "default";
 /// The client sent a plan: its answering step's expert.
@@ -80,6 +84,8 @@ pub struct Dispatcher {
     model: Option<model::ModelStage>,
     /// Per expert (registry order): whose output it can use in a composed plan.
     compose_after: Vec<Vec<String>>,
+    /// The learned stage, when a routing model is loaded (it needs the sentence encoder).
+    learned: Option<learned::LearnedStage>,
 }
 
 impl Dispatcher {
@@ -98,6 +104,7 @@ impl Dispatcher {
             ids: registry.ids().into_iter().map(str::to_string).collect(),
             default_route: registry.default_route().id.clone(),
             model: None,
+            learned: None,
             compose_after: registry
                 .all()
                 .iter()
@@ -123,6 +130,19 @@ impl Dispatcher {
             self.model = Some(model::ModelStage::new(registry, backend, limit));
         }
         self
+    }
+
+    /// Turns on the learned stage (when the sentence encoder is on: it reads the embedding).
+    pub fn with_learned(mut self, registry: &Registry, model: learned::Model) -> Self {
+        if self.semantic.is_some() {
+            self.learned = Some(learned::LearnedStage::new(model, registry));
+        }
+        self
+    }
+
+    /// Whether the learned stage is on.
+    pub fn learns(&self) -> bool {
+        self.learned.is_some()
     }
 
     /// Whether stage three would ask the model about this routing.
@@ -152,7 +172,8 @@ impl Dispatcher {
     pub fn uncertain(&self, routing: &Routing) -> bool {
         let best = routing.routes.first().map(|r| r.score).unwrap_or(0.0);
         routing.stage == STAGE_DEFAULT
-            || (routing.stage == STAGE_SEMANTIC && best < self.thresholds.model)
+            || ((routing.stage == STAGE_SEMANTIC || routing.stage == STAGE_LEARNED)
+                && best < self.thresholds.model)
     }
 
     /// Whether `expert` can take this request's media.
@@ -195,7 +216,104 @@ impl Dispatcher {
         }
     }
 
+    /// Where a request goes.
     pub fn route(&self, input: &AskInput) -> Result<Routing> {
+        Ok(self.decide(input)?.0)
+    }
+
+    /// Where a request goes, and the plan for it when it has several intents (with the
+    /// dispatcher's confidence in it). The learned stage decides both when it is on and the
+    /// request has text; otherwise the rules and examples route, and clauses compose.
+    pub fn decide(&self, input: &AskInput) -> Result<(Routing, Option<Plan>)> {
+        if input.expert.is_none()
+            && let (Some(stage), Some(semantic)) = (&self.learned, &self.semantic)
+        {
+            let text = self.routed_text(input);
+            if !text.trim().is_empty()
+                && let Some(decided) = self.learn(stage, semantic, text, input)?
+            {
+                return Ok(decided);
+            }
+        }
+        let routing = self.route_by_rules(input)?;
+        let plan = self.compose(input, &routing);
+        Ok((routing, plan))
+    }
+
+    /// The learned stage's routing and plan; None when it has no candidate for this request's
+    /// media, or the rules or examples pick an expert the model has never seen.
+    fn learn(
+        &self,
+        stage: &learned::LearnedStage,
+        semantic: &semantic::SemanticStage,
+        text: &str,
+        input: &AskInput,
+    ) -> Result<Option<(Routing, Option<Plan>)>> {
+        // An expert added after the model was trained: when the rules or its examples claim
+        // the request, they decide.
+        if self.ids.iter().any(|id| !stage.covers(id)) {
+            let r = self.route_by_rules(input)?;
+            if r.stage != STAGE_DEFAULT && !stage.covers(&r.expert) {
+                return Ok(None);
+            }
+        }
+        let embedding = semantic.embed(text)?;
+        let kinds: Vec<_> = input.media.iter().map(|m| m.kind).collect();
+        let media = learned::MediaClass::of(&kinds);
+        let hits = self.rules.hits(text, &stage.model.experts);
+        let x = learned::Features::new(&embedding, media, text, &hits);
+        let probs = stage.predict(&x, input, |e| self.eligible(e, input));
+        if probs.iter().all(|p| *p <= 0.0) {
+            return Ok(None);
+        }
+        // An expert's score is the share of the classes it answers in.
+        let mut routes: Vec<RouteScore> = self
+            .ids
+            .iter()
+            .map(|id| RouteScore {
+                expert: id.clone(),
+                score: stage
+                    .model
+                    .classes
+                    .iter()
+                    .zip(&probs)
+                    .filter(|(c, _)| c.answering() == id)
+                    .map(|(_, p)| p)
+                    .sum(),
+                stage: STAGE_LEARNED.into(),
+            })
+            .collect();
+        sort(&mut routes);
+        let expert = routes[0].expert.clone();
+        let Some((class, p)) = stage
+            .model
+            .classes
+            .iter()
+            .zip(&probs)
+            .filter(|(c, _)| c.answering() == expert)
+            .max_by(|a, b| a.1.total_cmp(b.1))
+        else {
+            return Ok(None);
+        };
+        let shape = class.shape();
+        // A route runs with what its manifest needs anyway: that is no composed plan.
+        let plan = (shape != stage.route_shape(&expert, media)).then(|| {
+            let steps: Vec<(&str, &[usize])> = shape
+                .iter()
+                .map(|(e, a)| (e.as_str(), a.as_slice()))
+                .collect();
+            Plan::of(&steps, PlanSource::Dispatcher, *p)
+        });
+        let routing = Routing {
+            expert,
+            routes,
+            stage: STAGE_LEARNED.into(),
+        };
+        Ok(Some((routing, plan)))
+    }
+
+    /// Routing by the explicit expert, the rules, the examples and the default route.
+    fn route_by_rules(&self, input: &AskInput) -> Result<Routing> {
         if let Some(expert) = &input.expert {
             if !self.ids.iter().any(|id| id == expert) {
                 return Err(Error::invalid(

@@ -55,6 +55,19 @@ impl RuleStage {
         Ok(RuleStage { experts })
     }
 
+    /// Per expert id asked for: how many of its patterns match `text` (0 for an unknown id).
+    pub fn hits(&self, text: &str, ids: &[String]) -> Vec<usize> {
+        ids.iter()
+            .map(|id| {
+                self.experts
+                    .iter()
+                    .find(|e| e.id == *id)
+                    .map(|e| e.patterns.iter().filter(|p| p.is_match(text)).count())
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
     /// A score per expert in [0, 1], summing to 1 when any rule fired, all 0 otherwise. `text`
     /// is the part of the request's text routing reads.
     pub fn score(&self, text: &str, input: &AskInput) -> Vec<RouteScore> {

@@ -45,26 +45,32 @@ impl SemanticStage {
 
     /// Per expert (registry order): the best cosine similarity of the text to its examples.
     pub fn similarities(&self, text: &str) -> Result<Vec<(String, f32)>> {
-        let v = {
-            let mut enc = self
-                .encoder
-                .lock()
-                .map_err(|_| Error::Internal("encoder lock poisoned".into()))?;
-            enc.embed(&[text])?.remove(0)
-        };
-        Ok(self
-            .examples
+        Ok(self.similarities_of(&self.embed(text)?))
+    }
+
+    /// The text's sentence embedding.
+    pub fn embed(&self, text: &str) -> Result<Vec<f32>> {
+        let mut enc = self
+            .encoder
+            .lock()
+            .map_err(|_| Error::Internal("encoder lock poisoned".into()))?;
+        Ok(enc.embed(&[text])?.remove(0))
+    }
+
+    /// Per expert (registry order): the best cosine similarity of an embedding to its examples.
+    pub fn similarities_of(&self, v: &[f32]) -> Vec<(String, f32)> {
+        self.examples
             .iter()
             .map(|(id, ex)| {
                 (
                     id.clone(),
                     ex.iter()
-                        .map(|e| cosine(&v, e))
+                        .map(|e| cosine(v, e))
                         .fold(f32::MIN, f32::max)
                         .max(-1.0),
                 )
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -183,7 +183,7 @@ impl Planner {
     /// given.
     pub fn plan(&self, expert: &str, composed: Option<Plan>, input: &AskInput) -> Plan {
         let plan = composed.unwrap_or_else(|| Plan::single(expert));
-        if plan.source == PlanSource::Client {
+        if plan.source != PlanSource::Route {
             return plan;
         }
         let mut out: Vec<PlanStep> = Vec::with_capacity(plan.steps.len() + 1);
