@@ -57,6 +57,8 @@ pub struct RequestSpec {
     pub videos: Vec<PathBuf>,
     pub fps: f32,
     pub expert: Option<String>,
+    /// Plan steps (`--step`): `[ID=]EXPERT`, `<PARENT` per step it waits on, `?` if optional.
+    pub steps: Vec<String>,
     /// "key=value" pairs, or "@file.json" with an object of strings.
     pub profile: Vec<String>,
     pub session: Option<String>,
@@ -155,8 +157,48 @@ pub fn build_request(spec: &RequestSpec) -> Result<AskRequest> {
             ..Default::default()
         }),
         request_id: spec.request_id.clone().unwrap_or_default(),
-        plan: None,
+        plan: plan_of(&spec.steps)?,
     })
+}
+
+/// The plan the `--step` arguments describe; None without any. The server checks the rest
+/// (unknown experts, cycles, limits).
+pub fn plan_of(steps: &[String]) -> Result<Option<crate::proto::Plan>> {
+    if steps.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(steps.len());
+    for spec in steps {
+        let (body, optional) = match spec.trim().strip_suffix('?') {
+            Some(b) => (b, true),
+            None => (spec.trim(), false),
+        };
+        let mut parts = body.split('<').map(str::trim);
+        let head = parts.next().unwrap_or_default();
+        let (id, expert) = match head.split_once('=') {
+            Some((id, expert)) => (id.trim(), expert.trim()),
+            None => (head, head),
+        };
+        anyhow::ensure!(
+            !expert.is_empty(),
+            "step {spec:?}: expected [ID=]EXPERT[<PARENT...][?]"
+        );
+        let after: Vec<String> = parts
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        out.push(crate::proto::PlanStep {
+            id: id.to_string(),
+            expert: expert.to_string(),
+            after,
+            optional,
+            ..Default::default()
+        });
+    }
+    Ok(Some(crate::proto::Plan {
+        steps: out,
+        ..Default::default()
+    }))
 }
 
 /// Streams the answer: text to stdout as it arrives; with `json`, the final response as JSON.
@@ -209,4 +251,36 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
 
 pub fn status_error(s: tonic::Status) -> anyhow::Error {
     anyhow::anyhow!("{:?}: {}", s.code(), s.message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_describe_a_plan() {
+        assert!(plan_of(&[]).unwrap().is_none());
+        let steps: Vec<String> = ["video", "slides=ocr<video?", "math < slides"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let plan = plan_of(&steps).unwrap().unwrap();
+        let got: Vec<(&str, &str, Vec<&str>, bool)> = plan
+            .steps
+            .iter()
+            .map(|s| {
+                let after = s.after.iter().map(String::as_str).collect();
+                (s.id.as_str(), s.expert.as_str(), after, s.optional)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("video", "video", vec![], false),
+                ("slides", "ocr", vec!["video"], true),
+                ("math", "math", vec!["slides"], false),
+            ]
+        );
+        assert!(plan_of(&["id=".to_string()]).is_err());
+    }
 }
