@@ -325,6 +325,64 @@ async fn a_lecture_video_is_timed_then_its_slides_are_read_at_those_times() {
     running.shutdown().await.unwrap();
 }
 
+/// The same lecture without a plan in the request: the dispatcher's learned stage composes
+/// video → OCR → math, and each step gets what the one before found.
+#[tokio::test]
+async fn the_dispatcher_composes_the_lecture_plan_itself() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        by_system: by_system(&[
+            (VIDEO, &["1 - 3 seconds: a slide with a cafe receipt\n"]),
+            (MATH, &["The receipt's total is 8.95."]),
+        ]),
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let assets = assets();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.routing.semantic.enabled = true;
+    config.routing.semantic.encoder = assets.join("encoder/use_multilingual_int8.onnx");
+    config.onnxruntime.library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let receipt = fixture("ocr_text/en_mono_receipt.png");
+    let video = Media {
+        frames: vec![png(620, 279), receipt.clone(), receipt, png(620, 279)],
+        fps: 1.0,
+        ..Default::default()
+    };
+    let r = c
+        .ask(AskRequest {
+            text: "In this lecture video, read the numbers on the slides and add them up".into(),
+            media: vec![video],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let plan = r.plan.as_ref().unwrap();
+    assert_eq!(plan.source, "dispatcher");
+    assert!(plan.confidence >= 0.3, "{plan:?}");
+    assert_eq!(
+        shape(&r.plan),
+        owned(&[("video", &[]), ("ocr", &[0]), ("math", &[1])])
+    );
+    assert_eq!(r.routing.as_ref().unwrap().stage, "learned");
+    assert_eq!(r.expert, "math");
+    // OCR read the frame in the middle of the one event (2 s); math got its lines.
+    let ocr = r.steps.iter().find(|s| s.kind == "ocr").unwrap();
+    let Some(Kind::Ocr(o)) = ocr.result.as_ref().and_then(|x| x.kind.as_ref()) else {
+        panic!("{ocr:?}")
+    };
+    assert_eq!(o.frame_seconds, Some(2.0));
+    let sent = prompts_to(&fake, MATH);
+    assert!(sent[0].contains("8.95"), "{}", sent[0]);
+    assert!(sent[0].contains("image 0 @ 2.0s"), "{}", sent[0]);
+    assert_eq!(r.text, "The receipt's total is 8.95.");
+    running.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_filled_form_reaches_the_follow_up_question() {
     let _machine = machine::shared().await;

@@ -1,5 +1,6 @@
-//! Routing with the semantic stage on: the rules decide what they are sure of, similarity the
-//! rest, and an expert added with nothing but a manifest and a prompt file is routed to.
+//! Routing with the sentence encoder on. Without the learned stage: the rules decide what they
+//! are sure of, similarity the rest. With it (the default): it routes and composes plans, and
+//! an expert added with nothing but a manifest and a prompt file is still routed to.
 
 use crate::common::{self, machine};
 
@@ -13,6 +14,13 @@ fn semantic_config(dir: &std::path::Path, openai: Option<String>) -> Config {
     c.routing.semantic.enabled = true;
     c.routing.semantic.encoder = assets.join("encoder/use_multilingual_int8.onnx");
     c.onnxruntime.library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
+    c.routing.learned.enabled = false;
+    c
+}
+
+fn learned_config(dir: &std::path::Path, openai: Option<String>) -> Config {
+    let mut c = semantic_config(dir, openai);
+    c.routing.learned.enabled = true;
     c
 }
 
@@ -120,7 +128,8 @@ zh = ["把这句话翻译成英文。", "这段日语是什么意思？", "帮�
         ..Script::default()
     })
     .await;
-    let mut config = semantic_config(dir.path(), Some(fake.url()));
+    // The routing model has never seen this expert: its examples claim it.
+    let mut config = learned_config(dir.path(), Some(fake.url()));
     config.experts.dir = experts;
     config.experts.prompts_dir = prompts;
     let running = common::start(config).await;
@@ -213,5 +222,99 @@ async fn uncertain_requests_ask_the_model() {
     let r = c.ask(sure).await.unwrap().into_inner();
     assert_eq!(r.routing.unwrap().stage, "rules");
     assert_eq!(fake.requests().len(), 3);
+    running.shutdown().await.unwrap();
+}
+
+/// The learned stage (the default): it decides routes and plans, the issue's composite
+/// requests become plans (the planner adds what a route's manifest needs), and a single intent
+/// stays one route.
+#[tokio::test]
+async fn the_learned_stage_routes_and_composes_plans() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::start(learned_config(dir.path(), None)).await;
+    let mut c = common::client(&running).await;
+    let image = || switchboard::proto::Media {
+        data: common::png(16, 16),
+        ..Default::default()
+    };
+    let video = || switchboard::proto::Media {
+        frames: vec![common::png(16, 16), common::png(16, 16)],
+        fps: 2.0,
+        ..Default::default()
+    };
+    type Case<'a> = (
+        &'a str,
+        switchboard::proto::Media,
+        &'a [(&'a str, &'a [usize])],
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "What is the total on this receipt, with 8 % tax?",
+            image(),
+            &[("ocr", &[]), ("math", &[0])],
+            "route",
+        ),
+        (
+            "帮我把这张发票上的金额加起来",
+            image(),
+            &[("ocr", &[]), ("math", &[0])],
+            "route",
+        ),
+        (
+            "Turn this screenshot into HTML, and tell me where to click to log in",
+            image(),
+            &[("frontend", &[]), ("gui", &[])],
+            "dispatcher",
+        ),
+        (
+            "Fill this form, then tell me what is still missing",
+            image(),
+            &[("form_fill", &[]), ("general", &[0])],
+            "dispatcher",
+        ),
+        (
+            "In this lecture video, read the formulas on the slides and solve the last one",
+            video(),
+            &[("video", &[]), ("ocr", &[0]), ("math", &[1])],
+            "dispatcher",
+        ),
+        (
+            "Where do I click to log in?",
+            image(),
+            &[("gui", &[])],
+            "route",
+        ),
+    ];
+    for (text, media, want, source) in cases {
+        let r = c
+            .classify(AskRequest {
+                text: text.into(),
+                media: vec![media],
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.stage, "learned", "{text}: {r:?}");
+        let plan = r.plan.as_ref().unwrap();
+        let got: Vec<(&str, Vec<usize>)> = plan
+            .steps
+            .iter()
+            .map(|s| {
+                let after = s
+                    .after
+                    .iter()
+                    .filter_map(|a| plan.steps.iter().position(|x| &x.id == a))
+                    .collect();
+                (s.expert.as_str(), after)
+            })
+            .collect();
+        let want: Vec<(&str, Vec<usize>)> = want.iter().map(|(e, a)| (*e, a.to_vec())).collect();
+        assert_eq!((got, plan.source.as_str()), (want, source), "{text}");
+        let sum: f32 = r.routes.iter().map(|x| x.score).sum();
+        assert!((sum - 1.0).abs() < 1e-3, "{r:?}");
+    }
     running.shutdown().await.unwrap();
 }
