@@ -103,7 +103,7 @@ impl OcrTool {
             .run(stop, move |stop| {
                 let span = job_span;
                 let mut engine = engine;
-                let img = crate::media::decode(&data)?;
+                let img = crate::media::decode_until(&data, stop)?;
                 span.record("image.width", img.width());
                 span.record("image.height", img.height());
                 stop.check()?;

@@ -297,7 +297,7 @@ pub fn convert(
             match p {
                 Part::Text(t) => parts.push(ChatPart::Text(t.clone())),
                 Part::Image { data, .. } => {
-                    let img = media::decode(data)?;
+                    let img = media::decode_until(data, stop)?;
                     let c = &model.image;
                     let (h, w) = preprocess::smart_resize(
                         img.height() as usize,
@@ -314,7 +314,7 @@ pub fn convert(
                     let mut kept = Vec::with_capacity(indices.len());
                     for &i in &indices {
                         stop.check()?;
-                        let img = media::decode(&frames[i].1)?;
+                        let img = media::decode_until(&frames[i].1, stop)?;
                         kept.push(at_size(img, w, h, model.video.vision.resize));
                     }
                     parts.push(ChatPart::Media(media.len()));
