@@ -732,7 +732,6 @@ mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::dispatch::{Dispatcher, STAGE_EXPLICIT, Thresholds};
     use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest};
     use crate::media::MediaItem;
     use crate::proto::expert_result::Kind as Typed;
@@ -764,16 +763,9 @@ mod tests {
         }
     }
 
-    /// Routes `input` explicitly to `expert` and runs its plan against a model that answers
-    /// `answer`.
+    /// Runs the plan of the expert `input` names against a model that answers `answer`.
     async fn ask(registry: Registry, input: AskInput, answer: &'static str) -> StepOutput {
-        let thresholds = Thresholds::from_config(&crate::config::RoutingConfig::default());
-        let dispatcher = Dispatcher::new(&registry, None, thresholds).unwrap();
-        let routing = dispatcher.route(&input).unwrap();
-        assert_eq!(
-            (routing.expert.as_str(), routing.stage.as_str()),
-            (input.expert.as_deref().unwrap(), STAGE_EXPLICIT)
-        );
+        let expert = input.expert.clone().expect("the test names its expert");
         let backend = Arc::new(InstrumentedBackend::new(Arc::new(Scripted(answer))));
         let planner = Planner::new(
             Arc::new(registry),
@@ -782,7 +774,7 @@ mod tests {
             CpuPool::new(1),
             PlansConfig::default(),
         );
-        let plan = planner.plan(&routing.expert, None, &input);
+        let plan = planner.plan(&expert, None, &input);
         let graph = planner.compile(&plan, &input).unwrap();
         planner
             .run(
