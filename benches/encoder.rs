@@ -1,6 +1,7 @@
 //! Latency of routing one request of about 50 tokens (English and Chinese): the sentence encoder
-//! alone (tokenizer included), and the whole dispatcher (rules, embedding, similarity to every
-//! manifest example). Run: `cargo bench --bench encoder` (ITERS=N).
+//! alone (tokenizer included), the dispatcher without the learned stage (rules, embedding,
+//! similarity to every manifest example), and with it (the default: rules, embedding, the
+//! classifier over plans). Run: `cargo bench --bench encoder` (ITERS=N).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,6 +18,14 @@ fn percentiles(mut times: Vec<f64>) -> (f64, f64, f64) {
     (at(0.5), at(0.99), at(1.0))
 }
 
+fn encoder(assets: &std::path::Path) -> Encoder {
+    Encoder::load(
+        &assets.join("encoder/use_multilingual_int8.onnx"),
+        &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+    )
+    .expect("run tools/fetch-assets.sh first")
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let assets = root.join(".assets");
@@ -24,11 +33,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
-    let mut e = Encoder::load(
-        &assets.join("encoder/use_multilingual_int8.onnx"),
-        &assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-    )
-    .expect("run tools/fetch-assets.sh first");
+    let mut e = encoder(&assets);
     let requests = [
         "Could you please look at this screenshot of the banking app and tell me exactly where I should tap to \
          change the daily transfer limit, and what I need to type into the field that appears afterwards?",
@@ -53,16 +58,45 @@ fn main() {
     }
     let registry = Registry::load(&root.join("experts"), &root.join("prompts")).unwrap();
     let thresholds = Thresholds::from_config(&RoutingConfig::default());
-    let dispatcher = Dispatcher::new(&registry, Some(e), thresholds).unwrap();
+    let dispatcher = Dispatcher::new(&registry, Some(e), thresholds.clone()).unwrap();
     // Requests no rule is sure of, so the embedding and the similarity search both run.
     let open_ended = [
         "My grandmother sent me this old photo from her village and I would love to know more about what it \
          shows, roughly when it was taken, and anything interesting about the people and the buildings in it.",
         "奶奶给我发了一张她老家村子的老照片，我很想知道照片里拍的是什么、大概是哪个年代拍的，还有照片里的人和房子有什么有意思的地方。",
     ];
-    for r in open_ended {
+    let learned = Dispatcher::new(&registry, Some(encoder(&assets)), thresholds.clone())
+        .unwrap()
+        .with_learned(
+            &registry,
+            switchboard::dispatch::learned::Model::load(&root.join("experts/routing/model.json"))
+                .unwrap(),
+        );
+    // The learned stage decides every request with text: a sure one costs the same.
+    let sure = "Solve 3x + 5 = 20 for x.";
+    for r in open_ended.iter().chain([&sure]) {
         let input = AskInput {
-            text: r.into(),
+            text: r.to_string(),
+            ..Default::default()
+        };
+        let times: Vec<f64> = (0..iters)
+            .map(|_| {
+                let t = Instant::now();
+                learned.decide(&input).unwrap();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        let (p50, p99, max) = percentiles(times);
+        let (routing, plan) = learned.decide(&input).unwrap();
+        let composed = if plan.is_some() { ", composed" } else { "" };
+        println!(
+            "decide (learned: {} via {}{composed}): p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms ({iters} runs)",
+            routing.expert, routing.stage
+        );
+    }
+    for r in open_ended.iter().chain([&sure]) {
+        let input = AskInput {
+            text: r.to_string(),
             ..Default::default()
         };
         let times: Vec<f64> = (0..iters)
