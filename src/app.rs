@@ -98,12 +98,13 @@ impl App {
         let mut dispatcher = Dispatcher::new(&registry, encoder, thresholds)?;
         let learned = &config.routing.learned;
         if learned.enabled && semantic.enabled {
-            let model = crate::dispatch::learned::Model::load(&learned.model).map_err(|e| {
-                Error::Config(format!(
-                    "{e}; train it with `switchboard train-router`, or set \
+            let model =
+                crate::dispatch::learned::Model::load(&config.routing_model()).map_err(|e| {
+                    Error::Config(format!(
+                        "{e}; train it with `switchboard train-router`, or set \
                      routing.learned.enabled = false to route by rules and examples"
-                ))
-            })?;
+                    ))
+                })?;
             dispatcher = dispatcher.with_learned(&registry, model);
         }
         if let Some(model) = model.as_ref().filter(|_| config.routing.model.enabled) {

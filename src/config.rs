@@ -303,18 +303,19 @@ pub struct LearnedRouting {
     /// Off: the rules and the examples route, and clauses compose plans. It needs the sentence
     /// encoder (`routing.semantic.enabled`).
     pub enabled: bool,
-    /// The trained classifier (`switchboard train-router` writes it from `bank`).
-    pub model: PathBuf,
-    /// The labelled requests it is trained from.
-    pub bank: PathBuf,
+    /// The trained classifier (`switchboard train-router` writes it from `bank`); absent:
+    /// `routing/model.json` in `experts.dir`, next to the manifests it was trained with.
+    pub model: Option<PathBuf>,
+    /// The labelled requests it is trained from; absent: `routing/bank.jsonl` in `experts.dir`.
+    pub bank: Option<PathBuf>,
 }
 
 impl Default for LearnedRouting {
     fn default() -> Self {
         LearnedRouting {
             enabled: true,
-            model: PathBuf::from("experts/routing/model.json"),
-            bank: PathBuf::from("experts/routing/bank.jsonl"),
+            model: None,
+            bank: None,
         }
     }
 }
@@ -645,6 +646,22 @@ pub fn env_name(key: &str) -> String {
 }
 
 impl Config {
+    /// The routing model's file (`routing.learned.model`, else beside the manifests).
+    pub fn routing_model(&self) -> PathBuf {
+        let l = &self.routing.learned;
+        l.model
+            .clone()
+            .unwrap_or_else(|| self.experts.dir.join("routing/model.json"))
+    }
+
+    /// The routing bank's file (`routing.learned.bank`, else beside the manifests).
+    pub fn routing_bank(&self) -> PathBuf {
+        let l = &self.routing.learned;
+        l.bank
+            .clone()
+            .unwrap_or_else(|| self.experts.dir.join("routing/bank.jsonl"))
+    }
+
     /// Loads the layers. `file`: an explicit config path (must exist); otherwise
     /// `$SWITCHBOARD_CONFIG`, otherwise `./switchboard.toml` when present.
     pub fn load(

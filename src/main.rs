@@ -98,7 +98,7 @@ fn train_router(args: TrainArgs) -> Result<()> {
     };
     let started = std::time::Instant::now();
     let (model, report) = switchboard::dispatch::learned::train_from_config(&config, &params)?;
-    let out = &config.routing.learned.model;
+    let out = &config.routing_model();
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }

@@ -631,7 +631,7 @@ pub fn train_from_config(
     params: &TrainParams,
 ) -> Result<(Model, Vec<String>)> {
     let registry = Registry::load(&config.experts.dir, &config.experts.prompts_dir)?;
-    let bank_path = &config.routing.learned.bank;
+    let bank_path = &config.routing_bank();
     let bank_bytes = std::fs::read(bank_path)
         .map_err(|e| Error::Config(format!("routing bank {}: {e}", bank_path.display())))?;
     let bank_text = String::from_utf8_lossy(&bank_bytes);

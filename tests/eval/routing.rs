@@ -250,7 +250,7 @@ fn app(dir: &std::path::Path) -> switchboard::app::App {
     c.experts.dir = common::repo().join("experts");
     c.experts.prompts_dir = common::repo().join("prompts");
     c.routing.semantic.encoder = assets.join("encoder/use_multilingual_int8.onnx");
-    c.routing.learned.model = common::repo().join("experts/routing/model.json");
+    c.routing.learned.model = Some(common::repo().join("experts/routing/model.json"));
     c.onnxruntime.library = assets.join("onnxruntime/libonnxruntime.so.1.31.1");
     c.ocr.models_dir = assets.join("ocr");
     c.memory.data_dir = dir.to_path_buf();

@@ -27,7 +27,7 @@ pub fn test_config(data_dir: &std::path::Path, openai_url: Option<String>) -> Co
     c.memory.data_dir = data_dir.to_path_buf();
     c.experts.dir = repo().join("experts");
     c.experts.prompts_dir = repo().join("prompts");
-    c.routing.learned.model = repo().join("experts/routing/model.json");
+    c.routing.learned.model = Some(repo().join("experts/routing/model.json"));
     c.openai.retries = 0;
     // Tests that scrape it turn it on (on a free port).
     c.metrics.enabled = false;
