@@ -184,6 +184,12 @@ pub struct EngineConfig {
     pub prefill_chunk: usize,
     /// Requests waiting for the engine; more get RESOURCE_EXHAUSTED.
     pub queue: usize,
+    /// Sequences the engine decodes together (continuous batching); 1 runs one at a time.
+    pub max_batch: usize,
+    /// Bytes the running batch's KV cache may reach, were every sequence in it to reach its
+    /// token limit (padding included); a request that would pass it waits in the queue. A
+    /// request alone always runs.
+    pub kv_cache_bytes: usize,
     /// Visual tokens (images and video frames together) one request may give the engine;
     /// counted from the headers before decoding. Each costs ~24 KiB of patches.
     pub max_visual_tokens: usize,
@@ -207,6 +213,8 @@ impl Default for EngineConfig {
             variant: None,
             prefill_chunk: 512,
             queue: 64,
+            max_batch: 8,
+            kv_cache_bytes: 2 << 30,
             max_visual_tokens: 16_384,
             image_resize: ImageResize::Torchvision,
             vision_cache_bytes: 256 << 20,
@@ -888,6 +896,9 @@ impl Config {
         let n = count(s.max_connections);
         in_range("server.max_connections", n, Positive, 1e6)?;
         in_range("engine.queue", count(e.queue), Positive, 1e6)?;
+        in_range("engine.max_batch", count(e.max_batch), Positive, 256.0)?;
+        let n = count(e.kv_cache_bytes);
+        in_range("engine.kv_cache_bytes", n, Positive, f64::MAX)?;
         let n = count(e.max_visual_tokens);
         in_range("engine.max_visual_tokens", n, Positive, 1e7)?;
         let n = count(s.max_concurrent_classify);

@@ -52,6 +52,8 @@ pub struct Metrics {
     /// Images and videos given to the in-process vision encoder: `reused` = "true" when their
     /// features came from the vision cache.
     pub vision_encodes: Counter<u64>,
+    /// Tokens the in-process model decoded (its rate is decode tokens per second).
+    pub decode_tokens: Counter<u64>,
     levels: Arc<Levels>,
 }
 
@@ -60,6 +62,9 @@ pub struct Metrics {
 struct Levels {
     kv_tokens: AtomicU64,
     kv_bytes: AtomicU64,
+    kv_budget: AtomicU64,
+    batch_rows: AtomicU64,
+    batch_sequences: AtomicU64,
     /// Measures the session store; read at collection, so no request pays for it (sled lists
     /// its blob directory to answer). Weak: the store's owner decides how long it lives.
     store_size: Mutex<Option<Weak<StoreSize>>>,
@@ -207,7 +212,35 @@ impl Metrics {
                  their features came from the vision cache",
             )
             .build();
+        let decode_tokens = meter
+            .u64_counter("switchboard.model.decode.tokens")
+            .with_unit("{token}")
+            .with_description("Tokens the in-process model decoded, every sequence of the batch")
+            .build();
         let levels = Arc::new(Levels::default());
+        let l = levels.clone();
+        meter
+            .u64_observable_gauge("switchboard.model.kv_cache.budget")
+            .with_unit("By")
+            .with_description(
+                "Bytes the running batch's KV cache may reach (engine.kv_cache_bytes)",
+            )
+            .with_callback(move |o| o.observe(l.kv_budget.load(Ordering::Relaxed), &[]))
+            .build();
+        let l = levels.clone();
+        meter
+            .u64_observable_gauge("switchboard.model.batch.size")
+            .with_unit("{sequence}")
+            .with_description("Sequences the in-process model decodes together in each step")
+            .with_callback(move |o| o.observe(l.batch_rows.load(Ordering::Relaxed), &[]))
+            .build();
+        let l = levels.clone();
+        meter
+            .u64_observable_gauge("switchboard.model.batch.admitted")
+            .with_unit("{sequence}")
+            .with_description("Sequences admitted to the batch, prefilling ones included")
+            .with_callback(move |o| o.observe(l.batch_sequences.load(Ordering::Relaxed), &[]))
+            .build();
         let l = levels.clone();
         meter
             .u64_observable_gauge("switchboard.model.kv_cache.tokens")
@@ -265,11 +298,23 @@ impl Metrics {
             model_sequences,
             sequence_positions,
             vision_encodes,
+            decode_tokens,
             levels,
         }
     }
 
-    /// What the KV cache holds now (0, 0 once a sequence ends).
+    /// The running batch: rows decoding, sequences admitted.
+    pub fn set_batch(&self, rows: usize, sequences: usize) {
+        let l = &self.levels;
+        l.batch_rows.store(rows as u64, Ordering::Relaxed);
+        l.batch_sequences.store(sequences as u64, Ordering::Relaxed);
+    }
+
+    pub fn set_kv_budget(&self, bytes: usize) {
+        self.levels.kv_budget.store(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// What the KV cache holds now (0, 0 once nothing runs).
     pub fn set_kv_cache(&self, tokens: usize, bytes: usize) {
         self.levels
             .kv_tokens

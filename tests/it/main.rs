@@ -6,6 +6,7 @@
 
 mod common;
 
+mod batching;
 mod encoder;
 mod errors;
 mod faults;

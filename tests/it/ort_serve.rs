@@ -146,3 +146,73 @@ async fn cancelling_stops_decoding() {
     );
     assert!(texts < 1000, "{texts} pieces after cancelling");
 }
+
+/// Four generations at once share the engine's batch: each streams text before any of them
+/// finishes (one at a time, the second would start only after the first ended), and each gets
+/// exactly the text it gets alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_generations_decode_together_and_each_gets_its_own_answer() {
+    use switchboard::engine::{Backend, GenEvent, GenerateRequest, Message, Role, Sampling};
+    use tokio_util::sync::CancellationToken;
+    let _machine = machine::shared().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Arc::new(
+        switchboard::engine::qwen3vl::backend::OrtBackend::start(
+            &common::ort_config(dir.path()),
+            &switchboard::cpu::CpuPool::new(2),
+        )
+        .unwrap(),
+    );
+    let request = |i: usize| GenerateRequest {
+        messages: vec![Message::text(
+            Role::User,
+            format!("Count to a million, starting at {}.", i * 1000),
+        )],
+        sampling: Sampling {
+            max_new_tokens: 200 + 20 * i as u32,
+            temperature: 0.0,
+            ..Sampling::default()
+        },
+        expert: "general".into(),
+        cache_scope: None,
+    };
+    // What happened, in order: (stream, "text" or "done").
+    let log = Arc::new(std::sync::Mutex::new(Vec::<(usize, &'static str)>::new()));
+    let run = |i: usize| {
+        let (backend, log) = (backend.clone(), log.clone());
+        async move {
+            let mut s = backend.generate(request(i), CancellationToken::new());
+            let mut text = String::new();
+            while let Some(ev) = s.next().await {
+                match ev.unwrap() {
+                    GenEvent::Text(t) => {
+                        if text.is_empty() {
+                            log.lock().unwrap().push((i, "text"));
+                        }
+                        text.push_str(&t);
+                    }
+                    GenEvent::Done(f) => {
+                        log.lock().unwrap().push((i, "done"));
+                        return (text, f.completion_tokens);
+                    }
+                }
+            }
+            panic!("stream {i} ended without Done");
+        }
+    };
+    let together = futures::future::join_all((0..4).map(run)).await;
+    let events = log.lock().unwrap().clone();
+    let first_done = events.iter().position(|e| e.1 == "done").unwrap();
+    let started: Vec<usize> = events[..first_done].iter().map(|e| e.0).collect();
+    assert_eq!(
+        started.len(),
+        4,
+        "every stream should have text before the first ends: {events:?}"
+    );
+    for (i, got) in together.iter().enumerate() {
+        let alone = run(i).await;
+        assert_eq!(got, &alone, "stream {i}");
+        assert_eq!(got.1, 200 + 20 * i as u32, "stream {i} ran to its limit");
+    }
+}

@@ -149,6 +149,7 @@ async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
         "switchboard_model_queue_size",
         "switchboard_model_active_sequences",
         "switchboard_model_kv_cache_sequence_positions_bucket",
+        "switchboard_model_decode_tokens_total",
     ];
     let metric = regex::Regex::new(r"\b(?:rpc|switchboard|gen_ai|process)_[a-z_]+").unwrap();
     // Label names (in `by (...)` and `{...}`) are not series.

@@ -31,7 +31,7 @@ fn checkpoint() -> PathBuf {
     common::repo().join("tests/fixtures/qwen3vl-tiny-ckpt")
 }
 
-fn options(variant: &str, prefill_chunk: usize, provider: Provider) -> EngineOptions {
+pub(crate) fn options(variant: &str, prefill_chunk: usize, provider: Provider) -> EngineOptions {
     options_at(&fixture(), variant, prefill_chunk, provider)
 }
 
@@ -57,11 +57,11 @@ fn options_at(
     }
 }
 
-fn engine(variant: &str) -> Engine {
+pub(crate) fn engine(variant: &str) -> Engine {
     Engine::load(options(variant, 512, Provider::Cpu)).expect("engine")
 }
 
-fn case(name: &str) -> Value {
+pub(crate) fn case(name: &str) -> Value {
     case_at(&fixture(), name)
 }
 
@@ -100,7 +100,7 @@ fn floats(c: &Value, file: &str) -> Vec<f32> {
         .collect()
 }
 
-fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "lengths differ");
     a.iter()
         .zip(b)
@@ -120,7 +120,7 @@ fn frame_files(c: &Value, part: &Value) -> Vec<PathBuf> {
 }
 
 /// The case's chat, with its media decoded from the same files the reference read.
-fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
+pub(crate) fn inputs(c: &Value) -> (Vec<ChatMessage>, Vec<Media>) {
     let mut media = Vec::new();
     let mut messages = Vec::new();
     for m in c["messages"].as_array().unwrap() {
@@ -250,7 +250,7 @@ fn greedy_tokens(c: &Value) -> Vec<u32> {
         .collect()
 }
 
-fn greedy(n: usize) -> GenerateParams {
+pub(crate) fn greedy(n: usize) -> GenerateParams {
     GenerateParams {
         sampler: SamplerConfig::default(),
         max_new_tokens: n,

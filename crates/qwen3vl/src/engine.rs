@@ -16,7 +16,7 @@ use crate::preprocess::{self, ImageResize, Patches, PreprocessError};
 use crate::prompt::{self, StopMatcher, TextStream, VideoLayout};
 use crate::rope::{self, RopeIndex};
 use crate::sampler::{Sampler, SamplerConfig};
-use crate::session::{Cache, Graphs, Provider, Runtime, SessionError, VisionOutput};
+use crate::session::{BatchCache, Cache, Graphs, Provider, Runtime, SessionError, VisionOutput};
 use crate::video;
 use crate::vision_cache::{self, VisionCache};
 
@@ -36,6 +36,9 @@ pub enum EngineError {
     Input(String),
     #[error("cancelled")]
     Cancelled,
+    /// The running batch failed as a whole (a decode step, a join or a leave).
+    #[error("{0}")]
+    Batch(String),
 }
 
 type Result<T> = std::result::Result<T, EngineError>;
@@ -118,6 +121,10 @@ pub struct Outcome {
     pub prompt_tokens: usize,
     /// "stop" (end token or stop sequence), "length", or "cancelled".
     pub reason: &'static str,
+    /// Images and videos whose vision features were reused rather than encoded.
+    pub vision_reused: u64,
+    /// KV-cache positions the sequence held at its end (the last sampled token is never fed).
+    pub positions: usize,
 }
 
 pub struct GenerateParams {
@@ -131,8 +138,8 @@ pub struct GenerateParams {
 pub trait Observer: Send + Sync {
     /// A sequence starts (its prefill begins).
     fn sequence_started(&self) {}
-    /// The running sequence's KV cache now holds `positions` positions in `bytes` bytes; (0, 0)
-    /// once it ends.
+    /// The KV cache now holds `positions` positions in `bytes` bytes (the running batch's and
+    /// the prefills', padding included); (0, 0) once nothing runs.
     fn kv_cache(&self, positions: usize, bytes: usize) {
         let _ = (positions, bytes);
     }
@@ -140,6 +147,15 @@ pub trait Observer: Send + Sync {
     /// output; 0 when it ended before its prefill did).
     fn sequence_ended(&self, positions: usize) {
         let _ = positions;
+    }
+    /// The running batch after a step: rows decoding, and sequences admitted in all
+    /// (prefilling ones included).
+    fn batch(&self, rows: usize, sequences: usize) {
+        let _ = (rows, sequences);
+    }
+    /// Tokens a decode step produced (one per row that got one).
+    fn decoded(&self, tokens: usize) {
+        let _ = tokens;
     }
     /// An image or video went to the vision encoder (`reused`: its features came from the
     /// cache instead).
@@ -452,33 +468,46 @@ impl Engine {
         cache: &mut Cache,
         from: usize,
     ) -> Result<Vec<f32>> {
-        let hsz = self.graphs.hidden;
         let n = positions[0].len();
         let chunk = self.options.prefill_chunk.max(1);
         let mut start = from;
         let mut logits = Vec::new();
         while start < n {
             let end = (start + chunk).min(n);
-            let e = embeds[start * hsz..end * hsz].to_vec();
-            let ds = if deepstack.is_empty() {
-                None
-            } else {
-                Some(
-                    deepstack
-                        .iter()
-                        .map(|l| l[start * hsz..end * hsz].to_vec())
-                        .collect(),
-                )
-            };
-            let pos = [
-                &positions[0][start..end],
-                &positions[1][start..end],
-                &positions[2][start..end],
-            ];
-            logits = self.graphs.decode(e, pos, ds, cache, 1)?;
+            logits = self.run_chunk(&embeds, &deepstack, positions, cache, start, end)?;
             start = end;
         }
         Ok(logits)
+    }
+
+    /// Positions `start..end` of a prompt through the decoder; the last one's logits.
+    fn run_chunk(
+        &mut self,
+        embeds: &[f32],
+        deepstack: &[Vec<f32>],
+        positions: &[Vec<i64>; 3],
+        cache: &mut Cache,
+        start: usize,
+        end: usize,
+    ) -> Result<Vec<f32>> {
+        let hsz = self.graphs.hidden;
+        let e = embeds[start * hsz..end * hsz].to_vec();
+        let ds = if deepstack.is_empty() {
+            None
+        } else {
+            Some(
+                deepstack
+                    .iter()
+                    .map(|l| l[start * hsz..end * hsz].to_vec())
+                    .collect(),
+            )
+        };
+        let pos = [
+            &positions[0][start..end],
+            &positions[1][start..end],
+            &positions[2][start..end],
+        ];
+        Ok(self.graphs.decode(e, pos, ds, cache, 1)?)
     }
 
     /// Logits for one new token after the cache.
@@ -523,51 +552,273 @@ impl Engine {
     ) -> Result<Outcome> {
         let observer = self.observer.clone();
         let mut sequence = Sequence::start(observer.as_ref());
+        let before = self.vision_stats.reused;
         let (mut logits, mut cache) = self.prefill(p)?;
         sequence.holds(&cache);
-        let mut sampler = Sampler::new(params.sampler.clone(), &p.ids);
-        let mut stream = TextStream::new();
-        let mut stops = StopMatcher::new(params.stop.clone());
-        let mut tokens = Vec::new();
-        let mut reason = "length";
-        while tokens.len() < params.max_new_tokens {
-            if cancel.load(Ordering::Relaxed) {
-                reason = "cancelled";
-                break;
-            }
-            let next = sampler.sample(&logits);
-            if self.config.eos_ids.contains(&next) {
-                reason = "stop";
-                break;
-            }
-            tokens.push(next);
-            if let Some(piece) = stream.push(&self.tokenizer, next)? {
-                let (out, hit) = stops.push(&piece);
-                if !out.is_empty() {
-                    on_text(&out);
+        let mut state = Decoding::new(p, params, cancel.clone());
+        state.vision_reused = self.vision_stats.reused - before;
+        state.positions = cache.len;
+        loop {
+            match state.advance(&logits, &self.tokenizer, &self.config.eos_ids, &mut on_text)? {
+                Advance::Next(token) => {
+                    logits = self.step(token, p.rope.delta, &mut cache)?;
+                    sequence.holds(&cache);
+                    state.positions = cache.len;
                 }
-                if hit {
-                    reason = "stop";
-                    break;
-                }
-            }
-            if tokens.len() == params.max_new_tokens {
-                break;
-            }
-            logits = self.step(next, p.rope.delta, &mut cache)?;
-            sequence.holds(&cache);
-        }
-        if reason != "stop" {
-            let rest = stops.finish();
-            if !rest.is_empty() {
-                on_text(&rest);
+                Advance::Finished => return Ok(state.outcome()),
             }
         }
-        Ok(Outcome {
-            tokens,
-            prompt_tokens: p.ids.len(),
-            reason,
+    }
+
+    /// Starts a chunked prefill: the prompt's embeddings (vision encoded), positions and an
+    /// empty cache. `prefill_chunk` then runs it one chunk at a time.
+    pub fn begin_prefill(&mut self, p: &Prepared) -> Result<Prefill> {
+        let before = self.vision_stats.reused;
+        let (embeds, deepstack) = self.embed_prompt(p)?;
+        Ok(Prefill {
+            vision_reused: self.vision_stats.reused - before,
+            embeds,
+            deepstack,
+            positions: p.rope.positions.clone(),
+            cache: self.graphs.empty_cache()?,
+            done: 0,
         })
+    }
+
+    /// Runs the next chunk of a prefill; the last position's logits once the prompt is in.
+    pub fn prefill_chunk(&mut self, pf: &mut Prefill) -> Result<Option<Vec<f32>>> {
+        let n = pf.positions[0].len();
+        if n == 0 {
+            return Err(EngineError::Input("an empty prompt".into()));
+        }
+        let end = (pf.done + self.options.prefill_chunk.max(1)).min(n);
+        let logits = self.run_chunk(
+            &pf.embeds,
+            &pf.deepstack,
+            &pf.positions,
+            &mut pf.cache,
+            pf.done,
+            end,
+        )?;
+        pf.done = end;
+        Ok((end == n).then_some(logits))
+    }
+
+    /// A batch with no rows, for continuous batching (`batch::Batcher`).
+    pub fn empty_batch(&self) -> BatchCache {
+        self.graphs.empty_batch()
+    }
+
+    pub fn batch_join(&self, batch: &mut BatchCache, cache: Cache) -> Result<()> {
+        Ok(self.graphs.batch_join(batch, cache)?)
+    }
+
+    pub fn batch_leave(&self, batch: &mut BatchCache, rows: &[usize]) -> Result<()> {
+        Ok(self.graphs.batch_leave(batch, rows)?)
+    }
+
+    /// One decode step of every row: row r feeds `tokens[r]` at its own next position (its
+    /// length plus `deltas[r]`, its rope delta). Returns `rows x vocab` logits.
+    pub fn batch_step(
+        &mut self,
+        batch: &mut BatchCache,
+        tokens: &[u32],
+        deltas: &[i64],
+    ) -> Result<Vec<f32>> {
+        let e = self.graphs.embed(tokens)?;
+        let positions: Vec<i64> = deltas
+            .iter()
+            .enumerate()
+            .map(|(r, d)| batch.len_of(r) as i64 + d)
+            .collect();
+        Ok(self.graphs.decode_batch(e, &positions, batch)?)
+    }
+
+    /// Checks that this decoder batches rows of different lengths correctly: two short text
+    /// prompts of different lengths are decoded one step alone and one step batched (the
+    /// shorter row padded on its left). Returns the largest logit difference, relative to the
+    /// logits' scale. Some exports ignore the attention mask during decode (onnxruntime-genai's
+    /// GroupQueryAttention graphs take sequence lengths from the mask as if it had no left
+    /// padding); theirs comes out of order 1, a graph that batches comes out near 1e-6.
+    pub fn batching_error(&mut self) -> Result<f32> {
+        let text = |t: &str| ChatMessage {
+            role: "user",
+            parts: vec![ChatPart::Text(t.into())],
+        };
+        let prompts = [
+            self.prepare(&[text("Hi")], &[])?,
+            self.prepare(
+                &[text("Tell me a short story about a lighthouse keeper.")],
+                &[],
+            )?,
+        ];
+        let mut batch = self.empty_batch();
+        let mut alone = Vec::new();
+        let mut tokens = Vec::new();
+        for p in &prompts {
+            let (logits, mut cache) = self.prefill(p)?;
+            let t = crate::sampler::argmax(&logits);
+            let (_, again) = self.prefill(p)?;
+            alone.push(self.step(t, p.rope.delta, &mut cache)?);
+            self.batch_join(&mut batch, again)?;
+            tokens.push(t);
+        }
+        let deltas: Vec<i64> = prompts.iter().map(|p| p.rope.delta).collect();
+        let batched = self.batch_step(&mut batch, &tokens, &deltas)?;
+        let vocab = batched.len() / prompts.len();
+        let mut worst = 0f32;
+        for (r, a) in alone.iter().enumerate() {
+            let scale = 1.0 + a.iter().fold(0f32, |m, x| m.max(x.abs()));
+            let d = a
+                .iter()
+                .zip(&batched[r * vocab..(r + 1) * vocab])
+                .fold(0f32, |m, (x, y)| m.max((x - y).abs()));
+            worst = worst.max(if d.is_finite() {
+                d / scale
+            } else {
+                f32::INFINITY
+            });
+        }
+        Ok(worst)
+    }
+
+    /// The observer the engine reports to.
+    pub fn observer(&self) -> Arc<dyn Observer> {
+        self.observer.clone()
+    }
+}
+
+/// A prefill in progress (`Engine::begin_prefill`).
+pub struct Prefill {
+    embeds: Vec<f32>,
+    deepstack: Vec<Vec<f32>>,
+    positions: [Vec<i64>; 3],
+    pub cache: Cache,
+    done: usize,
+    /// Images and videos of the prompt whose features were reused.
+    pub vision_reused: u64,
+}
+
+impl Prefill {
+    /// Prompt positions already run.
+    pub fn done(&self) -> usize {
+        self.done
+    }
+}
+
+/// What a sequence does after its latest logits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    /// Feed this token next.
+    Next(u32),
+    Finished,
+}
+
+/// One sequence's decoding: sampling, the text stream, stop sequences and its tokens. The same
+/// for a sequence decoded alone and one in a batch.
+pub struct Decoding {
+    sampler: Sampler,
+    stream: TextStream,
+    stops: StopMatcher,
+    tokens: Vec<u32>,
+    max_new_tokens: usize,
+    prompt_tokens: usize,
+    pub cancel: Arc<AtomicBool>,
+    reason: &'static str,
+    /// Set once the prompt's vision features are in (`Prefill::vision_reused`).
+    pub vision_reused: u64,
+    /// KV-cache positions the sequence holds, kept by whoever runs it.
+    pub positions: usize,
+}
+
+impl Decoding {
+    pub fn new(p: &Prepared, params: &GenerateParams, cancel: Arc<AtomicBool>) -> Decoding {
+        Decoding {
+            sampler: Sampler::new(params.sampler.clone(), &p.ids),
+            stream: TextStream::new(),
+            stops: StopMatcher::new(params.stop.clone()),
+            tokens: Vec::new(),
+            max_new_tokens: params.max_new_tokens,
+            prompt_tokens: p.ids.len(),
+            cancel,
+            reason: "length",
+            vision_reused: 0,
+            positions: 0,
+        }
+    }
+
+    /// Samples from the logits of the latest position and emits the new text. Cancellation is
+    /// checked first.
+    pub fn advance(
+        &mut self,
+        logits: &[f32],
+        tokenizer: &Tokenizer,
+        eos: &[u32],
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Advance> {
+        let finished = |d: &mut Decoding, reason: &'static str, on_text: &mut dyn FnMut(&str)| {
+            d.reason = reason;
+            if reason != "stop" {
+                let rest = d.stops.finish();
+                if !rest.is_empty() {
+                    on_text(&rest);
+                }
+            }
+            Ok(Advance::Finished)
+        };
+        if self.tokens.len() >= self.max_new_tokens {
+            return finished(self, "length", on_text);
+        }
+        if self.cancel.load(Ordering::Relaxed) {
+            return finished(self, "cancelled", on_text);
+        }
+        let next = self.sampler.sample(logits);
+        if eos.contains(&next) {
+            return finished(self, "stop", on_text);
+        }
+        self.tokens.push(next);
+        if let Some(piece) = self.stream.push(tokenizer, next)? {
+            let (out, hit) = self.stops.push(&piece);
+            if !out.is_empty() {
+                on_text(&out);
+            }
+            if hit {
+                return finished(self, "stop", on_text);
+            }
+        }
+        if self.tokens.len() == self.max_new_tokens {
+            return finished(self, "length", on_text);
+        }
+        Ok(Advance::Next(next))
+    }
+
+    /// Ends the sequence as cancelled (it left before its next step).
+    pub fn cancelled(&mut self, on_text: &mut dyn FnMut(&str)) {
+        self.reason = "cancelled";
+        let rest = self.stops.finish();
+        if !rest.is_empty() {
+            on_text(&rest);
+        }
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            tokens: self.tokens.clone(),
+            prompt_tokens: self.prompt_tokens,
+            reason: self.reason,
+            vision_reused: self.vision_reused,
+            positions: self.positions,
+        }
+    }
+
+    /// Tokens generated so far.
+    pub fn tokens(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Positions the sequence will hold at most: its prompt and every token it may add.
+    pub fn max_positions(&self) -> usize {
+        self.prompt_tokens + self.max_new_tokens
     }
 }
 

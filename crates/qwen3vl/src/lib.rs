@@ -5,6 +5,7 @@
 //! `EngineOptions`, and may pass an `Observer` to hear what each sequence holds; errors are
 //! `EngineError`.
 
+pub mod batch;
 pub mod config;
 pub mod engine;
 pub mod preprocess;

@@ -125,6 +125,78 @@ impl Cache {
     }
 }
 
+/// The running batch's KV cache for continuous batching: one tensor per decoder past input,
+/// `[rows, kv_heads, columns, head_dim]`. Each row holds its own sequence's positions
+/// right-aligned, with zero columns on its left that the attention mask hides. Between joins and
+/// leaves, each step's present tensors are fed back as they are (no host copy); a join or a
+/// leave lays the rows out again on the host.
+pub struct BatchCache {
+    values: Vec<(String, DynValue)>,
+    /// Positions each row holds (its sequence's cache length).
+    lens: Vec<usize>,
+    columns: usize,
+    bytes_per_position: usize,
+}
+
+impl BatchCache {
+    pub fn rows(&self) -> usize {
+        self.lens.len()
+    }
+
+    /// Positions row `row` holds.
+    pub fn len_of(&self, row: usize) -> usize {
+        self.lens[row]
+    }
+
+    /// Columns every row spans (the longest row's length).
+    pub fn columns(&self) -> usize {
+        self.columns
+    }
+
+    /// Memory the batch's tensors hold, padding included.
+    pub fn bytes(&self) -> usize {
+        self.rows() * self.columns * self.bytes_per_position
+    }
+
+    /// Bytes one position of one row takes (keys and values of every layer).
+    pub fn bytes_per_position(&self) -> usize {
+        self.bytes_per_position
+    }
+}
+
+/// One past value's rows on the host, each `[kv, len, hd]` without padding.
+type HostRows = Vec<Vec<f32>>;
+
+/// Per row, the `[kv, len, hd]` values of a `[rows, kv, columns, hd]` tensor without the left
+/// padding.
+fn split_rows(data: &[f32], kv: usize, columns: usize, hd: usize, lens: &[usize]) -> Vec<Vec<f32>> {
+    lens.iter()
+        .enumerate()
+        .map(|(r, &len)| {
+            let pad = columns - len;
+            let mut row = Vec::with_capacity(kv * len * hd);
+            for h in 0..kv {
+                let start = ((r * kv + h) * columns + pad) * hd;
+                row.extend_from_slice(&data[start..start + len * hd]);
+            }
+            row
+        })
+        .collect()
+}
+
+/// `[rows, kv, columns, hd]` from per-row `[kv, len, hd]` values, each right-aligned.
+fn join_rows(rows: &[Vec<f32>], kv: usize, columns: usize, hd: usize, lens: &[usize]) -> Vec<f32> {
+    let mut out = vec![0f32; rows.len() * kv * columns * hd];
+    for (r, (row, &len)) in rows.iter().zip(lens).enumerate() {
+        let pad = columns - len;
+        for h in 0..kv {
+            let to = ((r * kv + h) * columns + pad) * hd;
+            out[to..to + len * hd].copy_from_slice(&row[h * len * hd..(h + 1) * len * hd]);
+        }
+    }
+    out
+}
+
 pub struct Graphs {
     vision: Vision,
     embed: Embed,
@@ -524,6 +596,216 @@ impl Graphs {
             }
         }
         cache.len = total;
+        Ok(logits)
+    }
+
+    /// A batch with no rows.
+    pub fn empty_batch(&self) -> BatchCache {
+        let d = &self.decoder;
+        BatchCache {
+            values: Vec::new(),
+            lens: Vec::new(),
+            columns: 0,
+            bytes_per_position: d.layers * 2 * d.kv_heads * d.head_dim * d.kv_type.size(),
+        }
+    }
+
+    /// Lays out `lens` rows from per-value, per-row host data.
+    fn lay_out(
+        &self,
+        batch: &mut BatchCache,
+        names: Vec<String>,
+        per_value_rows: Vec<HostRows>,
+        lens: Vec<usize>,
+    ) -> Result<()> {
+        let d = &self.decoder;
+        let columns = lens.iter().copied().max().unwrap_or(0);
+        let mut values = Vec::with_capacity(names.len());
+        if !lens.is_empty() {
+            for (name, rows) in names.into_iter().zip(per_value_rows) {
+                let data = join_rows(&rows, d.kv_heads, columns, d.head_dim, &lens);
+                let shape = vec![
+                    lens.len() as i64,
+                    d.kv_heads as i64,
+                    columns as i64,
+                    d.head_dim as i64,
+                ];
+                values.push((name, float_tensor(d.kv_type, shape, data)?));
+            }
+        }
+        batch.values = values;
+        batch.columns = columns;
+        batch.lens = lens;
+        Ok(())
+    }
+
+    /// The batch's rows as host data: per value, per row.
+    fn host_rows(&self, batch: &BatchCache) -> Result<(Vec<String>, Vec<HostRows>)> {
+        let d = &self.decoder;
+        let mut names = Vec::with_capacity(batch.values.len());
+        let mut rows = Vec::with_capacity(batch.values.len());
+        for (name, v) in &batch.values {
+            let (_, data) = read_floats(v)?;
+            names.push(name.clone());
+            rows.push(split_rows(
+                &data,
+                d.kv_heads,
+                batch.columns,
+                d.head_dim,
+                &batch.lens,
+            ));
+        }
+        Ok((names, rows))
+    }
+
+    /// Adds a sequence's cache (from a batch-1 prefill) as the batch's last row. A row shorter
+    /// than the batch is padded on its left; a longer one pads every other row.
+    pub fn batch_join(&self, batch: &mut BatchCache, cache: Cache) -> Result<()> {
+        if batch.lens.is_empty() {
+            // The cache is already a batch of one: no copy.
+            batch.columns = cache.len;
+            batch.lens = vec![cache.len];
+            batch.values = cache.values;
+            return Ok(());
+        }
+        let d = &self.decoder;
+        let (names, mut rows) = self.host_rows(batch)?;
+        for (((name, v), value_rows), batch_name) in
+            cache.values.iter().zip(rows.iter_mut()).zip(&names)
+        {
+            if name != batch_name {
+                return Err(SessionError::Contract {
+                    graph: "decoder",
+                    problem: format!("a cache's {name} met the batch's {batch_name}"),
+                });
+            }
+            let (_, data) = read_floats(v)?;
+            value_rows.extend(split_rows(
+                &data,
+                d.kv_heads,
+                cache.len,
+                d.head_dim,
+                &[cache.len],
+            ));
+        }
+        let mut lens = batch.lens.clone();
+        lens.push(cache.len);
+        self.lay_out(batch, names, rows, lens)
+    }
+
+    /// Drops the rows in `leaving` (indices into the batch), and the left columns that are
+    /// padding in every row that stays.
+    pub fn batch_leave(&self, batch: &mut BatchCache, leaving: &[usize]) -> Result<()> {
+        if leaving.is_empty() {
+            return Ok(());
+        }
+        let keep: Vec<usize> = (0..batch.rows()).filter(|r| !leaving.contains(r)).collect();
+        if keep.is_empty() {
+            *batch = self.empty_batch();
+            return Ok(());
+        }
+        let (names, rows) = self.host_rows(batch)?;
+        let rows = rows
+            .into_iter()
+            .map(|value_rows| keep.iter().map(|&r| value_rows[r].clone()).collect())
+            .collect();
+        let lens = keep.iter().map(|&r| batch.lens[r]).collect();
+        self.lay_out(batch, names, rows, lens)
+    }
+
+    /// One decode step for every row of the batch: `embeds` is `rows x hidden` (each row's next
+    /// token), `positions` each row's position (one value on all three axes). Returns
+    /// `rows x vocab` logits and advances every row by one. After an error the batch holds
+    /// nothing (its tensors went into the failed run): every row has failed.
+    pub fn decode_batch(
+        &mut self,
+        embeds: Vec<f32>,
+        positions: &[i64],
+        batch: &mut BatchCache,
+    ) -> Result<Vec<f32>> {
+        let r = self.decode_batch_once(embeds, positions, batch);
+        if r.is_err() {
+            *batch = self.empty_batch();
+        }
+        r
+    }
+
+    fn decode_batch_once(
+        &mut self,
+        embeds: Vec<f32>,
+        positions: &[i64],
+        batch: &mut BatchCache,
+    ) -> Result<Vec<f32>> {
+        let b = batch.rows();
+        let h = self.hidden as i64;
+        let total = batch.columns + 1;
+        let d = &mut self.decoder;
+        let mut mask = Vec::with_capacity(b * total);
+        for &len in &batch.lens {
+            let pad = batch.columns - len;
+            mask.extend(std::iter::repeat_n(0i64, pad));
+            mask.extend(std::iter::repeat_n(1i64, len + 1));
+        }
+        let pos: Vec<i64> = (0..3).flat_map(|_| positions.iter().copied()).collect();
+        let mut inputs: Vec<(Cow<str>, SessionInputValue)> = vec![
+            (
+                "inputs_embeds".into(),
+                float_tensor(d.embeds_type, vec![b as i64, 1, h], embeds)?.into(),
+            ),
+            (
+                "attention_mask".into(),
+                i64_tensor(vec![b as i64, total as i64], mask)?.into(),
+            ),
+            (
+                "position_ids".into(),
+                i64_tensor(vec![3, b as i64, 1], pos)?.into(),
+            ),
+        ];
+        let zeros = || vec![0f32; b * h as usize];
+        match &d.deepstack {
+            DeepStack::None => {}
+            DeepStack::Stacked(name) => {
+                let data: Vec<f32> = (0..3).flat_map(|_| zeros()).collect();
+                inputs.push((
+                    name.clone().into(),
+                    float_tensor(d.deepstack_type, vec![3, b as i64, 1, h], data)?.into(),
+                ));
+            }
+            DeepStack::Split(names) => {
+                for name in names {
+                    inputs.push((
+                        name.clone().into(),
+                        float_tensor(d.deepstack_type, vec![b as i64, 1, h], zeros())?.into(),
+                    ));
+                }
+            }
+        }
+        for (name, v) in batch.values.drain(..) {
+            inputs.push((name.into(), v.into()));
+        }
+        let mut out = d.session.run(inputs)?;
+        let logits = out.remove("logits").ok_or_else(|| SessionError::Contract {
+            graph: "decoder",
+            problem: "no logits output".into(),
+        })?;
+        let (_, logits) = read_floats(&logits)?;
+        for i in 0..d.layers {
+            for kind in ["key", "value"] {
+                let present = out.remove(format!("present.{i}.{kind}")).ok_or_else(|| {
+                    SessionError::Contract {
+                        graph: "decoder",
+                        problem: format!("no present.{i}.{kind} output"),
+                    }
+                })?;
+                batch
+                    .values
+                    .push((format!("past_key_values.{i}.{kind}"), present));
+            }
+        }
+        batch.columns = total;
+        for len in &mut batch.lens {
+            *len += 1;
+        }
         Ok(logits)
     }
 }

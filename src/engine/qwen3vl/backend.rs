@@ -6,18 +6,19 @@
 //! request's visual tokens are counted from the headers against `engine.max_visual_tokens` before
 //! anything is decoded at all.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;
-use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::wrappers::UnboundedReceiverStream;
 use tokio_util::sync::CancellationToken;
 
+use switchboard_qwen3vl::batch::{BatchLimits, Batcher, Event};
 use switchboard_qwen3vl::engine::{
-    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer,
+    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer, Prepared,
 };
 use switchboard_qwen3vl::preprocess::ImageResize;
 use switchboard_qwen3vl::prompt::VideoLayout;
@@ -37,7 +38,9 @@ struct Job {
     /// Who may reuse its vision features (`GenerateRequest::cache_scope`).
     cache_scope: Option<String>,
     params: GenerateParams,
-    events: mpsc::Sender<Result<GenEvent>>,
+    /// Unbounded: the engine thread never waits on one slow reader while a batch runs (a
+    /// sequence's text is bounded by its token limit).
+    events: mpsc::UnboundedSender<Result<GenEvent>>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -81,8 +84,18 @@ impl Scheduler {
         Ok(())
     }
 
-    /// The next job, round-robin across experts; None once closed and drained.
+    /// The next job, round-robin across experts, waiting for one; None once closed and
+    /// drained.
     fn pop(&self) -> Option<Job> {
+        self.next(true)
+    }
+
+    /// The next job if one waits.
+    fn try_pop(&self) -> Option<Job> {
+        self.next(false)
+    }
+
+    fn next(&self, wait: bool) -> Option<Job> {
         let mut q = self.queues.lock().ok()?;
         loop {
             if let Some(expert) = q.turn.pop_front() {
@@ -102,7 +115,7 @@ impl Scheduler {
                 }
                 continue;
             }
-            if q.closed {
+            if q.closed || !wait {
                 return None;
             }
             q = self.ready.wait(q).ok()?;
@@ -144,6 +157,16 @@ impl Observer for EngineMetrics {
         self.0.set_kv_cache(positions, bytes);
     }
 
+    fn batch(&self, rows: usize, sequences: usize) {
+        self.0.set_batch(rows, sequences);
+    }
+
+    fn decoded(&self, tokens: usize) {
+        if tokens > 0 {
+            self.0.decode_tokens.add(tokens as u64, &[]);
+        }
+    }
+
     fn vision_encoded(&self, reused: bool) {
         let reused = if reused { "true" } else { "false" };
         self.0
@@ -152,7 +175,6 @@ impl Observer for EngineMetrics {
     }
 
     fn sequence_ended(&self, positions: usize) {
-        self.0.set_kv_cache(0, 0);
         if positions > 0 {
             self.0.sequence_positions.record(positions as u64, &[]);
         }
@@ -212,16 +234,31 @@ impl OrtBackend {
         });
         // Zero rather than no data on dashboards until the first request.
         metrics.model_sequences.add(0, &[]);
+        let mut limits = BatchLimits {
+            max_rows: config.engine.max_batch,
+            kv_bytes: config.engine.kv_cache_bytes,
+        };
+        if limits.max_rows > 1 {
+            // A decoder that ignores the mask would give padded rows wrong answers.
+            let error = engine
+                .batching_error()
+                .map_err(|e| Error::Config(format!("checking batched decoding: {e}")))?;
+            if error > BATCHING_TOLERANCE {
+                tracing::warn!(
+                    error,
+                    "this decoder gives different logits to a row batched with padding than \
+                     alone (it ignores the attention mask); sequences decode one at a time"
+                );
+                limits.max_rows = 1;
+            }
+        }
+        metrics.set_kv_budget(limits.kv_bytes);
         let sched = scheduler.clone();
         std::thread::Builder::new()
             .name("qwen3vl-engine".into())
-            .spawn(move || {
-                while let Some(job) = sched.pop() {
-                    run_job(&mut engine, job);
-                }
-            })
+            .spawn(move || run_engine(&mut engine, &sched, limits))
             .map_err(|e| Error::Internal(format!("engine thread: {e}")))?;
-        tracing::info!(model = %config.model_dir().display(), deepstack, "in-process Qwen3-VL engine ready");
+        tracing::info!(model = %config.model_dir().display(), deepstack, max_batch = limits.max_rows, "in-process Qwen3-VL engine ready");
         Ok(OrtBackend {
             scheduler,
             cpu: cpu.clone(),
@@ -231,37 +268,107 @@ impl OrtBackend {
     }
 }
 
-fn run_job(engine: &mut Engine, job: Job) {
-    if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
-        return;
-    }
-    let events = job.events.clone();
-    let before = engine.vision_stats();
-    let result = engine.prepare(&job.messages, &job.media).and_then(|mut p| {
-        p.cache_scope = job.cache_scope.clone();
-        let cancel = job.cancel.clone();
-        let outcome = engine.generate(&p, &job.params, &cancel, |text| {
-            if events
-                .blocking_send(Ok(GenEvent::Text(text.to_string())))
-                .is_err()
+/// The largest logit difference, relative to the logits' scale, between a row decoded in a
+/// padded batch and alone that still counts as batching correctly. Graphs that batch give ~1e-6
+/// (float32) to ~1e-3 (float16); one that ignores the mask gives order 1.
+const BATCHING_TOLERANCE: f32 = 1e-2;
+
+/// A sequence in the batch, as the engine thread knows it.
+struct Live {
+    events: mpsc::UnboundedSender<Result<GenEvent>>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// The engine thread: admits jobs in the scheduler's order while the batch has room (a job that
+/// does not fit waits, holding its place), and ticks the batch: a prefill chunk, then a decode
+/// step for every running sequence. Waits for work only when nothing runs.
+fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
+    let mut batcher: Batcher<u64> = Batcher::new(engine, limits);
+    let mut live: HashMap<u64, Live> = HashMap::new();
+    let mut held: Option<(Job, Prepared)> = None;
+    let mut next_id = 0u64;
+    loop {
+        // Admit what fits.
+        loop {
+            if let Some((job, _)) = &held
+                && (job.cancel.load(Ordering::Relaxed) || job.events.is_closed())
             {
-                // Nobody listens any more: stop at the next step.
-                cancel.store(true, Ordering::Relaxed);
+                let _ = job.events.send(Err(Error::Cancelled));
+                held = None;
             }
-        })?;
-        Ok(outcome)
-    });
-    let msg = match result {
-        Ok(o) if o.reason == "cancelled" => Err(Error::Cancelled),
-        Ok(o) => Ok(GenEvent::Done(Finish {
-            reason: o.reason.to_string(),
-            prompt_tokens: o.prompt_tokens as u32,
-            completion_tokens: o.tokens.len() as u32,
-            vision_reused: (engine.vision_stats().reused - before.reused) as u32,
-        })),
-        Err(e) => Err(e.into()),
-    };
-    let _ = job.events.blocking_send(msg);
+            if held.is_none() {
+                let job = if batcher.is_empty() {
+                    match scheduler.pop() {
+                        Some(job) => job,
+                        None => return,
+                    }
+                } else {
+                    match scheduler.try_pop() {
+                        Some(job) => job,
+                        None => break,
+                    }
+                };
+                if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
+                    continue;
+                }
+                match engine.prepare(&job.messages, &job.media) {
+                    Ok(mut p) => {
+                        p.cache_scope = job.cache_scope.clone();
+                        held = Some((job, p));
+                    }
+                    Err(e) => {
+                        let _ = job.events.send(Err(e.into()));
+                        continue;
+                    }
+                }
+            }
+            let Some((job, p)) = held.take() else { break };
+            if !batcher.admits(&p, &job.params) {
+                held = Some((job, p));
+                break;
+            }
+            let id = next_id;
+            next_id += 1;
+            batcher.admit(id, p, &job.params, job.cancel.clone());
+            live.insert(
+                id,
+                Live {
+                    events: job.events,
+                    cancel: job.cancel,
+                },
+            );
+        }
+        batcher.tick(engine, &mut |id, event| match event {
+            Event::Text(text) => {
+                if let Some(l) = live.get(id)
+                    && l.events.send(Ok(GenEvent::Text(text.to_string()))).is_err()
+                {
+                    // Nobody listens any more: the row leaves at the next step.
+                    l.cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            Event::Done(o) => {
+                if let Some(l) = live.remove(id) {
+                    let msg = if o.reason == "cancelled" {
+                        Err(Error::Cancelled)
+                    } else {
+                        Ok(GenEvent::Done(Finish {
+                            reason: o.reason.to_string(),
+                            prompt_tokens: o.prompt_tokens as u32,
+                            completion_tokens: o.tokens.len() as u32,
+                            vision_reused: o.vision_reused as u32,
+                        }))
+                    };
+                    let _ = l.events.send(msg);
+                }
+            }
+            Event::Failed(e) => {
+                if let Some(l) = live.remove(id) {
+                    let _ = l.events.send(Err(e.into()));
+                }
+            }
+        });
+    }
 }
 
 /// Decodes the request's media and maps its messages onto the engine's. The request's visual
@@ -408,7 +515,7 @@ impl Backend for OrtBackend {
     }
 
     fn generate(&self, request: GenerateRequest, cancel: CancellationToken) -> GenStream {
-        let (tx, rx) = mpsc::channel(64);
+        let (tx, rx) = mpsc::unbounded_channel();
         let scheduler = self.scheduler.clone();
         let (cpu, model, max_tokens) =
             (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
@@ -437,7 +544,7 @@ impl Backend for OrtBackend {
             let (messages, media) = match converted {
                 Ok(x) => x,
                 Err(e) => {
-                    let _ = tx.send(Err(e)).await;
+                    let _ = tx.send(Err(e));
                     return;
                 }
             };
@@ -450,7 +557,7 @@ impl Backend for OrtBackend {
                 cancel: flag.clone(),
             };
             if let Err(e) = scheduler.push(expert, job) {
-                let _ = tx.send(Err(e)).await;
+                let _ = tx.send(Err(e));
                 return;
             }
             // Stop the engine between decode steps when the caller cancels or goes away.
@@ -459,7 +566,7 @@ impl Backend for OrtBackend {
                 _ = tx.closed() => flag.store(true, Ordering::Relaxed),
             }
         });
-        Box::pin(ReceiverStream::new(rx))
+        Box::pin(UnboundedReceiverStream::new(rx))
     }
 
     fn health(&self) -> BoxFuture<'_, Result<()>> {
@@ -472,7 +579,7 @@ mod tests {
     use super::*;
 
     fn job(tag: &str) -> Job {
-        let (events, _) = mpsc::channel(1);
+        let (events, _) = mpsc::unbounded_channel();
         Job {
             messages: vec![ChatMessage {
                 role: "user",

@@ -1,0 +1,179 @@
+//! Continuous batching on the in-process engine: N streams of the same length (a ~48-token text
+//! prompt each, all different, NEW_TOKENS greedy tokens) run one after another with
+//! `Engine::generate`, then all at once through the `Batcher` (every stream arrives at t = 0).
+//! Prints, per N, aggregate output tokens/s both ways, their ratio, and time to first token
+//! p50/p99 under the batched load. Run on the larger random model that
+//! `tools/qwen3vl/make_fixture.py --bench DIR` exports (hidden 1024, 8 layers):
+//! `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench batching`. STREAMS (default "1,4,8,16"),
+//! NEW_TOKENS (48), THREADS (0: ONNX Runtime chooses), PREFILL_CHUNK (512).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use switchboard::engine::qwen3vl::batch::{BatchLimits, Batcher, Event};
+use switchboard::engine::qwen3vl::engine::{
+    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Prepared,
+};
+use switchboard::engine::qwen3vl::preprocess::ImageResize;
+use switchboard::engine::qwen3vl::prompt::VideoLayout;
+use switchboard::engine::qwen3vl::sampler::SamplerConfig;
+use switchboard::engine::qwen3vl::session::Provider;
+
+fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(v: &[f64], q: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+const TOPICS: [&str; 16] = [
+    "lighthouses",
+    "bread",
+    "volcanoes",
+    "trains",
+    "bees",
+    "glaciers",
+    "violins",
+    "tea",
+    "satellites",
+    "coral",
+    "chess",
+    "deserts",
+    "owls",
+    "bridges",
+    "paper",
+    "tides",
+];
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let model_dir = std::env::var("MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("tests/fixtures/qwen3vl-tiny"));
+    let new_tokens: usize = env("NEW_TOKENS", 48);
+    let threads: usize = env("THREADS", 0);
+    let streams: Vec<usize> = std::env::var("STREAMS")
+        .unwrap_or_else(|_| "1,4,8,16".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let assets = root.join(".assets");
+    let provider = if std::env::var("PROVIDER").as_deref() == Ok("cuda") {
+        Provider::Cuda { device: 0 }
+    } else {
+        Provider::Cpu
+    };
+    let mut engine = Engine::load(EngineOptions {
+        model_dir: model_dir.clone(),
+        library: std::env::var("ORT_LIBRARY")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| assets.join("onnxruntime/libonnxruntime.so.1.31.1")),
+        tokenizer: Some(assets.join("qwen/tokenizer.json")),
+        provider,
+        threads,
+        variant: std::env::var("ORT_VARIANT").unwrap_or_default(),
+        prefill_chunk: env("PREFILL_CHUNK", 512),
+        image_resize: ImageResize::Torchvision,
+        vision_cache_bytes: 0,
+        video_layout: VideoLayout::Replace,
+    })
+    .expect("load");
+    println!(
+        "batching error at load: {:e}",
+        engine.batching_error().expect("batching check")
+    );
+    let prompt = |engine: &Engine, i: usize| -> Prepared {
+        let text = format!(
+            "Write a detailed, well organised essay about {} for a curious reader: where \
+             they come from, how they work, why people care about them, three surprising \
+             facts, and what the future may hold for them. Stream {i}.",
+            TOPICS[i % TOPICS.len()]
+        );
+        let m = ChatMessage {
+            role: "user",
+            parts: vec![ChatPart::Text(text)],
+        };
+        engine.prepare(&[m], &[]).expect("prepare")
+    };
+    // No end token: every stream decodes exactly NEW_TOKENS (a random model may end early).
+    engine.config.eos_ids.clear();
+    let params = GenerateParams {
+        sampler: SamplerConfig::default(),
+        max_new_tokens: new_tokens,
+        stop: vec![],
+    };
+    // Warm-up.
+    let never = Arc::new(AtomicBool::new(false));
+    engine
+        .generate(&prompt(&engine, 99), &params, &never, |_| {})
+        .unwrap();
+
+    println!(
+        "model {}, {new_tokens} new tokens per stream, prompt {} tokens, threads {threads}",
+        model_dir.display(),
+        prompt(&engine, 0).ids.len()
+    );
+    println!(
+        "| streams | one after another: tok/s | batched: tok/s | ratio | batched TTFT p50 ms | p99 ms | one after another: TTFT p50 ms |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for &n in &streams {
+        let prompts: Vec<Prepared> = (0..n).map(|i| prompt(&engine, i)).collect();
+        // One after another.
+        let t0 = Instant::now();
+        let mut tokens = 0;
+        let mut ttft_seq = Vec::new();
+        for p in &prompts {
+            let mut first = None;
+            let out = engine
+                .generate(p, &params, &never, |_| {
+                    first.get_or_insert_with(Instant::now);
+                })
+                .unwrap();
+            ttft_seq.push(first.unwrap().duration_since(t0).as_secs_f64() * 1e3);
+            tokens += out.tokens.len();
+        }
+        let seq_tps = tokens as f64 / t0.elapsed().as_secs_f64();
+
+        // All at once.
+        let mut b: Batcher<usize> = Batcher::new(
+            &engine,
+            BatchLimits {
+                max_rows: n,
+                kv_bytes: usize::MAX,
+            },
+        );
+        let t0 = Instant::now();
+        for (i, p) in prompts.into_iter().enumerate() {
+            b.admit(i, p, &params, never.clone());
+        }
+        let mut first: Vec<Option<f64>> = vec![None; n];
+        let mut tokens = 0;
+        while !b.is_empty() {
+            b.tick(&mut engine, &mut |&i, ev| match ev {
+                Event::Text(_) => {
+                    first[i].get_or_insert_with(|| t0.elapsed().as_secs_f64() * 1e3);
+                }
+                Event::Done(o) => tokens += o.tokens.len(),
+                Event::Failed(e) => panic!("stream {i}: {e}"),
+            });
+        }
+        let batch_tps = tokens as f64 / t0.elapsed().as_secs_f64();
+        let ttft: Vec<f64> = first.into_iter().map(|f| f.unwrap_or(f64::NAN)).collect();
+        println!(
+            "| {n} | {seq_tps:.1} | {batch_tps:.1} | {:.2}x | {:.0} | {:.0} | {:.0} |",
+            batch_tps / seq_tps,
+            percentile(&ttft, 0.5),
+            percentile(&ttft, 0.99),
+            percentile(&ttft_seq, 0.5),
+        );
+    }
+}
