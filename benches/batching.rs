@@ -86,10 +86,14 @@ fn main() {
         video_layout: VideoLayout::Replace,
     })
     .expect("load");
-    println!(
-        "batching error at load: {:e}",
-        engine.batching_error().expect("batching check")
-    );
+    let error = engine.batching_error().expect("batching check");
+    let batches = error <= switchboard::engine::qwen3vl::batch::BATCHING_TOLERANCE;
+    println!("batching error at load: {error:e}");
+    if !batches {
+        println!(
+            "this decoder ignores the attention mask: rows run one at a time, as the server would"
+        );
+    }
     let prompt = |engine: &Engine, i: usize| -> Prepared {
         let text = format!(
             "Write a detailed, well organised essay about {} for a curious reader: where \
@@ -147,17 +151,23 @@ fn main() {
         let mut b: Batcher<usize> = Batcher::new(
             &engine,
             BatchLimits {
-                max_rows: n,
+                max_rows: if batches { n } else { 1 },
                 kv_bytes: usize::MAX,
             },
         );
         let t0 = Instant::now();
-        for (i, p) in prompts.into_iter().enumerate() {
-            b.admit(i, p, &params, never.clone());
-        }
+        let mut waiting: std::collections::VecDeque<(usize, Prepared)> =
+            prompts.into_iter().enumerate().collect();
         let mut first: Vec<Option<f64>> = vec![None; n];
         let mut tokens = 0;
-        while !b.is_empty() {
+        while !b.is_empty() || !waiting.is_empty() {
+            while let Some((i, p)) = waiting.pop_front() {
+                if !b.admits(&p, &params) {
+                    waiting.push_front((i, p));
+                    break;
+                }
+                b.admit(i, p, &params, never.clone());
+            }
             b.tick(&mut engine, &mut |&i, ev| match ev {
                 Event::Text(_) => {
                     first[i].get_or_insert_with(|| t0.elapsed().as_secs_f64() * 1e3);

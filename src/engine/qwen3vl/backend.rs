@@ -243,7 +243,7 @@ impl OrtBackend {
             let error = engine
                 .batching_error()
                 .map_err(|e| Error::Config(format!("checking batched decoding: {e}")))?;
-            if error > BATCHING_TOLERANCE {
+            if error > switchboard_qwen3vl::batch::BATCHING_TOLERANCE {
                 tracing::warn!(
                     error,
                     "this decoder gives different logits to a row batched with padding than \
@@ -267,11 +267,6 @@ impl OrtBackend {
         })
     }
 }
-
-/// The largest logit difference, relative to the logits' scale, between a row decoded in a
-/// padded batch and alone that still counts as batching correctly. Graphs that batch give ~1e-6
-/// (float32) to ~1e-3 (float16); one that ignores the mask gives order 1.
-const BATCHING_TOLERANCE: f32 = 1e-2;
 
 /// A sequence in the batch, as the engine thread knows it.
 struct Live {
