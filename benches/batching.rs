@@ -83,6 +83,7 @@ fn main() {
         prefill_chunk: env("PREFILL_CHUNK", 512),
         image_resize: ImageResize::Torchvision,
         vision_cache_bytes: 0,
+        prefix_cache_bytes: 0,
         video_layout: VideoLayout::Replace,
     })
     .expect("load");

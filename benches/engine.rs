@@ -58,6 +58,7 @@ fn main() {
         image_resize: ImageResize::Torchvision,
         // Off: every run measures the vision encoder.
         vision_cache_bytes: 0,
+        prefix_cache_bytes: 0,
         video_layout: VideoLayout::Replace,
     })
     .expect("load");

@@ -41,6 +41,7 @@ impl Backend for Instant0 {
                 prompt_tokens: 10,
                 completion_tokens: 4,
                 vision_reused: 0,
+                cached_tokens: 0,
             })),
         ];
         Box::pin(futures::stream::iter(events))

@@ -347,6 +347,7 @@ impl App {
             prompt_tokens,
             completion_tokens,
             vision_reused,
+            cached_tokens,
             first_text_at,
         } = self
             .planner
@@ -369,6 +370,7 @@ impl App {
                 .unwrap_or(0),
             total_ms: received.elapsed().as_millis() as u32,
             vision_features_reused: vision_reused,
+            prompt_tokens_cached: cached_tokens,
         };
         let plan = p.graph.plan.to_proto();
         let mut response = AskResponse {

@@ -199,6 +199,9 @@ pub struct EngineConfig {
     /// Bytes of vision features kept so that an image shown again in the same session (or
     /// twice in one request) is not encoded again; 0 turns reuse off.
     pub vision_cache_bytes: usize,
+    /// Bytes of prompt-prefix KV kept so that a prompt starting as an earlier one of the same
+    /// session (its earlier turns, a retried step) prefills only the rest; 0 turns reuse off.
+    pub prefix_cache_bytes: usize,
     pub video_layout: VideoLayout,
 }
 
@@ -218,6 +221,7 @@ impl Default for EngineConfig {
             max_visual_tokens: 16_384,
             image_resize: ImageResize::Torchvision,
             vision_cache_bytes: 256 << 20,
+            prefix_cache_bytes: 512 << 20,
             video_layout: VideoLayout::Replace,
         }
     }

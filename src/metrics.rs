@@ -54,6 +54,10 @@ pub struct Metrics {
     pub vision_encodes: Counter<u64>,
     /// Tokens the in-process model decoded (its rate is decode tokens per second).
     pub decode_tokens: Counter<u64>,
+    /// Prompts looked up in the prefix cache, by `hit`.
+    pub prefix_lookups: Counter<u64>,
+    /// Prompt tokens whose KV came from the prefix cache.
+    pub prefix_tokens: Counter<u64>,
     levels: Arc<Levels>,
 }
 
@@ -217,6 +221,16 @@ impl Metrics {
             .with_unit("{token}")
             .with_description("Tokens the in-process model decoded, every sequence of the batch")
             .build();
+        let prefix_lookups = meter
+            .u64_counter("switchboard.model.prefix_cache.lookups")
+            .with_unit("{prompt}")
+            .with_description("Prompts looked up in the in-process model's prefix cache, by hit")
+            .build();
+        let prefix_tokens = meter
+            .u64_counter("switchboard.model.prefix_cache.tokens")
+            .with_unit("{token}")
+            .with_description("Prompt tokens whose keys and values came from the prefix cache")
+            .build();
         let levels = Arc::new(Levels::default());
         let l = levels.clone();
         meter
@@ -299,6 +313,8 @@ impl Metrics {
             sequence_positions,
             vision_encodes,
             decode_tokens,
+            prefix_lookups,
+            prefix_tokens,
             levels,
         }
     }

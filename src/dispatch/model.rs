@@ -147,6 +147,7 @@ mod tests {
                     prompt_tokens: 40,
                     completion_tokens: 1,
                     vision_reused: 0,
+                    cached_tokens: 0,
                 })));
             }
             Box::pin(futures::stream::iter(events))

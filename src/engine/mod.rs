@@ -116,6 +116,8 @@ pub struct Finish {
     /// Images and videos whose vision features were reused rather than computed (in-process
     /// engine).
     pub vision_reused: u32,
+    /// Prompt tokens whose KV came from the in-process engine's prefix cache.
+    pub cached_tokens: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -90,6 +90,7 @@ pub struct PlanOutput {
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
     pub vision_reused: u32,
+    pub cached_tokens: u32,
     pub first_text_at: Option<Instant>,
 }
 
@@ -712,6 +713,7 @@ fn combine(
         prompt_tokens: sum(|o| o.prompt_tokens),
         completion_tokens: sum(|o| o.completion_tokens),
         vision_reused: sum(|o| o.vision_reused),
+        cached_tokens: sum(|o| o.cached_tokens),
         first_text_at: done.iter().filter_map(|(_, p)| p.out.first_text_at).min(),
         answer,
         steps: reports,
@@ -752,6 +754,7 @@ mod tests {
                     prompt_tokens: 3,
                     completion_tokens: 2,
                     vision_reused: 0,
+                    cached_tokens: 0,
                 })),
             ];
             let stream: GenStream = Box::pin(futures::stream::iter(events));

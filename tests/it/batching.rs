@@ -216,3 +216,121 @@ fn the_fixtures_decoders_pass_the_batching_check() {
         assert!(error <= 1e-2, "{variant:?}: {error}");
     }
 }
+
+/// A prompt that starts as an earlier one of the same scope takes that prefix's keys and values
+/// from the prefix cache (in whole blocks) and prefills only the rest: its logits and tokens
+/// are those of an engine without the cache. Another scope, or another picture behind the same
+/// text, does not match past the picture.
+#[test]
+fn a_prompt_that_starts_as_an_earlier_one_reuses_its_prefix() {
+    use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Media};
+    use switchboard::engine::qwen3vl::prefix_cache::BLOCK;
+    use switchboard::engine::qwen3vl::preprocess::decode;
+    let _machine = machine::shared_blocking();
+    let mut cached = engine("");
+    let mut plain = {
+        let mut o = options("", 512, Provider::Cpu);
+        o.prefix_cache_bytes = 0;
+        Engine::load(o).unwrap()
+    };
+    let dir = crate::common::repo().join("tests/fixtures/qwen3vl-tiny/golden");
+    let image = |f: &str| Media::Image(decode(&std::fs::read(dir.join(f)).unwrap()).unwrap());
+    let user = |parts: Vec<ChatPart>| ChatMessage {
+        role: "user",
+        parts,
+    };
+    let ask = |q: &str| {
+        vec![
+            ChatMessage {
+                role: "system",
+                parts: vec![ChatPart::Text("You describe pictures carefully.".into())],
+            },
+            user(vec![ChatPart::Media(0), ChatPart::Text(q.into())]),
+        ]
+    };
+    let scoped = |e: &Engine, m: &[ChatMessage], media: &[Media], scope: &str| {
+        let mut p = e.prepare(m, media).unwrap();
+        p.cache_scope = Some(scope.into());
+        p
+    };
+    let never = Arc::new(AtomicBool::new(false));
+    let media = vec![image("img_100x150.png")];
+    let first = scoped(&cached, &ask("What is in this picture?"), &media, "s1");
+    let out1 = cached.generate(&first, &greedy(6), &never, |_| {}).unwrap();
+    assert_eq!(out1.cached_tokens, 0);
+    let answer = cached.tokenizer.decode(&out1.tokens, true).unwrap();
+
+    // The follow-up turn: the first prompt, its answer, a new question.
+    let mut chat = ask("What is in this picture?");
+    chat.push(ChatMessage {
+        role: "assistant",
+        parts: vec![ChatPart::Text(answer)],
+    });
+    chat.push(user(vec![ChatPart::Text(
+        "And what colours are in it?".into(),
+    )]));
+    let second = scoped(&cached, &chat, &media, "s1");
+    let (mut a, mut b) = (String::new(), String::new());
+    let out2 = cached
+        .generate(&second, &greedy(8), &never, |t| a.push_str(t))
+        .unwrap();
+    let want = plain
+        .generate(&second, &greedy(8), &never, |t| b.push_str(t))
+        .unwrap();
+    let whole_blocks = (first.ids.len() - 1) / BLOCK * BLOCK;
+    println!(
+        "first prompt {} tokens, follow-up {} tokens, {} reused",
+        first.ids.len(),
+        second.ids.len(),
+        out2.cached_tokens
+    );
+    assert_eq!(out2.cached_tokens, whole_blocks);
+    assert!(whole_blocks > 0);
+    assert_eq!((out2.tokens.clone(), a), (want.tokens.clone(), b));
+    // The prefill's logits themselves.
+    let logits = |e: &mut Engine, p: &Prepared| {
+        let mut pf = e.begin_prefill(p).unwrap();
+        loop {
+            if let Some(l) = e.prefill_chunk(&mut pf).unwrap() {
+                return (l, pf.cached);
+            }
+        }
+    };
+    let (with, reused) = logits(&mut cached, &second);
+    let (without, _) = logits(&mut plain, &second);
+    assert!(reused >= whole_blocks);
+    let d = max_diff(&with, &without);
+    assert!(d <= 1e-4, "prefix reuse moved the logits by {d}");
+
+    // Another session: nothing reused.
+    let other = scoped(&cached, &chat, &media, "s2");
+    assert_eq!(
+        cached
+            .generate(&other, &greedy(2), &never, |_| {})
+            .unwrap()
+            .cached_tokens,
+        0
+    );
+    // Another picture behind the same text: reused at most up to the picture.
+    let swapped = vec![image("img_75x50.png")];
+    let p = scoped(&cached, &ask("What is in this picture?"), &swapped, "s1");
+    let pad = p
+        .ids
+        .iter()
+        .position(|&t| t == cached.config.image_token_id)
+        .unwrap();
+    let out = cached.generate(&p, &greedy(2), &never, |_| {}).unwrap();
+    assert!(
+        out.cached_tokens <= pad / BLOCK * BLOCK,
+        "{} > {pad}",
+        out.cached_tokens
+    );
+    let mut check = plain_tokens(&mut plain, &p);
+    check.truncate(out.tokens.len());
+    assert_eq!(out.tokens, check);
+}
+
+fn plain_tokens(e: &mut Engine, p: &Prepared) -> Vec<u32> {
+    let never = Arc::new(AtomicBool::new(false));
+    e.generate(p, &greedy(2), &never, |_| {}).unwrap().tokens
+}

@@ -39,13 +39,22 @@ async fn serve_with_the_in_process_engine() {
     assert_eq!(usage.completion_tokens, 8);
     assert!(usage.prompt_tokens > 20, "{usage:?}");
     assert_eq!(usage.vision_features_reused, 0);
-    // The same image again in the session: its vision features are reused, not recomputed.
+    assert_eq!(usage.prompt_tokens_cached, 0);
+    // The same image again in the session: its vision features are reused, not recomputed, and
+    // the prompt, which starts with the first turn, takes that turn's keys and values from the
+    // prefix cache.
     let follow_up = AskRequest {
         session_id: r.session_id.clone(),
         ..request.clone()
     };
     let again = c.ask(follow_up).await.unwrap().into_inner();
-    assert_eq!(again.usage.unwrap().vision_features_reused, 1);
+    let again_usage = again.usage.unwrap();
+    assert_eq!(again_usage.vision_features_reused, 1);
+    assert!(
+        again_usage.prompt_tokens_cached >= 16
+            && again_usage.prompt_tokens_cached < again_usage.prompt_tokens,
+        "{again_usage:?}"
+    );
 
     // The same chat straight through the engine.
     let mut engine =

@@ -150,6 +150,8 @@ async fn prometheus_scrapes_the_request_counter_and_latency_histogram() {
         "switchboard_model_active_sequences",
         "switchboard_model_kv_cache_sequence_positions_bucket",
         "switchboard_model_decode_tokens_total",
+        "switchboard_model_prefix_cache_tokens_total",
+        "switchboard_model_prefix_cache_lookups_total",
     ];
     let metric = regex::Regex::new(r"\b(?:rpc|switchboard|gen_ai|process)_[a-z_]+").unwrap();
     // Label names (in `by (...)` and `{...}`) are not series.

@@ -52,6 +52,7 @@ fn options_at(
         prefill_chunk,
         image_resize: ImageResize::Torchvision,
         vision_cache_bytes: 64 << 20,
+        prefix_cache_bytes: 64 << 20,
         // The goldens come from transformers 5.23, which keeps the outer vision markers.
         video_layout: VideoLayout::KeepOuter,
     }

@@ -195,6 +195,7 @@ impl<K> Batcher<K> {
             Ok((pf, Some(logits))) => (pf, logits),
         };
         p.decoding.vision_reused = pf.vision_reused;
+        p.decoding.cached_tokens = pf.cached;
         p.decoding.positions = pf.cache.len;
         let eos = engine.config.eos_ids.clone();
         let advanced = {

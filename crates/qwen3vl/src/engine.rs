@@ -12,6 +12,7 @@ use image::RgbImage;
 use tokenizers::Tokenizer;
 
 use crate::config::ModelConfig;
+use crate::prefix_cache::{self, PrefixCache};
 use crate::preprocess::{self, ImageResize, Patches, PreprocessError};
 use crate::prompt::{self, StopMatcher, TextStream, VideoLayout};
 use crate::rope::{self, RopeIndex};
@@ -61,6 +62,9 @@ pub struct EngineOptions {
     pub image_resize: ImageResize,
     /// Bytes of vision features kept for reuse (`vision_cache`); 0 turns reuse off.
     pub vision_cache_bytes: usize,
+    /// Bytes of prompt-prefix KV kept for reuse within a cache scope (`prefix_cache`); 0 turns
+    /// reuse off.
+    pub prefix_cache_bytes: usize,
     pub video_layout: VideoLayout,
 }
 
@@ -123,6 +127,8 @@ pub struct Outcome {
     pub reason: &'static str,
     /// Images and videos whose vision features were reused rather than encoded.
     pub vision_reused: u64,
+    /// Prompt tokens whose KV came from the prefix cache instead of a prefill.
+    pub cached_tokens: usize,
     /// KV-cache positions the sequence held at its end (the last sampled token is never fed).
     pub positions: usize,
 }
@@ -153,6 +159,11 @@ pub trait Observer: Send + Sync {
     fn batch(&self, rows: usize, sequences: usize) {
         let _ = (rows, sequences);
     }
+    /// A prompt was looked up in the prefix cache: `cached` of its positions were found (0: a
+    /// miss).
+    fn prefix_lookup(&self, cached: usize) {
+        let _ = cached;
+    }
     /// Tokens a decode step produced (one per row that got one).
     fn decoded(&self, tokens: usize) {
         let _ = tokens;
@@ -174,6 +185,7 @@ pub struct Engine {
     observer: Arc<dyn Observer>,
     vision_cache: VisionCache,
     vision_stats: VisionStats,
+    prefix_cache: PrefixCache,
 }
 
 /// How often the vision encoder ran, and how often its features were reused instead.
@@ -209,7 +221,9 @@ impl Engine {
             &options.variant,
         )?;
         let vision_cache = VisionCache::new(options.vision_cache_bytes);
+        let prefix_cache = PrefixCache::new(options.prefix_cache_bytes);
         Ok(Engine {
+            prefix_cache,
             config,
             tokenizer,
             graphs,
@@ -552,11 +566,17 @@ impl Engine {
     ) -> Result<Outcome> {
         let observer = self.observer.clone();
         let mut sequence = Sequence::start(observer.as_ref());
-        let before = self.vision_stats.reused;
-        let (mut logits, mut cache) = self.prefill(p)?;
-        sequence.holds(&cache);
+        let mut pf = self.begin_prefill(p)?;
+        let mut logits = loop {
+            if let Some(l) = self.prefill_chunk(&mut pf)? {
+                break l;
+            }
+        };
         let mut state = Decoding::new(p, params, cancel.clone());
-        state.vision_reused = self.vision_stats.reused - before;
+        state.vision_reused = pf.vision_reused;
+        state.cached_tokens = pf.cached;
+        let mut cache = pf.cache;
+        sequence.holds(&cache);
         state.positions = cache.len;
         loop {
             match state.advance(&logits, &self.tokenizer, &self.config.eos_ids, &mut on_text)? {
@@ -572,16 +592,37 @@ impl Engine {
 
     /// Starts a chunked prefill: the prompt's embeddings (vision encoded), positions and an
     /// empty cache. `prefill_chunk` then runs it one chunk at a time.
+    /// With a cache scope and `prefix_cache_bytes`, the longest prefix of the prompt that the
+    /// prefix cache holds is copied in and only the rest is prefilled.
     pub fn begin_prefill(&mut self, p: &Prepared) -> Result<Prefill> {
         let before = self.vision_stats.reused;
         let (embeds, deepstack) = self.embed_prompt(p)?;
+        let keys = match &p.cache_scope {
+            Some(scope) if self.prefix_cache.enabled() => prefix_cache::block_keys(
+                scope,
+                p,
+                self.config.image_token_id,
+                self.config.video_token_id,
+            ),
+            _ => Vec::new(),
+        };
+        let (kv_heads, head_dim) = self.graphs.kv_layout();
+        let (cache, cached) = match self.prefix_cache.longest(&keys, kv_heads, head_dim) {
+            Some(hit) => (self.graphs.cache_from_host(hit.values, hit.len)?, hit.len),
+            None => (self.graphs.empty_cache()?, 0),
+        };
+        if !keys.is_empty() {
+            self.observer.prefix_lookup(cached);
+        }
         Ok(Prefill {
             vision_reused: self.vision_stats.reused - before,
             embeds,
             deepstack,
             positions: p.rope.positions.clone(),
-            cache: self.graphs.empty_cache()?,
-            done: 0,
+            cache,
+            done: cached,
+            cached,
+            keys,
         })
     }
 
@@ -601,7 +642,17 @@ impl Engine {
             end,
         )?;
         pf.done = end;
-        Ok((end == n).then_some(logits))
+        if end < n {
+            return Ok(None);
+        }
+        // Keep the prompt's whole blocks for the next sequence that starts the same way.
+        let len = pf.keys.len() * prefix_cache::BLOCK;
+        if len > pf.cached {
+            let values = self.graphs.cache_to_host(&pf.cache, len)?;
+            self.prefix_cache
+                .insert(std::mem::take(&mut pf.keys), values, len);
+        }
+        Ok(Some(logits))
     }
 
     /// A batch with no rows, for continuous batching (`batch::Batcher`).
@@ -697,6 +748,10 @@ pub struct Prefill {
     done: usize,
     /// Images and videos of the prompt whose features were reused.
     pub vision_reused: u64,
+    /// Prompt positions whose KV came from the prefix cache.
+    pub cached: usize,
+    /// The prompt's block keys in the prefix cache (empty: no reuse).
+    keys: Vec<prefix_cache::Key>,
 }
 
 impl Prefill {
@@ -727,6 +782,8 @@ pub struct Decoding {
     reason: &'static str,
     /// Set once the prompt's vision features are in (`Prefill::vision_reused`).
     pub vision_reused: u64,
+    /// Set once the prefill is done (`Prefill::cached`).
+    pub cached_tokens: usize,
     /// KV-cache positions the sequence holds, kept by whoever runs it.
     pub positions: usize,
 }
@@ -743,6 +800,7 @@ impl Decoding {
             cancel,
             reason: "length",
             vision_reused: 0,
+            cached_tokens: 0,
             positions: 0,
         }
     }
@@ -807,6 +865,7 @@ impl Decoding {
             prompt_tokens: self.prompt_tokens,
             reason: self.reason,
             vision_reused: self.vision_reused,
+            cached_tokens: self.cached_tokens,
             positions: self.positions,
         }
     }

@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod config;
 pub mod engine;
+pub mod prefix_cache;
 pub mod preprocess;
 pub mod prompt;
 pub mod rope;

@@ -808,4 +808,51 @@ impl Graphs {
         }
         Ok(logits)
     }
+
+    /// A batch-1 cache from host values (per past input `[kv, len, hd]`).
+    pub fn cache_from_host(&self, values: Vec<Vec<f32>>, len: usize) -> Result<Cache> {
+        let mut cache = self.empty_cache()?;
+        let d = &self.decoder;
+        if values.len() != cache.values.len() {
+            return Err(SessionError::Contract {
+                graph: "decoder",
+                problem: format!(
+                    "{} cached values for {} past inputs",
+                    values.len(),
+                    cache.values.len()
+                ),
+            });
+        }
+        for ((_, v), data) in cache.values.iter_mut().zip(values) {
+            let shape = vec![1, d.kv_heads as i64, len as i64, d.head_dim as i64];
+            *v = float_tensor(d.kv_type, shape, data)?;
+        }
+        cache.len = len;
+        Ok(cache)
+    }
+
+    /// The first `len` positions of a batch-1 cache as host values (per past input
+    /// `[kv, len, hd]`).
+    pub fn cache_to_host(&self, cache: &Cache, len: usize) -> Result<Vec<Vec<f32>>> {
+        let d = &self.decoder;
+        let len = len.min(cache.len);
+        cache
+            .values
+            .iter()
+            .map(|(_, v)| {
+                let (_, data) = read_floats(v)?;
+                let mut out = Vec::with_capacity(d.kv_heads * len * d.head_dim);
+                for h in 0..d.kv_heads {
+                    let start = h * cache.len * d.head_dim;
+                    out.extend_from_slice(&data[start..start + len * d.head_dim]);
+                }
+                Ok(out)
+            })
+            .collect()
+    }
+
+    /// KV heads and head size of the decoder's cache.
+    pub fn kv_layout(&self) -> (usize, usize) {
+        (self.decoder.kv_heads, self.decoder.head_dim)
+    }
 }

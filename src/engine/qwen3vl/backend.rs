@@ -161,6 +161,16 @@ impl Observer for EngineMetrics {
         self.0.set_batch(rows, sequences);
     }
 
+    fn prefix_lookup(&self, cached: usize) {
+        let hit = if cached > 0 { "true" } else { "false" };
+        self.0
+            .prefix_lookups
+            .add(1, &[opentelemetry::KeyValue::new("hit", hit)]);
+        if cached > 0 {
+            self.0.prefix_tokens.add(cached as u64, &[]);
+        }
+    }
+
     fn decoded(&self, tokens: usize) {
         if tokens > 0 {
             self.0.decode_tokens.add(tokens as u64, &[]);
@@ -207,6 +217,7 @@ pub fn options_from(config: &Config) -> Result<EngineOptions> {
         variant: e.variant.clone().unwrap_or_default(),
         prefill_chunk: e.prefill_chunk,
         vision_cache_bytes: e.vision_cache_bytes,
+        prefix_cache_bytes: e.prefix_cache_bytes,
         image_resize: match e.image_resize {
             config::ImageResize::Torchvision => ImageResize::Torchvision,
             config::ImageResize::Pil => ImageResize::Pil,
@@ -352,6 +363,7 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                             prompt_tokens: o.prompt_tokens as u32,
                             completion_tokens: o.tokens.len() as u32,
                             vision_reused: o.vision_reused as u32,
+                            cached_tokens: o.cached_tokens as u32,
                         }))
                     };
                     let _ = l.events.send(msg);

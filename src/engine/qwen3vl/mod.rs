@@ -5,7 +5,9 @@
 
 pub mod backend;
 
-pub use switchboard_qwen3vl::{batch, config, engine, prompt, rope, sampler, session, video};
+pub use switchboard_qwen3vl::{
+    batch, config, engine, prefix_cache, prompt, rope, sampler, session, video,
+};
 
 /// The crate's preprocessing, and the service's image decoding that feeds it.
 pub mod preprocess {

@@ -145,6 +145,7 @@ pub async fn refine(
     prev.prompt_tokens += finish.prompt_tokens;
     prev.completion_tokens += finish.completion_tokens;
     prev.vision_reused += finish.vision_reused;
+    prev.cached_tokens += finish.cached_tokens;
     Ok(prev)
 }
 

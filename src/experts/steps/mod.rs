@@ -30,6 +30,8 @@ pub struct StepOutput {
     pub completion_tokens: u32,
     /// Images and videos whose vision features were reused (`Finish::vision_reused`).
     pub vision_reused: u32,
+    /// Prompt tokens whose KV was reused (`Finish::cached_tokens`).
+    pub cached_tokens: u32,
     pub first_text_at: Option<Instant>,
 }
 
@@ -42,6 +44,7 @@ impl StepOutput {
             prompt_tokens: 0,
             completion_tokens: 0,
             vision_reused: 0,
+            cached_tokens: 0,
             first_text_at: None,
         }
     }

@@ -31,6 +31,7 @@ pub async fn run(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> Resul
     let lang = crate::request::language(&input.text);
     let mut warnings = Vec::new();
     let (mut prompt_tokens, mut completion_tokens, mut vision_reused) = (0, 0, 0);
+    let mut cached_tokens = 0;
     let mut first_text_at = None;
     let mut attempt = 0;
     let (text, split, finish) = loop {
@@ -40,6 +41,7 @@ pub async fn run(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> Resul
         prompt_tokens += finish.prompt_tokens;
         completion_tokens += finish.completion_tokens;
         vision_reused += finish.vision_reused;
+        cached_tokens += finish.cached_tokens;
         first_text_at = first_text_at.or(first);
         let split = parse::reasoning::split(&text);
         let errors = ctx.registry.answer_errors(m, &split.answer);
@@ -93,6 +95,7 @@ pub async fn run(m: &Manifest, input: &AskInput, ctx: &StepContext<'_>) -> Resul
         prompt_tokens,
         completion_tokens,
         vision_reused,
+        cached_tokens,
         first_text_at,
     })
 }
