@@ -27,14 +27,7 @@ pub fn block_keys(scope: &str, p: &Prepared, image_pad: u32, video_pad: u32) -> 
         for g in grid {
             h.update((*g as u64).to_le_bytes());
         }
-        let mut buf = Vec::with_capacity(4 * 4096);
-        for chunk in values.chunks(4096) {
-            buf.clear();
-            for v in chunk {
-                buf.extend_from_slice(&v.to_le_bytes());
-            }
-            h.update(&buf);
-        }
+        crate::vision_cache::hash_floats(&mut h, values);
         h.finalize().into()
     };
     // Video runs: one per frame group; a video's pixels enter with its first group.

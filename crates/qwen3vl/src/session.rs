@@ -101,6 +101,33 @@ struct Decoder {
     head_dim: usize,
 }
 
+impl Decoder {
+    /// One run: its logits, and its presents named as the next call's pasts.
+    fn run(
+        &mut self,
+        inputs: Vec<(Cow<str>, SessionInputValue)>,
+    ) -> Result<(DynValue, Vec<(String, DynValue)>)> {
+        let mut out = self.session.run(inputs)?;
+        let logits = out.remove("logits").ok_or_else(|| SessionError::Contract {
+            graph: "decoder",
+            problem: "no logits output".into(),
+        })?;
+        let mut pasts = Vec::with_capacity(self.layers * 2);
+        for i in 0..self.layers {
+            for kind in ["key", "value"] {
+                let present = out.remove(format!("present.{i}.{kind}")).ok_or_else(|| {
+                    SessionError::Contract {
+                        graph: "decoder",
+                        problem: format!("no present.{i}.{kind} output"),
+                    }
+                })?;
+                pasts.push((format!("past_key_values.{i}.{kind}"), present));
+            }
+        }
+        Ok((logits, pasts))
+    }
+}
+
 /// Output of the vision encoder for one call.
 #[derive(Debug, Clone)]
 pub struct VisionOutput {
@@ -576,25 +603,9 @@ impl Graphs {
         for (name, v) in cache.values.drain(..) {
             inputs.push((name.into(), v.into()));
         }
-        let mut out = d.session.run(inputs)?;
-        let logits = out.remove("logits").ok_or_else(|| SessionError::Contract {
-            graph: "decoder",
-            problem: "no logits output".into(),
-        })?;
+        let (logits, pasts) = d.run(inputs)?;
         let (_, logits) = read_last_rows(&logits, keep)?;
-        for i in 0..d.layers {
-            for kind in ["key", "value"] {
-                let present = out.remove(format!("present.{i}.{kind}")).ok_or_else(|| {
-                    SessionError::Contract {
-                        graph: "decoder",
-                        problem: format!("no present.{i}.{kind} output"),
-                    }
-                })?;
-                cache
-                    .values
-                    .push((format!("past_key_values.{i}.{kind}"), present));
-            }
-        }
+        cache.values = pasts;
         cache.len = total;
         Ok(logits)
     }
@@ -783,25 +794,9 @@ impl Graphs {
         for (name, v) in batch.values.drain(..) {
             inputs.push((name.into(), v.into()));
         }
-        let mut out = d.session.run(inputs)?;
-        let logits = out.remove("logits").ok_or_else(|| SessionError::Contract {
-            graph: "decoder",
-            problem: "no logits output".into(),
-        })?;
+        let (logits, pasts) = d.run(inputs)?;
         let (_, logits) = read_floats(&logits)?;
-        for i in 0..d.layers {
-            for kind in ["key", "value"] {
-                let present = out.remove(format!("present.{i}.{kind}")).ok_or_else(|| {
-                    SessionError::Contract {
-                        graph: "decoder",
-                        problem: format!("no present.{i}.{kind} output"),
-                    }
-                })?;
-                batch
-                    .values
-                    .push((format!("past_key_values.{i}.{kind}"), present));
-            }
-        }
+        batch.values = pasts;
         batch.columns = total;
         for len in &mut batch.lens {
             *len += 1;

@@ -24,16 +24,21 @@ pub fn key(scope: &str, pixels: &[f32], row_len: usize, grids: &[[usize; 3]]) ->
             h.update((*v as u64).to_le_bytes());
         }
     }
-    // In chunks: one `update` per float would cost more than the hashing.
+    hash_floats(&mut h, pixels);
+    h.finalize().into()
+}
+
+/// Feeds floats to a hasher as little-endian bytes, in chunks: one `update` per float would
+/// cost more than the hashing.
+pub fn hash_floats(h: &mut Sha256, values: &[f32]) {
     let mut buf = Vec::with_capacity(4 * 4096);
-    for chunk in pixels.chunks(4096) {
+    for chunk in values.chunks(4096) {
         buf.clear();
         for v in chunk {
             buf.extend_from_slice(&v.to_le_bytes());
         }
         h.update(&buf);
     }
-    h.finalize().into()
 }
 
 /// What one output holds in memory.
