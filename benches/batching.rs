@@ -5,7 +5,9 @@
 //! p50/p99 under the batched load. Run on the larger random model that
 //! `tools/qwen3vl/make_fixture.py --bench DIR` exports (hidden 1024, 8 layers):
 //! `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench batching`. STREAMS (default "1,4,8,16"),
-//! NEW_TOKENS (48), THREADS (0: ONNX Runtime chooses), PREFILL_CHUNK (512).
+//! NEW_TOKENS (48), THREADS (0: ONNX Runtime chooses), PREFILL_CHUNK (512). Then prefix reuse:
+//! the time to first token of a follow-up turn whose prompt starts with a ~450-token first turn,
+//! with the first turn's KV from the prefix cache and without (no cache scope).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,7 +85,7 @@ fn main() {
         prefill_chunk: env("PREFILL_CHUNK", 512),
         image_resize: ImageResize::Torchvision,
         vision_cache_bytes: 0,
-        prefix_cache_bytes: 0,
+        prefix_cache_bytes: 256 << 20,
         video_layout: VideoLayout::Replace,
     })
     .expect("load");
@@ -187,4 +189,60 @@ fn main() {
             percentile(&ttft_seq, 0.5),
         );
     }
+
+    // Prefix reuse: a follow-up turn, with and without the first turn's KV.
+    let words: Vec<&str> = "the quick brown fox jumps over the lazy dog while the river runs"
+        .split(' ')
+        .collect();
+    let long: String = (0..400)
+        .map(|i| words[i % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let user = |t: String| ChatMessage {
+        role: "user",
+        parts: vec![ChatPart::Text(t)],
+    };
+    let mut chat = vec![user(format!("Summarise this text: {long}"))];
+    let mut first = engine.prepare(&chat, &[]).expect("prepare");
+    first.cache_scope = Some("bench".into());
+    let out = engine.generate(&first, &params, &never, |_| {}).unwrap();
+    chat.push(ChatMessage {
+        role: "assistant",
+        parts: vec![ChatPart::Text(
+            engine.tokenizer.decode(&out.tokens, true).unwrap(),
+        )],
+    });
+    chat.push(user("Now say it again in one sentence.".into()));
+    let follow = engine.prepare(&chat, &[]).expect("prepare");
+    let one = GenerateParams {
+        max_new_tokens: 1,
+        ..params
+    };
+    // Each try in a scope of its own: the first turn is cached, the follow-up is not yet.
+    let mut ttft = |reuse: bool| {
+        let mut times = Vec::new();
+        let mut cached = 0;
+        for i in 0..3 {
+            let scope = format!("bench-{reuse}-{i}");
+            if reuse {
+                let mut f = first.clone();
+                f.cache_scope = Some(scope.clone());
+                engine.generate(&f, &one, &never, |_| {}).unwrap();
+            }
+            let mut p = follow.clone();
+            p.cache_scope = reuse.then_some(scope);
+            let t = Instant::now();
+            let o = engine.generate(&p, &one, &never, |_| {}).unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            cached = o.cached_tokens;
+        }
+        (percentile(&times, 0.5), cached)
+    };
+    let (miss, _) = ttft(false);
+    let (hit, cached) = ttft(true);
+    println!(
+        "follow-up turn, {} prompt tokens: TTFT {miss:.0} ms without prefix reuse, {hit:.0} ms \
+         with it ({cached} tokens reused)",
+        follow.ids.len()
+    );
 }
