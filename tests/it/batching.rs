@@ -67,7 +67,7 @@ fn batched_logits_equal_each_sequence_alone() {
             let p = &prompts[joined];
             let mut pf = e.begin_prefill(p).unwrap();
             let logits = loop {
-                if let Some(l) = e.prefill_chunk(&mut pf).unwrap() {
+                if let Some(l) = e.prefill_chunk(p, &mut pf).unwrap() {
                     break l;
                 }
             };
@@ -291,7 +291,7 @@ fn a_prompt_that_starts_as_an_earlier_one_reuses_its_prefix() {
     let logits = |e: &mut Engine, p: &Prepared| {
         let mut pf = e.begin_prefill(p).unwrap();
         loop {
-            if let Some(l) = e.prefill_chunk(&mut pf).unwrap() {
+            if let Some(l) = e.prefill_chunk(p, &mut pf).unwrap() {
                 return (l, pf.cached);
             }
         }
@@ -333,4 +333,58 @@ fn a_prompt_that_starts_as_an_earlier_one_reuses_its_prefix() {
 fn plain_tokens(e: &mut Engine, p: &Prepared) -> Vec<u32> {
     let never = Arc::new(AtomicBool::new(false));
     e.generate(p, &greedy(2), &never, |_| {}).unwrap().tokens
+}
+
+/// A joining sequence's images are encoded one per tick, and its prompt prefilled one chunk per
+/// tick, while the running rows decode a token at every tick: a picture-heavy prompt never holds
+/// them up for more than one encoder run or one chunk.
+#[test]
+fn a_joining_prompt_takes_one_step_per_tick_and_never_stalls_the_batch() {
+    use std::sync::atomic::AtomicUsize;
+    use switchboard::engine::qwen3vl::engine::Observer;
+    /// Tokens the last decode step produced.
+    #[derive(Default)]
+    struct Decoded(AtomicUsize);
+    impl Observer for Decoded {
+        fn decoded(&self, tokens: usize) {
+            self.0.store(tokens, Ordering::Relaxed);
+        }
+    }
+    let _machine = machine::shared_blocking();
+    let decoded = Arc::new(Decoded::default());
+    let mut e = Engine::load_observed(options("", 8, Provider::Cpu), decoded.clone()).unwrap();
+    let text = prepared(&e, "text");
+    let two_images = prepared(&e, "two_images");
+    let mut b: Batcher<usize> = Batcher::new(
+        &e,
+        BatchLimits {
+            max_rows: 4,
+            kv_bytes: usize::MAX,
+        },
+    );
+    let never = Arc::new(AtomicBool::new(false));
+    let mut ignore = |_: &usize, _: Event| {};
+    b.admit(0, text, &greedy(40), never.clone());
+    // The text prompt (16 tokens, chunks of 8) is in after two ticks.
+    while b.decoding() == 0 {
+        b.tick(&mut e, &mut ignore);
+    }
+    b.admit(1, two_images.clone(), &greedy(4), never.clone());
+    // Two encoder runs, then ceil(39 / 8) = 5 chunks: seven ticks before it decodes, each with
+    // a decode step for the running row.
+    let mut ticks = 0;
+    while b.decoding() < 2 {
+        b.tick(&mut e, &mut ignore);
+        ticks += 1;
+        // The running row, and on the last tick the newcomer too (it joins before the step).
+        let got = decoded.0.load(Ordering::Relaxed);
+        let want = if b.decoding() == 2 { 2 } else { 1 };
+        assert_eq!(got, want, "tick {ticks}: {got} tokens decoded");
+    }
+    let chunks = two_images.ids.len().div_ceil(8);
+    assert_eq!(
+        ticks,
+        2 + chunks,
+        "two encoder runs and {chunks} chunks, one per tick"
+    );
 }

@@ -184,7 +184,8 @@ impl<K> Batcher<K> {
             Some(pf) => Ok(pf),
             None => engine.begin_prefill(&p.prepared),
         };
-        let chunk = started.and_then(|mut pf| engine.prefill_chunk(&mut pf).map(|l| (pf, l)));
+        let chunk =
+            started.and_then(|mut pf| engine.prefill_chunk(&p.prepared, &mut pf).map(|l| (pf, l)));
         let (pf, logits) = match chunk {
             Err(e) => return emit(&p.key, Event::Failed(e)),
             Ok((pf, None)) => {

@@ -394,36 +394,52 @@ impl Engine {
 
     /// Input embeddings with vision rows merged in, and the DeepStack levels (zeros on text).
     pub fn embed_prompt(&mut self, p: &Prepared) -> Result<(Vec<f32>, Vec<Vec<f32>>)> {
-        let hsz = self.graphs.hidden;
-        let mut embeds = self.graphs.embed(&p.ids)?;
-        let row_len = Patches::row_len(&self.config.image);
+        let embeds = self.graphs.embed(&p.ids)?;
+        let mut vision = VisionRows::default();
+        while self.encode_next(p, &mut vision)? {}
+        self.merge_vision(p, embeds, &vision)
+    }
+
+    /// Runs the vision encoder on the prompt's next image or video not yet encoded; false once
+    /// every one is.
+    fn encode_next(&mut self, p: &Prepared, rows: &mut VisionRows) -> Result<bool> {
         let scope = p.cache_scope.as_deref();
-        let mut local = HashMap::new();
-        let mut image_rows = Vec::new();
-        for patch in &p.image_patches {
-            image_rows.push(self.encode(
+        let before = self.vision_stats.reused;
+        if let Some(patch) = p.image_patches.get(rows.images.len()) {
+            let row_len = Patches::row_len(&self.config.image);
+            let out = self.encode(
                 scope,
-                &mut local,
+                &mut rows.local,
                 &patch.values,
                 row_len,
                 &[patch.grid],
-            )?);
-        }
-        let mut video_rows = Vec::new();
-        let video_row_len = Patches::row_len(&self.config.video.vision);
-        for (patch, _) in &p.video_patches {
+            )?;
+            rows.images.push(out);
+        } else if let Some((patch, _)) = p.video_patches.get(rows.videos.len()) {
+            let row_len = Patches::row_len(&self.config.video.vision);
             let [t, h, w] = patch.grid;
             // Each frame group is its own block (attention never crosses groups), so it is
             // encoded as t images of (1, h, w).
             let grids = vec![[1, h, w]; t];
-            video_rows.push(self.encode(
-                scope,
-                &mut local,
-                &patch.values,
-                video_row_len,
-                &grids,
-            )?);
+            let out = self.encode(scope, &mut rows.local, &patch.values, row_len, &grids)?;
+            rows.videos.push(out);
+        } else {
+            return Ok(false);
         }
+        rows.reused += self.vision_stats.reused - before;
+        Ok(true)
+    }
+
+    /// The prompt's token embeddings with its vision rows written over the pad rows, and the
+    /// DeepStack levels.
+    fn merge_vision(
+        &self,
+        p: &Prepared,
+        mut embeds: Vec<f32>,
+        vision: &VisionRows,
+    ) -> Result<(Vec<f32>, Vec<Vec<f32>>)> {
+        let hsz = self.graphs.hidden;
+        let (image_rows, video_rows) = (&vision.images, &vision.videos);
         let n = p.ids.len();
         let levels = if self.graphs.has_deepstack { 3 } else { 0 };
         let mut deepstack = vec![vec![0f32; n * hsz]; levels];
@@ -461,8 +477,8 @@ impl Engine {
             }
             Ok(())
         };
-        fill(&image_rows, self.config.image_token_id, "image")?;
-        fill(&video_rows, self.config.video_token_id, "video")?;
+        fill(image_rows, self.config.image_token_id, "image")?;
+        fill(video_rows, self.config.video_token_id, "video")?;
         Ok((embeds, deepstack))
     }
 
@@ -568,7 +584,7 @@ impl Engine {
         let mut sequence = Sequence::start(observer.as_ref());
         let mut pf = self.begin_prefill(p)?;
         let mut logits = loop {
-            if let Some(l) = self.prefill_chunk(&mut pf)? {
+            if let Some(l) = self.prefill_chunk(p, &mut pf)? {
                 break l;
             }
         };
@@ -593,10 +609,10 @@ impl Engine {
     /// Starts a chunked prefill: the prompt's embeddings (vision encoded), positions and an
     /// empty cache. `prefill_chunk` then runs it one chunk at a time.
     /// With a cache scope and `prefix_cache_bytes`, the longest prefix of the prompt that the
-    /// prefix cache holds is copied in and only the rest is prefilled.
+    /// prefix cache holds is copied in and only the rest is prefilled. The vision encoder runs
+    /// later, one image or video per `prefill_chunk` call.
     pub fn begin_prefill(&mut self, p: &Prepared) -> Result<Prefill> {
-        let before = self.vision_stats.reused;
-        let (embeds, deepstack) = self.embed_prompt(p)?;
+        let embeds = self.graphs.embed(&p.ids)?;
         let keys = match &p.cache_scope {
             Some(scope) if self.prefix_cache.enabled() => prefix_cache::block_keys(
                 scope,
@@ -615,9 +631,10 @@ impl Engine {
             self.observer.prefix_lookup(cached);
         }
         Ok(Prefill {
-            vision_reused: self.vision_stats.reused - before,
+            vision_reused: 0,
             embeds,
-            deepstack,
+            deepstack: Vec::new(),
+            vision: Some(VisionRows::default()),
             positions: p.rope.positions.clone(),
             cache,
             done: cached,
@@ -626,8 +643,21 @@ impl Engine {
         })
     }
 
-    /// Runs the next chunk of a prefill; the last position's logits once the prompt is in.
-    pub fn prefill_chunk(&mut self, pf: &mut Prefill) -> Result<Option<Vec<f32>>> {
+    /// The next step of a prefill begun for `p`: one vision encoder run while any image or video
+    /// is left, then one chunk of the prompt through the decoder. The last position's logits
+    /// once the prompt is in.
+    pub fn prefill_chunk(&mut self, p: &Prepared, pf: &mut Prefill) -> Result<Option<Vec<f32>>> {
+        if let Some(mut vision) = pf.vision.take() {
+            if self.encode_next(p, &mut vision)? {
+                pf.vision = Some(vision);
+                return Ok(None);
+            }
+            pf.vision_reused = vision.reused;
+            let (embeds, deepstack) =
+                self.merge_vision(p, std::mem::take(&mut pf.embeds), &vision)?;
+            pf.embeds = embeds;
+            pf.deepstack = deepstack;
+        }
         let n = pf.positions[0].len();
         if n == 0 {
             return Err(EngineError::Input("an empty prompt".into()));
@@ -739,6 +769,16 @@ impl Engine {
     }
 }
 
+/// Vision encoder outputs of one prompt, in prompt order.
+#[derive(Default)]
+struct VisionRows {
+    images: Vec<Arc<VisionOutput>>,
+    videos: Vec<Arc<VisionOutput>>,
+    /// This prompt's own reuse (an image shown twice).
+    local: HashMap<vision_cache::Key, Arc<VisionOutput>>,
+    reused: u64,
+}
+
 /// A prefill in progress (`Engine::begin_prefill`).
 pub struct Prefill {
     embeds: Vec<f32>,
@@ -750,6 +790,8 @@ pub struct Prefill {
     pub vision_reused: u64,
     /// Prompt positions whose KV came from the prefix cache.
     pub cached: usize,
+    /// The vision rows encoded so far; `None` once merged into `embeds`.
+    vision: Option<VisionRows>,
     /// The prompt's block keys in the prefix cache (empty: no reuse).
     keys: Vec<prefix_cache::Key>,
 }
