@@ -9,7 +9,6 @@
 //! the time to first token of a follow-up turn whose prompt starts with a ~450-token first turn,
 //! with the first turn's KV from the prefix cache and without (no cache scope).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -18,17 +17,10 @@ use switchboard::engine::qwen3vl::batch::{BatchLimits, Batcher, Event};
 use switchboard::engine::qwen3vl::engine::{
     ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Prepared,
 };
-use switchboard::engine::qwen3vl::preprocess::ImageResize;
-use switchboard::engine::qwen3vl::prompt::VideoLayout;
 use switchboard::engine::qwen3vl::sampler::SamplerConfig;
-use switchboard::engine::qwen3vl::session::Provider;
 
-fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
+use common::env;
 
 fn percentile(v: &[f64], q: f64) -> f64 {
     let mut v = v.to_vec();
@@ -56,39 +48,19 @@ const TOPICS: [&str; 16] = [
 ];
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let model_dir = std::env::var("MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("tests/fixtures/qwen3vl-tiny"));
     let new_tokens: usize = env("NEW_TOKENS", 48);
-    let threads: usize = env("THREADS", 0);
     let streams: Vec<usize> = std::env::var("STREAMS")
         .unwrap_or_else(|_| "1,4,8,16".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let assets = root.join(".assets");
-    let provider = if std::env::var("PROVIDER").as_deref() == Ok("cuda") {
-        Provider::Cuda { device: 0 }
-    } else {
-        Provider::Cpu
-    };
-    let mut engine = Engine::load(EngineOptions {
-        model_dir: model_dir.clone(),
-        library: std::env::var("ORT_LIBRARY")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| assets.join("onnxruntime/libonnxruntime.so.1.31.1")),
-        tokenizer: Some(assets.join("qwen/tokenizer.json")),
-        provider,
-        threads,
-        variant: std::env::var("ORT_VARIANT").unwrap_or_default(),
+    let options = EngineOptions {
         prefill_chunk: env("PREFILL_CHUNK", 512),
-        image_resize: ImageResize::Torchvision,
-        vision_cache_bytes: 0,
         prefix_cache_bytes: 256 << 20,
-        video_layout: VideoLayout::Replace,
-    })
-    .expect("load");
+        ..common::engine_options()
+    };
+    let (model_dir, threads) = (options.model_dir.clone(), options.threads);
+    let mut engine = Engine::load(options).expect("load");
     let error = engine.batching_error().expect("batching check");
     let batches = error <= switchboard::engine::qwen3vl::batch::BATCHING_TOLERANCE;
     println!("batching error at load: {error:e}");

@@ -18,6 +18,19 @@ fn percentiles(mut times: Vec<f64>) -> (f64, f64, f64) {
     (at(0.5), at(0.99), at(1.0))
 }
 
+/// `iters` calls of `f`, in milliseconds: p50, p99, max.
+fn timed(iters: usize, mut f: impl FnMut()) -> (f64, f64, f64) {
+    percentiles(
+        (0..iters)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    )
+}
+
 fn encoder(assets: &std::path::Path) -> Encoder {
     Encoder::load(
         &assets.join("encoder/use_multilingual_int8.onnx"),
@@ -44,14 +57,9 @@ fn main() {
         for _ in 0..50 {
             e.embed(&[r]).unwrap();
         }
-        let times: Vec<f64> = (0..iters)
-            .map(|_| {
-                let t = Instant::now();
-                e.embed(&[r]).unwrap();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        let (p50, p99, max) = percentiles(times);
+        let (p50, p99, max) = timed(iters, || {
+            e.embed(&[r]).unwrap();
+        });
         println!(
             "encoder, {tokens} tokens: p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms ({iters} runs)"
         );
@@ -79,14 +87,9 @@ fn main() {
             text: r.to_string(),
             ..Default::default()
         };
-        let times: Vec<f64> = (0..iters)
-            .map(|_| {
-                let t = Instant::now();
-                learned.decide(&input).unwrap();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        let (p50, p99, max) = percentiles(times);
+        let (p50, p99, max) = timed(iters, || {
+            learned.decide(&input).unwrap();
+        });
         let (routing, plan) = learned.decide(&input).unwrap();
         let composed = if plan.is_some() { ", composed" } else { "" };
         println!(
@@ -99,14 +102,9 @@ fn main() {
             text: r.to_string(),
             ..Default::default()
         };
-        let times: Vec<f64> = (0..iters)
-            .map(|_| {
-                let t = Instant::now();
-                dispatcher.route(&input).unwrap();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        let (p50, p99, max) = percentiles(times);
+        let (p50, p99, max) = timed(iters, || {
+            dispatcher.route(&input).unwrap();
+        });
         let routing = dispatcher.route(&input).unwrap();
         let stage = format!("{} via {}", routing.expert, routing.stage);
         println!(

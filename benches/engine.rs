@@ -4,25 +4,15 @@
 //! `tools/qwen3vl/make_fixture.py --bench DIR` exports. ITERS, NEW_TOKENS, THREADS, PROMPT_WORDS
 //! change the run; ORT_VARIANT picks transformers.js file suffixes.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use switchboard::engine::qwen3vl::engine::{
-    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media,
-};
-use switchboard::engine::qwen3vl::preprocess::ImageResize;
-use switchboard::engine::qwen3vl::prompt::VideoLayout;
+use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, GenerateParams, Media};
 use switchboard::engine::qwen3vl::sampler::SamplerConfig;
-use switchboard::engine::qwen3vl::session::Provider;
 
-fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
+use common::env;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -30,38 +20,13 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let model_dir = std::env::var("MODEL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("tests/fixtures/qwen3vl-tiny"));
     let iters: usize = env("ITERS", 5);
     let new_tokens: usize = env("NEW_TOKENS", 64);
-    let threads: usize = env("THREADS", 0);
     let words: usize = env("PROMPT_WORDS", 400);
-    let assets = root.join(".assets");
-    let provider = if std::env::var("PROVIDER").as_deref() == Ok("cuda") {
-        Provider::Cuda { device: 0 }
-    } else {
-        Provider::Cpu
-    };
     let t = Instant::now();
-    let mut engine = Engine::load(EngineOptions {
-        model_dir: model_dir.clone(),
-        library: std::env::var("ORT_LIBRARY")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| assets.join("onnxruntime/libonnxruntime.so.1.31.1")),
-        tokenizer: Some(assets.join("qwen/tokenizer.json")),
-        provider,
-        threads,
-        variant: std::env::var("ORT_VARIANT").unwrap_or_default(),
-        prefill_chunk: 512,
-        image_resize: ImageResize::Torchvision,
-        // Off: every run measures the vision encoder.
-        vision_cache_bytes: 0,
-        prefix_cache_bytes: 0,
-        video_layout: VideoLayout::Replace,
-    })
-    .expect("load");
+    let options = common::engine_options();
+    let (model_dir, threads) = (options.model_dir.clone(), options.threads);
+    let mut engine = Engine::load(options).expect("load");
     let load_s = t.elapsed().as_secs_f64();
 
     let long_text: String = (0..words)

@@ -796,13 +796,6 @@ pub struct Prefill {
     keys: Vec<prefix_cache::Key>,
 }
 
-impl Prefill {
-    /// Prompt positions already run.
-    pub fn done(&self) -> usize {
-        self.done
-    }
-}
-
 /// What a sequence does after its latest logits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Advance {
