@@ -1,6 +1,7 @@
 //! Qwen3-VL on ONNX Runtime (the 3-graph contract of `shared/reference/qwen3vl-onnx.md`):
 //! preprocessing of decoded images and frames, prompt, rope index, sessions, sampling, and
-//! generation with a KV cache. A leaf crate: it knows nothing of requests, configuration files
+//! generation with a KV cache, one sequence at a time or continuously batched (`batch`), with
+//! vision features and prompt prefixes kept for reuse. A leaf crate: it knows nothing of requests, configuration files
 //! or metrics exporters. The caller decodes media into `image::RgbImage`s, builds
 //! `EngineOptions`, and may pass an `Observer` to hear what each sequence holds; errors are
 //! `EngineError`.

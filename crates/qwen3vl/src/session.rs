@@ -1,5 +1,6 @@
 //! The three ONNX Runtime sessions (vision encoder, token embedding, decoder with KV cache) and
-//! one forward pass each. Input and output names, float types and DeepStack support are read
+//! one forward pass each, and the KV caches they run on: one sequence's, and a batch's rows
+//! (laid out, joined and left on the host). Input and output names, float types and DeepStack support are read
 //! from the graphs, never assumed: both published packagings (transformers.js `onnx/` and the
 //! onnxruntime-genai `vision/embedding/text` files) load, with or without DeepStack.
 

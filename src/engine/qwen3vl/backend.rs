@@ -1,10 +1,12 @@
-//! The in-process engine behind the `Backend` trait. One model, one engine thread; a scheduler
-//! in front of it takes requests round-robin across experts so no expert starves the others,
-//! and refuses work past `engine.queue` waiting requests. Media is decoded on the CPU pool before
-//! a request queues, so the engine thread only runs the model: each image is shrunk to its
-//! model size right after decoding, a video's frames are sampled before any is decoded, and a
-//! request's visual tokens are counted from the headers against `engine.max_visual_tokens` before
-//! anything is decoded at all.
+//! The in-process engine behind the `Backend` trait. One model, one engine thread running a
+//! continuous batch (`batch::Batcher`: up to `engine.max_batch` sequences within
+//! `engine.kv_cache_bytes`, after a start-up check that the decoder batches correctly); a
+//! scheduler in front of it admits requests round-robin across experts so no expert starves the
+//! others, and refuses work past `engine.queue` waiting requests. Media is decoded on the CPU
+//! pool before a request queues, so the engine thread only runs the model: each image is shrunk
+//! to its model size right after decoding, a video's frames are sampled before any is decoded,
+//! and a request's visual tokens are counted from the headers against
+//! `engine.max_visual_tokens` before anything is decoded at all.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
