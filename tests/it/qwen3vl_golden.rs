@@ -31,6 +31,22 @@ fn checkpoint() -> PathBuf {
     common::repo().join("tests/fixtures/qwen3vl-tiny-ckpt")
 }
 
+/// The provider these tests run on: CPU, or CUDA where `SWITCHBOARD_TEST_PROVIDER=cuda` (with
+/// `SWITCHBOARD_TEST_ORT_LIBRARY` naming the onnxruntime-gpu library; `tools/gpu-check.sh` sets
+/// both).
+pub(crate) fn provider() -> Provider {
+    match std::env::var("SWITCHBOARD_TEST_PROVIDER").as_deref() {
+        Ok("cuda") => Provider::Cuda { device: 0 },
+        _ => Provider::Cpu,
+    }
+}
+
+fn library() -> std::path::PathBuf {
+    std::env::var("SWITCHBOARD_TEST_ORT_LIBRARY")
+        .map(Into::into)
+        .unwrap_or_else(|_| common::assets().join("onnxruntime/libonnxruntime.so.1.31.1"))
+}
+
 pub(crate) fn options(variant: &str, prefill_chunk: usize, provider: Provider) -> EngineOptions {
     options_at(&fixture(), variant, prefill_chunk, provider)
 }
@@ -44,7 +60,7 @@ fn options_at(
     let assets = common::assets();
     EngineOptions {
         model_dir: dir.to_path_buf(),
-        library: assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        library: library(),
         tokenizer: Some(assets.join("qwen/tokenizer.json")),
         provider,
         threads: 1,
@@ -59,7 +75,7 @@ fn options_at(
 }
 
 pub(crate) fn engine(variant: &str) -> Engine {
-    Engine::load(options(variant, 512, Provider::Cpu)).expect("engine")
+    Engine::load(options(variant, 512, provider())).expect("engine")
 }
 
 pub(crate) fn case(name: &str) -> Value {
@@ -418,7 +434,7 @@ fn a_checkpoint_exported_with_its_own_settings_matches_its_goldens() {
         };
         assert_eq!(sha(file), want, "{name} is not the checkpoint's");
     }
-    let mut e = Engine::load(options_at(&dir, "", 512, Provider::Cpu)).expect("engine");
+    let mut e = Engine::load(options_at(&dir, "", 512, provider())).expect("engine");
     // The checkpoint's own settings, not the fixture's.
     let image = &e.config.image;
     assert_eq!((image.min_pixels, image.max_pixels), (96 * 96, 160 * 160));
@@ -468,7 +484,7 @@ fn kv_cache_and_chunked_prefill_agree_with_full_passes() {
     let (messages, media) = inputs(&c);
     let p = e.prepare(&messages, &media).unwrap();
     let (whole, _) = e.prefill(&p).unwrap();
-    let mut chunked = Engine::load(options("", 5, Provider::Cpu)).unwrap();
+    let mut chunked = Engine::load(options("", 5, provider())).unwrap();
     let (pieces, _) = chunked.prefill(&p).unwrap();
     let d = max_diff(&whole, &pieces);
     assert!(d <= 1e-4, "chunked prefill differs by {d}");
@@ -499,10 +515,15 @@ fn graphs_without_deepstack_run() {
 }
 
 /// Asking for CUDA with the CPU-only library is a clear error at load, not a silent CPU fallback.
+/// (With the onnxruntime-gpu library, CUDA must load instead.)
 #[test]
 fn unavailable_cuda_provider_is_a_clear_error() {
     let _machine = machine::shared_blocking();
     let r = Engine::load(options("", 512, Provider::Cuda { device: 0 }));
+    if provider() != Provider::Cpu {
+        r.expect("CUDA with the onnxruntime-gpu library");
+        return;
+    }
     let message = match r {
         Ok(_) => panic!("CUDA provider accepted by a CPU-only ONNX Runtime"),
         Err(e) => e.to_string(),

@@ -2,9 +2,10 @@
 //! a path the service is configured with, once per process) and builds sessions: execution
 //! provider (CPU or CUDA), intra-op threads, and whether the CPU arena allocator is on. Also the
 //! f16/f32 tensor helpers the graphs need, since a graph's float type is read from it, never
-//! assumed. Knows nothing of models or requests; `ort` is re-exported so every crate names the
+//! assumed, and tensors kept on a session's device (`device`). Knows nothing of models or requests; `ort` is re-exported so every crate names the
 //! same version.
 
+pub mod device;
 pub mod tensor;
 
 use std::path::{Path, PathBuf};
@@ -146,6 +147,15 @@ impl Runtime {
                 path: path.to_path_buf(),
                 message: e.to_string(),
             })
+    }
+
+    /// A session on a graph built with ONNX Runtime's model editor.
+    pub fn session_from_model(
+        &self,
+        model: ort::editor::Model,
+        options: &SessionOptions,
+    ) -> Result<Session> {
+        Ok(model.into_session(&self.builder(options)?)?)
     }
 
     /// A session on a graph held in memory (e.g. one edited at load time).

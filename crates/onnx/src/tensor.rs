@@ -55,7 +55,9 @@ pub fn i64_tensor(shape: Vec<i64>, data: Vec<i64>) -> Result<DynValue> {
 }
 
 /// Reads a float tensor of either type as f32, with its shape.
+/// A tensor on a device is copied to the host first.
 pub fn read_floats(v: &DynValue) -> Result<(Vec<i64>, Vec<f32>)> {
+    let v = &*crate::device::to_host(v)?;
     if let Ok((shape, data)) = v.try_extract_tensor::<f32>() {
         return Ok((shape.to_vec(), data.to_vec()));
     }
@@ -66,6 +68,7 @@ pub fn read_floats(v: &DynValue) -> Result<(Vec<i64>, Vec<f32>)> {
 /// The last `keep` rows of a `[.., rows, width]` float tensor as f32, without copying the rest
 /// (a prefill returns logits for every position, and only the last is wanted).
 pub fn read_last_rows(v: &DynValue, keep: usize) -> Result<(Vec<i64>, Vec<f32>)> {
+    let v = &*crate::device::to_host(v)?;
     fn tail<T: Copy>(shape: &[i64], data: &[T], keep: usize) -> Vec<T> {
         let width = *shape.last().unwrap_or(&1) as usize;
         let rows = data.len() / width.max(1);

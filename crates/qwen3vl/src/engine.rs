@@ -690,11 +690,11 @@ impl Engine {
         self.graphs.empty_batch()
     }
 
-    pub fn batch_join(&self, batch: &mut BatchCache, cache: Cache) -> Result<()> {
+    pub fn batch_join(&mut self, batch: &mut BatchCache, cache: Cache) -> Result<()> {
         Ok(self.graphs.batch_join(batch, cache)?)
     }
 
-    pub fn batch_leave(&self, batch: &mut BatchCache, rows: &[usize]) -> Result<()> {
+    pub fn batch_leave(&mut self, batch: &mut BatchCache, rows: &[usize]) -> Result<()> {
         Ok(self.graphs.batch_leave(batch, rows)?)
     }
 
@@ -713,6 +713,11 @@ impl Engine {
             .map(|(r, d)| batch.len_of(r) as i64 + d)
             .collect();
         Ok(self.graphs.decode_batch(e, &positions, batch)?)
+    }
+
+    /// What the last decoder call moved between host and device memory.
+    pub fn last_transfer(&self) -> crate::session::Transfer {
+        self.graphs.last_transfer()
     }
 
     /// Checks that this decoder batches rows of different lengths correctly: two short text

@@ -1,6 +1,8 @@
 //! The three ONNX Runtime sessions (vision encoder, token embedding, decoder with KV cache) and
-//! one forward pass each, and the KV caches they run on: one sequence's, and a batch's rows
-//! (laid out, joined and left on the host). Input and output names, float types and DeepStack support are read
+//! one forward pass each, and the KV caches they run on: one sequence's, and a batch's rows.
+//! The decoder runs through I/O binding: its presents stay on the provider's device as the next
+//! call's pasts, joins and leaves re-lay the batch there (`switchboard_onnx::device`), and only
+//! the logits rows that are read come back to the host. Input and output names, float types and DeepStack support are read
 //! from the graphs, never assumed: both published packagings (transformers.js `onnx/` and the
 //! onnxruntime-genai `vision/embedding/text` files) load, with or without DeepStack.
 
@@ -8,6 +10,8 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use switchboard_onnx::SessionOptions;
+use switchboard_onnx::device::{Relayout, device_memory, host_memory, on_host, tensor_bytes};
+use switchboard_onnx::ort::memory::MemoryInfo;
 use switchboard_onnx::ort::session::{Session, SessionInputValue};
 use switchboard_onnx::ort::value::{DynValue, ValueType};
 use switchboard_onnx::tensor::{float_tensor, i64_tensor, read_floats, read_last_rows};
@@ -100,19 +104,67 @@ struct Decoder {
     layers: usize,
     kv_heads: usize,
     head_dim: usize,
+    logits_type: Float,
+    /// Joins, leaves and logits tails on the decoder's device.
+    relayout: Relayout,
+    /// Where presents stay between calls.
+    device: MemoryInfo<'static>,
+    host: MemoryInfo<'static>,
+    /// Whether the provider has memory of its own (CUDA): then host-made inputs are copies.
+    separate_device: bool,
+    transfer: Transfer,
+}
+
+/// What one decoder call moved between host and device memory, in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Transfer {
+    /// Inputs the host built (embeddings, mask, positions, DeepStack rows).
+    pub host_inputs: usize,
+    /// Past values that had to come from the host (a prefix-cache hit on a device provider).
+    pub kv_from_host: usize,
+    /// Logits the host read back.
+    pub logits_to_host: usize,
+    /// Presents kept on the device: without I/O binding, they would go to the host and back.
+    pub kv_kept: usize,
 }
 
 impl Decoder {
-    /// One run: its logits, and its presents named as the next call's pasts.
+    /// One run through I/O binding: its logits (on the host when `logits_on_host`, else on the
+    /// device), and its presents, left on the device and named as the next call's pasts.
     fn run(
         &mut self,
-        inputs: Vec<(Cow<str>, SessionInputValue)>,
+        inputs: Vec<(String, DynValue)>,
+        logits_on_host: bool,
     ) -> Result<(DynValue, Vec<(String, DynValue)>)> {
-        let mut out = self.session.run(inputs)?;
+        let mut transfer = Transfer::default();
+        let mut binding = self.session.create_binding()?;
+        for (name, v) in &inputs {
+            if !name.starts_with("past_key_values.") {
+                transfer.host_inputs += tensor_bytes(v);
+            } else if self.separate_device && on_host(v) {
+                transfer.kv_from_host += tensor_bytes(v);
+            }
+            binding.bind_input(name.as_str(), v)?;
+        }
+        let logits_memory = if logits_on_host {
+            &self.host
+        } else {
+            &self.device
+        };
+        binding.bind_output_to_device("logits", logits_memory)?;
+        for i in 0..self.layers {
+            for kind in ["key", "value"] {
+                binding.bind_output_to_device(format!("present.{i}.{kind}"), &self.device)?;
+            }
+        }
+        let mut out = self.session.run_binding(&binding)?;
         let logits = out.remove("logits").ok_or_else(|| SessionError::Contract {
             graph: "decoder",
             problem: "no logits output".into(),
         })?;
+        if logits_on_host {
+            transfer.logits_to_host = tensor_bytes(&logits);
+        }
         let mut pasts = Vec::with_capacity(self.layers * 2);
         for i in 0..self.layers {
             for kind in ["key", "value"] {
@@ -122,10 +174,24 @@ impl Decoder {
                         problem: format!("no present.{i}.{kind} output"),
                     }
                 })?;
+                transfer.kv_kept += tensor_bytes(&present);
                 pasts.push((format!("past_key_values.{i}.{kind}"), present));
             }
         }
+        self.transfer = transfer;
         Ok((logits, pasts))
+    }
+
+    /// The last `keep` logits rows of a run, on the host: read in place when the whole tensor
+    /// is already there, else cut on the device first.
+    fn last_rows(&mut self, logits: &DynValue, keep: usize) -> Result<Vec<f32>> {
+        let rows = if on_host(logits) {
+            read_last_rows(logits, keep)?.1
+        } else {
+            read_floats(&self.relayout.tail(logits, keep)?)?.1
+        };
+        self.transfer.logits_to_host = rows.len() * self.logits_type.size();
+        Ok(rows)
     }
 }
 
@@ -155,9 +221,8 @@ impl Cache {
 
 /// The running batch's KV cache for continuous batching: one tensor per decoder past input,
 /// `[rows, kv_heads, columns, head_dim]`. Each row holds its own sequence's positions
-/// right-aligned, with zero columns on its left that the attention mask hides. Between joins and
-/// leaves, each step's present tensors are fed back as they are (no host copy); a join or a
-/// leave lays the rows out again on the host.
+/// right-aligned, with zero columns on its left that the attention mask hides. Each step's
+/// presents are fed back as they are; a join or a leave re-lays the rows on the decoder's device.
 pub struct BatchCache {
     values: Vec<(String, DynValue)>,
     /// Positions each row holds (its sequence's cache length).
@@ -190,39 +255,6 @@ impl BatchCache {
     pub fn bytes_per_position(&self) -> usize {
         self.bytes_per_position
     }
-}
-
-/// One past value's rows on the host, each `[kv, len, hd]` without padding.
-type HostRows = Vec<Vec<f32>>;
-
-/// Per row, the `[kv, len, hd]` values of a `[rows, kv, columns, hd]` tensor without the left
-/// padding.
-fn split_rows(data: &[f32], kv: usize, columns: usize, hd: usize, lens: &[usize]) -> Vec<Vec<f32>> {
-    lens.iter()
-        .enumerate()
-        .map(|(r, &len)| {
-            let pad = columns - len;
-            let mut row = Vec::with_capacity(kv * len * hd);
-            for h in 0..kv {
-                let start = ((r * kv + h) * columns + pad) * hd;
-                row.extend_from_slice(&data[start..start + len * hd]);
-            }
-            row
-        })
-        .collect()
-}
-
-/// `[rows, kv, columns, hd]` from per-row `[kv, len, hd]` values, each right-aligned.
-fn join_rows(rows: &[Vec<f32>], kv: usize, columns: usize, hd: usize, lens: &[usize]) -> Vec<f32> {
-    let mut out = vec![0f32; rows.len() * kv * columns * hd];
-    for (r, (row, &len)) in rows.iter().zip(lens).enumerate() {
-        let pad = columns - len;
-        for h in 0..kv {
-            let to = ((r * kv + h) * columns + pad) * hd;
-            out[to..to + len * hd].copy_from_slice(&row[h * len * hd..(h + 1) * len * hd]);
-        }
-    }
-    out
 }
 
 pub struct Graphs {
@@ -414,6 +446,15 @@ impl Graphs {
                 )?,
                 DeepStack::None => embeds_type,
             };
+            let logits = session
+                .outputs()
+                .iter()
+                .find(|o| o.name() == "logits")
+                .ok_or_else(|| SessionError::Contract {
+                    graph: "decoder",
+                    problem: "no logits output".into(),
+                })?;
+            let logits_type = float_of("decoder", "logits", logits.dtype())?;
             Decoder {
                 session,
                 embeds_type,
@@ -423,6 +464,12 @@ impl Graphs {
                 layers,
                 kv_heads,
                 head_dim,
+                logits_type,
+                relayout: Relayout::new(runtime, provider, kv_type, 4, layers * 2, logits_type)?,
+                device: device_memory(provider)?,
+                host: host_memory()?,
+                separate_device: provider != Provider::Cpu,
+                transfer: Transfer::default(),
             }
         };
         let has_deepstack =
@@ -561,18 +608,18 @@ impl Graphs {
         let total = cache.len + s;
         let d = &mut self.decoder;
         let pos: Vec<i64> = positions.iter().flat_map(|r| r.iter().copied()).collect();
-        let mut inputs: Vec<(Cow<str>, SessionInputValue)> = vec![
+        let mut inputs: Vec<(String, DynValue)> = vec![
             (
                 "inputs_embeds".into(),
-                float_tensor(d.embeds_type, vec![1, s as i64, h], embeds)?.into(),
+                float_tensor(d.embeds_type, vec![1, s as i64, h], embeds)?,
             ),
             (
                 "attention_mask".into(),
-                i64_tensor(vec![1, total as i64], vec![1; total])?.into(),
+                i64_tensor(vec![1, total as i64], vec![1; total])?,
             ),
             (
                 "position_ids".into(),
-                i64_tensor(vec![3, 1, s as i64], pos)?.into(),
+                i64_tensor(vec![3, 1, s as i64], pos)?,
             ),
         ];
         let levels = deepstack.unwrap_or_default();
@@ -588,27 +635,25 @@ impl Graphs {
                 let n = 3.max(levels.len());
                 let data: Vec<f32> = (0..n).flat_map(level).collect();
                 inputs.push((
-                    name.clone().into(),
-                    float_tensor(d.deepstack_type, vec![n as i64, 1, s as i64, h], data)?.into(),
+                    name.clone(),
+                    float_tensor(d.deepstack_type, vec![n as i64, 1, s as i64, h], data)?,
                 ));
             }
             DeepStack::Split(names) => {
                 for (i, name) in names.iter().enumerate() {
                     inputs.push((
-                        name.clone().into(),
-                        float_tensor(d.deepstack_type, vec![1, s as i64, h], level(i))?.into(),
+                        name.clone(),
+                        float_tensor(d.deepstack_type, vec![1, s as i64, h], level(i))?,
                     ));
                 }
             }
         }
-        for (name, v) in cache.values.drain(..) {
-            inputs.push((name.into(), v.into()));
-        }
-        let (logits, pasts) = d.run(inputs)?;
-        let (_, logits) = read_last_rows(&logits, keep)?;
+        inputs.append(&mut cache.values);
+        // A prefill chunk's logits stay on the device and only the rows read come back.
+        let (logits, pasts) = d.run(inputs, keep >= s)?;
         cache.values = pasts;
         cache.len = total;
-        Ok(logits)
+        d.last_rows(&logits, keep)
     }
 
     /// A batch with no rows.
@@ -622,57 +667,9 @@ impl Graphs {
         }
     }
 
-    /// Lays out `lens` rows from per-value, per-row host data.
-    fn lay_out(
-        &self,
-        batch: &mut BatchCache,
-        names: Vec<String>,
-        per_value_rows: Vec<HostRows>,
-        lens: Vec<usize>,
-    ) -> Result<()> {
-        let d = &self.decoder;
-        let columns = lens.iter().copied().max().unwrap_or(0);
-        let mut values = Vec::with_capacity(names.len());
-        if !lens.is_empty() {
-            for (name, rows) in names.into_iter().zip(per_value_rows) {
-                let data = join_rows(&rows, d.kv_heads, columns, d.head_dim, &lens);
-                let shape = vec![
-                    lens.len() as i64,
-                    d.kv_heads as i64,
-                    columns as i64,
-                    d.head_dim as i64,
-                ];
-                values.push((name, float_tensor(d.kv_type, shape, data)?));
-            }
-        }
-        batch.values = values;
-        batch.columns = columns;
-        batch.lens = lens;
-        Ok(())
-    }
-
-    /// The batch's rows as host data: per value, per row.
-    fn host_rows(&self, batch: &BatchCache) -> Result<(Vec<String>, Vec<HostRows>)> {
-        let d = &self.decoder;
-        let mut names = Vec::with_capacity(batch.values.len());
-        let mut rows = Vec::with_capacity(batch.values.len());
-        for (name, v) in &batch.values {
-            let (_, data) = read_floats(v)?;
-            names.push(name.clone());
-            rows.push(split_rows(
-                &data,
-                d.kv_heads,
-                batch.columns,
-                d.head_dim,
-                &batch.lens,
-            ));
-        }
-        Ok((names, rows))
-    }
-
     /// Adds a sequence's cache (from a batch-1 prefill) as the batch's last row. A row shorter
     /// than the batch is padded on its left; a longer one pads every other row.
-    pub fn batch_join(&self, batch: &mut BatchCache, cache: Cache) -> Result<()> {
+    pub fn batch_join(&mut self, batch: &mut BatchCache, cache: Cache) -> Result<()> {
         if batch.lens.is_empty() {
             // The cache is already a batch of one: no copy.
             batch.columns = cache.len;
@@ -680,34 +677,35 @@ impl Graphs {
             batch.values = cache.values;
             return Ok(());
         }
-        let d = &self.decoder;
-        let (names, mut rows) = self.host_rows(batch)?;
-        for (((name, v), value_rows), batch_name) in
-            cache.values.iter().zip(rows.iter_mut()).zip(&names)
-        {
+        for ((name, _), (batch_name, _)) in cache.values.iter().zip(&batch.values) {
             if name != batch_name {
                 return Err(SessionError::Contract {
                     graph: "decoder",
                     problem: format!("a cache's {name} met the batch's {batch_name}"),
                 });
             }
-            let (_, data) = read_floats(v)?;
-            value_rows.extend(split_rows(
-                &data,
-                d.kv_heads,
-                cache.len,
-                d.head_dim,
-                &[cache.len],
-            ));
         }
-        let mut lens = batch.lens.clone();
-        lens.push(cache.len);
-        self.lay_out(batch, names, rows, lens)
+        let columns = batch.columns.max(cache.len);
+        let a: Vec<&DynValue> = batch.values.iter().map(|(_, v)| v).collect();
+        let b: Vec<&DynValue> = cache.values.iter().map(|(_, v)| v).collect();
+        let joined = self.decoder.relayout.stack(
+            &a,
+            &b,
+            2,
+            (columns - batch.columns) as i64,
+            (columns - cache.len) as i64,
+        )?;
+        for ((_, v), j) in batch.values.iter_mut().zip(joined) {
+            *v = j;
+        }
+        batch.columns = columns;
+        batch.lens.push(cache.len);
+        Ok(())
     }
 
     /// Drops the rows in `leaving` (indices into the batch), and the left columns that are
     /// padding in every row that stays.
-    pub fn batch_leave(&self, batch: &mut BatchCache, leaving: &[usize]) -> Result<()> {
+    pub fn batch_leave(&mut self, batch: &mut BatchCache, leaving: &[usize]) -> Result<()> {
         if leaving.is_empty() {
             return Ok(());
         }
@@ -716,13 +714,19 @@ impl Graphs {
             *batch = self.empty_batch();
             return Ok(());
         }
-        let (names, rows) = self.host_rows(batch)?;
-        let rows = rows
-            .into_iter()
-            .map(|value_rows| keep.iter().map(|&r| value_rows[r].clone()).collect())
-            .collect();
-        let lens = keep.iter().map(|&r| batch.lens[r]).collect();
-        self.lay_out(batch, names, rows, lens)
+        let columns = keep.iter().map(|&r| batch.lens[r]).max().unwrap_or(0);
+        let x: Vec<&DynValue> = batch.values.iter().map(|(_, v)| v).collect();
+        let start = batch.columns - columns;
+        let kept = self
+            .decoder
+            .relayout
+            .pick(&x, &keep, 2, start, batch.columns)?;
+        for ((_, v), k) in batch.values.iter_mut().zip(kept) {
+            *v = k;
+        }
+        batch.lens = keep.iter().map(|&r| batch.lens[r]).collect();
+        batch.columns = columns;
+        Ok(())
     }
 
     /// One decode step for every row of the batch: `embeds` is `rows x hidden` (each row's next
@@ -759,18 +763,18 @@ impl Graphs {
             mask.extend(std::iter::repeat_n(1i64, len + 1));
         }
         let pos: Vec<i64> = (0..3).flat_map(|_| positions.iter().copied()).collect();
-        let mut inputs: Vec<(Cow<str>, SessionInputValue)> = vec![
+        let mut inputs: Vec<(String, DynValue)> = vec![
             (
                 "inputs_embeds".into(),
-                float_tensor(d.embeds_type, vec![b as i64, 1, h], embeds)?.into(),
+                float_tensor(d.embeds_type, vec![b as i64, 1, h], embeds)?,
             ),
             (
                 "attention_mask".into(),
-                i64_tensor(vec![b as i64, total as i64], mask)?.into(),
+                i64_tensor(vec![b as i64, total as i64], mask)?,
             ),
             (
                 "position_ids".into(),
-                i64_tensor(vec![3, b as i64, 1], pos)?.into(),
+                i64_tensor(vec![3, b as i64, 1], pos)?,
             ),
         ];
         let zeros = || vec![0f32; b * h as usize];
@@ -779,23 +783,21 @@ impl Graphs {
             DeepStack::Stacked(name) => {
                 let data: Vec<f32> = (0..3).flat_map(|_| zeros()).collect();
                 inputs.push((
-                    name.clone().into(),
-                    float_tensor(d.deepstack_type, vec![3, b as i64, 1, h], data)?.into(),
+                    name.clone(),
+                    float_tensor(d.deepstack_type, vec![3, b as i64, 1, h], data)?,
                 ));
             }
             DeepStack::Split(names) => {
                 for name in names {
                     inputs.push((
-                        name.clone().into(),
-                        float_tensor(d.deepstack_type, vec![b as i64, 1, h], zeros())?.into(),
+                        name.clone(),
+                        float_tensor(d.deepstack_type, vec![b as i64, 1, h], zeros())?,
                     ));
                 }
             }
         }
-        for (name, v) in batch.values.drain(..) {
-            inputs.push((name.into(), v.into()));
-        }
-        let (logits, pasts) = d.run(inputs)?;
+        inputs.append(&mut batch.values);
+        let (logits, pasts) = d.run(inputs, true)?;
         let (_, logits) = read_floats(&logits)?;
         batch.values = pasts;
         batch.columns = total;
@@ -828,23 +830,17 @@ impl Graphs {
     }
 
     /// The first `len` positions of a batch-1 cache as host values (per past input
-    /// `[kv, len, hd]`).
-    pub fn cache_to_host(&self, cache: &Cache, len: usize) -> Result<Vec<Vec<f32>>> {
-        let d = &self.decoder;
+    /// `[kv, len, hd]`); only those positions leave the device.
+    pub fn cache_to_host(&mut self, cache: &Cache, len: usize) -> Result<Vec<Vec<f32>>> {
         let len = len.min(cache.len);
-        cache
-            .values
-            .iter()
-            .map(|(_, v)| {
-                let (_, data) = read_floats(v)?;
-                let mut out = Vec::with_capacity(d.kv_heads * len * d.head_dim);
-                for h in 0..d.kv_heads {
-                    let start = h * cache.len * d.head_dim;
-                    out.extend_from_slice(&data[start..start + len * d.head_dim]);
-                }
-                Ok(out)
-            })
-            .collect()
+        let x: Vec<&DynValue> = cache.values.iter().map(|(_, v)| v).collect();
+        let kept = self.decoder.relayout.pick(&x, &[0], 2, 0, len)?;
+        kept.iter().map(|v| Ok(read_floats(v)?.1)).collect()
+    }
+
+    /// What the last decoder call moved between host and device.
+    pub fn last_transfer(&self) -> Transfer {
+        self.decoder.transfer
     }
 
     /// KV heads and head size of the decoder's cache.
