@@ -86,18 +86,18 @@ impl Scheduler {
         Ok(())
     }
 
-    /// The next job, round-robin across experts, waiting for one; None once closed and
-    /// drained.
-    fn pop(&self) -> Option<Job> {
+    /// The next job and its expert, round-robin across experts, waiting for one; None once
+    /// closed and drained.
+    fn pop(&self) -> Option<(String, Job)> {
         self.next(true)
     }
 
     /// The next job if one waits.
-    fn try_pop(&self) -> Option<Job> {
+    fn try_pop(&self) -> Option<(String, Job)> {
         self.next(false)
     }
 
-    fn next(&self, wait: bool) -> Option<Job> {
+    fn next(&self, wait: bool) -> Option<(String, Job)> {
         let mut q = self.queues.lock().ok()?;
         loop {
             if let Some(expert) = q.turn.pop_front() {
@@ -112,8 +112,8 @@ impl Scheduler {
                     q.waiting -= 1;
                     crate::metrics::get()
                         .model_queue
-                        .add(-1, &[opentelemetry::KeyValue::new("expert", expert)]);
-                    return Some(job);
+                        .add(-1, &[opentelemetry::KeyValue::new("expert", expert.clone())]);
+                    return Some((expert, job));
                 }
                 continue;
             }
@@ -293,26 +293,34 @@ struct Live {
 fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
     let mut batcher: Batcher<u64> = Batcher::new(engine, limits);
     let mut live: HashMap<u64, Live> = HashMap::new();
-    let mut held: Option<(Job, Prepared)> = None;
+    // A job taken from the queue that waits for room in the batch: it still counts as queued.
+    let mut held: Option<(String, Job, Prepared)> = None;
+    let queued = |expert: &str, n: i64| {
+        crate::metrics::get()
+            .model_queue
+            .add(n, &[opentelemetry::KeyValue::new("expert", expert.to_string())]);
+    };
     let mut next_id = 0u64;
     loop {
         // Admit what fits.
         loop {
-            if let Some((job, _)) = &held
+            if let Some((expert, job, _)) = &held
                 && (job.cancel.load(Ordering::Relaxed) || job.events.is_closed())
             {
+                queued(expert, -1);
                 let _ = job.events.send(Err(Error::Cancelled));
                 held = None;
             }
-            if held.is_none() {
-                let job = if batcher.is_empty() {
+            let fresh = held.is_none();
+            if fresh {
+                let (expert, job) = if batcher.is_empty() {
                     match scheduler.pop() {
-                        Some(job) => job,
+                        Some(next) => next,
                         None => return,
                     }
                 } else {
                     match scheduler.try_pop() {
-                        Some(job) => job,
+                        Some(next) => next,
                         None => break,
                     }
                 };
@@ -322,7 +330,7 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                 match engine.prepare(&job.messages, &job.media) {
                     Ok(mut p) => {
                         p.cache_scope = job.cache_scope.clone();
-                        held = Some((job, p));
+                        held = Some((expert, job, p));
                     }
                     Err(e) => {
                         let _ = job.events.send(Err(e.into()));
@@ -330,10 +338,16 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                     }
                 }
             }
-            let Some((job, p)) = held.take() else { break };
+            let Some((expert, job, p)) = held.take() else { break };
             if !batcher.admits(&p, &job.params) {
-                held = Some((job, p));
+                if fresh {
+                    queued(&expert, 1);
+                }
+                held = Some((expert, job, p));
                 break;
+            }
+            if !fresh {
+                queued(&expert, -1);
             }
             let id = next_id;
             next_id += 1;
@@ -627,7 +641,7 @@ mod tests {
         s.push("math".into(), job("math1")).unwrap();
         let e = s.push("math".into(), job("math2")).unwrap_err();
         assert!(matches!(e, Error::ResourceExhausted(_)));
-        let order: Vec<String> = (0..5).map(|_| tag(&s.pop().unwrap())).collect();
+        let order: Vec<String> = (0..5).map(|_| tag(&s.pop().unwrap().1)).collect();
         assert_eq!(order, ["ocr1", "gui1", "math1", "ocr2", "ocr3"]);
         s.close();
         assert!(s.pop().is_none());
