@@ -1,18 +1,25 @@
 //! OCR speed on A4 pages at 150 dpi (1240x1754, tests/fixtures/ocr_text/a4_*.png): whole-page
 //! read time (detection, angle classification, recognition, layout), median and min over runs,
 //! and the detection share. `cargo bench --bench ocr` (OCR_BENCH_RUNS, default 5; OCR_THREADS
-//! sets ONNX Runtime's intra-op threads, default: its own choice).
+//! sets ONNX Runtime's intra-op threads, default: its own choice; OCR_MODEL: v6-tiny (default),
+//! v6-small or v4).
 
 use std::time::{Duration, Instant};
 
-use switchboard::ocr::{OcrEngine, OcrOptions};
+use switchboard::ocr::{OcrEngine, OcrModel, OcrOptions};
 
 fn main() -> anyhow::Result<()> {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut options = OcrOptions::new(
+    let model = std::env::var("OCR_MODEL")
+        .ok()
+        .and_then(|m| OcrModel::parse(&m))
+        .unwrap_or_default();
+    let mut options = OcrOptions::for_model(
         root.join(".assets/ocr"),
         root.join(".assets/onnxruntime/libonnxruntime.so.1.31.1"),
+        model,
     );
+    println!("model {}", model.name());
     options.threads = std::env::var("OCR_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -275,6 +275,8 @@ pub struct OcrConfig {
     /// Folder with the detection, classification and recognition graphs (tools/fetch-assets.sh
     /// puts them here).
     pub models_dir: PathBuf,
+    /// Which detection and recognition pair: `v6-tiny` (fastest), `v6-small`, or `v4`.
+    pub model: String,
     /// ONNX Runtime intra-op threads per OCR model; 0 lets it choose.
     pub threads: usize,
     /// Lines read with a lower mean confidence are dropped.
@@ -289,6 +291,7 @@ impl Default for OcrConfig {
         OcrConfig {
             enabled: true,
             models_dir: PathBuf::from(".assets/ocr"),
+            model: switchboard_ocr::OcrModel::default().name().to_string(),
             threads: 0,
             min_confidence: 0.5,
             rec_height: switchboard_ocr::REC_H,
@@ -826,6 +829,13 @@ impl Config {
                  e.g. http://gpu-pool:8000/v1"
                     .into(),
             ));
+        }
+        if switchboard_ocr::OcrModel::parse(&self.ocr.model).is_none() {
+            return Err(Error::Config(format!(
+                "ocr.model = {:?}: expected one of {}",
+                self.ocr.model,
+                switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
+            )));
         }
         let no_model = self.model_dir().as_os_str().is_empty();
         if self.backend == BackendKind::Ort && no_model {

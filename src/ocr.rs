@@ -15,8 +15,8 @@ use crate::cpu::{CpuPool, Stop};
 use crate::error::{Error, Result};
 
 pub use switchboard_ocr::{
-    Block, CLS_MODEL, DET_MODEL, Line, OcrEngine, OcrError, OcrOptions, Page, REC_MODEL, Table,
-    det, geom, layout, recog,
+    Block, CLS_MODEL, Line, OcrEngine, OcrError, OcrModel, OcrOptions, Page, Table, det, geom,
+    layout, recog,
 };
 
 /// A request's stop, as the OCR read checks it.
@@ -43,7 +43,15 @@ impl OcrTool {
         if !config.ocr.enabled {
             return Ok(None);
         }
-        let mut options = OcrOptions::new(&config.ocr.models_dir, &config.onnxruntime.library);
+        let model = OcrModel::parse(&config.ocr.model).ok_or_else(|| {
+            Error::Config(format!(
+                "ocr.model = {:?}: expected one of {}",
+                config.ocr.model,
+                OcrModel::ALL.map(OcrModel::name).join(", ")
+            ))
+        })?;
+        let mut options =
+            OcrOptions::for_model(&config.ocr.models_dir, &config.onnxruntime.library, model);
         options.threads = config.ocr.threads;
         // f32 is the tool's precision; the config keeps f64 so that it prints as written.
         options.min_confidence = config.ocr.min_confidence as f32;

@@ -158,3 +158,60 @@ fn a_large_page_is_read_in_tiles_without_losing_text() {
     );
     assert!(cer <= 0.03, "CER {:.2} % on the tiled page", 100.0 * cer);
 }
+
+/// Dense pages (tests/fixtures/ocr_dense, tools/ocr/make_dense_pages.py): 48 lines of 22 px text
+/// at a 33 px pitch, two fonts per language. Each OCR line goes to the truth line whose box holds
+/// its centre; a truth line is read whole when what went to it, left to right, is its text
+/// (full-width forms folded, spaces ignored). Adjacent lines merged into one box, a line split
+/// or read upside down all fail it. At least 98 % of each language's lines must be whole.
+#[test]
+fn dense_lines_are_found_apart_and_read_whole() {
+    let dir = common::repo().join("tests/fixtures/ocr_dense");
+    let mut ocr = common::ocr_engine();
+    let mut totals: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    println!("| page | lines | whole | detections |");
+    println!("|---|---|---|---|");
+    for name in ["en_sans", "en_serif", "zh_sans", "zh_serif"] {
+        let truth: Truth =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap())
+                .unwrap();
+        let bytes = std::fs::read(dir.join(&truth.image)).unwrap();
+        let img = switchboard::engine::qwen3vl::preprocess::decode(&bytes).unwrap();
+        let page = ocr.read(&img).unwrap();
+        let mut got: Vec<Vec<(f32, &str)>> = vec![Vec::new(); truth.lines.len()];
+        for l in &page.lines {
+            let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
+            if let Some(k) = truth.lines.iter().position(|t| {
+                c[0] >= t.bbox[0] && c[0] <= t.bbox[2] && c[1] >= t.bbox[1] && c[1] <= t.bbox[3]
+            }) {
+                got[k].push((l.bbox[0], l.text.as_str()));
+            }
+        }
+        let mut whole = 0;
+        for (t, g) in truth.lines.iter().zip(&mut got) {
+            g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let read: String = g.iter().map(|x| x.1).collect::<Vec<_>>().join(" ");
+            if fold(&read, false) == fold(&t.text, false) {
+                whole += 1;
+            } else {
+                println!("  {name}: {:?} read as {read:?}", t.text);
+            }
+        }
+        println!(
+            "| {name} | {} | {whole} | {} |",
+            truth.lines.len(),
+            page.lines.len()
+        );
+        let e = totals.entry(truth.lang.clone()).or_default();
+        e.0 += whole;
+        e.1 += truth.lines.len();
+    }
+    for (lang, (whole, n)) in &totals {
+        let share = *whole as f64 / *n as f64;
+        println!(
+            "{lang}: {whole} of {n} lines whole ({:.1} %)",
+            100.0 * share
+        );
+        assert!(share >= 0.98, "{lang}: {whole} of {n} lines read whole");
+    }
+}

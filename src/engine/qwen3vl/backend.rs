@@ -110,9 +110,10 @@ impl Scheduler {
                 }
                 if let Some(job) = job {
                     q.waiting -= 1;
-                    crate::metrics::get()
-                        .model_queue
-                        .add(-1, &[opentelemetry::KeyValue::new("expert", expert.clone())]);
+                    crate::metrics::get().model_queue.add(
+                        -1,
+                        &[opentelemetry::KeyValue::new("expert", expert.clone())],
+                    );
                     return Some((expert, job));
                 }
                 continue;
@@ -296,9 +297,10 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
     // A job taken from the queue that waits for room in the batch: it still counts as queued.
     let mut held: Option<(String, Job, Prepared)> = None;
     let queued = |expert: &str, n: i64| {
-        crate::metrics::get()
-            .model_queue
-            .add(n, &[opentelemetry::KeyValue::new("expert", expert.to_string())]);
+        crate::metrics::get().model_queue.add(
+            n,
+            &[opentelemetry::KeyValue::new("expert", expert.to_string())],
+        );
     };
     let mut next_id = 0u64;
     loop {
@@ -338,7 +340,9 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                     }
                 }
             }
-            let Some((expert, job, p)) = held.take() else { break };
+            let Some((expert, job, p)) = held.take() else {
+                break;
+            };
             if !batcher.admits(&p, &job.params) {
                 if fresh {
                     queued(&expert, 1);

@@ -20,12 +20,18 @@ pub fn assets() -> PathBuf {
     dir
 }
 
-/// The OCR tool on the fetched PP-OCRv4 models and ONNX Runtime library.
+/// The OCR tool on the fetched models (the default, or OCR_MODEL: v6-tiny, v6-small, v4) and
+/// ONNX Runtime library.
 pub fn ocr_engine() -> switchboard::ocr::OcrEngine {
     let a = assets();
-    switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::new(
+    let model = std::env::var("OCR_MODEL")
+        .ok()
+        .map(|m| switchboard::ocr::OcrModel::parse(&m).expect("OCR_MODEL: v6-tiny, v6-small or v4"))
+        .unwrap_or_default();
+    switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::for_model(
         a.join("ocr"),
         a.join("onnxruntime/libonnxruntime.so.1.31.1"),
+        model,
     ))
     .expect("OCR models (tools/fetch-assets.sh)")
 }
