@@ -2,7 +2,7 @@
 //! read time (detection, angle classification, recognition, layout), median and min over runs,
 //! and the detection share. `cargo bench --bench ocr` (OCR_BENCH_RUNS, default 5; OCR_THREADS
 //! sets ONNX Runtime's intra-op threads, default: its own choice; OCR_MODEL: v6-tiny (default),
-//! v6-small or v4).
+//! v6-small or v4; OCR_REC_WORKERS: recognizer sessions side by side, default one per core).
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,10 @@ fn main() -> anyhow::Result<()> {
     );
     println!("model {}", model.name());
     options.threads = std::env::var("OCR_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    options.rec_workers = std::env::var("OCR_REC_WORKERS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);

@@ -53,6 +53,7 @@ impl OcrTool {
         let mut options =
             OcrOptions::for_model(&config.ocr.models_dir, &config.onnxruntime.library, model);
         options.threads = config.ocr.threads;
+        options.rec_workers = config.ocr.rec_workers;
         // f32 is the tool's precision; the config keeps f64 so that it prints as written.
         options.min_confidence = config.ocr.min_confidence as f32;
         options.rec_height = config.ocr.rec_height;

@@ -215,3 +215,36 @@ fn dense_lines_are_found_apart_and_read_whole() {
         assert!(share >= 0.98, "{lang}: {whole} of {n} lines read whole");
     }
 }
+
+/// The English A4 page turned upside down reads as well as upright: the widest lines find the
+/// page upside down, so every line is classified and turned.
+#[test]
+fn an_upside_down_page_reads_upright() {
+    let dir = common::repo().join("tests/fixtures/ocr_text");
+    let truth: Truth =
+        serde_json::from_slice(&std::fs::read(dir.join("a4_en.json")).unwrap()).unwrap();
+    let img = switchboard::engine::qwen3vl::preprocess::decode(
+        &std::fs::read(dir.join(&truth.image)).unwrap(),
+    )
+    .unwrap();
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let turned = image::imageops::rotate180(&img);
+    let lines: Vec<TruthLine> = truth
+        .lines
+        .iter()
+        .map(|l| TruthLine {
+            text: l.text.clone(),
+            bbox: [w - l.bbox[2], h - l.bbox[3], w - l.bbox[0], h - l.bbox[1]],
+        })
+        .collect();
+    let mut ocr = common::ocr_engine();
+    let page = ocr.read(&turned).unwrap();
+    let e = score(&page, &lines, 1.0);
+    let cer = e[0] as f64 / e[1].max(1) as f64;
+    println!(
+        "a4_en upside down: {} lines, CER {:.2} %",
+        page.lines.len(),
+        100.0 * cer
+    );
+    assert!(cer <= 0.03, "CER {:.2} % upside down", 100.0 * cer);
+}

@@ -12,6 +12,7 @@ pub mod recog;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use image::RgbImage;
 use switchboard_onnx::ort;
@@ -37,7 +38,7 @@ pub enum Reason {
 
 /// What a read checks between tiles and batches, and after a model run fails (a terminated run
 /// fails): `Some` once the read should stop.
-pub trait Interrupt {
+pub trait Interrupt: Sync {
     fn stopped(&self) -> Option<Reason>;
 }
 
@@ -184,6 +185,9 @@ pub struct OcrOptions {
     pub library: PathBuf,
     /// Intra-op threads per model; 0 lets ONNX Runtime decide.
     pub threads: usize,
+    /// Recognizer sessions reading lines side by side, one thread each; 0: one per core (at
+    /// most 4). With 1, the recognizer uses `threads` like the other models.
+    pub rec_workers: usize,
     pub det: DetParams,
     /// Use the 0/180 degree classifier (upside-down lines).
     pub use_cls: bool,
@@ -210,6 +214,7 @@ impl OcrOptions {
             model,
             library: library.into(),
             threads: 0,
+            rec_workers: 0,
             det: model.det_params(),
             use_cls: true,
             min_confidence: 0.5,
@@ -221,7 +226,8 @@ impl OcrOptions {
 pub struct OcrEngine {
     det: Session,
     cls: Session,
-    rec: Session,
+    /// One recognizer session per worker.
+    rec: Vec<Session>,
     charset: Vec<String>,
     /// Rows the recognizer is fed.
     rec_height: usize,
@@ -238,6 +244,11 @@ fn ort_err(what: &'static str) -> impl Fn(ort::Error) -> OcrError {
 /// Which lines to turn, from each line's probability of being upside down: see
 /// `OcrEngine::classify`.
 fn page_flips(crops: &[LineCrop], p180: &[f32]) -> Vec<bool> {
+    vec![page_down(crops, p180); p180.len()]
+}
+
+/// Whether the lines' width-weighted votes say the page is upside down.
+fn page_down(crops: &[LineCrop], p180: &[f32]) -> bool {
     let (mut up, mut down) = (0f32, 0f32);
     for (c, &p) in crops.iter().zip(p180) {
         let weight = c.size().0;
@@ -247,8 +258,7 @@ fn page_flips(crops: &[LineCrop], p180: &[f32]) -> Vec<bool> {
             up += weight;
         }
     }
-    let page_down = down > up;
-    p180.iter().map(|&p| page_down && p > 0.5).collect()
+    down > up
 }
 
 /// Options for a read's model runs: each read gets its own, so that terminating one read's run
@@ -317,7 +327,17 @@ impl OcrEngine {
         let model = options.model;
         let det = load_session(dir, model.det_file(), options.threads, &runtime)?;
         let cls = load_session(dir, CLS_MODEL, options.threads, &runtime)?;
-        let rec = load_session(dir, model.rec_file(), options.threads, &runtime)?;
+        let workers = match options.rec_workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            n => n.min(16),
+        };
+        // Several workers run one line each on a thread of their own (small convolutions use a
+        // core better that way than split across intra-op threads); one uses `threads`.
+        let rec_threads = if workers > 1 { 1 } else { options.threads };
+        let rec = (0..workers)
+            .map(|_| load_session(dir, model.rec_file(), rec_threads, &runtime))
+            .collect::<Result<Vec<_>>>()?;
+        let first = &rec[0];
         let listed = match model.dict_file() {
             Some(file) => {
                 let path = dir.join(file);
@@ -325,7 +345,7 @@ impl OcrEngine {
                     OcrError::Load(format!("OCR character list {}: {e}", path.display()))
                 })?
             }
-            None => rec
+            None => first
                 .metadata()
                 .ok()
                 .and_then(|m| m.custom("character"))
@@ -338,7 +358,7 @@ impl OcrEngine {
         };
         let charset: Vec<String> = listed.lines().map(str::to_string).collect();
         // The output's classes are the blank, the characters and the space.
-        if let Some(ValueType::Tensor { shape, .. }) = rec.outputs().first().map(|o| o.dtype())
+        if let Some(ValueType::Tensor { shape, .. }) = first.outputs().first().map(|o| o.dtype())
             && let Some(&classes) = shape.last()
             && classes > 0
             && classes as usize != charset.len() + 2
@@ -349,7 +369,7 @@ impl OcrEngine {
                 charset.len()
             )));
         }
-        let fixed = match rec.inputs().first().map(|i| i.dtype()) {
+        let fixed = match first.inputs().first().map(|i| i.dtype()) {
             Some(ValueType::Tensor { shape, .. }) if shape.len() == 4 && shape[2] > 0 => {
                 Some(shape[2] as usize)
             }
@@ -466,27 +486,39 @@ impl OcrEngine {
 
     fn detect_boxes(&mut self, img: &RgbImage, ctx: &mut RunCtx) -> Result<Vec<DetBox>> {
         let p = self.options.det.clone();
-        if img.width().max(img.height()) <= p.max_side {
-            return self.detect_one(img, 0, 0, ctx);
+        let long = img.width().max(img.height());
+        if long <= p.max_side {
+            if p.probe_side > 0 && long > p.probe_side {
+                let probe = self.detect_one(img, 0, 0, Some(p.probe_side), ctx)?;
+                let scale = p.probe_side as f32 / long as f32;
+                if det::median_height(&probe).is_some_and(|h| h * scale >= p.probe_text_px) {
+                    return Ok(probe);
+                }
+                ctx.check()?;
+            }
+            return self.detect_one(img, 0, 0, None, ctx);
         }
         let mut all = Vec::new();
         for [x, y, w, h] in det::tiles(img.width(), img.height(), p.tile, p.tile_overlap) {
             ctx.check()?;
             let tile = image::imageops::crop_imm(img, x, y, w, h).to_image();
-            all.extend(self.detect_one(&tile, x, y, ctx)?);
+            all.extend(self.detect_one(&tile, x, y, None, ctx)?);
         }
         Ok(det::merge_tiled(all))
     }
 
+    /// Text boxes of one page or tile, offset by (`ox`, `oy`), its longer side scaled down to
+    /// `long_side` when given.
     fn detect_one(
         &mut self,
         img: &RgbImage,
         ox: u32,
         oy: u32,
+        long_side: Option<u32>,
         ctx: &mut RunCtx,
     ) -> Result<Vec<DetBox>> {
         let p = &self.options.det;
-        let input = det::det_input(img, p);
+        let input = det::det_input_within(img, p, long_side);
         let tensor = Tensor::from_array((
             vec![1i64, 3, input.height as i64, input.width as i64],
             input.data,
@@ -520,29 +552,57 @@ impl OcrEngine {
     /// Which crops are upside down. The page decides first: each line votes, weighted by its
     /// width, upright or upside down (the classifier says 180 with probability over 0.9). On an
     /// upright page no line is turned, whatever the classifier says of it alone (short lines and
-    /// some fonts fool it); on an upside-down page every line it does not call upright is.
+    /// some fonts fool it); on an upside-down page every line is. The
+    /// widest `CLS_SAMPLE` lines vote first: when they find the page upright, the rest are not
+    /// classified (their narrower votes could not turn the page).
     fn classify(
         &mut self,
         img: &RgbImage,
         crops: &[LineCrop],
         ctx: &mut RunCtx,
     ) -> Result<Vec<bool>> {
-        const BATCH: usize = 6;
+        const CLS_SAMPLE: usize = 12;
+        let mut order: Vec<usize> = (0..crops.len()).collect();
+        order.sort_by(|&a, &b| crops[b].size().0.total_cmp(&crops[a].size().0));
         let mut p180 = vec![0f32; crops.len()];
+        let (first, rest) = order.split_at(order.len().min(CLS_SAMPLE));
+        self.classify_some(img, crops, first, &mut p180, ctx)?;
+        if !rest.is_empty() {
+            let sampled: Vec<LineCrop> = first.iter().map(|&i| crops[i].clone()).collect();
+            let p: Vec<f32> = first.iter().map(|&i| p180[i]).collect();
+            if !page_down(&sampled, &p) {
+                return Ok(vec![false; crops.len()]);
+            }
+            self.classify_some(img, crops, rest, &mut p180, ctx)?;
+        }
+        Ok(page_flips(crops, &p180))
+    }
+
+    /// Runs the classifier on `which` crops, writing each one's probability of being upside
+    /// down into `p180`.
+    fn classify_some(
+        &mut self,
+        img: &RgbImage,
+        crops: &[LineCrop],
+        which: &[usize],
+        p180: &mut [f32],
+        ctx: &mut RunCtx,
+    ) -> Result<()> {
+        const BATCH: usize = 6;
         let name = self.cls.inputs()[0].name().to_string();
-        for (bi, chunk) in crops.chunks(BATCH).enumerate() {
+        for chunk in which.chunks(BATCH) {
             ctx.check()?;
             let n = chunk.len();
             let per = 3 * LINE_H * CLS_W;
             let mut data = vec![0f32; n * per];
-            for (i, c) in chunk.iter().enumerate() {
+            for (k, &i) in chunk.iter().enumerate() {
                 recog::sample_line(
                     img,
-                    c,
+                    &crops[i],
                     LINE_H,
                     CLS_W,
                     CLS_W,
-                    &mut data[i * per..(i + 1) * per],
+                    &mut data[k * per..(k + 1) * per],
                 );
             }
             let tensor = Tensor::from_array((vec![n as i64, 3, LINE_H as i64, CLS_W as i64], data))
@@ -553,23 +613,23 @@ impl OcrEngine {
             let (_, probs) = out[0]
                 .try_extract_tensor::<f32>()
                 .map_err(ort_err("classifier output"))?;
-            for i in 0..n {
-                let (p0, p1) = (probs[i * 2], probs[i * 2 + 1]);
-                p180[bi * BATCH + i] = p1 / (p0 + p1).max(f32::MIN_POSITIVE);
+            for (k, &i) in chunk.iter().enumerate() {
+                let (p0, p1) = (probs[k * 2], probs[k * 2 + 1]);
+                p180[i] = p1 / (p0 + p1).max(f32::MIN_POSITIVE);
             }
         }
-        Ok(page_flips(crops, &p180))
+        Ok(())
     }
 
     /// Reads every crop, narrowest first; a batch holds lines of nearly the same width (see
-    /// `REC_BATCH_SLACK`), so little of it is padding.
+    /// `REC_BATCH_SLACK`), so little of it is padding. Each recognizer session (one per
+    /// `rec_workers`) takes the next batch until none is left.
     fn recognize(
         &mut self,
         img: &RgbImage,
         crops: &[LineCrop],
         ctx: &mut RunCtx,
     ) -> Result<Vec<recog::Decoded>> {
-        let rh = self.rec_height;
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by(|&a, &b| crops[a].aspect().total_cmp(&crops[b].aspect()));
         let floor = REC_MIN_W as f32 / LINE_H as f32;
@@ -587,10 +647,92 @@ impl OcrEngine {
             batches.push(&order[start..end]);
             start = end;
         }
-        let mut results: Vec<Option<recog::Decoded>> = vec![None; crops.len()];
-        let name = self.rec.inputs()[0].name().to_string();
-        for chunk in batches {
-            ctx.check()?;
+        let work = RecWork {
+            img,
+            crops,
+            batches: &batches,
+            next: AtomicUsize::new(0),
+            failed: AtomicBool::new(false),
+            rh: self.rec_height,
+            charset: &self.charset,
+            ctx,
+        };
+        let outcomes: Vec<Result<Vec<(usize, recog::Decoded)>>> = match self.rec.as_mut_slice() {
+            [one] => vec![work.run(one)],
+            many => std::thread::scope(|s| {
+                let work = &work;
+                let handles: Vec<_> = many
+                    .iter_mut()
+                    .map(|session| s.spawn(move || work.run(session)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(OcrError::Run {
+                                what: "recognizer",
+                                message: "a recognizer worker panicked".into(),
+                            })
+                        })
+                    })
+                    .collect()
+            }),
+        };
+        let mut results: Vec<recog::Decoded> = vec![
+            recog::Decoded {
+                text: String::new(),
+                confidence: 0.0,
+                glyphs: Vec::new(),
+            };
+            crops.len()
+        ];
+        for outcome in outcomes {
+            for (i, d) in outcome? {
+                results[i] = d;
+            }
+        }
+        Ok(results)
+    }
+}
+
+/// Recognizer batches shared by the workers of one read.
+struct RecWork<'a> {
+    img: &'a RgbImage,
+    crops: &'a [LineCrop],
+    batches: &'a [&'a [usize]],
+    /// The next batch to take.
+    next: AtomicUsize,
+    /// Set by a worker that failed, so that the others stop too.
+    failed: AtomicBool,
+    rh: usize,
+    charset: &'a [String],
+    ctx: &'a RunCtx<'a>,
+}
+
+impl RecWork<'_> {
+    /// Takes batches until none is left, the read is stopped, or a worker failed.
+    fn run(&self, session: &mut Session) -> Result<Vec<(usize, recog::Decoded)>> {
+        let r = self.take_all(session);
+        if r.is_err() {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        r
+    }
+
+    fn take_all(&self, session: &mut Session) -> Result<Vec<(usize, recog::Decoded)>> {
+        let rh = self.rh;
+        let floor = REC_MIN_W as f32 / LINE_H as f32;
+        let name = session.inputs()[0].name().to_string();
+        let mut out = Vec::new();
+        loop {
+            self.ctx.check()?;
+            if self.failed.load(Ordering::Relaxed) {
+                return Ok(out);
+            }
+            let Some(chunk) = self.batches.get(self.next.fetch_add(1, Ordering::Relaxed)) else {
+                return Ok(out);
+            };
+            let crops = self.crops;
             let max_ratio = chunk
                 .iter()
                 .map(|&i| crops[i].aspect())
@@ -602,7 +744,7 @@ impl OcrEngine {
             let mut used = Vec::with_capacity(chunk.len());
             for (k, &i) in chunk.iter().enumerate() {
                 let w = recog::sample_line(
-                    img,
+                    self.img,
                     &crops[i],
                     rh,
                     width,
@@ -616,33 +758,22 @@ impl OcrEngine {
                     .map_err(ort_err("recognizer input"))?;
             let inputs: Vec<(Cow<str>, SessionInputValue)> =
                 vec![(name.clone().into(), tensor.into())];
-            let out = ctx.run(&mut self.rec, inputs, "recognizer")?;
-            let (shape, probs) = out[0]
+            let result = self.ctx.run(session, inputs, "recognizer")?;
+            let (shape, probs) = result[0]
                 .try_extract_tensor::<f32>()
                 .map_err(ort_err("recognizer output"))?;
             let (frames, classes) = (shape[1] as usize, shape[2] as usize);
             for (k, &i) in chunk.iter().enumerate() {
                 let row = &probs[k * frames * classes..(k + 1) * frames * classes];
-                results[i] = Some(recog::ctc_decode(row, classes, &self.charset, used[k]));
+                out.push((i, recog::ctc_decode(row, classes, self.charset, used[k])));
             }
         }
-        Ok(results
-            .into_iter()
-            .map(|r| {
-                r.unwrap_or(recog::Decoded {
-                    text: String::new(),
-                    confidence: 0.0,
-                    glyphs: Vec::new(),
-                })
-            })
-            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
 
     fn root() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -667,12 +798,12 @@ mod tests {
     }
 
     /// Stops after its first `n` checks.
-    struct After(Cell<usize>);
+    struct After(AtomicUsize);
 
     impl Interrupt for After {
         fn stopped(&self) -> Option<Reason> {
-            let left = self.0.get();
-            self.0.set(left.saturating_sub(1));
+            let left = self.0.load(Ordering::Relaxed);
+            self.0.store(left.saturating_sub(1), Ordering::Relaxed);
             (left == 0).then_some(Reason::Cancelled)
         }
     }
@@ -690,7 +821,7 @@ mod tests {
             page.text()
         );
         // Stopped at the first check, after detection: nothing more runs.
-        let r = e.read_until(&img, &After(Cell::new(0)), &run_options().unwrap());
+        let r = e.read_until(&img, &After(AtomicUsize::new(0)), &run_options().unwrap());
         assert!(
             matches!(r, Err(OcrError::Stopped(Reason::Cancelled))),
             "{r:?}"
@@ -709,7 +840,7 @@ mod tests {
             ),
             "{r:?}"
         );
-        let r = e.read_until(&img, &After(Cell::new(0)), &run);
+        let r = e.read_until(&img, &After(AtomicUsize::new(0)), &run);
         assert!(matches!(r, Err(OcrError::Stopped(_))), "{r:?}");
     }
 
@@ -721,11 +852,8 @@ mod tests {
         let crops = [line(400.0), line(400.0), line(300.0), line(60.0)];
         // An upright page: the one line the classifier would turn stays.
         assert_eq!(page_flips(&crops, &[0.01, 0.02, 0.97, 0.99]), [false; 4]);
-        // An upside-down page: every line not called upright turns.
-        assert_eq!(
-            page_flips(&crops, &[0.95, 0.99, 0.7, 0.02]),
-            [true, true, true, false]
-        );
+        // An upside-down page: every line turns, even one the classifier calls upright.
+        assert_eq!(page_flips(&crops, &[0.95, 0.99, 0.7, 0.02]), [true; 4]);
         // One line alone: the classifier decides.
         assert_eq!(page_flips(&crops[..1], &[0.95]), [true]);
         assert_eq!(page_flips(&crops[..1], &[0.6]), [false]);
