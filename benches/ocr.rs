@@ -2,7 +2,7 @@
 //! read time (detection, angle classification, recognition, layout), median and min over runs,
 //! and the detection share. `cargo bench --bench ocr` (OCR_BENCH_RUNS, default 5; OCR_THREADS
 //! sets ONNX Runtime's intra-op threads, default: its own choice; OCR_MODEL: v6-tiny (default),
-//! v6-small or v4; OCR_REC_WORKERS: recognizer sessions side by side, default one per core).
+//! v6-small or v4; OCR_REC_WORKERS: recognizer sessions side by side, default 1).
 
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ fn main() -> anyhow::Result<()> {
     options.rec_workers = std::env::var("OCR_REC_WORKERS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+        .unwrap_or(1);
     let runs: usize = std::env::var("OCR_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -280,7 +280,7 @@ pub struct OcrConfig {
     /// ONNX Runtime intra-op threads per OCR model; 0 lets it choose.
     pub threads: usize,
     /// Recognizer sessions reading lines side by side, one thread each; 0: one per core (at
-    /// most 4).
+    /// most 4); 1: one session on `threads`.
     pub rec_workers: usize,
     /// Lines read with a lower mean confidence are dropped.
     pub min_confidence: f64,
@@ -296,7 +296,7 @@ impl Default for OcrConfig {
             models_dir: PathBuf::from(".assets/ocr"),
             model: switchboard_ocr::OcrModel::default().name().to_string(),
             threads: 0,
-            rec_workers: 0,
+            rec_workers: 1,
             min_confidence: 0.5,
             rec_height: switchboard_ocr::REC_H,
         }

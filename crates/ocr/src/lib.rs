@@ -186,7 +186,8 @@ pub struct OcrOptions {
     /// Intra-op threads per model; 0 lets ONNX Runtime decide.
     pub threads: usize,
     /// Recognizer sessions reading lines side by side, one thread each; 0: one per core (at
-    /// most 4). With 1, the recognizer uses `threads` like the other models.
+    /// most 4). With 1 (the default), the recognizer uses `threads` like the other models: on 2
+    /// cores the two read an A4 page in the same time, and one session holds one model.
     pub rec_workers: usize,
     pub det: DetParams,
     /// Use the 0/180 degree classifier (upside-down lines).
@@ -214,7 +215,7 @@ impl OcrOptions {
             model,
             library: library.into(),
             threads: 0,
-            rec_workers: 0,
+            rec_workers: 1,
             det: model.det_params(),
             use_cls: true,
             min_confidence: 0.5,
@@ -842,6 +843,29 @@ mod tests {
         );
         let r = e.read_until(&img, &After(AtomicUsize::new(0)), &run);
         assert!(matches!(r, Err(OcrError::Stopped(_))), "{r:?}");
+    }
+
+    /// Several recognizer sessions side by side read what one reads.
+    #[test]
+    fn workers_read_what_one_session_reads() {
+        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
+            .unwrap()
+            .to_rgb8();
+        let part = image::imageops::crop_imm(&page, 0, 0, 1240, 600).to_image();
+        let assets = root().join(".assets");
+        let mut texts = Vec::new();
+        for workers in [1, 3] {
+            let mut o = OcrOptions::new(
+                assets.join("ocr"),
+                assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+            );
+            o.rec_workers = workers;
+            let mut e = OcrEngine::load(o).unwrap();
+            assert_eq!(e.rec.len(), workers);
+            texts.push(e.read(&part).unwrap().text());
+        }
+        assert!(texts[0].lines().count() >= 10, "{}", texts[0]);
+        assert_eq!(texts[0], texts[1]);
     }
 
     #[test]
