@@ -400,6 +400,30 @@ mod tests {
     }
 
     #[test]
+    fn the_probe_scales_the_longer_side_and_measures_text_height() {
+        let img = RgbImage::new(1240, 1754);
+        let p = DetParams::default();
+        let full = det_input_within(&img, &p, None);
+        assert_eq!((full.width, full.height), (1248, 1760));
+        let probe = det_input_within(&img, &p, Some(1024));
+        assert_eq!((probe.width, probe.height), (736, 1024));
+        assert!((probe.scale_y - 1754.0 / 1024.0).abs() < 1e-3);
+        // A page already under the cap is left as it is.
+        let small = RgbImage::new(800, 600);
+        let a = det_input_within(&small, &p, Some(1024));
+        let b = det_input(&small, &p);
+        assert_eq!((a.width, a.height), (b.width, b.height));
+
+        let line = |y: f32, h: f32| DetBox {
+            quad: [[0.0, y], [300.0, y], [300.0, y + h], [0.0, y + h]],
+            score: 0.9,
+        };
+        assert_eq!(median_height(&[line(0.0, 30.0), line(40.0, 30.0)]), None);
+        let boxes = [line(0.0, 30.0), line(40.0, 34.0), line(80.0, 12.0)];
+        assert_eq!(median_height(&boxes), Some(30.0));
+    }
+
+    #[test]
     fn one_bar_becomes_one_grown_box() {
         // A 40 x 6 bar of text probability in a 64 x 32 map.
         let (w, h) = (64, 32);
