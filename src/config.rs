@@ -289,6 +289,19 @@ pub struct OcrConfig {
     pub rec_height: usize,
 }
 
+impl OcrConfig {
+    /// The model `ocr.model` names.
+    pub fn model(&self) -> Result<switchboard_ocr::OcrModel> {
+        switchboard_ocr::OcrModel::parse(&self.model).ok_or_else(|| {
+            Error::Config(format!(
+                "ocr.model = {:?}: expected one of {}",
+                self.model,
+                switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
+            ))
+        })
+    }
+}
+
 impl Default for OcrConfig {
     fn default() -> Self {
         OcrConfig {
@@ -834,13 +847,7 @@ impl Config {
                     .into(),
             ));
         }
-        if switchboard_ocr::OcrModel::parse(&self.ocr.model).is_none() {
-            return Err(Error::Config(format!(
-                "ocr.model = {:?}: expected one of {}",
-                self.ocr.model,
-                switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
-            )));
-        }
+        self.ocr.model()?;
         let no_model = self.model_dir().as_os_str().is_empty();
         if self.backend == BackendKind::Ort && no_model {
             return Err(Error::Config(

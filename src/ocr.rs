@@ -43,13 +43,7 @@ impl OcrTool {
         if !config.ocr.enabled {
             return Ok(None);
         }
-        let model = OcrModel::parse(&config.ocr.model).ok_or_else(|| {
-            Error::Config(format!(
-                "ocr.model = {:?}: expected one of {}",
-                config.ocr.model,
-                OcrModel::ALL.map(OcrModel::name).join(", ")
-            ))
-        })?;
+        let model = config.ocr.model()?;
         let mut options =
             OcrOptions::for_model(&config.ocr.models_dir, &config.onnxruntime.library, model);
         options.threads = config.ocr.threads;

@@ -81,6 +81,17 @@ fn score(page: &switchboard::ocr::Page, lines: &[TruthLine], scale: f32) -> [usi
     e
 }
 
+/// A fixture's truth (`<dir>/<name>.json`) and its decoded image.
+fn fixture(dir: &std::path::Path, name: &str) -> (Truth, image::RgbImage) {
+    let truth: Truth =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let img = switchboard::engine::qwen3vl::preprocess::decode(
+        &std::fs::read(dir.join(&truth.image)).unwrap(),
+    )
+    .unwrap();
+    (truth, img)
+}
+
 #[test]
 fn character_error_rate_on_rendered_text() {
     let dir = common::repo().join("tests/fixtures/ocr_text");
@@ -135,12 +146,7 @@ fn a_large_page_is_read_in_tiles_without_losing_text() {
     // The Chinese A4 page at 300 dpi (2480x3508): over the detector's 2048 px, so it is read in
     // overlapping tiles at full resolution rather than scaled down.
     let dir = common::repo().join("tests/fixtures/ocr_text");
-    let truth: Truth =
-        serde_json::from_slice(&std::fs::read(dir.join("a4_zh.json")).unwrap()).unwrap();
-    let img = switchboard::engine::qwen3vl::preprocess::decode(
-        &std::fs::read(dir.join(&truth.image)).unwrap(),
-    )
-    .unwrap();
+    let (truth, img) = fixture(&dir, "a4_zh");
     let big = image::imageops::resize(
         &img,
         img.width() * 2,
@@ -172,11 +178,7 @@ fn dense_lines_are_found_apart_and_read_whole() {
     println!("| page | lines | whole | detections |");
     println!("|---|---|---|---|");
     for name in ["en_sans", "en_serif", "zh_sans", "zh_serif"] {
-        let truth: Truth =
-            serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap())
-                .unwrap();
-        let bytes = std::fs::read(dir.join(&truth.image)).unwrap();
-        let img = switchboard::engine::qwen3vl::preprocess::decode(&bytes).unwrap();
+        let (truth, img) = fixture(&dir, name);
         let page = ocr.read(&img).unwrap();
         let mut got: Vec<Vec<(f32, &str)>> = vec![Vec::new(); truth.lines.len()];
         for l in &page.lines {
@@ -221,12 +223,7 @@ fn dense_lines_are_found_apart_and_read_whole() {
 #[test]
 fn an_upside_down_page_reads_upright() {
     let dir = common::repo().join("tests/fixtures/ocr_text");
-    let truth: Truth =
-        serde_json::from_slice(&std::fs::read(dir.join("a4_en.json")).unwrap()).unwrap();
-    let img = switchboard::engine::qwen3vl::preprocess::decode(
-        &std::fs::read(dir.join(&truth.image)).unwrap(),
-    )
-    .unwrap();
+    let (truth, img) = fixture(&dir, "a4_en");
     let (w, h) = (img.width() as f32, img.height() as f32);
     let turned = image::imageops::rotate180(&img);
     let lines: Vec<TruthLine> = truth

@@ -113,6 +113,20 @@ fn indices(name: &str) -> Outlet {
     outlet(name, TensorElementType::Int64, 1)
 }
 
+/// `out_0` … `out_{n-1}` of a run, in order.
+fn take_outputs(
+    mut out: ort::session::SessionOutputs<'_>,
+    n: usize,
+    what: &str,
+) -> Result<Vec<DynValue>> {
+    (0..n)
+        .map(|i| {
+            out.remove(format!("out_{i}"))
+                .ok_or_else(|| Error::Ort(format!("{what}: no out_{i}")))
+        })
+        .collect()
+}
+
 /// The three re-layout graphs for `n` float tensors of one type and rank, on one provider.
 pub struct Relayout {
     /// `a_i`, `b_i`, `pad_a`, `pad_b` → `out_i = Concat(Pad(a_i, pad_a), Pad(b_i, pad_b), axis 0)`.
@@ -144,7 +158,11 @@ impl Relayout {
             threads: 1,
             arena: true,
         };
-        let opset = || Opset::new(ONNX_DOMAIN, 21);
+        let session = |g: Graph| -> Result<Session> {
+            let mut m = Model::new([Opset::new(ONNX_DOMAIN, 21)?])?;
+            m.set_graph(g)?;
+            runtime.session_from_model(m, &options)
+        };
 
         let mut g = Graph::new()?;
         let mut inputs = Vec::with_capacity(2 * n + 2);
@@ -186,9 +204,7 @@ impl Relayout {
                 [Attribute::new("axis", 0i64)?],
             )?)?;
         }
-        let mut m = Model::new([opset()?])?;
-        m.set_graph(g)?;
-        let stack = runtime.session_from_model(m, &options)?;
+        let stack = session(g)?;
 
         let mut g = Graph::new()?;
         let mut inputs: Vec<Outlet> = (0..n)
@@ -218,9 +234,7 @@ impl Relayout {
                 [],
             )?)?;
         }
-        let mut m = Model::new([opset()?])?;
-        m.set_graph(g)?;
-        let pick = runtime.session_from_model(m, &options)?;
+        let pick = session(g)?;
 
         let mut g = Graph::new()?;
         let lt = element(logits);
@@ -239,9 +253,7 @@ impl Relayout {
             ["out"],
             [],
         )?)?;
-        let mut m = Model::new([opset()?])?;
-        m.set_graph(g)?;
-        let tail = runtime.session_from_model(m, &options)?;
+        let tail = session(g)?;
 
         Ok(Relayout {
             stack,
@@ -294,13 +306,8 @@ impl Relayout {
         for i in 0..self.n {
             binding.bind_output_to_device(format!("out_{i}"), &self.device)?;
         }
-        let mut out = self.stack.run_binding(&binding)?;
-        (0..self.n)
-            .map(|i| {
-                out.remove(format!("out_{i}"))
-                    .ok_or_else(|| Error::Ort(format!("stack: no out_{i}")))
-            })
-            .collect()
+        let out = self.stack.run_binding(&binding)?;
+        take_outputs(out, self.n, "stack")
     }
 
     /// Keeps `rows` (along axis 0, in that order) and the range `start..end` along `axis`.
@@ -326,13 +333,8 @@ impl Relayout {
         for i in 0..self.n {
             binding.bind_output_to_device(format!("out_{i}"), &self.device)?;
         }
-        let mut out = self.pick.run_binding(&binding)?;
-        (0..self.n)
-            .map(|i| {
-                out.remove(format!("out_{i}"))
-                    .ok_or_else(|| Error::Ort(format!("pick: no out_{i}")))
-            })
-            .collect()
+        let out = self.pick.run_binding(&binding)?;
+        take_outputs(out, self.n, "pick")
     }
 
     /// The last `keep` entries along axis 1 of a rank-3 tensor, copied to the host: the only
