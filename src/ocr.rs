@@ -100,6 +100,10 @@ impl OcrTool {
             image.height = tracing::field::Empty,
             ocr.lines = tracing::field::Empty,
             ocr.tables = tracing::field::Empty,
+            ocr.detection_ms = tracing::field::Empty,
+            ocr.classification_ms = tracing::field::Empty,
+            ocr.recognition_ms = tracing::field::Empty,
+            ocr.layout_ms = tracing::field::Empty,
         );
         let job_span = span.clone();
         let result = pool
@@ -113,6 +117,12 @@ impl OcrTool {
                 let page = engine.read_until(&img, stop, &run)?;
                 span.record("ocr.lines", page.lines.len());
                 span.record("ocr.tables", page.tables.len());
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                let t = page.timings;
+                span.record("ocr.detection_ms", ms(t.detection));
+                span.record("ocr.classification_ms", ms(t.classification));
+                span.record("ocr.recognition_ms", ms(t.recognition));
+                span.record("ocr.layout_ms", ms(t.layout));
                 Ok((img, page))
             })
             .instrument(span)

@@ -55,6 +55,7 @@ pub fn arrange(width: u32, height: u32, lines: Vec<Line>) -> Page {
         lines,
         blocks,
         tables,
+        ..Page::default()
     }
 }
 

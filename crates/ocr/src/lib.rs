@@ -147,6 +147,16 @@ pub struct Line {
     pub glyphs: Vec<(String, BBox)>,
 }
 
+/// Where a read's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub detection: std::time::Duration,
+    pub classification: std::time::Duration,
+    pub recognition: std::time::Duration,
+    /// Spaces, reading order, blocks and tables.
+    pub layout: std::time::Duration,
+}
+
 /// What the tool read on one page.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
@@ -157,6 +167,7 @@ pub struct Page {
     /// Lines grouped into blocks (paragraphs, cells), in reading order; indices into `lines`.
     pub blocks: Vec<Block>,
     pub tables: Vec<Table>,
+    pub timings: Timings,
 }
 
 impl Page {
@@ -411,11 +422,15 @@ impl OcrEngine {
         run: &RunOptions,
     ) -> Result<Page> {
         let mut ctx = RunCtx { stop, run };
+        let mut timings = Timings::default();
+        let started = std::time::Instant::now();
         let boxes = self.detect_boxes(img, &mut ctx)?;
+        timings.detection = started.elapsed();
         let mut crops: Vec<LineCrop> = boxes
             .iter()
             .map(|b| LineCrop { quad: b.quad }.upright())
             .collect();
+        let started = std::time::Instant::now();
         if self.options.use_cls && !crops.is_empty() {
             let flip = self.classify(img, &crops, &mut ctx)?;
             for (c, f) in crops.iter_mut().zip(flip) {
@@ -424,7 +439,11 @@ impl OcrEngine {
                 }
             }
         }
+        timings.classification = started.elapsed();
+        let started = std::time::Instant::now();
         let decoded = self.recognize(img, &crops, &mut ctx)?;
+        timings.recognition = started.elapsed();
+        let started = std::time::Instant::now();
         let mut lines = Vec::new();
         for (crop, d) in crops.iter().zip(decoded) {
             let text = d.text.trim().to_string();
@@ -470,7 +489,10 @@ impl OcrEngine {
                 glyphs,
             });
         }
-        Ok(layout::arrange(img.width(), img.height(), lines))
+        let mut page = layout::arrange(img.width(), img.height(), lines);
+        timings.layout = started.elapsed();
+        page.timings = timings;
+        Ok(page)
     }
 
     /// Text boxes on the page; pages over `max_side` are read in overlapping tiles.
@@ -775,6 +797,7 @@ impl RecWork<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn root() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -814,6 +837,11 @@ mod tests {
         let mut e = engine();
         let img = title();
         let page = e.read(&img).unwrap();
+        let t = page.timings;
+        assert!(
+            t.detection > Duration::ZERO && t.recognition > Duration::ZERO,
+            "{t:?}"
+        );
         assert!(
             page.lines
                 .iter()
