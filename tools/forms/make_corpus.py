@@ -8,6 +8,10 @@ random.Random, and every box is read from the DOM after layout
 (getBoundingClientRect; x1/y1 floored, x2/y2 ceiled).
 
 Usage:  python3 tools/forms/make_corpus.py [--out DIR] [--count N] [--seed S]
+        python3 tools/forms/make_corpus.py --v2 [--out DIR] [--count N] [--seed S] [--prefix P]
+
+--v2 writes the tuning corpus tests/fixtures/forms_tune/ (t_01 ...) in the v2 format
+(dates, labels inside cells, grids, radios, glyph options; see tools/forms/README.md).
 """
 
 import argparse
@@ -689,12 +693,794 @@ def check(fid, F, fields, nf, W, H):
         raise SystemExit(f"{fid}: layout problems:\n  " + "\n  ".join(problems[:10]))
 
 
+# ============================================================================= v2 corpus (--v2)
+# The v2 mode (tests/fixtures/forms_tune/, JSON format in tests/fixtures/forms_tune/README.md) adds date fields (one box with or without a printed format,
+# or day/month/year parts), labels inside table cells, 3-4 column grids, header bars, instruction
+# lines, radio circles and ☐/□ glyph options, and profile dates in varied formats.  Nothing above
+# this line changes for it, so the default mode still writes the same bytes.
+
+V2_SEED = 20250612
+DEFAULT_OUT_V2 = os.path.join(ROOT, "tests", "fixtures", "forms_tune")
+
+V2_EN_FONTS = EN_FONTS + ["'Liberation Sans Narrow', sans-serif", "'DejaVu Sans Condensed', sans-serif"]
+V2_ZH_FONTS = ZH_FONTS + ["'Liberation Serif', 'Noto Serif CJK SC', serif",
+                          "'DejaVu Sans', 'WenQuanYi Zen Hei', sans-serif"]
+V2_SIZES = [12, 13, 14, 15, 16, 17, 18, 19, 20, 22]
+
+# v2 form types: the old ones (their date-like "null:" fields become date fields) plus four more each.
+# Extra spec: "dnull:<label>" is a date field the profile never has.
+V2_EN_TYPES = EN_TYPES + [
+    ("Visa Application Form", "Complete all sections in English. Use black ink.",
+     "False statements may lead to refusal of your application and a ban on future applications.",
+     [("1. Applicant", ["last_name", "first_name", "date_of_birth", "gender", "nationality"]),
+      ("2. Travel document", ["passport_number", "dnull:Passport expiry date", "dnull:Intended date of arrival"]),
+      ("3. Contact", ["address", "phone", "email"]),
+      ("4. Declaration", ["signature", "date"])]),
+    ("Gym Membership Application", "Please read the terms overleaf before signing.",
+     "Members must be 16 or over. Direct debits are collected on the 1st of each month.",
+     [("Your details", ["name", "date_of_birth", "gender", "phone", "email"]),
+      ("Address", ["address", "postcode"]),
+      ("Membership", ["cbnull:3", "dnull:Start date", "emergency_contact"]),
+      ("", ["signature", "date"])]),
+    ("Conference Registration Form", "Register by 30 June for the early-bird rate.",
+     "Questions? Contact the organising committee at events@example.org.",
+     [("Delegate", ["first_name", "last_name", "employer", "occupation", "email", "phone"]),
+      ("Accommodation", ["cbnull:2", "dnull:Arrival date", "dnull:Departure date"]),
+      ("", ["signature", "date"])]),
+    ("Library Membership Application", "Bring proof of address when you collect your card.",
+     "City Libraries  |  Central Library, 1 Market Square",
+     [("Member", ["name", "date_of_birth", "gender", "null:Student ID"]),
+      ("Contact", ["address", "city", "postcode", "phone", "email"]),
+      ("", ["signature", "date"])]),
+]
+V2_ZH_TYPES = ZH_TYPES + [
+    ("签证申请表", "请用中文正楷填写，所有栏目均为必填。",
+     "申请人须对所填信息的真实性负责。",
+     [("一、申请人信息", ["name", "gender", "date_of_birth", "nationality", "passport_number"]),
+      ("二、行程信息", ["dnull:护照有效期至", "dnull:入境日期", "address"]),
+      ("三、联系方式", ["phone", "email"]),
+      ("", ["signature", "date"])]),
+    ("健身会员登记表", "请仔细阅读会员须知后签字。",
+     "会员卡仅限本人使用，不得转借。",
+     [("会员信息", ["name", "gender", "date_of_birth", "phone", "emergency_contact"]),
+      ("会籍信息", ["cbnull:3", "dnull:开卡日期", "address"]),
+      ("", ["signature", "date"])]),
+    ("会议报名回执", "请于6月30日前将回执发送至会务组。",
+     "会务组联系电话：010-6512 3456",
+     [("参会人信息", ["name", "gender", "employer", "occupation", "phone", "email"]),
+      ("住宿安排", ["cbnull:2", "dnull:到达日期", "dnull:离开日期"]),
+      ("", ["signature", "date"])]),
+    ("图书馆借阅证申请表", "办证时请出示本人有效身份证件。",
+     "市图书馆  地址：文化路1号",
+     [("读者信息", ["name", "gender", "date_of_birth", "id_number", "null:读者证号"]),
+      ("联系信息", ["phone", "address", "postcode"]),
+      ("", ["signature", "date"])]),
+]
+V2_NULL_DATES = {"Arrival date", "Departure date", "入住日期", "离店日期"}
+
+# Per-form plans, 12 per language (form idx 0, 2, 4, ... English; 1, 3, 5, ... Chinese).
+#   s: left (labels left of inputs) | above (labels above) | grid (3-4 columns, labels above)
+#      | cells (labels inside bordered table cells) | table (label cell | input cell rows)
+#   inp: box | underline | native  (left/above/grid)    head: bar | line | none
+#   opt: sq (CSS squares) | sqn (native checkboxes) | rd (CSS circles) | rdn (native radios) | glyph
+#   dates: styles given to the form's date fields in order (cycled):
+#     one                  one box, no format
+#     one:ph:FMT           one box, grey placeholder FMT inside
+#     one:below:FMT        one box, "Format: FMT" printed under it
+#     one:label:FMT        one box, "(FMT)" printed after the label
+#     boxes:DMY|MDY|YMD    three boxes with grey placeholders DD / MM / YYYY, slashes between
+#     ul:DMY               three underline segments with slashes between
+#     zhul                 ____年__月__日 underline segments
+#     zhbox                three small boxes each followed by 年 / 月 / 日
+#     cap:DMY|YMD          three boxes captioned Day / Month / Year (年 / 月 / 日 on Chinese forms)
+V2_EN_PLANS = [
+    dict(s="left", cols=1, inp="box", head="line", opt="sq", dates=["one:ph:DD/MM/YYYY", "one"]),
+    dict(s="above", cols=2, inp="underline", head="bar", opt="rdn", dates=["boxes:DMY", "one"]),
+    dict(s="cells", cols=3, head="bar", opt="glyph", glyph="☐", dates=["one:label:DD/MM/YYYY", "one"]),
+    dict(s="grid", cols=4, inp="box", head="bar", opt="sqn", stack=True, dates=["cap:DMY", "one:ph:YYYY-MM-DD"]),
+    dict(s="left", cols=2, inp="underline", head="line", opt="rd", instr=True,
+         dates=["ul:DMY", "one:below:MM/DD/YYYY", "boxes:DMY"]),
+    dict(s="table", cols=2, head="bar", opt="glyph", glyph="□", stack=True, dates=["boxes:MDY", "one"]),
+    dict(s="above", cols=1, inp="native", head="bar", opt="rdn", stack=True,
+         dates=["one:ph:DD/MM/YYYY", "boxes:YMD", "one"]),
+    dict(s="cells", cols=4, head="bar", opt="sq", dates=["cap:DMY", "one"]),
+    dict(s="grid", cols=3, inp="underline", head="bar", opt="glyph", glyph="☐",
+         dates=["one:ph:DD.MM.YYYY", "cap:DMY", "one"]),
+    dict(s="left", cols=1, inp="box", head="none", opt="rd", stack=True, instr=True,
+         dates=["boxes:DMY", "one:label:DD-MM-YYYY"]),
+    dict(s="above", cols=2, inp="box", head="bar", opt="sqn", dates=["one", "boxes:DMY"]),
+    dict(s="cells", cols=3, head="line", opt="rdn", dates=["boxes:DMY", "one:label:YYYY/MM/DD"]),
+]
+V2_ZH_PLANS = [
+    dict(s="left", cols=1, inp="box", head="bar", opt="sq", dates=["zhul", "one"]),
+    dict(s="cells", cols=3, head="bar", opt="glyph", glyph="□", dates=["zhbox", "zhul"]),
+    dict(s="above", cols=2, inp="underline", head="line", opt="rdn", dates=["one:ph:YYYY-MM-DD", "zhul"]),
+    dict(s="table", cols=1, head="none", opt="glyph", glyph="□", instr=True, dates=["zhul", "one"]),
+    dict(s="grid", cols=4, inp="box", head="bar", opt="sqn", stack=True, dates=["cap:YMD", "one:label:YYYY-MM-DD"]),
+    dict(s="left", cols=2, inp="underline", head="line", opt="rd", instr=True, dates=["zhbox", "one:ph:YYYY/MM/DD"]),
+    dict(s="cells", cols=4, head="bar", opt="glyph", glyph="☐", stack=True, dates=["boxes:YMD", "zhul"]),
+    dict(s="above", cols=1, inp="native", head="bar", opt="rdn", stack=True, dates=["one", "zhbox", "zhul"]),
+    dict(s="grid", cols=3, inp="underline", head="bar", opt="glyph", glyph="□",
+         dates=["one:ph:YYYY年MM月DD日", "cap:YMD", "one"]),
+    dict(s="table", cols=2, head="bar", opt="sq", dates=["zhbox", "zhul", "one:ph:YYYY-MM-DD"]),
+    dict(s="left", cols=1, inp="box", head="bar", opt="rd", dates=["boxes:DMY", "one"]),
+    dict(s="cells", cols=3, head="none", opt="sqn", instr=True, dates=["cap:YMD", "one:below:YYYY-MM-DD", "zhbox"]),
+]
+
+V2_NOTES = {
+    "en": ["Use BLOCK CAPITALS and black ink.", "Tick the box that applies.", "Write dates as shown.",
+           "Leave blank if not applicable.", "All fields in this section are required."],
+    "zh": ["请在相应的□内打√。", "日期请按年、月、日顺序填写。", "请用正楷填写。", "不适用的栏目请留空。",
+           "本栏由申请人本人填写。"],
+}
+BARS = [("#2b4a6f", "#ffffff"), ("#d9dee5", "#1a1a1a"), ("#1a1a1a", "#ffffff"), ("#e8efe1", "#203a12"),
+        ("#7a1f1f", "#ffffff")]
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+PART_NAMES = {"D": "day", "M": "month", "Y": "year"}
+
+
+def fmt_date(iso, style):
+    """A profile date in one of the accepted spellings."""
+    y, m, d = (int(x) for x in iso.split("-"))
+    return {"iso": f"{y:04d}-{m:02d}-{d:02d}", "dmy": f"{d:02d}/{m:02d}/{y}", "dmonthy": f"{d} {MONTHS[m - 1]} {y}",
+            "mdy": f"{MONTHS[m - 1]} {d}, {y}", "zh": f"{y}年{m}月{d}日", "dot": f"{y}.{m:02d}.{d:02d}"}[style]
+
+
+def date_fmt_style(rng, iso, prefs):
+    """Pick a profile date spelling; slash dates only when day-first is unambiguous."""
+    style = rng.choice(prefs)
+    _, m, d = (int(x) for x in iso.split("-"))
+    if style == "dmy" and not (d > 12 or d == m):
+        style = "dmonthy"
+    return style
+
+
+class DField(Field):
+    """v2 field: Field plus the date style (kind "date")."""
+
+    def __init__(self, key, label, kind, options=None, dstyle=None):
+        super().__init__(key, label, kind, options)
+        self.dstyle = dstyle
+
+
+def parse_dstyle(s):
+    """'one:ph:DD/MM/YYYY' -> dict(mode='one', hint='ph', fmt='DD/MM/YYYY'); 'boxes:DMY' -> parts."""
+    p = s.split(":", 2)
+    if p[0] == "one":
+        return dict(mode="one", hint=p[1] if len(p) > 1 else None, fmt=p[2] if len(p) > 2 else None, name=s)
+    order = {"zhul": "YMD", "zhbox": "YMD"}.get(p[0]) or p[1]
+    return dict(mode="parts", kind=p[0], order=order, name=s)
+
+
+def build_fields_v2(rng, lang, sections, plan):
+    out = []
+    date_i = 0
+    has_cb = False
+    for heading, specs in sections:
+        fs = []
+        for s in specs:
+            if s.startswith("dnull:") or (s.startswith("null:") and s[5:] in V2_NULL_DATES):
+                fs.append(DField(None, s.split(":", 1)[1], "date"))
+            elif s.startswith("null:"):
+                fs.append(DField(None, s[5:], "text"))
+            elif s.startswith("cbnull:"):
+                lab, opts = (CB_NULL_EN if lang == "en" else CB_NULL_ZH)[int(s[7:])]
+                fs.append(DField(None, lab, "checkbox", opts))
+            elif s == "gender":
+                lab = rng.choice(LABELS["gender"][0 if lang == "en" else 1])
+                fs.append(DField("gender", lab, "checkbox", ["Male", "Female"] if lang == "en" else ["男", "女"]))
+            else:
+                lab = rng.choice(LABELS[s][0 if lang == "en" else 1])
+                fs.append(DField(s, lab, "date" if s in ("date_of_birth", "date") else "text"))
+        for f in fs:
+            f.required = f.key in ("name", "first_name", "last_name", "id_number", "phone", "passport_number") \
+                and rng.random() < 0.6
+            if f.kind == "date":
+                f.dstyle = parse_dstyle(plan["dates"][date_i % len(plan["dates"])])
+                date_i += 1
+            has_cb = has_cb or f.kind == "checkbox"
+        out.append((heading, fs))
+    if not has_cb:  # every v2 form has at least one option group
+        lab, opts = (CB_NULL_EN if lang == "en" else CB_NULL_ZH)[rng.randrange(6)]
+        h, fs = out[0]
+        fs.append(DField(None, lab, "checkbox", opts))
+    return out
+
+
+def make_form_v2(idx, rng):
+    lang = "en" if idx % 2 == 0 else "zh"
+    k = idx // 2
+    plans = V2_EN_PLANS if lang == "en" else V2_ZH_PLANS
+    plan = dict(plans[k % len(plans)])
+    types = V2_EN_TYPES if lang == "en" else V2_ZH_TYPES
+    title, instr, footer, sections = types[(k * 5) % len(types)]
+    font = rng.choice(V2_EN_FONTS if lang == "en" else V2_ZH_FONTS)
+    size = rng.choice(V2_SIZES)
+    s, cols = plan["s"], plan.get("cols", 1)
+    if s in ("left", "above", "table"):
+        width = rng.choice([700, 760, 820, 900, 960] if cols == 1 else [1000, 1100, 1200, 1300])
+        if size >= 18:
+            width = max(width, 860 if cols == 1 else 1200)
+    else:  # grid / cells
+        width = rng.choice([1000, 1100, 1200, 1300] if cols == 3 else [1100, 1200, 1300, 1400])
+        if size >= 18:
+            width = max(width, 1200 if cols == 3 else 1400)
+    colon = rng.choice(["", ":", ":"] if lang == "en" else ["", "：", "：", ":"])
+    bar = BARS[rng.randrange(len(BARS))]
+    romanised = lang == "en" and k % 4 == 3
+    if lang == "zh":
+        person = ZH_PEOPLE[k % len(ZH_PEOPLE)]
+    elif romanised:
+        person = ZH_PEOPLE[(k + 2) % len(ZH_PEOPLE)]
+    else:
+        person = EN_PEOPLE[k % len(EN_PEOPLE)]
+    secs = build_fields_v2(rng, lang, sections, plan)
+    fields = [f for _, fs in secs for f in fs]
+
+    # ---------------- profile
+    vals = person_values(lang, person, romanised)
+    vals["date"] = f"2025-{1 + k % 9:02d}-{13 + (idx * 3) % 15:02d}"  # day > 12: slash spelling is unambiguous
+    keyed = [f for f in fields if f.key]
+    candidates = [f for f in keyed if f.key != "signature"]
+    n_drop = rng.choice([1, 1, 2, 2, 3]) if k % 5 != 2 else 0
+    if any(f.key == "signature" for f in keyed):
+        n_drop = max(0, n_drop - 1)
+    drop = set(f.key for f in rng.sample(candidates, min(n_drop, len(candidates))))
+    if k % 4 != 1:  # keep the date of birth in most profiles: dates are what this corpus is about
+        drop.discard("date_of_birth")
+    style = ["canonical", "variant", "chinese", "mixed"][k % 4] if lang == "zh" else \
+        (rng.choice(["chinese", "mixed"]) if romanised else ["canonical", "variant", "variant", "mixed"][k % 4])
+    dob_prefs = {"en": ["iso", "dmy", "dmonthy", "mdy", "dot"], "zh": ["zh", "iso", "dot", "dmy", "zh"]}[lang]
+    if romanised:
+        dob_prefs = ["zh", "iso", "dot", "dmonthy"]
+    # the date of birth cycles through the spellings so that each appears on several forms
+    dob_style = (["iso", "dmy", "dmonthy", "mdy", "zh", "dot"] if lang == "zh" or romanised else
+                 ["iso", "dmy", "dmonthy", "mdy", "dot", "dmy"])[k % 6]
+    if dob_style == "dmy" and not (lambda m, d: d > 12 or d == m)(*(int(x) for x in person["date_of_birth"].split("-")[1:])):
+        dob_style = "dmonthy" if lang == "en" else "zh"
+
+    def spell(key):
+        en_v, zh_v = PROFILE_KEYS[key]
+        if style == "canonical":
+            return key
+        if style == "variant":
+            return rng.choice(en_v)
+        if style == "chinese":
+            return zh_v[0] if zh_v else key
+        return rng.choice([key] + en_v + zh_v)
+
+    profile = {}
+    used_keys = [f.key for f in keyed if f.key != "signature" and f.key not in drop]
+    extras = [x for x in ("nationality", "occupation", "city", "date_of_birth", "email")
+              if x not in [f.key for f in keyed]]
+    used_keys += rng.sample(extras, min(len(extras), rng.choice([0, 1, 2])))
+    gender_opt = None
+    for key in dict.fromkeys(used_keys):
+        if key == "gender":
+            v = rng.choice(GENDER_SPELL[person["gender"]])
+            if lang == "en" and v in ("男", "女") and not romanised:
+                v = GENDER_SPELL[person["gender"]][0]
+            gender_opt = ("Male" if person["gender"] == "M" else "Female") if lang == "en" else \
+                ("男" if person["gender"] == "M" else "女")
+        elif key == "date_of_birth":
+            v = fmt_date(vals[key], dob_style)
+        elif key == "date":
+            v = fmt_date(vals[key], date_fmt_style(rng, vals[key], dob_prefs))
+        else:
+            v = vals[key]
+        name = spell(key)
+        while name in profile:
+            name = key if name != key else key + "_"
+        profile[name] = v
+
+    def field_value(f):
+        if not f.key or f.key == "signature" or f.key in drop:
+            return None
+        if f.key == "gender":
+            return gender_opt
+        return vals.get(f.key)
+
+    return dict(lang=lang, title=title, instr=instr, footer=footer, secs=secs, plan=plan, font=font, size=size,
+                width=width, colon=colon, bar=bar, profile=profile, field_value=field_value, style=style,
+                dob_style=dob_style)
+
+
+# ----------------------------------------------------------------------------- v2 HTML
+def v2_label(f, i, F, small=False):
+    star = '<span class="req">*</span>' if f.required else ""
+    cls = "lbl clbl" if small else "lbl"
+    h = f'<span class="{cls}" data-f="{i}">{html.escape(f.label)}{star}{html.escape(F["colon"])}</span>'
+    ds = f.dstyle
+    if ds and ds["mode"] == "one" and ds["hint"] == "label":
+        # printed after the label; inside a cell it lies in the cell (the input box), so it is not "nf"
+        nf = "" if F["plan"]["s"] == "cells" else " nf"
+        h += f' <span class="hint{nf}">({html.escape(ds["fmt"])})</span>'
+    return h
+
+
+def v2_options(f, i, F):
+    plan = F["plan"]
+    opt = plan["opt"]
+    parts = []
+    for j, o in enumerate(f.options):
+        a = f'data-f="{i}" data-o="{j}"'
+        if opt == "sq":
+            box = f'<span class="cb sq" {a}></span>'
+        elif opt == "sqn":
+            box = f'<input type="checkbox" class="cb" {a}>'
+        elif opt == "rd":
+            box = f'<span class="cb rd" {a}></span>'
+        elif opt == "rdn":
+            box = f'<input type="radio" name="r{i}" class="cb" {a}>'
+        else:  # glyph character in the text
+            box = f'<span class="cb g" {a}>{plan["glyph"]}<i class="bl"></i></span>'
+        parts.append(f'<span class="opt">{box}<span class="ot" {a}>{html.escape(o)}</span></span>')
+    stack = " stack" if plan.get("stack") else ""
+    return f'<span class="opts{stack}">{"".join(parts)}</span>'
+
+
+def v2_parts(f, i, F):
+    ds, lang = f.dstyle, F["lang"]
+    kind, order = ds["kind"], ds["order"]
+    ph = {"D": "DD", "M": "MM", "Y": "YYYY"}
+    cap = {"D": "Day", "M": "Month", "Y": "Year"} if lang == "en" else {"D": "日", "M": "月", "Y": "年"}
+    out = []
+    for p, c in enumerate(order):
+        a = f'data-f="{i}" data-p="{p}"'
+        w = "dy" if c == "Y" else "dd"
+        if kind == "boxes":
+            out.append(f'<span class="dp box {w}" {a}><span class="ph">{ph[c]}</span></span>')
+            if p < 2:
+                out.append('<span class="dsep">/</span>')
+        elif kind == "ul":
+            out.append(f'<span class="dp ul {w}" {a}></span>')
+            if p < 2:
+                out.append('<span class="dsep">/</span>')
+        elif kind == "zhul":
+            out.append(f'<span class="dp ul {w}" {a}></span><span class="dsx">{"年月日"[p]}</span>')
+        elif kind == "zhbox":
+            out.append(f'<span class="dp box {w} sm" {a}></span><span class="dsx">{"年月日"[p]}</span>')
+        elif kind == "cap":
+            out.append(f'<span class="dcol"><span class="dp box {w}" {a}></span>'
+                       f'<span class="cap nf">{cap[c]}</span></span>')
+    base = " base" if kind in ("ul", "zhul") else ""  # underlines sit on the text's baseline, like ____年__月__日
+    return f'<span class="dparts{base}">{"".join(out)}</span>'
+
+
+def v2_widget(f, i, F, where):
+    """The input part of a field for left/above/grid layouts and the input cell of a table row."""
+    plan = F["plan"]
+    if f.kind == "checkbox":
+        return v2_options(f, i, F)
+    if f.kind == "date" and f.dstyle["mode"] == "parts":
+        return v2_parts(f, i, F)
+    ds = f.dstyle if f.kind == "date" else None
+    hint = ds["hint"] if ds else None
+    fmt = ds["fmt"] if ds else None
+    ph_text = fmt.lower() if fmt and i % 3 == 1 and "年" not in fmt else fmt  # some placeholders in lower case
+    if where == "td":  # the cell itself is the input; a placeholder or format line inside it
+        if hint in ("ph", "below"):
+            return f'<span class="ph">{html.escape(ph_text)}</span>'
+        return ""
+    inp = plan["inp"]
+    if inp == "native":
+        phattr = f' placeholder="{html.escape(ph_text)}"' if hint == "ph" else ""
+        w = f'<input type="text" class="inp" data-f="{i}"{phattr}>'
+    else:
+        inner = f'<span class="ph">{html.escape(ph_text)}</span>' if hint == "ph" else ""
+        w = f'<div class="inp {"box" if inp == "box" else "ul"}" data-f="{i}">{inner}</div>'
+    if hint == "below":
+        w = f'<div>{w}<div class="hint nf">{"Format" if F["lang"] == "en" else "格式"}: {html.escape(fmt)}</div></div>'
+    return w
+
+
+def v2_span(f, cols):
+    if f.key in ("address", "employer", "emergency_contact", "signature") or \
+            (f.kind == "checkbox" and len(f.options) > 2 and not f.options[0].isascii()):
+        return min(cols, 2)
+    if f.kind == "checkbox" and len(f.options) > 2:
+        return min(cols, 2)
+    return 1
+
+
+def v2_pack(pairs, cols):
+    """Rows of [fi, f, span] for a cols-wide grid/table; a row's last cell stretches to fill it."""
+    rows, cur, used = [], [], 0
+    for fi, f in pairs:
+        s = v2_span(f, cols)
+        if used + s > cols:
+            cur[-1][2] += cols - used
+            rows.append(cur)
+            cur, used = [], 0
+        cur.append([fi, f, s])
+        used += s
+    if cur:
+        cur[-1][2] += cols - used
+        rows.append(cur)
+    return rows
+
+
+def form_html_v2(F):
+    plan, size, lang = F["plan"], F["size"], F["lang"]
+    lh = round(size * 1.5)
+    inp_h = round(size * 1.9)
+    pad = 40 if F["width"] >= 900 else 28
+    cbs = max(12, min(20, round(size * 0.9)))
+    lsz = max(11, round(size * 0.75))  # label size inside cells
+    bg, fg = F["bar"]
+    gap = max(16, size)
+    css = f"""
+html, body {{ margin: 0; padding: 0; background: #ffffff; }}
+body {{ font-family: {F['font']}; font-size: {size}px; color: #1a1a1a; line-height: {lh}px; }}
+.page {{ box-sizing: border-box; width: {F['width']}px; padding: {pad}px {pad + 8}px; }}
+h1 {{ font-size: {round(size * 1.6)}px; line-height: {round(size * 2.1)}px; margin: 0 0 {round(size * 0.5)}px 0;
+      text-align: center; font-weight: bold; }}
+.instr {{ margin: 0 0 {round(size * 1.0)}px 0; color: #444; font-size: {max(12, size - 2)}px; text-align: center; }}
+.note {{ margin: 0 0 {max(10, size // 2)}px 0; color: #555; font-size: {max(12, size - 3)}px; font-style: italic; }}
+h2 {{ font-size: {round(size * 1.15)}px; line-height: {round(size * 1.6)}px; margin: {round(size * 1.3)}px 0 {round(size * 0.8)}px 0;
+      padding-bottom: 4px; border-bottom: 2px solid #2b4a6f; color: #2b4a6f; }}
+.bar {{ background: {bg}; color: {fg}; font-weight: bold; font-size: {round(size * 1.05)}px;
+        padding: 3px 10px; margin: {round(size * 1.2)}px 0 {max(12, round(size * 0.8))}px 0; }}
+.footer {{ margin-top: {round(size * 1.6)}px; font-size: {max(12, size - 3)}px; color: #555; }}
+.lbl {{ white-space: nowrap; }}
+.req {{ color: #c00000; }}
+.hint {{ color: #6b6b6b; font-size: {max(11, size - 3)}px; white-space: nowrap; }}
+.ph {{ color: #a0a0a0; white-space: nowrap; }}
+.inp {{ box-sizing: border-box; height: {inp_h}px; min-width: 60px; }}
+div.inp {{ display: flex; align-items: center; padding: 0 8px; }}
+.inp.box {{ border: 1px solid #666; background: #fff; border-radius: {size % 3}px; }}
+.inp.ul {{ border-bottom: 1.5px solid #222; }}
+input.inp {{ font: inherit; padding: 2px 6px; margin: 0; width: 100%; }}
+input.inp::placeholder {{ color: #a0a0a0; }}
+.opts {{ display: inline-flex; align-items: center; gap: {max(18, size + 6)}px; white-space: nowrap; }}
+.opts.stack {{ flex-direction: column; align-items: flex-start; gap: {max(4, size // 3)}px; }}
+.opt {{ display: inline-flex; align-items: center; }}
+.cb {{ box-sizing: border-box; width: {cbs}px; height: {cbs}px; margin: 0 {max(6, size // 2)}px 0 0; flex: none; }}
+span.cb.sq {{ display: inline-block; border: 1.5px solid #222; background: #fff; }}
+span.cb.rd {{ display: inline-block; border: 1.5px solid #222; background: #fff; border-radius: 50%; }}
+input.cb {{ appearance: auto; }}
+span.cb.g {{ width: auto; height: auto; margin: 0 {2 if lang == 'zh' else max(4, size // 3)}px 0 0; }}
+.bl {{ display: inline-block; width: 0; height: 0; vertical-align: baseline; }}
+.dparts {{ display: inline-flex; align-items: center; white-space: nowrap; }}
+.dp {{ box-sizing: border-box; display: inline-flex; align-items: center; justify-content: center; flex: none;
+       height: {inp_h}px; }}
+.dp.box {{ border: 1px solid #666; background: #fff; }}
+.dp.ul {{ border-bottom: 1.5px solid #222; }}
+.dp.dd {{ width: {max(38, round(size * 2.8))}px; }}
+.dp.dy {{ width: {max(56, round(size * 4.2))}px; }}
+.dparts.base {{ align-items: flex-end; }}
+.dparts.base .dp.ul {{ height: {round(size * 1.5)}px; }}
+.dp.sm {{ height: {round(size * 1.6)}px; }}
+.dp.sm.dd {{ width: {max(30, round(size * 2.2))}px; }}
+.dsep {{ margin: 0 {max(5, size // 3)}px; color: #444; }}
+.dsx {{ margin: 0 {max(8, size // 2)}px 0 4px; }}
+.dcol {{ display: inline-flex; flex-direction: column; align-items: center; margin-right: {max(10, size // 2)}px; }}
+.cap {{ font-size: {max(11, size - 4)}px; line-height: {max(13, size - 1)}px; color: #555; margin-top: 3px; }}
+.grid, table {{ margin-top: {max(12, size - 2)}px; }}
+table.cells {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
+table.cells td {{ border: 1.5px solid #333; vertical-align: top; padding: 3px 7px 8px 7px;
+                  height: {round(lsz * 1.3 + size * 2.2 + 11)}px; }}
+.clbl {{ font-size: {lsz}px; line-height: {round(lsz * 1.3)}px; color: #333; }}
+td .hint {{ font-size: {max(10, lsz - 1)}px; }}
+.cbody {{ margin-top: 10px; }}
+td.barcell {{ background: {bg}; color: {fg}; font-weight: bold; height: auto !important; padding: 3px 8px !important; }}
+"""
+    body = [f'<div class="page"><h1 class="nf">{html.escape(F["title"])}</h1>',
+            f'<div class="instr nf">{html.escape(F["instr"])}</div>']
+    notes = V2_NOTES[lang]
+    i = 0
+    s, cols = plan["s"], plan.get("cols", 1)
+    row_gap = max(16, size)
+    for sn, (heading, fs) in enumerate(F["secs"]):
+        ids = list(range(i, i + len(fs)))
+        i += len(fs)
+        pairs = list(zip(ids, fs))
+        head = plan["head"]
+        if heading and not (s == "cells" and head == "bar"):
+            if head == "bar":
+                body.append(f'<div class="bar"><span class="nf">{html.escape(heading)}</span></div>')
+            elif head == "line":
+                body.append(f'<h2 class="nf">{html.escape(heading)}</h2>')
+            else:
+                body.append(f'<div style="margin-top:{round(size * 1.2)}px; font-weight:bold" class="nf">'
+                            f'{html.escape(heading)}</div>')
+        if plan.get("instr") and sn % 2 == 0:
+            body.append(f'<div class="note nf" style="margin-top:{max(8, size // 2)}px">'
+                        f'{html.escape(notes[(sn // 2) % len(notes)])}</div>')
+        if s == "cells":
+            body.append(v2_cells(pairs, F, heading if head == "bar" else ""))
+        elif s == "table":
+            body.append(v2_table(pairs, F))
+        elif s == "left":
+            tracks = " ".join(["max-content minmax(0, 1fr)"] * cols)
+            body.append(f'<div class="grid" style="display:grid; grid-template-columns:{tracks}; '
+                        f'column-gap:{gap}px; row-gap:{row_gap}px; align-items:center;">')
+            for k, (fi, f) in enumerate(pairs):
+                extra = ' style="margin-left:%dpx"' % (gap * 2) if cols == 2 and k % 2 == 1 else ""
+                body.append(f'<div{extra}>{v2_label(f, fi, F)}</div>')
+                body.append(f'<div>{v2_widget(f, fi, F, "div")}</div>')
+            body.append("</div>")
+        else:  # above / grid
+            n = cols if s == "grid" else cols
+            body.append(f'<div class="grid" style="display:grid; grid-template-columns:repeat({n}, minmax(0, 1fr)); '
+                        f'column-gap:{gap * (2 if s == "grid" else 3)}px; row-gap:{row_gap + 4}px;">')
+            for row in (v2_pack(pairs, n) if s == "grid" else [[[fi, f, 1]] for fi, f in pairs]):
+                for fi, f, span in row:
+                    st = f' style="grid-column: span {span}"' if span > 1 else ""
+                    body.append(f'<div{st}>')
+                    body.append(f'<div style="margin-bottom:{max(10, size // 2 + 6)}px">{v2_label(f, fi, F)}</div>')
+                    w = v2_widget(f, fi, F, "div")
+                    if f.kind == "checkbox" or (f.kind == "date" and f.dstyle["mode"] == "parts"):
+                        w = f'<div style="min-height:{inp_h}px; display:flex; align-items:center">{w}</div>'
+                    body.append(w)
+                    body.append("</div>")
+            body.append("</div>")
+    body.append(f'<div class="footer nf">{html.escape(F["footer"])}</div></div>')
+    return f"""<!DOCTYPE html>
+<html lang="{'en' if lang == 'en' else 'zh-CN'}"><head><meta charset="utf-8">
+<title>{html.escape(F['title'])}</title><style>{css}</style></head>
+<body>{''.join(body)}</body></html>
+"""
+
+
+def v2_cells(pairs, F, bar_heading):
+    """Bordered table whose cells carry a small label at the top-left; the cell is the input."""
+    cols = F["plan"]["cols"]
+    t = ['<table class="cells">', "<colgroup>" + "<col>" * cols + "</colgroup>"]
+    if bar_heading:
+        t.append(f'<tr><td class="barcell" colspan="{cols}"><span class="nf">{html.escape(bar_heading)}</span></td></tr>')
+    for row in v2_pack(pairs, cols):
+        t.append("<tr>")
+        for fi, f, span in row:
+            cs = f' colspan="{span}"' if span > 1 else ""
+            whole = f.kind == "text" or (f.kind == "date" and f.dstyle["mode"] == "one")
+            cls = f' class="inp tdinp" data-f="{fi}"' if whole else ""
+            inner = f'<div>{v2_label(f, fi, F, small=True)}</div>'
+            if whole:
+                w = v2_widget(f, fi, F, "td")
+                if w:
+                    inner += f'<div class="cbody">{w}</div>'
+            else:
+                inner += f'<div class="cbody">{v2_widget(f, fi, F, "div")}</div>'
+            t.append(f"<td{cls}{cs}>{inner}</td>")
+        t.append("</tr>")
+    t.append("</table>")
+    return "".join(t)
+
+
+def v2_table(pairs, F):
+    """label cell | input cell rows (two pairs per row when cols == 2)."""
+    size, cols = F["size"], F["plan"]["cols"]
+    rowh = round(size * 2.3)
+    cp = max(12, size // 2 + 6)
+    td = f"border:1.5px solid #333; padding:4px {cp}px; height:{rowh}px;"
+    rows, cur = [], []
+    for fi, f in pairs:
+        wide = f.key in ("address", "employer", "emergency_contact") or (f.kind == "checkbox" and len(f.options) > 2)
+        if cols == 2 and wide:
+            if cur:
+                rows.append(cur)
+                cur = []
+            rows.append([(fi, f, True)])
+            continue
+        cur.append((fi, f, False))
+        if len(cur) == cols:
+            rows.append(cur)
+            cur = []
+    if cur:
+        rows.append(cur)
+    t = ['<table style="border-collapse:collapse; width:100%; table-layout:auto">']
+    for r in rows:
+        t.append("<tr>")
+        for fi, f, wide in r:
+            span = ' colspan="3"' if (wide or (cols == 2 and len(r) == 1)) else ""
+            t.append(f'<td style="{td} background:#f3f5f8; white-space:nowrap; width:1%">{v2_label(f, fi, F)}</td>')
+            whole = f.kind == "text" or (f.kind == "date" and f.dstyle["mode"] == "one")
+            if whole:
+                t.append(f'<td class="inp tdinp" data-f="{fi}" style="{td}"{span}>{v2_widget(f, fi, F, "td")}</td>')
+            else:
+                t.append(f'<td style="{td}"{span}>{v2_widget(f, fi, F, "div")}</td>')
+        t.append("</tr>")
+    t.append("</table>")
+    return "".join(t)
+
+
+EXTRACT_JS_V2 = r"""
+(() => {
+  const R = b => [Math.floor(b.left), Math.floor(b.top), Math.ceil(b.right), Math.ceil(b.bottom)];
+  const tb = el => { const r = document.createRange(); r.selectNodeContents(el); return R(r.getBoundingClientRect()); };
+  // a glyph option (☐/□ in the text): the ink box of the character, from the font's own metrics
+  // (canvas measureText with the element's computed font) placed at the DOM position of the
+  // character (Range) and its baseline (a zero-size inline-block marker that sits on it).
+  const ctx = document.createElement('canvas').getContext('2d');
+  const gb = el => {
+    const t = el.firstChild, cs = getComputedStyle(el);
+    ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const m = ctx.measureText(t.textContent);
+    const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, t.length);
+    const x = r.getBoundingClientRect().left, base = el.querySelector('.bl').getBoundingClientRect().bottom;
+    return [Math.floor(x - m.actualBoundingBoxLeft), Math.floor(base - m.actualBoundingBoxAscent),
+            Math.ceil(x + m.actualBoundingBoxRight), Math.ceil(base + m.actualBoundingBoxDescent)];
+  };
+  const out = {labels: {}, inputs: {}, boxes: {}, texts: {}, parts: {}, nf: []};
+  for (const el of document.querySelectorAll('.lbl')) out.labels[el.dataset.f] = {box: tb(el), text: el.textContent};
+  for (const el of document.querySelectorAll('.inp')) out.inputs[el.dataset.f] = R(el.getBoundingClientRect());
+  for (const el of document.querySelectorAll('.cb'))
+    out.boxes[el.dataset.f + '/' + el.dataset.o] = el.classList.contains('g') ? gb(el) : R(el.getBoundingClientRect());
+  for (const el of document.querySelectorAll('.ot')) out.texts[el.dataset.f + '/' + el.dataset.o] = tb(el);
+  for (const el of document.querySelectorAll('.dp')) out.parts[el.dataset.f + '/' + el.dataset.p] = R(el.getBoundingClientRect());
+  for (const el of document.querySelectorAll('.nf')) out.nf.push(tb(el));
+  return out;
+})()
+"""
+
+
+def check_v2(fid, F, fields, nf, W, H):
+    """Same rules as check(), plus date parts; a cell label lies inside its own cell (the input box),
+    and neighbouring cells share borders."""
+    problems = []
+    items = []
+    for n, f in enumerate(fields):
+        items.append((f["label_box"], n, "label"))
+        if f.get("input_box"):
+            items.append((f["input_box"], n, "input"))
+        for o in f.get("options") or []:
+            items.append((o["box"], n, "cb"))
+            items.append((o["text_box"], n, "ot"))
+        for p in f.get("parts") or []:
+            items.append((p["box"], n, "part"))
+    for b in nf:
+        items.append((b, -1, "nf"))
+    for box, _, kind in items:
+        if not (0 <= box[0] < box[2] <= W and 0 <= box[1] < box[3] <= H):
+            problems.append(f"{kind} box {box} outside page {W}x{H}")
+    tab = F["plan"]["s"] in ("cells", "table")
+    cells = F["plan"]["s"] == "cells"
+    for a in range(len(items)):
+        for b in range(a + 1, len(items)):
+            A, B = items[a], items[b]
+            ks = {A[2], B[2]}
+            if tab and ks == {"input"}:
+                continue  # neighbouring cells share borders
+            if cells and "input" in ks and A[1] == B[1]:
+                continue  # the label (and a printed format) inside its own cell
+            if overlap(A[0], B[0]):
+                problems.append(f"overlap {A} {B}")
+            elif "label" in ks:
+                if tab and A[1] != B[1]:
+                    continue
+                g = gap(A[0], B[0])
+                if g < 10 and ks & {"input", "cb", "part"}:
+                    problems.append(f"gap {g} between {A} and {B}")
+    for f in fields:
+        ib = f.get("input_box")
+        if ib and ib[2] - ib[0] < 60:
+            problems.append(f"input too narrow {f['label']} {ib}")
+    if problems:
+        raise SystemExit(f"{fid}: layout problems:\n  " + "\n  ".join(problems[:10]))
+
+
+def layout_desc_v2(F):
+    p = F["plan"]
+    s, cols = p["s"], p.get("cols", 1)
+    inp = {"box": "bordered box inputs", "underline": "underline inputs", "native": "native <input> boxes"}
+    if s == "cells":
+        d = f"bordered table, labels inside cells (top-left), {cols} columns"
+    elif s == "table":
+        d = f"bordered table, {'label|input rows' if cols == 1 else '4-column rows label|input|label|input'}"
+    elif s == "grid":
+        d = f"{cols}-column grid, labels above inputs, {inp[p['inp']]}"
+    else:
+        d = f"{'one' if cols == 1 else 'two'}-column, labels {'left of' if s == 'left' else 'above'} inputs, {inp[p['inp']]}"
+    d += {"bar": ", section header bars", "line": ", underlined section headings", "none": ""}[p["head"]]
+    if p.get("instr"):
+        d += ", instruction lines"
+    d += ", " + {"sq": "CSS square checkboxes", "sqn": "native checkboxes", "rd": "CSS radio circles",
+                 "rdn": "native radio buttons", "glyph": f"{p.get('glyph')} glyph options"}[p["opt"]]
+    d += " (stacked)" if p.get("stack") else " (one row)"
+    fam = F["font"].split(",")[0].strip().strip("'")
+    return d + f", dates: {' | '.join(p['dates'])}, {fam} {F['size']}px"
+
+
+def part_values(iso, order, pad):
+    if iso is None:  # nothing to write (the field's value is null); "" keeps the part value a string
+        return [""] * 3
+    y, m, d = iso.split("-")
+    v = {"Y": y, "M": m if pad else str(int(m)), "D": d if pad else str(int(d))}
+    return [v[c] for c in order]
+
+
+def generate_v2(out, count, seed, prefix="t"):
+    """Write <prefix>_NN.{html,png,json} (v2 format) into out; returns the list of JSON dicts."""
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        if f.startswith(prefix + "_") and f.endswith((".png", ".json", ".html", ".jpg")):
+            os.remove(os.path.join(out, f))  # also stale <id>_scan.* files: rerun make_scans.py after this
+    done, stats = [], {}
+    with Browser() as b:
+        for idx in range(count):
+            rng = random.Random(seed * 1000 + idx)
+            fid = f"{prefix}_{idx + 1:02d}"
+            F = make_form_v2(idx, rng)
+            while True:
+                doc = form_html_v2(F)
+                try:
+                    png, d, (W, H) = b.render(doc, F["width"], EXTRACT_JS_V2, min_height=100)
+                    break
+                except CDPError as e:
+                    if "wider" not in str(e) or F["width"] >= 1400:
+                        raise
+                    F["width"] = min(1400, F["width"] + 100)
+            allf = [f for _, fs in F["secs"] for f in fs]
+            style = {"sq": "square", "sqn": "square", "rd": "radio", "rdn": "radio", "glyph": "glyph"}[F["plan"]["opt"]]
+            fields = []
+            for n, f in enumerate(allf):
+                e = {"label": f.label, "label_box": d["labels"][str(n)]["box"], "kind": f.kind}
+                value = F["field_value"](f)
+                if f.kind == "text":
+                    e.update(input_box=d["inputs"][str(n)], key=f.key, value=value)
+                elif f.kind == "date":
+                    ds = f.dstyle
+                    e.update(key=f.key, value=value)
+                    if ds["mode"] == "one":
+                        e.update(input_box=d["inputs"][str(n)], format=ds["fmt"], parts=[])
+                    else:
+                        pad = ds["kind"] in ("boxes", "ul", "cap") and F["lang"] == "en" or ds["kind"] == "boxes"
+                        pv = part_values(value, ds["order"], pad)
+                        e.update(input_box=None, format=None,
+                                 parts=[{"part": PART_NAMES[c], "box": d["parts"][f"{n}/{p}"], "value": pv[p]}
+                                        for p, c in enumerate(ds["order"])])
+                else:
+                    e.update(style=style, input_box=None, key=f.key, value=value,
+                             options=[{"text": o, "text_box": d["texts"][f"{n}/{j}"], "box": d["boxes"][f"{n}/{j}"]}
+                                      for j, o in enumerate(f.options)])
+                fields.append(e)
+            check_v2(fid, F, fields, d["nf"], W, H)
+            with open(os.path.join(out, fid + ".html"), "w", encoding="utf-8") as fh:
+                fh.write(doc)
+            w, h = save_png(png, os.path.join(out, fid + ".png"))
+            assert (w, h) == (W, H)
+            gt = {"id": fid, "lang": F["lang"], "width": W, "height": H, "image": fid + ".png",
+                  "layout": layout_desc_v2(F), "profile": F["profile"], "fields": fields}
+            with open(os.path.join(out, fid + ".json"), "w", encoding="utf-8") as fh:
+                json.dump(gt, fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
+            nulls = sum(1 for x in fields if x["key"] and x["value"] is None)
+            print(f"{fid} {F['lang']} {W}x{H} {len(fields)} fields ({nulls} unfillable) | {gt['layout']}")
+            done.append(gt)
+            for f, e in zip(allf, fields):
+                what = f.kind
+                if f.kind == "date":
+                    ds = f.dstyle
+                    what = "date " + (("one box, format " + ds["hint"]) if ds["mode"] == "one" and ds["fmt"] else
+                                      "one box, no format" if ds["mode"] == "one" else ds["kind"] + ":" + ds["order"])
+                elif f.kind == "checkbox":
+                    what = f"checkbox {style} ({F['plan']['opt']}{', stacked' if F['plan'].get('stack') else ''})"
+                stats[(what, F["lang"])] = stats.get((what, F["lang"]), 0) + 1
+    print("\nfields per kind / style (en, zh):")
+    for what in sorted({w for w, _ in stats}):
+        print(f"  {what:40s} {stats.get((what, 'en'), 0):3d} {stats.get((what, 'zh'), 0):3d}")
+    return done
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=DEFAULT_OUT)
-    ap.add_argument("--count", type=int, default=36)
-    ap.add_argument("--seed", type=int, default=20250301)
+    ap.add_argument("--v2", action="store_true",
+                    help="v2 tuning corpus (dates, cells, grids, radios, glyph options) in the v2 JSON format")
+    ap.add_argument("--out", default=None, help="default tests/fixtures/forms (v2: tests/fixtures/forms_tune)")
+    ap.add_argument("--count", type=int, default=None, help="default 36 (v2: 24)")
+    ap.add_argument("--seed", type=int, default=None, help=f"default 20250301 (v2: {V2_SEED})")
+    ap.add_argument("--prefix", default="t", help="v2 only: ids are PREFIX_01, PREFIX_02, ...")
     args = ap.parse_args()
+    if args.v2:
+        generate_v2(args.out or DEFAULT_OUT_V2, 24 if args.count is None else args.count,
+                    V2_SEED if args.seed is None else args.seed, args.prefix)
+        return
+    args.out = args.out or DEFAULT_OUT
+    args.count = 36 if args.count is None else args.count
+    args.seed = 20250301 if args.seed is None else args.seed
     out = args.out
     os.makedirs(out, exist_ok=True)
     for f in os.listdir(out):
