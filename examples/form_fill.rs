@@ -25,13 +25,30 @@ fn main() -> anyhow::Result<()> {
     let page = ocr.read(&img)?;
     let gray = image::imageops::grayscale(&img);
     let text_h = switchboard::ocr::layout::median_height(&page.lines);
+    println!(
+        "text height {text_h}, slant {:?} degrees",
+        form_fill::skew::estimate(&page.lines)
+    );
+    for l in &page.lines {
+        println!("line {:?} {:?}", l.text, l.bbox.map(|v| v.round()));
+    }
+    // Regions of the page as sent (a slanted page is levelled before fields are found).
     for r in form_fill::regions::find(&gray, &page.lines, text_h) {
         println!("region {:?} {:?}", r.kind, r.bbox.map(|v| v.round()));
     }
     let fields = form_fill::fields(&page, &gray);
     for f in &fields {
         let input = match &f.input {
-            FieldInput::Text { bbox, kind } => format!("{kind:?} {:?}", bbox.map(|v| v.round())),
+            FieldInput::Text { bbox, kind, format } => {
+                format!("{kind:?} {:?} format {format:?}", bbox.map(|v| v.round()))
+            }
+            FieldInput::Date(parts) => format!(
+                "date {:?}",
+                parts
+                    .iter()
+                    .map(|p| (p.part.name(), p.bbox.map(|v| v.round())))
+                    .collect::<Vec<_>>()
+            ),
             FieldInput::Checkboxes(o) => format!(
                 "checkboxes {:?}",
                 o.iter().map(|o| o.text.as_str()).collect::<Vec<_>>()

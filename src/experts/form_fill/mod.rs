@@ -4,15 +4,18 @@
 //! PyAutoGUI script that replays the actions. Pure: the OCR step reads the page and
 //! `experts::steps::form` passes it here.
 
+pub mod dates;
 pub mod profile;
 pub mod refine;
 pub mod regions;
+pub mod skew;
 
 use image::GrayImage;
 
 use crate::ocr::geom::{self, BBox};
 use crate::ocr::{Page, layout};
 use crate::proto::{self, FormAction, UnfilledField};
+use dates::{Format, Part, Ymd};
 use profile::{Facts, Source};
 use regions::{Region, RegionKind};
 
@@ -31,13 +34,26 @@ pub struct CheckOption {
     pub bbox: BBox,
 }
 
+/// One box of a date written in parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatePart {
+    pub part: Part,
+    /// Digits the placeholder shows ("MM" -> 2); 1 where nothing asks for padding.
+    pub width: usize,
+    pub bbox: BBox,
+}
+
 #[derive(Debug, Clone)]
 pub enum FieldInput {
-    /// A box, cell or underline to type into.
+    /// A box, cell or underline to type into; `format` where the form prints a date format
+    /// for it (in the label or as the box's placeholder).
     Text {
         bbox: BBox,
         kind: RegionKind,
+        format: Option<Format>,
     },
+    /// A date in separate boxes, in reading order.
+    Date(Vec<DatePart>),
     Checkboxes(Vec<CheckOption>),
     /// A label with no input area found beside or below it.
     Missing,
@@ -62,17 +78,19 @@ pub fn clean_label(s: &str) -> String {
         .to_string()
 }
 
-/// Splits OCR lines into segments at checkboxes (dropping glyphs the OCR read on a box) and at
-/// gaps wider than twice the text height.
-pub fn segments(page: &Page, checkboxes: &[BBox], text_h: f32) -> Vec<Segment> {
+/// Splits OCR lines into segments at drawn regions (boxes, checkboxes, underlines: text on
+/// either side of a place to write is two pieces), dropping what the OCR read off a checkbox or
+/// an underline's ink, and at gaps wider than twice the text height.
+pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
     let mut out = Vec::new();
     for line in &page.lines {
-        let cuts: Vec<BBox> = checkboxes
+        let cuts: Vec<&Region> = regions
             .iter()
-            .filter(|c| {
-                geom::v_overlap(c, &line.bbox) > 0.4 && geom::intersection(c, &line.bbox) > 0.0
+            .filter(|r| {
+                r.kind != RegionKind::TextCell
+                    && geom::v_overlap(&r.bbox, &line.bbox) > 0.4
+                    && geom::intersection(&r.bbox, &line.bbox) > 0.0
             })
-            .copied()
             .collect();
         if line.glyphs.is_empty() {
             out.push(Segment {
@@ -86,10 +104,15 @@ pub fn segments(page: &Page, checkboxes: &[BBox], text_h: f32) -> Vec<Segment> {
         let mut last_x2 = f32::MIN;
         for (g, gb) in &line.glyphs {
             let cx = (gb[0] + gb[2]) / 2.0;
-            let on_box = cuts.iter().any(|c| cx >= c[0] - 2.0 && cx <= c[2] + 2.0);
-            let crosses_box = cuts
-                .iter()
-                .any(|c| c[0] >= last_x2 - 1.0 && c[2] <= gb[0] + 1.0);
+            let rule = g.chars().all(|c| matches!(c, '_' | '＿' | '-' | '—' | '─'));
+            let on_box = cuts.iter().any(|r| {
+                let c = &r.bbox;
+                (r.kind == RegionKind::Checkbox || rule) && cx >= c[0] - 2.0 && cx <= c[2] + 2.0
+            });
+            let crosses_box = cuts.iter().any(|r| {
+                let c = &r.bbox;
+                c[0] >= last_x2 - 1.0 && c[2] <= gb[0] + 1.0
+            });
             let wide_gap =
                 last_x2 > f32::MIN && gb[0] - last_x2 > 2.0 * text_h && g.trim().len() == g.len();
             if on_box || crosses_box || wide_gap {
@@ -128,19 +151,427 @@ pub fn segments(page: &Page, checkboxes: &[BBox], text_h: f32) -> Vec<Segment> {
     out
 }
 
-/// Finds the fields of a form page.
+/// Finds the fields of a form page. A page photographed or scanned at a slant is first
+/// straightened (from the slope of its text lines); every box is reported in the pixels of
+/// the image as sent.
 pub fn fields(page: &Page, gray: &GrayImage) -> Vec<Field> {
+    let Some(turn) = skew::Turn::for_page(page) else {
+        return fields_upright(page, gray);
+    };
+    let straight = turn.straighten(gray);
+    let lines = turn.lines(&page.lines);
+    let upright = Page {
+        width: straight.width(),
+        height: straight.height(),
+        lines,
+        ..Page::default()
+    };
+    let mut out = fields_upright(&upright, &straight);
+    for f in &mut out {
+        f.label_bbox = turn.back(&f.label_bbox);
+        match &mut f.input {
+            FieldInput::Text { bbox, .. } => *bbox = turn.back(bbox),
+            FieldInput::Date(parts) => {
+                for p in parts {
+                    p.bbox = turn.back(&p.bbox);
+                }
+            }
+            FieldInput::Checkboxes(opts) => {
+                for o in opts {
+                    o.bbox = turn.back(&o.bbox);
+                    o.text_bbox = o.text_bbox.map(|b| turn.back(&b));
+                }
+            }
+            FieldInput::Missing => {}
+        }
+    }
+    out
+}
+
+/// A date part found in the drawing: the box it is written in and the text that names it.
+struct PartSeen {
+    part: Part,
+    width: usize,
+    region: usize,
+    naming: Option<usize>,
+}
+
+fn center(b: &BBox) -> [f32; 2] {
+    [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]
+}
+
+fn inside(b: &BBox, outer: &BBox) -> bool {
+    let c = center(b);
+    c[0] > outer[0] && c[0] < outer[2] && c[1] > outer[1] && c[1] < outer[3]
+}
+
+/// The fields of a page whose text runs level.
+fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let text_h = layout::median_height(&page.lines);
     let regions = regions::find(gray, &page.lines, text_h);
+    let segs = segments(page, &regions, text_h);
+    let mut used = vec![false; segs.len()];
+    let mut region_used = vec![false; regions.len()];
+    // A placeholder or printed format inside a box makes the box an input (not a label cell).
+    let mut writable: Vec<bool> = regions
+        .iter()
+        .map(|r| matches!(r.kind, RegionKind::Box | RegionKind::Underline))
+        .collect();
+    let mut formats: Vec<Option<Format>> = vec![None; regions.len()];
+    let mut parts: Vec<PartSeen> = Vec::new();
+    for (i, sg) in segs.iter().enumerate() {
+        let Some(r) = regions
+            .iter()
+            .position(|r| r.kind != RegionKind::Checkbox && inside(&sg.bbox, &r.bbox))
+        else {
+            continue;
+        };
+        if let Some(f) = Format::find(&sg.text).filter(|_| format_only(&sg.text)) {
+            formats[r] = Some(f);
+            writable[r] = true;
+            used[i] = true;
+        } else if let Some((part, width)) = dates::part_named(&sg.text)
+            // A unit alone (年) names the box before it, not the one it is printed in.
+            && sg.text.chars().any(|c| c.is_ascii_alphabetic())
+        {
+            parts.push(PartSeen {
+                part,
+                width,
+                region: r,
+                naming: Some(i),
+            });
+            writable[r] = true;
+        }
+    }
+    // A printed format right after or under a box, as "[        ] (DD/MM/YYYY)".
+    for (i, sg) in segs.iter().enumerate() {
+        if used[i] || !format_only(&sg.text) {
+            continue;
+        }
+        let Some(f) = Format::find(&sg.text) else {
+            continue;
+        };
+        let near = regions.iter().enumerate().position(|(r, reg)| {
+            writable[r]
+                && reg.kind != RegionKind::Checkbox
+                && ((geom::v_overlap(&sg.bbox, &reg.bbox) > 0.5
+                    && sg.bbox[0] >= reg.bbox[2] - 2.0
+                    && sg.bbox[0] - reg.bbox[2] <= 2.0 * text_h)
+                    || (geom::h_overlap(&sg.bbox, &reg.bbox) > 0.5
+                        && sg.bbox[1] >= reg.bbox[3] - 2.0
+                        && sg.bbox[1] - reg.bbox[3] <= 1.0 * text_h))
+        });
+        if let Some(r) = near {
+            formats[r] = Some(f);
+            used[i] = true;
+        }
+    }
+    // Parts named from outside their box: a unit after it (`[  ]年`), a caption above or
+    // under it (Day / Month / Year), or a caption before it (`Day [  ]`).
+    for (i, sg) in segs.iter().enumerate() {
+        let Some((part, width)) = dates::part_named(&sg.text) else {
+            continue;
+        };
+        if used[i] || parts.iter().any(|p| p.naming == Some(i)) {
+            continue;
+        }
+        let unit = sg.text.chars().any(crate::request::is_cjk);
+        let b = &sg.bbox;
+        let mut best: Option<(usize, f32)> = None;
+        for (r, reg) in regions.iter().enumerate() {
+            if !writable[r] || parts.iter().any(|p| p.region == r) {
+                continue;
+            }
+            let rb = &reg.bbox;
+            let row = geom::v_overlap(b, rb) > 0.3;
+            let after = row && b[0] >= rb[2] - 3.0 && b[0] - rb[2] <= 1.5 * text_h;
+            let before = row && !unit && rb[0] >= b[2] - 3.0 && rb[0] - b[2] <= 1.5 * text_h;
+            let cx = center(b)[0];
+            let column = cx >= rb[0] - 2.0 && cx <= rb[2] + 2.0;
+            let above = column && rb[1] >= b[3] - 3.0 && rb[1] - b[3] <= 1.2 * text_h;
+            let under = column && b[1] >= rb[3] - 3.0 && b[1] - rb[3] <= 1.2 * text_h;
+            let cost = if unit && after {
+                (b[0] - rb[2]).abs()
+            } else if above || under {
+                text_h + (b[1] - rb[3]).abs().min((rb[1] - b[3]).abs())
+            } else if before {
+                2.0 * text_h + (rb[0] - b[2]).abs()
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(_, c)| cost < c) {
+                best = Some((r, cost));
+            }
+        }
+        if let Some((r, _)) = best {
+            parts.push(PartSeen {
+                part,
+                width,
+                region: r,
+                naming: Some(i),
+            });
+        }
+    }
+    // Dates: two or three differently named parts side by side on one row.
+    parts.sort_by(|a, b| regions[a.region].bbox[0].total_cmp(&regions[b.region].bbox[0]));
+    let mut date_groups: Vec<Vec<DatePart>> = Vec::new();
+    let mut taken = vec![false; parts.len()];
+    for a in 0..parts.len() {
+        if taken[a] {
+            continue;
+        }
+        let mut group = vec![a];
+        for b in a + 1..parts.len() {
+            let last = &regions[parts[group[group.len() - 1]].region].bbox;
+            let rb = &regions[parts[b].region].bbox;
+            if !taken[b]
+                && group.len() < 3
+                && geom::v_overlap(last, rb) > 0.5
+                && rb[0] - last[2] <= 4.0 * text_h
+                && group.iter().all(|&g| parts[g].part != parts[b].part)
+            {
+                group.push(b);
+            }
+        }
+        if group.len() < 2 {
+            continue;
+        }
+        // Two parts named and a third box beside them whose name the OCR missed ("WYY").
+        let mut extra: Option<DatePart> = None;
+        if group.len() == 2 {
+            let missing = [Part::Year, Part::Month, Part::Day]
+                .into_iter()
+                .find(|p| group.iter().all(|&g| parts[g].part != *p));
+            let first = regions[parts[group[0]].region].bbox;
+            let last = regions[parts[group[1]].region].bbox;
+            let h = last[3] - last[1];
+            let near = (0..regions.len()).find(|&r| {
+                let b = &regions[r].bbox;
+                writable[r]
+                    && !region_used[r]
+                    && regions[r].kind != RegionKind::Checkbox
+                    && parts.iter().all(|p| p.region != r)
+                    && geom::v_overlap(b, &last) > 0.7
+                    && ((b[3] - b[1]) - h).abs() <= 0.3 * h
+                    && ((b[0] >= last[2] && b[0] - last[2] <= 4.0 * text_h)
+                        || (b[2] <= first[0] && first[0] - b[2] <= 4.0 * text_h))
+                    && segs
+                        .iter()
+                        .filter(|sg| inside(&sg.bbox, b))
+                        .all(|sg| sg.text.chars().count() <= 5)
+            });
+            if let (Some(part), Some(r)) = (missing, near) {
+                region_used[r] = true;
+                for (i, sg) in segs.iter().enumerate() {
+                    if inside(&sg.bbox, &regions[r].bbox) {
+                        used[i] = true;
+                    }
+                }
+                let width = if part == Part::Year {
+                    4
+                } else {
+                    parts[group[0]].width.max(parts[group[1]].width)
+                };
+                extra = Some(DatePart {
+                    part,
+                    width,
+                    bbox: regions[r].bbox,
+                });
+            }
+        }
+        for &g in &group {
+            taken[g] = true;
+            region_used[parts[g].region] = true;
+            if let Some(i) = parts[g].naming {
+                used[i] = true;
+            }
+        }
+        let mut g: Vec<DatePart> = group
+            .iter()
+            .map(|&g| DatePart {
+                part: parts[g].part,
+                width: parts[g].width,
+                bbox: regions[parts[g].region].bbox,
+            })
+            .chain(extra)
+            .collect();
+        g.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
+        date_groups.push(g);
+    }
+
+    // Three short blanks in a row after a date's label ("___ / ___ / ____") with nothing
+    // printed to name them: the widest is the year, the rest go in the page's order
+    // (year-month-day on Chinese pages, day-month-year otherwise).
+    let zh = page
+        .lines
+        .iter()
+        .flat_map(|l| l.text.chars())
+        .filter(|c| crate::request::is_cjk(*c))
+        .count()
+        > 10;
+    for (i, sg) in segs.iter().enumerate() {
+        if used[i] || !names_a_date(&sg.text) {
+            continue;
+        }
+        let b = &sg.bbox;
+        let short = |r: usize| {
+            let rb = &regions[r].bbox;
+            writable[r]
+                && !region_used[r]
+                && regions[r].kind != RegionKind::Checkbox
+                && rb[2] - rb[0] <= 6.0 * text_h
+        };
+        // The first blank: right of the label on its row, or under it.
+        let first = (0..regions.len())
+            .filter(|&r| short(r))
+            .filter(|&r| {
+                let rb = &regions[r].bbox;
+                let right = geom::v_overlap(b, rb) > 0.4
+                    && rb[0] >= b[2] - 2.0
+                    && rb[0] - b[2] <= 6.0 * text_h;
+                let under = rb[1] >= b[3] - 2.0
+                    && rb[1] - b[3] <= 1.5 * text_h
+                    && (rb[0] - b[0]).abs() <= 2.0 * text_h;
+                right || under
+            })
+            .min_by(|&x, &y| {
+                let d = |r: usize| {
+                    (regions[r].bbox[0] - b[2]).abs() + (regions[r].bbox[1] - b[1]).abs()
+                };
+                d(x).total_cmp(&d(y))
+            });
+        let Some(first) = first else { continue };
+        let mut run = vec![first];
+        while run.len() < 3 {
+            let last = regions[run[run.len() - 1]].bbox;
+            let h = last[3] - last[1];
+            let next = (0..regions.len())
+                .filter(|&r| short(r) && !run.contains(&r))
+                .filter(|&r| {
+                    let rb = &regions[r].bbox;
+                    geom::v_overlap(rb, &last) > 0.7
+                        && ((rb[3] - rb[1]) - h).abs() <= 0.3 * h
+                        && rb[0] >= last[2] - 2.0
+                        && rb[0] - last[2] <= 2.5 * text_h
+                })
+                .min_by(|&x, &y| regions[x].bbox[0].total_cmp(&regions[y].bbox[0]));
+            match next {
+                Some(r) => run.push(r),
+                None => break,
+            }
+        }
+        if run.len() < 3 {
+            continue;
+        }
+        let widths: Vec<f32> = run
+            .iter()
+            .map(|&r| regions[r].bbox[2] - regions[r].bbox[0])
+            .collect();
+        let widest = (0..3)
+            .max_by(|&x, &y| widths[x].total_cmp(&widths[y]))
+            .unwrap_or(2);
+        let narrow = widths.iter().copied().fold(f32::MAX, f32::min);
+        let order = if widths[widest] < 1.25 * narrow {
+            if zh {
+                [Part::Year, Part::Month, Part::Day]
+            } else {
+                [Part::Day, Part::Month, Part::Year]
+            }
+        } else if widest == 0 {
+            [Part::Year, Part::Month, Part::Day]
+        } else if widest == 2 {
+            [Part::Day, Part::Month, Part::Year]
+        } else {
+            continue;
+        };
+        for &r in &run {
+            region_used[r] = true;
+        }
+        date_groups.push(
+            run.iter()
+                .zip(order)
+                .map(|(&r, part)| DatePart {
+                    part,
+                    width: if part == Part::Year { 4 } else { 2 },
+                    bbox: regions[r].bbox,
+                })
+                .collect(),
+        );
+    }
+
+    let mut out = Vec::new();
+    let make = |s: &Segment, input: FieldInput| -> Field {
+        let label = clean_label(&Format::strip(&s.text));
+        let key = profile::label_key(&label)
+            .filter(|(_, score)| *score >= 0.7)
+            .map(|(k, score)| (k.to_string(), score));
+        // A format printed in the label ("Date of birth (DD/MM/YYYY)") is the box's format.
+        let input = match input {
+            FieldInput::Text {
+                bbox,
+                kind,
+                format: None,
+            } => FieldInput::Text {
+                bbox,
+                kind,
+                format: Format::find(&s.text),
+            },
+            other => other,
+        };
+        Field {
+            label,
+            label_bbox: s.bbox,
+            input,
+            key,
+            ocr_confidence: s.confidence,
+        }
+    };
+
+    // A label at the top-left of a bordered cell whose rest is empty: the cell is its input.
+    for (r, reg) in regions.iter().enumerate() {
+        if reg.kind != RegionKind::TextCell || region_used[r] || writable[r] {
+            continue;
+        }
+        let within: Vec<usize> = (0..segs.len())
+            .filter(|&i| inside(&segs[i].bbox, &reg.bbox))
+            .collect();
+        let [i] = within[..] else { continue };
+        if used[i] {
+            continue;
+        }
+        let (b, c) = (&segs[i].bbox, &reg.bbox);
+        let sh = b[3] - b[1];
+        let top = b[1] - c[1];
+        let bottom = c[3] - b[3];
+        let top_left = b[0] - c[0] <= 1.5 * text_h && top <= 0.9 * text_h.max(sh);
+        let room = bottom >= (0.8 * sh).max(2.0 * top);
+        // A label cell of a label|input table has its input cell right beside it.
+        let beside = regions.iter().enumerate().any(|(q, o)| {
+            q != r
+                && matches!(o.kind, RegionKind::Box | RegionKind::Underline)
+                && (o.bbox[0] - c[2]).abs() <= 5.0
+                && geom::v_overlap(&o.bbox, c) > 0.6
+        });
+        if top_left && room && !beside {
+            used[i] = true;
+            region_used[r] = true;
+            out.push(make(
+                &segs[i],
+                FieldInput::Text {
+                    bbox: *c,
+                    kind: RegionKind::Box,
+                    format: None,
+                },
+            ));
+        }
+    }
+
+    // Checkbox options: the text right after each box.
     let checkboxes: Vec<BBox> = regions
         .iter()
         .filter(|r| r.kind == RegionKind::Checkbox)
         .map(|r| r.bbox)
         .collect();
-    let segs = segments(page, &checkboxes, text_h);
-    let mut used = vec![false; segs.len()];
-
-    // Checkbox options: the text right after each box.
     let mut options: Vec<CheckOption> = Vec::new();
     for cb in &checkboxes {
         let next = segs
@@ -194,34 +625,54 @@ pub fn fields(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
 
-    let inputs: Vec<&Region> = regions
-        .iter()
-        .filter(|r| matches!(r.kind, RegionKind::Box | RegionKind::Underline))
+    let inputs: Vec<usize> = (0..regions.len())
+        .filter(|&r| !region_used[r] && writable[r] && regions[r].kind != RegionKind::Checkbox)
         .collect();
     let cells: Vec<&Region> = regions
         .iter()
-        .filter(|r| r.kind == RegionKind::TextCell)
+        .enumerate()
+        .filter(|(r, reg)| reg.kind == RegionKind::TextCell && !writable[*r])
+        .map(|(_, reg)| reg)
         .collect();
     let obstacles: Vec<BBox> = regions
         .iter()
-        .filter(|r| r.kind != RegionKind::TextCell)
-        .map(|r| r.bbox)
+        .enumerate()
+        .filter(|(r, reg)| reg.kind != RegionKind::TextCell || writable[*r])
+        .map(|(_, reg)| reg.bbox)
         .collect();
     let between = |a: &BBox, b: &BBox, skip: &BBox| -> bool {
         // Anything drawn between a label and its input on the same row breaks the pairing.
         obstacles.iter().any(|o| {
-            o != skip && o[0] >= a[2] - 1.0 && o[2] <= b[0] + 1.0 && geom::v_overlap(o, b) > 0.3
+            o != skip
+                && o[0] >= a[2] - 1.0
+                && o[2] <= b[0] + 1.0
+                && geom::v_overlap(o, b) > 0.3
+                && !inside(o, b)
         })
     };
     let page_w = page.width as f32;
 
-    // Candidate pairs (target, segment, cost): targets are input regions, then checkbox groups.
+    // Candidate pairs (target, segment, cost): targets are input regions, dates, then
+    // checkbox groups.
     let mut pairs: Vec<(usize, usize, f32)> = Vec::new();
     let targets: Vec<BBox> = inputs
         .iter()
-        .map(|r| r.bbox)
+        .map(|&r| regions[r].bbox)
+        .chain(date_groups.iter().map(|g| {
+            g.iter()
+                .skip(1)
+                .fold(g[0].bbox, |u, p| geom::union(&u, &p.bbox))
+        }))
         .chain(groups.iter().map(|g| g[0].bbox))
         .collect();
+    // Text inside a place to write is its placeholder or example, never a label.
+    for (i, sg) in segs.iter().enumerate() {
+        if inputs.iter().any(|&r| {
+            regions[r].kind != RegionKind::Underline && inside(&sg.bbox, &regions[r].bbox)
+        }) {
+            used[i] = true;
+        }
+    }
     for (t, tb) in targets.iter().enumerate() {
         for (i, s) in segs.iter().enumerate() {
             if used[i] {
@@ -267,29 +718,22 @@ pub fn fields(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
 
-    let mut out = Vec::new();
-    let make = |s: &Segment, input: FieldInput| -> Field {
-        let label = clean_label(&s.text);
-        let key = profile::label_key(&label)
-            .filter(|(_, score)| *score >= 0.7)
-            .map(|(k, score)| (k.to_string(), score));
-        Field {
-            label,
-            label_bbox: s.bbox,
-            input,
-            key,
-            ocr_confidence: s.confidence,
-        }
-    };
     for (t, label) in target_label.iter().enumerate() {
         let Some(i) = label else { continue };
         let input = if t < inputs.len() {
+            let r = inputs[t];
             FieldInput::Text {
-                bbox: inputs[t].bbox,
-                kind: inputs[t].kind,
+                bbox: regions[r].bbox,
+                kind: match regions[r].kind {
+                    RegionKind::TextCell => RegionKind::Box,
+                    k => k,
+                },
+                format: formats[r].clone(),
             }
+        } else if t < inputs.len() + date_groups.len() {
+            FieldInput::Date(date_groups[t - inputs.len()].clone())
         } else {
-            FieldInput::Checkboxes(groups[t - inputs.len()].clone())
+            FieldInput::Checkboxes(groups[t - inputs.len() - date_groups.len()].clone())
         };
         out.push(make(&segs[*i], input));
     }
@@ -313,6 +757,27 @@ pub fn fields(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     });
     out
+}
+
+/// A label that asks for a date.
+fn names_a_date(text: &str) -> bool {
+    let n = profile::normalize(&Format::strip(text));
+    matches!(
+        profile::label_key(&n),
+        Some(("date_of_birth" | "date", s)) if s >= 0.7
+    ) || n
+        .split(' ')
+        .any(|w| matches!(w, "date" | "dob" | "birthday"))
+        || ["日期", "出生", "生日"].iter().any(|w| n.contains(w))
+}
+
+/// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd").
+fn format_only(text: &str) -> bool {
+    Format::find(text).is_some()
+        && matches!(
+            profile::normalize(&Format::strip(text)).as_str(),
+            "" | "format" | "date format" | "eg" | "e g" | "格式" | "日期格式" | "例"
+        )
 }
 
 pub fn to_box(b: &BBox) -> proto::Box {
@@ -367,62 +832,106 @@ pub fn plan(fields: &[Field], facts: &Facts, lang: &str) -> (Vec<FormAction>, Ve
             Source::History => format!("session:{key}"),
         };
         let base = f.ocr_confidence.clamp(0.0, 1.0) * key_score;
-        match &f.input {
-            FieldInput::Text { bbox, kind } => {
-                let region = if *kind == RegionKind::Underline {
-                    0.9
-                } else {
-                    1.0
-                };
-                actions.push(FormAction {
-                    label: f.label.clone(),
-                    label_box: Some(to_box(&f.label_bbox)),
-                    input_box: Some(to_box(bbox)),
-                    value: known.value.clone(),
-                    action: "input_text".into(),
-                    confidence: base * region,
-                    profile_key: source,
-                });
-            }
-            FieldInput::Checkboxes(opts) => {
-                let texts: Vec<String> = opts.iter().map(|o| o.text.clone()).collect();
-                match profile::choose_option(&known.value, &texts) {
-                    Some(k) => actions.push(FormAction {
-                        label: f.label.clone(),
-                        label_box: Some(to_box(&f.label_bbox)),
-                        input_box: Some(to_box(&opts[k].bbox)),
-                        value: opts[k].text.clone(),
-                        action: "check".into(),
-                        confidence: base * 0.95,
-                        profile_key: source,
-                    }),
-                    None => unfilled.push(UnfilledField {
-                        label: f.label.clone(),
-                        label_box: Some(to_box(&f.label_bbox)),
-                        reason: if zh {
-                            format!("“{}”不对应任何选项（{}）", known.value, texts.join("、"))
-                        } else {
-                            format!(
-                                "{:?} matches none of the options ({})",
-                                known.value,
-                                texts.join(", ")
-                            )
-                        },
-                    }),
-                }
-            }
-            FieldInput::Missing => unfilled.push(UnfilledField {
+        match actions_for(f, &known.value, &source, base, zh) {
+            Ok(a) => actions.extend(a),
+            Err(reason) => unfilled.push(UnfilledField {
                 label: f.label.clone(),
                 label_box: Some(to_box(&f.label_bbox)),
-                reason: if zh {
-                    "找不到该字段的填写区域".into()
-                } else {
-                    "no input area found beside or below the label".into()
-                },
+                reason,
             }),
         }
     }
     (actions, unfilled)
+}
+
+/// The actions that write `value` into a field's input, or why it cannot be written there.
+pub fn actions_for(
+    f: &Field,
+    value: &str,
+    profile_key: &str,
+    confidence: f32,
+    zh: bool,
+) -> Result<Vec<FormAction>, String> {
+    let action =
+        |input: &BBox, value: String, action: &str, part: &str, confidence: f32| FormAction {
+            label: f.label.clone(),
+            label_box: Some(to_box(&f.label_bbox)),
+            input_box: Some(to_box(input)),
+            value,
+            action: action.into(),
+            confidence,
+            profile_key: profile_key.into(),
+            part: part.into(),
+        };
+    match &f.input {
+        FieldInput::Text { bbox, kind, format } => {
+            let region = if *kind == RegionKind::Underline {
+                0.9
+            } else {
+                1.0
+            };
+            // A date goes in as the form prints its format; anything else as given.
+            let value = match (format, Ymd::parse(value)) {
+                (Some(fmt), Some(d)) => d.format(fmt),
+                _ => value.to_string(),
+            };
+            Ok(vec![action(
+                bbox,
+                value,
+                "input_text",
+                "",
+                confidence * region,
+            )])
+        }
+        FieldInput::Date(parts) => {
+            let Some(d) = Ymd::parse(value) else {
+                return Err(if zh {
+                    format!("“{value}”不是可识别的日期，无法分别填写年、月、日")
+                } else {
+                    format!(
+                        "{value:?} is not a date this server can read, so its parts cannot be filled"
+                    )
+                });
+            };
+            Ok(parts
+                .iter()
+                .map(|p| {
+                    action(
+                        &p.bbox,
+                        d.part(p.part, p.width),
+                        "input_text",
+                        p.part.name(),
+                        confidence * 0.95,
+                    )
+                })
+                .collect())
+        }
+        FieldInput::Checkboxes(opts) => {
+            let texts: Vec<String> = opts.iter().map(|o| o.text.clone()).collect();
+            match profile::choose_option(value, &texts) {
+                Some(k) => Ok(vec![action(
+                    &opts[k].bbox,
+                    opts[k].text.clone(),
+                    "check",
+                    "",
+                    confidence * 0.95,
+                )]),
+                None => Err(if zh {
+                    format!("“{value}”不对应任何选项（{}）", texts.join("、"))
+                } else {
+                    format!(
+                        "{value:?} matches none of the options ({})",
+                        texts.join(", ")
+                    )
+                }),
+            }
+        }
+        FieldInput::Missing => Err(if zh {
+            "找不到该字段的填写区域".into()
+        } else {
+            "no input area found beside or below the label".into()
+        }),
+    }
 }
 
 /// A PyAutoGUI script that replays the actions. Coordinates are pixels of the submitted image;

@@ -420,7 +420,15 @@ pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
             }
         }
     }
-    best.map(|(k, s, _)| (k, s))
+    // "Passport expiry date" asks for a date, not the passport's number: a label that names
+    // a date only names a date key, unless it is the key's own word.
+    let dated = spaced.contains(" date ")
+        || [" expiry ", " expires ", " valid until "]
+            .iter()
+            .any(|w| spaced.contains(w))
+        || ["日期", "有效期", "期限"].iter().any(|w| n.contains(w));
+    best.filter(|(k, s, _)| !dated || *s >= 1.0 || matches!(*k, "date" | "date_of_birth"))
+        .map(|(k, s, _)| (k, s))
 }
 
 /// The canonical key a profile key means (or the normalised key itself when it is no known

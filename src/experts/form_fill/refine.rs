@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use super::profile::{self, Facts, Source};
-use super::{Field, FieldInput, pyautogui_script, to_box};
+use super::profile::{Facts, Source};
+use super::{Field, FieldInput, actions_for, pyautogui_script};
 use crate::experts::parse::json;
-use crate::proto::{FormAction, FormFillResult};
+use crate::proto::FormFillResult;
 
 /// What the model is asked about: field ids ("f1", …) with their field index, and the unused
 /// profile entries as (key, value).
@@ -17,6 +17,8 @@ pub struct Question {
     pub prompt: String,
     pub fields: Vec<(String, usize)>,
     pub entries: Vec<(String, String)>,
+    /// The form is Chinese: reasons are written in Chinese.
+    pub zh: bool,
 }
 
 /// The question for a plan, or `None` when there is nothing a model could add.
@@ -91,6 +93,7 @@ pub fn question(
         "Answer with one JSON object that maps a field id to the key of the detail that belongs in it, only where you are sure, e.g. {\"f1\": \"key\"}; answer {} if none fits."
     });
     Some(Question {
+        zh,
         prompt,
         fields: open,
         entries,
@@ -134,41 +137,18 @@ pub fn apply(
         }
         let f = &fields[*i];
         let base = 0.6 * f.ocr_confidence.clamp(0.0, 1.0);
-        let action = match &f.input {
-            FieldInput::Text { bbox, .. } => FormAction {
-                label: f.label.clone(),
-                label_box: Some(to_box(&f.label_bbox)),
-                input_box: Some(to_box(bbox)),
-                value: value.clone(),
-                action: "input_text".into(),
-                confidence: base,
-                profile_key: key.clone(),
-            },
-            FieldInput::Checkboxes(opts) => {
-                let texts: Vec<String> = opts.iter().map(|o| o.text.clone()).collect();
-                let Some(k) = profile::choose_option(value, &texts) else {
-                    warnings.push(format!(
-                        "{value:?} matches none of the options of {:?}",
-                        f.label
-                    ));
-                    continue;
-                };
-                FormAction {
-                    label: f.label.clone(),
-                    label_box: Some(to_box(&f.label_bbox)),
-                    input_box: Some(to_box(&opts[k].bbox)),
-                    value: opts[k].text.clone(),
-                    action: "check".into(),
-                    confidence: base,
-                    profile_key: key.clone(),
-                }
+        let new = match actions_for(f, value, key, base, q.zh) {
+            Ok(a) => a,
+            Err(reason) => {
+                warnings.push(format!("{:?}: {reason}", f.label));
+                continue;
             }
-            FieldInput::Missing => continue,
         };
+        let label_box = new[0].label_box;
         result
             .unfilled
-            .retain(|u| !(u.label == f.label && u.label_box == action.label_box));
-        result.actions.push(action);
+            .retain(|u| !(u.label == f.label && u.label_box == label_box));
+        result.actions.extend(new);
         added += 1;
     }
     if added > 0 {
@@ -181,8 +161,8 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experts::form_fill::CheckOption;
     use crate::experts::form_fill::regions::RegionKind;
+    use crate::experts::form_fill::{CheckOption, to_box};
     use crate::proto::UnfilledField;
 
     fn fields() -> Vec<Field> {
@@ -198,6 +178,7 @@ mod tests {
                 input: FieldInput::Text {
                     bbox: [90.0, 48.0, 300.0, 68.0],
                     kind: RegionKind::Box,
+                    format: None,
                 },
                 key: None,
                 ocr_confidence: 0.9,
@@ -214,6 +195,7 @@ mod tests {
 
     fn question() -> Question {
         Question {
+            zh: false,
             prompt: String::new(),
             fields: vec![("f1".into(), 0), ("f2".into(), 1)],
             entries: vec![
@@ -307,7 +289,7 @@ mod tests {
         assert!(added.is_empty());
         assert_eq!(
             w,
-            ["\"widowed\" matches none of the options of \"Marital status\""]
+            ["\"Marital status\": \"widowed\" matches none of the options (Single, Married)"]
         );
         let (_, w, _) = run("I am not sure which detail belongs where.");
         assert_eq!(

@@ -39,7 +39,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     for r in &rects {
         let b = r.bbox;
         let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
-        if r.fill < 0.8 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
+        if r.fill < 0.7 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
             continue;
         }
         let border = grow_to_border(&ink, w, h, b);
@@ -63,7 +63,43 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             }
             continue;
         }
-        if bh < 0.8 * text_h || bw < 1.5 * text_h {
+        // Radio buttons: round, so their interiors fill about π/4 of the bounds, and at
+        // least half the text height: a letter's counter in text of the page's size is
+        // smaller (in larger text, a title's, it may not be, so that text is left out), and
+        // one that the OCR read inside a word has letters on both sides.
+        let round = (0.7..0.92).contains(&r.fill);
+        if square && round && bw <= 1.6 * text_h && bw >= (0.5 * text_h).max(9.0) {
+            let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+            let letter = lines.iter().any(|l| {
+                let on_line = c[0] >= l.bbox[0]
+                    && c[0] <= l.bbox[2]
+                    && c[1] >= l.bbox[1]
+                    && c[1] <= l.bbox[3];
+                let large = l.bbox[3] - l.bbox[1] > 1.3 * text_h;
+                let mid_word = l.glyphs.iter().enumerate().any(|(k, (_, gb))| {
+                    let on = c[0] >= gb[0] && c[0] <= gb[2];
+                    let word = |j: Option<&(String, BBox)>| {
+                        j.is_some_and(|(g, _)| {
+                            g.chars().all(char::is_alphanumeric) && !g.is_empty()
+                        })
+                    };
+                    on && k > 0 && word(l.glyphs.get(k - 1)) && word(l.glyphs.get(k + 1))
+                });
+                on_line && (large || mid_word)
+            });
+            if !letter {
+                out.push(Region {
+                    kind: RegionKind::Checkbox,
+                    bbox: border,
+                });
+                continue;
+            }
+        }
+        if r.fill < 0.8 {
+            continue;
+        }
+        // Boxes as narrow as a date part's ("[  ]月") but no narrower than the text is tall.
+        if bh < 0.8 * text_h || bw < 1.0 * text_h {
             continue;
         }
         if inside.is_empty() {
@@ -77,7 +113,10 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                     bbox: border,
                 });
             }
-        } else if inside.len() <= 2 && bh <= 4.0 * text_h {
+        } else if (inside.len() <= 2 && bh <= 4.0 * text_h)
+            || (inside.len() == 1 && bh <= 8.0 * text_h)
+        {
+            // Label cells; a tall cell with one line may hold its label at the top.
             out.push(Region {
                 kind: RegionKind::TextCell,
                 bbox: border,
@@ -91,14 +130,31 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             geom::h_overlap(b, &u) > 0.5
                 && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
         });
-        // Nor is a text decoration or a rule through text.
-        let text = lines.iter().any(|l| {
-            geom::h_overlap(&l.bbox, &u) > 0.3 && u[1] >= l.bbox[1] - 2.0 && u[1] <= l.bbox[3] + 3.0
-        });
+        // Nor is a text decoration, a rule through text or a heading's rule: lines with
+        // text over them. An OCR line may run over the blanks of "____年__月__日", so what
+        // counts is the glyphs over the rule, not the line's box.
+        let over = |l: &Line| u[1] >= l.bbox[1] - 2.0 && u[1] <= l.bbox[3] + 0.6 * text_h;
+        let covered: f32 = lines
+            .iter()
+            .filter(|l| over(l))
+            .map(|l| {
+                if l.glyphs.is_empty() {
+                    let o = l.bbox[2].min(u[2]) - l.bbox[0].max(u[0]);
+                    return o.max(0.0);
+                }
+                l.glyphs
+                    .iter()
+                    .map(|(_, g)| (g[2].min(u[2]) - g[0].max(u[0])).max(0.0))
+                    .sum()
+            })
+            .sum();
+        let text = covered > 0.3 * (u[2] - u[0]);
         // A rule right under text that spans it is a heading's rule, not a line to write on
         // (a label beside an underline sits left of it, not over it).
+        // Grey placeholder text on the line ("yyyy-mm-dd") does not make it a heading's rule.
         let heading = lines.iter().any(|l| {
             geom::h_overlap(&l.bbox, &u) > 0.3
+                && !light_text(gray, &l.bbox)
                 && u[1] >= l.bbox[3] - 2.0
                 && u[1] - l.bbox[3] <= 0.6 * text_h
         });
@@ -116,18 +172,44 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
 
 /// Whether a small enclosed square lies inside a recognised character that is not a box
 /// drawing (so the counter of a letter such as 口 or O in running text is not a checkbox).
+/// Glyph boxes come from the recogniser's frames and may miss by a few pixels, so the glyph
+/// nearest the square's centre on its line decides.
 fn inside_glyph(lines: &[Line], b: &BBox) -> bool {
     const BOXLIKE: &[&str] = &["口", "□", "☐", "▢", "◻", "■", "囗", "ロ"];
+    let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
     lines.iter().any(|l| {
-        l.glyphs.iter().any(|(g, gb)| {
-            let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
-            c[0] >= gb[0]
-                && c[0] <= gb[2]
-                && c[1] >= gb[1]
-                && c[1] <= gb[3]
-                && !BOXLIKE.contains(&g.as_str())
-        })
+        let on_line =
+            c[0] >= l.bbox[0] && c[0] <= l.bbox[2] && c[1] >= l.bbox[1] && c[1] <= l.bbox[3];
+        let nearest = l.glyphs.iter().min_by(|x, y| {
+            let d = |g: &BBox| ((g[0] + g[2]) / 2.0 - c[0]).abs();
+            d(&x.1).total_cmp(&d(&y.1))
+        });
+        on_line
+            && nearest.is_some_and(|(g, gb)| {
+                c[0] >= gb[0] - 0.5 * (gb[3] - gb[1])
+                    && c[0] <= gb[2] + 0.5 * (gb[3] - gb[1])
+                    && !g.trim().is_empty()
+                    && !BOXLIKE.contains(&g.as_str())
+            })
     })
+}
+
+/// Whether text is light grey, as placeholders are: its darkest pixels (the 5th percentile
+/// of the box) are lighter than body text's.
+fn light_text(gray: &GrayImage, b: &BBox) -> bool {
+    let (w, h) = (gray.width() as f32, gray.height() as f32);
+    let (x0, y0) = (b[0].max(0.0) as u32, b[1].max(0.0) as u32);
+    let (x1, y1) = (b[2].min(w) as u32, b[3].min(h) as u32);
+    if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    let mut v: Vec<u8> = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .map(|(x, y)| gray.get_pixel(x, y)[0])
+        .collect();
+    let k = v.len() / 20;
+    let (_, p5, _) = v.select_nth_unstable(k);
+    *p5 > 110
 }
 
 struct Enclosed {
@@ -224,7 +306,8 @@ fn grow_to_border(ink: &[bool], w: usize, h: usize, b: BBox) -> BBox {
 
 /// Long thin horizontal ink runs: `[x1, y1, x2, y2]` of each line, at most 4 px thick.
 fn underlines(ink: &[bool], w: usize, h: usize, text_h: f32) -> Vec<BBox> {
-    let min_len = (2.5 * text_h).max(40.0) as usize;
+    // As short as the blank before 月 in "____年__月__日".
+    let min_len = (1.5 * text_h).max(24.0) as usize;
     // Runs per row.
     let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // x0, x1, y0, y1 (exclusive)
     let mut open: Vec<usize> = Vec::new(); // indices of segs still growing

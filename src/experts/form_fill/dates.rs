@@ -1,0 +1,389 @@
+//! Dates on forms: reading a profile's date in whatever format it comes, the format a form
+//! prints for a one-box date ("DD/MM/YYYY", "YYYY-MM-DD"), the part a piece of text names
+//! ("DD", "年", "Month"), and writing a date in a printed format or as parts.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A calendar date, checked (month 1–12, day within the month).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ymd {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// One part of a date written in its own box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Year,
+    Month,
+    Day,
+}
+
+impl Part {
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Year => "year",
+            Part::Month => "month",
+            Part::Day => "day",
+        }
+    }
+}
+
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn month_word(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| w.starts_with(m) && (w.len() == 3 || full_month(m).starts_with(&w)))
+        .map(|i| i as u32 + 1)
+}
+
+fn full_month(abbr: &str) -> &'static str {
+    match abbr {
+        "jan" => "january",
+        "feb" => "february",
+        "mar" => "march",
+        "apr" => "april",
+        "may" => "may",
+        "jun" => "june",
+        "jul" => "july",
+        "aug" => "august",
+        "sep" => "september",
+        "oct" => "october",
+        "nov" => "november",
+        _ => "december",
+    }
+}
+
+impl Ymd {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Ymd> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1000..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Ymd {
+            year,
+            month,
+            day,
+        })
+    }
+
+    /// A date as people write it: ISO (`1990-03-07`, `1990/3/7`, `1990.03.07`, `19900307`),
+    /// day first (`07/03/1990`; month first only where the day cannot be a month,
+    /// `03/17/1990`), Chinese (`1990年3月7日`), or with the month in words (`7 March 1990`,
+    /// `March 7, 1990`, `7th Mar 1990`).
+    pub fn parse(s: &str) -> Option<Ymd> {
+        static YMD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+                .expect("static regex")
+        });
+        static DMY: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})$").expect("static regex")
+        });
+        static COMPACT: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"^(\d{4})(\d{2})(\d{2})$").expect("static regex"));
+        static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]+\.?)|([A-Za-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?)\s*,?\s*(\d{4})$")
+                .expect("static regex")
+        });
+        let s = s.trim();
+        let num = |m: Option<regex::Match>| m.and_then(|m| m.as_str().parse::<u32>().ok());
+        if let Some(c) = YMD.captures(s).or_else(|| COMPACT.captures(s)) {
+            return Ymd::new(num(c.get(1))? as i32, num(c.get(2))?, num(c.get(3))?);
+        }
+        if let Some(c) = DMY.captures(s) {
+            let (a, b, y) = (num(c.get(1))?, num(c.get(2))?, num(c.get(3))? as i32);
+            // Day first, the common order outside the US; month first only when it must be.
+            return Ymd::new(y, b, a).or_else(|| Ymd::new(y, a, b));
+        }
+        if let Some(c) = WORDS.captures(s) {
+            let y = num(c.get(5))? as i32;
+            let (d, m) = match (c.get(1), c.get(2)) {
+                (Some(d), Some(m)) => (d.as_str().parse().ok()?, month_word(m.as_str())?),
+                _ => (num(c.get(4))?, month_word(c.get(3)?.as_str())?),
+            };
+            return Ymd::new(y, m, d);
+        }
+        None
+    }
+
+    /// The number a part holds, written as a placeholder of `width` letters asks ("MM" -> 03).
+    pub fn part(&self, p: Part, width: usize) -> String {
+        let n = match p {
+            Part::Year => return self.year.to_string(),
+            Part::Month => self.month,
+            Part::Day => self.day,
+        };
+        if width >= 2 {
+            format!("{n:02}")
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// The date written in a printed format: `DD/MM/YYYY`, `YYYY-MM-DD`, `MM.DD.YYYY`,
+    /// `YYYY年MM月DD日` and the like.
+    pub fn format(&self, f: &Format) -> String {
+        let mut out = String::new();
+        for t in &f.0 {
+            match t {
+                Token::Part(p, w) => out.push_str(&self.part(*p, *w)),
+                Token::Sep(s) => out.push_str(s),
+            }
+        }
+        out
+    }
+}
+
+/// Three parts with a separator between each: "DD/MM/YYYY", "yyyy-mm-dd", "dd/mm/yyy" (an OCR
+/// slip).
+const FMT_SRC: &str =
+    r"(?i)\b(dd?|mm?|y{2,4})\s*([-/. ])\s*(dd?|mm?|y{2,4})\s*([-/. ])\s*(dd?|mm?|y{2,4})\b";
+
+static FMT: LazyLock<Regex> = LazyLock::new(|| Regex::new(FMT_SRC).expect("static regex"));
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Part(Part, usize),
+    Sep(String),
+}
+
+/// A date format printed on a form: parts in order, with the separators between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Format(Vec<Token>);
+
+impl Format {
+    /// Finds a format in text such as "Date of birth (DD/MM/YYYY)" or a placeholder
+    /// "yyyy-mm-dd"; needs all three parts.
+    pub fn find(text: &str) -> Option<Format> {
+        if let Some(c) = FMT.captures(text) {
+            let mut tokens = Vec::new();
+            for i in 1..=5 {
+                let s = c.get(i)?.as_str();
+                if i % 2 == 0 {
+                    tokens.push(Token::Sep(s.to_string()));
+                } else {
+                    let (p, w) = part_letters(s)?;
+                    tokens.push(Token::Part(p, w));
+                }
+            }
+            let f = Format(tokens);
+            return f.complete().then_some(f);
+        }
+        Self::find_zh(text)
+    }
+
+    /// A label without the format printed in it: "Date signed (DD/MM/YYYY)" -> "Date signed".
+    pub fn strip(text: &str) -> String {
+        static HINT: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(&format!(
+                r"[(（\[]?\s*(?i:format\s*:?\s*)?{FMT_SRC}\s*[)）\]]?"
+            ))
+            .expect("static regex")
+        });
+        HINT.replace_all(text, " ").trim().to_string()
+    }
+
+    fn find_zh(text: &str) -> Option<Format> {
+        // Chinese: 年, 月 and 日 in order ("____年__月__日", "YYYY年MM月DD日").
+        // Something to write must stand before each unit: "出生年月日" is a label, no format.
+        let y = text.find('年')?;
+        let m = y + text[y..].find('月')?;
+        let d = m + text[m..].find('日')?;
+        let blank = |s: &str| {
+            s.chars()
+                .any(|c| c == '_' || c == '＿' || c.is_whitespace() || c.is_ascii_alphabetic())
+        };
+        let before_y = text[..y].chars().rev().take(4).collect::<String>();
+        if !blank(&before_y) || !blank(&text[y + 3..m]) || !blank(&text[m + 3..d]) {
+            return None;
+        }
+        let upper = text.to_uppercase();
+        let w = |letters: &str| if upper.contains(letters) { 2 } else { 1 };
+        Some(Format(vec![
+            Token::Part(Part::Year, 4),
+            Token::Sep("年".into()),
+            Token::Part(Part::Month, w("MM")),
+            Token::Sep("月".into()),
+            Token::Part(Part::Day, w("DD")),
+            Token::Sep("日".into()),
+        ]))
+    }
+
+    fn complete(&self) -> bool {
+        [Part::Year, Part::Month, Part::Day].iter().all(|p| {
+            self.0
+                .iter()
+                .filter(|t| matches!(t, Token::Part(q, _) if q == p))
+                .count()
+                == 1
+        })
+    }
+}
+
+/// "DD" -> (Day, 2), "m" -> (Month, 1), "YYYY" -> (Year, 4).
+fn part_letters(s: &str) -> Option<(Part, usize)> {
+    let l = s.to_lowercase();
+    let n = l.chars().count();
+    let first = l.chars().next()?;
+    if !l.chars().all(|c| c == first) {
+        return None;
+    }
+    match (first, n) {
+        ('d', 1..=2) => Some((Part::Day, n)),
+        ('m', 1..=2) => Some((Part::Month, n)),
+        ('y', 2..=4) => Some((Part::Year, 4)),
+        _ => None,
+    }
+}
+
+/// The part a piece of printed text names, and the placeholder's width: placeholders ("DD",
+/// "MM", "YYYY"), captions ("Day", "Month", "Year"), Chinese units (年, 月, 日) and their
+/// placeholders ("YYYY年"). None for anything else.
+pub fn part_named(text: &str) -> Option<(Part, usize)> {
+    let t: String = text
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '/' | '-' | '.' | ':' | '：' | '(' | ')' | '（' | '）' | '_'
+                )
+        })
+        .collect();
+    if t.is_empty() {
+        return None;
+    }
+    match t.to_lowercase().as_str() {
+        "年" | "年份" => return Some((Part::Year, 4)),
+        "月" | "月份" => return Some((Part::Month, 1)),
+        "日" | "号" => return Some((Part::Day, 1)),
+        "day" | "dd" => return Some((Part::Day, 2)),
+        "month" | "mm" | "mon" => return Some((Part::Month, 2)),
+        "year" | "yyyy" | "yy" | "yr" => return Some((Part::Year, 4)),
+        _ => {}
+    }
+    part_letters(&t).or_else(|| {
+        // "YYYY年" or "MM月": a placeholder with its unit.
+        let last = t.chars().last()?;
+        if !matches!(last, '年' | '月' | '日') {
+            return None;
+        }
+        let rest: String = t.chars().take(t.chars().count() - 1).collect();
+        let unit = part_named(&last.to_string())?;
+        let (p, w) = part_letters(&rest)?;
+        (p == unit.0).then_some((p, w))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<Ymd> {
+        Ymd::new(y, m, day)
+    }
+
+    #[test]
+    fn profile_dates_parse_in_every_common_format() {
+        let want = d(1990, 3, 7);
+        for s in [
+            "1990-03-07",
+            "1990/3/7",
+            "1990.03.07",
+            "19900307",
+            "07/03/1990",
+            "7-3-1990",
+            "1990年3月7日",
+            "1990 年 03 月 07 日",
+            "7 March 1990",
+            "7th of March, 1990",
+            "March 7, 1990",
+            "Mar. 7 1990",
+        ] {
+            assert_eq!(Ymd::parse(s), want, "{s}");
+        }
+        // Month first only where the first number cannot be a month.
+        assert_eq!(Ymd::parse("03/17/1990"), d(1990, 3, 17));
+        assert_eq!(Ymd::parse("17/03/1990"), d(1990, 3, 17));
+        for bad in [
+            "1990-02-30",
+            "32/01/1990",
+            "Smarch 7, 1990",
+            "1990",
+            "",
+            "12/13/14",
+        ] {
+            assert_eq!(Ymd::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Ymd::parse("2000-02-29"), d(2000, 2, 29));
+        assert_eq!(Ymd::parse("1900-02-29"), None);
+    }
+
+    #[test]
+    fn printed_formats_are_found_and_written() {
+        let x = d(1990, 3, 7).unwrap();
+        let cases = [
+            ("Date of birth (DD/MM/YYYY)", "07/03/1990"),
+            ("mm-dd-yyyy", "03-07-1990"),
+            ("YYYY.MM.DD", "1990.03.07"),
+            ("d/m/yyyy", "7/3/1990"),
+            ("dd/mm/yyy", "07/03/1990"),
+            ("出生日期（YYYY年MM月DD日）", "1990年03月07日"),
+            ("____年__月__日", "1990年3月7日"),
+        ];
+        for (text, want) in cases {
+            let f = Format::find(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(x.format(&f), want, "{text}");
+        }
+        for none in [
+            "Date of birth",
+            "Address",
+            "DD/MM",
+            "MM/MM/YYYY",
+            "出生年月日",
+            "出生年月",
+        ] {
+            assert_eq!(Format::find(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn labels_lose_their_printed_format() {
+        assert_eq!(Format::strip("Date signed: (DD/MM/YYYY)"), "Date signed:");
+        assert_eq!(Format::strip("出生日期（YYYY-MM-DD）"), "出生日期");
+        assert_eq!(Format::strip("Date of birth"), "Date of birth");
+    }
+
+    #[test]
+    fn part_names_and_placeholders() {
+        assert_eq!(part_named("DD"), Some((Part::Day, 2)));
+        assert_eq!(part_named("mm"), Some((Part::Month, 2)));
+        assert_eq!(part_named("YYYY"), Some((Part::Year, 4)));
+        assert_eq!(part_named("Year"), Some((Part::Year, 4)));
+        assert_eq!(part_named("年"), Some((Part::Year, 4)));
+        assert_eq!(part_named("月"), Some((Part::Month, 1)));
+        assert_eq!(part_named("/ 日"), Some((Part::Day, 1)));
+        assert_eq!(part_named("YYYY年"), Some((Part::Year, 4)));
+        assert_eq!(part_named("Name"), None);
+        assert_eq!(part_named("Mr"), None);
+        assert_eq!(part_named("DM"), None);
+        let x = d(1990, 3, 7).unwrap();
+        assert_eq!(x.part(Part::Month, 2), "03");
+        assert_eq!(x.part(Part::Month, 1), "3");
+        assert_eq!(x.part(Part::Year, 4), "1990");
+    }
+}
