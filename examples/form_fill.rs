@@ -25,15 +25,22 @@ fn main() -> anyhow::Result<()> {
     let page = ocr.read(&img)?;
     let gray = image::imageops::grayscale(&img);
     let text_h = switchboard::ocr::layout::median_height(&page.lines);
+    let ink_at = form_fill::regions::ink_level(&gray);
     println!(
-        "text height {text_h}, slant {:?} degrees",
+        "text height {text_h}, slant {} degrees by the ink, {:?} by the lines",
+        form_fill::skew::estimate_ink(&gray, ink_at),
         form_fill::skew::estimate(&page.lines)
     );
     for l in &page.lines {
         println!("line {:?} {:?}", l.text, l.bbox.map(|v| v.round()));
     }
-    // Regions of the page as sent (a slanted page is levelled before fields are found).
-    for r in form_fill::regions::find(&gray, &page.lines, text_h) {
+    // Regions as the fields are found: on the levelled page when the page is slanted.
+    let (gray_l, lines_l) = match form_fill::skew::Turn::for_page(&page, &gray) {
+        Some(t) => (t.straighten(&gray), t.lines(&page.lines)),
+        None => (gray.clone(), page.lines.clone()),
+    };
+    let text_h_l = switchboard::ocr::layout::median_height(&lines_l);
+    for r in form_fill::regions::find(&gray_l, &lines_l, text_h_l) {
         println!("region {:?} {:?}", r.kind, r.bbox.map(|v| v.round()));
     }
     let fields = form_fill::fields(&page, &gray);

@@ -152,10 +152,10 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
 }
 
 /// Finds the fields of a form page. A page photographed or scanned at a slant is first
-/// straightened (from the slope of its text lines); every box is reported in the pixels of
+/// levelled (from the lie of its ink); every box is reported in the pixels of
 /// the image as sent.
 pub fn fields(page: &Page, gray: &GrayImage) -> Vec<Field> {
-    let Some(turn) = skew::Turn::for_page(page) else {
+    let Some(turn) = skew::Turn::for_page(page, gray) else {
         return fields_upright(page, gray);
     };
     let straight = turn.straighten(gray);

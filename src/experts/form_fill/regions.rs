@@ -175,7 +175,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
 /// The grey level at or below which a pixel is ink: `INK` on white paper, lower on paper a
 /// scan has toned (the most common light level, less 40; measured best of 20–60 on the
 /// tuning corpus's scans).
-fn ink_level(gray: &GrayImage) -> u8 {
+pub fn ink_level(gray: &GrayImage) -> u8 {
     let mut hist = [0usize; 256];
     for &v in gray.as_raw() {
         hist[v as usize] += 1;
