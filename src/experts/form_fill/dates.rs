@@ -169,6 +169,7 @@ impl Format {
     /// Finds a format in text such as "Date of birth (DD/MM/YYYY)" or a placeholder
     /// "yyyy-mm-dd"; needs all three parts.
     pub fn find(text: &str) -> Option<Format> {
+        let text = &squeeze(text);
         if let Some(c) = FMT.captures(text) {
             let mut tokens = Vec::new();
             for i in 1..=5 {
@@ -194,7 +195,7 @@ impl Format {
             ))
             .expect("static regex")
         });
-        HINT.replace_all(text, " ").trim().to_string()
+        HINT.replace_all(&squeeze(text), " ").trim().to_string()
     }
 
     fn find_zh(text: &str) -> Option<Format> {
@@ -231,6 +232,28 @@ impl Format {
                 .count()
                 == 1
         })
+    }
+}
+
+/// The OCR spaces a placeholder's letters ("D D. M M.YYYY"): runs of one letter close up.
+fn squeeze(text: &str) -> String {
+    static SPACED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b([dmy])\s+([dmy])\b").expect("static regex"));
+    let mut s = text.to_string();
+    loop {
+        let next = SPACED
+            .replace_all(&s, |c: &regex::Captures| {
+                if c[1].eq_ignore_ascii_case(&c[2]) {
+                    format!("{}{}", &c[1], &c[2])
+                } else {
+                    c[0].to_string()
+                }
+            })
+            .into_owned();
+        if next == s {
+            return s;
+        }
+        s = next;
     }
 }
 
@@ -342,6 +365,7 @@ mod tests {
             ("YYYY.MM.DD", "1990.03.07"),
             ("d/m/yyyy", "7/3/1990"),
             ("dd/mm/yyy", "07/03/1990"),
+            ("D D. M M.YYYY", "07.03.1990"),
             ("出生日期（YYYY年MM月DD日）", "1990年03月07日"),
             ("____年__月__日", "1990年3月7日"),
         ];

@@ -518,9 +518,19 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             },
             other => other,
         };
+        // A format printed after the label is not part of the label's box either: the box
+        // keeps the label's share of the characters.
+        let mut label_bbox = s.bbox;
+        let (all, kept) = (
+            s.text.chars().count(),
+            Format::strip(&s.text).chars().count(),
+        );
+        if kept < all && kept > 0 {
+            label_bbox[2] = s.bbox[0] + (s.bbox[2] - s.bbox[0]) * kept as f32 / all as f32;
+        }
         Field {
             label,
-            label_bbox: s.bbox,
+            label_bbox,
             input,
             key,
             ocr_confidence: s.confidence,
