@@ -591,13 +591,9 @@ input.cb {{ appearance: auto; }}
 """
 
 
-def table_html(pairs, F, cbs):
-    size = F["size"]
-    rowh = round(size * 2.3)
-    per_row = 1 if F["L"]["cols"] == 1 else 2
-    cp = max(12, size // 2 + 6)
-    t = [f'<table style="border-collapse:collapse; width:100%; table-layout:auto">']
-    # long fields (address, employer, signature) take a full row in 4-column tables
+def pack_rows(pairs, per_row):
+    """Table rows of (index, field, wide): per_row pairs a row; with two a row, long fields
+    (address, employer, emergency contact, big option groups) take a full row."""
     rows, cur = [], []
     for fi, f in pairs:
         wide = f.key in ("address", "employer", "emergency_contact") or (f.kind == "checkbox" and len(f.options) > 2)
@@ -613,6 +609,16 @@ def table_html(pairs, F, cbs):
             cur = []
     if cur:
         rows.append(cur)
+    return rows
+
+
+def table_html(pairs, F, cbs):
+    size = F["size"]
+    rowh = round(size * 2.3)
+    per_row = 1 if F["L"]["cols"] == 1 else 2
+    cp = max(12, size // 2 + 6)
+    t = [f'<table style="border-collapse:collapse; width:100%; table-layout:auto">']
+    rows = pack_rows(pairs, per_row)
     td = f"border:1.5px solid #333; padding:0 {cp}px; height:{rowh}px;"
     for r in rows:
         t.append("<tr>")
@@ -1256,21 +1262,7 @@ def v2_table(pairs, F):
     rowh = round(size * 2.3)
     cp = max(12, size // 2 + 6)
     td = f"border:1.5px solid #333; padding:4px {cp}px; height:{rowh}px;"
-    rows, cur = [], []
-    for fi, f in pairs:
-        wide = f.key in ("address", "employer", "emergency_contact") or (f.kind == "checkbox" and len(f.options) > 2)
-        if cols == 2 and wide:
-            if cur:
-                rows.append(cur)
-                cur = []
-            rows.append([(fi, f, True)])
-            continue
-        cur.append((fi, f, False))
-        if len(cur) == cols:
-            rows.append(cur)
-            cur = []
-    if cur:
-        rows.append(cur)
+    rows = pack_rows(pairs, cols)
     t = ['<table style="border-collapse:collapse; width:100%; table-layout:auto">']
     for r in rows:
         t.append("<tr>")
