@@ -389,6 +389,19 @@ def person_values(lang, person, romanised):
                 emergency_contact=person["emergency_en"])
 
 
+def spell_key(rng, style, k):
+    """How a profile spells canonical key k: as is, an English variant, its Chinese name, or
+    any of them (style "mixed")."""
+    en_v, zh_v = PROFILE_KEYS[k]
+    if style == "canonical":
+        return k
+    if style == "variant":
+        return rng.choice(en_v)
+    if style == "chinese":
+        return zh_v[0] if zh_v else k
+    return rng.choice([k] + en_v + zh_v)
+
+
 def make_form(idx, rng):
     lang = "en" if idx % 2 == 0 else "zh"
     types = EN_TYPES if lang == "en" else ZH_TYPES
@@ -438,14 +451,7 @@ def make_form(idx, rng):
         style = rng.choice(["chinese", "mixed"])
 
     def spell(k):
-        en_v, zh_v = PROFILE_KEYS[k]
-        if style == "canonical":
-            return k
-        if style == "variant":
-            return rng.choice(en_v)
-        if style == "chinese":
-            return zh_v[0] if zh_v else k
-        return rng.choice([k] + en_v + zh_v)
+        return spell_key(rng, style, k)
 
     profile = {}
     used_keys = [f.key for f in keyed if f.key != "signature" and f.key not in drop]
@@ -948,14 +954,7 @@ def make_form_v2(idx, rng):
         dob_style = "dmonthy" if lang == "en" else "zh"
 
     def spell(key):
-        en_v, zh_v = PROFILE_KEYS[key]
-        if style == "canonical":
-            return key
-        if style == "variant":
-            return rng.choice(en_v)
-        if style == "chinese":
-            return zh_v[0] if zh_v else key
-        return rng.choice([key] + en_v + zh_v)
+        return spell_key(rng, style, key)
 
     profile = {}
     used_keys = [f.key for f in keyed if f.key != "signature" and f.key not in drop]
