@@ -402,13 +402,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // Three short blanks in a row after a date's label ("___ / ___ / ____") with nothing
     // printed to name them: the widest is the year, the rest go in the page's order
     // (year-month-day on Chinese pages, day-month-year otherwise).
-    let zh = page
-        .lines
-        .iter()
-        .flat_map(|l| l.text.chars())
-        .filter(|c| crate::request::is_cjk(*c))
-        .count()
-        > 10;
+    let zh = crate::request::language(&page.text()) == "zh";
     for (i, sg) in segs.iter().enumerate() {
         if used[i] || !names_a_date(&sg.text) {
             continue;
