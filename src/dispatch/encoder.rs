@@ -29,86 +29,10 @@ fn bad(what: impl std::fmt::Display) -> Error {
 
 // --- protobuf wire format -----------------------------------------------------------------
 
-/// One field of a protobuf message: its number, wire type, the whole encoded entry, and the
-/// payload (the bytes of a length-delimited value, or the value bytes of the others).
-struct Field<'a> {
-    num: u32,
-    wire: u8,
-    raw: &'a [u8],
-    body: &'a [u8],
-}
-
-fn varint(buf: &[u8], pos: &mut usize) -> Result<u64> {
-    let mut v = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *buf.get(*pos).ok_or_else(|| bad("truncated protobuf"))?;
-        *pos += 1;
-        v |= ((b & 0x7f) as u64) << shift;
-        if b < 0x80 {
-            return Ok(v);
-        }
-    }
-    Err(bad("bad varint"))
-}
+use switchboard_onnx::wire::{Field, put_len, put_uint};
 
 fn fields(buf: &[u8]) -> Result<Vec<Field<'_>>> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < buf.len() {
-        let start = pos;
-        let key = varint(buf, &mut pos)?;
-        let (num, wire) = ((key >> 3) as u32, (key & 7) as u8);
-        let body_start;
-        match wire {
-            0 => {
-                body_start = pos;
-                varint(buf, &mut pos)?;
-            }
-            1 => {
-                body_start = pos;
-                pos += 8;
-            }
-            2 => {
-                let len = varint(buf, &mut pos)? as usize;
-                body_start = pos;
-                pos += len;
-            }
-            5 => {
-                body_start = pos;
-                pos += 4;
-            }
-            _ => return Err(bad(format!("unsupported wire type {wire}"))),
-        }
-        if pos > buf.len() {
-            return Err(bad("truncated protobuf"));
-        }
-        out.push(Field {
-            num,
-            wire,
-            raw: &buf[start..pos],
-            body: &buf[body_start..pos],
-        });
-    }
-    Ok(out)
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_len(out: &mut Vec<u8>, num: u32, payload: &[u8]) {
-    put_varint(out, ((num as u64) << 3) | 2);
-    put_varint(out, payload.len() as u64);
-    out.extend_from_slice(payload);
-}
-
-fn put_uint(out: &mut Vec<u8>, num: u32, v: u64) {
-    put_varint(out, (num as u64) << 3);
-    put_varint(out, v);
+    switchboard_onnx::wire::fields(buf).map_err(bad)
 }
 
 fn strings(body: &[u8], num: u32) -> Result<Vec<String>> {

@@ -7,6 +7,7 @@
 
 pub mod device;
 pub mod tensor;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -33,6 +34,9 @@ pub enum Error {
     Graph { path: PathBuf, message: String },
     #[error("{0}")]
     Ort(String),
+    /// Graph bytes that are not the protobuf they should be.
+    #[error("graph bytes: {0}")]
+    Wire(String),
 }
 
 impl From<ort::Error> for Error {
