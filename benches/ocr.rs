@@ -1,8 +1,9 @@
 //! OCR speed on A4 pages at 150 dpi (1240x1754, tests/fixtures/ocr_text/a4_*.png): whole-page
 //! read time (detection, angle classification, recognition, layout), median and min over runs,
-//! and the detection share. `cargo bench --bench ocr` (OCR_BENCH_RUNS, default 5; OCR_THREADS
+//! and the median of each stage. `cargo bench --bench ocr` (OCR_BENCH_RUNS, default 5; OCR_THREADS
 //! sets ONNX Runtime's intra-op threads, default: its own choice; OCR_MODEL: v6-tiny (default),
-//! v6-small or v4; OCR_REC_WORKERS: recognizer sessions side by side, default 1).
+//! v6-small or v4; OCR_REC_WORKERS: recognizer sessions side by side, default 1; OCR_REC_H:
+//! the rows long lines are read at, default 40).
 
 use std::time::{Duration, Instant};
 
@@ -28,35 +29,53 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
+    if let Some(h) = std::env::var("OCR_REC_H").ok().and_then(|v| v.parse().ok()) {
+        options.rec_height = h;
+    }
     let runs: usize = std::env::var("OCR_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let mut ocr = OcrEngine::load(options)?;
-    println!("| page | lines | read median ms | read min ms | detection median ms |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| page | lines | read median ms | read min ms | detection median ms | classification | recognition | layout |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for name in ["a4_en.png", "a4_zh.png"] {
         let bytes = std::fs::read(root.join("tests/fixtures/ocr_text").join(name))?;
         let img = switchboard::engine::qwen3vl::preprocess::decode(&bytes)?;
         let lines = ocr.read(&img)?.lines.len(); // warm-up
         let mut reads: Vec<Duration> = Vec::new();
         let mut dets: Vec<Duration> = Vec::new();
+        // Stage times of each read, as the engine reports them.
+        let mut stages: [Vec<Duration>; 3] = Default::default();
         for _ in 0..runs {
             let t = Instant::now();
             ocr.detect(&img)?;
             dets.push(t.elapsed());
             let t = Instant::now();
-            ocr.read(&img)?;
+            let page = ocr.read(&img)?;
             reads.push(t.elapsed());
+            stages[0].push(page.timings.classification);
+            stages[1].push(page.timings.recognition);
+            stages[2].push(page.timings.layout);
         }
         reads.sort();
         dets.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let median = |v: &mut Vec<Duration>| {
+            v.sort();
+            ms(v[v.len() / 2])
+        };
+        let [cls, rec, layout] = &mut stages;
         println!(
-            "| {name} | {lines} | {:.0} | {:.0} | {:.0} |",
+            "| {name} | {lines} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
             ms(reads[reads.len() / 2]),
             ms(reads[0]),
-            ms(dets[dets.len() / 2])
+            ms(dets[dets.len() / 2]),
+            median(cls),
+            median(rec),
+            median(layout)
         );
     }
     Ok(())

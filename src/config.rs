@@ -284,8 +284,8 @@ pub struct OcrConfig {
     pub rec_workers: usize,
     /// Lines read with a lower mean confidence are dropped.
     pub min_confidence: f64,
-    /// Height in pixels lines are sampled to for the recognizer (trained at 48; cost grows
-    /// with its square, 40 reads as well on the fixtures).
+    /// Height in pixels long lines are sampled to for the recognizer (trained at 48, at which
+    /// short lines are read; cost grows with its square, 40 reads as well on the fixtures).
     pub rec_height: usize,
 }
 

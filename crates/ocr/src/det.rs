@@ -86,23 +86,24 @@ pub fn median_height(boxes: &[DetBox]) -> Option<f32> {
 
 /// The network input for `img`, its longer side scaled to at most `long_side` when given.
 pub fn det_input_within(img: &RgbImage, p: &DetParams, long_side: Option<u32>) -> DetInput {
-    let mut input = det_input(img, p);
-    if let Some(cap) = long_side {
-        let long = img.width().max(img.height()) as f32;
-        if long > cap as f32 {
+    let long = img.width().max(img.height()) as f32;
+    match long_side {
+        // Only the scaled input is built: the full-size one it replaces took longer to resize
+        // than the probe takes to run.
+        Some(cap) if long > cap as f32 => {
             let r = cap as f32 / long;
             let round32 = |v: f32| (((v * r) / 32.0).round() as usize * 32).max(32);
             let (rw, rh) = (round32(img.width() as f32), round32(img.height() as f32));
-            input = DetInput {
+            DetInput {
                 data: resize_normalized(img, rw, rh),
                 width: rw,
                 height: rh,
                 scale_x: img.width() as f32 / rw as f32,
                 scale_y: img.height() as f32 / rh as f32,
-            };
+            }
         }
+        _ => det_input(img, p),
     }
-    input
 }
 
 pub fn det_input(img: &RgbImage, p: &DetParams) -> DetInput {

@@ -22,7 +22,9 @@ use switchboard_onnx::{Runtime, SessionOptions};
 
 use det::{DetBox, DetParams};
 use geom::{BBox, Pt};
-use recog::{CLS_W, LINE_H, LineCrop, REC_BATCH, REC_BATCH_SLACK, REC_MAX_W, REC_MIN_W};
+use recog::{
+    CLS_W, LINE_H, LineCrop, REC_BATCH, REC_BATCH_COLS, REC_BATCH_SLACK, REC_MAX_W, REC_MIN_W,
+};
 
 pub use layout::{Block, Table};
 pub use recog::REC_H;
@@ -205,8 +207,8 @@ pub struct OcrOptions {
     pub use_cls: bool,
     /// Lines read with a lower mean confidence are dropped (rapidocr's text_score).
     pub min_confidence: f32,
-    /// Rows the recognizer reads a line at (see `recog::REC_H`), where its graph leaves the
-    /// height free; a graph with a fixed height is fed that.
+    /// Rows the recognizer reads a long line at (see `recog::REC_H`); short lines are read at
+    /// `LINE_H`. A graph exported with a fixed height has its input height freed at load.
     pub rec_height: usize,
 }
 
@@ -311,24 +313,63 @@ impl RunCtx<'_> {
     }
 }
 
-fn load_session(dir: &Path, file: &str, threads: usize, runtime: &Runtime) -> Result<Session> {
-    let path = dir.join(file);
-    if !path.is_file() {
-        return Err(OcrError::Load(format!(
-            "OCR model {} is missing",
-            path.display()
-        )));
-    }
-    // No arena: what a big page's activations took goes back when each tensor is freed, even
-    // when a cancelled run is terminated half-way (an arena keeps its peak for good then).
-    let options = SessionOptions {
+/// Session options for every OCR graph. No arena: what a big page's activations took goes back
+/// when each tensor is freed, even when a cancelled run is terminated half-way (an arena keeps
+/// its peak for good then).
+fn session_options(threads: usize) -> SessionOptions {
+    SessionOptions {
         threads,
         arena: false,
         ..SessionOptions::default()
-    };
+    }
+}
+
+fn model_path(dir: &Path, file: &str) -> Result<PathBuf> {
+    let path = dir.join(file);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(OcrError::Load(format!(
+            "OCR model {} is missing",
+            path.display()
+        )))
+    }
+}
+
+fn load_session(dir: &Path, file: &str, threads: usize, runtime: &Runtime) -> Result<Session> {
+    let path = model_path(dir, file)?;
     runtime
-        .session_from_file(&path, &options)
+        .session_from_file(&path, &session_options(threads))
         .map_err(|e| OcrError::Load(e.to_string()))
+}
+
+/// The input height a recognizer graph was exported with, where it fixes one.
+fn fixed_height(session: &Session) -> Option<(String, usize)> {
+    let input = session.inputs().first()?;
+    match input.dtype() {
+        ValueType::Tensor { shape, .. } if shape.len() == 4 && shape[2] > 0 => {
+            Some((input.name().to_string(), shape[2] as usize))
+        }
+        _ => None,
+    }
+}
+
+/// The recognizer's graph bytes, with the input height made free where the exporter fixed it
+/// at another height than `rows`: the recognizers are convolutional in height (PP-OCRv6 tiny,
+/// exported at 48, reads the fixtures as well at 40 in 0.7x the time).
+fn rec_graph(path: &Path, runtime: &Runtime, rows: usize) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| OcrError::Load(format!("OCR model {}: {e}", path.display())))?;
+    let probe = runtime
+        .session_from_memory(&bytes, &session_options(1))
+        .map_err(|e| OcrError::Load(format!("{}: {e}", path.display())))?;
+    match fixed_height(&probe) {
+        Some((input, fixed)) if fixed != rows => {
+            switchboard_onnx::wire::free_input_dim(&bytes, &input, 2, "height")
+                .map_err(|e| OcrError::Load(format!("{}: {e}", path.display())))
+        }
+        _ => Ok(bytes),
+    }
 }
 
 impl OcrEngine {
@@ -346,8 +387,15 @@ impl OcrEngine {
         // Several workers run one line each on a thread of their own (small convolutions use a
         // core better that way than split across intra-op threads); one uses `threads`.
         let rec_threads = if workers > 1 { 1 } else { options.threads };
+        let rec_path = model_path(dir, model.rec_file())?;
+        let rows = options.rec_height.clamp(16, LINE_H * 2);
+        let graph = rec_graph(&rec_path, &runtime, rows)?;
         let rec = (0..workers)
-            .map(|_| load_session(dir, model.rec_file(), rec_threads, &runtime))
+            .map(|_| {
+                runtime
+                    .session_from_memory(&graph, &session_options(rec_threads))
+                    .map_err(|e| OcrError::Load(format!("{}: {e}", rec_path.display())))
+            })
             .collect::<Result<Vec<_>>>()?;
         let first = &rec[0];
         let listed = match model.dict_file() {
@@ -381,13 +429,8 @@ impl OcrEngine {
                 charset.len()
             )));
         }
-        let fixed = match first.inputs().first().map(|i| i.dtype()) {
-            Some(ValueType::Tensor { shape, .. }) if shape.len() == 4 && shape[2] > 0 => {
-                Some(shape[2] as usize)
-            }
-            _ => None,
-        };
-        let rec_height = fixed.unwrap_or(options.rec_height.clamp(16, LINE_H * 2));
+        // Freed above unless the graph fixes exactly `rows`.
+        let rec_height = fixed_height(first).map_or(rows, |(_, fixed)| fixed);
         Ok(OcrEngine {
             det,
             cls,
@@ -664,6 +707,8 @@ impl OcrEngine {
             while end < order.len()
                 && end - start < REC_BATCH
                 && crops[order[end]].aspect().max(floor) <= first * REC_BATCH_SLACK
+                && (end - start + 1) as f32 * crops[order[end]].aspect().max(floor) * LINE_H as f32
+                    <= REC_BATCH_COLS as f32
             {
                 end += 1;
             }
@@ -760,6 +805,11 @@ impl RecWork<'_> {
                 .iter()
                 .map(|&i| crops[i].aspect())
                 .fold(floor, f32::max);
+            let rh = if max_ratio * LINE_H as f32 > recog::REC_LONG_W as f32 {
+                rh
+            } else {
+                LINE_H
+            };
             let width =
                 ((rh as f32 * max_ratio) as usize).clamp(REC_MIN_W * rh / LINE_H, REC_MAX_W);
             let per = 3 * rh * width;
@@ -894,6 +944,38 @@ mod tests {
         }
         assert!(texts[0].lines().count() >= 10, "{}", texts[0]);
         assert_eq!(texts[0], texts[1]);
+    }
+
+    /// v6 tiny is exported at a fixed height of 48; its long lines are read at `REC_H`, and
+    /// read the same words as at 48.
+    #[test]
+    fn the_recognizer_height_is_freed_at_load() {
+        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
+            .unwrap()
+            .to_rgb8();
+        let part = image::imageops::crop_imm(&page, 0, 0, 1240, 400).to_image();
+        let assets = root().join(".assets");
+        let mut texts = Vec::new();
+        for rows in [48, REC_H] {
+            let mut o = OcrOptions::new(
+                assets.join("ocr"),
+                assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
+            );
+            o.rec_height = rows;
+            let mut e = OcrEngine::load(o).unwrap();
+            assert_eq!(e.rec_height(), rows);
+            let page = e.read(&part).unwrap();
+            // Some lines are long enough to be read at `rows`.
+            assert!(page.lines.iter().any(|l| {
+                let b = l.bbox;
+                (b[2] - b[0]) / (b[3] - b[1]) * LINE_H as f32 > recog::REC_LONG_W as f32
+            }));
+            texts.push(page.text());
+        }
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let (a, b) = (words(&texts[0]), words(&texts[1]));
+        let same = a.iter().zip(&b).filter(|(x, y)| x == y).count();
+        assert!(a.len() >= 40 && same * 100 >= a.len() * 97, "{a:?}\n{b:?}");
     }
 
     #[test]
