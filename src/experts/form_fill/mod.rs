@@ -336,7 +336,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         if group.len() < 2 {
             continue;
         }
-        // Two parts named and a third box beside them whose name the OCR missed ("WYY").
+        // Two parts named and a third box beside or between them whose name the OCR missed
+        // ("WYY", or a grey "MM" it did not see).
         let mut extra: Option<DatePart> = None;
         if group.len() == 2 {
             let missing = [Part::Year, Part::Month, Part::Day]
@@ -347,14 +348,16 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let h = last[3] - last[1];
             let near = (0..regions.len()).find(|&r| {
                 let b = &regions[r].bbox;
-                writable[r]
+                // A box with a misread placeholder in it was taken for a label's cell.
+                (writable[r] || regions[r].kind == RegionKind::TextCell)
                     && !region_used[r]
                     && regions[r].kind != RegionKind::Checkbox
                     && parts.iter().all(|p| p.region != r)
                     && geom::v_overlap(b, &last) > 0.7
                     && ((b[3] - b[1]) - h).abs() <= 0.3 * h
                     && ((b[0] >= last[2] && b[0] - last[2] <= 4.0 * text_h)
-                        || (b[2] <= first[0] && first[0] - b[2] <= 4.0 * text_h))
+                        || (b[2] <= first[0] && first[0] - b[2] <= 4.0 * text_h)
+                        || (b[0] >= first[2] - 2.0 && b[2] <= last[0] + 2.0))
                     && segs
                         .iter()
                         .filter(|sg| inside(&sg.bbox, b))
