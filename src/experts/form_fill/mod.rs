@@ -219,11 +219,39 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         .collect();
     let mut formats: Vec<Option<Format>> = vec![None; regions.len()];
     let mut parts: Vec<PartSeen> = Vec::new();
-    for (i, sg) in segs.iter().enumerate() {
-        let Some(r) = regions
+    let region_of = |sg: &Segment| {
+        regions
             .iter()
             .position(|r| r.kind != RegionKind::Checkbox && inside(&sg.bbox, &r.bbox))
-        else {
+    };
+    // A format placeholder the segments split ("yyyy" "mm" "dd", the dashes dropped as bits of
+    // the rule under them) is one box's format, as the OCR line read it, not three parts.
+    for (r, (format, writable)) in formats.iter_mut().zip(writable.iter_mut()).enumerate() {
+        let within: Vec<usize> = (0..segs.len())
+            .filter(|&i| region_of(&segs[i]) == Some(r))
+            .collect();
+        if within.len() < 2 {
+            continue;
+        }
+        let line = page.lines.iter().find(|l| {
+            let b = &l.bbox;
+            within.iter().all(|&i| inside(&segs[i].bbox, b)) && inside(b, &regions[r].bbox)
+        });
+        if let Some(text) = line.map(|l| l.text.as_str())
+            && let Some(f) = Format::find(text).filter(|_| format_only(text))
+        {
+            *format = Some(f);
+            *writable = true;
+            for i in within {
+                used[i] = true;
+            }
+        }
+    }
+    for (i, sg) in segs.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let Some(r) = region_of(sg) else {
             continue;
         };
         if let Some(f) = Format::find(&sg.text).filter(|_| format_only(&sg.text)) {
