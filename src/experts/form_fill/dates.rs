@@ -195,7 +195,15 @@ impl Format {
             ))
             .expect("static regex")
         });
-        HINT.replace_all(&squeeze(text), " ").trim().to_string()
+        // Chinese: a blank or letters before each of 年, 月 and 日 ("YYYY年MM月DD日",
+        // "____年__月__日"); "出生年月日" keeps its units, as `find_zh` reads it.
+        static HINT_ZH: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"[(（]?\s*[_＿A-Za-z][_＿A-Za-z\s]*年[_＿A-Za-z\s]+月[_＿A-Za-z\s]+日\s*[)）]?")
+                .expect("static regex")
+        });
+        let squeezed = squeeze(text);
+        let text = HINT.replace_all(&squeezed, " ");
+        HINT_ZH.replace_all(&text, " ").trim().to_string()
     }
 
     fn find_zh(text: &str) -> Option<Format> {
@@ -390,6 +398,10 @@ mod tests {
         assert_eq!(Format::strip("Date signed: (DD/MM/YYYY)"), "Date signed:");
         assert_eq!(Format::strip("出生日期（YYYY-MM-DD）"), "出生日期");
         assert_eq!(Format::strip("Date of birth"), "Date of birth");
+        assert_eq!(Format::strip("YYYY年MM月DD日"), "");
+        assert_eq!(Format::strip("出生日期（YYYY年MM月DD日）"), "出生日期");
+        assert_eq!(Format::strip("日期：____年__月__日"), "日期：");
+        assert_eq!(Format::strip("出生年月日"), "出生年月日");
     }
 
     #[test]
