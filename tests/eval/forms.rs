@@ -505,15 +505,23 @@ fn report_and_hold(what: &str, clean: &Score, scans: &Score, floors: [f64; 4]) {
 #[test]
 fn tuning_corpus() {
     let (clean, scans) = score_corpus(&common::repo().join("tests/fixtures/forms_tune"), quiet());
-    // Measured 0.941 / 0.779 / 0.903 / 0.892.
-    report_and_hold("tuning corpus", &clean, &scans, [0.92, 0.75, 0.85, 0.87]);
+    // Measured 0.966 / 0.909 / 0.903 / 0.902 (stop 31): issue 19's bars, on this corpus only.
+    report_and_hold("tuning corpus", &clean, &scans, [0.95, 0.88, 0.88, 0.88]);
 }
 
 #[test]
 fn heldout_corpus() {
     // Quiet unless asked: its misses are not for tuning on.
     let loud = std::env::var_os("FORMS_QUIET").is_some_and(|v| v == "0");
-    let (clean, scans) = score_corpus(&common::repo().join("tests/fixtures/forms_heldout"), !loud);
-    // Measured 0.843 / 0.516 / 0.636 / 0.799 (stop 30, once, after the rules were frozen).
-    report_and_hold("held-out corpus", &clean, &scans, [0.82, 0.48, 0.6, 0.77]);
+    // FORMS_HELDOUT_DIR scores another held-out set written the same way (a fresh seed of
+    // tools/forms/make_heldout.py, with make_scans.py), against the same floors.
+    let dir = std::env::var_os("FORMS_HELDOUT_DIR").map_or_else(
+        || common::repo().join("tests/fixtures/forms_heldout"),
+        std::path::PathBuf::from,
+    );
+    let (clean, scans) = score_corpus(&dir, !loud);
+    // Measured 0.843 / 0.516 / 0.636 / 0.799 (stop 30, once, after the rules were frozen), and
+    // 0.857 / 0.596 / 0.636 / 0.803 after stop 31's changes (totals only; a fresh seed-8 set
+    // gave 0.845 / 0.571 / 0.686 / 0.816).
+    report_and_hold("held-out corpus", &clean, &scans, [0.83, 0.56, 0.6, 0.78]);
 }

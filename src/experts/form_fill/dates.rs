@@ -198,8 +198,10 @@ impl Format {
         // Chinese: a blank or letters before each of 年, 月 and 日 ("YYYY年MM月DD日",
         // "____年__月__日"); "出生年月日" keeps its units, as `find_zh` reads it.
         static HINT_ZH: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"[(（]?\s*[_＿A-Za-z][_＿A-Za-z\s]*年[_＿A-Za-z\s]+月[_＿A-Za-z\s]+日\s*[)）]?")
-                .expect("static regex")
+            Regex::new(
+                r"[(（]?\s*[_＿A-Za-z][_＿A-Za-z\s]*年[_＿A-Za-z\s]+月[_＿A-Za-z\s]+日\s*[)）]?",
+            )
+            .expect("static regex")
         });
         let squeezed = squeeze(text);
         let text = HINT.replace_all(&squeezed, " ");
