@@ -128,6 +128,51 @@ pub fn rewrite(
     }
 }
 
+/// One axis of a tensor's shape as the graph declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dim {
+    Fixed(u64),
+    Named(String),
+    Unknown,
+}
+
+/// The name and declared shape of the graph's first input, read from the bytes without
+/// building a session.
+pub fn first_input(model: &[u8]) -> Result<(String, Vec<Dim>)> {
+    let child = |body: &[u8], num: u32| -> Result<Option<Vec<u8>>> {
+        Ok(fields(body)?
+            .into_iter()
+            .find(|f| f.num == num && f.wire == 2)
+            .map(|f| f.body.to_vec()))
+    };
+    let graph = child(model, 7)?.ok_or_else(|| bad("no graph"))?;
+    let input = child(&graph, 11)?.ok_or_else(|| bad("the graph has no input"))?;
+    let name = String::from_utf8_lossy(&child(&input, 1)?.unwrap_or_default()).into_owned();
+    // ValueInfoProto.type → TypeProto.tensor_type → Tensor.shape; a shape may be left out.
+    let mut shape = input;
+    for num in [2, 1, 2] {
+        match child(&shape, num)? {
+            Some(body) => shape = body,
+            None => return Ok((name, Vec::new())),
+        }
+    }
+    let dims = fields(&shape)?
+        .into_iter()
+        .filter(|f| f.num == 1 && f.wire == 2)
+        .map(|d| {
+            let first = fields(d.body)?
+                .into_iter()
+                .find(|x| x.num == 1 || x.num == 2);
+            Ok(match first {
+                Some(x) if x.num == 1 && x.wire == 0 => Dim::Fixed(varint(x.body, &mut 0)?),
+                Some(x) if x.num == 2 => Dim::Named(String::from_utf8_lossy(x.body).into_owned()),
+                _ => Dim::Unknown,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((name, dims))
+}
+
 /// Makes axis `axis` of the graph input named `input` symbolic (`dim_param` = `name`), where
 /// the exporter fixed it. A fully convolutional graph then runs at other sizes on that axis.
 pub fn free_input_dim(model: &[u8], input: &str, axis: usize, name: &str) -> Result<Vec<u8>> {
@@ -254,6 +299,16 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn the_first_input_is_read_from_the_bytes() {
+        let (name, dims) = first_input(&model()).unwrap();
+        assert_eq!(name, "y");
+        assert_eq!(dims, [Dim::Fixed(7)]);
+        let freed = free_input_dim(&model(), "y", 0, "n").unwrap();
+        assert_eq!(first_input(&freed).unwrap().1, [Dim::Named("n".into())]);
+        assert!(first_input(&[0x0a]).is_err());
     }
 
     #[test]
