@@ -11,8 +11,8 @@ pub const LINE_H: usize = 48;
 /// Default recognizer input height for long lines (see `REC_LONG_W`). The recognizers are
 /// convolutional in height and their cost grows with its square. PP-OCRv6 tiny, exported at 48,
 /// runs a line at 40 in 0.76x the time. With long lines at 40 the fixtures read EN 0.16 % /
-/// ZH 1.44 % CER (0.16 % / 1.17 % at 48), dense pages 191 of 192 lines whole, and the form
-/// corpora fill exactly as at 48. Every line at 40 cost the scanned forms 0.03 of fill F1
+/// ZH 1.44 % CER (0.16 % / 1.17 % at 48), dense pages 191 of 192 lines whole, and the project
+/// and tuning form corpora fill exactly as at 48. Every line at 40 cost the scans 0.03 of F1
 /// (short labels lose letters); at 32 English CER rises to 1.3 % and dense lines break.
 pub const REC_H: usize = 40;
 /// Lines wider than this many columns at `LINE_H` rows are read at the recognizer height
