@@ -219,16 +219,20 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         .collect();
     let mut formats: Vec<Option<Format>> = vec![None; regions.len()];
     let mut parts: Vec<PartSeen> = Vec::new();
-    let region_of = |sg: &Segment| {
-        regions
-            .iter()
-            .position(|r| r.kind != RegionKind::Checkbox && inside(&sg.bbox, &r.bbox))
-    };
+    // The drawn region (not a checkbox) each segment lies in, found once for both passes.
+    let region_of: Vec<Option<usize>> = segs
+        .iter()
+        .map(|sg| {
+            regions
+                .iter()
+                .position(|r| r.kind != RegionKind::Checkbox && inside(&sg.bbox, &r.bbox))
+        })
+        .collect();
     // A format placeholder the segments split ("yyyy" "mm" "dd", the dashes dropped as bits of
     // the rule under them) is one box's format, as the OCR line read it, not three parts.
     for (r, (format, writable)) in formats.iter_mut().zip(writable.iter_mut()).enumerate() {
         let within: Vec<usize> = (0..segs.len())
-            .filter(|&i| region_of(&segs[i]) == Some(r))
+            .filter(|&i| region_of[i] == Some(r))
             .collect();
         if within.len() < 2 {
             continue;
@@ -251,7 +255,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         if used[i] {
             continue;
         }
-        let Some(r) = region_of(sg) else {
+        let Some(r) = region_of[i] else {
             continue;
         };
         if let Some(f) = Format::find(&sg.text).filter(|_| format_only(&sg.text)) {
