@@ -852,22 +852,33 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
     }
 
-    /// The PP-OCRv4 models and the ONNX Runtime library tools/fetch-assets.sh fetches.
+    /// The default models and the ONNX Runtime library tools/fetch-assets.sh fetches.
     fn engine() -> OcrEngine {
+        engine_with(|_| {})
+    }
+
+    /// The same, with some options changed first.
+    fn engine_with(change: impl FnOnce(&mut OcrOptions)) -> OcrEngine {
         let assets = root().join(".assets");
-        OcrEngine::load(OcrOptions::new(
+        let mut options = OcrOptions::new(
             assets.join("ocr"),
             assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-        ))
-        .expect("the OCR models (tools/fetch-assets.sh)")
+        );
+        change(&mut options);
+        OcrEngine::load(options).expect("the OCR models (tools/fetch-assets.sh)")
+    }
+
+    /// A part of the English A4 fixture page.
+    fn a4_en(x: u32, y: u32, w: u32, h: u32) -> RgbImage {
+        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
+            .unwrap()
+            .to_rgb8();
+        image::imageops::crop_imm(&page, x, y, w, h).to_image()
     }
 
     /// The title and subtitle of a fixture page.
     fn title() -> RgbImage {
-        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
-            .unwrap()
-            .to_rgb8();
-        image::imageops::crop_imm(&page, 60, 70, 900, 120).to_image()
+        a4_en(60, 70, 900, 120)
     }
 
     /// Stops after its first `n` checks.
@@ -925,19 +936,10 @@ mod tests {
     /// Several recognizer sessions side by side read what one reads.
     #[test]
     fn workers_read_what_one_session_reads() {
-        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
-            .unwrap()
-            .to_rgb8();
-        let part = image::imageops::crop_imm(&page, 0, 0, 1240, 600).to_image();
-        let assets = root().join(".assets");
+        let part = a4_en(0, 0, 1240, 600);
         let mut texts = Vec::new();
         for workers in [1, 3] {
-            let mut o = OcrOptions::new(
-                assets.join("ocr"),
-                assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-            );
-            o.rec_workers = workers;
-            let mut e = OcrEngine::load(o).unwrap();
+            let mut e = engine_with(|o| o.rec_workers = workers);
             assert_eq!(e.rec.len(), workers);
             texts.push(e.read(&part).unwrap().text());
         }
@@ -949,19 +951,10 @@ mod tests {
     /// read the same words as at 48.
     #[test]
     fn the_recognizer_height_is_freed_at_load() {
-        let page = image::open(root().join("tests/fixtures/ocr_text/a4_en.png"))
-            .unwrap()
-            .to_rgb8();
-        let part = image::imageops::crop_imm(&page, 0, 0, 1240, 400).to_image();
-        let assets = root().join(".assets");
+        let part = a4_en(0, 0, 1240, 400);
         let mut texts = Vec::new();
         for rows in [48, REC_H] {
-            let mut o = OcrOptions::new(
-                assets.join("ocr"),
-                assets.join("onnxruntime/libonnxruntime.so.1.31.1"),
-            );
-            o.rec_height = rows;
-            let mut e = OcrEngine::load(o).unwrap();
+            let mut e = engine_with(|o| o.rec_height = rows);
             assert_eq!(e.rec_height(), rows);
             let page = e.read(&part).unwrap();
             // Some lines are long enough to be read at `rows`.
