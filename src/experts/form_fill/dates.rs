@@ -309,7 +309,9 @@ pub fn part_named(text: &str) -> Option<(Part, usize)> {
         "year" | "yyyy" | "yy" | "yr" => return Some((Part::Year, 4)),
         _ => {}
     }
-    part_letters(&t).or_else(|| {
+    // One letter alone ("M", "D") is more often an option (Male) than a part's placeholder.
+    let letters = t.chars().count() >= 2;
+    part_letters(&t).filter(|_| letters).or_else(|| {
         // "YYYY年" or "MM月": a placeholder with its unit.
         let last = t.chars().last()?;
         if !matches!(last, '年' | '月' | '日') {
@@ -419,6 +421,8 @@ mod tests {
         assert_eq!(part_named("Name"), None);
         assert_eq!(part_named("Mr"), None);
         assert_eq!(part_named("DM"), None);
+        assert_eq!(part_named("M"), None);
+        assert_eq!(part_named("d"), None);
         let x = d(1990, 3, 7).unwrap();
         assert_eq!(x.part(Part::Month, 2), "03");
         assert_eq!(x.part(Part::Month, 1), "3");
