@@ -54,7 +54,19 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             .collect();
         // Checkbox interiors are rectangles to the corner; letter counters (O, D) are rounder.
         // (0.86, not 1: a scan's blur rounds the corners.)
-        if square && r.fill >= 0.86 && bw <= 2.2 * text_h && bw >= 0.45 * text_h.min(16.0) {
+        // A square holding a word the OCR read whole ("MM", "DD" in a date's part boxes) is a
+        // box to write in; a ticked checkbox reads as one mark at most.
+        let worded = inside.iter().any(|l| {
+            l.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+                && l.bbox[0] >= b[0] - 2.0
+                && l.bbox[2] <= b[2] + 2.0
+        });
+        if square
+            && !worded
+            && r.fill >= 0.86
+            && bw <= 2.2 * text_h
+            && bw >= 0.45 * text_h.min(16.0)
+        {
             // A checkbox, unless it is the small counter of a character the OCR read (the
             // OCR reads real checkboxes as 口, □, O or odd characters, at their full size).
             if bw >= 0.45 * text_h || !inside_glyph(lines, &b) {
@@ -436,5 +448,28 @@ mod tests {
             .find(|r| r.kind == RegionKind::Underline)
             .map(|r| r.bbox);
         assert_eq!(u.map(|u| (u[0], u[2], u[3])), Some((100.0, 300.0, 151.0)));
+    }
+
+    fn text(t: &str, b: BBox) -> Line {
+        Line {
+            text: t.into(),
+            quad: [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]],
+            bbox: b,
+            confidence: 0.9,
+            glyphs: vec![],
+        }
+    }
+
+    #[test]
+    fn a_square_with_a_placeholder_in_it_is_a_box_not_a_checkbox() {
+        // Date part boxes "[MM]" and an empty square of the same size beside them.
+        let mut img = page();
+        rect(&mut img, [100, 40, 135, 67]);
+        rect(&mut img, [160, 40, 195, 67]);
+        let lines = [text("MM", [104.0, 44.0, 131.0, 64.0])];
+        let regions = find(&img, &lines, 22.0);
+        let kind_at = |x: f32| regions.iter().find(|r| r.bbox[0] == x).map(|r| r.kind);
+        assert_eq!(kind_at(100.0), Some(RegionKind::TextCell), "{regions:?}");
+        assert_eq!(kind_at(160.0), Some(RegionKind::Checkbox), "{regions:?}");
     }
 }
