@@ -102,11 +102,20 @@ fn fill_right(t: &TruthField, acts: &[&FormAction]) -> bool {
     let Some(v) = &t.value else { return false };
     match t.kind.as_str() {
         "checkbox" => {
+            // A check is a click at the box's centre: it must land on the right option. (A
+            // glyph option's truth box is the character's line-high span, so the drawn square
+            // inside it overlaps it by less than half.)
+            let clicks = |o: &TruthOption| {
+                acts[0].input_box.as_ref().is_some_and(|b| {
+                    let (x, y) = ((b.x1 + b.x2) / 2.0, (b.y1 + b.y2) / 2.0);
+                    x >= o.bbox[0] && x <= o.bbox[2] && y >= o.bbox[1] && y <= o.bbox[3]
+                })
+            };
             let truth_box = t.options.iter().find(|o| same_value(&o.text, v));
             acts.len() == 1
                 && acts[0].action == "check"
                 && same_value(&acts[0].value, v)
-                && truth_box.is_some_and(|o| on(acts[0], &o.bbox))
+                && truth_box.is_some_and(clicks)
         }
         "date" if !t.parts.is_empty() => {
             acts.len() == t.parts.len()
