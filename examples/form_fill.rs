@@ -33,6 +33,12 @@ fn main() -> anyhow::Result<()> {
     );
     for l in &page.lines {
         println!("line {:?} {:?}", l.text, l.bbox.map(|v| v.round()));
+        // FORM_GLYPHS=1: each character's box too.
+        if std::env::var_os("FORM_GLYPHS").is_some() {
+            for (g, b) in &l.glyphs {
+                println!("  glyph {g:?} {:?}", b.map(|v| v.round()));
+            }
+        }
     }
     // Regions as the fields are found: on the levelled page when the page is slanted.
     let (gray_l, lines_l) = match form_fill::skew::Turn::for_page(&page, &gray) {

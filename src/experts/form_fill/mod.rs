@@ -298,6 +298,22 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             used[i] = true;
         }
     }
+    // A square with no option text after it (nothing, or the next part's caption) may be a
+    // date part's box drawn square ("Day" over a box as big as a checkbox).
+    let optionless: Vec<bool> = regions
+        .iter()
+        .map(|reg| {
+            let cb = &reg.bbox;
+            reg.kind == RegionKind::Checkbox
+                && !segs.iter().any(|s| {
+                    geom::v_overlap(&s.bbox, cb) > 0.4
+                        && s.bbox[0] >= cb[2] - 2.0
+                        && s.bbox[0] - cb[2] <= 2.5 * text_h
+                        && dates::part_named(&s.text).is_none()
+                })
+        })
+        .collect();
+    let part_box = |r: usize, writable: &[bool]| writable[r] || optionless[r];
     // Parts named from outside their box: a unit after it (`[  ]年`), a caption above or
     // under it (Day / Month / Year), or a caption before it (`Day [  ]`).
     for (i, sg) in segs.iter().enumerate() {
@@ -311,7 +327,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let b = &sg.bbox;
         let mut best: Option<(usize, f32)> = None;
         for (r, reg) in regions.iter().enumerate() {
-            if !writable[r] || parts.iter().any(|p| p.region == r) {
+            if !part_box(r, &writable) || parts.iter().any(|p| p.region == r) {
                 continue;
             }
             let rb = &reg.bbox;
@@ -381,9 +397,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let near = (0..regions.len()).find(|&r| {
                 let b = &regions[r].bbox;
                 // A box with a misread placeholder in it was taken for a label's cell.
-                (writable[r] || regions[r].kind == RegionKind::TextCell)
+                (part_box(r, &writable) || regions[r].kind == RegionKind::TextCell)
                     && !region_used[r]
-                    && regions[r].kind != RegionKind::Checkbox
                     && parts.iter().all(|p| p.region != r)
                     && geom::v_overlap(b, &last) > 0.7
                     && ((b[3] - b[1]) - h).abs() <= 0.3 * h
@@ -608,8 +623,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // Checkbox options: the text right after each box.
     let checkboxes: Vec<BBox> = regions
         .iter()
-        .filter(|r| r.kind == RegionKind::Checkbox)
-        .map(|r| r.bbox)
+        .enumerate()
+        .filter(|(r, reg)| reg.kind == RegionKind::Checkbox && !region_used[*r])
+        .map(|(_, reg)| reg.bbox)
         .collect();
     let mut options: Vec<CheckOption> = Vec::new();
     for cb in &checkboxes {
@@ -702,7 +718,17 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 .skip(1)
                 .fold(g[0].bbox, |u, p| geom::union(&u, &p.bbox))
         }))
-        .chain(groups.iter().map(|g| g[0].bbox))
+        // A stacked group's label may stand beside any of its rows (the middle one, often).
+        .chain(groups.iter().map(|g| {
+            let stacked = g.iter().any(|o| geom::v_overlap(&o.bbox, &g[0].bbox) < 0.5);
+            if stacked {
+                g.iter()
+                    .skip(1)
+                    .fold(g[0].bbox, |u, o| geom::union(&u, &o.bbox))
+            } else {
+                g[0].bbox
+            }
+        }))
         .collect();
     // Text inside a place to write is its placeholder or example, never a label.
     for (i, sg) in segs.iter().enumerate() {

@@ -61,11 +61,14 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 && l.bbox[0] >= b[0] - 2.0
                 && l.bbox[2] <= b[2] + 2.0
         });
+        // The OCR read a box or circle symbol (☐, ○) where this square is, or a gap between
+        // words: small as it is, it is drawn, not a letter's counter.
+        let symbol = bw >= 6.0 && symbol_at(lines, &b);
         if square
             && !worded
             && r.fill >= 0.86
             && bw <= 2.2 * text_h
-            && bw >= 0.45 * text_h.min(16.0)
+            && (bw >= 0.45 * text_h.min(16.0) || symbol)
         {
             // A checkbox, unless it is the small counter of a character the OCR read (the
             // OCR reads real checkboxes as 口, □, O or odd characters, at their full size).
@@ -82,7 +85,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         // smaller (in larger text, a title's, it may not be, so that text is left out), and
         // one that the OCR read inside a word has letters on both sides.
         let round = (0.7..0.86).contains(&r.fill);
-        if square && round && bw <= 1.6 * text_h && bw >= (0.5 * text_h).max(9.0) {
+        if square && round && bw <= 1.6 * text_h && (bw >= (0.5 * text_h).max(9.0) || symbol) {
             let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
             let letter = lines.iter().any(|l| {
                 let on_line = c[0] >= l.bbox[0]
@@ -100,7 +103,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                     on && k > 0 && word(l.glyphs.get(k - 1)) && word(l.glyphs.get(k + 1))
                 });
                 on_line && (large || mid_word)
-            });
+            }) && !symbol;
             if !letter {
                 out.push(Region {
                     kind: RegionKind::Checkbox,
@@ -217,6 +220,39 @@ fn inside_glyph(lines: &[Line], b: &BBox) -> bool {
                     && !g.trim().is_empty()
                     && !BOXLIKE.contains(&g.as_str())
             })
+    })
+}
+
+/// Whether the OCR read a box or circle symbol (☐, ○, 口) at a small square, a space, or a
+/// lone "O" between spaces (a radio button read as a letter): anything but a letter inside a
+/// word. Glyph boxes come from the recogniser's frames, so the glyph nearest the square's
+/// centre on its line decides.
+fn symbol_at(lines: &[Line], b: &BBox) -> bool {
+    const SYMBOLS: &[&str] = &[
+        "口", "□", "☐", "▢", "◻", "囗", "○", "〇", "◯", "◎", "⚪", "◦",
+    ];
+    let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+    lines.iter().any(|l| {
+        let on_line =
+            c[0] >= l.bbox[0] && c[0] <= l.bbox[2] && c[1] >= l.bbox[1] && c[1] <= l.bbox[3];
+        if !on_line {
+            return false;
+        }
+        let d = |g: &BBox| ((g[0] + g[2]) / 2.0 - c[0]).abs();
+        let Some(k) =
+            (0..l.glyphs.len()).min_by(|&x, &y| d(&l.glyphs[x].1).total_cmp(&d(&l.glyphs[y].1)))
+        else {
+            return false;
+        };
+        let (g, gb) = &l.glyphs[k];
+        let gap = |j: Option<usize>| {
+            j.and_then(|j| l.glyphs.get(j))
+                .is_none_or(|(g, _)| g.trim().is_empty())
+        };
+        let near = d(gb) <= (b[2] - b[0]).max(0.5 * (l.bbox[3] - l.bbox[1]));
+        near && (SYMBOLS.contains(&g.as_str())
+            || g.trim().is_empty()
+            || (matches!(g.as_str(), "O" | "o" | "0") && gap(k.checked_sub(1)) && gap(Some(k + 1))))
     })
 }
 
@@ -471,5 +507,37 @@ mod tests {
         let kind_at = |x: f32| regions.iter().find(|r| r.bbox[0] == x).map(|r| r.kind);
         assert_eq!(kind_at(100.0), Some(RegionKind::TextCell), "{regions:?}");
         assert_eq!(kind_at(160.0), Some(RegionKind::Checkbox), "{regions:?}");
+    }
+
+    #[test]
+    fn a_small_square_the_ocr_read_as_a_box_symbol_is_a_checkbox() {
+        // 8 px squares in 20 px lines: under the size floor, so only the OCR's reading tells a
+        // drawn "☐ Male" from a letter's counter.
+        let mut img = page();
+        rect(&mut img, [100, 40, 108, 48]);
+        rect(&mut img, [100, 100, 108, 108]);
+        let glyphs = |first: &str| {
+            vec![
+                (first.to_string(), [102.0, 34.0, 106.0, 54.0]),
+                (" ".to_string(), [110.0, 34.0, 114.0, 54.0]),
+                ("M".to_string(), [118.0, 34.0, 122.0, 54.0]),
+            ]
+        };
+        let mut symbol = text("☐ Male", [98.0, 34.0, 150.0, 54.0]);
+        symbol.glyphs = glyphs("☐");
+        let mut letter = text("eMale", [98.0, 94.0, 150.0, 114.0]);
+        letter.glyphs = glyphs("e")
+            .into_iter()
+            .map(|(g, b)| {
+                (
+                    if g == " " { "x".into() } else { g },
+                    [b[0], b[1] + 60.0, b[2], b[3] + 60.0],
+                )
+            })
+            .collect();
+        let regions = find(&img, &[symbol, letter], 20.0);
+        let kind_at = |y: f32| regions.iter().find(|r| r.bbox[1] == y).map(|r| r.kind);
+        assert_eq!(kind_at(40.0), Some(RegionKind::Checkbox), "{regions:?}");
+        assert_eq!(kind_at(100.0), None, "{regions:?}");
     }
 }
