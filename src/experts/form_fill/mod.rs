@@ -714,9 +714,21 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         .iter()
         .map(|&r| regions[r].bbox)
         .chain(date_groups.iter().map(|g| {
-            g.iter()
+            let mut u = g
+                .iter()
                 .skip(1)
-                .fold(g[0].bbox, |u, p| geom::union(&u, &p.bbox))
+                .fold(g[0].bbox, |u, p| geom::union(&u, &p.bbox));
+            // Blanks drawn as rules: what is written sits on the rules, one line high, so a
+            // label printed just above them (in a tight table cell) is above, not on, them.
+            let rules = g.iter().all(|p| {
+                regions
+                    .iter()
+                    .any(|r| r.kind == RegionKind::Underline && r.bbox == p.bbox)
+            });
+            if rules {
+                u[1] = u[1].max(u[3] - text_h);
+            }
+            u
         }))
         // A stacked group's label may stand beside any of its rows (the middle one, often).
         .chain(groups.iter().map(|g| {

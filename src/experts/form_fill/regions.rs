@@ -141,7 +141,32 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         }
     }
     let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
-    for u in underlines(&ink, w, h, text_h) {
+    let usual = (1.5 * text_h).max(24.0);
+    let long = underlines(&ink, w, h, usual as usize);
+    // Rules as short as the text is tall are blanks only right before a date unit ("__月").
+    // They are found in a pass of their own, so that they never join a scan's frayed pieces
+    // to the long rules.
+    let unit_after = |u: &BBox| {
+        lines.iter().flat_map(|l| &l.glyphs).any(|(g, gb)| {
+            matches!(g.as_str(), "年" | "月" | "日")
+                && gb[0] >= u[2] - 3.0
+                && gb[0] - u[2] <= 0.8 * text_h
+                && gb[3] >= u[1] - 1.5 * text_h
+                && gb[3] <= u[1] + 0.5 * text_h
+        })
+    };
+    let short: Vec<BBox> = underlines(&ink, w, h, (0.9 * text_h).max(16.0) as usize)
+        .into_iter()
+        .filter(|u| {
+            u[2] - u[0] < usual
+                && unit_after(u)
+                && stroked_above(&ink, w, u, text_h) < 0.1
+                && !long.iter().any(|k| {
+                    geom::h_overlap(u, k) > 0.0 && u[1] <= k[3] + 3.0 && u[3] + 3.0 >= k[1]
+                })
+        })
+        .collect();
+    for u in long.into_iter().chain(short) {
         // The top or bottom border of a box is no underline.
         let edge = boxes.iter().any(|b| {
             geom::h_overlap(b, &u) > 0.5
@@ -366,10 +391,24 @@ fn grow_to_border(ink: &[bool], w: usize, h: usize, b: BBox) -> BBox {
     ]
 }
 
-/// Long thin horizontal ink runs: `[x1, y1, x2, y2]` of each line, at most 4 px thick.
-fn underlines(ink: &[bool], w: usize, h: usize, text_h: f32) -> Vec<BBox> {
-    // As short as the blank before 月 in "____年__月__日".
-    let min_len = (1.5 * text_h).max(24.0) as usize;
+/// The share of a rule's columns with ink in the half line above it: a blank has paper
+/// there, a character's bottom stroke (生, 出) has the strokes that rise from it.
+fn stroked_above(ink: &[bool], w: usize, u: &BBox, text_h: f32) -> f32 {
+    let (x0, x1) = (u[0] as usize, (u[2] as usize).min(w));
+    let y1 = (u[1] as usize).saturating_sub(2);
+    let y0 = (u[1] - 0.5 * text_h).max(0.0) as usize;
+    if x1 <= x0 || y1 <= y0 {
+        return 0.0;
+    }
+    let inked = (x0..x1)
+        .filter(|&x| (y0..y1).any(|y| ink[y * w + x]))
+        .count();
+    inked as f32 / (x1 - x0) as f32
+}
+
+/// Thin horizontal ink runs at least `min_len` long: `[x1, y1, x2, y2]` of each line, at
+/// most 4 px thick.
+fn underlines(ink: &[bool], w: usize, h: usize, min_len: usize) -> Vec<BBox> {
     // Runs per row.
     let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // x0, x1, y0, y1 (exclusive)
     let mut open: Vec<usize> = Vec::new(); // indices of segs still growing
@@ -539,5 +578,46 @@ mod tests {
         let kind_at = |y: f32| regions.iter().find(|r| r.bbox[1] == y).map(|r| r.kind);
         assert_eq!(kind_at(40.0), Some(RegionKind::Checkbox), "{regions:?}");
         assert_eq!(kind_at(100.0), None, "{regions:?}");
+    }
+
+    #[test]
+    fn short_blanks_count_only_before_a_date_unit() {
+        // "____年 __月 __日" in 24 px text: the month and day blanks are 30 px, under the usual
+        // floor of 36. A 30 px stroke with strokes rising from it (a character's foot) before
+        // 日, and a bare 30 px rule with no unit after it, are not blanks.
+        let mut img = page();
+        let hline = |img: &mut GrayImage, x0: u32, x1: u32, y: u32| {
+            for x in x0..x1 {
+                img.put_pixel(x, y, image::Luma([0]));
+                img.put_pixel(x, y + 1, image::Luma([0]));
+            }
+        };
+        hline(&mut img, 20, 70, 60);
+        hline(&mut img, 100, 130, 60);
+        hline(&mut img, 160, 190, 60);
+        hline(&mut img, 20, 50, 150);
+        for x in [20, 35, 49] {
+            for y in 135..150 {
+                img.put_pixel(x, y, image::Luma([0]));
+            }
+        }
+        hline(&mut img, 250, 280, 150);
+        let unit = |t: &str, x: f32, y: f32| {
+            let mut l = text(t, [x - 2.0, y - 22.0, x + 22.0, y + 2.0]);
+            l.glyphs = vec![(t.to_string(), [x, y - 22.0, x + 8.0, y + 2.0])];
+            l
+        };
+        let lines = [
+            unit("年", 74.0, 62.0),
+            unit("月", 134.0, 62.0),
+            unit("日", 194.0, 62.0),
+            unit("日", 54.0, 152.0),
+        ];
+        let rules: Vec<[f32; 2]> = find(&img, &lines, 24.0)
+            .iter()
+            .filter(|r| r.kind == RegionKind::Underline)
+            .map(|r| [r.bbox[0], r.bbox[2]])
+            .collect();
+        assert_eq!(rules, [[20.0, 70.0], [100.0, 130.0], [160.0, 190.0]]);
     }
 }
