@@ -67,6 +67,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "id card",
             "id card number",
             "id card no",
+            "identity number",
+            "identity no",
+            "identity card no",
             "identity card number",
             "national id",
             "national id number",
@@ -84,6 +87,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &[
             "passport number",
             "passport no",
+            "travel document number",
+            "travel document no",
+            "travel document",
             "passport",
             "护照号码",
             "护照号",
@@ -215,6 +221,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "职业",
             "职务",
             "职位",
+            "工作",
         ],
     ),
     (
@@ -248,6 +255,11 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "紧急联系方式",
             "紧急联系人",
             "紧急联系人姓名",
+            "next of kin",
+            "ice contact",
+            "person to contact in an emergency",
+            "person to contact in case of emergency",
+            "contact in case of emergency",
         ],
     ),
     (
@@ -283,6 +295,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &[
             "signature",
             "sign here",
+            "signed",
+            "sign",
             "applicant signature",
             "signature of applicant",
             "applicant s signature",
@@ -312,6 +326,8 @@ const WHOLE_ONLY: &[&str] = &[
     "country",
     "emergency",
     "日期",
+    "sign",
+    "signed",
 ];
 
 /// Profile keys that are spelled differently from labels.
@@ -332,6 +348,8 @@ const KEY_ALIASES: &[(&str, &str)] = &[
     ("homeaddress", "address"),
     ("zipcode", "postcode"),
     ("sex", "gender"),
+    ("addr", "address"),
+    ("born", "date_of_birth"),
 ];
 
 /// Lower case, letters, digits and CJK only, words joined by single spaces; drops a
@@ -391,6 +409,20 @@ impl<'a> IntoIterator for &Chars<'a> {
 /// The canonical key a label names, with a score: 1 for an exact synonym, less for a synonym
 /// inside a longer label or a near miss (OCR slips).
 pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
+    // "申请人（签字）", "Applicant (signature)": the part in brackets says what is written
+    // there, though `normalize` drops it.
+    static NOTE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[（(]([^)）]*)[)）]").expect("static regex"));
+    if NOTE.captures_iter(label).any(|c| {
+        let n = normalize(&c[1]);
+        ["签字", "签名", "签章", "盖章"]
+            .iter()
+            .any(|w| n.contains(w))
+            || n.split(' ')
+                .any(|w| matches!(w, "signature" | "sign" | "signed"))
+    }) {
+        return Some(("signature", 1.0));
+    }
     let spaced = format!(" {} ", normalize(label));
     let n = spaced.replace(' ', "");
     if n.is_empty() {
@@ -441,6 +473,17 @@ pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
 /// The canonical key a profile key means (or the normalised key itself when it is no known
 /// field, so custom keys still match labels that spell them out).
 pub fn profile_key(key: &str) -> String {
+    // camelCase keys ("employerName", "birthDate") are words too.
+    let mut spaced = String::new();
+    let mut lower = false;
+    for c in key.chars() {
+        if c.is_uppercase() && lower {
+            spaced.push(' ');
+        }
+        lower = c.is_lowercase();
+        spaced.push(c);
+    }
+    let key = spaced.as_str();
     let s = squash(key);
     if let Some((_, k)) = KEY_ALIASES.iter().find(|(a, _)| *a == s) {
         return (*k).to_string();
@@ -739,6 +782,13 @@ mod tests {
             Some("emergency_contact")
         );
         assert_eq!(label_key("Branch code"), None);
+        // The note in brackets says a signature goes there, not the name.
+        assert_eq!(label_key("申请人（签字）").map(|k| k.0), Some("signature"));
+        assert_eq!(
+            label_key("Applicant (signature)").map(|k| k.0),
+            Some("signature")
+        );
+        assert_eq!(label_key("申请人").map(|k| k.0), Some("name"));
     }
 
     #[test]
@@ -751,6 +801,9 @@ mod tests {
         assert_eq!(profile_key("ID"), "id_number");
         assert_eq!(profile_key("手机"), "phone");
         assert_eq!(profile_key("loyalty_no"), "loyaltyno");
+        assert_eq!(profile_key("employerName"), "employer");
+        assert_eq!(profile_key("birthDate"), "date_of_birth");
+        assert_eq!(profile_key("addr"), "address");
     }
 
     #[test]
