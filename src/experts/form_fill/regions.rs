@@ -140,6 +140,8 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             });
         }
     }
+    let runs = underlines(&ink, w, h, (0.9 * text_h).max(16.0) as usize);
+    broken_boxes(&ink, w, &runs, lines, text_h, &mut out);
     let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
     let usual = (1.5 * text_h).max(24.0);
     let long = underlines(&ink, w, h, usual as usize);
@@ -152,17 +154,18 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 && gb[0] >= u[2] - 3.0
                 && gb[0] - u[2] <= 0.8 * text_h
                 && gb[3] >= u[1] - 1.5 * text_h
-                && gb[3] <= u[1] + 0.5 * text_h
+                && gb[3] <= u[1] + 0.8 * text_h
         })
     };
-    let short: Vec<BBox> = underlines(&ink, w, h, (0.9 * text_h).max(16.0) as usize)
+    let short: Vec<BBox> = runs
         .into_iter()
         .filter(|u| {
             u[2] - u[0] < usual
                 && unit_after(u)
                 && stroked_above(&ink, w, u, text_h) < 0.1
+                // A frayed piece of a long rule lies on the rows next to it.
                 && !long.iter().any(|k| {
-                    geom::h_overlap(u, k) > 0.0 && u[1] <= k[3] + 3.0 && u[3] + 3.0 >= k[1]
+                    geom::h_overlap(u, k) > 0.0 && u[1] <= k[3] + 1.0 && u[3] + 1.0 >= k[1]
                 })
         })
         .collect();
@@ -389,6 +392,67 @@ fn grow_to_border(ink: &[bool], w: usize, h: usize, b: BBox) -> BBox {
         (x1 + r) as f32,
         (y1 + d) as f32,
     ]
+}
+
+/// Boxes whose border a scan broke (blur and JPEG open gaps, so no paper is enclosed): a rule
+/// with ink rising from both its ends for a line or so, to the same height.
+fn broken_boxes(
+    ink: &[bool],
+    w: usize,
+    runs: &[BBox],
+    lines: &[Line],
+    text_h: f32,
+    out: &mut Vec<Region>,
+) {
+    // How far ink rises from (x, y) up, within 2 px of x, a one-row gap allowed.
+    let rise = |x: f32, y: f32| {
+        let x = x as usize;
+        let mut y = y as usize;
+        let (mut up, mut miss) = (0usize, 0usize);
+        while y > 0 && miss <= 1 && (up as f32) < 3.0 * text_h {
+            y -= 1;
+            if (x.saturating_sub(2)..(x + 3).min(w)).any(|x| ink[y * w + x]) {
+                up += 1 + miss;
+                miss = 0;
+            } else {
+                miss += 1;
+            }
+        }
+        up as f32
+    };
+    let mut found: Vec<Region> = Vec::new();
+    for u in runs {
+        let (l, r) = (rise(u[0], u[1]), rise(u[2] - 1.0, u[1]));
+        let tall = l.max(r);
+        if l.min(r) < 0.6 * text_h || tall > 2.5 * text_h || l.min(r) < 0.7 * tall {
+            continue;
+        }
+        let bx = [u[0], u[1] - tall, u[2], u[3]];
+        let known = out
+            .iter()
+            .chain(found.iter())
+            .any(|k| geom::iou(&k.bbox, &bx) > 0.3);
+        // Nothing drawn across it: a box, not rows of a table.
+        let crossed = runs
+            .iter()
+            .any(|k| k[1] > bx[1] + 2.0 && k[3] < u[1] - 2.0 && geom::h_overlap(k, &bx) > 0.5);
+        if known || crossed {
+            continue;
+        }
+        let texts = lines
+            .iter()
+            .filter(|l| geom::intersection(&l.bbox, &bx) > 0.5 * geom::area(&l.bbox))
+            .count();
+        found.push(Region {
+            kind: if texts == 0 {
+                RegionKind::Box
+            } else {
+                RegionKind::TextCell
+            },
+            bbox: bx,
+        });
+    }
+    out.extend(found);
 }
 
 /// The share of a rule's columns with ink in the half line above it: a blank has paper
@@ -619,5 +683,37 @@ mod tests {
             .map(|r| [r.bbox[0], r.bbox[2]])
             .collect();
         assert_eq!(rules, [[20.0, 70.0], [100.0, 130.0], [160.0, 190.0]]);
+    }
+
+    #[test]
+    fn a_box_whose_top_border_a_scan_broke_is_still_a_box() {
+        // A 40x24 box in 26 px text with half its top border gone: no paper is enclosed, but
+        // the bottom rule has sides rising from both ends to the same height.
+        let mut img = page();
+        rect(&mut img, [100, 40, 140, 64]);
+        for x in 112..132 {
+            img.put_pixel(x, 40, image::Luma([255]));
+        }
+        // A plain rule beside it stays an underline.
+        for x in 200..260 {
+            img.put_pixel(x, 64, image::Luma([0]));
+        }
+        let regions = find(&img, &[], 26.0);
+        let kind_at = |x: f32| {
+            regions
+                .iter()
+                .find(|r| r.bbox[0] == x)
+                .map(|r| (r.kind, r.bbox))
+        };
+        assert_eq!(
+            kind_at(100.0),
+            Some((RegionKind::Box, [100.0, 40.0, 141.0, 65.0])),
+            "{regions:?}"
+        );
+        assert_eq!(
+            kind_at(200.0).map(|k| k.0),
+            Some(RegionKind::Underline),
+            "{regions:?}"
+        );
     }
 }
