@@ -233,55 +233,54 @@ pub fn ink_level(gray: &GrayImage) -> u8 {
 /// nearest the square's centre on its line decides.
 fn inside_glyph(lines: &[Line], b: &BBox) -> bool {
     const BOXLIKE: &[&str] = &["口", "□", "☐", "▢", "◻", "■", "囗", "ロ"];
-    let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
-    lines.iter().any(|l| {
-        let on_line =
-            c[0] >= l.bbox[0] && c[0] <= l.bbox[2] && c[1] >= l.bbox[1] && c[1] <= l.bbox[3];
-        let nearest = l.glyphs.iter().min_by(|x, y| {
-            let d = |g: &BBox| ((g[0] + g[2]) / 2.0 - c[0]).abs();
-            d(&x.1).total_cmp(&d(&y.1))
-        });
-        on_line
-            && nearest.is_some_and(|(g, gb)| {
-                c[0] >= gb[0] - 0.5 * (gb[3] - gb[1])
-                    && c[0] <= gb[2] + 0.5 * (gb[3] - gb[1])
-                    && !g.trim().is_empty()
-                    && !BOXLIKE.contains(&g.as_str())
-            })
+    let cx = (b[0] + b[2]) / 2.0;
+    nearest_glyphs(lines, b).any(|(l, k)| {
+        let (g, gb) = &l.glyphs[k];
+        cx >= gb[0] - 0.5 * (gb[3] - gb[1])
+            && cx <= gb[2] + 0.5 * (gb[3] - gb[1])
+            && !g.trim().is_empty()
+            && !BOXLIKE.contains(&g.as_str())
     })
 }
 
 /// Whether the OCR read a box or circle symbol (☐, ○, 口) at a small square, a space, or a
 /// lone "O" between spaces (a radio button read as a letter): anything but a letter inside a
-/// word. Glyph boxes come from the recogniser's frames, so the glyph nearest the square's
-/// centre on its line decides.
+/// word.
 fn symbol_at(lines: &[Line], b: &BBox) -> bool {
     const SYMBOLS: &[&str] = &[
         "口", "□", "☐", "▢", "◻", "囗", "○", "〇", "◯", "◎", "⚪", "◦",
     ];
-    let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
-    lines.iter().any(|l| {
-        let on_line =
-            c[0] >= l.bbox[0] && c[0] <= l.bbox[2] && c[1] >= l.bbox[1] && c[1] <= l.bbox[3];
-        if !on_line {
-            return false;
-        }
-        let d = |g: &BBox| ((g[0] + g[2]) / 2.0 - c[0]).abs();
-        let Some(k) =
-            (0..l.glyphs.len()).min_by(|&x, &y| d(&l.glyphs[x].1).total_cmp(&d(&l.glyphs[y].1)))
-        else {
-            return false;
-        };
+    let cx = (b[0] + b[2]) / 2.0;
+    nearest_glyphs(lines, b).any(|(l, k)| {
         let (g, gb) = &l.glyphs[k];
         let gap = |j: Option<usize>| {
             j.and_then(|j| l.glyphs.get(j))
                 .is_none_or(|(g, _)| g.trim().is_empty())
         };
-        let near = d(gb) <= (b[2] - b[0]).max(0.5 * (l.bbox[3] - l.bbox[1]));
+        let near =
+            ((gb[0] + gb[2]) / 2.0 - cx).abs() <= (b[2] - b[0]).max(0.5 * (l.bbox[3] - l.bbox[1]));
         near && (SYMBOLS.contains(&g.as_str())
             || g.trim().is_empty()
             || (matches!(g.as_str(), "O" | "o" | "0") && gap(k.checked_sub(1)) && gap(Some(k + 1))))
     })
+}
+
+/// For each OCR line over a small square's centre, the index of its glyph nearest that
+/// centre. Glyph boxes come from the recogniser's frames and may miss by a few pixels, so the
+/// nearest glyph, not one containing the centre, is the reading at the square.
+fn nearest_glyphs<'a>(lines: &'a [Line], b: &BBox) -> impl Iterator<Item = (&'a Line, usize)> {
+    let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+    lines
+        .iter()
+        .filter(move |l| {
+            c[0] >= l.bbox[0] && c[0] <= l.bbox[2] && c[1] >= l.bbox[1] && c[1] <= l.bbox[3]
+        })
+        .filter_map(move |l| {
+            let d = |g: &BBox| ((g[0] + g[2]) / 2.0 - c[0]).abs();
+            (0..l.glyphs.len())
+                .min_by(|&x, &y| d(&l.glyphs[x].1).total_cmp(&d(&l.glyphs[y].1)))
+                .map(|k| (l, k))
+        })
 }
 
 /// Whether text is light grey, as placeholders are: its darkest pixels (the 5th percentile
