@@ -139,17 +139,35 @@ pub enum Dim {
 /// The name and declared shape of the graph's first input, read from the bytes without
 /// building a session.
 pub fn first_input(model: &[u8]) -> Result<(String, Vec<Dim>)> {
-    let child = |body: &[u8], num: u32| -> Result<Option<Vec<u8>>> {
-        Ok(fields(body)?
-            .into_iter()
-            .find(|f| f.num == num && f.wire == 2)
-            .map(|f| f.body.to_vec()))
-    };
+    inputs(model)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad("the graph has no input"))
+}
+
+/// The name and declared shape of each graph input, in order.
+pub fn inputs(model: &[u8]) -> Result<Vec<(String, Vec<Dim>)>> {
     let graph = child(model, 7)?.ok_or_else(|| bad("no graph"))?;
-    let input = child(&graph, 11)?.ok_or_else(|| bad("the graph has no input"))?;
-    let name = String::from_utf8_lossy(&child(&input, 1)?.unwrap_or_default()).into_owned();
+    fields(&graph)?
+        .into_iter()
+        .filter(|f| f.num == 11 && f.wire == 2)
+        .map(|f| value_info(f.body))
+        .collect()
+}
+
+/// The first length-delimited field `num` of a message.
+fn child(body: &[u8], num: u32) -> Result<Option<Vec<u8>>> {
+    Ok(fields(body)?
+        .into_iter()
+        .find(|f| f.num == num && f.wire == 2)
+        .map(|f| f.body.to_vec()))
+}
+
+/// A ValueInfoProto's name and declared shape.
+fn value_info(input: &[u8]) -> Result<(String, Vec<Dim>)> {
+    let name = String::from_utf8_lossy(&child(input, 1)?.unwrap_or_default()).into_owned();
     // ValueInfoProto.type → TypeProto.tensor_type → Tensor.shape; a shape may be left out.
-    let mut shape = input;
+    let mut shape = input.to_vec();
     for num in [2, 1, 2] {
         match child(&shape, num)? {
             Some(body) => shape = body,
@@ -263,40 +281,16 @@ mod tests {
     }
 
     fn dims(model: &[u8], input: &str) -> Vec<String> {
-        let graph = fields(model)
+        let (_, dims) = inputs(model)
             .unwrap()
             .into_iter()
-            .find(|f| f.num == 7)
+            .find(|(name, _)| name == input)
             .unwrap();
-        let vi = fields(graph.body)
-            .unwrap()
-            .into_iter()
-            .filter(|f| f.num == 11)
-            .find(|f| {
-                fields(f.body)
-                    .unwrap()
-                    .iter()
-                    .any(|x| x.num == 1 && x.body == input.as_bytes())
-            })
-            .unwrap();
-        let mut body = vi.body;
-        for num in [2, 1, 2] {
-            body = fields(body)
-                .unwrap()
-                .into_iter()
-                .find(|f| f.num == num)
-                .unwrap()
-                .body;
-        }
-        fields(body)
-            .unwrap()
-            .iter()
-            .map(|d| {
-                let f = &fields(d.body).unwrap()[0];
-                match f.num {
-                    1 => varint(f.body, &mut 0).unwrap().to_string(),
-                    _ => String::from_utf8_lossy(f.body).into_owned(),
-                }
+        dims.into_iter()
+            .map(|d| match d {
+                Dim::Fixed(v) => v.to_string(),
+                Dim::Named(p) => p,
+                Dim::Unknown => "?".into(),
             })
             .collect()
     }
