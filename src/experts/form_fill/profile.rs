@@ -352,11 +352,13 @@ const KEY_ALIASES: &[(&str, &str)] = &[
     ("born", "date_of_birth"),
 ];
 
+/// A part in brackets, ASCII or full-width; group 1 is what it says.
+static PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[（(]([^)）]*)[)）]").expect("static regex"));
+
 /// Lower case, letters, digits and CJK only, words joined by single spaces; drops a
 /// parenthesised part ("Phone (mobile)" -> "phone").
 pub fn normalize(s: &str) -> String {
-    static PAREN: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"[（(][^)）]*[)）]").expect("static regex"));
     let s = PAREN.replace_all(s, " ");
     let s = s.replace("'s ", " ").replace("’s ", " ");
     let mut out = String::new();
@@ -411,9 +413,7 @@ impl<'a> IntoIterator for &Chars<'a> {
 pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
     // "申请人（签字）", "Applicant (signature)": the part in brackets says what is written
     // there, though `normalize` drops it.
-    static NOTE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"[（(]([^)）]*)[)）]").expect("static regex"));
-    if NOTE.captures_iter(label).any(|c| {
+    if PAREN.captures_iter(label).any(|c| {
         let n = normalize(&c[1]);
         ["签字", "签名", "签章", "盖章"]
             .iter()
