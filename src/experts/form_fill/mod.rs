@@ -599,10 +599,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let bottom = c[3] - b[3];
         let top_left = b[0] - c[0] <= 1.5 * text_h && top <= 0.9 * text_h.max(sh);
         let room = bottom >= (0.8 * sh).max(2.0 * top);
-        // A label cell of a label|input table has its input cell right beside it.
+        // A label cell of a label|input table has its input cell right beside it, about as
+        // tall (a small box just inside the next cell, a date part's, is no such cell).
         let beside = regions.iter().enumerate().any(|(q, o)| {
+            let cell_high =
+                o.kind == RegionKind::Underline || o.bbox[3] - o.bbox[1] >= 0.6 * (c[3] - c[1]);
             q != r
                 && matches!(o.kind, RegionKind::Box | RegionKind::Underline)
+                && cell_high
                 && (o.bbox[0] - c[2]).abs() <= 5.0
                 && geom::v_overlap(&o.bbox, c) > 0.6
         });

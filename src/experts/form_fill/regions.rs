@@ -10,6 +10,9 @@ use crate::ocr::geom::{self, BBox};
 /// Grey levels at or below this are ink: light enough for #ccc borders, dark enough that light
 /// section shading stays paper.
 const INK: u8 = 215;
+/// How much darker than the paper a pixel of a thin rule may be and still count, when rules
+/// are mended: a scan's blur leaves a pale 1 px rule only 20–40 levels under its paper.
+const FAINT: u8 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegionKind {
@@ -35,7 +38,11 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     let ink_at = ink_level(gray);
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= ink_at).collect();
     let mut out = Vec::new();
-    let rects = enclosed(&ink, w, h);
+    // Enclosure is read on rules a scan broke and mended; everything else on the ink as is.
+    let faint_at = paper_level(gray).saturating_sub(FAINT);
+    let faint: Vec<bool> = gray.as_raw().iter().map(|&v| v <= faint_at).collect();
+    let sealed = mend_rules(&ink, &faint, w, h, text_h);
+    let rects = enclosed(&sealed, w, h);
     let page_area = (w * h) as f32;
     for r in &rects {
         let b = r.bbox;
@@ -43,7 +50,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         if r.fill < 0.7 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
             continue;
         }
-        let border = grow_to_border(&ink, w, h, b);
+        let border = grow_to_border(&sealed, w, h, b);
         let square = bw.max(bh) <= 1.35 * bw.min(bh);
         let inside: Vec<&Line> = lines
             .iter()
@@ -219,12 +226,16 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
 /// scan has toned (the most common light level, less 40; measured best of 20–60 on the
 /// tuning corpus's scans).
 pub fn ink_level(gray: &GrayImage) -> u8 {
+    INK.min(paper_level(gray).saturating_sub(40))
+}
+
+/// The most common light grey level: the paper.
+fn paper_level(gray: &GrayImage) -> u8 {
     let mut hist = [0usize; 256];
     for &v in gray.as_raw() {
         hist[v as usize] += 1;
     }
-    let paper = (128..256).max_by_key(|&v| hist[v]).unwrap_or(255) as u8;
-    INK.min(paper.saturating_sub(40))
+    (128..256).max_by_key(|&v| hist[v]).unwrap_or(255) as u8
 }
 
 /// Whether a small enclosed square lies inside a recognised character that is not a box
@@ -360,6 +371,60 @@ fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
             fill: n as f32 / (bw * bh),
         });
     }
+    out
+}
+
+/// The ink with the gaps that blur, noise and JPEG open in a scan's thin rules closed, so that
+/// a table's cells are enclosed again: along each pair of rows (columns), ink runs less than
+/// a fifth of a line apart join, and a joined run as long as a rule (two lines across, one
+/// down) with paper three pixels to either side is drawn solid. Text fails the paper test.
+fn mend_rules(ink: &[bool], faint: &[bool], w: usize, h: usize, text_h: f32) -> Vec<bool> {
+    let gap = (0.2 * text_h).round().max(3.0) as usize;
+    let mut out = ink.to_vec();
+    // One pass over lines of `len` cells; `at(k, i)` is the index of cell i of line k.
+    let mut pass = |n: usize, len: usize, min_len: usize, at: &dyn Fn(usize, usize) -> usize| {
+        for k in 0..n.saturating_sub(1) {
+            let band = |i: usize| faint[at(k, i)] || faint[at(k + 1, i)];
+            let side =
+                |i: usize| (k >= 3 && faint[at(k - 3, i)]) || (k + 4 < n && faint[at(k + 4, i)]);
+            let mut i = 0;
+            while i < len {
+                if !band(i) {
+                    i += 1;
+                    continue;
+                }
+                let (s, mut e, mut last) = (i, i + 1, i);
+                while e < len && e - last <= gap {
+                    if band(e) {
+                        last = e;
+                    }
+                    e += 1;
+                }
+                let e = last + 1;
+                i = e;
+                if e - s < min_len {
+                    continue;
+                }
+                let sided = (s..e).filter(|&i| side(i)).count();
+                if 10 * sided < 3 * (e - s) {
+                    // Only the gaps, on the rule's own row of the pair: a rule that is ink
+                    // already keeps its width, and so do the boxes grown over it. A gap can
+                    // open at a corner too, where the rule ends.
+                    let on = |k: usize| (s..e).filter(|&i| faint[at(k, i)]).count();
+                    let row = if on(k + 1) > on(k) { k + 1 } else { k };
+                    for i in s.saturating_sub(gap - 1)..(e + gap - 1).min(len) {
+                        if !ink[at(k, i)] && !ink[at(k + 1, i)] {
+                            out[at(row, i)] = true;
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let along = (2.0 * text_h).max(30.0) as usize;
+    let down = text_h.max(14.0) as usize;
+    pass(h, w, along, &|y, x| y * w + x);
+    pass(w, h, down, &|x, y| y * w + x);
     out
 }
 
@@ -586,6 +651,56 @@ mod tests {
             .find(|r| r.kind == RegionKind::Underline)
             .map(|r| r.bbox);
         assert_eq!(u.map(|u| (u[0], u[2], u[3])), Some((100.0, 300.0, 151.0)));
+    }
+
+    #[test]
+    fn a_table_whose_pale_rules_a_scan_broke_still_has_cells() {
+        // Two cells side by side, ruled in a grey 35 levels under toned paper (the scan's
+        // ink level is 40 under it), with gaps of 1-3 px every 9 px: nothing is enclosed
+        // until the rules are mended. A box of short dashes 8 px apart stays open.
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([235]));
+        for y in 0..200 {
+            img.put_pixel(399, y, image::Luma([236]));
+        }
+        let pale = |img: &mut GrayImage, x: u32, y: u32| {
+            if (x + y) % 9 >= (x * 7 + y) % 3 + 1 {
+                img.put_pixel(x, y, image::Luma([200]));
+            }
+        };
+        for x in 20..=380 {
+            pale(&mut img, x, 30);
+            pale(&mut img, x, 90);
+        }
+        for y in 30..=90 {
+            for x in [20, 150, 380] {
+                pale(&mut img, x, y);
+            }
+        }
+        for x in (20..=180).step_by(12) {
+            for d in 0..4 {
+                img.put_pixel(x + d, 140, image::Luma([60]));
+                img.put_pixel(x + d, 180, image::Luma([60]));
+            }
+        }
+        for y in (140..=180).step_by(12) {
+            for d in 0..4 {
+                img.put_pixel(20, y + d, image::Luma([60]));
+                img.put_pixel(184, y + d, image::Luma([60]));
+            }
+        }
+        let regions = find(&img, &[], 20.0);
+        let boxes: Vec<BBox> = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Box)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(boxes.len(), 2, "{regions:?}");
+        for (b, x) in boxes.iter().zip([20.0, 150.0]) {
+            assert!(
+                (b[0] - x).abs() <= 1.0 && (b[1] - 30.0).abs() <= 1.0,
+                "{boxes:?}"
+            );
+        }
     }
 
     fn text(t: &str, b: BBox) -> Line {
