@@ -251,6 +251,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
         }
     }
+    // A box holds one part's name; several in one region (captions on the paper above a
+    // rule, under a row of boxes) name the boxes they are under, not it.
+    let names_in = |r: usize| {
+        (0..segs.len())
+            .filter(|&i| region_of[i] == Some(r) && dates::part_named(&segs[i].text).is_some())
+            .count()
+    };
     for (i, sg) in segs.iter().enumerate() {
         if used[i] {
             continue;
@@ -265,6 +272,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         } else if let Some((part, width)) = dates::part_named(&sg.text)
             // A unit alone (年) names the box before it, not the one it is printed in.
             && sg.text.chars().any(|c| c.is_ascii_alphabetic())
+            && names_in(r) == 1
         {
             parts.push(PartSeen {
                 part,
@@ -275,7 +283,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             writable[r] = true;
         }
     }
-    // A printed format right after or under a box, as "[        ] (DD/MM/YYYY)".
+    // A printed format right after or under a box, as "[        ] (DD/MM/YYYY)", or right
+    // before it ("Format: DD/MM/YYYY [        ]", under a label above both): then the box
+    // reaches back over the format for the pairing with its label.
+    let mut lead: Vec<Option<BBox>> = vec![None; regions.len()];
     for (i, sg) in segs.iter().enumerate() {
         if used[i] || !format_only(&sg.text) {
             continue;
@@ -283,18 +294,39 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let Some(f) = Format::find(&sg.text) else {
             continue;
         };
-        let near = regions.iter().enumerate().position(|(r, reg)| {
-            writable[r]
-                && reg.kind != RegionKind::Checkbox
-                && ((geom::v_overlap(&sg.bbox, &reg.bbox) > 0.5
-                    && sg.bbox[0] >= reg.bbox[2] - 2.0
-                    && sg.bbox[0] - reg.bbox[2] <= 2.0 * text_h)
-                    || (geom::h_overlap(&sg.bbox, &reg.bbox) > 0.5
-                        && sg.bbox[1] >= reg.bbox[3] - 2.0
-                        && sg.bbox[1] - reg.bbox[3] <= 1.0 * text_h))
-        });
-        if let Some(r) = near {
+        // The nearest box it follows, stands under or leads to.
+        let mut best: Option<(usize, f32, bool)> = None;
+        for (r, reg) in regions.iter().enumerate() {
+            if !writable[r] || reg.kind == RegionKind::Checkbox {
+                continue;
+            }
+            let (b, rb) = (&sg.bbox, &reg.bbox);
+            let row = geom::v_overlap(b, rb) > 0.5;
+            let after = row && b[0] >= rb[2] - 2.0 && b[0] - rb[2] <= 2.0 * text_h;
+            let under =
+                geom::h_overlap(b, rb) > 0.5 && b[1] >= rb[3] - 2.0 && b[1] - rb[3] <= 1.0 * text_h;
+            let leads = row
+                && matches!(reg.kind, RegionKind::Box | RegionKind::TextCell)
+                && b[2] <= rb[0] + 2.0
+                && rb[0] - b[2] <= 2.0 * text_h;
+            let gap = if after {
+                b[0] - rb[2]
+            } else if under {
+                b[1] - rb[3]
+            } else if leads {
+                rb[0] - b[2]
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(_, g, _)| gap < g) {
+                best = Some((r, gap, leads && !after && !under));
+            }
+        }
+        if let Some((r, _, leads)) = best {
             formats[r] = Some(f);
+            if leads {
+                lead[r] = Some(sg.bbox);
+            }
             used[i] = true;
         }
     }
@@ -363,6 +395,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // Dates: two or three differently named parts side by side on one row.
     parts.sort_by(|a, b| regions[a.region].bbox[0].total_cmp(&regions[b.region].bbox[0]));
     let mut date_groups: Vec<Vec<DatePart>> = Vec::new();
+    // What names each group's parts (captions under or over the boxes, units after them):
+    // part of the group where its label is looked for.
+    let mut date_names: Vec<Option<BBox>> = Vec::new();
     let mut taken = vec![false; parts.len()];
     for a in 0..parts.len() {
         if taken[a] {
@@ -446,7 +481,33 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .chain(extra)
             .collect();
         g.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
+        // Digit boxes ("[D][D] [M][M] [Y][Y][Y][Y]", a caption under each run): a part is
+        // the run of boxes, sharing borders and as tall, around the box its name found.
+        for k in 0..g.len() {
+            loop {
+                let b = g[k].bbox;
+                let h = b[3] - b[1];
+                let next = (0..regions.len()).find(|&r| {
+                    let rb = &regions[r].bbox;
+                    !region_used[r]
+                        && regions[r].kind != RegionKind::Underline
+                        && geom::v_overlap(rb, &b) > 0.8
+                        && ((rb[3] - rb[1]) - h).abs() <= 3.0
+                        && ((rb[0] - b[2]).abs() <= 2.0 || (b[0] - rb[2]).abs() <= 2.0)
+                        && rb[2] - rb[0] <= 1.5 * h
+                });
+                let Some(r) = next else { break };
+                region_used[r] = true;
+                g[k].bbox = geom::union(&b, &regions[r].bbox);
+            }
+        }
         date_groups.push(g);
+        date_names.push(
+            group
+                .iter()
+                .filter_map(|&g| parts[g].naming.map(|i| segs[i].bbox))
+                .reduce(|u, b| geom::union(&u, &b)),
+        );
     }
 
     // Three short blanks in a row after a date's label ("___ / ___ / ____") with nothing
@@ -531,6 +592,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         for &r in &run {
             region_used[r] = true;
         }
+        date_names.push(None);
         date_groups.push(
             run.iter()
                 .zip(order)
@@ -716,8 +778,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let mut pairs: Vec<(usize, usize, f32)> = Vec::new();
     let targets: Vec<BBox> = inputs
         .iter()
-        .map(|&r| regions[r].bbox)
-        .chain(date_groups.iter().map(|g| {
+        .map(|&r| lead[r].map_or(regions[r].bbox, |h| geom::union(&regions[r].bbox, &h)))
+        .chain(date_groups.iter().zip(&date_names).map(|(g, names)| {
             let mut u = g
                 .iter()
                 .skip(1)
@@ -731,6 +793,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             });
             if rules {
                 u[1] = u[1].max(u[3] - text_h);
+            } else if let Some(n) = names {
+                u = geom::union(&u, n);
             }
             u
         }))
