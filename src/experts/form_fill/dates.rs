@@ -191,7 +191,7 @@ impl Format {
     pub fn strip(text: &str) -> String {
         static HINT: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(&format!(
-                r"[(（\[]?\s*(?i:format\s*:?\s*)?{FMT_SRC}\s*[)）\]]?"
+                r"[(（\[]?\s*(?i:(?:date\s+)?format\s*:?\s*|e\.?\s?g\.?\s*:?\s*|(?:日期)?格式\s*[:：]?\s*)?{FMT_SRC}\s*[)）\]]?"
             ))
             .expect("static regex")
         });
@@ -401,6 +401,15 @@ mod tests {
     fn labels_lose_their_printed_format() {
         assert_eq!(Format::strip("Date signed: (DD/MM/YYYY)"), "Date signed:");
         assert_eq!(Format::strip("出生日期（YYYY-MM-DD）"), "出生日期");
+        assert_eq!(Format::strip("日期：格式：YYYY/MM/DD"), "日期：");
+        assert_eq!(
+            Format::strip("Start date e.g. 01/02/2025"),
+            "Start date e.g. 01/02/2025"
+        );
+        assert_eq!(
+            Format::strip("Start date: Date format dd-mm-yyyy"),
+            "Start date:"
+        );
         assert_eq!(Format::strip("Date of birth"), "Date of birth");
         assert_eq!(Format::strip("YYYY年MM月DD日"), "");
         assert_eq!(Format::strip("出生日期（YYYY年MM月DD日）"), "出生日期");

@@ -10,7 +10,10 @@ pub mod refine;
 pub mod regions;
 pub mod skew;
 
+use std::sync::LazyLock;
+
 use image::GrayImage;
+use regex::Regex;
 
 use crate::ocr::geom::{self, BBox};
 use crate::ocr::{Page, layout};
@@ -70,12 +73,26 @@ pub struct Field {
     pub ocr_confidence: f32,
 }
 
-/// Strips colons, asterisks and spaces around a label.
+/// Strips colons, asterisks and spaces around a label, and the word that introduces a format
+/// printed after it where the OCR kept the word and the format went apart ("日期：格式").
 pub fn clean_label(s: &str) -> String {
-    s.trim()
-        .trim_matches(|c: char| matches!(c, ':' | '：' | '*' | '＊' | '_' | ' ' | '.' | '·'))
-        .trim()
-        .to_string()
+    static INTRO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(.+?)\s*[:：(（]\s*(?:(?:日期)?格式|(?:date\s+)?format|e\.?\s?g\.?)\s*[:：]?$",
+        )
+        .expect("static regex")
+    });
+    let trim = |s: &str| {
+        s.trim()
+            .trim_matches(|c: char| matches!(c, ':' | '：' | '*' | '＊' | '_' | ' ' | '.' | '·'))
+            .trim()
+            .to_string()
+    };
+    let s = s.trim();
+    match INTRO.captures(s) {
+        Some(c) => trim(&c[1]),
+        None => trim(s),
+    }
 }
 
 /// Splits OCR lines into segments at drawn regions (boxes, checkboxes, underlines: text on
@@ -605,6 +622,79 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         );
     }
 
+    // Nothing drawn, only room left before each unit ("出生日期：      年    月    日"): the
+    // parts are the blank spans between the label and 年, 年 and 月, 月 and 日.
+    for (i, sg) in segs.iter().enumerate() {
+        if used[i] || !names_a_date(&sg.text) || Format::find(&sg.text).is_some() {
+            continue;
+        }
+        let b = sg.bbox;
+        let mut units: Vec<BBox> = Vec::new();
+        for unit in ["年", "月", "日"] {
+            let from = units.last().map_or(b[2], |u| u[2]);
+            // A glyph's box is the recogniser's estimate; where the unit starts (or is) its
+            // line, the line's box is exact.
+            let next = page
+                .lines
+                .iter()
+                .flat_map(|l| {
+                    let n = l.glyphs.len();
+                    l.glyphs.iter().enumerate().map(move |(k, (g, gb))| {
+                        let x0 = if k == 0 { l.bbox[0] } else { gb[0] };
+                        let x1 = if n == 1 { l.bbox[2] } else { gb[2] };
+                        (g, [x0, gb[1], x1, gb[3]])
+                    })
+                })
+                .filter(|(g, gb)| {
+                    g.as_str() == unit
+                        && geom::v_overlap(gb, &b) > 0.5
+                        && gb[0] - from >= 1.0 * text_h
+                        && gb[0] - from <= 8.0 * text_h
+                })
+                .map(|(_, gb)| gb)
+                .min_by(|x, y| x[0].total_cmp(&y[0]));
+            let Some(u) = next else { break };
+            // The blank is paper: no other text in it, nothing drawn there taken already.
+            let span = [from, b[1], u[0], b[3]];
+            let clear = !page.lines.iter().flat_map(|l| &l.glyphs).any(|(g, gb)| {
+                !g.trim().is_empty()
+                    && gb[0] > from + 1.0
+                    && gb[2] < u[0] - 1.0
+                    && geom::v_overlap(gb, &span) > 0.5
+            });
+            // Nor drawn: no box over it (the units would be captions) and no cell edge in it
+            // (the blank would run from a label cell into the next).
+            let around = [from, b[1] - text_h, u[0], b[3]];
+            let drawn = regions.iter().any(|r| {
+                let rb = &r.bbox;
+                let holds = rb[0] <= from && rb[2] >= u[0] && rb[1] <= b[1] && rb[3] >= b[3];
+                r.kind != RegionKind::Underline && geom::intersection(rb, &around) > 0.0 && !holds
+            });
+            if !clear || drawn {
+                break;
+            }
+            units.push(u);
+        }
+        if units.len() < 3 {
+            continue;
+        }
+        let (top, bottom) = units
+            .iter()
+            .fold((b[1], b[3]), |(t, d), u| (t.min(u[1]), d.max(u[3])));
+        let mut from = b[2];
+        let mut group = Vec::new();
+        for (u, part) in units.iter().zip([Part::Year, Part::Month, Part::Day]) {
+            group.push(DatePart {
+                part,
+                width: if part == Part::Year { 4 } else { 2 },
+                bbox: [from + 2.0, top, u[0] - 2.0, bottom],
+            });
+            from = u[2];
+        }
+        date_groups.push(group);
+        date_names.push(None);
+    }
+
     let mut out = Vec::new();
     let make = |s: &Segment, input: FieldInput| -> Field {
         let label = clean_label(&Format::strip(&s.text));
@@ -1125,6 +1215,89 @@ mod tests {
         assert_eq!(clean_label("Full name *:"), "Full name");
         assert_eq!(clean_label("姓名："), "姓名");
         assert_eq!(clean_label("* Email"), "Email");
+        assert_eq!(clean_label("日期：格式："), "日期");
+        assert_eq!(clean_label("Date signed (format:"), "Date signed");
+        assert_eq!(clean_label("Date format"), "Date format");
+    }
+
+    fn line(text: &str, b: BBox) -> crate::ocr::Line {
+        // One glyph per character, spread evenly over the line.
+        let n = text.chars().count() as f32;
+        let w = (b[2] - b[0]) / n;
+        crate::ocr::Line {
+            text: text.into(),
+            quad: [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]],
+            bbox: b,
+            confidence: 0.99,
+            glyphs: text
+                .chars()
+                .enumerate()
+                .map(|(k, c)| {
+                    let x = b[0] + k as f32 * w;
+                    (c.to_string(), [x, b[1], x + w, b[3]])
+                })
+                .collect(),
+        }
+    }
+
+    fn date_parts(page: &Page, gray: &GrayImage) -> Vec<(Part, BBox)> {
+        let fields = fields(page, gray);
+        let date = fields.iter().find(|f| f.label == "出生日期");
+        match date.map(|f| &f.input) {
+            Some(FieldInput::Date(parts)) => parts.iter().map(|p| (p.part, p.bbox)).collect(),
+            other => panic!("{other:?} in {fields:?}"),
+        }
+    }
+
+    #[test]
+    fn blanks_left_before_year_month_and_day_units_are_the_parts() {
+        // "出生日期：      年     月     日", nothing drawn: each part is the room before its unit.
+        let lines = vec![
+            line("出生日期：", [20.0, 40.0, 120.0, 62.0]),
+            line("年", [190.0, 40.0, 212.0, 62.0]),
+            line("月", [262.0, 40.0, 284.0, 62.0]),
+            line("日", [334.0, 40.0, 356.0, 62.0]),
+        ];
+        let page = Page {
+            width: 600,
+            height: 120,
+            lines,
+            ..Page::default()
+        };
+        let mut gray = GrayImage::from_pixel(600, 120, image::Luma([255]));
+        let parts = date_parts(&page, &gray);
+        let want = [
+            (Part::Year, [122.0, 40.0, 188.0, 62.0]),
+            (Part::Month, [214.0, 40.0, 260.0, 62.0]),
+            (Part::Day, [286.0, 40.0, 332.0, 62.0]),
+        ];
+        assert_eq!(parts, want);
+
+        // The same units as captions under three boxes: the boxes are the parts.
+        for (x0, x1) in [(140, 220), (240, 300), (320, 380)] {
+            for x in x0..=x1 {
+                gray.put_pixel(x, 6, image::Luma([60]));
+                gray.put_pixel(x, 36, image::Luma([60]));
+            }
+            for y in 6..=36 {
+                gray.put_pixel(x0, y, image::Luma([60]));
+                gray.put_pixel(x1, y, image::Luma([60]));
+            }
+        }
+        let mut page = page;
+        for (l, x) in page.lines[1..].iter_mut().zip([170.0, 260.0, 340.0]) {
+            *l = line(&l.text, [x, 40.0, x + 22.0, 62.0]);
+        }
+        let parts = date_parts(&page, &gray);
+        let lefts: Vec<(Part, f32)> = parts.iter().map(|(p, b)| (*p, b[0])).collect();
+        assert_eq!(
+            lefts,
+            [
+                (Part::Year, 140.0),
+                (Part::Month, 240.0),
+                (Part::Day, 320.0)
+            ]
+        );
     }
 
     #[test]
