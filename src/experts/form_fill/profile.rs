@@ -28,6 +28,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "patient name",
             "student name",
             "legal name",
+            "policyholder",
+            "policyholder name",
+            "policy holder name",
+            "registered keeper",
             "姓名",
             "名字",
             "全名",
@@ -350,6 +354,8 @@ const KEY_ALIASES: &[(&str, &str)] = &[
     ("sex", "gender"),
     ("addr", "address"),
     ("born", "date_of_birth"),
+    ("signas", "signature"),
+    ("signatory", "signature"),
 ];
 
 /// A part in brackets, ASCII or full-width; group 1 is what it says.
@@ -804,6 +810,7 @@ mod tests {
         assert_eq!(profile_key("employerName"), "employer");
         assert_eq!(profile_key("birthDate"), "date_of_birth");
         assert_eq!(profile_key("addr"), "address");
+        assert_eq!(profile_key("sign_as"), "signature");
     }
 
     #[test]
