@@ -500,9 +500,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         g.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
         // Digit boxes ("[D][D] [M][M] [Y][Y][Y][Y]", a caption under each run): a part is
         // the run of boxes, sharing borders and as tall, around the box its name found.
-        for k in 0..g.len() {
+        for part in &mut g {
             loop {
-                let b = g[k].bbox;
+                let b = part.bbox;
                 let h = b[3] - b[1];
                 let next = (0..regions.len()).find(|&r| {
                     let rb = &regions[r].bbox;
@@ -515,7 +515,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 });
                 let Some(r) = next else { break };
                 region_used[r] = true;
-                g[k].bbox = geom::union(&b, &regions[r].bbox);
+                part.bbox = geom::union(&b, &regions[r].bbox);
             }
         }
         date_groups.push(g);

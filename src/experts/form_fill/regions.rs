@@ -663,7 +663,7 @@ mod tests {
             img.put_pixel(399, y, image::Luma([236]));
         }
         let pale = |img: &mut GrayImage, x: u32, y: u32| {
-            if (x + y) % 9 >= (x * 7 + y) % 3 + 1 {
+            if (x + y) % 9 > (x * 7 + y) % 3 {
                 img.put_pixel(x, y, image::Luma([200]));
             }
         };
