@@ -654,7 +654,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 .map(|(_, gb)| gb)
                 .min_by(|x, y| x[0].total_cmp(&y[0]));
             let Some(u) = next else { break };
-            // The blank is paper: no other text in it, nothing drawn there taken already.
+            // The blank is paper: no other text in it.
             let span = [from, b[1], u[0], b[3]];
             let clear = !page.lines.iter().flat_map(|l| &l.glyphs).any(|(g, gb)| {
                 !g.trim().is_empty()

@@ -35,11 +35,12 @@ pub struct Region {
 /// the typical text height, which scales every size threshold.
 pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     let (w, h) = (gray.width() as usize, gray.height() as usize);
-    let ink_at = ink_level(gray);
+    let paper = paper_level(gray);
+    let ink_at = ink_on(paper);
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= ink_at).collect();
     let mut out = Vec::new();
     // Enclosure is read on rules a scan broke and mended; everything else on the ink as is.
-    let faint_at = paper_level(gray).saturating_sub(FAINT);
+    let faint_at = paper.saturating_sub(FAINT);
     let faint: Vec<bool> = gray.as_raw().iter().map(|&v| v <= faint_at).collect();
     let sealed = mend_rules(&ink, &faint, w, h, text_h);
     let rects = enclosed(&sealed, w, h);
@@ -226,7 +227,11 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
 /// scan has toned (the most common light level, less 40; measured best of 20–60 on the
 /// tuning corpus's scans).
 pub fn ink_level(gray: &GrayImage) -> u8 {
-    INK.min(paper_level(gray).saturating_sub(40))
+    ink_on(paper_level(gray))
+}
+
+fn ink_on(paper: u8) -> u8 {
+    INK.min(paper.saturating_sub(40))
 }
 
 /// The most common light grey level: the paper.
