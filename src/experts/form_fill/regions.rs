@@ -48,7 +48,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     for r in &rects {
         let b = r.bbox;
         let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
-        if r.fill < 0.7 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
+        if r.fill < 0.6 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
             continue;
         }
         let border = grow_to_border(&sealed, w, h, b);
@@ -88,12 +88,13 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             }
             continue;
         }
-        // Radio buttons: round, so their interiors fill about π/4 of the bounds, and at
-        // least half the text height: a letter's counter in text of the page's size is
+        // Radio buttons: round, so their interiors fill about π/4 of the bounds (down to 0.6
+        // in a small circle whose anti-aliased edge counts as ink), and at least 0.45 of the
+        // text height: a letter's counter in text of the page's size is
         // smaller (in larger text, a title's, it may not be, so that text is left out), and
         // one that the OCR read inside a word has letters on both sides.
-        let round = (0.7..0.86).contains(&r.fill);
-        if square && round && bw <= 1.6 * text_h && (bw >= (0.5 * text_h).max(9.0) || symbol) {
+        let round = (0.6..0.86).contains(&r.fill);
+        if square && round && bw <= 1.6 * text_h && (bw >= (0.45 * text_h).max(9.0) || symbol) {
             let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
             let letter = lines.iter().any(|l| {
                 let on_line = c[0] >= l.bbox[0]
@@ -761,6 +762,73 @@ mod tests {
         let kind_at = |y: f32| regions.iter().find(|r| r.bbox[1] == y).map(|r| r.kind);
         assert_eq!(kind_at(40.0), Some(RegionKind::Checkbox), "{regions:?}");
         assert_eq!(kind_at(100.0), None, "{regions:?}");
+    }
+
+    #[test]
+    fn a_small_antialiased_radio_circle_is_a_checkbox() {
+        // A 15 px CSS radio circle as Chromium draws it (pixels taken from a rendered form),
+        // beside "Male" in 27 px lines: its grey edge pixels count as ink and round the
+        // interior off to two thirds of its bounds.
+        const CIRCLE: [[u8; 15]; 15] = [
+            [
+                255, 255, 255, 255, 190, 116, 74, 89, 74, 116, 192, 255, 255, 255, 255,
+            ],
+            [
+                255, 255, 255, 121, 117, 172, 214, 255, 214, 172, 113, 123, 255, 255, 255,
+            ],
+            [
+                255, 255, 109, 162, 255, 255, 255, 255, 255, 255, 255, 159, 112, 255, 255,
+            ],
+            [
+                255, 121, 162, 255, 255, 255, 255, 255, 255, 255, 255, 255, 159, 124, 255,
+            ],
+            [
+                189, 117, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 113, 192,
+            ],
+            [
+                116, 172, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 170, 118,
+            ],
+            [
+                74, 214, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 212, 76,
+            ],
+            [
+                89, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 89,
+            ],
+            [
+                74, 214, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 212, 76,
+            ],
+            [
+                116, 172, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 170, 118,
+            ],
+            [
+                192, 113, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 110, 195,
+            ],
+            [
+                255, 123, 159, 255, 255, 255, 255, 255, 255, 255, 255, 255, 155, 127, 255,
+            ],
+            [
+                255, 255, 113, 159, 255, 255, 255, 255, 255, 255, 255, 155, 115, 255, 255,
+            ],
+            [
+                255, 255, 255, 124, 114, 170, 212, 255, 212, 170, 110, 127, 255, 255, 255,
+            ],
+            [
+                255, 255, 255, 255, 192, 118, 76, 89, 76, 118, 195, 255, 255, 255, 255,
+            ],
+        ];
+        let mut img = page();
+        for (y, row) in CIRCLE.iter().enumerate() {
+            for (x, &v) in row.iter().enumerate() {
+                img.put_pixel(100 + x as u32, 40 + y as u32, image::Luma([v]));
+            }
+        }
+        let regions = find(&img, &[text("Male", [125.0, 34.0, 175.0, 61.0])], 27.0);
+        assert!(
+            regions
+                .iter()
+                .any(|r| r.kind == RegionKind::Checkbox && r.bbox[0] < 108.0 && r.bbox[2] > 108.0),
+            "{regions:?}"
+        );
     }
 
     #[test]
