@@ -417,6 +417,27 @@ impl<'a> IntoIterator for &Chars<'a> {
 /// The canonical key a label names, with a score: 1 for an exact synonym, less for a synonym
 /// inside a longer label or a near miss (OCR slips).
 pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
+    // A bilingual label ("日期 Date", "证件号码 ID No.") names a key in either language: the
+    // surer half (or the whole) decides.
+    let zh: String = label
+        .chars()
+        .filter(|&c| crate::request::is_cjk(c))
+        .collect();
+    let en: String = label
+        .chars()
+        .filter(|&c| c.is_ascii() && !c.is_ascii_digit())
+        .collect();
+    let whole = label_key_one(label);
+    if zh.chars().count() < 2 || en.chars().filter(char::is_ascii_alphabetic).count() < 2 {
+        return whole;
+    }
+    [whole, label_key_one(&zh), label_key_one(&en)]
+        .into_iter()
+        .flatten()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
     // "申请人（签字）", "Applicant (signature)": the part in brackets says what is written
     // there, though `normalize` drops it.
     if PAREN.captures_iter(label).any(|c| {
@@ -761,6 +782,15 @@ pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bilingual_label_names_its_key_in_either_language() {
+        assert_eq!(label_key("日期 Date"), Some(("date", 1.0)));
+        assert_eq!(label_key("证件号码 ID No."), Some(("id_number", 1.0)));
+        assert_eq!(label_key("现住址 Address"), Some(("address", 1.0)));
+        // Neither half names anything.
+        assert_eq!(label_key("血型 Blood type"), None);
+    }
 
     #[test]
     fn labels_map_to_keys_in_both_languages() {
