@@ -117,7 +117,7 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
             });
             continue;
         }
-        let mut cur: Option<Segment> = None;
+        let mut cur: Vec<(&str, BBox)> = Vec::new();
         let mut last_x2 = f32::MIN;
         for (g, gb) in &line.glyphs {
             let cx = (gb[0] + gb[2]) / 2.0;
@@ -133,39 +133,55 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
             let wide_gap =
                 last_x2 > f32::MIN && gb[0] - last_x2 > 2.0 * text_h && g.trim().len() == g.len();
             if on_box || crosses_box || wide_gap {
-                if let Some(s) = cur.take() {
-                    out.push(s);
-                }
+                out.extend(piece(&std::mem::take(&mut cur), line.confidence));
                 if on_box {
                     last_x2 = gb[2];
                     continue;
                 }
             }
             last_x2 = gb[2];
-            let gbox = [gb[0], line.bbox[1], gb[2], line.bbox[3]];
-            match cur.as_mut() {
-                Some(s) => {
-                    s.text.push_str(g);
-                    s.bbox = geom::union(&s.bbox, &gbox);
-                }
-                None => {
-                    cur = Some(Segment {
-                        text: g.clone(),
-                        bbox: gbox,
-                        confidence: line.confidence,
-                    })
-                }
-            }
+            cur.push((g, [gb[0], line.bbox[1], gb[2], line.bbox[3]]));
         }
-        if let Some(s) = cur {
-            out.push(s);
-        }
-    }
-    for s in &mut out {
-        s.text = s.text.trim().to_string();
+        out.extend(piece(&cur, line.confidence));
     }
     out.retain(|s| s.text.chars().any(|c| c.is_alphanumeric()));
     out
+}
+
+/// A segment of the glyphs given: without the spaces at its ends, nor a question's number
+/// before its words ("3. Surname", "10.手机", "(2) 性别"): the number is not part of the label
+/// and its box would pull the label's box off the words.
+fn piece(glyphs: &[(&str, BBox)], confidence: f32) -> Option<Segment> {
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:Q\s?)?(?:\d{1,2}(?:\.\d{1,2})?\s*[.、)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
+            .expect("static regex")
+    });
+    let blank = |g: &&(&str, BBox)| g.0.trim().is_empty();
+    let from = glyphs.iter().position(|g| !blank(&g))?;
+    let to = glyphs.len() - glyphs.iter().rev().position(|g| !blank(&g))?;
+    let mut kept = &glyphs[from..to];
+    let text: String = kept.iter().map(|g| g.0).collect();
+    if let Some(m) = NUMBER.find(&text)
+        && text[m.end()..].chars().any(char::is_alphabetic)
+    {
+        // Glyphs may hold more than one char: drop whole glyphs up to the number's end.
+        let mut len = 0;
+        let skip = kept
+            .iter()
+            .take_while(|g| {
+                let before = len;
+                len += g.0.len();
+                before < m.end()
+            })
+            .count();
+        kept = &kept[skip..];
+    }
+    let first = kept.first()?;
+    Some(Segment {
+        text: kept.iter().map(|g| g.0).collect(),
+        bbox: kept.iter().fold(first.1, |u, g| geom::union(&u, &g.1)),
+        confidence,
+    })
 }
 
 /// Finds the fields of a form page. A page photographed or scanned at a slant is first
@@ -931,7 +947,15 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 pairs.push((t, i, cost));
                 continue;
             }
+            // A label shut in a cell of its own writes below it only in that cell or the
+            // one right under it, not past the cell's rule.
+            let rule = t < inputs.len() && regions[inputs[t]].kind == RegionKind::Underline;
+            let drawn_top = if rule { tb[3] - 2.0 } else { tb[1] };
+            let shut = cells
+                .iter()
+                .any(|c| inside(b, &c.bbox) && drawn_top > c.bbox[3] + 0.3 * text_h);
             let above = b[3] <= tb[1] + 4.0
+                && !shut
                 && tb[1] - b[3] <= 2.2 * text_h
                 && b[0] >= tb[0] - 1.5 * text_h
                 && b[0] <= tb[0] + 0.5 * (tb[2] - tb[0]).max(4.0 * text_h);
@@ -953,8 +977,50 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
 
+    // A bilingual label printed in two lines ("姓名" over "Name"): the pairing took the line
+    // nearer the input; the other, in the other script, right over or under it and not taken,
+    // is the rest of the label.
+    let cjk = |s: &Segment| s.text.chars().any(crate::request::is_cjk);
+    let latin = |s: &Segment| s.text.chars().any(|c| c.is_ascii_alphabetic());
+    let mut labels: Vec<Option<Segment>> = vec![None; targets.len()];
     for (t, label) in target_label.iter().enumerate() {
-        let Some(i) = label else { continue };
+        let Some(i) = *label else { continue };
+        let (b, tb) = (&segs[i].bbox, &targets[t]);
+        let over_input = b[3] <= tb[1] + 4.0;
+        let other = (0..segs.len()).find(|&j| {
+            let o = &segs[j].bbox;
+            // Line boxes of stacked lines may overlap by a few pixels.
+            let slack = 0.3 * (b[3] - b[1]);
+            let above = o[1] < b[1] && o[3] <= b[1] + slack;
+            let below = o[3] > b[3] && o[1] >= b[3] - slack;
+            let gap = if above { b[1] - o[3] } else { o[1] - b[3] };
+            !used[j]
+                && (above || (below && !over_input))
+                && gap <= 0.6 * text_h
+                && (o[0] - b[0]).abs() <= text_h
+                && o[2] - o[0] <= 3.0 * (b[2] - b[0]).max(2.0 * text_h)
+                && ((cjk(&segs[i]) && latin(&segs[j]) && !cjk(&segs[j]))
+                    || (cjk(&segs[j]) && latin(&segs[i]) && !cjk(&segs[i])))
+        });
+        labels[t] = Some(match other {
+            Some(j) => {
+                used[j] = true;
+                let (top, low) = if segs[j].bbox[1] < b[1] {
+                    (j, i)
+                } else {
+                    (i, j)
+                };
+                Segment {
+                    text: format!("{} {}", segs[top].text, segs[low].text),
+                    bbox: geom::union(&segs[top].bbox, &segs[low].bbox),
+                    confidence: segs[i].confidence.min(segs[j].confidence),
+                }
+            }
+            None => segs[i].clone(),
+        });
+    }
+    for (t, label) in labels.iter().enumerate() {
+        let Some(seg) = label else { continue };
         let input = if t < inputs.len() {
             let r = inputs[t];
             FieldInput::Text {
@@ -970,7 +1036,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         } else {
             FieldInput::Checkboxes(groups[t - inputs.len() - date_groups.len()].clone())
         };
-        out.push(make(&segs[*i], input));
+        out.push(make(seg, input));
     }
     // Labels that end in a colon and name a known field, with nothing found to write in.
     for (i, s) in segs.iter().enumerate() {
@@ -1297,6 +1363,84 @@ mod tests {
                 (Part::Month, 240.0),
                 (Part::Day, 320.0)
             ]
+        );
+    }
+
+    /// A white page with the given boxes drawn in 1 px dark rules.
+    fn page_with_boxes(w: u32, h: u32, boxes: &[[u32; 4]]) -> GrayImage {
+        let mut gray = GrayImage::from_pixel(w, h, image::Luma([255]));
+        for &[x0, y0, x1, y1] in boxes {
+            for x in x0..=x1 {
+                gray.put_pixel(x, y0, image::Luma([60]));
+                gray.put_pixel(x, y1, image::Luma([60]));
+            }
+            for y in y0..=y1 {
+                gray.put_pixel(x0, y, image::Luma([60]));
+                gray.put_pixel(x1, y, image::Luma([60]));
+            }
+        }
+        gray
+    }
+
+    #[test]
+    fn a_question_number_is_not_part_of_the_label() {
+        let lines = vec![
+            line("3. Surname:", [20.0, 40.0, 130.0, 62.0]),
+            line("10.手机", [20.0, 100.0, 100.0, 122.0]),
+        ];
+        let page = Page {
+            width: 600,
+            height: 160,
+            lines,
+            ..Page::default()
+        };
+        let gray = page_with_boxes(600, 160, &[[140, 36, 500, 66], [140, 96, 500, 126]]);
+        let fields = fields(&page, &gray);
+        let labels: Vec<(&str, f32)> = fields
+            .iter()
+            .map(|f| (f.label.as_str(), f.label_bbox[0]))
+            .collect();
+        // "3. " is three of the line's eleven evenly spread glyphs; "10." three of five.
+        assert_eq!(labels, [("Surname", 50.0), ("手机", 68.0)], "{fields:?}");
+    }
+
+    #[test]
+    fn a_label_printed_in_two_languages_on_two_lines_is_one_label() {
+        // "姓名" over "Name", the box under both: one field, both lines, named in either.
+        let lines = vec![
+            line("姓名", [20.0, 20.0, 60.0, 42.0]),
+            line("Name", [20.0, 44.0, 68.0, 66.0]),
+            line("Nationality", [20.0, 130.0, 120.0, 152.0]),
+        ];
+        let page = Page {
+            width: 600,
+            height: 200,
+            lines,
+            ..Page::default()
+        };
+        let gray = page_with_boxes(600, 200, &[[20, 72, 500, 102], [20, 158, 500, 188]]);
+        let fields = fields(&page, &gray);
+        let got: Vec<(&str, BBox, Option<&str>)> = fields
+            .iter()
+            .map(|f| {
+                (
+                    f.label.as_str(),
+                    f.label_bbox,
+                    f.key.as_ref().map(|k| k.0.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("姓名 Name", [20.0, 20.0, 68.0, 66.0], Some("name")),
+                (
+                    "Nationality",
+                    [20.0, 130.0, 120.0, 152.0],
+                    Some("nationality")
+                ),
+            ],
+            "{fields:?}"
         );
     }
 
