@@ -112,9 +112,11 @@ fn fill_right(t: &TruthField, acts: &[&FormAction]) -> bool {
                 })
             };
             let truth_box = t.options.iter().find(|o| same_value(&o.text, v));
+            // The action names the option as read: the OCR may drop the space between the
+            // two languages of "男 Male".
             acts.len() == 1
                 && acts[0].action == "check"
-                && same_value(&acts[0].value, v)
+                && profile::squash(&acts[0].value) == profile::squash(v)
                 && truth_box.is_some_and(clicks)
         }
         "date" if !t.parts.is_empty() => {
