@@ -89,12 +89,12 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             continue;
         }
         // Radio buttons: round, so their interiors fill about π/4 of the bounds (down to 0.6
-        // in a small circle whose anti-aliased edge counts as ink), and at least 0.45 of the
+        // in a small circle whose anti-aliased edge counts as ink), and at least 0.4 of the
         // text height: a letter's counter in text of the page's size is
         // smaller (in larger text, a title's, it may not be, so that text is left out), and
         // one that the OCR read inside a word has letters on both sides.
-        let round = (0.6..0.86).contains(&r.fill);
-        if square && round && bw <= 1.6 * text_h && (bw >= (0.45 * text_h).max(9.0) || symbol) {
+        let round = (0.6..0.86).contains(&r.fill) && r.solid;
+        if square && round && bw <= 1.6 * text_h && (bw >= (0.4 * text_h).max(9.0) || symbol) {
             let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
             let letter = lines.iter().any(|l| {
                 let on_line = c[0] >= l.bbox[0]
@@ -322,13 +322,20 @@ struct Enclosed {
     bbox: BBox,
     /// Pixels of the region over its bounding box's area.
     fill: f32,
+    /// Every row and column of a small region one unbroken run (false for large ones).
+    solid: bool,
 }
+
+/// The largest region (in pixels) whose shape `enclosed` checks: a radio button's interior
+/// is far smaller.
+const SOLID_MAX: usize = 4096;
 
 /// Connected regions of paper (4-connected) that do not touch the page edge.
 fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
     let mut seen = vec![false; ink.len()];
     let mut out = Vec::new();
     let mut stack = Vec::new();
+    let mut pixels = Vec::new();
     for start in 0..ink.len() {
         if ink[start] || seen[start] {
             continue;
@@ -338,9 +345,13 @@ fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
         let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0usize, 0usize);
         let mut n = 0usize;
         let mut touches = false;
+        pixels.clear();
         while let Some(i) = stack.pop() {
             let (x, y) = (i % w, i / w);
             n += 1;
+            if pixels.len() < SOLID_MAX {
+                pixels.push(i);
+            }
             x0 = x0.min(x);
             y0 = y0.min(y);
             x1 = x1.max(x);
@@ -372,9 +383,27 @@ fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
         }
         let bw = (x1 - x0 + 1) as f32;
         let bh = (y1 - y0 + 1) as f32;
+        // Solid: each row and each column of the region one unbroken run (a disc, a
+        // rectangle), not a space with strokes standing in it (国's 囗 around 玉).
+        let solid = n <= SOLID_MAX && {
+            let (cw, ch) = (x1 - x0 + 1, y1 - y0 + 1);
+            let mut rows = vec![(usize::MAX, 0usize, 0usize); ch];
+            let mut cols = vec![(usize::MAX, 0usize, 0usize); cw];
+            for &i in &pixels {
+                let (x, y) = (i % w - x0, i / w - y0);
+                let r = &mut rows[y];
+                *r = (r.0.min(x), r.1.max(x), r.2 + 1);
+                let c = &mut cols[x];
+                *c = (c.0.min(y), c.1.max(y), c.2 + 1);
+            }
+            rows.iter()
+                .chain(&cols)
+                .all(|&(lo, hi, k)| k == hi + 1 - lo)
+        };
         out.push(Enclosed {
             bbox: [x0 as f32, y0 as f32, x1 as f32 + 1.0, y1 as f32 + 1.0],
             fill: n as f32 / (bw * bh),
+            solid,
         });
     }
     out
