@@ -234,6 +234,17 @@ impl Format {
         ]))
     }
 
+    /// The parts in the order the format prints them, with the digits each asks for.
+    pub fn parts(&self) -> Vec<(Part, usize)> {
+        self.0
+            .iter()
+            .filter_map(|t| match t {
+                Token::Part(p, w) => Some((*p, *w)),
+                Token::Sep(_) => None,
+            })
+            .collect()
+    }
+
     fn complete(&self) -> bool {
         [Part::Year, Part::Month, Part::Day].iter().all(|p| {
             self.0

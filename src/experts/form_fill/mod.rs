@@ -134,6 +134,13 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
                 last_x2 > f32::MIN && gb[0] - last_x2 > 2.0 * text_h && g.trim().len() == g.len();
             if on_box || crosses_box || wide_gap {
                 out.extend(piece(&std::mem::take(&mut cur), line.confidence));
+                // A date unit printed inside a part's square box ("[ 日 ]") is its name.
+                if on_box && matches!(g.as_str(), "年" | "月" | "日") {
+                    let gbox = [gb[0], line.bbox[1], gb[2], line.bbox[3]];
+                    out.extend(piece(&[(g, gbox)], line.confidence));
+                    last_x2 = gb[2];
+                    continue;
+                }
                 if on_box {
                     last_x2 = gb[2];
                     continue;
@@ -303,9 +310,40 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             writable[r] = true;
             used[i] = true;
         } else if let Some((part, width)) = dates::part_named(&sg.text)
-            // A unit alone (年) names the box before it, not the one it is printed in.
-            && sg.text.chars().any(|c| c.is_ascii_alphabetic())
+            // A unit alone (年) names the box before it, not the one it is printed in,
+            // unless it stands in the middle of a small box, as a placeholder does.
+            && (sg.text.chars().any(|c| c.is_ascii_alphabetic()) || {
+                let (rb, b) = (&regions[r].bbox, &sg.bbox);
+                rb[2] - rb[0] <= 5.0 * text_h
+                    && (center(b)[0] - center(rb)[0]).abs() <= 0.15 * (rb[2] - rb[0])
+            })
             && names_in(r) == 1
+        {
+            parts.push(PartSeen {
+                part,
+                width,
+                region: r,
+                naming: Some(i),
+            });
+            writable[r] = true;
+        }
+    }
+    // A part's box as small as a checkbox with its unit printed in the middle ("[ 日 ]").
+    for (i, sg) in segs.iter().enumerate() {
+        if used[i] || region_of[i].is_some() {
+            continue;
+        }
+        let Some((part, width)) = dates::part_named(&sg.text) else {
+            continue;
+        };
+        let held = regions.iter().position(|reg| {
+            let rb = &reg.bbox;
+            reg.kind == RegionKind::Checkbox
+                && inside(&sg.bbox, rb)
+                && (center(&sg.bbox)[0] - center(rb)[0]).abs() <= 0.15 * (rb[2] - rb[0])
+        });
+        if let Some(r) = held
+            && !parts.iter().any(|p| p.region == r)
         {
             parts.push(PartSeen {
                 part,
@@ -567,9 +605,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 let right = geom::v_overlap(b, rb) > 0.4
                     && rb[0] >= b[2] - 2.0
                     && rb[0] - b[2] <= 6.0 * text_h;
-                let under = rb[1] >= b[3] - 2.0
-                    && rb[1] - b[3] <= 1.5 * text_h
-                    && (rb[0] - b[0]).abs() <= 2.0 * text_h;
+                // An underline's area reaches up over the line; its rule is under the label.
+                let below = if regions[r].kind == RegionKind::Underline {
+                    rb[3] >= b[3] + 0.5 * text_h
+                } else {
+                    rb[1] >= b[3] - 2.0
+                };
+                let under =
+                    below && rb[1] - b[3] <= 1.5 * text_h && (rb[0] - b[0]).abs() <= 2.0 * text_h;
                 right || under
             })
             .min_by(|&x, &y| {
@@ -609,7 +652,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .max_by(|&x, &y| widths[x].total_cmp(&widths[y]))
             .unwrap_or(2);
         let narrow = widths.iter().copied().fold(f32::MAX, f32::min);
-        let order = if widths[widest] < 1.25 * narrow {
+        // A format printed with the label ("Date signed (yyyy/mm/dd)") gives the order.
+        let printed: Option<[Part; 3]> = Format::find(&sg.text).and_then(|f| {
+            f.parts()
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+                .try_into()
+                .ok()
+        });
+        let order = if let Some(o) = printed {
+            o
+        } else if widths[widest] < 1.25 * narrow {
             if zh {
                 [Part::Year, Part::Month, Part::Day]
             } else {
@@ -639,40 +693,40 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     }
 
     // Nothing drawn, only room left before each unit ("出生日期：      年    月    日"): the
-    // parts are the blank spans between the label and 年, 年 and 月, 月 and 日.
-    for (i, sg) in segs.iter().enumerate() {
-        if used[i] || !names_a_date(&sg.text) || Format::find(&sg.text).is_some() {
-            continue;
-        }
-        let b = sg.bbox;
-        let mut units: Vec<BBox> = Vec::new();
-        for unit in ["年", "月", "日"] {
-            let from = units.last().map_or(b[2], |u| u[2]);
+    // parts are the blank spans between the label and 年, 年 and 月, 月 and 日. The units may
+    // stand on the line under the label instead, the year's room starting under the label.
+    let unit_glyphs: Vec<(&String, BBox)> = page
+        .lines
+        .iter()
+        .flat_map(|l| {
+            let n = l.glyphs.len();
             // A glyph's box is the recogniser's estimate; where the unit starts (or is) its
             // line, the line's box is exact.
-            let next = page
-                .lines
+            l.glyphs.iter().enumerate().map(move |(k, (g, gb))| {
+                let x0 = if k == 0 { l.bbox[0] } else { gb[0] };
+                let x1 = if n == 1 { l.bbox[2] } else { gb[2] };
+                (g, [x0, gb[1], x1, gb[3]])
+            })
+        })
+        .collect();
+    let units_after = |row: &BBox, start: f32, lines_count: bool| -> Vec<BBox> {
+        let mut units: Vec<BBox> = Vec::new();
+        for unit in ["年", "月", "日"] {
+            let from = units.last().map_or(start, |u| u[2]);
+            let next = unit_glyphs
                 .iter()
-                .flat_map(|l| {
-                    let n = l.glyphs.len();
-                    l.glyphs.iter().enumerate().map(move |(k, (g, gb))| {
-                        let x0 = if k == 0 { l.bbox[0] } else { gb[0] };
-                        let x1 = if n == 1 { l.bbox[2] } else { gb[2] };
-                        (g, [x0, gb[1], x1, gb[3]])
-                    })
-                })
                 .filter(|(g, gb)| {
                     g.as_str() == unit
-                        && geom::v_overlap(gb, &b) > 0.5
+                        && geom::v_overlap(gb, row) > 0.5
                         && gb[0] - from >= 1.0 * text_h
                         && gb[0] - from <= 8.0 * text_h
                 })
-                .map(|(_, gb)| gb)
+                .map(|(_, gb)| *gb)
                 .min_by(|x, y| x[0].total_cmp(&y[0]));
             let Some(u) = next else { break };
             // The blank is paper: no other text in it.
-            let span = [from, b[1], u[0], b[3]];
-            let clear = !page.lines.iter().flat_map(|l| &l.glyphs).any(|(g, gb)| {
+            let span = [from, u[1], u[0], u[3]];
+            let clear = !unit_glyphs.iter().any(|(g, gb)| {
                 !g.trim().is_empty()
                     && gb[0] > from + 1.0
                     && gb[2] < u[0] - 1.0
@@ -680,24 +734,62 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             });
             // Nor drawn: no box over it (the units would be captions) and no cell edge in it
             // (the blank would run from a label cell into the next).
-            let around = [from, b[1] - text_h, u[0], b[3]];
+            let around = [from, u[1] - text_h, u[0], u[3]];
             let drawn = regions.iter().any(|r| {
                 let rb = &r.bbox;
-                let holds = rb[0] <= from && rb[2] >= u[0] && rb[1] <= b[1] && rb[3] >= b[3];
-                r.kind != RegionKind::Underline && geom::intersection(rb, &around) > 0.0 && !holds
+                if r.kind == RegionKind::Underline {
+                    // A blank's own rule under it ("....年").
+                    return lines_count
+                        && rb[2] - rb[0] <= 1.5 * (u[0] - from)
+                        && geom::h_overlap(rb, &span) > 0.5
+                        && rb[3] >= u[1]
+                        && rb[3] <= u[3] + 0.3 * text_h;
+                }
+                let holds = rb[0] <= from && rb[2] >= u[0] && rb[1] <= u[1] && rb[3] >= u[3];
+                geom::intersection(rb, &around) > 0.0 && !holds
             });
             if !clear || drawn {
                 break;
             }
             units.push(u);
         }
+        units
+    };
+    for (i, sg) in segs.iter().enumerate() {
+        if used[i] || !names_a_date(&sg.text) || Format::find(&sg.text).is_some() {
+            continue;
+        }
+        let b = sg.bbox;
+        let mut start = b[2];
+        let mut units = units_after(&b, start, false);
+        if units.len() < 3 {
+            // On the line under the label, nothing before the year's room but paper.
+            start = b[0] - 2.0;
+            let under = [b[0], b[3], b[2], b[3] + 1.6 * text_h];
+            // (Blanks drawn as rules there are found with the rules.)
+            units = units_after(&under, start, true);
+            let row = units.first().copied();
+            let alone = row.is_some_and(|u| {
+                u[1] >= b[3] - 2.0
+                    && !unit_glyphs.iter().any(|(g, gb)| {
+                        !g.trim().is_empty()
+                            && gb[2] <= u[0]
+                            && gb[2] > b[0] - 2.0 * text_h
+                            && geom::v_overlap(gb, &u) > 0.5
+                    })
+            });
+            if !alone {
+                continue;
+            }
+        }
         if units.len() < 3 {
             continue;
         }
+        let row = if start < b[2] { units[0] } else { b };
         let (top, bottom) = units
             .iter()
-            .fold((b[1], b[3]), |(t, d), u| (t.min(u[1]), d.max(u[3])));
-        let mut from = b[2];
+            .fold((row[1], row[3]), |(t, d), u| (t.min(u[1]), d.max(u[3])));
+        let mut from = start;
         let mut group = Vec::new();
         for (u, part) in units.iter().zip([Part::Year, Part::Month, Part::Day]) {
             group.push(DatePart {
@@ -792,37 +884,83 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
 
-    // Checkbox options: the text right after each box.
-    let checkboxes: Vec<BBox> = regions
+    // Checkbox options: the text right after each box, or, on a row where that leaves the
+    // last box bare ("男 Male □   女 Female □", "Yes ○"), the short text right before each.
+    let mut checkboxes: Vec<BBox> = regions
         .iter()
         .enumerate()
         .filter(|(r, reg)| reg.kind == RegionKind::Checkbox && !region_used[*r])
         .map(|(_, reg)| reg.bbox)
         .collect();
+    checkboxes.sort_by(|a, b| a[1].total_cmp(&b[1]));
+    let mut rows: Vec<Vec<BBox>> = Vec::new();
+    for cb in checkboxes {
+        match rows
+            .iter_mut()
+            .find(|row| geom::v_overlap(&row[0], &cb) > 0.5)
+        {
+            Some(row) => row.push(cb),
+            None => rows.push(vec![cb]),
+        }
+    }
     let mut options: Vec<CheckOption> = Vec::new();
-    for cb in &checkboxes {
-        let next = segs
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| {
-                !used[*i]
-                    && geom::v_overlap(&s.bbox, cb) > 0.4
-                    && s.bbox[0] >= cb[2] - 2.0
-                    && s.bbox[0] - cb[2] <= 2.5 * text_h
-            })
-            .min_by(|a, b| a.1.bbox[0].total_cmp(&b.1.bbox[0]));
-        let (text, text_bbox) = match next {
-            Some((i, s)) => {
-                used[i] = true;
-                (s.text.clone(), Some(s.bbox))
+    for mut row in rows {
+        row.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        let assign = |before: bool| -> Vec<Option<usize>> {
+            let mut taken: Vec<usize> = Vec::new();
+            let mut out = Vec::new();
+            for cb in &row {
+                let pick = segs
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, s)| {
+                        let b = &s.bbox;
+                        let side = if before {
+                            b[2] <= cb[0] + 2.0
+                                && cb[0] - b[2] <= 1.2 * text_h
+                                && s.text.chars().count() <= 16
+                        } else {
+                            b[0] >= cb[2] - 2.0 && b[0] - cb[2] <= 2.5 * text_h
+                        };
+                        !used[*i] && !taken.contains(i) && geom::v_overlap(b, cb) > 0.4 && side
+                    })
+                    .min_by(|a, b| {
+                        let d = |s: &Segment| {
+                            if before {
+                                cb[0] - s.bbox[2]
+                            } else {
+                                s.bbox[0] - cb[2]
+                            }
+                        };
+                        d(a.1).total_cmp(&d(b.1))
+                    })
+                    .map(|(i, _)| i);
+                taken.extend(pick);
+                out.push(pick);
             }
-            None => (String::new(), None),
+            out
         };
-        options.push(CheckOption {
-            text,
-            text_bbox,
-            bbox: *cb,
-        });
+        let mut picks = assign(false);
+        if picks.last().is_some_and(Option::is_none) {
+            let before = assign(true);
+            if before.iter().all(Option::is_some) {
+                picks = before;
+            }
+        }
+        for (cb, pick) in row.iter().zip(picks) {
+            let (text, text_bbox) = match pick {
+                Some(i) => {
+                    used[i] = true;
+                    (segs[i].text.clone(), Some(segs[i].bbox))
+                }
+                None => (String::new(), None),
+            };
+            options.push(CheckOption {
+                text,
+                text_bbox,
+                bbox: *cb,
+            });
+        }
     }
     // Groups: boxes on one row, and rows of boxes stacked under each other.
     options.sort_by(|a, b| {
@@ -905,14 +1043,21 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             u
         }))
         // A stacked group's label may stand beside any of its rows (the middle one, often).
+        // Options with their text first ("男 Male □") start at the text.
         .chain(groups.iter().map(|g| {
+            // (Across only: the text's line box stands taller than the box.)
+            let with_text = |o: &CheckOption| {
+                let b = o.bbox;
+                o.text_bbox
+                    .map_or(b, |t| [b[0].min(t[0]), b[1], b[2].max(t[2]), b[3]])
+            };
             let stacked = g.iter().any(|o| geom::v_overlap(&o.bbox, &g[0].bbox) < 0.5);
             if stacked {
                 g.iter()
                     .skip(1)
-                    .fold(g[0].bbox, |u, o| geom::union(&u, &o.bbox))
+                    .fold(with_text(&g[0]), |u, o| geom::union(&u, &with_text(o)))
             } else {
-                g[0].bbox
+                with_text(&g[0])
             }
         }))
         .collect();
@@ -1441,6 +1586,91 @@ mod tests {
                 ),
             ],
             "{fields:?}"
+        );
+    }
+
+    fn page_of(lines: Vec<crate::ocr::Line>, w: u32, h: u32) -> Page {
+        Page {
+            width: w,
+            height: h,
+            lines,
+            ..Page::default()
+        }
+    }
+
+    #[test]
+    fn options_with_their_text_before_the_box_take_that_text() {
+        // "性别" over "男 Male □    女 Female □": each box's option is the text before it.
+        let lines = vec![
+            line("性别", [20.0, 20.0, 60.0, 42.0]),
+            line("男 Male", [20.0, 50.0, 90.0, 72.0]),
+            line("女 Female", [150.0, 50.0, 240.0, 72.0]),
+        ];
+        let gray = page_with_boxes(400, 120, &[[96, 53, 112, 69], [246, 53, 262, 69]]);
+        let fields = fields(&page_of(lines, 400, 120), &gray);
+        let got: Vec<(&str, Vec<(&str, f32)>)> = fields
+            .iter()
+            .map(|f| match &f.input {
+                FieldInput::Checkboxes(o) => (
+                    f.label.as_str(),
+                    o.iter().map(|o| (o.text.as_str(), o.bbox[0])).collect(),
+                ),
+                _ => (f.label.as_str(), vec![]),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [("性别", vec![("男 Male", 96.0), ("女 Female", 246.0)])],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn date_units_on_the_line_under_the_label_have_the_room_before_them() {
+        // "日期：" and, under it, "      年    月    日" with nothing drawn.
+        let lines = vec![
+            line("日期：", [20.0, 20.0, 80.0, 42.0]),
+            line("年", [90.0, 48.0, 112.0, 70.0]),
+            line("月", [160.0, 48.0, 182.0, 70.0]),
+            line("日", [230.0, 48.0, 252.0, 70.0]),
+        ];
+        let gray = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        let fields = fields(&page_of(lines, 400, 100), &gray);
+        let parts: Vec<(Part, [f32; 2])> = match fields.first().map(|f| &f.input) {
+            Some(FieldInput::Date(p)) => {
+                p.iter().map(|p| (p.part, [p.bbox[0], p.bbox[2]])).collect()
+            }
+            other => panic!("{other:?} in {fields:?}"),
+        };
+        assert_eq!(
+            parts,
+            [
+                (Part::Year, [20.0, 88.0]),
+                (Part::Month, [114.0, 158.0]),
+                (Part::Day, [184.0, 228.0])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_format_printed_with_the_label_orders_three_blank_rules_under_it() {
+        // "Date signed: (mm/dd/yyyy)" over "____ / ____ / ______", nothing naming the rules
+        // (the widest last would read day, month, year).
+        let lines = vec![line("Date signed: (mm/dd/yyyy)", [20.0, 20.0, 280.0, 42.0])];
+        let mut gray = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        for (x0, x1) in [(20u32, 60u32), (80, 120), (140, 210)] {
+            for x in x0..=x1 {
+                gray.put_pixel(x, 76, image::Luma([40]));
+            }
+        }
+        let fields = fields(&page_of(lines, 400, 100), &gray);
+        let parts: Vec<(Part, f32)> = match fields.first().map(|f| &f.input) {
+            Some(FieldInput::Date(p)) => p.iter().map(|p| (p.part, p.bbox[0])).collect(),
+            other => panic!("{other:?} in {fields:?}"),
+        };
+        assert_eq!(
+            parts,
+            [(Part::Month, 20.0), (Part::Day, 80.0), (Part::Year, 140.0)]
         );
     }
 

@@ -289,6 +289,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "签字日期",
             "签名日期",
             "签署日期",
+            // The day the form is handed in: signing up, claiming, posting.
+            "报名日期",
+            "报销日期",
+            "寄件日期",
             "今天",
             "今日",
             "当前日期",
