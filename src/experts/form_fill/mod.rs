@@ -1451,9 +1451,9 @@ mod tests {
         }
     }
 
-    fn date_parts(page: &Page, gray: &GrayImage) -> Vec<(Part, BBox)> {
+    fn date_parts(page: &Page, gray: &GrayImage, label: &str) -> Vec<(Part, BBox)> {
         let fields = fields(page, gray);
-        let date = fields.iter().find(|f| f.label == "出生日期");
+        let date = fields.iter().find(|f| f.label == label);
         match date.map(|f| &f.input) {
             Some(FieldInput::Date(parts)) => parts.iter().map(|p| (p.part, p.bbox)).collect(),
             other => panic!("{other:?} in {fields:?}"),
@@ -1469,14 +1469,9 @@ mod tests {
             line("月", [262.0, 40.0, 284.0, 62.0]),
             line("日", [334.0, 40.0, 356.0, 62.0]),
         ];
-        let page = Page {
-            width: 600,
-            height: 120,
-            lines,
-            ..Page::default()
-        };
+        let page = page_of(lines, 600, 120);
         let mut gray = GrayImage::from_pixel(600, 120, image::Luma([255]));
-        let parts = date_parts(&page, &gray);
+        let parts = date_parts(&page, &gray, "出生日期");
         let want = [
             (Part::Year, [122.0, 40.0, 188.0, 62.0]),
             (Part::Month, [214.0, 40.0, 260.0, 62.0]),
@@ -1499,7 +1494,7 @@ mod tests {
         for (l, x) in page.lines[1..].iter_mut().zip([170.0, 260.0, 340.0]) {
             *l = line(&l.text, [x, 40.0, x + 22.0, 62.0]);
         }
-        let parts = date_parts(&page, &gray);
+        let parts = date_parts(&page, &gray, "出生日期");
         let lefts: Vec<(Part, f32)> = parts.iter().map(|(p, b)| (*p, b[0])).collect();
         assert_eq!(
             lefts,
@@ -1533,12 +1528,7 @@ mod tests {
             line("3. Surname:", [20.0, 40.0, 130.0, 62.0]),
             line("10.手机", [20.0, 100.0, 100.0, 122.0]),
         ];
-        let page = Page {
-            width: 600,
-            height: 160,
-            lines,
-            ..Page::default()
-        };
+        let page = page_of(lines, 600, 160);
         let gray = page_with_boxes(600, 160, &[[140, 36, 500, 66], [140, 96, 500, 126]]);
         let fields = fields(&page, &gray);
         let labels: Vec<(&str, f32)> = fields
@@ -1557,12 +1547,7 @@ mod tests {
             line("Name", [20.0, 44.0, 68.0, 66.0]),
             line("Nationality", [20.0, 130.0, 120.0, 152.0]),
         ];
-        let page = Page {
-            width: 600,
-            height: 200,
-            lines,
-            ..Page::default()
-        };
+        let page = page_of(lines, 600, 200);
         let gray = page_with_boxes(600, 200, &[[20, 72, 500, 102], [20, 158, 500, 188]]);
         let fields = fields(&page, &gray);
         let got: Vec<(&str, BBox, Option<&str>)> = fields
@@ -1635,13 +1620,10 @@ mod tests {
             line("日", [230.0, 48.0, 252.0, 70.0]),
         ];
         let gray = GrayImage::from_pixel(400, 100, image::Luma([255]));
-        let fields = fields(&page_of(lines, 400, 100), &gray);
-        let parts: Vec<(Part, [f32; 2])> = match fields.first().map(|f| &f.input) {
-            Some(FieldInput::Date(p)) => {
-                p.iter().map(|p| (p.part, [p.bbox[0], p.bbox[2]])).collect()
-            }
-            other => panic!("{other:?} in {fields:?}"),
-        };
+        let parts: Vec<(Part, [f32; 2])> = date_parts(&page_of(lines, 400, 100), &gray, "日期")
+            .into_iter()
+            .map(|(p, b)| (p, [b[0], b[2]]))
+            .collect();
         assert_eq!(
             parts,
             [
@@ -1663,11 +1645,10 @@ mod tests {
                 gray.put_pixel(x, 76, image::Luma([40]));
             }
         }
-        let fields = fields(&page_of(lines, 400, 100), &gray);
-        let parts: Vec<(Part, f32)> = match fields.first().map(|f| &f.input) {
-            Some(FieldInput::Date(p)) => p.iter().map(|p| (p.part, p.bbox[0])).collect(),
-            other => panic!("{other:?} in {fields:?}"),
-        };
+        let parts: Vec<(Part, f32)> = date_parts(&page_of(lines, 400, 100), &gray, "Date signed")
+            .into_iter()
+            .map(|(p, b)| (p, b[0]))
+            .collect();
         assert_eq!(
             parts,
             [(Part::Month, 20.0), (Part::Day, 80.0), (Part::Year, 140.0)]
