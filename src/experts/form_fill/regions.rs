@@ -149,6 +149,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             });
         }
     }
+    shaded_boxes(gray, paper, lines, text_h, &mut out);
     let runs = underlines(&ink, w, h, (0.9 * text_h).max(16.0) as usize);
     broken_boxes(&ink, w, &runs, lines, text_h, &mut out);
     let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
@@ -235,13 +236,20 @@ fn ink_on(paper: u8) -> u8 {
     INK.min(paper.saturating_sub(40))
 }
 
-/// The most common light grey level: the paper.
-fn paper_level(gray: &GrayImage) -> u8 {
+/// The most common light grey level: the paper. Counted over a window of nine levels, as a
+/// scan's noise spreads the paper over many levels and a flat grey fill, one level, could
+/// outnumber each of them.
+pub(crate) fn paper_level(gray: &GrayImage) -> u8 {
     let mut hist = [0usize; 256];
     for &v in gray.as_raw() {
         hist[v as usize] += 1;
     }
-    (128..256).max_by_key(|&v| hist[v]).unwrap_or(255) as u8
+    let window = |v: usize| v.saturating_sub(4)..(v + 5).min(256);
+    let busiest = (128..256)
+        .max_by_key(|&v| hist[window(v)].iter().sum::<usize>())
+        .unwrap_or(255);
+    // The commonest level inside the busiest window (255 on a clean page).
+    window(busiest).max_by_key(|&v| hist[v]).unwrap_or(255) as u8
 }
 
 /// Whether a small enclosed square lies inside a recognised character that is not a box
@@ -644,6 +652,66 @@ fn underlines(ink: &[bool], w: usize, h: usize, min_len: usize) -> Vec<BBox> {
         .collect()
 }
 
+/// Inputs drawn only as a grey fill: on a scan, the faint edge that bounds them on screen is
+/// blurred away, and only the shade is left. A shade is a flat patch at least `SHADE` under
+/// the paper (read on a 5×5 mean, so noise does not break it), as tall as a line or more,
+/// nearly rectangular and with no text in it (a shaded label cell holds its label). Added
+/// where no region was found.
+fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &mut Vec<Region>) {
+    const SHADE: u32 = 10;
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    if w < 5 || h < 5 {
+        return;
+    }
+    // Integral image for the 5×5 means.
+    let px = gray.as_raw();
+    let mut sum = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u64;
+        for x in 0..w {
+            row += u64::from(px[y * w + x]);
+            sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let ink = u32::from(ink_on(paper));
+    let light = u32::from(paper).saturating_sub(SHADE);
+    // "Ink" for `enclosed` is everything that is not shade, so its regions are the patches.
+    let not_shade: Vec<bool> = (0..w * h)
+        .map(|i| {
+            let (x, y) = (i % w, i / w);
+            let (x0, y0) = (x.saturating_sub(2), y.saturating_sub(2));
+            let (x1, y1) = ((x + 3).min(w), (y + 3).min(h));
+            let s = sum[y1 * (w + 1) + x1] + sum[y0 * (w + 1) + x0]
+                - sum[y0 * (w + 1) + x1]
+                - sum[y1 * (w + 1) + x0];
+            let mean = (s / ((x1 - x0) * (y1 - y0)) as u64) as u32;
+            mean > light || mean <= ink
+        })
+        .collect();
+    for r in enclosed(&not_shade, w, h) {
+        let b = r.bbox;
+        let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
+        let texted = lines
+            .iter()
+            .any(|l| geom::intersection(&l.bbox, &b) > 0.1 * geom::area(&l.bbox));
+        let known = out
+            .iter()
+            .any(|o| geom::intersection(&o.bbox, &b) > 0.3 * geom::area(&b));
+        if r.fill >= 0.85
+            && bh >= 0.8 * text_h
+            && bh <= 8.0 * text_h
+            && bw >= 2.0 * text_h
+            && !texted
+            && !known
+        {
+            out.push(Region {
+                kind: RegionKind::Box,
+                bbox: b,
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -857,6 +925,40 @@ mod tests {
                 .iter()
                 .any(|r| r.kind == RegionKind::Checkbox && r.bbox[0] < 108.0 && r.bbox[2] > 108.0),
             "{regions:?}"
+        );
+    }
+
+    #[test]
+    fn a_grey_fill_with_no_edge_on_toned_paper_is_a_box() {
+        // A scan's paper at 241 with noise, an input drawn only as a 222 fill (its faint edge
+        // blurred away), and a shaded label cell holding its label: the empty fill is a box.
+        let mut img = GrayImage::from_fn(600, 200, |x, y| {
+            image::Luma([(241 + ((x * 7 + y * 13) % 7) as i32 - 3) as u8])
+        });
+        for (x0, y0, x1, y1) in [(100, 60, 500, 96), (100, 120, 300, 156)] {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    img.put_pixel(x, y, image::Luma([222]));
+                }
+            }
+        }
+        let lines = [
+            text("Name", [20.0, 66.0, 80.0, 90.0]),
+            text("Label", [110.0, 126.0, 170.0, 150.0]),
+        ];
+        let regions = find(&img, &lines, 24.0);
+        let boxes: Vec<BBox> = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Box)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(boxes.len(), 1, "{regions:?}");
+        let b = boxes[0];
+        assert!(
+            (b[0] - 100.0).abs() <= 3.0
+                && (b[2] - 500.0).abs() <= 3.0
+                && (b[1] - 60.0).abs() <= 3.0,
+            "{b:?}"
         );
     }
 

@@ -148,9 +148,12 @@ impl Turn {
     pub fn straighten(&self, gray: &GrayImage) -> GrayImage {
         let (sw, sh) = (gray.width() as i64, gray.height() as i64);
         let src = gray.as_raw();
+        // The corners the turn brings in are paper, of the page's own tone: white there would
+        // outnumber a toned scan's paper, whose noise spreads it over several levels.
+        let paper = f32::from(super::regions::paper_level(gray));
         let px = |x: i64, y: i64| -> f32 {
             if x < 0 || y < 0 || x >= sw || y >= sh {
-                255.0
+                paper
             } else {
                 src[(y * sw + x) as usize] as f32
             }
