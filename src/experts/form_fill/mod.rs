@@ -245,6 +245,11 @@ fn inside(b: &BBox, outer: &BBox) -> bool {
     c[0] > outer[0] && c[0] < outer[2] && c[1] > outer[1] && c[1] < outer[3]
 }
 
+/// Whether text stands in the middle of a box across, as a placeholder does.
+fn centred_in(b: &BBox, outer: &BBox) -> bool {
+    (center(b)[0] - center(outer)[0]).abs() <= 0.15 * (outer[2] - outer[0])
+}
+
 /// The fields of a page whose text runs level.
 fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let text_h = layout::median_height(&page.lines);
@@ -313,9 +318,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             // A unit alone (年) names the box before it, not the one it is printed in,
             // unless it stands in the middle of a small box, as a placeholder does.
             && (sg.text.chars().any(|c| c.is_ascii_alphabetic()) || {
-                let (rb, b) = (&regions[r].bbox, &sg.bbox);
-                rb[2] - rb[0] <= 5.0 * text_h
-                    && (center(b)[0] - center(rb)[0]).abs() <= 0.15 * (rb[2] - rb[0])
+                let rb = &regions[r].bbox;
+                rb[2] - rb[0] <= 5.0 * text_h && centred_in(&sg.bbox, rb)
             })
             && names_in(r) == 1
         {
@@ -338,9 +342,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         };
         let held = regions.iter().position(|reg| {
             let rb = &reg.bbox;
-            reg.kind == RegionKind::Checkbox
-                && inside(&sg.bbox, rb)
-                && (center(&sg.bbox)[0] - center(rb)[0]).abs() <= 0.15 * (rb[2] - rb[0])
+            reg.kind == RegionKind::Checkbox && inside(&sg.bbox, rb) && centred_in(&sg.bbox, rb)
         });
         if let Some(r) = held
             && !parts.iter().any(|p| p.region == r)
