@@ -262,6 +262,43 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         .iter()
         .map(|r| matches!(r.kind, RegionKind::Box | RegionKind::Underline))
         .collect();
+    // Leaders: a rule from a label to the input at its other end ("Name ........ [    ]",
+    // "Title ........ ○ Mr ○ Ms"). It is neither an input nor a wall between the two. What
+    // follows it is a box or checkbox near its row, or a rule lower down (three blanks of
+    // a date lie on one level, each followed by the next). It starts right after its label.
+    let leader: Vec<bool> = regions
+        .iter()
+        .enumerate()
+        .map(|(r, reg)| {
+            let l = &reg.bbox;
+            let row_y = l[3] - 0.5 * text_h;
+            let row = [l[0], l[3] - text_h, l[2], l[3] + 2.0];
+            let labelled = segs.iter().any(|sg| {
+                let b = &sg.bbox;
+                geom::v_overlap(b, &row) > 0.3 && b[2] <= l[0] + 4.0 && l[0] - b[2] <= 2.0 * text_h
+            });
+            // Leaders are dotted (half ink, clean or scanned); solid rules are inputs.
+            let dotted = || regions::rule_coverage(gray, l) < 0.75;
+            reg.kind == RegionKind::Underline
+                && labelled
+                && dotted()
+                && regions.iter().enumerate().any(|(q, o)| {
+                    let b = &o.bbox;
+                    let kind = match o.kind {
+                        RegionKind::Box | RegionKind::Checkbox => true,
+                        RegionKind::TextCell => b[2] - b[0] <= 4.0 * text_h,
+                        RegionKind::Underline => b[3] - l[3] >= 0.3 * text_h,
+                    };
+                    let near_row = ((b[1] + b[3]) / 2.0 - row_y).abs() <= 2.0 * text_h;
+                    q != r && kind && near_row && b[0] >= l[2] - 2.0 && b[0] - l[2] <= 3.0 * text_h
+                })
+        })
+        .collect();
+    for (w, &l) in writable.iter_mut().zip(&leader) {
+        if l {
+            *w = false;
+        }
+    }
     let mut formats: Vec<Option<Format>> = vec![None; regions.len()];
     let mut parts: Vec<PartSeen> = Vec::new();
     // The drawn region (not a checkbox) each segment lies in, found once for both passes.
@@ -978,9 +1015,17 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let last = &g[g.len() - 1];
             let same_row = geom::v_overlap(&last.bbox, &o.bbox) > 0.5
                 && o.bbox[0] - last.bbox[2] < 12.0 * text_h;
+            // Stacked rows keep one pitch: a wider gap starts the next group.
+            let gap = o.bbox[1] - last.bbox[3];
+            let pitch_kept = g.len() < 2 || {
+                let prev = &g[g.len() - 2];
+                geom::v_overlap(&prev.bbox, &last.bbox) > 0.5
+                    || gap <= last.bbox[1] - prev.bbox[3] + 0.3 * text_h
+            };
             let stacked = (o.bbox[0] - g[0].bbox[0]).abs() < text_h
                 && o.bbox[1] > last.bbox[3]
-                && o.bbox[1] - last.bbox[3] < 1.5 * text_h;
+                && gap < 1.5 * text_h
+                && pitch_kept;
             same_row || stacked
         });
         if joins {
@@ -1004,9 +1049,30 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let obstacles: Vec<BBox> = regions
         .iter()
         .enumerate()
-        .filter(|(r, reg)| reg.kind != RegionKind::TextCell || writable[*r])
+        .filter(|(r, reg)| (reg.kind != RegionKind::TextCell || writable[*r]) && !leader[*r])
         .map(|(_, reg)| reg.bbox)
         .collect();
+    let leaders: Vec<BBox> = regions
+        .iter()
+        .zip(&leader)
+        .filter(|(_, l)| **l)
+        .map(|(reg, _)| reg.bbox)
+        .collect();
+    // The gap between a label and an input on its row, less a leader that runs between them.
+    let row_gap = |b: &BBox, tb: &BBox| -> (f32, bool) {
+        let gap = (tb[0] - b[2]).max(0.0);
+        let led = leaders.iter().find(|l| {
+            geom::v_overlap(b, l) > 0.0
+                && l[0] >= b[2] - 2.0
+                && l[0] - b[2] <= 2.0 * text_h
+                && tb[0] >= l[2] - 2.0
+                && tb[0] - l[2] <= 3.0 * text_h
+        });
+        match led {
+            Some(l) => ((l[0] - b[2]).max(0.0) + (tb[0] - l[2]).max(0.0), true),
+            None => (gap, false),
+        }
+    };
     let between = |a: &BBox, b: &BBox, skip: &BBox| -> bool {
         // Anything drawn between a label and its input on the same row breaks the pairing.
         obstacles.iter().any(|o| {
@@ -1022,6 +1088,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // Candidate pairs (target, segment, cost): targets are input regions, dates, then
     // checkbox groups.
     let mut pairs: Vec<(usize, usize, f32)> = Vec::new();
+    let mut captions: Vec<(usize, usize, f32)> = Vec::new();
     let targets: Vec<BBox> = inputs
         .iter()
         .map(|&r| lead[r].map_or(regions[r].bbox, |h| geom::union(&regions[r].bbox, &h)))
@@ -1078,12 +1145,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
             let b = &s.bbox;
             let cy = (b[1] + b[3]) / 2.0;
+            let (gap, led) = row_gap(b, tb);
             let left = b[2] <= tb[0] + 4.0
                 && (geom::v_overlap(b, tb) > 0.5 || (cy > tb[1] && cy < tb[3]))
-                && tb[0] - b[2] < 0.45 * page_w
+                && (led || tb[0] - b[2] < 0.45 * page_w)
                 && !between(b, tb, tb);
             if left {
-                let mut cost = (tb[0] - b[2]).max(0.0) / text_h;
+                let mut cost = gap / text_h;
                 // A label cell right next to the input cell is the surest pairing.
                 if cells.iter().any(|c| {
                     geom::intersection(&c.bbox, b) > 0.5 * geom::area(b)
@@ -1112,8 +1180,46 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     i,
                     0.5 + (tb[1] - b[3]).max(0.0) / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h),
                 ));
+                continue;
+            }
+            // A caption tight under a rule, at its start ("________" over "Full name"): a
+            // short name (a label of the next row stands a line's spacing lower).
+            let caption = rule
+                && b[1] >= tb[3] - 2.0
+                && b[1] - tb[3] <= 0.5 * text_h
+                && (b[0] - tb[0]).abs() <= 1.5 * text_h
+                && b[2] <= tb[2]
+                && s.text.split_whitespace().count() <= 5
+                && s.text.chars().count() <= 30
+                // Not a sentence, a page number or a phone line (a footer under its rule),
+                && !s.text.contains(['。', '，', ','])
+                && s.text.chars().filter(char::is_ascii_digit).count() <= 2
+                // and with more of the form under it,
+                && targets.iter().any(|o| o[1] > b[3])
+                // but no rule a line or so under it, which it would be the label above.
+                && !inputs.iter().any(|&r| {
+                    let o = &regions[r].bbox;
+                    regions[r].kind == RegionKind::Underline
+                        && geom::h_overlap(o, b) > 0.5
+                        && o[3] > b[3]
+                        && o[3] - b[3] <= 2.0 * text_h
+                });
+            if caption {
+                captions.push((
+                    t,
+                    i,
+                    1.0 + (b[1] - tb[3]).max(0.0) / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h),
+                ));
             }
         }
+    }
+    // Captions printed under their rules on two rules or more make the page's layout: they
+    // compete with the labels above. (One is a footer's or a panel's rule.)
+    let mut ruled: Vec<usize> = captions.iter().map(|c| c.0).collect();
+    ruled.sort_unstable();
+    ruled.dedup();
+    if ruled.len() >= 2 {
+        pairs.extend(captions);
     }
     pairs.sort_by(|a, b| a.2.total_cmp(&b.2));
     let mut target_label: Vec<Option<usize>> = vec![None; targets.len()];
@@ -1583,6 +1689,109 @@ mod tests {
             lines,
             ..Page::default()
         }
+    }
+
+    /// The label and input box of each field, as (label, box) pairs.
+    fn text_inputs(fields: &[Field]) -> Vec<(&str, Option<BBox>)> {
+        fields
+            .iter()
+            .map(|f| match &f.input {
+                FieldInput::Text { bbox, .. } => (f.label.as_str(), Some(*bbox)),
+                _ => (f.label.as_str(), None),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_dotted_leader_leads_to_the_box_at_its_end() {
+        // "Given name ............ [        ]" over "Email ________________": the dots lead to
+        // the box; the solid rule is the input.
+        let lines = vec![
+            line("Given name", [20.0, 40.0, 110.0, 62.0]),
+            line("Email", [20.0, 100.0, 70.0, 122.0]),
+        ];
+        let mut gray = page_with_boxes(800, 160, &[[620, 36, 780, 66]]);
+        for x in (120..600).step_by(3) {
+            gray.put_pixel(x, 60, image::Luma([60]));
+        }
+        for x in 80..600 {
+            gray.put_pixel(x, 121, image::Luma([60]));
+        }
+        let fields = fields(&page_of(lines, 800, 160), &gray);
+        let got = text_inputs(&fields);
+        assert_eq!(got.len(), 2, "{fields:?}");
+        assert_eq!(got[0], ("Given name", Some([620.0, 36.0, 781.0, 67.0])));
+        let email = got[1].1.expect("the rule is Email's input");
+        assert_eq!((got[1].0, email[0], email[2]), ("Email", 80.0, 600.0));
+    }
+
+    #[test]
+    fn captions_under_rules_name_them() {
+        // "________" over "Full name", "________" over "Mobile number": each rule is named by
+        // the caption under it, not by the one above it.
+        let lines = vec![
+            line("Full name", [20.0, 54.0, 100.0, 70.0]),
+            line("Mobile number", [20.0, 134.0, 130.0, 150.0]),
+            line("Signature", [20.0, 215.0, 100.0, 231.0]),
+        ];
+        let mut gray = page_with_boxes(420, 260, &[[110, 208, 400, 238]]);
+        for y in [50, 130] {
+            for x in 20..400 {
+                gray.put_pixel(x, y, image::Luma([60]));
+            }
+        }
+        let fields = fields(&page_of(lines, 420, 260), &gray);
+        let got: Vec<(&str, f32)> = text_inputs(&fields)
+            .into_iter()
+            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[3])))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Full name", 51.0),
+                ("Mobile number", 131.0),
+                ("Signature", 239.0)
+            ],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn stacked_option_groups_split_where_the_pitch_widens() {
+        // Two groups stacked in one column, the second starting a little lower than the
+        // first's pitch: two fields, not one of five options.
+        let rows = [50u32, 79, 117, 144, 171];
+        let names = ["是", "否", "小班", "中班", "大班"];
+        let mut lines = vec![
+            line("是否接种", [20.0, 62.0, 100.0, 82.0]),
+            line("报名班级", [20.0, 142.0, 100.0, 162.0]),
+        ];
+        for (y, n) in rows.iter().zip(names) {
+            let y = *y as f32;
+            let x1 = 222.0 + 20.0 * n.chars().count() as f32;
+            lines.push(line(n, [222.0, y - 2.0, x1, y + 17.0]));
+        }
+        let boxes: Vec<[u32; 4]> = rows.iter().map(|&y| [200, y, 215, y + 15]).collect();
+        let gray = page_with_boxes(420, 220, &boxes);
+        let fields = fields(&page_of(lines, 420, 220), &gray);
+        let got: Vec<(&str, Vec<&str>)> = fields
+            .iter()
+            .map(|f| match &f.input {
+                FieldInput::Checkboxes(o) => (
+                    f.label.as_str(),
+                    o.iter().map(|o| o.text.as_str()).collect(),
+                ),
+                _ => (f.label.as_str(), vec![]),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("是否接种", vec!["是", "否"]),
+                ("报名班级", vec!["小班", "中班", "大班"])
+            ],
+            "{fields:?}"
+        );
     }
 
     #[test]

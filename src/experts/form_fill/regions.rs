@@ -225,6 +225,26 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     out
 }
 
+/// The share of a rule's length that is ink, on its inkiest row: near 1 for a solid rule, a
+/// half or less for a dotted one. `rule` is an underline region (the rule is its bottom rows).
+pub(crate) fn rule_coverage(gray: &GrayImage, rule: &BBox) -> f32 {
+    let ink_at = ink_level(gray);
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let (x0, x1) = (rule[0].max(0.0) as usize, (rule[2] as usize).min(w));
+    let y1 = (rule[3] as usize).min(h);
+    if x1 <= x0 {
+        return 0.0;
+    }
+    (y1.saturating_sub(6)..y1)
+        .map(|y| {
+            let row = &gray.as_raw()[y * w + x0..y * w + x1];
+            row.iter().filter(|&&v| v <= ink_at).count()
+        })
+        .max()
+        .unwrap_or(0) as f32
+        / (x1 - x0) as f32
+}
+
 /// The grey level at or below which a pixel is ink: `INK` on white paper, lower on paper a
 /// scan has toned (the most common light level, less 40; measured best of 20–60 on the
 /// tuning corpus's scans).
