@@ -119,8 +119,23 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
         }
         let mut cur: Vec<(&str, BBox)> = Vec::new();
         let mut last_x2 = f32::MIN;
+        // The small box the last glyph stood in: a line the OCR ran across date parts' boxes
+        // ("MM" in a box, "月" after it) is cut where it enters or leaves one.
+        let mut last_box: Option<usize> = None;
         for (g, gb) in &line.glyphs {
             let cx = (gb[0] + gb[2]) / 2.0;
+            // (A box the line's middle falls in was taken for a cell with text in it.)
+            let in_box = regions.iter().position(|r| {
+                matches!(r.kind, RegionKind::Box | RegionKind::TextCell)
+                    && r.bbox[2] - r.bbox[0] <= 5.0 * text_h
+                    && geom::v_overlap(&r.bbox, &line.bbox) > 0.4
+                    && cx > r.bbox[0]
+                    && cx < r.bbox[2]
+            });
+            if in_box != last_box && !cur.is_empty() {
+                out.extend(piece(&std::mem::take(&mut cur), line.confidence));
+            }
+            last_box = in_box;
             let rule = g.chars().all(|c| matches!(c, '_' | '＿' | '-' | '—' | '─'));
             let on_box = cuts.iter().any(|r| {
                 let c = &r.bbox;
@@ -168,6 +183,14 @@ fn piece(glyphs: &[(&str, BBox)], confidence: f32) -> Option<Segment> {
     let to = glyphs.len() - glyphs.iter().rev().position(|g| !blank(&g))?;
     let mut kept = &glyphs[from..to];
     let text: String = kept.iter().map(|g| g.0).collect();
+    // A question's number the OCR read as a line of its own ("(5)" before "出生日期：") is
+    // no label.
+    if NUMBER
+        .find(&text)
+        .is_some_and(|m| text[m.end()..].trim().is_empty())
+    {
+        return None;
+    }
     if let Some(m) = NUMBER.find(&text)
         && text[m.end()..].chars().any(char::is_alphabetic)
     {
@@ -301,13 +324,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     }
     let mut formats: Vec<Option<Format>> = vec![None; regions.len()];
     let mut parts: Vec<PartSeen> = Vec::new();
-    // The drawn region (not a checkbox) each segment lies in, found once for both passes.
+    // The drawn region (not a checkbox) each segment lies in, the innermost (a part's box in
+    // a table cell), found once for both passes.
     let region_of: Vec<Option<usize>> = segs
         .iter()
         .map(|sg| {
-            regions
-                .iter()
-                .position(|r| r.kind != RegionKind::Checkbox && inside(&sg.bbox, &r.bbox))
+            (0..regions.len())
+                .filter(|&r| {
+                    regions[r].kind != RegionKind::Checkbox && inside(&sg.bbox, &regions[r].bbox)
+                })
+                .min_by(|&a, &b| {
+                    geom::area(&regions[a].bbox).total_cmp(&geom::area(&regions[b].bbox))
+                })
         })
         .collect();
     // A format placeholder the segments split ("yyyy" "mm" "dd", the dashes dropped as bits of
@@ -609,6 +637,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 let Some(r) = next else { break };
                 region_used[r] = true;
                 part.bbox = geom::union(&b, &regions[r].bbox);
+            }
+            // A box drawn round the run (its joined edges) is the part, not an input of its own.
+            for (r, reg) in regions.iter().enumerate() {
+                let (rb, pb) = (&reg.bbox, &part.bbox);
+                if reg.kind == RegionKind::Box
+                    && rb[0] >= pb[0] - 2.0
+                    && rb[2] <= pb[2] + 2.0
+                    && rb[1] >= pb[1] - 2.0
+                    && rb[3] <= pb[3] + 2.0
+                {
+                    region_used[r] = true;
+                }
             }
         }
         date_groups.push(g);
@@ -1791,6 +1831,44 @@ mod tests {
                 ("报名班级", vec!["小班", "中班", "大班"])
             ],
             "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_read_across_part_boxes_is_cut_at_their_borders() {
+        // "(5) 出生日期：" over "[YYYY]年 [MM]月 [DD]日", the grey Ys lost and the rest read as
+        // one line: the question's number is no label, and the pieces name the boxes.
+        let glyphs = [
+            ("年", [92.0, 50.0, 104.0, 75.0]),
+            ("M", [115.0, 50.0, 125.0, 75.0]),
+            ("M", [128.0, 50.0, 138.0, 75.0]),
+            ("月", [147.0, 50.0, 160.0, 75.0]),
+            ("D", [170.0, 50.0, 180.0, 75.0]),
+            ("D", [185.0, 50.0, 195.0, 75.0]),
+            ("日", [203.0, 50.0, 216.0, 75.0]),
+        ];
+        let across = crate::ocr::Line {
+            text: "年MM月DD日".into(),
+            quad: [[20.0, 50.0], [220.0, 50.0], [220.0, 75.0], [20.0, 75.0]],
+            bbox: [20.0, 50.0, 220.0, 75.0],
+            confidence: 0.9,
+            glyphs: glyphs.iter().map(|(g, b)| (g.to_string(), *b)).collect(),
+        };
+        let lines = vec![
+            line("(5)", [20.0, 22.0, 40.0, 42.0]),
+            line("出生日期：", [50.0, 22.0, 130.0, 42.0]),
+            across,
+        ];
+        let gray = page_with_boxes(
+            400,
+            120,
+            &[[20, 50, 90, 75], [110, 50, 145, 75], [165, 50, 200, 75]],
+        );
+        let parts = date_parts(&page_of(lines, 400, 120), &gray, "出生日期");
+        let lefts: Vec<(Part, f32)> = parts.iter().map(|(p, b)| (*p, b[0].round())).collect();
+        assert_eq!(
+            lefts,
+            [(Part::Year, 19.0), (Part::Month, 109.0), (Part::Day, 164.0)]
         );
     }
 

@@ -222,7 +222,103 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             bbox: [u[0], (u[1] - area_h).max(0.0), u[2], u[3]],
         });
     }
+    combs(&mut out, lines, text_h);
     out
+}
+
+/// Comb boxes ("[ ][ ][ ]..." for an ID, card or phone number, one digit a box, perhaps in
+/// groups): six or more checkbox-sized squares in a row, as tall as each other, with nothing
+/// printed between them, are one box to type the number into. Digit boxes that a date's part
+/// names or units stand by (DD, 年) stay boxes for the date.
+fn combs(out: &mut Vec<Region>, lines: &[Line], text_h: f32) {
+    let mut squares: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].kind == RegionKind::Checkbox)
+        .collect();
+    squares.sort_by(|&a, &b| out[a].bbox[0].total_cmp(&out[b].bbox[0]));
+    let glyphs: Vec<(&str, BBox)> = lines
+        .iter()
+        .flat_map(|l| l.glyphs.iter().map(|(g, b)| (g.as_str(), *b)))
+        .filter(|(g, _)| !g.trim().is_empty())
+        .collect();
+    let mut taken = vec![false; out.len()];
+    let mut merged: Vec<Region> = Vec::new();
+    for &first in &squares {
+        if taken[first] {
+            continue;
+        }
+        let mut run = vec![first];
+        loop {
+            let last = out[run[run.len() - 1]].bbox;
+            let (w, h) = (last[2] - last[0], last[3] - last[1]);
+            let next = squares.iter().copied().find(|&j| {
+                let b = &out[j].bbox;
+                let gap = b[0] - last[2];
+                !taken[j]
+                    && !run.contains(&j)
+                    && (-2.0..=w.max(6.0)).contains(&gap)
+                    && ((b[3] - b[1]) - h).abs() <= 3.0
+                    && geom::v_overlap(b, &last) > 0.8
+                    && !glyphs.iter().any(|(_, g)| {
+                        let cx = (g[0] + g[2]) / 2.0;
+                        cx > last[2] && cx < b[0] && geom::v_overlap(g, b) > 0.3
+                    })
+            });
+            match next {
+                Some(j) => run.push(j),
+                None => break,
+            }
+        }
+        if run.len() < 6 {
+            continue;
+        }
+        let bbox = run
+            .iter()
+            .fold(out[run[0]].bbox, |u, &j| geom::union(&u, &out[j].bbox));
+        let near = [
+            bbox[0] - text_h,
+            bbox[1] - text_h,
+            bbox[2] + text_h,
+            bbox[3] + text_h,
+        ];
+        let dated = lines.iter().any(|l| {
+            geom::intersection(&l.bbox, &near) > 0.0
+                && l.text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                    let w = w.to_ascii_uppercase();
+                    matches!(
+                        w.as_str(),
+                        "DD" | "MM" | "YY" | "YYYY" | "DAY" | "MONTH" | "YEAR"
+                    ) || w.contains(['年', '月', '日'])
+                })
+        });
+        if dated {
+            continue;
+        }
+        for &j in &run {
+            taken[j] = true;
+        }
+        // The boxes the comb's joined edges made (see `broken_boxes`) are the comb too.
+        for (j, r) in out.iter().enumerate() {
+            let b = &r.bbox;
+            if r.kind == RegionKind::Box
+                && b[0] >= bbox[0] - 2.0
+                && b[2] <= bbox[2] + 2.0
+                && b[1] >= bbox[1] - 2.0
+                && b[3] <= bbox[3] + 2.0
+            {
+                taken[j] = true;
+            }
+        }
+        merged.push(Region {
+            kind: RegionKind::Box,
+            bbox,
+        });
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !taken[k - 1]
+    });
+    out.extend(merged);
 }
 
 /// The share of a rule's length that is ink, on its inkiest row: near 1 for a solid rule, a
@@ -749,6 +845,32 @@ mod tests {
             img.put_pixel(b[0], y, image::Luma([60]));
             img.put_pixel(b[2], y, image::Luma([60]));
         }
+    }
+
+    #[test]
+    fn a_row_of_comb_boxes_is_one_box_but_date_digits_stay_apart() {
+        // Eight 18 px digit boxes in two groups of four (3 px apart, 12 px between the groups)
+        // on the first row; the same under "DD MM YYYY" captions on the second.
+        let mut img = page();
+        for y in [20, 120] {
+            for k in 0..8u32 {
+                let x = 40 + 21 * k + if k >= 4 { 9 } else { 0 };
+                rect(&mut img, [x, y, x + 18, y + 18]);
+            }
+        }
+        let lines = vec![text("DD MM YYYY", [40.0, 142.0, 220.0, 158.0])];
+        let found = find(&img, &lines, 16.0);
+        let boxes: Vec<BBox> = found
+            .iter()
+            .filter(|r| r.kind != RegionKind::Underline && r.bbox[1] < 100.0)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(boxes, [[40.0, 20.0, 215.0, 39.0]], "{found:?}");
+        let digits = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::Checkbox && r.bbox[1] >= 100.0)
+            .count();
+        assert_eq!(digits, 8, "{found:?}");
     }
 
     #[test]
