@@ -640,13 +640,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
             // A box drawn round the run (its joined edges) is the part, not an input of its own.
             for (r, reg) in regions.iter().enumerate() {
-                let (rb, pb) = (&reg.bbox, &part.bbox);
-                if reg.kind == RegionKind::Box
-                    && rb[0] >= pb[0] - 2.0
-                    && rb[2] <= pb[2] + 2.0
-                    && rb[1] >= pb[1] - 2.0
-                    && rb[3] <= pb[3] + 2.0
-                {
+                if reg.kind == RegionKind::Box && regions::within(&reg.bbox, &part.bbox) {
                     region_used[r] = true;
                 }
             }

@@ -226,6 +226,14 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     out
 }
 
+/// Whether `b` lies in `outer`, give or take a border's 2 px.
+pub(crate) fn within(b: &BBox, outer: &BBox) -> bool {
+    b[0] >= outer[0] - 2.0
+        && b[1] >= outer[1] - 2.0
+        && b[2] <= outer[2] + 2.0
+        && b[3] <= outer[3] + 2.0
+}
+
 /// Comb boxes ("[ ][ ][ ]..." for an ID, card or phone number, one digit a box, perhaps in
 /// groups): six or more checkbox-sized squares in a row, as tall as each other, with nothing
 /// printed between them, are one box to type the number into. Digit boxes that a date's part
@@ -298,13 +306,7 @@ fn combs(out: &mut Vec<Region>, lines: &[Line], text_h: f32) {
         }
         // The boxes the comb's joined edges made (see `broken_boxes`) are the comb too.
         for (j, r) in out.iter().enumerate() {
-            let b = &r.bbox;
-            if r.kind == RegionKind::Box
-                && b[0] >= bbox[0] - 2.0
-                && b[2] <= bbox[2] + 2.0
-                && b[1] >= bbox[1] - 2.0
-                && b[3] <= bbox[3] + 2.0
-            {
+            if r.kind == RegionKind::Box && within(&r.bbox, &bbox) {
                 taken[j] = true;
             }
         }
