@@ -289,6 +289,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // "Title ........ ○ Mr ○ Ms"). It is neither an input nor a wall between the two. What
     // follows it is a box or checkbox near its row, or a rule lower down (three blanks of
     // a date lie on one level, each followed by the next). It starts right after its label.
+    let ink_at = regions::ink_level(gray);
     let leader: Vec<bool> = regions
         .iter()
         .enumerate()
@@ -301,7 +302,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 geom::v_overlap(b, &row) > 0.3 && b[2] <= l[0] + 4.0 && l[0] - b[2] <= 2.0 * text_h
             });
             // Leaders are dotted (half ink, clean or scanned); solid rules are inputs.
-            let dotted = || regions::rule_coverage(gray, l) < 0.75;
+            let dotted = || regions::rule_coverage(gray, l, ink_at) < 0.75;
             reg.kind == RegionKind::Underline
                 && labelled
                 && dotted()

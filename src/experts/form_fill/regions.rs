@@ -324,9 +324,9 @@ fn combs(out: &mut Vec<Region>, lines: &[Line], text_h: f32) {
 }
 
 /// The share of a rule's length that is ink, on its inkiest row: near 1 for a solid rule, a
-/// half or less for a dotted one. `rule` is an underline region (the rule is its bottom rows).
-pub(crate) fn rule_coverage(gray: &GrayImage, rule: &BBox) -> f32 {
-    let ink_at = ink_level(gray);
+/// half or less for a dotted one. `rule` is an underline region (the rule is its bottom rows);
+/// `ink_at` the page's `ink_level`, read once per page (it scans every pixel).
+pub(crate) fn rule_coverage(gray: &GrayImage, rule: &BBox, ink_at: u8) -> f32 {
     let (w, h) = (gray.width() as usize, gray.height() as usize);
     let (x0, x1) = (rule[0].max(0.0) as usize, (rule[2] as usize).min(w));
     let y1 = (rule[3] as usize).min(h);
