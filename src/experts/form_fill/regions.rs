@@ -188,18 +188,35 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         // Nor is a text decoration, a rule through text or a heading's rule: lines with
         // text over them. An OCR line may run over the blanks of "____年__月__日", so what
         // counts is the glyphs over the rule, not the line's box.
-        let over = |l: &Line| u[1] >= l.bbox[1] - 2.0 && u[1] <= l.bbox[3] + 0.6 * text_h;
+        // (A vertical line of text, a side tab's, runs across every row beside it.)
+        let over = |l: &Line| {
+            u[1] >= l.bbox[1] - 2.0
+                && u[1] <= l.bbox[3] + 0.6 * text_h
+                && l.bbox[3] - l.bbox[1] <= 2.0 * text_h
+        };
+        // (Grey placeholder text written on the line is no such text.)
+        let placeholder = |l: &Line| u[1] >= l.bbox[3] - 2.0 && light_text(gray, &l.bbox);
         let covered: f32 = lines
             .iter()
-            .filter(|l| over(l))
+            .filter(|l| over(l) && !placeholder(l))
             .map(|l| {
                 if l.glyphs.is_empty() {
                     let o = l.bbox[2].min(u[2]) - l.bbox[0].max(u[0]);
                     return o.max(0.0);
                 }
+                // A glyph's box from the recogniser's frames is a sliver; the character is
+                // about as wide as the line is high (half that for Latin letters).
+                let lh = l.bbox[3] - l.bbox[1];
                 l.glyphs
                     .iter()
-                    .map(|(_, g)| (g[2].min(u[2]) - g[0].max(u[0])).max(0.0))
+                    // (An underscore read on a blank is the rule itself.)
+                    .filter(|(t, _)| !t.chars().all(|c| matches!(c, '_' | '＿')))
+                    .map(|(t, g)| {
+                        let cjk = t.chars().any(crate::request::is_cjk);
+                        let half = (g[2] - g[0]).max(if cjk { 0.9 } else { 0.45 } * lh) / 2.0;
+                        let c = (g[0] + g[2]) / 2.0;
+                        ((c + half).min(u[2]) - (c - half).max(u[0])).max(0.0)
+                    })
                     .sum()
             })
             .sum();
@@ -213,7 +230,17 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 && u[1] >= l.bbox[3] - 2.0
                 && u[1] - l.bbox[3] <= 0.6 * text_h
         });
-        if edge || text || heading {
+        // Nor is the top or bottom edge of a frame round a panel, whose sides run up (or
+        // down) from both its ends, further than a box's (no paper was enclosed: text is in it).
+        let tall = 3.0 * text_h;
+        let side = |x: f32, up: bool| {
+            let y = if up { u[1] } else { u[3] - 1.0 };
+            vertical_ink(&ink, w, x, y, up, tall) >= tall
+        };
+        let frame = [true, false]
+            .into_iter()
+            .any(|up| side(u[0], up) && side(u[2] - 1.0, up));
+        if edge || text || heading || frame {
             continue;
         }
         let area_h = (1.4 * text_h).round();
@@ -629,22 +656,7 @@ fn broken_boxes(
     text_h: f32,
     out: &mut Vec<Region>,
 ) {
-    // How far ink rises from (x, y) up, within 2 px of x, a one-row gap allowed.
-    let rise = |x: f32, y: f32| {
-        let x = x as usize;
-        let mut y = y as usize;
-        let (mut up, mut miss) = (0usize, 0usize);
-        while y > 0 && miss <= 1 && (up as f32) < 3.0 * text_h {
-            y -= 1;
-            if (x.saturating_sub(2)..(x + 3).min(w)).any(|x| ink[y * w + x]) {
-                up += 1 + miss;
-                miss = 0;
-            } else {
-                miss += 1;
-            }
-        }
-        up as f32
-    };
+    let rise = |x: f32, y: f32| vertical_ink(ink, w, x, y, true, 3.0 * text_h);
     let mut found: Vec<Region> = Vec::new();
     for u in runs {
         let (l, r) = (rise(u[0], u[1]), rise(u[2] - 1.0, u[1]));
@@ -678,6 +690,35 @@ fn broken_boxes(
         });
     }
     out.extend(found);
+}
+
+/// How far ink runs from (x, y) up (or down), within 2 px of x, a one-row gap allowed, up
+/// to `limit` rows.
+fn vertical_ink(ink: &[bool], w: usize, x: f32, y: f32, up: bool, limit: f32) -> f32 {
+    let h = ink.len() / w.max(1);
+    let x = x as usize;
+    let mut y = y as usize;
+    let (mut run, mut miss) = (0usize, 0usize);
+    while miss <= 1 && (run as f32) < limit {
+        if up {
+            if y == 0 {
+                break;
+            }
+            y -= 1;
+        } else {
+            y += 1;
+            if y >= h {
+                break;
+            }
+        }
+        if (x.saturating_sub(2)..(x + 3).min(w)).any(|x| ink[y * w + x]) {
+            run += 1 + miss;
+            miss = 0;
+        } else {
+            miss += 1;
+        }
+    }
+    run as f32
 }
 
 /// The share of a rule's columns with ink in the half line above it: a blank has paper
@@ -722,11 +763,19 @@ fn underlines(ink: &[bool], w: usize, h: usize, min_len: usize) -> Vec<BBox> {
         let mut still = Vec::new();
         for (s, e) in runs {
             // The same rule on the row above: mostly the same span (a scan's rule frays at
-            // its ends from row to row, so the spans join).
+            // its ends from row to row, so the spans join). Not a run half as long or less,
+            // nor onto a run already thicker than a rule: a bar's rows (a filled side tab)
+            // must not carry the rule at its top down to the next rule across the bar. Short
+            // frayed pieces join in the pass below.
             let hit = open.iter().copied().find(|&k| {
                 let g = segs[k];
                 let o = e.min(g.1).saturating_sub(s.max(g.0));
-                g.3 == y && !still.contains(&k) && 10 * o >= 8 * (e - s).min(g.1 - g.0)
+                let (short, long) = ((e - s).min(g.1 - g.0), (e - s).max(g.1 - g.0));
+                g.3 == y
+                    && g.3 - g.2 <= 5
+                    && !still.contains(&k)
+                    && 10 * o >= 8 * short
+                    && 2 * short > long
             });
             match hit {
                 Some(k) => {
@@ -749,22 +798,34 @@ fn underlines(ink: &[bool], w: usize, h: usize, min_len: usize) -> Vec<BBox> {
     segs.sort_by_key(|g| std::cmp::Reverse(g.1 - g.0));
     let mut kept: Vec<(usize, usize, usize, usize)> = Vec::new();
     for g in segs {
-        let along = kept.iter().any(|k| {
+        let along = kept.iter_mut().find(|k| {
             let o = g.1.min(k.1).saturating_sub(g.0.max(k.0));
             10 * o >= 8 * (g.1 - g.0) && g.2 + 3 >= k.2 && g.2 <= k.3 + 3
         });
-        if !along {
-            kept.push(g);
+        match along {
+            // A piece on the rows right next to the rule thickens it.
+            Some(k) => {
+                if g.2 <= k.3 && g.3 >= k.2 {
+                    k.2 = k.2.min(g.2);
+                    k.3 = k.3.max(g.3);
+                }
+            }
+            None => kept.push(g),
         }
     }
     kept.into_iter()
         .filter(|g| g.3 - g.2 <= 5)
-        // A thin run whose rows continue as ink above or below is part of a filled shape.
+        // A thin run whose rows continue as ink above and below along most of it is part of
+        // a filled shape (a band's rows between the white letters printed on it).
         .filter(|g| {
-            let mid = (g.0 + g.1) / 2;
-            let above = g.2 >= 2 && ink[(g.2 - 2) * w + mid] && ink[(g.2 - 1) * w + mid];
-            let below = g.3 + 1 < h && ink[g.3 * w + mid] && ink[(g.3 + 1) * w + mid];
-            !(above && below)
+            let filled = (g.0..g.1)
+                .filter(|&x| {
+                    let above = g.2 >= 2 && ink[(g.2 - 2) * w + x] && ink[(g.2 - 1) * w + x];
+                    let below = g.3 + 1 < h && ink[g.3 * w + x] && ink[(g.3 + 1) * w + x];
+                    above && below
+                })
+                .count();
+            2 * filled <= g.1 - g.0
         })
         .map(|g| [g.0 as f32, g.2 as f32, g.1 as f32, g.3 as f32])
         .collect()
@@ -873,6 +934,55 @@ mod tests {
             .filter(|r| r.kind == RegionKind::Checkbox && r.bbox[1] >= 100.0)
             .count();
         assert_eq!(digits, 8, "{found:?}");
+    }
+
+    #[test]
+    fn rules_beside_a_side_tab_are_found_and_a_panel_frame_is_none() {
+        // A panel framed by a 1 px border with a dark tab down its left side (white letters
+        // punched in it) and two rules inside; a second panel, framed, with text only. The
+        // rules are inputs; neither frame's top or bottom edge is.
+        let mut img = page();
+        let frame = |img: &mut GrayImage, b: [u32; 4]| {
+            for x in b[0]..=b[2] {
+                img.put_pixel(x, b[1], image::Luma([0]));
+                img.put_pixel(x, b[3], image::Luma([0]));
+            }
+            for y in b[1]..=b[3] {
+                img.put_pixel(b[0], y, image::Luma([0]));
+                img.put_pixel(b[2], y, image::Luma([0]));
+            }
+        };
+        frame(&mut img, [10, 10, 380, 150]);
+        for y in 10..150 {
+            for x in 10..40 {
+                // Letters: white gaps in the tab, from the rules' rows down.
+                let letter = (y % 50 < 8) && (18..32).contains(&x);
+                let v = if letter { 255 } else { 30 };
+                img.put_pixel(x, y, image::Luma([v]));
+            }
+        }
+        for y in [50, 100] {
+            for x in 120..370 {
+                img.put_pixel(x, y, image::Luma([0]));
+            }
+        }
+        frame(&mut img, [10, 160, 380, 195]);
+        let lines = vec![
+            text("Name", [50.0, 34.0, 100.0, 50.0]),
+            text("Address", [50.0, 84.0, 110.0, 100.0]),
+            text("Office use only", [50.0, 170.0, 200.0, 186.0]),
+        ];
+        let found = find(&img, &lines, 16.0);
+        let rules: Vec<(f32, f32, f32)> = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::Underline)
+            .map(|r| (r.bbox[0], r.bbox[2], r.bbox[3]))
+            .collect();
+        assert_eq!(
+            rules,
+            [(120.0, 370.0, 51.0), (120.0, 370.0, 101.0)],
+            "{found:?}"
+        );
     }
 
     #[test]
