@@ -264,6 +264,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "person to contact in an emergency",
             "person to contact in case of emergency",
             "contact in case of emergency",
+            "contact in an emergency",
+            "in an emergency",
         ],
     ),
     (
@@ -459,10 +461,27 @@ fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
     if n.is_empty() {
         return None;
     }
-    let mut best: Option<(&'static str, f32, usize)> = None;
-    let mut consider = |key: &'static str, score: f32, len: usize| {
-        if best.is_none_or(|(_, s, l)| score > s + 1e-6 || ((score - s).abs() < 1e-6 && len > l)) {
-            best = Some((key, score, len));
+    // "Passport expiry date" asks for a date, not the passport's number: a label that names
+    // a date only names a date key, unless it is the key's own word.
+    let dated = spaced.contains(" date ")
+        || [" expiry ", " expires ", " valid until "]
+            .iter()
+            .any(|w| spaced.contains(w))
+        || ["日期", "有效期", "期限"].iter().any(|w| n.contains(w));
+    // Whatever else it names, a place to sign takes a signature ("申请人签名" read as
+    // "申请人签"), not the name; a visa (签证) or an issuing office (签发) is no signature.
+    let signs = (n.contains('签') && !n.contains("签证") && !n.contains("签发"))
+        || [" signature ", " signed ", " sign "]
+            .iter()
+            .any(|w| spaced.contains(w));
+    if signs && !dated {
+        return Some(("signature", 1.0));
+    }
+    let mut best: Option<(&'static str, f32, usize, &str)> = None;
+    let mut consider = |key: &'static str, score: f32, len: usize, w: &'static str| {
+        if best.is_none_or(|(_, s, l, _)| score > s + 1e-6 || ((score - s).abs() < 1e-6 && len > l))
+        {
+            best = Some((key, score, len, w));
         }
     };
     for (key, words) in SYNONYMS {
@@ -470,7 +489,7 @@ fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
             let sw = squash(w);
             let len = sw.chars().count();
             if sw == n {
-                consider(key, 1.0, len);
+                consider(key, 1.0, len, w);
             } else if len >= 2
                 && !WHOLE_ONLY.contains(w)
                 && if w.is_ascii() {
@@ -481,25 +500,113 @@ fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
             {
                 // A synonym inside the label: the more of the label it covers, the surer.
                 let cover = len as f32 / n.chars().count() as f32;
-                consider(key, 0.6 + 0.35 * cover, len);
+                consider(key, 0.6 + 0.35 * cover, len, w);
             } else {
                 let s = similarity(&sw, &n);
                 if s >= 0.8 && len >= 4 {
-                    consider(key, 0.9 * s, len);
+                    consider(key, 0.9 * s, len, w);
                 }
             }
         }
     }
-    // "Passport expiry date" asks for a date, not the passport's number: a label that names
-    // a date only names a date key, unless it is the key's own word.
-    let dated = spaced.contains(" date ")
-        || [" expiry ", " expires ", " valid until "]
-            .iter()
-            .any(|w| spaced.contains(w))
-        || ["日期", "有效期", "期限"].iter().any(|w| n.contains(w));
-    best.filter(|(k, s, _)| !dated || *s >= 1.0 || matches!(*k, "date" | "date_of_birth"))
-        .map(|(k, s, _)| (k, s))
+    // A label that names someone or somewhere else ("Spouse's name", "Previous address",
+    // "Site address", "监护人姓名") asks for what the profile does not hold, unless the word
+    // is part of the synonym it matched.
+    let other = |w: &str| {
+        let sw = format!(" {} ", normalize(w));
+        let qualified = OTHER_THAN_APPLICANT.iter().any(|q| {
+            if q.is_ascii() {
+                spaced.contains(&format!(" {q} ")) && !sw.contains(&format!(" {q} "))
+            } else {
+                n.contains(q) && !squash(w).contains(q)
+            }
+        });
+        qualified || (n.starts_with('原') && !squash(w).starts_with('原'))
+    };
+    // A heading names a section about the applicant ("Applicant details", "申请人基本信息",
+    // "申请人承诺"), not a field.
+    let heading = SECTION_WORDS.iter().any(|q| {
+        if q.is_ascii() {
+            spaced.contains(&format!(" {q} "))
+        } else {
+            n.contains(q)
+        }
+    });
+    best.filter(|(k, s, _, _)| !dated || *s >= 1.0 || matches!(*k, "date" | "date_of_birth"))
+        .filter(|(_, s, _, w)| *s >= 1.0 || (!other(w) && !heading))
+        .map(|(k, s, _, _)| (k, s))
 }
+
+/// Words that make a line a section's heading rather than a field's label.
+const SECTION_WORDS: &[&str] = &[
+    "details",
+    "information",
+    "particulars",
+    "declaration",
+    "section",
+    "信息",
+    "承诺",
+    "声明",
+    "须知",
+    "说明",
+    "资料",
+];
+
+/// Words that make a label ask about another person or place than the applicant's own.
+const OTHER_THAN_APPLICANT: &[&str] = &[
+    "spouse",
+    "partner",
+    "husband",
+    "wife",
+    "father",
+    "mother",
+    "parent",
+    "parents",
+    "guardian",
+    "child",
+    "baby",
+    "newborn",
+    "son",
+    "daughter",
+    "previous",
+    "former",
+    "maiden",
+    "site",
+    "premises",
+    "property",
+    "business",
+    "trading",
+    "referee",
+    "witness",
+    "landlord",
+    "agent",
+    "beneficiary",
+    "nominee",
+    "doctor",
+    "gp",
+    "employer",
+    "company",
+    "school",
+    "配偶",
+    "监护人",
+    "新生儿",
+    "婴儿",
+    "父亲",
+    "母亲",
+    "父母",
+    "子女",
+    "推荐",
+    "曾用",
+    "经营",
+    "场所",
+    "单位",
+    "公司",
+    "学校",
+    "法定代表人",
+    "代理人",
+    "受益人",
+    "见证人",
+];
 
 /// The canonical key a profile key means (or the normalised key itself when it is no known
 /// field, so custom keys still match labels that spell them out).
@@ -786,6 +893,56 @@ pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_about_someone_or_somewhere_else_name_no_key_of_the_applicant() {
+        let key = |l: &str| label_key(l).map(|k| k.0);
+        for l in [
+            "Spouse's name",
+            "Previous address",
+            "Site address",
+            "Premises address",
+            "Former name",
+            "Father's phone number",
+            "监护人姓名",
+            "配偶身份证号码",
+            "新生儿姓名",
+            "推荐单位",
+            "原住址",
+            "单位地址",
+        ] {
+            assert_eq!(key(l), None, "{l}");
+        }
+        // The word is the synonym's own, or the label is the applicant's.
+        assert_eq!(key("Employer"), Some("employer"));
+        assert_eq!(key("Home address"), Some("address"));
+        assert_eq!(key("Applicant's full name"), Some("name"));
+        assert_eq!(key("姓名"), Some("name"));
+    }
+
+    #[test]
+    fn a_place_to_sign_takes_a_signature_not_the_name() {
+        let key = |l: &str| label_key(l).map(|k| k.0);
+        assert_eq!(key("申请人签"), Some("signature"));
+        assert_eq!(key("Signature of applicant"), Some("signature"));
+        assert_eq!(key("签字日期"), Some("date"));
+        assert_eq!(key("Date signed"), Some("date"));
+        assert_eq!(key("签证号码"), None);
+        assert_eq!(key("Contact in an emergency"), Some("emergency_contact"));
+    }
+
+    #[test]
+    fn section_headings_name_no_field() {
+        let key = |l: &str| label_key(l).map(|k| k.0);
+        for l in [
+            "Applicant details",
+            "申请人基本信息",
+            "申请人承诺",
+            "Contact information",
+        ] {
+            assert_eq!(key(l), None, "{l}");
+        }
+    }
 
     #[test]
     fn a_bilingual_label_names_its_key_in_either_language() {
