@@ -323,6 +323,38 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             *w = false;
         }
     }
+    // Row separators: a rule under a whole row, its label and the box or options beside it
+    // ("Name:  [      ]" over "────────────"), closes the row; it is no line to write on.
+    for (r, reg) in regions.iter().enumerate() {
+        let u = &reg.bbox;
+        if reg.kind != RegionKind::Underline {
+            continue;
+        }
+        let band = |b: &BBox| {
+            b[3] <= u[3] + 2.0
+                && u[3] - b[3] <= 2.5 * text_h
+                && b[0] >= u[0] - 2.0
+                && b[2] <= u[2] + 2.0
+        };
+        let boxed = regions.iter().find(|o| {
+            matches!(o.kind, RegionKind::Box | RegionKind::Checkbox)
+                && band(&o.bbox)
+                && u[3] - o.bbox[3] <= 2.0 * text_h
+        });
+        let Some(o) = boxed else { continue };
+        // A rule with its own label before it on its row is that label's line.
+        let labelled = segs.iter().any(|sg| {
+            let b = &sg.bbox;
+            geom::v_overlap(b, u) > 0.5 && b[2] <= u[0] + 4.0 && u[0] - b[2] <= 3.0 * text_h
+        });
+        if !labelled
+            && segs
+                .iter()
+                .any(|sg| band(&sg.bbox) && sg.bbox[2] <= o.bbox[0])
+        {
+            writable[r] = false;
+        }
+    }
     let mut formats: Vec<Option<Format>> = vec![None; regions.len()];
     let mut parts: Vec<PartSeen> = Vec::new();
     // The drawn region (not a checkbox) each segment lies in, the innermost (a part's box in
@@ -463,7 +495,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
         if let Some((r, _, leads)) = best {
             formats[r] = Some(f);
-            if leads {
+            // A hint under a label beside the box ("出生日期" over "(YYYY-MM-DD)", then the
+            // box) leaves the box where it is; the label pairs with it across the hint.
+            let b = &sg.bbox;
+            let under_label = segs.iter().enumerate().any(|(j, o)| {
+                let o = &o.bbox;
+                j != i
+                    && o[3] <= b[1] + 2.0
+                    && b[1] - o[3] <= 0.6 * text_h
+                    && geom::h_overlap(o, b) > 0.5
+                    && geom::v_overlap(o, &regions[r].bbox) > 0.3
+            });
+            if leads && !under_label {
                 lead[r] = Some(sg.bbox);
             }
             used[i] = true;
@@ -506,7 +549,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let after = row && b[0] >= rb[2] - 3.0 && b[0] - rb[2] <= 1.5 * text_h;
             let before = row && !unit && rb[0] >= b[2] - 3.0 && rb[0] - b[2] <= 1.5 * text_h;
             let cx = center(b)[0];
-            let column = cx >= rb[0] - 2.0 && cx <= rb[2] + 2.0;
+            // A part's box is a few digits wide: a caption under a long rule is the rule's.
+            let column = cx >= rb[0] - 2.0 && cx <= rb[2] + 2.0 && rb[2] - rb[0] <= 6.0 * text_h;
             let above = column && rb[1] >= b[3] - 3.0 && rb[1] - b[3] <= 1.2 * text_h;
             let under = column && b[1] >= rb[3] - 3.0 && b[1] - rb[3] <= 1.2 * text_h;
             let cost = if unit && after {
@@ -531,6 +575,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             });
         }
     }
+    // The order another date on the page prints ("Format: MM/DD/YYYY"), if all agree.
+    let mut printed_orders = segs.iter().filter_map(|sg| {
+        let f = Format::find(&sg.text)?;
+        <[Part; 3]>::try_from(f.parts().iter().map(|p| p.0).collect::<Vec<_>>()).ok()
+    });
+    let page_order = printed_orders
+        .next()
+        .filter(|first| printed_orders.all(|o| o == *first));
     // Dates: two or three differently named parts side by side on one row.
     parts.sort_by(|a, b| regions[a.region].bbox[0].total_cmp(&regions[b.region].bbox[0]));
     let mut date_groups: Vec<Vec<DatePart>> = Vec::new();
@@ -555,27 +607,90 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 group.push(b);
             }
         }
-        if group.len() < 2 {
+        // Boxes like a part's beside it: as tall, on its row, each with five characters
+        // in it at most (a misread placeholder), not yet taken.
+        let like = |r: usize, of: &BBox, region_used: &[bool]| {
+            let b = &regions[r].bbox;
+            let h = of[3] - of[1];
+            (part_box(r, &writable) || regions[r].kind == RegionKind::TextCell)
+                && !region_used[r]
+                && parts.iter().all(|p| p.region != r)
+                && geom::v_overlap(b, of) > 0.7
+                && ((b[3] - b[1]) - h).abs() <= 0.3 * h
+                && segs
+                    .iter()
+                    .filter(|sg| inside(&sg.bbox, b))
+                    .all(|sg| sg.text.chars().count() <= 5)
+        };
+        let mut extra: Vec<DatePart> = Vec::new();
+        // Only the year named ("[YYYY] / [  ] / [  ]", grey MM and DD the OCR missed): two
+        // boxes like it right after it are month and day (or day and month, as another date
+        // on the page prints them), or right before it, day and month.
+        if let [a] = group[..]
+            && parts[a].part == Part::Year
+        {
+            let y = regions[parts[a].region].bbox;
+            let step = |from: &BBox, after: bool, not: &[usize]| {
+                (0..regions.len())
+                    .filter(|&r| like(r, &y, &region_used) && !not.contains(&r))
+                    .filter(|&r| {
+                        let b = &regions[r].bbox;
+                        let gap = if after {
+                            b[0] - from[2]
+                        } else {
+                            from[0] - b[2]
+                        };
+                        (-2.0..=2.5 * text_h).contains(&gap)
+                    })
+                    .min_by(|&p, &q| {
+                        let d = |r: usize| (regions[r].bbox[0] - from[0]).abs();
+                        d(p).total_cmp(&d(q))
+                    })
+            };
+            for after in [true, false] {
+                let Some(r1) = step(&y, after, &[]) else {
+                    continue;
+                };
+                let Some(r2) = step(&regions[r1].bbox, after, &[r1]) else {
+                    continue;
+                };
+                let (p1, p2) = match (after, page_order) {
+                    (true, Some([Part::Year, Part::Day, Part::Month])) => (Part::Day, Part::Month),
+                    (true, _) => (Part::Month, Part::Day),
+                    (false, Some([Part::Month, Part::Day, Part::Year])) => (Part::Day, Part::Month),
+                    (false, _) => (Part::Month, Part::Day),
+                };
+                for (r, part) in [(r1, p1), (r2, p2)] {
+                    region_used[r] = true;
+                    for (i, sg) in segs.iter().enumerate() {
+                        if inside(&sg.bbox, &regions[r].bbox) {
+                            used[i] = true;
+                        }
+                    }
+                    extra.push(DatePart {
+                        part,
+                        width: 2,
+                        bbox: regions[r].bbox,
+                    });
+                }
+                break;
+            }
+        }
+        if group.len() + extra.len() < 2 {
             continue;
         }
         // Two parts named and a third box beside or between them whose name the OCR missed
         // ("WYY", or a grey "MM" it did not see).
-        let mut extra: Option<DatePart> = None;
         if group.len() == 2 {
             let missing = [Part::Year, Part::Month, Part::Day]
                 .into_iter()
                 .find(|p| group.iter().all(|&g| parts[g].part != *p));
             let first = regions[parts[group[0]].region].bbox;
             let last = regions[parts[group[1]].region].bbox;
-            let h = last[3] - last[1];
             let near = (0..regions.len()).find(|&r| {
                 let b = &regions[r].bbox;
                 // A box with a misread placeholder in it was taken for a label's cell.
-                (part_box(r, &writable) || regions[r].kind == RegionKind::TextCell)
-                    && !region_used[r]
-                    && parts.iter().all(|p| p.region != r)
-                    && geom::v_overlap(b, &last) > 0.7
-                    && ((b[3] - b[1]) - h).abs() <= 0.3 * h
+                like(r, &last, &region_used)
                     && ((b[0] >= last[2] && b[0] - last[2] <= 4.0 * text_h)
                         || (b[2] <= first[0] && first[0] - b[2] <= 4.0 * text_h)
                         || (b[0] >= first[2] - 2.0 && b[2] <= last[0] + 2.0))
@@ -596,7 +711,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 } else {
                     parts[group[0]].width.max(parts[group[1]].width)
                 };
-                extra = Some(DatePart {
+                extra.push(DatePart {
                     part,
                     width,
                     bbox: regions[r].bbox,
@@ -646,6 +761,16 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 }
             }
         }
+        if std::env::var("DBG").is_ok() {
+            eprintln!(
+                "group {:?} names {:?}",
+                g,
+                group
+                    .iter()
+                    .map(|&k| parts[k].naming.map(|i| segs[i].text.clone()))
+                    .collect::<Vec<_>>()
+            );
+        }
         date_groups.push(g);
         date_names.push(
             group
@@ -676,9 +801,19 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .filter(|&r| short(r))
             .filter(|&r| {
                 let rb = &regions[r].bbox;
+                // (Further in a column of inputs, with nothing printed between.)
+                let clear = || {
+                    rb[0] - b[2] < 0.45 * page.width as f32
+                        && !segs.iter().enumerate().any(|(j, o)| {
+                            j != i
+                                && geom::v_overlap(&o.bbox, b) > 0.4
+                                && o.bbox[0] >= b[2] - 2.0
+                                && o.bbox[2] <= rb[0] + 2.0
+                        })
+                };
                 let right = geom::v_overlap(b, rb) > 0.4
                     && rb[0] >= b[2] - 2.0
-                    && rb[0] - b[2] <= 6.0 * text_h;
+                    && (rb[0] - b[2] <= 6.0 * text_h || clear());
                 // An underline's area reaches up over the line; its rule is under the label.
                 let below = if regions[r].kind == RegionKind::Underline {
                     rb[3] >= b[3] + 0.5 * text_h
@@ -737,6 +872,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         });
         let order = if let Some(o) = printed {
             o
+        } else if widths[widest] < 1.25 * narrow
+            && let Some(o) = page_order
+        {
+            o
         } else if widths[widest] < 1.25 * narrow {
             if zh {
                 [Part::Year, Part::Month, Part::Day]
@@ -792,7 +931,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 .filter(|(g, gb)| {
                     g.as_str() == unit
                         && geom::v_overlap(gb, row) > 0.5
-                        && gb[0] - from >= 1.0 * text_h
+                        && gb[0] - from >= 0.6 * text_h
                         && gb[0] - from <= 8.0 * text_h
                 })
                 .map(|(_, gb)| *gb)
@@ -820,7 +959,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         && rb[3] <= u[3] + 0.3 * text_h;
                 }
                 let holds = rb[0] <= from && rb[2] >= u[0] && rb[1] <= u[1] && rb[3] >= u[3];
-                geom::intersection(rb, &around) > 0.0 && !holds
+                // A row above that runs far past both ends is the table's, not a part's box.
+                let row_above =
+                    rb[3] <= u[1] && rb[0] < from - 2.0 * text_h && rb[2] > u[2] + 2.0 * text_h;
+                geom::intersection(rb, &around) > 0.0 && !holds && !row_above
             });
             if !clear || drawn {
                 break;
@@ -836,6 +978,37 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let b = sg.bbox;
         let mut start = b[2];
         let mut units = units_after(&b, start, false);
+        // The units in the cell right of the label's ("填表日期： | 年 月 日 |"): the year's
+        // room starts at the label cell's right edge, or at the next cell's left edge, and
+        // that cell is the date's, not a text input.
+        let mut cell = None;
+        if units.len() < 3 {
+            let own = regions
+                .iter()
+                .position(|reg| reg.kind == RegionKind::TextCell && inside(&b, &reg.bbox));
+            let next = (0..regions.len()).find(|&r| {
+                let rb = &regions[r].bbox;
+                matches!(regions[r].kind, RegionKind::Box | RegionKind::TextCell)
+                    && !region_used[r]
+                    && geom::v_overlap(rb, &b) > 0.5
+                    && rb[0] >= b[2] - 2.0
+                    && rb[0] - b[2] <= 3.0 * text_h
+            });
+            let edges = own
+                .map(|r| (regions[r].bbox[2], None))
+                .into_iter()
+                .chain(next.map(|r| (regions[r].bbox[0], Some(r))));
+            for (edge, r) in edges {
+                let found = units_after(&b, edge, false);
+                let held = r.is_none_or(|r| found.iter().all(|u| inside(u, &regions[r].bbox)));
+                if found.len() == 3 && held {
+                    start = edge;
+                    units = found;
+                    cell = r;
+                    break;
+                }
+            }
+        }
         if units.len() < 3 {
             // On the line under the label, nothing before the year's room but paper.
             start = b[0] - 2.0;
@@ -872,6 +1045,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 bbox: [from + 2.0, top, u[0] - 2.0, bottom],
             });
             from = u[2];
+        }
+        if let Some(r) = cell {
+            region_used[r] = true;
         }
         date_groups.push(group);
         date_names.push(None);
@@ -915,6 +1091,34 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     };
 
+    // What lies in a date's parts is theirs: placeholders the OCR misread ("MM" read over a
+    // comb) and the separators between the parts are no labels, and a comb's cells are no
+    // checkboxes.
+    for g in &date_groups {
+        for p in g {
+            for (r, reg) in regions.iter().enumerate() {
+                if reg.kind == RegionKind::Checkbox && regions::within(&reg.bbox, &p.bbox) {
+                    region_used[r] = true;
+                }
+            }
+        }
+        let Some(span) = g.iter().map(|p| p.bbox).reduce(|u, b| geom::union(&u, &b)) else {
+            continue;
+        };
+        // (Within it, give or take a quarter line: a rule's writing area reaches up over the
+        // label above it.)
+        let slack = 0.25 * text_h;
+        for (i, sg) in segs.iter().enumerate() {
+            let b = &sg.bbox;
+            if b[0] >= span[0] - 2.0
+                && b[2] <= span[2] + 2.0
+                && b[1] >= span[1] - slack
+                && b[3] <= span[3] + slack
+            {
+                used[i] = true;
+            }
+        }
+    }
     // A label at the top-left of a bordered cell whose rest is empty: the cell is its input.
     for (r, reg) in regions.iter().enumerate() {
         if reg.kind != RegionKind::TextCell || region_used[r] || writable[r] {
@@ -924,7 +1128,12 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .filter(|&i| inside(&segs[i].bbox, &reg.bbox))
             .collect();
         let [i] = within[..] else { continue };
-        if used[i] {
+        // A box or rule drawn in the cell is where to write, not the cell.
+        let holds = regions
+            .iter()
+            .enumerate()
+            .any(|(q, o)| q != r && o.kind != RegionKind::TextCell && inside(&o.bbox, &reg.bbox));
+        if used[i] || holds {
             continue;
         }
         let (b, c) = (&segs[i].bbox, &reg.bbox);
@@ -1210,11 +1419,27 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && b[0] >= tb[0] - 1.5 * text_h
                 && b[0] <= tb[0] + 0.5 * (tb[2] - tb[0]).max(4.0 * text_h);
             if above {
-                pairs.push((
-                    t,
-                    i,
-                    0.5 + (tb[1] - b[3]).max(0.0) / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h),
-                ));
+                // A header cell right over the input cell, of the same column, that names a
+                // field ("出生日期：" over the first row of a household table) is as sure as a
+                // label cell beside it.
+                // (Not a label cell with its input cell beside it, in a label | input table.)
+                let header = cells.iter().any(|c| {
+                    let c = &c.bbox;
+                    inside(b, c)
+                        && (c[0] - tb[0]).abs() <= 5.0
+                        && (c[2] - tb[2]).abs() <= 5.0
+                        && (c[3] - tb[1]).abs() <= 5.0
+                        && !inputs.iter().any(|&r| {
+                            let o = &regions[r].bbox;
+                            (o[0] - c[2]).abs() <= 5.0 && geom::v_overlap(o, c) > 0.6
+                        })
+                }) && (s.text.trim_end().ends_with([':', '：'])
+                    || profile::label_key(&clean_label(&s.text)).is_some_and(|(_, k)| k >= 0.9))
+                    // (An input cell with text of its own holds its own label.)
+                    && !segs.iter().any(|o| inside(&o.bbox, tb));
+                let cost =
+                    0.5 + (tb[1] - b[3]).max(0.0) / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h);
+                pairs.push((t, i, if header { cost - 5.0 } else { cost }));
                 continue;
             }
             // A caption tight under a rule, at its start ("________" over "Full name"): a
@@ -1288,7 +1513,19 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && (o[0] - b[0]).abs() <= text_h
                 && o[2] - o[0] <= 3.0 * (b[2] - b[0]).max(2.0 * text_h)
                 && ((cjk(&segs[i]) && latin(&segs[j]) && !cjk(&segs[j]))
-                    || (cjk(&segs[j]) && latin(&segs[i]) && !cjk(&segs[i])))
+                    || (cjk(&segs[j]) && latin(&segs[i]) && !cjk(&segs[i]))
+                    // A label wrapped onto a second line beside the same input ("Emergency"
+                    // over "contact:"): the first line does not end the label.
+                    || (below
+                        && !over_input
+                        && !segs[i].text.trim_end().ends_with([':', '：'])
+                        && geom::v_overlap(o, tb) > 0.5
+                        && segs[j].text.split_whitespace().count() <= 3)
+                    // Or the pairing took the second line ("number:" under "Contact").
+                    || (above
+                        && !segs[j].text.trim_end().ends_with([':', '：'])
+                        && geom::v_overlap(o, tb) > 0.5
+                        && segs[j].text.split_whitespace().count() <= 3))
         });
         labels[t] = Some(match other {
             Some(j) => {
@@ -1758,6 +1995,31 @@ mod tests {
         assert_eq!(got[0], ("Given name", Some([620.0, 36.0, 781.0, 67.0])));
         let email = got[1].1.expect("the rule is Email's input");
         assert_eq!((got[1].0, email[0], email[2]), ("Email", 80.0, 600.0));
+    }
+
+    #[test]
+    fn a_rule_under_a_whole_row_separates_rows_and_is_no_input() {
+        // "Full name:  [          ]" and "Home address:  [          ]", each row closed by a
+        // rule from the label column to the right margin: the labels take the boxes.
+        let lines = vec![
+            line("Full name:", [20.0, 30.0, 110.0, 50.0]),
+            line("Home address:", [20.0, 90.0, 130.0, 110.0]),
+        ];
+        let mut gray = page_with_boxes(700, 160, &[[300, 26, 600, 54], [300, 86, 680, 114]]);
+        for y in [74, 134] {
+            for x in 20..690 {
+                gray.put_pixel(x, y, image::Luma([60]));
+            }
+        }
+        let fields = fields(&page_of(lines, 700, 160), &gray);
+        assert_eq!(
+            text_inputs(&fields),
+            [
+                ("Full name", Some([300.0, 26.0, 601.0, 55.0])),
+                ("Home address", Some([300.0, 86.0, 681.0, 115.0]))
+            ],
+            "{fields:?}"
+        );
     }
 
     #[test]
