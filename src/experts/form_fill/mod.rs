@@ -687,18 +687,28 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 .find(|p| group.iter().all(|&g| parts[g].part != *p));
             let first = regions[parts[group[0]].region].bbox;
             let last = regions[parts[group[1]].region].bbox;
-            let near = (0..regions.len()).find(|&r| {
-                let b = &regions[r].bbox;
-                // A box with a misread placeholder in it was taken for a label's cell.
-                like(r, &last, &region_used)
-                    && ((b[0] >= last[2] && b[0] - last[2] <= 4.0 * text_h)
-                        || (b[2] <= first[0] && first[0] - b[2] <= 4.0 * text_h)
-                        || (b[0] >= first[2] - 2.0 && b[2] <= last[0] + 2.0))
-                    && segs
-                        .iter()
-                        .filter(|sg| inside(&sg.bbox, b))
-                        .all(|sg| sg.text.chars().count() <= 5)
-            });
+            // The nearest such box, a part's width (a wide box before "DD MM" is the
+            // field's before it, not the year).
+            let gap = |b: &BBox| {
+                if b[0] >= last[2] {
+                    b[0] - last[2]
+                } else if b[2] <= first[0] {
+                    first[0] - b[2]
+                } else {
+                    0.0
+                }
+            };
+            let near = (0..regions.len())
+                .filter(|&r| {
+                    let b = &regions[r].bbox;
+                    // A box with a misread placeholder in it was taken for a label's cell.
+                    like(r, &last, &region_used)
+                        && b[2] - b[0] <= 6.0 * text_h
+                        && ((b[0] >= last[2] && b[0] - last[2] <= 4.0 * text_h)
+                            || (b[2] <= first[0] && first[0] - b[2] <= 4.0 * text_h)
+                            || (b[0] >= first[2] - 2.0 && b[2] <= last[0] + 2.0))
+                })
+                .min_by(|&p, &q| gap(&regions[p].bbox).total_cmp(&gap(&regions[q].bbox)));
             if let (Some(part), Some(r)) = (missing, near) {
                 region_used[r] = true;
                 for (i, sg) in segs.iter().enumerate() {
@@ -1033,6 +1043,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             continue;
         }
         let row = if start < b[2] { units[0] } else { b };
+        // Blanks drawn as rules before the units were found as named parts already.
+        let found = date_groups.iter().flatten().any(|p| {
+            geom::v_overlap(&p.bbox, &row) > 0.3 && p.bbox[0] < units[2][2] && p.bbox[2] > start
+        });
+        if found {
+            continue;
+        }
         let (top, bottom) = units
             .iter()
             .fold((row[1], row[3]), |(t, d), u| (t.min(u[1]), d.max(u[3])));
@@ -1120,12 +1137,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
     // A label at the top-left of a bordered cell whose rest is empty: the cell is its input.
+    // (Or holds only the format printed for it: "Date" over "DD-MM-YYYY" in one cell.)
     for (r, reg) in regions.iter().enumerate() {
-        if reg.kind != RegionKind::TextCell || region_used[r] || writable[r] {
+        let formatted = writable[r] && formats[r].is_some();
+        if reg.kind != RegionKind::TextCell || region_used[r] || (writable[r] && !formatted) {
             continue;
         }
         let within: Vec<usize> = (0..segs.len())
-            .filter(|&i| inside(&segs[i].bbox, &reg.bbox))
+            .filter(|&i| inside(&segs[i].bbox, &reg.bbox) && !(formatted && used[i]))
             .collect();
         let [i] = within[..] else { continue };
         // A box or rule drawn in the cell is where to write, not the cell.
@@ -1161,7 +1180,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 FieldInput::Text {
                     bbox: *c,
                     kind: RegionKind::Box,
-                    format: None,
+                    format: formats[r].clone(),
                 },
             ));
         }
@@ -1972,6 +1991,43 @@ mod tests {
                 _ => (f.label.as_str(), None),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_unnamed_year_is_the_nearest_part_sized_box_not_the_field_before() {
+        // "Height (cm)" over a wide box, then "First lesson date" over [DD] [MM] [    ]: the
+        // year is the empty box after MM, and the wide box stays Height's.
+        let lines = vec![
+            line("Height (cm)", [20.0, 10.0, 110.0, 30.0]),
+            line("First lesson date", [320.0, 10.0, 450.0, 30.0]),
+            line("DD", [328.0, 42.0, 356.0, 60.0]),
+            line("MM", [388.0, 42.0, 416.0, 60.0]),
+        ];
+        let boxes = [
+            [20, 36, 300, 66],
+            [320, 36, 364, 66],
+            [380, 36, 424, 66],
+            [440, 36, 500, 66],
+        ];
+        let gray = page_with_boxes(560, 90, &boxes);
+        let page = page_of(lines, 560, 90);
+        let parts: Vec<(Part, f32)> = date_parts(&page, &gray, "First lesson date")
+            .into_iter()
+            .map(|(p, b)| (p, b[0]))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                (Part::Day, 320.0),
+                (Part::Month, 380.0),
+                (Part::Year, 440.0)
+            ]
+        );
+        let fields = fields(&page, &gray);
+        assert!(
+            text_inputs(&fields).contains(&("Height (cm)", Some([20.0, 36.0, 301.0, 67.0]))),
+            "{fields:?}"
+        );
     }
 
     #[test]
