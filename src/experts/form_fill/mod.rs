@@ -1073,8 +1073,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let mut out = Vec::new();
     let make = |s: &Segment, input: FieldInput| -> Field {
         let label = clean_label(&Format::strip(&s.text));
+        // "本人" (I, ...) names the applicant before a sentence's blank; in a table it is a
+        // printed answer ("self", under "relationship").
+        let blank = matches!(
+            input,
+            FieldInput::Text {
+                kind: RegionKind::Underline,
+                ..
+            }
+        );
         let key = profile::label_key(&label)
             .filter(|(_, score)| *score >= 0.7)
+            .filter(|_| blank || profile::squash(&label) != "本人")
             .map(|(k, score)| (k.to_string(), score));
         // A format printed in the label ("Date of birth (DD/MM/YYYY)") is the box's format.
         let input = match input {

@@ -32,6 +32,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "policyholder name",
             "policy holder name",
             "registered keeper",
+            "contact name",
+            "ordered by",
+            "undersigned",
+            "the undersigned",
             "姓名",
             "名字",
             "全名",
@@ -43,6 +47,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "学生姓名",
             "患者姓名",
             "真实姓名",
+            "报告人",
+            "本人",
         ],
     ),
     (
@@ -115,6 +121,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "cell phone",
             "contact number",
             "contact phone",
+            "contacted on",
             "手机",
             "手机号",
             "手机号码",
@@ -326,6 +333,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 /// user's name or today's date.
 const WHOLE_ONLY: &[&str] = &[
     "name",
+    "本人",
+    "报告人",
     "date",
     "姓",
     "名",
@@ -493,7 +502,8 @@ fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
             } else if len >= 2
                 && !WHOLE_ONLY.contains(w)
                 && if w.is_ascii() {
-                    spaced.contains(&format!(" {} ", normalize(w)))
+                    // (Or a long one the OCR split: "ful l name".)
+                    spaced.contains(&format!(" {} ", normalize(w))) || (len >= 8 && n.contains(&sw))
                 } else {
                     n.contains(&sw)
                 }
@@ -986,6 +996,20 @@ mod tests {
             Some("signature")
         );
         assert_eq!(label_key("申请人").map(|k| k.0), Some("name"));
+        // Who signs a sentence form or an order, and a long word the OCR split.
+        assert_eq!(label_key("I, the undersigned").map(|k| k.0), Some("name"));
+        assert_eq!(label_key("Ordered by").map(|k| k.0), Some("name"));
+        assert_eq!(
+            label_key("What is your ful l name?").map(|k| k.0),
+            Some("name")
+        );
+        assert_eq!(
+            label_key("I can be contacted on").map(|k| k.0),
+            Some("phone")
+        );
+        assert_eq!(label_key("报告人").map(|k| k.0), Some("name"));
+        // Only whole: the reporter's job title is no name.
+        assert_ne!(label_key("报告人职务").map(|k| k.0), Some("name"));
     }
 
     #[test]

@@ -179,6 +179,14 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 })
         })
         .collect();
+    // Cells open at the sides (rules across, the label at the top): the cell is the input,
+    // and its rules are no underlines.
+    let cells = open_cells(&ink, w, gray, lines, &long, text_h, &boxes);
+    let boxes: Vec<BBox> = boxes.into_iter().chain(cells.iter().copied()).collect();
+    out.extend(cells.into_iter().map(|bbox| Region {
+        kind: RegionKind::TextCell,
+        bbox,
+    }));
     for u in long.into_iter().chain(short) {
         // The top or bottom border of a box is no underline.
         let edge = boxes.iter().any(|b| {
@@ -251,6 +259,278 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     }
     combs(&mut out, lines, text_h);
     out
+}
+
+/// Cells drawn only with rules across (open at the page's sides, or with column gaps): a
+/// label right under a rule at its left, the space under the label empty down to the next
+/// rule that spans it. Vertical rules between the two split the band into cells. Without
+/// any vertical rule the band could be a label over its own underline, so the label must sit
+/// close under the top rule and far above the bottom one. A last row with no rule under it
+/// takes the height the other cells have, when at least two were found.
+fn open_cells(
+    ink: &[bool],
+    w: usize,
+    gray: &GrayImage,
+    lines: &[Line],
+    rules: &[BBox],
+    text_h: f32,
+    boxes: &[BBox],
+) -> Vec<BBox> {
+    let h = ink.len() / w.max(1);
+    // Rules as long as a cell is wide, not the edges of boxes (a date part's box, whose
+    // caption sits under it).
+    let rules: Vec<BBox> = rules
+        .iter()
+        .filter(|u| {
+            u[2] - u[0] >= 5.0 * text_h
+                && !boxes.iter().any(|b| {
+                    // (A table's rule runs on past its enclosed middle cells.)
+                    let along = b[2].min(u[2]) - b[0].max(u[0]);
+                    along >= 0.8 * (u[2] - u[0])
+                        && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
+                })
+        })
+        .copied()
+        .collect();
+    let spans = |r: &BBox, l: &BBox| r[0] <= l[0] + 6.0 && r[2] >= l[2] - 3.0;
+    // (Small capitals in dark grey have few dark pixels: the darkest 1 % decides.)
+    let faint = |b: &BBox| darkest(gray, b, 100).is_none_or(|v| v > 120);
+    let dark: Vec<&Line> = lines.iter().filter(|l| !faint(&l.bbox)).collect();
+    // Columns of [x0, x1) inked over rows [y0, y1) (9 in 10 rows): vertical rules.
+    let verticals = |x0: f32, x1: f32, y0: f32, y1: f32| -> Vec<f32> {
+        let (y0, y1) = ((y0 + 3.0) as usize, ((y1 - 3.0).max(0.0) as usize).min(h));
+        let (x0, x1) = ((x0 + 3.0) as usize, ((x1 - 3.0).max(0.0) as usize).min(w));
+        if y1 <= y0 + 4 || x1 <= x0 {
+            return Vec::new();
+        }
+        let mut out: Vec<f32> = Vec::new();
+        let mut last = usize::MAX;
+        for x in x0..x1 {
+            let n = (y0..y1).filter(|&y| ink[y * w + x]).count();
+            if 10 * n >= 9 * (y1 - y0) {
+                if last.wrapping_add(1) != x {
+                    out.push(x as f32);
+                }
+                last = x;
+            }
+        }
+        out
+    };
+    // Ink under the label inside the cell, light text aside.
+    let empty = |c: &BBox, from: f32| {
+        let light: Vec<&BBox> = lines
+            .iter()
+            .filter(|l| faint(&l.bbox))
+            .map(|l| &l.bbox)
+            .collect();
+        let (x0, x1) = (
+            (c[0] + 3.0) as usize,
+            ((c[2] - 3.0).max(0.0) as usize).min(w),
+        );
+        let (y0, y1) = (
+            (from + 2.0) as usize,
+            ((c[3] - 2.0).max(0.0) as usize).min(h),
+        );
+        let mut n = 0usize;
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let (fx, fy) = (x as f32, y as f32);
+                if ink[y * w + x]
+                    && !light
+                        .iter()
+                        .any(|b| fx >= b[0] && fx <= b[2] && fy >= b[1] && fy <= b[3])
+                {
+                    n += 1;
+                }
+            }
+        }
+        let area = (x1.saturating_sub(x0) * y1.saturating_sub(y0)).max(1);
+        200 * n <= area
+    };
+    // Candidates: (cell, a vertical rule splits its band, the label sits close under the top
+    // rule and far above the bottom one, the rules' extents).
+    let mut cands: Vec<(BBox, bool, bool, [f32; 4])> = Vec::new();
+    let mut open: Vec<(BBox, &BBox)> = Vec::new(); // (the top rule, the label)
+    for l in &dark {
+        let b = &l.bbox;
+        if b[3] - b[1] > 1.6 * text_h
+            || boxes.iter().any(|o| within(b, o))
+            || cands.iter().any(|c| within(b, &c.0))
+        {
+            continue;
+        }
+        let Some(top) = rules
+            .iter()
+            .filter(|a| spans(a, b) && a[3] <= b[1] + 1.0 && b[1] - a[3] <= 1.0 * text_h)
+            .max_by(|x, y| x[1].total_cmp(&y[1]))
+        else {
+            continue;
+        };
+        let bottom = rules
+            .iter()
+            .filter(|r| spans(r, b) && r[1] >= b[3] + text_h && r[1] - top[3] <= 6.0 * text_h)
+            .min_by(|x, y| x[1].total_cmp(&y[1]));
+        let Some(bot) = bottom else {
+            open.push((*top, b));
+            continue;
+        };
+        let (mut x0, mut x1) = (top[0].max(bot[0]), top[2].min(bot[2]));
+        let vs = verticals(x0, x1, top[3], bot[1]);
+        for &v in &vs {
+            if v < b[0] {
+                x0 = x0.max(v);
+            } else if v > b[2] {
+                x1 = x1.min(v + 1.0);
+            }
+        }
+        // Cells with a gap between columns and no rule to split them start as far left of
+        // their label as the first column's cell does, and end short of the next label.
+        if b[0] - x0 > 1.5 * text_h
+            && let Some(first) = dark
+                .iter()
+                .filter(|o| {
+                    o.bbox[2] < b[0]
+                        && o.bbox[0] >= x0 - 2.0
+                        && o.bbox[0] - x0 <= 1.5 * text_h
+                        && geom::v_overlap(&o.bbox, b) > 0.5
+                })
+                .map(|o| o.bbox[0])
+                .next()
+        {
+            x0 = b[0] - (first - x0).max(0.0);
+        }
+        if let Some(next) = dark
+            .iter()
+            .filter(|o| o.bbox[0] > b[2] && o.bbox[0] < x1 && geom::v_overlap(&o.bbox, b) > 0.5)
+            .map(|o| o.bbox[0])
+            .min_by(f32::total_cmp)
+        {
+            x1 = next - 2.0;
+        }
+        let close_under = b[1] - top[3] <= 0.8 * text_h && bot[1] - b[3] >= 1.6 * text_h;
+        let cell = [x0, top[1], x1, bot[3]];
+        // Text under the label before the rule (a band's heading): the rule closes another
+        // block, and this cell is a last row.
+        let text_under = dark.iter().any(|o| {
+            o.bbox[1] >= b[3] && o.bbox[3] <= bot[1] && geom::h_overlap(&o.bbox, &cell) > 0.0
+        });
+        if text_under && vs.is_empty() {
+            open.push((*top, b));
+            continue;
+        }
+        let other_text = dark.iter().any(|o| {
+            !std::ptr::eq(*o, *l) && geom::intersection(&o.bbox, &cell) > 0.3 * geom::area(&o.bbox)
+        });
+        if b[0] - x0 > 1.5 * text_h || b[2] > x1 || other_text || !empty(&cell, b[3]) {
+            continue;
+        }
+        cands.push((
+            cell,
+            !vs.is_empty(),
+            close_under,
+            [top[0], top[2], bot[0], bot[2]],
+        ));
+    }
+    // Where the space under a label runs empty to the next text with no rule (a label under
+    // a rule and nothing to write on below it), the rules are cell tops, not underlines.
+    let light: Vec<&BBox> = lines
+        .iter()
+        .filter(|l| faint(&l.bbox))
+        .map(|l| &l.bbox)
+        .collect();
+    let first_ink = |x0: f32, x1: f32, from: f32, to: f32| -> Option<f32> {
+        let (x0, x1) = (
+            x0.max(0.0) as usize + 3,
+            (x1 as usize).min(w).saturating_sub(3),
+        );
+        ((from as usize)..(to.max(0.0) as usize).min(h)).find_map(|y| {
+            let fy = y as f32;
+            (x0..x1)
+                .any(|x| {
+                    let fx = x as f32;
+                    ink[y * w + x]
+                        && !light
+                            .iter()
+                            .any(|l| fx >= l[0] && fx <= l[2] && fy >= l[1] && fy <= l[3])
+                })
+                .then_some(fy)
+        })
+    };
+    let orphans = open
+        .iter()
+        .filter(|(top, b)| {
+            // A caption hugging the rule names the line above it, and a format hint under a
+            // line belongs to the line: neither is a cell's label.
+            let gap = b[1] - top[3];
+            let hint = dark.iter().any(|l| {
+                std::ptr::eq(&l.bbox, *b) && {
+                    let t = l.text.to_lowercase();
+                    t.contains("yyyy") || t.contains("格式") || t.contains("format")
+                }
+            });
+            if gap < 0.3 * text_h || hint {
+                return false;
+            }
+            let below = first_ink(top[0], top[2], b[3] + 2.0, b[3] + 6.0 * text_h);
+            // (Something follows: a footer under the page's last rule is no label.)
+            b[1] - top[3] <= 0.8 * text_h && below.is_some_and(|y| y - b[3] >= 1.5 * text_h)
+        })
+        .count();
+    // Rules with the extents of a band a vertical rule splits belong to that table.
+    // A table: the bands a vertical rule splits, and the bands that share a rule with one
+    // of them (its rows with no vertical rule). Rules as (x0, x1, y).
+    let near = |a: f32, b: f32| (a - b).abs() <= 4.0;
+    let same =
+        |a: &[f32; 3], b: &[f32; 3]| near(a[0], b[0]) && near(a[1], b[1]) && near(a[2], b[2]);
+    let rules_of =
+        |c: &(BBox, bool, bool, [f32; 4])| [[c.3[0], c.3[1], c.0[1]], [c.3[2], c.3[3], c.0[3]]];
+    let mut joined: Vec<bool> = cands.iter().map(|c| c.1).collect();
+    let mut table: Vec<[f32; 3]> = cands.iter().filter(|c| c.1).flat_map(rules_of).collect();
+    loop {
+        let mut grew = false;
+        for (k, c) in cands.iter().enumerate() {
+            if !joined[k] && rules_of(c).iter().any(|r| table.iter().any(|t| same(r, t))) {
+                joined[k] = true;
+                table.extend(rules_of(c));
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let in_table = |r: &[f32; 3]| table.iter().any(|t| same(r, t));
+    let cell_page = orphans >= 1;
+    let mut found: Vec<BBox> = cands
+        .iter()
+        .zip(&joined)
+        .filter(|(c, j)| **j || (c.2 && cell_page))
+        .map(|(c, _)| c.0)
+        .collect();
+    // Last rows: the height the other cells have, cut short by ink under the label.
+    if found.len() >= 2 {
+        let mut hs: Vec<f32> = found.iter().map(|c| c[3] - c[1]).collect();
+        hs.sort_by(f32::total_cmp);
+        let usual = hs[hs.len() / 2];
+        for (top, b) in open {
+            if !cell_page && !in_table(&[top[0], top[2], top[1]]) {
+                continue;
+            }
+            let y1 = first_ink(top[0], top[2], b[3] + 2.0, top[1] + usual)
+                .map_or(top[1] + usual, |y| y - 2.0);
+            let cell = [top[0], top[1], top[2], y1];
+            if b[1] - top[1] <= 0.8 * text_h + 4.0
+                && y1 - b[3] >= 1.2 * text_h
+                && b[0] - top[0] <= 1.5 * text_h
+                && !found
+                    .iter()
+                    .any(|f| geom::intersection(f, &cell) > 0.1 * geom::area(&cell))
+            {
+                found.push(cell);
+            }
+        }
+    }
+    found
 }
 
 /// Whether `b` lies in `outer`, give or take a border's 2 px.
@@ -456,19 +736,24 @@ fn nearest_glyphs<'a>(lines: &'a [Line], b: &BBox) -> impl Iterator<Item = (&'a 
 /// Whether text is light grey, as placeholders are: its darkest pixels (the 5th percentile
 /// of the box) are lighter than body text's.
 fn light_text(gray: &GrayImage, b: &BBox) -> bool {
+    darkest(gray, b, 20).is_some_and(|v| v > 110)
+}
+
+/// The grey level that one pixel in `share` of the box is at or under (None for an empty box).
+fn darkest(gray: &GrayImage, b: &BBox, share: usize) -> Option<u8> {
     let (w, h) = (gray.width() as f32, gray.height() as f32);
     let (x0, y0) = (b[0].max(0.0) as u32, b[1].max(0.0) as u32);
     let (x1, y1) = (b[2].min(w) as u32, b[3].min(h) as u32);
     if x1 <= x0 || y1 <= y0 {
-        return false;
+        return None;
     }
     let mut v: Vec<u8> = (y0..y1)
         .flat_map(|y| (x0..x1).map(move |x| (x, y)))
         .map(|(x, y)| gray.get_pixel(x, y)[0])
         .collect();
-    let k = v.len() / 20;
-    let (_, p5, _) = v.select_nth_unstable(k);
-    *p5 > 110
+    let k = v.len() / share;
+    let (_, p, _) = v.select_nth_unstable(k);
+    Some(*p)
 }
 
 struct Enclosed {
@@ -834,8 +1119,9 @@ fn underlines(ink: &[bool], w: usize, h: usize, min_len: usize) -> Vec<BBox> {
 /// Inputs drawn only as a grey fill: on a scan, the faint edge that bounds them on screen is
 /// blurred away, and only the shade is left. A shade is a flat patch at least `SHADE` under
 /// the paper (read on a 5×5 mean, so noise does not break it), as tall as a line or more,
-/// nearly rectangular and with no text in it (a shaded label cell holds its label). Added
-/// where no region was found.
+/// nearly rectangular and with no text in it (a shaded label cell holds its label); on a
+/// tinted page, also a patch as much lighter than the paper (white inputs). Added where no
+/// region was found.
 fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &mut Vec<Region>) {
     const SHADE: u32 = 10;
     let (w, h) = (gray.width() as usize, gray.height() as usize);
@@ -854,6 +1140,9 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
     }
     let ink = u32::from(ink_on(paper));
     let light = u32::from(paper).saturating_sub(SHADE);
+    // On a tinted page, inputs are white patches, lighter than the paper.
+    let lit = u32::from(paper) + SHADE;
+    let tinted = lit + SHADE <= 255;
     // "Ink" for `enclosed` is everything that is not shade, so its regions are the patches.
     let not_shade: Vec<bool> = (0..w * h)
         .map(|i| {
@@ -864,7 +1153,7 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
                 - sum[y0 * (w + 1) + x1]
                 - sum[y1 * (w + 1) + x0];
             let mean = (s / ((x1 - x0) * (y1 - y0)) as u64) as u32;
-            mean > light || mean <= ink
+            (mean > light || mean <= ink) && !(tinted && mean >= lit)
         })
         .collect();
     for r in enclosed(&not_shade, w, h) {
@@ -1058,6 +1347,71 @@ mod tests {
                 "{boxes:?}"
             );
         }
+    }
+
+    /// A label's "glyphs": short dark dashes along its middle.
+    fn ink_label(img: &mut GrayImage, b: BBox) {
+        let y = ((b[1] + b[3]) / 2.0) as u32;
+        let mut x = b[0] as u32 + 1;
+        while x + 4 < b[2] as u32 {
+            for dx in 0..4 {
+                for dy in 0..3 {
+                    img.put_pixel(x + dx, y + dy, image::Luma([20]));
+                }
+            }
+            x += 7;
+        }
+    }
+
+    #[test]
+    fn cells_open_at_the_sides_are_inputs_and_labels_over_rules_keep_them() {
+        // Top: a table of rules across (no side borders), a vertical rule between two cells,
+        // each label at its cell's top left. Bottom: labels over their own underlines under a
+        // heading's rule, the same distances apart but no vertical rule and no label left
+        // without a line to write on.
+        let mut img = GrayImage::from_pixel(400, 300, image::Luma([255]));
+        for y in [20u32, 80, 160, 230] {
+            for x in 10..390 {
+                img.put_pixel(x, y, image::Luma([0]));
+            }
+        }
+        for y in 20..=80 {
+            img.put_pixel(200, y, image::Luma([0]));
+        }
+        let labels = [
+            ("Name", [16.0, 26.0, 60.0, 40.0]),
+            ("Phone", [206.0, 26.0, 260.0, 40.0]),
+            ("Email", [16.0, 168.0, 60.0, 184.0]),
+        ];
+        for (_, b) in &labels {
+            ink_label(&mut img, *b);
+        }
+        let lines: Vec<Line> = labels.iter().map(|(t, b)| text(t, *b)).collect();
+        let found = find(&img, &lines, 16.0);
+        let cells: Vec<BBox> = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::TextCell)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(cells.len(), 2, "{found:?}");
+        assert!(
+            cells
+                .iter()
+                .any(|c| c[0] == 10.0 && c[1] == 20.0 && c[2] <= 202.0 && c[3] >= 80.0)
+        );
+        assert!(
+            cells
+                .iter()
+                .any(|c| c[0] >= 199.0 && c[2] >= 389.0 && c[3] >= 80.0)
+        );
+        let rules: Vec<f32> = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::Underline)
+            .map(|r| r.bbox[3])
+            .collect();
+        // The table's rules are no underlines; the line under "Email" is one.
+        assert!(!rules.iter().any(|&y| y <= 82.0), "{found:?}");
+        assert!(rules.iter().any(|&y| (y - 231.0).abs() <= 1.0), "{found:?}");
     }
 
     fn text(t: &str, b: BBox) -> Line {
