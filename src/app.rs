@@ -36,6 +36,9 @@ pub struct App {
     memory: Store,
     backend: Option<Arc<dyn Backend>>,
     cpu: CpuPool,
+    /// How video files are decoded and sampled (the in-process model's settings when it has
+    /// one).
+    video: crate::media::video::Settings,
     permits: Arc<Semaphore>,
     classify_permits: Arc<Semaphore>,
     /// Requests with a request id in flight, by (tenant, request id).
@@ -120,6 +123,10 @@ impl App {
             config.plans.clone(),
         );
         let memory = Store::open(&config.memory.data_dir, config.memory.clone())?;
+        let mut video = crate::media::video::Settings::from_config(&config.video);
+        if let Some(sampling) = backend.as_ref().and_then(|b| b.video_sampling()) {
+            video.sampling = sampling;
+        }
         crate::telemetry::set_record_content(config.telemetry.trace_content);
         let store = memory.clone();
         let store_size: Arc<crate::metrics::StoreSize> = Arc::new(move || store.size_on_disk());
@@ -129,6 +136,7 @@ impl App {
             permits: Arc::new(Semaphore::new(config.server.max_concurrent_requests)),
             classify_permits: Arc::new(Semaphore::new(config.server.max_concurrent_classify)),
             cpu,
+            video,
             flights: Flights::default(),
             config,
             registry,
@@ -141,6 +149,11 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How video files are decoded and sampled.
+    pub fn video(&self) -> &crate::media::video::Settings {
+        &self.video
     }
 
     pub fn backend(&self) -> Option<&Arc<dyn Backend>> {

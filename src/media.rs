@@ -2,9 +2,12 @@
 //! the client alone), its size in pixels, a content digest for memory, and the check that an
 //! image decodes whole within its limits before anything downstream allocates for it; and
 //! `decode`, which turns a checked image into the upright RGB pixels (transparency over white)
-//! that the engine's preprocessing and the OCR tool both take.
+//! that the engine's preprocessing and the OCR tool both take. Video files are `video`'s.
+
+pub mod video;
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use image::{ImageDecoder, RgbImage};
@@ -37,6 +40,8 @@ pub enum MediaSource {
     File(Bytes),
     /// A video as encoded images, evenly spaced at `fps`.
     Frames { frames: Vec<Bytes>, fps: f32 },
+    /// A video file after `video::decode_request`: its sampled frames with their times.
+    Decoded(Arc<video::DecodedVideo>),
 }
 
 /// One validated media item of a request.

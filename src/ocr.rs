@@ -76,6 +76,28 @@ impl OcrTool {
         stop: &Stop,
         data: Bytes,
     ) -> Result<(RgbImage, Page)> {
+        self.read_with(pool, stop, move |stop| {
+            crate::media::decode_until(&data, stop)
+        })
+        .await
+    }
+
+    /// `read_image` for pixels already decoded (a video's frame).
+    pub async fn read_pixels(
+        &self,
+        pool: &CpuPool,
+        stop: &Stop,
+        img: RgbImage,
+    ) -> Result<(RgbImage, Page)> {
+        self.read_with(pool, stop, move |_| Ok(img)).await
+    }
+
+    async fn read_with(
+        &self,
+        pool: &CpuPool,
+        stop: &Stop,
+        picture: impl FnOnce(&Stop) -> Result<RgbImage> + Send + 'static,
+    ) -> Result<(RgbImage, Page)> {
         let engine = stop
             .guard(async { Ok(self.engine.clone().lock_owned().await) })
             .await?;
@@ -110,7 +132,7 @@ impl OcrTool {
             .run(stop, move |stop| {
                 let span = job_span;
                 let mut engine = engine;
-                let img = crate::media::decode_until(&data, stop)?;
+                let img = picture(stop)?;
                 span.record("image.width", img.width());
                 span.record("image.height", img.height());
                 stop.check()?;

@@ -41,14 +41,15 @@ impl Service {
     }
 
     /// Checks and converts a request and its plan: a CPU job, since every image is decoded
-    /// whole.
+    /// whole; then video files are decoded by ffmpeg (subprocesses, awaited here).
     async fn convert(
         &self,
         mut req: AskRequest,
         stop: &Stop,
     ) -> Result<(crate::request::AskInput, Option<Plan>), Error> {
         let limits = self.app.config().limits.clone();
-        self.app
+        let (mut input, plan) = self
+            .app
             .cpu()
             .run(stop, move |stop| {
                 let expert = req.expert.trim();
@@ -56,7 +57,10 @@ impl Service {
                 let plan = convert::client_plan(req.plan.take(), expert, &limits)?;
                 Ok((convert::ask_input(req, &limits, stop)?, plan))
             })
-            .await
+            .await?;
+        let limits = &self.app.config().limits;
+        crate::media::video::decode_request(&mut input, self.app.video(), limits, stop).await?;
+        Ok((input, plan))
     }
 
     /// Routing runs the rules and the sentence encoder: a CPU job.

@@ -82,6 +82,7 @@ impl<'a> PromptContext<'a> {
             .map(|m| {
                 let (frames, fps) = match &m.source {
                     MediaSource::Frames { frames, fps } => (frames.len(), *fps),
+                    MediaSource::Decoded(v) => (v.frames.len(), v.sampled_fps()),
                     MediaSource::File(_) => (0, 0.0),
                 };
                 MediaView {
@@ -154,6 +155,7 @@ pub fn media_part(m: &MediaItem) -> Part {
                 .collect(),
             fps: *fps,
         },
+        MediaSource::Decoded(v) => Part::DecodedVideo(v.clone()),
     }
 }
 

@@ -126,23 +126,29 @@ enum State {
     Failed,
 }
 
+/// Whether the request has pictures the OCR tool can read: an image, or a decoded video file's
+/// frames.
 fn has_image(input: &AskInput) -> bool {
-    input
-        .media
-        .iter()
-        .any(|m| m.kind == MediaKind::Image && matches!(m.source, MediaSource::File(_)))
+    input.media.iter().any(|m| match &m.source {
+        MediaSource::File(_) => m.kind == MediaKind::Image,
+        MediaSource::Decoded(_) => true,
+        MediaSource::Frames { .. } => false,
+    })
 }
 
-/// The first video that came as frames, with its index.
-fn frames_video(input: &AskInput) -> Option<(usize, usize, f32)> {
+/// The first video whose frames are at hand (sent as frames, or a decoded file), with its index
+/// and each frame's time in seconds.
+fn frames_video(input: &AskInput) -> Option<(usize, Vec<f64>)> {
     input
         .media
         .iter()
         .enumerate()
         .find_map(|(i, m)| match &m.source {
-            MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video => {
-                Some((i, frames.len(), *fps))
+            MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video && *fps > 0.0 => {
+                let fps = f64::from(*fps);
+                Some((i, (0..frames.len()).map(|j| j as f64 / fps).collect()))
             }
+            MediaSource::Decoded(v) => Some((i, v.seconds.clone())),
             _ => None,
         })
 }
@@ -546,17 +552,19 @@ impl Planner {
                     )
                 });
                 let (pages, out) = match (timeline, frames_video(input)) {
-                    (Some((_, video)), Some((index, frames, fps))) => {
+                    (Some((_, video)), Some((index, seconds))) => {
                         let picked = context::frames_at_events(
                             &video.out.result,
-                            frames,
-                            fps,
+                            &seconds,
                             self.limits.ocr_frames,
                         );
                         steps::ocr::read_frames(tool, &self.cpu, input, index, &picked, stop)
                             .await?
                     }
-                    _ => steps::ocr::read(tool, &self.cpu, input, stop).await?,
+                    _ => {
+                        let frames = self.limits.ocr_frames;
+                        steps::ocr::read(tool, &self.cpu, input, frames, stop).await?
+                    }
                 };
                 Produced {
                     out,

@@ -22,13 +22,37 @@ pub struct Pages {
 }
 
 /// Reads every image of the request. Only the first keeps its pixels (form filling and the
-/// boxes are about the first image), so memory does not grow with the image count.
+/// boxes are about the first image), so memory does not grow with the image count. A request
+/// with no image but a decoded video file has `frames` of its frames read instead, spread over
+/// it from the first to the last.
 pub async fn read(
     tool: &OcrTool,
     cpu: &CpuPool,
     input: &AskInput,
+    frames: usize,
     stop: &Stop,
 ) -> Result<(Pages, StepOutput)> {
+    let has_image = input
+        .media
+        .iter()
+        .any(|m| m.kind == MediaKind::Image && matches!(m.source, MediaSource::File(_)));
+    let video = input
+        .media
+        .iter()
+        .enumerate()
+        .find_map(|(i, m)| match &m.source {
+            MediaSource::Decoded(v) => Some((i, v.frames.len())),
+            _ => None,
+        });
+    if let (false, Some((index, n))) = (has_image, video) {
+        let k = frames.min(n).max(1);
+        let picked: Vec<usize> = if k == 1 {
+            vec![0]
+        } else {
+            (0..k).map(|j| j * (n - 1) / (k - 1)).collect()
+        };
+        return read_frames(tool, cpu, input, index, &picked, stop).await;
+    }
     let mut pages = Pages::default();
     for (i, m) in input.media.iter().enumerate() {
         if m.kind != MediaKind::Image {
@@ -56,7 +80,8 @@ pub async fn read(
 }
 
 /// Reads frames `picked` (indices) of the video at `media_index`, which came as frames at
-/// `fps`; each page keeps its time. Used after a video step, whose timeline chose the frames.
+/// `fps` or as a decoded file; each page keeps its time. Used after a video step, whose
+/// timeline chose the frames, and for a video file alone.
 pub async fn read_frames(
     tool: &OcrTool,
     cpu: &CpuPool,
@@ -85,6 +110,19 @@ pub async fn read_frames(
             }
             pages.read.push((media_index as u32, page));
             pages.seconds.push(f as f64 / f64::from(*fps));
+        }
+    }
+    if let Some(MediaSource::Decoded(video)) = input.media.get(media_index).map(|m| &m.source) {
+        for &f in picked {
+            let (Some(img), Some(&t)) = (video.frames.get(f), video.seconds.get(f)) else {
+                continue;
+            };
+            let (img, page) = tool.read_pixels(cpu, stop, img.clone()).await?;
+            if pages.first_image.is_none() {
+                pages.first_image = Some(img);
+            }
+            pages.read.push((media_index as u32, page));
+            pages.seconds.push(t);
         }
     }
     let out = output(&pages);
