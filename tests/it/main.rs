@@ -20,3 +20,4 @@ mod qwen3vl_golden;
 mod qwen3vl_prompt;
 mod routing;
 mod telemetry;
+mod video;
