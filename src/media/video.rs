@@ -210,6 +210,18 @@ pub async fn probe(
         ));
     }
     let (w, h) = if quarter_turn(stream) { (h, w) } else { (w, h) };
+    // A frame is an image: the OCR tool reads it at this size.
+    if w * h > limits.max_image_pixels {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "the video's frames are {w}x{h} = {} pixels; the limit is {} \
+                 (limits.max_image_pixels)",
+                w * h,
+                limits.max_image_pixels
+            ),
+        ));
+    }
     let number = |v: Option<&Value>| -> Option<f64> {
         v.and_then(|v| {
             v.as_str()
@@ -413,12 +425,7 @@ async fn decode_frames(
 ) -> Result<(Vec<RgbImage>, Vec<f64>)> {
     let frame_bytes = plan.width as usize * plan.height as usize * 3;
     let expected = frame_bytes * plan.indices.len();
-    let select = plan
-        .indices
-        .iter()
-        .map(|i| format!("eq(n,{i})"))
-        .collect::<Vec<_>>()
-        .join("+");
+    let select = any_of(&plan.indices);
     let filter = format!(
         "select='{select}',showinfo,scale={}:{}:flags=bicubic",
         plan.width, plan.height
@@ -490,6 +497,19 @@ async fn decode_frames(
         .filter_map(|c| RgbImage::from_raw(plan.width, plan.height, c.to_vec()))
         .collect();
     Ok((frames, seconds))
+}
+
+/// An ffmpeg expression true for frame numbers `n` in `indices`, as a balanced sum: ffmpeg's
+/// expression parser refuses a flat sum of more than about 100 terms.
+fn any_of(indices: &[usize]) -> String {
+    match indices {
+        [] => "0".into(),
+        [i] => format!("eq(n,{i})"),
+        _ => {
+            let (a, b) = indices.split_at(indices.len() / 2);
+            format!("({}+{})", any_of(a), any_of(b))
+        }
+    }
 }
 
 /// The `pts_time` of a showinfo frame line.
@@ -576,6 +596,9 @@ async fn run(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        // glibc reserves 64 MiB of address space per thread's arena: with a decoder thread
+        // per core that alone would fill the cap on a large machine.
+        .env("MALLOC_ARENA_MAX", "2")
         .kill_on_drop(true);
     let memory = settings.memory_bytes;
     if memory > 0 {
@@ -741,6 +764,27 @@ mod tests {
         let listing = b"0.000000,-0.200000,K_\n0.300000,-0.100000,__\nN/A,0.100000,__\n\
                         0.200000,0.100000,_D\nN/A,N/A,__\n";
         assert_eq!(packet_times(listing), [0.0, 0.1, 0.3]);
+    }
+
+    #[test]
+    fn frame_choices_are_balanced_sums() {
+        assert_eq!(any_of(&[3]), "eq(n,3)");
+        assert_eq!(any_of(&[1, 2, 3]), "(eq(n,1)+(eq(n,2)+eq(n,3)))");
+        // 768 frames nest 10 deep, not 768.
+        let e = any_of(&(0..768).collect::<Vec<_>>());
+        let mut depth = 0usize;
+        let deepest = e
+            .chars()
+            .map(|c| {
+                depth = match c {
+                    '(' => depth + 1,
+                    ')' => depth - 1,
+                    _ => depth,
+                };
+                depth
+            })
+            .max();
+        assert_eq!(deepest, Some(11));
     }
 
     #[test]

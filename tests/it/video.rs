@@ -16,11 +16,18 @@ use tonic::Code;
 /// The clips' rate; each frame's number is painted into its colour.
 const FPS: f64 = 10.0;
 
-/// ffmpeg's null source at 64x48 and 10 fps for `secs`, each frame N painted a solid colour
-/// that encodes N (red steps with N mod 8, green with N div 8): lossy codecs keep solid
-/// colours to a few levels, far below the 32 between two numbers.
+/// ffmpeg's null source at 64x48 and `fps` for `secs`, each frame N painted a solid colour
+/// that encodes N (red steps with N mod 8, green with N div 8 mod 8, blue with N div 64):
+/// lossy codecs keep solid colours to a few levels, far below the 32 between two numbers.
+fn numbered(fps: f64, secs: f64) -> String {
+    format!(
+        "nullsrc=s=64x48:r={fps}:d={secs},geq=r='mod(N,8)*32+16':g='mod(trunc(N/8),8)*32+16':\
+         b='trunc(N/64)*32+16'"
+    )
+}
+
 fn source(secs: f64) -> String {
-    format!("nullsrc=s=64x48:r={FPS}:d={secs},geq=r='mod(N,8)*32+16':g='trunc(N/8)*32+16':b=128")
+    numbered(FPS, secs)
 }
 
 /// The frame number a decoded frame shows.
@@ -28,7 +35,7 @@ fn number_of(img: &image::RgbImage) -> usize {
     let (w, h) = img.dimensions();
     let p = img.get_pixel(w / 2, h / 2).0;
     let level = |v: u8| ((f64::from(v) - 16.0) / 32.0).round().clamp(0.0, 7.0) as usize;
-    level(p[0]) + 8 * level(p[1])
+    level(p[0]) + 8 * level(p[1]) + 64 * level(p[2])
 }
 
 fn ffmpeg(args: &[&str]) {
@@ -172,6 +179,46 @@ async fn video_files_reach_the_model_as_frames_at_their_true_times() {
             );
         }
         assert_eq!(v.events.len(), 3, "{name}");
+    }
+    running.shutdown().await.unwrap();
+}
+
+/// A clip of 64 s at 4 fps: 128 of its 256 frames sampled (past the 100 terms ffmpeg's
+/// expression parser takes in a flat sum), each sent at its true time.
+#[tokio::test]
+async fn a_long_clip_sends_every_sampled_frame() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let data = tempfile::tempdir().unwrap();
+    let running = start(test_config(data.path(), Some(fake.url()))).await;
+    let mut c = client(&running).await;
+    let path = dir.path().join("long.mp4");
+    let src = numbered(4.0, 64.0);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &src,
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        &path.to_string_lossy(),
+    ]);
+    c.ask(ask_video(std::fs::read(&path).unwrap(), "video"))
+        .await
+        .unwrap();
+    let sent = frames_sent(&fake);
+    // int(256 frames / 4 fps * 2) = 128, spread by linspace over 0..=255.
+    assert_eq!(sent.len(), 128);
+    for (k, (t, img)) in sent.iter().enumerate() {
+        let n = number_of(img);
+        assert_eq!(n as f64, (k as f64 * 255.0 / 127.0).round(), "sample {k}");
+        assert!(
+            (t - n as f64 / 4.0).abs() <= 0.25 + 1e-9,
+            "frame {n} sent as {t} s"
+        );
     }
     running.shutdown().await.unwrap();
 }
