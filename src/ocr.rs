@@ -82,14 +82,25 @@ impl OcrTool {
         .await
     }
 
-    /// `read_image` for pixels already decoded (a video's frame).
+    /// `read_image` for a video's decoded frame, first brought to `shown` (the video's own
+    /// size, from the model's), so that boxes are in the video's pixels.
     pub async fn read_pixels(
         &self,
         pool: &CpuPool,
         stop: &Stop,
         img: RgbImage,
+        shown: (u32, u32),
     ) -> Result<(RgbImage, Page)> {
-        self.read_with(pool, stop, move |_| Ok(img)).await
+        self.read_with(pool, stop, move |_| {
+            Ok(
+                if img.dimensions() == shown || shown.0 == 0 || shown.1 == 0 {
+                    img
+                } else {
+                    image::imageops::resize(&img, shown.0, shown.1, image::imageops::Triangle)
+                },
+            )
+        })
+        .await
     }
 
     async fn read_with(

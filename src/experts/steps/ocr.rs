@@ -117,7 +117,8 @@ pub async fn read_frames(
             let (Some(img), Some(&t)) = (video.frames.get(f), video.seconds.get(f)) else {
                 continue;
             };
-            let (img, page) = tool.read_pixels(cpu, stop, img.clone()).await?;
+            let shown = (video.width, video.height);
+            let (img, page) = tool.read_pixels(cpu, stop, img.clone(), shown).await?;
             if pages.first_image.is_none() {
                 pages.first_image = Some(img);
             }
