@@ -59,7 +59,8 @@ impl Service {
             })
             .await?;
         let limits = &self.app.config().limits;
-        crate::media::video::decode_request(&mut input, self.app.video(), limits, stop).await?;
+        let (video, cpu) = (self.app.video(), self.app.cpu());
+        crate::media::video::decode_request(&mut input, video, limits, cpu, stop).await?;
         Ok((input, plan))
     }
 

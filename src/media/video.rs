@@ -728,11 +728,14 @@ impl Tail {
 }
 
 /// Replaces the `MediaSource::File` of every video item of `input` with its decoded frames,
-/// naming `media[i].data` in errors. Images and frame sequences are left as they are.
+/// naming `media[i].data` in errors. Images and frame sequences are left as they are. Each
+/// video holds a place in the CPU pool while its tools run, so at most `server.cpu_workers`
+/// run at once (and at most that many `video.memory_bytes`).
 pub async fn decode_request(
     input: &mut crate::request::AskInput,
     settings: &Settings,
     limits: &Limits,
+    cpu: &crate::cpu::CpuPool,
     stop: &Stop,
 ) -> Result<()> {
     use crate::media::{MediaKind, MediaSource};
@@ -744,6 +747,7 @@ pub async fn decode_request(
             continue;
         }
         let field = format!("media[{i}].data");
+        let _worker = cpu.hold(stop).await?;
         let video = decode(&field, data.clone(), &m.mime_type, settings, limits, stop).await?;
         m.width = video.width;
         m.height = video.height;
