@@ -138,6 +138,30 @@ pub async fn decode(
     })
 }
 
+/// `decode` on a runtime of its own, for callers outside one (the fuzz targets, tools). Must
+/// not be called from inside a tokio runtime.
+pub fn decode_blocking(
+    field: &str,
+    data: &[u8],
+    mime_type: &str,
+    settings: &Settings,
+    limits: &Limits,
+) -> Result<DecodedVideo> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("a runtime for video decoding: {e}")))?;
+    let data = Bytes::copy_from_slice(data);
+    runtime.block_on(decode(
+        field,
+        data,
+        mime_type,
+        settings,
+        limits,
+        &Stop::never(),
+    ))
+}
+
 /// The file on disk for the tools: MP4 and MOV keep their index at the end, which a pipe
 /// cannot seek to. Deleted when dropped.
 async fn spill(data: Bytes) -> Result<tempfile::NamedTempFile> {
@@ -182,12 +206,14 @@ pub async fn probe(
         args,
         settings,
         MAX_INFO_BYTES,
+        None,
         stop,
         |_| {},
     )
     .await;
     let out = out.map_err(|e| e.hiding(path));
     let out = out.map_err(|e| e.into_error(field, "ffprobe", &settings.ffprobe))?;
+    let out = out.concat();
     let info: Value = serde_json::from_slice(&out)
         .map_err(|_| Error::invalid(field, "the video cannot be read (ffprobe gave no report)"))?;
     let stream = info
@@ -251,7 +277,7 @@ pub async fn probe(
     .map(OsString::from)
     .collect();
     args.push(path.into());
-    let out = run(&settings.ffprobe, args, settings, cap, stop, |_| {}).await;
+    let out = run(&settings.ffprobe, args, settings, cap, None, stop, |_| {}).await;
     let out = out.map_err(|e| match e.hiding(path) {
         RunError::TooMuch => Error::invalid(
             field,
@@ -263,7 +289,7 @@ pub async fn probe(
         ),
         e => e.into_error(field, "ffprobe", &settings.ffprobe),
     })?;
-    let times = packet_times(&out);
+    let times = packet_times(&out.concat());
     let Some((&first, &last)) = times.first().zip(times.last()) else {
         return Err(Error::invalid(
             field,
@@ -464,14 +490,28 @@ async fn decode_frames(
         args.push(a.into());
     }
     let mut shown: Vec<f64> = Vec::new();
-    let out = run(&settings.ffmpeg, args, settings, expected, stop, |line| {
-        if let Some(t) = showinfo_time(line) {
-            shown.push(t);
-        }
-    })
+    // Read a frame at a time into its own buffer: the pixels are never copied.
+    let piece = Some(frame_bytes);
+    let out = run(
+        &settings.ffmpeg,
+        args,
+        settings,
+        expected,
+        piece,
+        stop,
+        |line| {
+            if let Some(t) = showinfo_time(line) {
+                shown.push(t);
+            }
+        },
+    )
     .await
     .map_err(|e| e.hiding(path).into_error(field, "ffmpeg", &settings.ffmpeg))?;
-    let got = out.len() / frame_bytes.max(1);
+    let frames: Vec<RgbImage> = out
+        .into_iter()
+        .filter_map(|f| RgbImage::from_raw(plan.width, plan.height, f))
+        .collect();
+    let got = frames.len();
     if got == 0 {
         return Err(Error::invalid(
             field,
@@ -491,10 +531,6 @@ async fn decode_frames(
             };
             (t - probe.start).max(0.0)
         })
-        .collect();
-    let frames = out
-        .chunks_exact(frame_bytes)
-        .filter_map(|c| RgbImage::from_raw(plan.width, plan.height, c.to_vec()))
         .collect();
     Ok((frames, seconds))
 }
@@ -581,16 +617,18 @@ impl RunError {
 }
 
 /// Runs a tool under the time limit and address-space cap, with its output read up to `cap`
-/// bytes, each diagnostics line handed to `on_line` and the tail kept for errors. The child is
-/// killed when this is dropped (the request was cancelled), times out or writes too much.
+/// bytes (in pieces of `piece` bytes, else in one), each diagnostics line handed to `on_line`
+/// and the tail kept for errors. The child is killed when this is dropped (the request was
+/// cancelled), times out or writes too much.
 async fn run(
     tool: &Path,
     args: Vec<OsString>,
     settings: &Settings,
     cap: usize,
+    piece: Option<usize>,
     stop: &Stop,
     mut on_line: impl FnMut(&str),
-) -> Result<Vec<u8>, RunError> {
+) -> Result<Vec<Vec<u8>>, RunError> {
     let mut cmd = tokio::process::Command::new(tool);
     cmd.args(args)
         .stdin(Stdio::null())
@@ -626,7 +664,7 @@ async fn run(
     let mut tail = Tail::default();
     let work = async {
         let (out, diag) = tokio::join!(
-            read_capped(stdout, cap),
+            read_capped(stdout, cap, piece),
             read_lines(stderr, |line| {
                 on_line(line);
                 tail.push(line);
@@ -657,19 +695,47 @@ async fn run(
     Ok(out)
 }
 
-/// Reads a stream to its end, failing once it passes `cap` bytes (so nothing past it is held).
-async fn read_capped(mut r: impl AsyncRead + Unpin, cap: usize) -> Result<Vec<u8>, RunError> {
-    let mut out = Vec::with_capacity(cap.min(64 << 20));
+/// Reads a stream to its end, failing once it passes `cap` bytes (so nothing past it is held):
+/// in pieces of exactly `piece` bytes each allocated once (the last may be short), or in one
+/// growing buffer.
+async fn read_capped(
+    mut r: impl AsyncRead + Unpin,
+    cap: usize,
+    piece: Option<usize>,
+) -> Result<Vec<Vec<u8>>, RunError> {
+    // A frame's buffer is allocated whole; one growing buffer starts small.
+    let (piece, initial) = match piece {
+        Some(p) => (p.max(1), p.max(1)),
+        None => (cap.max(1), 64 << 10),
+    };
+    let mut pieces = Vec::new();
+    let mut cur: Vec<u8> = Vec::new();
+    let mut total = 0usize;
     let mut buf = vec![0u8; 64 << 10];
     loop {
         let n = r.read(&mut buf).await.map_err(RunError::Io)?;
         if n == 0 {
-            return Ok(out);
+            if !cur.is_empty() {
+                pieces.push(cur);
+            }
+            return Ok(pieces);
         }
-        if out.len() + n > cap {
+        total += n;
+        if total > cap {
             return Err(RunError::TooMuch);
         }
-        out.extend_from_slice(&buf[..n]);
+        let mut data = &buf[..n];
+        while !data.is_empty() {
+            if cur.capacity() == 0 {
+                cur = Vec::with_capacity(initial.min(piece));
+            }
+            let take = (piece - cur.len()).min(data.len());
+            cur.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if cur.len() == piece {
+                pieces.push(std::mem::take(&mut cur));
+            }
+        }
     }
 }
 
@@ -789,6 +855,19 @@ mod tests {
             })
             .max();
         assert_eq!(deepest, Some(11));
+    }
+
+    #[tokio::test]
+    async fn output_is_read_in_whole_frames_up_to_the_cap() {
+        let data: Vec<u8> = (0..10u8).collect();
+        let frames = read_capped(&data[..], 10, Some(4)).await.unwrap();
+        assert_eq!(frames, [vec![0, 1, 2, 3], vec![4, 5, 6, 7], vec![8, 9]]);
+        let whole = read_capped(&data[..], 10, None).await.unwrap();
+        assert_eq!(whole, std::slice::from_ref(&data));
+        assert!(matches!(
+            read_capped(&data[..], 9, None).await,
+            Err(RunError::TooMuch)
+        ));
     }
 
     #[test]
