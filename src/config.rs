@@ -1603,6 +1603,22 @@ mod tests {
     }
 
     #[test]
+    fn video_settings_parse_and_are_checked() {
+        let load = |text: &str| {
+            Config::from_layers(Some(("f", text)), &BTreeMap::new(), &Overrides::default())
+        };
+        let c = load("[openai]\nvideo = \"file\"\n[video]\nffmpeg = \"/opt/ffmpeg\"\n").unwrap();
+        assert_eq!(c.openai.video, OpenAiVideo::File);
+        assert_eq!(c.video.ffmpeg, PathBuf::from("/opt/ffmpeg"));
+        let e = load("[openai]\nvideo = \"mp4\"\n").unwrap_err();
+        assert!(e.to_string().contains("expected `frames` or `file`"), "{e}");
+        let e = load("[video]\nmin_frames = 8\nmax_frames = 4\n").unwrap_err();
+        assert!(e.to_string().contains("video.max_frames"), "{e}");
+        let e = load("[limits]\nmax_video_seconds = 0\n").unwrap_err();
+        assert!(e.to_string().contains("limits.max_video_seconds"), "{e}");
+    }
+
+    #[test]
     fn every_setting_is_in_the_readme_table() {
         let readme =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
