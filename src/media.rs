@@ -40,7 +40,8 @@ pub enum MediaSource {
     File(Bytes),
     /// A video as encoded images, evenly spaced at `fps`.
     Frames { frames: Vec<Bytes>, fps: f32 },
-    /// A video file after `video::decode_request`: its sampled frames with their times.
+    /// A video file after `video::decode` (called by `api::convert::decode_videos`): its
+    /// sampled frames with their times.
     Decoded(Arc<video::DecodedVideo>),
 }
 

@@ -1,5 +1,6 @@
-//! Proto -> domain conversion, enforcing the configured limits. Every rejection names the field
-//! and the limit it broke, so a client can fix its request without reading our code.
+//! Proto -> domain conversion, enforcing the configured limits, then the decoding of video
+//! files (`decode_videos`: ffmpeg runs as a subprocess, awaited). Every rejection names the
+//! field and the limit it broke, so a client can fix its request without reading our code.
 
 use std::collections::BTreeMap;
 
@@ -84,6 +85,39 @@ pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInp
         options: options(req.options.unwrap_or_default(), limits, "options")?,
         request_id: req.request_id,
     })
+}
+
+/// Replaces the `MediaSource::File` of every video item of `input` with its decoded frames,
+/// naming `media[i].data` in errors. Images and frame sequences are left as they are. Each
+/// video holds a place in the CPU pool while its tools run, so at most `server.cpu_workers`
+/// run at once (and at most that many `video.memory_bytes`).
+pub async fn decode_videos(
+    input: &mut crate::request::AskInput,
+    settings: &media::video::Settings,
+    limits: &Limits,
+    cpu: &crate::cpu::CpuPool,
+    stop: &Stop,
+) -> Result<()> {
+    for (i, m) in input.media.iter_mut().enumerate() {
+        let MediaSource::File(data) = &m.source else {
+            continue;
+        };
+        if m.kind != MediaKind::Video {
+            continue;
+        }
+        let field = format!("media[{i}].data");
+        let _worker = cpu.hold(stop).await?;
+        let video =
+            media::video::decode(&field, data.clone(), &m.mime_type, settings, limits, stop)
+                .await?;
+        m.width = video.width;
+        m.height = video.height;
+        m.digest.width = video.width;
+        m.digest.height = video.height;
+        m.digest.frames = video.frames.len() as u32;
+        m.source = MediaSource::Decoded(std::sync::Arc::new(video));
+    }
+    Ok(())
 }
 
 /// The most steps a request's plan may carry before the planner's own limit

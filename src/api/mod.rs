@@ -60,7 +60,7 @@ impl Service {
             .await?;
         let limits = &self.app.config().limits;
         let (video, cpu) = (self.app.video(), self.app.cpu());
-        crate::media::video::decode_request(&mut input, video, limits, cpu, stop).await?;
+        convert::decode_videos(&mut input, video, limits, cpu, stop).await?;
         Ok((input, plan))
     }
 

@@ -8,7 +8,6 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -791,38 +790,6 @@ impl Tail {
     fn text(&self) -> String {
         self.0.iter().cloned().collect::<Vec<_>>().join("; ")
     }
-}
-
-/// Replaces the `MediaSource::File` of every video item of `input` with its decoded frames,
-/// naming `media[i].data` in errors. Images and frame sequences are left as they are. Each
-/// video holds a place in the CPU pool while its tools run, so at most `server.cpu_workers`
-/// run at once (and at most that many `video.memory_bytes`).
-pub async fn decode_request(
-    input: &mut crate::request::AskInput,
-    settings: &Settings,
-    limits: &Limits,
-    cpu: &crate::cpu::CpuPool,
-    stop: &Stop,
-) -> Result<()> {
-    use crate::media::{MediaKind, MediaSource};
-    for (i, m) in input.media.iter_mut().enumerate() {
-        let MediaSource::File(data) = &m.source else {
-            continue;
-        };
-        if m.kind != MediaKind::Video {
-            continue;
-        }
-        let field = format!("media[{i}].data");
-        let _worker = cpu.hold(stop).await?;
-        let video = decode(&field, data.clone(), &m.mime_type, settings, limits, stop).await?;
-        m.width = video.width;
-        m.height = video.height;
-        m.digest.width = video.width;
-        m.digest.height = video.height;
-        m.digest.frames = video.frames.len() as u32;
-        m.source = MediaSource::Decoded(Arc::new(video));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
