@@ -564,6 +564,8 @@ enum RunError {
     TimedOut(Duration),
     /// It wrote more than it may.
     TooMuch,
+    /// It could not even load (its libraries did not fit under `video.memory_bytes`).
+    CannotStart(String),
     /// It failed; the tail of its diagnostics.
     Failed(String),
     Stopped(Error),
@@ -597,6 +599,12 @@ impl RunError {
                     limit.as_secs_f64()
                 ),
             ),
+            RunError::CannotStart(why) => Error::FailedPrecondition(format!(
+                "{tool} could not start ({}): raise video.memory_bytes \
+                 (SWITCHBOARD_VIDEO__MEMORY_BYTES; ffmpeg maps about 400 MB to decode 720p) or \
+                 reinstall Debian's ffmpeg",
+                crate::media::clip(&why, 200)
+            )),
             RunError::TooMuch => Error::invalid(
                 field,
                 format!("{tool} gave more output than the video's limits allow"),
@@ -684,6 +692,14 @@ async fn run(
         Err(_) => return Err(RunError::TimedOut(limit)),
     };
     if !status.success() {
+        // The dynamic loader's own failure: the tool never looked at the file.
+        if let Some(line) = tail
+            .0
+            .iter()
+            .find(|l| l.contains("error while loading shared libraries"))
+        {
+            return Err(RunError::CannotStart(line.clone()));
+        }
         let why = match (status.code(), tail.text()) {
             (_, t) if !t.is_empty() => t,
             (Some(c), _) => format!("exit status {c}"),

@@ -484,7 +484,8 @@ async fn bad_video_files_are_invalid_arguments_naming_the_problem() {
 }
 
 /// A tool that never finishes is stopped at `video.timeout_secs` (INVALID_ARGUMENT, not a
-/// hang), and a missing one is FAILED_PRECONDITION saying how to install it.
+/// hang); one that cannot load under `video.memory_bytes` (the cap is applied) and a missing
+/// one are FAILED_PRECONDITION saying what to do.
 #[tokio::test]
 async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
     let _machine = machine::shared().await;
@@ -513,6 +514,13 @@ async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
     c.video.timeout_secs = 1.0;
     let e = invalid(c, good.clone()).await;
     assert_invalid(&e, "ffmpeg did not finish");
+
+    // An address-space cap too small for ffprobe to load is the operator's to fix.
+    let mut c = test_config(dir.path(), Some(fake.url()));
+    c.video.memory_bytes = 16 << 20;
+    let e = invalid(c, good.clone()).await;
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+    assert!(e.message().contains("video.memory_bytes"), "{e:?}");
 
     let mut c = test_config(dir.path(), Some(fake.url()));
     c.video.ffprobe = dir.path().join("no-such-ffprobe");
