@@ -90,12 +90,14 @@ pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInp
 /// Replaces the `MediaSource::File` of every video item of `input` with its decoded frames,
 /// naming `media[i].data` in errors. Images and frame sequences are left as they are. Each
 /// video holds a place in the CPU pool while its tools run, so at most `server.cpu_workers`
-/// run at once (and at most that many `video.memory_bytes`).
+/// run at once (and at most that many `video.memory_bytes`). With `decode` false (routing
+/// alone) a file is only probed and checked against the limits; it stays a file.
 pub async fn decode_videos(
     input: &mut crate::request::AskInput,
     settings: &media::video::Settings,
     limits: &Limits,
     cpu: &crate::cpu::CpuPool,
+    decode: bool,
     stop: &Stop,
 ) -> Result<()> {
     for (i, m) in input.media.iter_mut().enumerate() {
@@ -107,6 +109,11 @@ pub async fn decode_videos(
         }
         let field = format!("media[{i}].data");
         let _worker = cpu.hold(stop).await?;
+        if !decode {
+            let (w, h) = media::video::check(&field, data.clone(), settings, limits, stop).await?;
+            (m.width, m.height) = (w, h);
+            continue;
+        }
         let video =
             media::video::decode(&field, data.clone(), &m.mime_type, settings, limits, stop)
                 .await?;

@@ -41,10 +41,12 @@ impl Service {
     }
 
     /// Checks and converts a request and its plan: a CPU job, since every image is decoded
-    /// whole; then video files are decoded by ffmpeg (subprocesses, awaited here).
+    /// whole; then video files are decoded by ffmpeg (subprocesses, awaited here), or for
+    /// routing alone (`decode` false) only probed: the same checks, no frames.
     async fn convert(
         &self,
         mut req: AskRequest,
+        decode: bool,
         stop: &Stop,
     ) -> Result<(crate::request::AskInput, Option<Plan>), Error> {
         let limits = self.app.config().limits.clone();
@@ -60,7 +62,7 @@ impl Service {
             .await?;
         let limits = &self.app.config().limits;
         let (video, cpu) = (self.app.video(), self.app.cpu());
-        convert::decode_videos(&mut input, video, limits, cpu, stop).await?;
+        convert::decode_videos(&mut input, video, limits, cpu, decode, stop).await?;
         Ok((input, plan))
     }
 
@@ -85,7 +87,7 @@ impl Service {
         tenant: String,
         stop: &Stop,
     ) -> Result<crate::app::Prepared, Error> {
-        let input = self.convert(request, stop).await?;
+        let input = self.convert(request, true, stop).await?;
         let mut prepared = self.prepare(tenant, input, stop).await?;
         self.app.refine_routing(&mut prepared).await?;
         Ok(prepared)
@@ -228,7 +230,8 @@ impl Switchboard for Service {
         let _cancel_on_drop = cancel.clone().drop_guard();
         let stop = Stop::new(cancel, Some(deadline));
         let r = within(deadline, budget, async {
-            let (input, plan) = self.convert(request.into_inner(), &stop).await?;
+            // Routing needs no frames: a video file is checked by its probe alone.
+            let (input, plan) = self.convert(request.into_inner(), false, &stop).await?;
             let app = self.app.clone();
             self.app
                 .cpu()

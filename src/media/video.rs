@@ -137,6 +137,21 @@ pub async fn decode(
     })
 }
 
+/// What `decode` checks before decoding (the probe, the limits, the sampling plan), without
+/// decoding: the shown width and height.
+pub async fn check(
+    field: &str,
+    data: Bytes,
+    settings: &Settings,
+    limits: &Limits,
+    stop: &Stop,
+) -> Result<(u32, u32)> {
+    let file = spill(data).await?;
+    let probe = probe(field, file.path(), settings, limits, stop).await?;
+    plan(field, &probe, settings, limits)?;
+    Ok((probe.width, probe.height))
+}
+
 /// `decode` on a runtime of its own, for callers outside one (the fuzz targets, tools). Must
 /// not be called from inside a tokio runtime.
 pub fn decode_blocking(

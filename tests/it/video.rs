@@ -528,3 +528,40 @@ async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
     assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
     assert!(e.message().contains("apt-get install ffmpeg"), "{e:?}");
 }
+
+/// Classify checks a video file by its probe alone: ffmpeg never runs (here it would hang), and
+/// a corrupt file is refused as in Ask.
+#[tokio::test]
+async fn classify_probes_a_video_file_without_decoding_it() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let good = clip(
+        dir.path(),
+        "a.mp4",
+        2.0,
+        &[],
+        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
+    );
+    let hang = dir.path().join("hang.sh");
+    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut config = test_config(data.path(), None);
+    config.video.ffmpeg = hang;
+    config.video.timeout_secs = 1.0;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let r = c
+        .classify(ask_video(good.clone(), ""))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.expert, "video");
+    let e = c
+        .classify(ask_video(good[..good.len() / 2].to_vec(), ""))
+        .await
+        .unwrap_err();
+    assert_invalid(&e, "cannot be decoded");
+    running.shutdown().await.unwrap();
+}
