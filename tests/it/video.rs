@@ -565,3 +565,59 @@ async fn classify_probes_a_video_file_without_decoding_it() {
     assert_invalid(&e, "cannot be decoded");
     running.shutdown().await.unwrap();
 }
+
+/// A client whose deadline passes while ffmpeg runs gets DEADLINE_EXCEEDED, and the child is
+/// killed, not left running.
+#[tokio::test]
+async fn a_passed_deadline_kills_the_decoder() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let good = clip(
+        dir.path(),
+        "a.mp4",
+        1.0,
+        &[],
+        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
+    );
+    let pid_file = dir.path().join("pid");
+    let hang = dir.path().join("hang.sh");
+    std::fs::write(
+        &hang,
+        format!(
+            "#!/bin/sh\necho $$ > {}\nexec sleep 3600\n",
+            pid_file.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let data = tempfile::tempdir().unwrap();
+    let mut config = test_config(data.path(), Some(fake.url()));
+    config.video.ffmpeg = hang;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut req = tonic::Request::new(ask_video(good, "video"));
+    req.set_timeout(std::time::Duration::from_secs(2));
+    let e = c.ask(req).await.unwrap_err();
+    assert!(
+        matches!(e.code(), Code::DeadlineExceeded | Code::Cancelled),
+        "{e:?}"
+    );
+    let pid = std::fs::read_to_string(&pid_file).expect("ffmpeg started");
+    let stat = format!("/proc/{}/stat", pid.trim());
+    // Gone, or a zombie about to be reaped: not sleeping on.
+    let alive = || {
+        std::fs::read_to_string(&stat)
+            .map(|s| !s.contains(") Z "))
+            .unwrap_or(false)
+    };
+    for _ in 0..200 {
+        if !alive() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!alive(), "ffmpeg ({}) still runs", pid.trim());
+    running.shutdown().await.unwrap();
+}
