@@ -796,6 +796,22 @@ async fn read_lines(mut r: impl AsyncRead + Unpin, mut f: impl FnMut(&str)) -> s
     }
 }
 
+/// `[h264 @ 0x55d0c0a1b2c0] msg` as `[h264] msg`: the addresses say nothing to a client.
+fn without_addresses(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(" @ 0x") {
+        out.push_str(&rest[..at]);
+        let hex = &rest[at + 5..];
+        let end = hex
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(hex.len());
+        rest = &hex[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The last diagnostics lines worth showing: errors and warnings, not showinfo's reports.
 #[derive(Default)]
 struct Tail(std::collections::VecDeque<String>, usize);
@@ -807,7 +823,7 @@ impl Tail {
         if line.is_empty() || line.contains("showinfo") || chatter {
             return;
         }
-        let line = crate::media::clip(line, 200);
+        let line = crate::media::clip(&without_addresses(line), 200);
         self.1 += line.len();
         self.0.push_back(line);
         while self.1 > STDERR_TAIL_BYTES {
@@ -866,6 +882,15 @@ mod tests {
             read_capped(&data[..], 9, None).await,
             Err(RunError::TooMuch)
         ));
+    }
+
+    #[test]
+    fn diagnostics_lose_their_addresses() {
+        assert_eq!(
+            without_addresses("[h264 @ 0x55d0c0a1b2c0] [error] no frame!"),
+            "[h264] [error] no frame!"
+        );
+        assert_eq!(without_addresses("plain"), "plain");
     }
 
     #[test]
