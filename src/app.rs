@@ -115,18 +115,19 @@ impl App {
             dispatcher = dispatcher.with_model(&registry, model.clone(), limit);
         }
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
+        let mut video = crate::media::video::Settings::from_config(&config.video);
+        if let Some(sampling) = backend.as_ref().and_then(|b| b.video_sampling()) {
+            video.sampling = sampling;
+        }
         let planner = Planner::new(
             registry.clone(),
             model,
             ocr,
             cpu.clone(),
             config.plans.clone(),
-        );
+        )
+        .with_video(video.clone(), config.limits.max_video_decoded_bytes);
         let memory = Store::open(&config.memory.data_dir, config.memory.clone())?;
-        let mut video = crate::media::video::Settings::from_config(&config.video);
-        if let Some(sampling) = backend.as_ref().and_then(|b| b.video_sampling()) {
-            video.sampling = sampling;
-        }
         crate::telemetry::set_record_content(config.telemetry.trace_content);
         let store = memory.clone();
         let store_size: Arc<crate::metrics::StoreSize> = Arc::new(move || store.size_on_disk());

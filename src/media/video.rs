@@ -72,6 +72,9 @@ pub struct DecodedVideo {
     pub frames: Vec<RgbImage>,
     /// Each frame's presentation time in seconds from the file's start.
     pub seconds: Vec<f64>,
+    /// Each frame's number in the file (for decoding it again, larger: `frames_at`).
+    pub numbers: Vec<usize>,
+    probe: Probe,
 }
 
 impl DecodedVideo {
@@ -124,6 +127,7 @@ pub async fn decode(
     let probe = probe(field, path, settings, limits, stop).await?;
     let plan = plan(field, &probe, settings, limits)?;
     let (frames, seconds) = decode_frames(field, path, &probe, &plan, settings, stop).await?;
+    let numbers = plan.indices[..frames.len().min(plan.indices.len())].to_vec();
     Ok(DecodedVideo {
         file: data,
         mime_type: mime_type.to_string(),
@@ -134,7 +138,45 @@ pub async fn decode(
         duration: probe.duration,
         frames,
         seconds,
+        numbers,
+        probe,
     })
+}
+
+/// Frames `picks` (positions in `video.frames`) decoded again at the video's shown size, or
+/// smaller so that together they stay within `max_bytes`: for reading text, which the model's
+/// size (a few hundred pixels wide for a long video) loses.
+pub async fn frames_at(
+    field: &str,
+    video: &DecodedVideo,
+    picks: &[usize],
+    max_bytes: u64,
+    settings: &Settings,
+    stop: &Stop,
+) -> Result<Vec<RgbImage>> {
+    // ffmpeg gives frames in the file's order: `picks` must be in it too.
+    debug_assert!(picks.windows(2).all(|w| w[0] < w[1]));
+    let indices: Vec<usize> = picks
+        .iter()
+        .filter_map(|&p| video.numbers.get(p).copied())
+        .collect();
+    if indices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (w, h) = (video.width as f64, video.height as f64);
+    let bytes = indices.len() as f64 * w * h * 3.0;
+    let scale = (max_bytes as f64 / bytes).sqrt().min(1.0);
+    // Even sides: what every pixel format ffmpeg scales through takes.
+    let side = |v: f64| (((v * scale) as u32) & !1).max(2);
+    let plan = Plan {
+        indices,
+        width: side(w),
+        height: side(h),
+    };
+    let file = spill(video.file.clone()).await?;
+    let (frames, _) =
+        decode_frames(field, file.path(), &video.probe, &plan, settings, stop).await?;
+    Ok(frames)
 }
 
 /// What `decode` checks before decoding (the probe, the limits, the sampling plan), without

@@ -100,6 +100,9 @@ pub struct Planner {
     ocr: Option<Arc<OcrTool>>,
     cpu: CpuPool,
     limits: PlansConfig,
+    /// For reading a video file's frames again at its own size (OCR): how to decode, and the
+    /// bytes those frames may take.
+    video: Option<(crate::media::video::Settings, u64)>,
 }
 
 /// Everything a plan run needs besides the request.
@@ -167,7 +170,15 @@ impl Planner {
             ocr,
             cpu,
             limits,
+            video: None,
         }
+    }
+
+    /// OCR reads a video file's frames decoded again at the video's size (within `max_bytes`
+    /// together), not at the model's.
+    pub fn with_video(mut self, settings: crate::media::video::Settings, max_bytes: u64) -> Self {
+        self.video = Some((settings, max_bytes));
+        self
     }
 
     pub fn limits(&self) -> PlanLimits {
@@ -558,12 +569,16 @@ impl Planner {
                             &seconds,
                             self.limits.ocr_frames,
                         );
-                        steps::ocr::read_frames(tool, &self.cpu, input, index, &picked, stop)
-                            .await?
+                        let larger = self.video.as_ref().map(|(s, b)| (s, *b));
+                        steps::ocr::read_frames(
+                            tool, &self.cpu, input, index, &picked, larger, stop,
+                        )
+                        .await?
                     }
                     _ => {
                         let frames = self.limits.ocr_frames;
-                        steps::ocr::read(tool, &self.cpu, input, frames, stop).await?
+                        let larger = self.video.as_ref().map(|(s, b)| (s, *b));
+                        steps::ocr::read(tool, &self.cpu, input, frames, larger, stop).await?
                     }
                 };
                 Produced {

@@ -621,3 +621,60 @@ async fn a_passed_deadline_kills_the_decoder() {
     assert!(!alive(), "ffmpeg ({}) still runs", pid.trim());
     running.shutdown().await.unwrap();
 }
+
+/// OCR reads a video file's frames decoded again at the video's own size: a page of text in a
+/// video long enough that the model's frames are a few dozen pixels tall is read, with boxes in
+/// the video's pixels.
+#[tokio::test]
+async fn ocr_reads_frames_at_the_videos_own_size() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let page = repo().join("tests/fixtures/ocr_text/en_article_grey.png");
+    let path = dir.path().join("page.mp4");
+    ffmpeg(&[
+        "-loop",
+        "1",
+        "-framerate",
+        "2",
+        "-i",
+        &page.to_string_lossy(),
+        "-t",
+        "32",
+        "-c:v",
+        "libx264",
+        "-tune",
+        "stillimage",
+        "-pix_fmt",
+        "yuv420p",
+        &path.to_string_lossy(),
+    ]);
+    let data = tempfile::tempdir().unwrap();
+    let mut config = test_config(data.path(), None);
+    config.ocr.models_dir = assets().join("ocr");
+    // 64 frames in a small budget: the model's frames are 96x32, too small to read.
+    config.video.max_pixels = 200_000;
+    config.plans.ocr_frames = 1;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut req = ask_video(std::fs::read(&path).unwrap(), "ocr");
+    req.text = "Read the text in this video".into();
+    let r = c.ask(req).await.unwrap().into_inner();
+    let Some(expert_result::Kind::Ocr(o)) = r.result.unwrap().kind else {
+        panic!("no OCR result")
+    };
+    assert!(o.text.contains("cycle lanes"), "{}", o.text);
+    assert_eq!((o.image_width, o.image_height), (960, 220));
+    let line = o
+        .blocks
+        .iter()
+        .flat_map(|b| &b.lines)
+        .find(|l| l.text.contains("cycle lanes"))
+        .expect("the title line");
+    let b = line.r#box.as_ref().unwrap();
+    // The fixture's own box for it: [28, 21, 409, 48].
+    assert!(
+        (b.x1 - 28.0).abs() <= 12.0 && (b.y1 - 21.0).abs() <= 12.0 && (b.x2 - 409.0).abs() <= 12.0,
+        "{b:?}"
+    );
+    running.shutdown().await.unwrap();
+}

@@ -5,6 +5,7 @@ use image::RgbImage;
 
 use crate::cpu::{CpuPool, Stop};
 use crate::error::{Error, Result};
+use crate::media::video::{self, Settings};
 use crate::media::{MediaKind, MediaSource};
 use crate::ocr::{self, OcrTool, Page};
 use crate::proto::{ExpertResult, expert_result};
@@ -30,6 +31,7 @@ pub async fn read(
     cpu: &CpuPool,
     input: &AskInput,
     frames: usize,
+    larger: Option<(&Settings, u64)>,
     stop: &Stop,
 ) -> Result<(Pages, StepOutput)> {
     let has_image = input
@@ -51,7 +53,7 @@ pub async fn read(
         } else {
             (0..k).map(|j| j * (n - 1) / (k - 1)).collect()
         };
-        return read_frames(tool, cpu, input, index, &picked, stop).await;
+        return read_frames(tool, cpu, input, index, &picked, larger, stop).await;
     }
     let mut pages = Pages::default();
     for (i, m) in input.media.iter().enumerate() {
@@ -88,6 +90,7 @@ pub async fn read_frames(
     input: &AskInput,
     media_index: usize,
     picked: &[usize],
+    larger: Option<(&Settings, u64)>,
     stop: &Stop,
 ) -> Result<(Pages, StepOutput)> {
     let mut pages = Pages::default();
@@ -113,12 +116,32 @@ pub async fn read_frames(
         }
     }
     if let Some(MediaSource::Decoded(video)) = input.media.get(media_index).map(|m| &m.source) {
-        for &f in picked {
-            let (Some(img), Some(&t)) = (video.frames.get(f), video.seconds.get(f)) else {
+        let mut picked: Vec<usize> = picked
+            .iter()
+            .copied()
+            .filter(|&f| f < video.frames.len())
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        // Text wants the video's own pixels: decoded again at its size when the service may.
+        let field = format!("media[{media_index}].data");
+        let again = match larger {
+            Some((settings, bytes)) => {
+                video::frames_at(&field, video, &picked, bytes, settings, stop).await?
+            }
+            None => Vec::new(),
+        };
+        for (k, &f) in picked.iter().enumerate() {
+            let (Some(small), Some(&t)) = (video.frames.get(f), video.seconds.get(f)) else {
                 continue;
             };
+            // Only when every frame came again, so that each is paired with its own time.
+            let img = match again.get(k) {
+                Some(big) if again.len() == picked.len() => big.clone(),
+                _ => small.clone(),
+            };
             let shown = (video.width, video.height);
-            let (img, page) = tool.read_pixels(cpu, stop, img.clone(), shown).await?;
+            let (img, page) = tool.read_pixels(cpu, stop, img, shown).await?;
             if pages.first_image.is_none() {
                 pages.first_image = Some(img);
             }
