@@ -95,7 +95,8 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
         Some("image/gif")
     } else if at(0, b"RIFF") && at(8, b"AVI ") {
         Some("video/x-msvideo")
-    } else if at(4, b"ftypqt") {
+    } else if at(4, b"ftypqt") || at(4, b"moov") || at(4, b"mdat") || at(4, b"wide") {
+        // QuickTime files older than the ftyp box start with their first atom.
         Some("video/quicktime")
     } else if at(4, b"ftyp") {
         Some("video/mp4")
@@ -349,6 +350,11 @@ mod tests {
         assert_eq!(verify_image(&p, 100), Ok((7, 3)));
         assert_eq!(sniff(b"\0\0\0\x18ftypmp42xxxx"), Some("video/mp4"));
         assert_eq!(sniff(b"hello"), None);
+        assert_eq!(
+            sniff(b"\0\0\0\x08wide\0\0\0\x10mdat"),
+            Some("video/quicktime")
+        );
+        assert_eq!(sniff(b"\0\0\0\x14ftypqt  "), Some("video/quicktime"));
         assert!(verify_image(b"\x89PNG\r\n\x1a\ntruncated", 100).is_err());
     }
 
