@@ -127,6 +127,8 @@ pub async fn read_frames(
         let field = format!("media[{media_index}].data");
         let again = match larger {
             Some((settings, bytes)) => {
+                // ffmpeg's CPU counts against the pool, as when the video was first decoded.
+                let _worker = cpu.hold(stop).await?;
                 video::frames_at(&field, video, &picked, bytes, settings, stop).await?
             }
             None => Vec::new(),
