@@ -77,6 +77,7 @@ pub struct Config {
     pub memory: MemoryConfig,
     pub limits: Limits,
     pub video: VideoConfig,
+    pub pdf: PdfConfig,
     pub telemetry: TelemetryConfig,
     pub metrics: MetricsConfig,
 }
@@ -187,6 +188,31 @@ pub struct VideoConfig {
     /// Pixel budget of all sampled frames together (the video processor's `size`).
     pub min_pixels: usize,
     pub max_pixels: usize,
+}
+
+/// PDF documents: how pages are drawn (hayro in-process; pdftoppm for a page it cannot draw).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PdfConfig {
+    /// Resolution pages are rendered at.
+    pub dpi: f64,
+    /// pdftoppm binary (Debian's `poppler-utils`); a bare name is looked up on PATH.
+    pub pdftoppm: PathBuf,
+    /// Wall-clock limit of one pdftoppm run (one page).
+    pub timeout_secs: f64,
+    /// Address space one pdftoppm run may take (RLIMIT_AS); 0: no cap.
+    pub memory_bytes: u64,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig {
+            dpi: 150.0,
+            pdftoppm: PathBuf::from("pdftoppm"),
+            timeout_secs: 60.0,
+            memory_bytes: 1 << 30,
+        }
+    }
 }
 
 impl Default for VideoConfig {
@@ -493,6 +519,9 @@ pub struct Limits {
     /// Bytes of RGB the sampled frames of one video file may decode to, checked before ffmpeg
     /// runs.
     pub max_video_decoded_bytes: u64,
+    pub max_pdf_bytes: usize,
+    /// Pages of one PDF rendered (after its page range).
+    pub max_pdf_pages: usize,
     pub max_fps: f64,
     pub max_text_chars: usize,
     pub max_profile_fields: usize,
@@ -617,6 +646,8 @@ impl Default for Limits {
             max_video_frames: 768,
             max_video_seconds: 600.0,
             max_video_decoded_bytes: 256 << 20,
+            max_pdf_bytes: 48 << 20,
+            max_pdf_pages: 64,
             max_fps: 60.0,
             max_text_chars: 32_768,
             max_profile_fields: 128,
@@ -1023,6 +1054,21 @@ impl Config {
         )?;
         let bytes = l.max_video_decoded_bytes as f64;
         in_range("limits.max_video_decoded_bytes", bytes, Positive, f64::MAX)?;
+        in_range(
+            "limits.max_pdf_bytes",
+            count(l.max_pdf_bytes),
+            Positive,
+            f64::MAX,
+        )?;
+        in_range(
+            "limits.max_pdf_pages",
+            count(l.max_pdf_pages),
+            Positive,
+            10_000.0,
+        )?;
+        let p = &self.pdf;
+        in_range("pdf.dpi", p.dpi, AtLeast(18.0), 1200.0)?;
+        in_range("pdf.timeout_secs", p.timeout_secs, Positive, week)?;
         let v = &self.video;
         in_range("video.timeout_secs", v.timeout_secs, Positive, week)?;
         in_range("video.fps", v.fps, Positive, 240.0)?;
@@ -1616,6 +1662,21 @@ mod tests {
         assert!(e.to_string().contains("video.max_frames"), "{e}");
         let e = load("[limits]\nmax_video_seconds = 0\n").unwrap_err();
         assert!(e.to_string().contains("limits.max_video_seconds"), "{e}");
+    }
+
+    #[test]
+    fn pdf_settings_parse_and_are_checked() {
+        let load = |text: &str| {
+            Config::from_layers(Some(("f", text)), &BTreeMap::new(), &Overrides::default())
+        };
+        let c = load("[pdf]\ndpi = 200\npdftoppm = \"/opt/pdftoppm\"\n[limits]\nmax_pdf_pages = 5")
+            .unwrap();
+        assert_eq!((c.pdf.dpi, c.limits.max_pdf_pages), (200.0, 5));
+        assert_eq!(c.pdf.pdftoppm, PathBuf::from("/opt/pdftoppm"));
+        let e = load("[pdf]\ndpi = 5000\n").unwrap_err();
+        assert!(e.to_string().contains("pdf.dpi"), "{e}");
+        let e = load("[limits]\nmax_pdf_pages = 0\n").unwrap_err();
+        assert!(e.to_string().contains("limits.max_pdf_pages"), "{e}");
     }
 
     #[test]

@@ -177,6 +177,9 @@ pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
     };
     OcrResult {
         frame_seconds: None,
+        page_index: None,
+        from_text_layer: false,
+        others: Vec::new(),
         text: page.text(),
         blocks: page
             .blocks

@@ -50,6 +50,7 @@ impl Service {
         stop: &Stop,
     ) -> Result<(crate::request::AskInput, Option<Plan>), Error> {
         let limits = self.app.config().limits.clone();
+        let pdf = crate::media::pdf::Settings::from_config(&self.app.config().pdf);
         let (mut input, plan) = self
             .app
             .cpu()
@@ -57,7 +58,7 @@ impl Service {
                 let expert = req.expert.trim();
                 let expert = (!expert.is_empty()).then_some(expert);
                 let plan = convert::client_plan(req.plan.take(), expert, &limits)?;
-                Ok((convert::ask_input(req, &limits, stop)?, plan))
+                Ok((convert::ask_input_with(req, &limits, &pdf, stop)?, plan))
             })
             .await?;
         let limits = &self.app.config().limits;

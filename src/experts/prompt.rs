@@ -83,7 +83,7 @@ impl<'a> PromptContext<'a> {
                 let (frames, fps) = match &m.source {
                     MediaSource::Frames { frames, fps } => (frames.len(), *fps),
                     MediaSource::Decoded(v) => (v.frames.len(), v.sampled_fps()),
-                    MediaSource::File(_) => (0, 0.0),
+                    MediaSource::File(_) | MediaSource::Page(_) => (0, 0.0),
                 };
                 MediaView {
                     kind: m.kind.as_str(),
@@ -156,6 +156,10 @@ pub fn media_part(m: &MediaItem) -> Part {
             fps: *fps,
         },
         MediaSource::Decoded(v) => Part::DecodedVideo(v.clone()),
+        MediaSource::Page(p) => Part::Image {
+            mime_type: "image/png".into(),
+            data: p.png.clone(),
+        },
     }
 }
 

@@ -134,7 +134,7 @@ enum State {
 fn has_image(input: &AskInput) -> bool {
     input.media.iter().any(|m| match &m.source {
         MediaSource::File(_) => m.kind == MediaKind::Image,
-        MediaSource::Decoded(_) => true,
+        MediaSource::Decoded(_) | MediaSource::Page(_) => true,
         MediaSource::Frames { .. } => false,
     })
 }

@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, Field, profile::Facts};
 use crate::experts::prompt::{chat, media_part, sampling_for};
 use crate::experts::{Manifest, parse};
-use crate::media::{MediaKind, MediaSource};
 use crate::proto::{ExpertResult, FormFillResult, expert_result::Kind};
 use crate::request::AskInput;
 
@@ -121,7 +120,7 @@ pub async fn refine(
     let mut parts: Vec<Part> = input
         .media
         .iter()
-        .find(|x| x.kind == MediaKind::Image && matches!(x.source, MediaSource::File(_)))
+        .find(|x| x.image_data().is_some())
         .map(media_part)
         .into_iter()
         .collect();
