@@ -8,4 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/fetch-assets.sh
 tools/ensure-ffmpeg.sh --optional
+tools/ensure-poppler.sh --optional
 exec cargo run --release --locked -- serve "$@"

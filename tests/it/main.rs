@@ -14,6 +14,7 @@ mod form_fill;
 mod grpc;
 mod metrics;
 mod ort_serve;
+mod pdf;
 mod plans;
 mod prometheus;
 mod qwen3vl_golden;
