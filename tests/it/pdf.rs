@@ -314,3 +314,101 @@ async fn pdftoppm_draws_what_hayro_cannot_within_its_time_limit() {
     assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
     assert!(e.message().contains("poppler-utils"), "{e:?}");
 }
+
+/// A form page as a lossless image-only PDF drawn at 72 dpi: one pixel a point, so the page
+/// comes back as the image was.
+fn form_pdf(png: &[u8], copies: usize) -> Vec<u8> {
+    let img = image::load_from_memory(png).unwrap().to_rgb8();
+    let (w, h) = img.dimensions();
+    let page = PageSpec {
+        width: w as f32,
+        height: h as f32,
+        content: Content::Rgb {
+            data: img.into_raw(),
+            width: w,
+            height: h,
+        },
+    };
+    write(&vec![page; copies])
+}
+
+/// A form sent as a PDF gets the same fills as its image; a two-page PDF gets each page filled
+/// (the second in `others`, with its page index) and one script that turns the page.
+#[tokio::test]
+async fn form_filling_on_pdf_pages_matches_the_image_and_pages_through() {
+    let _machine = machine::shared().await;
+    let png = std::fs::read(repo().join("tests/fixtures/forms/form_12.png")).unwrap();
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("tests/fixtures/forms/form_12.json")).unwrap(),
+    )
+    .unwrap();
+    let profile: std::collections::HashMap<String, String> =
+        serde_json::from_value(truth["profile"].clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ocr_config(dir.path());
+    config.pdf.dpi = 72.0;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut fill = async |media: Media| {
+        let r = c
+            .ask(AskRequest {
+                text: "Fill this form".into(),
+                expert: "form_fill".into(),
+                media: vec![media],
+                profile: profile.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        match r.result.unwrap().kind {
+            Some(expert_result::Kind::FormFill(f)) => f,
+            other => panic!("no form-fill result: {other:?}"),
+        }
+    };
+    let from_image = fill(pdf(png.clone())).await;
+    let from_pdf = fill(pdf(form_pdf(&png, 1))).await;
+    let actions = |f: &switchboard::proto::FormFillResult| {
+        f.actions
+            .iter()
+            .map(|a| {
+                let b = a.input_box.unwrap();
+                (
+                    a.label.clone(),
+                    a.value.clone(),
+                    a.action.clone(),
+                    [b.x1, b.y1, b.x2, b.y2],
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(!from_image.actions.is_empty());
+    assert_eq!(
+        (from_pdf.image_width, from_pdf.image_height),
+        (from_image.image_width, from_image.image_height)
+    );
+    assert_eq!(from_pdf.page_index, Some(0));
+    let (a, b) = (actions(&from_image), actions(&from_pdf));
+    assert_eq!(a.len(), b.len(), "{a:?}\n{b:?}");
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x.0, &x.1, &x.2), (&y.0, &y.1, &y.2));
+        assert!(
+            x.3.iter().zip(y.3).all(|(p, q)| (p - q).abs() <= 2.0),
+            "{x:?} vs {y:?}"
+        );
+    }
+
+    let two = fill(pdf(form_pdf(&png, 2))).await;
+    assert_eq!(two.others.len(), 1);
+    let second = &two.others[0];
+    assert_eq!((second.media_index, second.page_index), (0, Some(1)));
+    assert_eq!(actions(second), actions(&two));
+    assert!(
+        two.script.contains("# Page 2\nnext_page()\n"),
+        "{}",
+        two.script
+    );
+    let typed = |s: &str| s.matches("type_text(").count();
+    assert_eq!(typed(&two.script), typed(&from_image.script) * 2 - 1);
+    running.shutdown().await.unwrap();
+}

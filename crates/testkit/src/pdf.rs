@@ -1,6 +1,6 @@
 //! Minimal PDF files written byte by byte for tests: pages of text in a standard-14 font
-//! (Helvetica, WinAnsi) at known positions (a born-digital page), pages that are one JPEG each
-//! (a scanned page), and an encrypted variant. Offsets in the cross-reference table are exact, so
+//! (Helvetica, WinAnsi) at known positions (a born-digital page), pages that are one JPEG or one
+//! uncompressed RGB image each (a scanned page), and an encrypted variant. Offsets in the cross-reference table are exact, so
 //! any reader opens them without repair.
 
 /// One line of text: baseline-left corner in points from the page's top-left, size in points.
@@ -19,6 +19,12 @@ pub enum Content {
     Text(Vec<Text>),
     /// A JPEG of `width`x`height` pixels covering the whole page.
     Jpeg {
+        data: Vec<u8>,
+        width: u32,
+        height: u32,
+    },
+    /// Uncompressed 8-bit RGB pixels covering the whole page (lossless).
+    Rgb {
         data: Vec<u8>,
         width: u32,
         height: u32,
@@ -82,7 +88,15 @@ fn write_with(pages: &[PageSpec], encrypt: Option<&str>) -> Vec<u8> {
                 height,
             } => (
                 format!("q {} 0 0 {} 0 0 cm /Im1 Do Q\n", p.width, p.height).into_bytes(),
-                Some((data, width, height)),
+                Some((data, width, height, " /Filter /DCTDecode")),
+            ),
+            Content::Rgb {
+                data,
+                width,
+                height,
+            } => (
+                format!("q {} 0 0 {} 0 0 cm /Im1 Do Q\n", p.width, p.height).into_bytes(),
+                Some((data, width, height, "")),
             ),
         };
         let resources = match image {
@@ -98,11 +112,11 @@ fn write_with(pages: &[PageSpec], encrypt: Option<&str>) -> Vec<u8> {
             .into_bytes(),
         );
         objects.push(stream_object("", &stream));
-        if let Some((data, w, h)) = image {
+        if let Some((data, w, h, filter)) = image {
             objects.push(stream_object(
                 &format!(
                     "/Type /XObject /Subtype /Image /Width {w} /Height {h} \
-                     /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode"
+                     /ColorSpace /DeviceRGB /BitsPerComponent 8{filter}"
                 ),
                 data,
             ));
