@@ -292,27 +292,49 @@ fn text_layer(
         page.xref(),
         settings.clone(),
     );
-    let mut device = Glyphs::default();
+    let mut device = Glyphs {
+        page: Rect::new(0.0, 0.0, w as f64, h as f64),
+        ..Glyphs::default()
+    };
     interpret_page(page, &mut ctx, &mut device);
     if device.chars.is_empty() || device.unknown * 10 > device.chars.len() + device.unknown {
+        return None;
+    }
+    // A page that is mostly one picture is a scan, whatever text lies on it (a stamped header,
+    // a hidden OCR layer of unknown quality): the OCR tool reads what is shown.
+    if device.largest_image >= 0.5 {
         return None;
     }
     Some(switchboard_ocr::layout::arrange(w, h, lines(device.chars)))
 }
 
-/// A device that keeps the glyphs drawn (visible or not) and ignores everything else.
+/// A device that keeps the glyphs drawn (visible or not) and the largest image's share of the
+/// page, and ignores everything else.
 #[derive(Default)]
 struct Glyphs {
     chars: Vec<(String, [f32; 4])>,
     /// Glyphs without Unicode.
     unknown: usize,
+    page: Rect,
+    largest_image: f64,
 }
 
 impl<'a> Device<'a> for Glyphs {
     fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
     fn push_clip_path(&mut self, _: &ClipPath) {}
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
-    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
+    fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
+        // The transform maps the image's pixels onto the page (hayro's own renderer does so).
+        let local = Rect::new(0.0, 0.0, image.width() as f64, image.height() as f64);
+        let r = props
+            .transform
+            .transform_rect_bbox(local)
+            .intersect(self.page);
+        let share = (r.area() / self.page.area().max(1.0)).clamp(0.0, 1.0);
+        if share.is_finite() && share > self.largest_image {
+            self.largest_image = share;
+        }
+    }
     fn pop_clip(&mut self) {}
     fn pop_transparency_group(&mut self) {}
 
@@ -576,7 +598,7 @@ mod tests {
             width: 64.0,
             height: 80.0,
             content: Content::Jpeg {
-                data: jpeg,
+                data: jpeg.clone(),
                 width: 64,
                 height: 80,
             },
@@ -585,6 +607,23 @@ mod tests {
         assert!(pages[0].text.is_none());
         assert!(!pages[0].fallback);
         assert_eq!((pages[0].width, pages[0].height), (133, 166));
+        // A header stamped on the scan does not make it born-digital.
+        let stamped = write(&[PageSpec {
+            width: 64.0,
+            height: 80.0,
+            content: Content::Stamped {
+                jpeg: jpeg.clone(),
+                width: 64,
+                height: 80,
+                text: vec![Text {
+                    x: 4.0,
+                    y: 10.0,
+                    size: 6.0,
+                    text: "Scanned 2026-01-02".into(),
+                }],
+            },
+        }]);
+        assert!(open(&stamped, Range::default()).unwrap()[0].text.is_none());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Minimal PDF files written byte by byte for tests: pages of text in a standard-14 font
 //! (Helvetica, WinAnsi) at known positions (a born-digital page), pages that are one JPEG or one
-//! uncompressed RGB image each (a scanned page), and an encrypted variant. Offsets in the cross-reference table are exact, so
+//! uncompressed RGB image each (a scanned page, perhaps with a line of text stamped on it), and
+//! an encrypted variant. Offsets in the cross-reference table are exact, so
 //! any reader opens them without repair.
 
 /// One line of text: baseline-left corner in points from the page's top-left, size in points.
@@ -29,6 +30,35 @@ pub enum Content {
         width: u32,
         height: u32,
     },
+    /// A JPEG covering the whole page with lines of text over it (a scan with a stamp).
+    Stamped {
+        jpeg: Vec<u8>,
+        width: u32,
+        height: u32,
+        text: Vec<Text>,
+    },
+}
+
+/// Helvetica lines as content stream operators.
+fn text_ops(lines: &[Text], page_height: f32) -> String {
+    let mut s = String::new();
+    for l in lines {
+        let text: String = l
+            .text
+            .chars()
+            .map(|c| match c {
+                '(' | ')' | '\\' => format!("\\{c}"),
+                c => c.to_string(),
+            })
+            .collect();
+        s.push_str(&format!(
+            "BT /F1 {} Tf {} {} Td ({text}) Tj ET\n",
+            l.size,
+            l.x,
+            page_height - l.y
+        ));
+    }
+    s
 }
 
 /// A page of `width`x`height` points.
@@ -62,26 +92,22 @@ fn write_with(pages: &[PageSpec], encrypt: Option<&str>) -> Vec<u8> {
         let contents_id = page_id + 1;
         kids.push(format!("{page_id} 0 R"));
         let (stream, image) = match &p.content {
-            Content::Text(lines) => {
-                let mut s = String::new();
-                for l in lines {
-                    let text: String = l
-                        .text
-                        .chars()
-                        .map(|c| match c {
-                            '(' | ')' | '\\' => format!("\\{c}"),
-                            c => c.to_string(),
-                        })
-                        .collect();
-                    s.push_str(&format!(
-                        "BT /F1 {} Tf {} {} Td ({text}) Tj ET\n",
-                        l.size,
-                        l.x,
-                        p.height - l.y
-                    ));
-                }
-                (s.into_bytes(), None)
-            }
+            Content::Text(lines) => (text_ops(lines, p.height).into_bytes(), None),
+            Content::Stamped {
+                jpeg,
+                width,
+                height,
+                text,
+            } => (
+                format!(
+                    "q {} 0 0 {} 0 0 cm /Im1 Do Q\n{}",
+                    p.width,
+                    p.height,
+                    text_ops(text, p.height)
+                )
+                .into_bytes(),
+                Some((jpeg, width, height, " /Filter /DCTDecode")),
+            ),
             Content::Jpeg {
                 data,
                 width,
@@ -100,7 +126,10 @@ fn write_with(pages: &[PageSpec], encrypt: Option<&str>) -> Vec<u8> {
             ),
         };
         let resources = match image {
-            Some(_) => format!("<< /XObject << /Im1 {} 0 R >> >>", contents_id + 1),
+            Some(_) => format!(
+                "<< /Font << /F1 3 0 R >> /XObject << /Im1 {} 0 R >> >>",
+                contents_id + 1
+            ),
             None => "<< /Font << /F1 3 0 R >> >>".to_string(),
         };
         objects.push(
