@@ -41,13 +41,7 @@ fn main() -> anyhow::Result<()> {
     }
     for (name, data) in files {
         let t = Instant::now();
-        let checked = check(
-            "file",
-            data.clone().into(),
-            Range::default(),
-            &settings,
-            &limits,
-        )?;
+        let checked = check("file", &data, Range::default(), &settings, &limits)?;
         let n = checked.pages.len();
         let pages = render("file", 0, &data, checked, &settings, &Stop::never())?;
         let took = t.elapsed().as_secs_f64();

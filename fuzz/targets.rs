@@ -1,6 +1,6 @@
 //! Fuzz targets over everything a client or an operator's file controls: image decoding and
 //! validation, video files through ffprobe and ffmpeg (which must refuse or time out, never
-//! hang), request conversion (arbitrary protobuf bytes), the forgiving JSON parser and the
+//! hang), PDF files through hayro (and pdftoppm), request conversion (arbitrary protobuf bytes), the forgiving JSON parser and the
 //! expert parsers, and the config and manifest loaders. Each takes arbitrary bytes and must not
 //! panic; where something must hold (an image validation accepts decodes again; a config that
 //! loads has durations that convert), it is asserted. Shared by the libFuzzer harness
@@ -35,6 +35,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
     ("manifest", manifest),
     ("video", video),
+    ("pdf", pdf),
 ];
 
 /// Small limits, so that a crafted header cannot make one input take seconds.
@@ -95,6 +96,41 @@ pub fn video(data: &[u8]) {
         }
         Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "media[0].data"),
         Err(e) => panic!("a video file gave {e:?}"),
+    }
+}
+
+/// A PDF through the checks and the drawing (hayro; pdftoppm, killed at 5 s, for a page hayro
+/// cannot draw): refused as INVALID_ARGUMENT on its field, or drawn into pages that keep the
+/// limits; never a panic. Needs poppler-utils installed (tools/ensure-poppler.sh).
+pub fn pdf(data: &[u8]) {
+    use switchboard::error::Error;
+    use switchboard::media::pdf::{Limits as PdfLimits, Range, Settings, check, render};
+    if media::sniff(data) != Some(media::PDF_TYPE) {
+        return;
+    }
+    let settings = Settings {
+        dpi: 36.0,
+        timeout: Duration::from_secs(5),
+        ..Settings::default()
+    };
+    let limits = PdfLimits {
+        max_pages: 4,
+        max_page_pixels: 1 << 20,
+    };
+    let field = "media[0].data";
+    let drawn = check(field, data, Range::default(), &settings, &limits)
+        .and_then(|c| render(field, 0, data, c, &settings, &Stop::never()));
+    match drawn {
+        Ok(pages) => {
+            assert!(!pages.is_empty() && pages.len() <= limits.max_pages);
+            for p in pages {
+                // pdftoppm may round a side up by a pixel or two.
+                let (w, h) = (u64::from(p.width), u64::from(p.height));
+                assert!(w * h <= (1 << 20) + 2 * (w + h) + 4, "{w}x{h}");
+            }
+        }
+        Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "media[0].data"),
+        Err(e) => panic!("a PDF gave {e:?}"),
     }
 }
 

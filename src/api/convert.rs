@@ -409,7 +409,7 @@ fn pdf_items(
         max_pages: limits.max_pdf_pages,
         max_page_pixels: limits.max_image_pixels,
     };
-    let checked = media::pdf::check(&field, data.clone(), range, settings, &pdf_limits)?;
+    let checked = media::pdf::check(&field, &data, range, settings, &pdf_limits)?;
     for &(_, w, h) in &checked.pages {
         pixels.take(&field, w as u64 * h as u64)?;
     }

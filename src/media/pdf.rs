@@ -98,7 +98,7 @@ pub struct Checked {
 /// Opens `data` and checks the chosen pages against the limits without drawing any.
 pub fn check(
     field: &str,
-    data: Bytes,
+    data: &[u8],
     range: Range,
     settings: &Settings,
     limits: &Limits,
@@ -539,7 +539,7 @@ mod tests {
 
     fn open(data: &[u8], range: Range) -> Result<Vec<PdfPage>> {
         let settings = Settings::default();
-        let checked = check("f", Bytes::from(data.to_vec()), range, &settings, &limits())?;
+        let checked = check("f", data, range, &settings, &limits())?;
         render("f", 0, data, checked, &settings, &Stop::never())
     }
 
@@ -643,7 +643,7 @@ mod tests {
         assert_eq!(problem(e), "pages 4-9 asked, but the document has 5 pages");
         let e = check(
             "f",
-            Bytes::from(data),
+            &data,
             Range::default(),
             &Settings::default(),
             &Limits {
@@ -665,7 +665,7 @@ mod tests {
         }]);
         let e = check(
             "f",
-            Bytes::from(data),
+            &data,
             Range::default(),
             &Settings::default(),
             &limits(),
@@ -718,13 +718,7 @@ mod tests {
                 pdftoppm: "/nonexistent/pdftoppm".into(),
                 ..Settings::default()
             };
-            if let Ok(c) = check(
-                "f",
-                Bytes::from(d.clone()),
-                Range::default(),
-                &settings,
-                &limits(),
-            ) {
+            if let Ok(c) = check("f", &d, Range::default(), &settings, &limits()) {
                 let _ = render("f", 0, &d, c, &settings, &Stop::never());
             }
         }

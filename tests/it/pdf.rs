@@ -55,9 +55,7 @@ fn scanned(pages: &[PageSpec]) -> Vec<u8> {
         max_page_pixels: 50_000_000,
     };
     let range = switchboard::media::pdf::Range::default();
-    let checked =
-        switchboard::media::pdf::check("t", data.clone().into(), range, &settings, &limits)
-            .unwrap();
+    let checked = switchboard::media::pdf::check("t", &data, range, &settings, &limits).unwrap();
     let stop = switchboard::cpu::Stop::never();
     let drawn = switchboard::media::pdf::render("t", 0, &data, checked, &settings, &stop).unwrap();
     let specs: Vec<PageSpec> = drawn

@@ -214,8 +214,52 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
         ],
         "manifest" => text_files("experts", "toml"),
         "video" => video_seeds(),
+        "pdf" => pdf_seeds(),
         _ => Vec::new(),
     }
+}
+
+/// Small PDFs written here: text pages, a JPEG page, a stamped scan, an encrypted file.
+fn pdf_seeds() -> Vec<Vec<u8>> {
+    use switchboard_testkit::pdf::{Content, PageSpec, Text, write, write_encrypted};
+    let text = |s: &str| Text {
+        x: 10.0,
+        y: 20.0,
+        size: 9.0,
+        text: s.into(),
+    };
+    let page = PageSpec {
+        width: 100.0,
+        height: 80.0,
+        content: Content::Text(vec![text("Hello (PDF)"), text("second \\ line")]),
+    };
+    let mut jpeg = Vec::new();
+    image::RgbImage::from_pixel(8, 6, image::Rgb([200, 30, 30]))
+        .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let scan = PageSpec {
+        width: 40.0,
+        height: 30.0,
+        content: Content::Stamped {
+            jpeg: jpeg.clone(),
+            width: 8,
+            height: 6,
+            text: vec![text("stamp")],
+        },
+    };
+    vec![
+        write(&[page.clone(), page.clone()]),
+        write(&[scan.clone()]),
+        write(&[PageSpec {
+            content: Content::Jpeg {
+                data: jpeg,
+                width: 8,
+                height: 6,
+            },
+            ..scan
+        }]),
+        write_encrypted(&[page]),
+    ]
 }
 
 /// Tiny clips made by ffmpeg from its test source, one per container (H.264 in MP4 and MKV,
