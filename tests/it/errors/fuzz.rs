@@ -249,7 +249,7 @@ fn pdf_seeds() -> Vec<Vec<u8>> {
     };
     vec![
         write(&[page.clone(), page.clone()]),
-        write(&[scan.clone()]),
+        write(std::slice::from_ref(&scan)),
         write(&[PageSpec {
             content: Content::Jpeg {
                 data: jpeg,
