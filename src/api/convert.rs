@@ -318,7 +318,7 @@ fn file_item(
         return Err(Error::invalid(
             field,
             format!(
-                "not a recognised image or video file; supported: {}",
+                "not a recognised image, video or PDF file; supported: {}",
                 media::supported_mimes()
             ),
         ));

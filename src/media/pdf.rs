@@ -29,6 +29,10 @@ use crate::error::{Error, Result};
 /// Points per inch: PDF user space units.
 const POINTS_PER_INCH: f32 = 72.0;
 
+/// Glyphs kept from one page's text layer: a dense page has a few thousand; a page past this
+/// (forms drawn over and over) goes to the OCR tool instead, so memory stays bounded.
+const MAX_GLYPHS: usize = 100_000;
+
 /// How pages are drawn (`[pdf]`).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -297,7 +301,10 @@ fn text_layer(
         ..Glyphs::default()
     };
     interpret_page(page, &mut ctx, &mut device);
-    if device.chars.is_empty() || device.unknown * 10 > device.chars.len() + device.unknown {
+    if device.chars.is_empty()
+        || device.overflow
+        || device.unknown * 10 > device.chars.len() + device.unknown
+    {
         return None;
     }
     // A page that is mostly one picture is a scan, whatever text lies on it (a stamped header,
@@ -317,6 +324,8 @@ struct Glyphs {
     unknown: usize,
     page: Rect,
     largest_image: f64,
+    /// More than `MAX_GLYPHS` were drawn.
+    overflow: bool,
 }
 
 impl<'a> Device<'a> for Glyphs {
@@ -340,6 +349,10 @@ impl<'a> Device<'a> for Glyphs {
 
     fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
         for g in run.glyphs() {
+            if self.chars.len() >= MAX_GLYPHS {
+                self.overflow = true;
+                return;
+            }
             let text = match g.as_unicode() {
                 Some(hayro::hayro_interpret::hayro_cmap::BfString::Char(c)) => c.to_string(),
                 Some(hayro::hayro_interpret::hayro_cmap::BfString::String(s)) => s,
