@@ -271,6 +271,8 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
         .map_err(status_error)?
         .into_inner();
     let mut out = std::io::stdout();
+    // Tool-only answers (OCR, form filling without a model) stream no text: printed at the end.
+    let mut streamed = false;
     while let Some(event) = stream.next().await {
         let event = event.map_err(status_error)?;
         match event.event {
@@ -289,6 +291,7 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
                 eprintln!("[step {} ({}) {}]", s.step_id, s.expert, s.status);
             }
             Some(ask_event::Event::TextDelta(d)) if !json => {
+                streamed = true;
                 out.write_all(d.text.as_bytes())?;
                 out.flush()?;
             }
@@ -298,7 +301,7 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
                     writeln!(out)?;
                 } else {
                     writeln!(out)?;
-                    if resp.replayed {
+                    if resp.replayed || !streamed {
                         writeln!(out, "{}", resp.text)?;
                     }
                     for w in &resp.warnings {
