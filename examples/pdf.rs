@@ -1,6 +1,7 @@
 //! Renders PDF pages as the service does (hayro at `pdf.dpi`, the text layer, pdftoppm for a
 //! page hayro cannot draw) and prints the time per page: `cargo run --example pdf -- doc.pdf
-//! [more files]`; with no file, a 5-page born-digital PDF written by switchboard_testkit::pdf.
+//! [more files]`; with no file, a 5-page born-digital PDF written by switchboard_testkit::pdf,
+//! and the same pages scanned (JPEGs).
 
 use std::time::Instant;
 
@@ -34,10 +35,29 @@ fn main() -> anyhow::Result<()> {
                     .collect(),
             ),
         };
-        files.push((
-            "generated".into(),
-            write(&(1..=5).map(page).collect::<Vec<_>>()),
-        ));
+        let born = write(&(1..=5).map(page).collect::<Vec<_>>());
+        // The same pages scanned: each drawn, then a JPEG (q90) on a page of its own.
+        let checked = check("file", &born, Range::default(), &settings, &limits)?;
+        let scans = render("file", 0, &born, checked, &settings, &Stop::never())?
+            .iter()
+            .map(|p| -> anyhow::Result<PageSpec> {
+                let img = image::load_from_memory(&p.png)?.to_rgb8();
+                let mut jpeg = Vec::new();
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+                    .encode_image(&img)?;
+                Ok(PageSpec {
+                    width: 612.0,
+                    height: 792.0,
+                    content: Content::Jpeg {
+                        data: jpeg,
+                        width: img.width(),
+                        height: img.height(),
+                    },
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        files.push(("generated born-digital".into(), born));
+        files.push(("generated scanned".into(), write(&scans)));
     }
     for (name, data) in files {
         let t = Instant::now();
