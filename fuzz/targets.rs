@@ -1,5 +1,6 @@
 //! Fuzz targets over everything a client or an operator's file controls: image decoding and
-//! validation, request conversion (arbitrary protobuf bytes), the forgiving JSON parser and the
+//! validation, video files through ffprobe and ffmpeg (which must refuse or time out, never
+//! hang), PDF files through hayro (and pdftoppm), request conversion (arbitrary protobuf bytes), the forgiving JSON parser and the
 //! expert parsers, and the config and manifest loaders. Each takes arbitrary bytes and must not
 //! panic; where something must hold (an image validation accepts decodes again; a config that
 //! loads has durations that convert), it is asserted. Shared by the libFuzzer harness
@@ -33,6 +34,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("expert_parsers", expert_parsers),
     ("config", config),
     ("manifest", manifest),
+    ("video", video),
+    ("pdf", pdf),
 ];
 
 /// Small limits, so that a crafted header cannot make one input take seconds.
@@ -61,6 +64,74 @@ pub fn image(data: &[u8]) {
     let input = det::det_input(&img, &p);
     let bound = p.max_side as usize + 32;
     assert!(input.width <= bound && input.height <= bound);
+}
+
+/// A video file through the probe, the sampling and the decoding by Debian's ffprobe and
+/// ffmpeg (subprocesses): refused as INVALID_ARGUMENT on its field, or decoded into frames that
+/// keep the limits, each with a time; never a panic, and never a hang: a run is killed at
+/// its time limit. Needs ffmpeg installed (tools/ensure-ffmpeg.sh).
+pub fn video(data: &[u8]) {
+    use switchboard::error::Error;
+    use switchboard::media::video::{Settings, decode_blocking};
+    let Some(mime) = media::sniff(data).filter(|m| m.starts_with("video/")) else {
+        return;
+    };
+    let mut settings = Settings::from_config(&switchboard::config::VideoConfig::default());
+    settings.timeout = Duration::from_secs(5);
+    settings.memory_bytes = 1 << 30;
+    let limits = Limits {
+        max_video_seconds: 30.0,
+        max_video_decoded_bytes: 8 << 20,
+        ..limits()
+    };
+    match decode_blocking("media[0].data", data, mime, &settings, &limits) {
+        Ok(v) => {
+            assert!(!v.frames.is_empty() && v.frames.len() == v.seconds.len());
+            assert!(v.frames.len() <= limits.max_video_frames);
+            let bytes: usize = v.frames.iter().map(|f| f.as_raw().len()).sum();
+            assert!(bytes as u64 <= limits.max_video_decoded_bytes);
+            let size = v.frames[0].dimensions();
+            assert!(v.frames.iter().all(|f| f.dimensions() == size));
+            assert!(v.seconds.iter().all(|t| t.is_finite() && *t >= 0.0));
+        }
+        Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "media[0].data"),
+        Err(e) => panic!("a video file gave {e:?}"),
+    }
+}
+
+/// A PDF through the checks and the drawing (hayro; pdftoppm, killed at 5 s, for a page hayro
+/// cannot draw): refused as INVALID_ARGUMENT on its field, or drawn into pages that keep the
+/// limits; never a panic. Needs poppler-utils installed (tools/ensure-poppler.sh).
+pub fn pdf(data: &[u8]) {
+    use switchboard::error::Error;
+    use switchboard::media::pdf::{Limits as PdfLimits, Range, Settings, check, render};
+    if media::sniff(data) != Some(media::PDF_TYPE) {
+        return;
+    }
+    let settings = Settings {
+        dpi: 36.0,
+        timeout: Duration::from_secs(5),
+        ..Settings::default()
+    };
+    let limits = PdfLimits {
+        max_pages: 4,
+        max_page_pixels: 1 << 20,
+    };
+    let field = "media[0].data";
+    let drawn = check(field, data, Range::default(), &settings, &limits)
+        .and_then(|c| render(field, 0, data, c, &settings, &Stop::never()));
+    match drawn {
+        Ok(pages) => {
+            assert!(!pages.is_empty() && pages.len() <= limits.max_pages);
+            for p in pages {
+                // pdftoppm may round a side up by a pixel or two.
+                let (w, h) = (u64::from(p.width), u64::from(p.height));
+                assert!(w * h <= (1 << 20) + 2 * (w + h) + 4, "{w}x{h}");
+            }
+        }
+        Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "media[0].data"),
+        Err(e) => panic!("a PDF gave {e:?}"),
+    }
 }
 
 /// Arbitrary protobuf bytes as an AskRequest, through conversion and the limits.

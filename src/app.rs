@@ -36,6 +36,9 @@ pub struct App {
     memory: Store,
     backend: Option<Arc<dyn Backend>>,
     cpu: CpuPool,
+    /// How video files are decoded and sampled (the in-process model's settings when it has
+    /// one).
+    video: crate::media::video::Settings,
     permits: Arc<Semaphore>,
     classify_permits: Arc<Semaphore>,
     /// Requests with a request id in flight, by (tenant, request id).
@@ -112,13 +115,18 @@ impl App {
             dispatcher = dispatcher.with_model(&registry, model.clone(), limit);
         }
         let ocr = crate::ocr::OcrTool::from_config(&config)?.map(Arc::new);
+        let mut video = crate::media::video::Settings::from_config(&config.video);
+        if let Some(sampling) = backend.as_ref().and_then(|b| b.video_sampling()) {
+            video.sampling = sampling;
+        }
         let planner = Planner::new(
             registry.clone(),
             model,
             ocr,
             cpu.clone(),
             config.plans.clone(),
-        );
+        )
+        .with_video(video.clone(), config.limits.max_video_decoded_bytes);
         let memory = Store::open(&config.memory.data_dir, config.memory.clone())?;
         crate::telemetry::set_record_content(config.telemetry.trace_content);
         let store = memory.clone();
@@ -129,6 +137,7 @@ impl App {
             permits: Arc::new(Semaphore::new(config.server.max_concurrent_requests)),
             classify_permits: Arc::new(Semaphore::new(config.server.max_concurrent_classify)),
             cpu,
+            video,
             flights: Flights::default(),
             config,
             registry,
@@ -141,6 +150,11 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How video files are decoded and sampled.
+    pub fn video(&self) -> &crate::media::video::Settings {
+        &self.video
     }
 
     pub fn backend(&self) -> Option<&Arc<dyn Backend>> {

@@ -55,6 +55,10 @@ pub struct RequestSpec {
     pub images: Vec<PathBuf>,
     /// Video files, or folders of frames (sorted by name).
     pub videos: Vec<PathBuf>,
+    /// Files of any supported type (image, video, PDF), sniffed.
+    pub files: Vec<PathBuf>,
+    /// `--pages`: the page range for each PDF, "N", "N-M" or "N-".
+    pub pages: Option<String>,
     pub fps: f32,
     pub expert: Option<String>,
     /// Plan steps (`--step`): `[ID=]EXPERT`, `<PARENT` per step it waits on, `?` if optional.
@@ -88,8 +92,66 @@ fn mime_of(path: &Path, data: &[u8]) -> String {
         })
 }
 
+/// `--pages`: "3", "1-3" or "2-" as (first, last), from 1; 0 for an open end.
+pub fn page_range(s: &str) -> Result<(u32, u32)> {
+    let number = |t: &str| -> Result<u32> {
+        match t.trim().parse::<u32>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => bail!("--pages {s:?}: pages are numbered from 1, e.g. 1-3, 2- or 4"),
+        }
+    };
+    let (first, last) = match s.split_once('-') {
+        Some((a, b)) if b.trim().is_empty() => (number(a)?, 0),
+        Some((a, b)) => (number(a)?, number(b)?),
+        None => (number(s)?, number(s)?),
+    };
+    if last != 0 && last < first {
+        bail!("--pages {s:?}: the last page comes before the first");
+    }
+    Ok((first, last))
+}
+
 pub fn build_request(spec: &RequestSpec) -> Result<AskRequest> {
     let mut media = Vec::new();
+    let range = spec.pages.as_deref().map(page_range).transpose()?;
+    let mut pdfs = 0;
+    for p in &spec.files {
+        let data = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        let mime = mime_of(p, &data);
+        if mime.is_empty() {
+            bail!(
+                "{}: not a recognised image, video or PDF file; supported: {}",
+                p.display(),
+                crate::media::supported_mimes()
+            );
+        }
+        let (first_page, last_page) = match range {
+            Some(r) if mime == crate::media::PDF_TYPE => r,
+            _ => (0, 0),
+        };
+        pdfs += usize::from(mime == crate::media::PDF_TYPE);
+        eprintln!(
+            "[{}: {mime}, {} bytes{}]",
+            p.display(),
+            data.len(),
+            match (mime == crate::media::PDF_TYPE, range) {
+                (true, Some((f, 0))) => format!(", pages {f}-end"),
+                (true, Some((f, l))) => format!(", pages {f}-{l}"),
+                _ => String::new(),
+            }
+        );
+        media.push(Media {
+            mime_type: mime,
+            data,
+            name: p.display().to_string(),
+            first_page,
+            last_page,
+            ..Default::default()
+        });
+    }
+    if range.is_some() && pdfs == 0 {
+        bail!("--pages is for PDF files given with --file");
+    }
     for p in &spec.images {
         let data = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
         media.push(Media {
@@ -209,6 +271,8 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
         .map_err(status_error)?
         .into_inner();
     let mut out = std::io::stdout();
+    // Tool-only answers (OCR, form filling without a model) stream no text: printed at the end.
+    let mut streamed = false;
     while let Some(event) = stream.next().await {
         let event = event.map_err(status_error)?;
         match event.event {
@@ -220,7 +284,14 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
                     );
                 }
             }
+            Some(ask_event::Event::StepStarted(s)) if !json => {
+                eprintln!("[step {} ({}) started]", s.step_id, s.expert);
+            }
+            Some(ask_event::Event::StepFinished(s)) if !json => {
+                eprintln!("[step {} ({}) {}]", s.step_id, s.expert, s.status);
+            }
             Some(ask_event::Event::TextDelta(d)) if !json => {
+                streamed = true;
                 out.write_all(d.text.as_bytes())?;
                 out.flush()?;
             }
@@ -230,7 +301,7 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
                     writeln!(out)?;
                 } else {
                     writeln!(out)?;
-                    if resp.replayed {
+                    if resp.replayed || !streamed {
                         writeln!(out, "{}", resp.text)?;
                     }
                     for w in &resp.warnings {
@@ -256,6 +327,42 @@ pub fn status_error(s: tonic::Status) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_ranges_parse() {
+        assert_eq!(page_range("1-3").unwrap(), (1, 3));
+        assert_eq!(page_range("4").unwrap(), (4, 4));
+        assert_eq!(page_range("2-").unwrap(), (2, 0));
+        assert!(page_range("0-2").is_err());
+        assert!(page_range("3-1").is_err());
+        assert!(page_range("a").is_err());
+    }
+
+    /// `--file` sniffs a PDF and gives it the `--pages` range; other files get none.
+    #[test]
+    fn files_are_sniffed_and_pdfs_get_the_page_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("doc.bin");
+        std::fs::write(&pdf, b"%PDF-1.4\n...").unwrap();
+        let spec = RequestSpec {
+            files: vec![pdf],
+            pages: Some("1-3".into()),
+            ..Default::default()
+        };
+        let req = build_request(&spec).unwrap();
+        let m = &req.media[0];
+        assert_eq!(
+            (m.mime_type.as_str(), m.first_page, m.last_page),
+            ("application/pdf", 1, 3)
+        );
+        let other = dir.path().join("x.txt");
+        std::fs::write(&other, b"hello").unwrap();
+        let spec = RequestSpec {
+            files: vec![other],
+            ..Default::default()
+        };
+        assert!(build_request(&spec).is_err());
+    }
 
     #[test]
     fn steps_describe_a_plan() {

@@ -76,6 +76,8 @@ pub struct Config {
     pub ocr: OcrConfig,
     pub memory: MemoryConfig,
     pub limits: Limits,
+    pub video: VideoConfig,
+    pub pdf: PdfConfig,
     pub telemetry: TelemetryConfig,
     pub metrics: MetricsConfig,
 }
@@ -150,6 +152,83 @@ pub struct OpenAiConfig {
     pub idle_timeout_secs: f64,
     /// Retries on connection errors only (never once the server has started answering).
     pub retries: u32,
+    /// How a video file reaches that server: its sampled frames as timestamped images, or the
+    /// file itself for servers that decode video (vLLM's `video_url`).
+    pub video: OpenAiVideo,
+}
+
+/// How the OpenAI-compatible backend sends a video file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpenAiVideo {
+    /// The frames Switchboard sampled, each a JPEG after a `<t seconds>` text part.
+    #[default]
+    Frames,
+    /// The file as a `video_url` data URL.
+    File,
+}
+
+/// Video files: the ffmpeg and ffprobe subprocesses that decode them, and how frames are
+/// sampled (Qwen3-VL's video processor; the in-process engine's model overrides these).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VideoConfig {
+    /// ffmpeg binary (Debian's `ffmpeg` package); a bare name is looked up on PATH.
+    pub ffmpeg: PathBuf,
+    /// ffprobe binary (same package).
+    pub ffprobe: PathBuf,
+    /// Wall-clock limit of one ffprobe or ffmpeg run.
+    pub timeout_secs: f64,
+    /// Address space one run may take (RLIMIT_AS); 0: no cap.
+    pub memory_bytes: u64,
+    /// Frames sampled per second of video.
+    pub fps: f64,
+    pub min_frames: usize,
+    pub max_frames: usize,
+    /// Pixel budget of all sampled frames together (the video processor's `size`).
+    pub min_pixels: usize,
+    pub max_pixels: usize,
+}
+
+/// PDF documents: how pages are drawn (hayro in-process; pdftoppm for a page it cannot draw).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PdfConfig {
+    /// Resolution pages are rendered at.
+    pub dpi: f64,
+    /// pdftoppm binary (Debian's `poppler-utils`); a bare name is looked up on PATH.
+    pub pdftoppm: PathBuf,
+    /// Wall-clock limit of one pdftoppm run (one page).
+    pub timeout_secs: f64,
+    /// Address space one pdftoppm run may take (RLIMIT_AS); 0: no cap.
+    pub memory_bytes: u64,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig {
+            dpi: 150.0,
+            pdftoppm: PathBuf::from("pdftoppm"),
+            timeout_secs: 60.0,
+            memory_bytes: 1 << 30,
+        }
+    }
+}
+
+impl Default for VideoConfig {
+    fn default() -> Self {
+        VideoConfig {
+            ffmpeg: PathBuf::from("ffmpeg"),
+            ffprobe: PathBuf::from("ffprobe"),
+            timeout_secs: 120.0,
+            memory_bytes: 2 << 30,
+            fps: 2.0,
+            min_frames: 4,
+            max_frames: 768,
+            min_pixels: 4096,
+            max_pixels: 25_165_824,
+        }
+    }
 }
 
 impl Default for OpenAiConfig {
@@ -161,6 +240,7 @@ impl Default for OpenAiConfig {
             connect_timeout_secs: 5.0,
             idle_timeout_secs: 120.0,
             retries: 2,
+            video: OpenAiVideo::Frames,
         }
     }
 }
@@ -434,6 +514,14 @@ pub struct Limits {
     pub max_request_pixels: u64,
     pub max_video_bytes: usize,
     pub max_video_frames: usize,
+    /// Length of one video file, in seconds (as probed, before decoding).
+    pub max_video_seconds: f64,
+    /// Bytes of RGB the sampled frames of one video file may decode to, checked before ffmpeg
+    /// runs.
+    pub max_video_decoded_bytes: u64,
+    pub max_pdf_bytes: usize,
+    /// Pages of one PDF rendered (after its page range).
+    pub max_pdf_pages: usize,
     pub max_fps: f64,
     pub max_text_chars: usize,
     pub max_profile_fields: usize,
@@ -556,6 +644,10 @@ impl Default for Limits {
             max_request_pixels: 400_000_000,
             max_video_bytes: 48 << 20,
             max_video_frames: 768,
+            max_video_seconds: 600.0,
+            max_video_decoded_bytes: 256 << 20,
+            max_pdf_bytes: 48 << 20,
+            max_pdf_pages: 64,
             max_fps: 60.0,
             max_text_chars: 32_768,
             max_profile_fields: 128,
@@ -954,6 +1046,43 @@ impl Config {
         let bytes = l.max_request_bytes as f64;
         in_range("limits.max_request_bytes", bytes, Positive, f64::MAX)?;
         in_range("limits.max_fps", l.max_fps, Positive, 1000.0)?;
+        in_range(
+            "limits.max_video_seconds",
+            l.max_video_seconds,
+            Positive,
+            week,
+        )?;
+        let bytes = l.max_video_decoded_bytes as f64;
+        in_range("limits.max_video_decoded_bytes", bytes, Positive, f64::MAX)?;
+        in_range(
+            "limits.max_pdf_bytes",
+            count(l.max_pdf_bytes),
+            Positive,
+            f64::MAX,
+        )?;
+        in_range(
+            "limits.max_pdf_pages",
+            count(l.max_pdf_pages),
+            Positive,
+            10_000.0,
+        )?;
+        let p = &self.pdf;
+        in_range("pdf.dpi", p.dpi, AtLeast(18.0), 1200.0)?;
+        in_range("pdf.timeout_secs", p.timeout_secs, Positive, week)?;
+        let v = &self.video;
+        in_range("video.timeout_secs", v.timeout_secs, Positive, week)?;
+        in_range("video.fps", v.fps, Positive, 240.0)?;
+        in_range("video.min_frames", count(v.min_frames), Positive, 768.0)?;
+        let n = count(v.max_frames);
+        in_range("video.max_frames", n, AtLeast(count(v.min_frames)), 768.0)?;
+        in_range("video.min_pixels", count(v.min_pixels), Positive, f64::MAX)?;
+        let n = count(v.max_pixels);
+        in_range(
+            "video.max_pixels",
+            n,
+            AtLeast(count(v.min_pixels)),
+            f64::MAX,
+        )?;
         let tokens = f64::from(l.max_new_tokens);
         in_range("limits.max_new_tokens", tokens, Positive, f64::MAX)?;
         let pixels = l.max_request_pixels as f64;
@@ -1517,6 +1646,37 @@ mod tests {
             text.contains("[routing.semantic]") && text.contains("[server]"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn video_settings_parse_and_are_checked() {
+        let load = |text: &str| {
+            Config::from_layers(Some(("f", text)), &BTreeMap::new(), &Overrides::default())
+        };
+        let c = load("[openai]\nvideo = \"file\"\n[video]\nffmpeg = \"/opt/ffmpeg\"\n").unwrap();
+        assert_eq!(c.openai.video, OpenAiVideo::File);
+        assert_eq!(c.video.ffmpeg, PathBuf::from("/opt/ffmpeg"));
+        let e = load("[openai]\nvideo = \"mp4\"\n").unwrap_err();
+        assert!(e.to_string().contains("expected `frames` or `file`"), "{e}");
+        let e = load("[video]\nmin_frames = 8\nmax_frames = 4\n").unwrap_err();
+        assert!(e.to_string().contains("video.max_frames"), "{e}");
+        let e = load("[limits]\nmax_video_seconds = 0\n").unwrap_err();
+        assert!(e.to_string().contains("limits.max_video_seconds"), "{e}");
+    }
+
+    #[test]
+    fn pdf_settings_parse_and_are_checked() {
+        let load = |text: &str| {
+            Config::from_layers(Some(("f", text)), &BTreeMap::new(), &Overrides::default())
+        };
+        let c = load("[pdf]\ndpi = 200\npdftoppm = \"/opt/pdftoppm\"\n[limits]\nmax_pdf_pages = 5")
+            .unwrap();
+        assert_eq!((c.pdf.dpi, c.limits.max_pdf_pages), (200.0, 5));
+        assert_eq!(c.pdf.pdftoppm, PathBuf::from("/opt/pdftoppm"));
+        let e = load("[pdf]\ndpi = 5000\n").unwrap_err();
+        assert!(e.to_string().contains("pdf.dpi"), "{e}");
+        let e = load("[limits]\nmax_pdf_pages = 0\n").unwrap_err();
+        assert!(e.to_string().contains("limits.max_pdf_pages"), "{e}");
     }
 
     #[test]

@@ -112,14 +112,10 @@ impl CpuPool {
         self.workers
     }
 
-    /// Runs `job` on a blocking thread once a worker is free. Waiting for the worker ends early
-    /// when `stop` fires; the job itself checks `stop` between its stages. The job keeps the
-    /// caller's tracing span.
-    pub async fn run<T, F>(&self, stop: &Stop, job: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Stop) -> Result<T> + Send + 'static,
-    {
+    /// A worker's place, held while async code drives CPU work elsewhere (ffmpeg decoding a
+    /// video in a child process), so that such work counts against the pool too. Waiting ends
+    /// early when `stop` fires.
+    pub async fn hold(&self, stop: &Stop) -> Result<tokio::sync::OwnedSemaphorePermit> {
         let permit = stop
             .guard(async {
                 self.permits
@@ -130,6 +126,18 @@ impl CpuPool {
             })
             .await?;
         stop.check()?;
+        Ok(permit)
+    }
+
+    /// Runs `job` on a blocking thread once a worker is free. Waiting for the worker ends early
+    /// when `stop` fires; the job itself checks `stop` between its stages. The job keeps the
+    /// caller's tracing span.
+    pub async fn run<T, F>(&self, stop: &Stop, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Stop) -> Result<T> + Send + 'static,
+    {
+        let permit = self.hold(stop).await?;
         let stop = stop.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {

@@ -152,6 +152,12 @@ struct AskArgs {
     /// A video file, or a folder of frames (repeatable).
     #[arg(long)]
     video: Vec<PathBuf>,
+    /// Any file: an image, a video or a PDF, its type sniffed from its bytes (repeatable).
+    #[arg(long)]
+    file: Vec<PathBuf>,
+    /// The pages of each PDF to read, from 1: `3`, `1-3`, `2-` (to the end).
+    #[arg(long)]
+    pages: Option<String>,
     /// Frames per second of a folder of frames.
     #[arg(long, default_value_t = 2.0)]
     fps: f32,
@@ -185,6 +191,8 @@ impl AskArgs {
             text: self.text.clone(),
             images: self.image.clone(),
             videos: self.video.clone(),
+            files: self.file.clone(),
+            pages: self.pages.clone(),
             fps: self.fps,
             expert: self.expert.clone(),
             steps: self.steps.clone(),

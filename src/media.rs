@@ -2,9 +2,14 @@
 //! the client alone), its size in pixels, a content digest for memory, and the check that an
 //! image decodes whole within its limits before anything downstream allocates for it; and
 //! `decode`, which turns a checked image into the upright RGB pixels (transparency over white)
-//! that the engine's preprocessing and the OCR tool both take.
+//! that the engine's preprocessing and the OCR tool both take. Video files are `video`'s, PDF
+//! documents `pdf`'s (their pages become images).
+
+pub mod pdf;
+pub mod video;
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use image::{ImageDecoder, RgbImage};
@@ -37,6 +42,22 @@ pub enum MediaSource {
     File(Bytes),
     /// A video as encoded images, evenly spaced at `fps`.
     Frames { frames: Vec<Bytes>, fps: f32 },
+    /// A video file after `video::decode` (called by `api::convert::decode_videos`): its
+    /// sampled frames with their times.
+    Decoded(Arc<video::DecodedVideo>),
+    /// A page of a PDF, rendered (an image item): its PNG, page number and text layer.
+    Page(Arc<pdf::PdfPage>),
+}
+
+impl MediaItem {
+    /// The encoded image of an image item: its file, or a PDF page's PNG.
+    pub fn image_data(&self) -> Option<&Bytes> {
+        match &self.source {
+            MediaSource::File(data) if self.kind == MediaKind::Image => Some(data),
+            MediaSource::Page(p) => Some(&p.png),
+            _ => None,
+        }
+    }
 }
 
 /// One validated media item of a request.
@@ -60,15 +81,17 @@ const VIDEO_TYPES: &[&str] = &[
     "video/x-matroska",
     "video/x-msvideo",
 ];
+pub const PDF_TYPE: &str = "application/pdf";
 
 pub fn is_supported_mime(mime: &str) -> bool {
-    IMAGE_TYPES.contains(&mime) || VIDEO_TYPES.contains(&mime)
+    IMAGE_TYPES.contains(&mime) || VIDEO_TYPES.contains(&mime) || mime == PDF_TYPE
 }
 
 pub fn supported_mimes() -> String {
     IMAGE_TYPES
         .iter()
         .chain(VIDEO_TYPES)
+        .chain(&[PDF_TYPE])
         .copied()
         .collect::<Vec<_>>()
         .join(", ")
@@ -89,10 +112,17 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
         Some("image/gif")
     } else if at(0, b"RIFF") && at(8, b"AVI ") {
         Some("video/x-msvideo")
-    } else if at(4, b"ftypqt") {
+    } else if at(4, b"ftypqt") || at(4, b"moov") || at(4, b"mdat") || at(4, b"wide") {
+        // QuickTime files older than the ftyp box start with their first atom.
         Some("video/quicktime")
     } else if at(4, b"ftyp") {
         Some("video/mp4")
+    } else if data[..data.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+    {
+        // Readers accept the header anywhere in the first 1024 bytes.
+        Some(PDF_TYPE)
     } else if at(0, &[0x1A, 0x45, 0xDF, 0xA3]) {
         // Matroska and WebM share the EBML header; the DocType says which.
         let head = &data[..data.len().min(64)];
@@ -343,6 +373,13 @@ mod tests {
         assert_eq!(verify_image(&p, 100), Ok((7, 3)));
         assert_eq!(sniff(b"\0\0\0\x18ftypmp42xxxx"), Some("video/mp4"));
         assert_eq!(sniff(b"hello"), None);
+        assert_eq!(sniff(b"%PDF-1.4\n%..."), Some("application/pdf"));
+        assert_eq!(sniff(b"junk\r\n%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(
+            sniff(b"\0\0\0\x08wide\0\0\0\x10mdat"),
+            Some("video/quicktime")
+        );
+        assert_eq!(sniff(b"\0\0\0\x14ftypqt  "), Some("video/quicktime"));
         assert!(verify_image(b"\x89PNG\r\n\x1a\ntruncated", 100).is_err());
     }
 

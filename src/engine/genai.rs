@@ -25,6 +25,13 @@ pub fn input_messages(messages: &[Message]) -> String {
                         "fps": fps,
                         "size": frames.iter().map(|(_, f)| f.len()).sum::<usize>(),
                     }),
+                    Part::DecodedVideo(v) => serde_json::json!({
+                        "type": "blob",
+                        "modality": "video",
+                        "mime_type": v.mime_type,
+                        "frames": v.frames.len(),
+                        "size": v.file.len(),
+                    }),
                 })
                 .collect();
             serde_json::json!({"role": m.role.as_str(), "parts": parts})

@@ -54,6 +54,9 @@ pub enum Part {
         frames: Vec<(String, Bytes)>,
         fps: f32,
     },
+    /// A video file decoded by `media::video`: sampled frames with their true times, and the
+    /// file for servers that decode it themselves.
+    DecodedVideo(Arc<crate::media::video::DecodedVideo>),
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +142,12 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Whether the backend can take requests now.
     fn health(&self) -> BoxFuture<'_, Result<()>>;
+
+    /// How the model wants video files sampled (its video processor's settings), when it says;
+    /// `None`: the `[video]` section decides.
+    fn video_sampling(&self) -> Option<switchboard_qwen3vl::config::VideoConfig> {
+        None
+    }
 }
 
 /// The backend the config asks for; `None` when the config says "none".

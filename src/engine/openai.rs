@@ -14,7 +14,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
 use super::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Message, Part};
-use crate::config::Config;
+use crate::config::{Config, OpenAiVideo};
 use crate::error::{Error, Result};
 
 pub struct OpenAiBackend {
@@ -29,6 +29,7 @@ struct Inner {
     api_key: String,
     retries: u32,
     idle_timeout: Duration,
+    video: OpenAiVideo,
 }
 
 impl OpenAiBackend {
@@ -67,6 +68,7 @@ impl OpenAiBackend {
                 api_key: config.openai.api_key.clone().unwrap_or_default(),
                 retries: config.openai.retries,
                 idle_timeout: Duration::from_secs_f64(config.openai.idle_timeout_secs),
+                video: config.openai.video,
             }),
         })
     }
@@ -170,7 +172,21 @@ impl Inner {
         tx: &mpsc::Sender<Result<GenEvent>>,
     ) -> Result<()> {
         let model = self.model().await?;
-        let body = request_body(&model, request);
+        let video = self.video;
+        let has_video = request
+            .messages
+            .iter()
+            .flat_map(|m| &m.parts)
+            .any(|p| matches!(p, Part::DecodedVideo(_)));
+        let body = if has_video && video == OpenAiVideo::Frames {
+            // Encoding the frames as JPEG is CPU work: off the async workers.
+            let request = request.clone();
+            tokio::task::spawn_blocking(move || request_body(&model, &request, video))
+                .await
+                .map_err(|e| Error::Internal(format!("encoding video frames: {e}")))?
+        } else {
+            request_body(&model, request, video)
+        };
         let url = format!("{}/chat/completions", self.base);
         let resp = self.send(|| self.client.post(&url).json(&body)).await?;
         let mut resp = check_status(resp).await?;
@@ -268,7 +284,7 @@ fn data_url(mime: &str, data: &[u8]) -> String {
     format!("data:{mime};base64,{}", B64.encode(data))
 }
 
-fn message_json(m: &Message) -> Value {
+fn message_json(m: &Message, video: OpenAiVideo) -> Value {
     // Text-only messages go as plain strings: every server accepts those.
     if let [Part::Text(t)] = m.parts.as_slice() {
         return json!({"role": m.role.as_str(), "content": t});
@@ -295,16 +311,38 @@ fn message_json(m: &Message) -> Value {
                     );
                 }
             }
+            Part::DecodedVideo(v) if video == OpenAiVideo::File => content.push(
+                json!({"type": "video_url", "video_url": {"url": data_url(&v.mime_type, &v.file)}}),
+            ),
+            Part::DecodedVideo(v) => {
+                // Each sampled frame after its true time, as Qwen3-VL writes them.
+                content.push(json!({"type": "text", "text": format!(
+                    "Video of {:.1} seconds, {} frames:", v.duration, v.frames.len()
+                )}));
+                for (img, t) in v.frames.iter().zip(&v.seconds) {
+                    content.push(json!({"type": "text", "text": format!("<{t:.1} seconds>")}));
+                    content.push(json!({"type": "image_url", "image_url": {"url": data_url("image/jpeg", &jpeg(img))}}));
+                }
+            }
         }
     }
     json!({"role": m.role.as_str(), "content": content})
 }
 
-fn request_body(model: &str, r: &GenerateRequest) -> Value {
+/// A frame as JPEG (quality 90): a tenth of PNG's size on camera pictures.
+fn jpeg(img: &image::RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    // Encoding RGB pixels of a valid size into memory cannot fail.
+    let _ = enc.encode_image(img);
+    out
+}
+
+fn request_body(model: &str, r: &GenerateRequest, video: OpenAiVideo) -> Value {
     let s = &r.sampling;
     let mut body = json!({
         "model": model,
-        "messages": r.messages.iter().map(message_json).collect::<Vec<_>>(),
+        "messages": r.messages.iter().map(|m| message_json(m, video)).collect::<Vec<_>>(),
         "stream": true,
         "stream_options": {"include_usage": true},
         "max_tokens": s.max_new_tokens,
@@ -433,7 +471,7 @@ mod tests {
             expert: "general".into(),
             cache_scope: None,
         };
-        let b = request_body("m", &r);
+        let b = request_body("m", &r, OpenAiVideo::Frames);
         assert_eq!(b["messages"][0]["content"], "sys");
         assert_eq!(
             b["messages"][1]["content"][0]["image_url"]["url"],

@@ -82,7 +82,8 @@ impl<'a> PromptContext<'a> {
             .map(|m| {
                 let (frames, fps) = match &m.source {
                     MediaSource::Frames { frames, fps } => (frames.len(), *fps),
-                    MediaSource::File(_) => (0, 0.0),
+                    MediaSource::Decoded(v) => (v.frames.len(), v.sampled_fps()),
+                    MediaSource::File(_) | MediaSource::Page(_) => (0, 0.0),
                 };
                 MediaView {
                     kind: m.kind.as_str(),
@@ -153,6 +154,11 @@ pub fn media_part(m: &MediaItem) -> Part {
                 })
                 .collect(),
             fps: *fps,
+        },
+        MediaSource::Decoded(v) => Part::DecodedVideo(v.clone()),
+        MediaSource::Page(p) => Part::Image {
+            mime_type: "image/png".into(),
+            data: p.png.clone(),
         },
     }
 }

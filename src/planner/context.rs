@@ -182,13 +182,13 @@ pub fn block(parents: &[Parent<'_>], lang: &str, budget: usize) -> Option<(Strin
 }
 
 /// The frames an OCR step reads after a video step: the middle of each event of its timeline
-/// (a slide or screen is fully shown there, not mid-transition), as frame indices into a video
-/// of `frames` frames at `fps`, in time order, without repeats, at most `max`.
-pub fn frames_at_events(video: &ExpertResult, frames: usize, fps: f32, max: usize) -> Vec<usize> {
+/// (a slide or screen is fully shown there, not mid-transition), as indices into frames shown
+/// at `seconds` (sorted), in time order, without repeats, at most `max`.
+pub fn frames_at_events(video: &ExpertResult, seconds: &[f64], max: usize) -> Vec<usize> {
     let Some(Kind::Video(v)) = &video.kind else {
         return Vec::new();
     };
-    if frames == 0 || !(fps.is_finite() && fps > 0.0) {
+    if seconds.is_empty() {
         return Vec::new();
     }
     let mut picked: Vec<usize> = v
@@ -197,7 +197,8 @@ pub fn frames_at_events(video: &ExpertResult, frames: usize, fps: f32, max: usiz
         .filter(|e| e.start_seconds.is_finite() && e.end_seconds.is_finite())
         .map(|e| {
             let mid = (e.start_seconds + e.end_seconds.max(e.start_seconds)) / 2.0;
-            ((mid.max(0.0) * f64::from(fps)) as usize).min(frames - 1)
+            // The last frame shown at `mid` (the frames' times are sorted).
+            seconds.partition_point(|&t| t <= mid.max(0.0)).max(1) - 1
         })
         .collect();
     picked.sort_unstable();
@@ -308,6 +309,10 @@ mod tests {
         assert!(block(&[], "en", 10).is_none());
     }
 
+    fn at_2fps(n: usize) -> Vec<f64> {
+        (0..n).map(|i| i as f64 / 2.0).collect()
+    }
+
     #[test]
     fn frames_are_taken_mid_event_once_each_and_at_most_max() {
         let ev = |a: f64, b: f64| VideoEvent {
@@ -320,12 +325,15 @@ mod tests {
             ..Default::default()
         }));
         // 2 fps, 20 frames (10 s): mid-points 1.0 s, 1.0 s, 5.0 s, 54 s (clamped to the last).
-        assert_eq!(frames_at_events(&v, 20, 2.0, 16), vec![2, 10, 19]);
-        assert_eq!(frames_at_events(&v, 20, 2.0, 2), vec![2, 19]);
-        assert_eq!(frames_at_events(&v, 0, 2.0, 16), Vec::<usize>::new());
+        assert_eq!(frames_at_events(&v, &at_2fps(20), 16), vec![2, 10, 19]);
+        assert_eq!(frames_at_events(&v, &at_2fps(20), 2), vec![2, 19]);
+        assert_eq!(frames_at_events(&v, &[], 16), Vec::<usize>::new());
         assert_eq!(
-            frames_at_events(&ExpertResult::default(), 20, 2.0, 16),
+            frames_at_events(&ExpertResult::default(), &at_2fps(20), 16),
             Vec::<usize>::new()
         );
+        // Frames of a variable-rate video: the one shown at each mid-point.
+        let seconds = [0.0, 0.4, 3.0, 4.9, 5.2];
+        assert_eq!(frames_at_events(&v, &seconds, 16), vec![1, 3, 4]);
     }
 }

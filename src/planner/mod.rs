@@ -100,6 +100,9 @@ pub struct Planner {
     ocr: Option<Arc<OcrTool>>,
     cpu: CpuPool,
     limits: PlansConfig,
+    /// For reading a video file's frames again at its own size (OCR): how to decode, and the
+    /// bytes those frames may take.
+    video: Option<(crate::media::video::Settings, u64)>,
 }
 
 /// Everything a plan run needs besides the request.
@@ -126,23 +129,29 @@ enum State {
     Failed,
 }
 
+/// Whether the request has pictures the OCR tool can read: an image, or a decoded video file's
+/// frames.
 fn has_image(input: &AskInput) -> bool {
-    input
-        .media
-        .iter()
-        .any(|m| m.kind == MediaKind::Image && matches!(m.source, MediaSource::File(_)))
+    input.media.iter().any(|m| match &m.source {
+        MediaSource::File(_) => m.kind == MediaKind::Image,
+        MediaSource::Decoded(_) | MediaSource::Page(_) => true,
+        MediaSource::Frames { .. } => false,
+    })
 }
 
-/// The first video that came as frames, with its index.
-fn frames_video(input: &AskInput) -> Option<(usize, usize, f32)> {
+/// The first video whose frames are at hand (sent as frames, or a decoded file), with its index
+/// and each frame's time in seconds.
+fn frames_video(input: &AskInput) -> Option<(usize, Vec<f64>)> {
     input
         .media
         .iter()
         .enumerate()
         .find_map(|(i, m)| match &m.source {
-            MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video => {
-                Some((i, frames.len(), *fps))
+            MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video && *fps > 0.0 => {
+                let fps = f64::from(*fps);
+                Some((i, (0..frames.len()).map(|j| j as f64 / fps).collect()))
             }
+            MediaSource::Decoded(v) => Some((i, v.seconds.clone())),
             _ => None,
         })
 }
@@ -161,7 +170,15 @@ impl Planner {
             ocr,
             cpu,
             limits,
+            video: None,
         }
+    }
+
+    /// OCR reads a video file's frames decoded again at the video's size (within `max_bytes`
+    /// together), not at the model's.
+    pub fn with_video(mut self, settings: crate::media::video::Settings, max_bytes: u64) -> Self {
+        self.video = Some((settings, max_bytes));
+        self
     }
 
     pub fn limits(&self) -> PlanLimits {
@@ -546,17 +563,23 @@ impl Planner {
                     )
                 });
                 let (pages, out) = match (timeline, frames_video(input)) {
-                    (Some((_, video)), Some((index, frames, fps))) => {
+                    (Some((_, video)), Some((index, seconds))) => {
                         let picked = context::frames_at_events(
                             &video.out.result,
-                            frames,
-                            fps,
+                            &seconds,
                             self.limits.ocr_frames,
                         );
-                        steps::ocr::read_frames(tool, &self.cpu, input, index, &picked, stop)
-                            .await?
+                        let larger = self.video.as_ref().map(|(s, b)| (s, *b));
+                        steps::ocr::read_frames(
+                            tool, &self.cpu, input, index, &picked, larger, stop,
+                        )
+                        .await?
                     }
-                    _ => steps::ocr::read(tool, &self.cpu, input, stop).await?,
+                    _ => {
+                        let frames = self.limits.ocr_frames;
+                        let larger = self.video.as_ref().map(|(s, b)| (s, *b));
+                        steps::ocr::read(tool, &self.cpu, input, frames, larger, stop).await?
+                    }
                 };
                 Produced {
                     out,

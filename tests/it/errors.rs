@@ -168,10 +168,16 @@ fn bad_inputs() -> Vec<(&'static str, AskRequest, Code, Vec<&'static str>)> {
             vec!["media[0].mime_type", "image/png"],
         ),
         (
-            "bytes that are no image or video",
-            with_media(vec![file(b"%PDF-1.7 hello".to_vec(), "")]),
+            "bytes that are no image, video or PDF",
+            with_media(vec![file(b"PK\x03\x04 a zip archive".to_vec(), "")]),
             Code::InvalidArgument,
             vec!["media[0].data", "not a recognised"],
+        ),
+        (
+            "a damaged PDF",
+            with_media(vec![file(b"%PDF-1.7 hello".to_vec(), "")]),
+            Code::InvalidArgument,
+            vec!["media[0].data", "the PDF is damaged"],
         ),
         (
             "truncated image",

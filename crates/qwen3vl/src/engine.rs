@@ -90,6 +90,12 @@ pub enum Media {
         indices: Vec<usize>,
         fps: f64,
     },
+    /// Frames already sampled and at their shared size, each with its presentation time in
+    /// seconds (a decoded video file: variable rates and start offsets are in the times).
+    TimedFrames {
+        frames: Vec<RgbImage>,
+        seconds: Vec<f64>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -322,6 +328,11 @@ impl Engine {
                             parts.push(video_part(&video, merge2));
                             video_patches.push(video);
                         }
+                        Media::TimedFrames { frames, seconds } => {
+                            let video = self.timed_video_patches(frames, seconds)?;
+                            parts.push(video_part(&video, merge2));
+                            video_patches.push(video);
+                        }
                     },
                 }
             }
@@ -389,6 +400,26 @@ impl Engine {
         let (h, w) = (first.height() as usize, first.width() as usize);
         let patches = preprocess::frames_to_patches(frames, h, w, &v.vision);
         let stamps = video::group_timestamps(indices, fps, v.vision.temporal_patch_size);
+        Ok((patches, stamps))
+    }
+
+    fn timed_video_patches(
+        &self,
+        frames: &[RgbImage],
+        seconds: &[f64],
+    ) -> Result<(Patches, Vec<f64>)> {
+        let v = &self.config.video;
+        let first = match frames.first() {
+            Some(f) if frames.len() == seconds.len() => f,
+            _ => {
+                return Err(EngineError::Input(
+                    "timed video frames need one time each".into(),
+                ));
+            }
+        };
+        let (h, w) = (first.height() as usize, first.width() as usize);
+        let patches = preprocess::frames_to_patches(frames, h, w, &v.vision);
+        let stamps = video::group_times(seconds, v.vision.temporal_patch_size);
         Ok((patches, stamps))
     }
 

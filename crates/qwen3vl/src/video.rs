@@ -37,6 +37,18 @@ pub fn group_timestamps(indices: &[usize], source_fps: f64, temporal_patch: usiz
         .collect()
 }
 
+/// `group_timestamps` for frames whose times are known: the mean time of each group (the last
+/// frame repeated to fill the last group).
+pub fn group_times(seconds: &[f64], temporal_patch: usize) -> Vec<f64> {
+    let mut t = seconds.to_vec();
+    while !t.is_empty() && t.len() % temporal_patch.max(1) != 0 {
+        t.push(*t.last().unwrap_or(&0.0));
+    }
+    t.chunks(temporal_patch.max(1))
+        .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+        .collect()
+}
+
 /// The frame size for a video of `frames` frames of `h x w`: the reference video smart_resize,
 /// whose pixel budget covers all frames (frames rounded to the temporal patch).
 pub fn video_resize(
@@ -86,5 +98,6 @@ mod tests {
     fn timestamps_average_each_pair() {
         assert_eq!(group_timestamps(&[0, 2, 5, 7], 4.0, 2), [0.25, 1.5]);
         assert_eq!(group_timestamps(&[0, 2, 4], 2.0, 2), [0.5, 2.0]);
+        assert_eq!(group_times(&[0.0, 1.0, 2.5], 2), [0.5, 2.5]);
     }
 }

@@ -32,6 +32,7 @@ use crate::cpu::{CpuPool, Stop};
 use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Part};
 use crate::error::{Error, Result};
 use crate::media;
+use crate::media::video::DecodedVideo;
 use crate::metrics::Metrics;
 
 struct Job {
@@ -458,6 +459,19 @@ pub fn convert(
                         fps: *fps as f64,
                     });
                 }
+                Part::DecodedVideo(v) => {
+                    let (h, w) = decoded_size(v, model)?;
+                    let mut frames = Vec::with_capacity(v.frames.len());
+                    for f in &v.frames {
+                        stop.check()?;
+                        frames.push(at_size(f.clone(), w, h, model.video.vision.resize));
+                    }
+                    parts.push(ChatPart::Media(media.len()));
+                    media.push(Media::TimedFrames {
+                        frames,
+                        seconds: v.seconds.clone(),
+                    });
+                }
                 Part::Video { .. } => {
                     return Err(Error::FailedPrecondition(
                         "the in-process engine takes a video as frames (Media.frames with fps); this build has no \
@@ -509,6 +523,18 @@ fn video_plan(
     Ok((indices, size))
 }
 
+/// The size the model takes a decoded video's frames at: what they were decoded at when the
+/// model's video settings are the ones the video was sampled with.
+fn decoded_size(v: &DecodedVideo, model: &ModelConfig) -> Result<(usize, usize)> {
+    let size = video::video_resize(
+        v.frames.len(),
+        v.height as usize,
+        v.width as usize,
+        &model.video.vision,
+    )?;
+    Ok(size)
+}
+
 /// Visual tokens a part will take, from image headers alone.
 fn visual_tokens(part: &Part, model: &ModelConfig) -> Result<usize> {
     match part {
@@ -532,6 +558,12 @@ fn visual_tokens(part: &Part, model: &ModelConfig) -> Result<usize> {
             let groups = indices.len().div_ceil(c.temporal_patch_size);
             Ok(groups * h * w / (factor * factor))
         }
+        Part::DecodedVideo(v) => {
+            let c = &model.video.vision;
+            let factor = c.patch_size * c.merge_size;
+            let (h, w) = decoded_size(v, model)?;
+            Ok(v.frames.len().div_ceil(c.temporal_patch_size) * h * w / (factor * factor))
+        }
         Part::Text(_) | Part::Video { .. } => Ok(0),
     }
 }
@@ -539,6 +571,10 @@ fn visual_tokens(part: &Part, model: &ModelConfig) -> Result<usize> {
 impl Backend for OrtBackend {
     fn name(&self) -> &'static str {
         "ort"
+    }
+
+    fn video_sampling(&self) -> Option<switchboard_qwen3vl::config::VideoConfig> {
+        Some(self.model.video.clone())
     }
 
     fn generate(&self, request: GenerateRequest, cancel: CancellationToken) -> GenStream {

@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::experts::form_fill::{self, Field, profile::Facts};
 use crate::experts::prompt::{chat, media_part, sampling_for};
 use crate::experts::{Manifest, parse};
-use crate::media::{MediaKind, MediaSource};
 use crate::proto::{ExpertResult, FormFillResult, expert_result::Kind};
 use crate::request::AskInput;
 
@@ -43,8 +42,107 @@ pub async fn fill(
     let profile = input.profile.clone();
     let mut earlier: Vec<String> = history.iter().map(|(u, _)| u.clone()).collect();
     earlier.extend(sources);
-    cpu.run(stop, move |_| output(&pages, &text, &profile, &earlier))
-        .await
+    let later = later_pages(&pages, input);
+    cpu.run(stop, move |stop| {
+        let (mut out, grounded) = output(&pages, &text, &profile, &earlier)?;
+        fill_later_pages(&mut out, &pages, later, &text, &profile, &earlier, stop)?;
+        Ok((out, grounded))
+    })
+    .await
+}
+
+/// When the form is a PDF: the later pages of that PDF the OCR step read, each with its index in
+/// `pages.read` and its PNG (decoded one at a time when filled, so pixels do not pile up).
+fn later_pages(pages: &Pages, input: &AskInput) -> Vec<(usize, bytes::Bytes)> {
+    let Some(&(first_media, _)) = pages.read.first() else {
+        return Vec::new();
+    };
+    if pages.pdf.first().copied().flatten().is_none() {
+        return Vec::new();
+    }
+    let png_of = |page: u32| {
+        input.media.iter().find_map(|m| match &m.source {
+            crate::media::MediaSource::Page(p)
+                if p.media_index == first_media && p.page == page =>
+            {
+                Some(p.png.clone())
+            }
+            _ => None,
+        })
+    };
+    (1..pages.read.len())
+        .filter(|&k| pages.read[k].0 == first_media)
+        .filter_map(|k| {
+            let (page, _) = pages.pdf.get(k).copied().flatten()?;
+            Some((k, png_of(page)?))
+        })
+        .collect()
+}
+
+/// Fills each later page of a PDF form on its own, into `others`, and makes the first result's
+/// script fill every page in order, turning the page between them.
+fn fill_later_pages(
+    out: &mut StepOutput,
+    pages: &Pages,
+    later: Vec<(usize, bytes::Bytes)>,
+    text: &str,
+    profile: &BTreeMap<String, String>,
+    earlier: &[String],
+    stop: &Stop,
+) -> Result<()> {
+    let Some(Kind::FormFill(first)) = &mut out.result.kind else {
+        return Ok(());
+    };
+    first.page_index = pages.pdf.first().copied().flatten().map(|(p, _)| p);
+    if later.is_empty() {
+        return Ok(());
+    }
+    let lang = crate::request::language(text);
+    let facts = Facts::gather(profile, text, earlier);
+    let header = form_fill::pyautogui_script(&[]);
+    let mut script = format!(
+        "{header}def next_page():\n    # The viewer shows the next page with its top-left at ORIGIN.\n    \
+         pyautogui.press(\"pagedown\")\n    time.sleep(0.5)\n\n\n# Page {}\n{}",
+        first.page_index.unwrap_or(0) + 1,
+        first.script.get(header.len()..).unwrap_or_default()
+    );
+    for (k, png) in later {
+        stop.check()?;
+        let (media_index, page) = &pages.read[k];
+        let img = crate::media::decode_until(&png, stop)?;
+        let gray = image::imageops::grayscale(&img);
+        drop(img);
+        let fields = form_fill::fields(page, &gray);
+        let (actions, unfilled) = form_fill::plan(&fields, &facts, lang);
+        let page_index = pages.pdf.get(k).copied().flatten().map(|(p, _)| p);
+        let own = form_fill::pyautogui_script(&actions);
+        script.push_str(&format!(
+            "\n# Page {}\nnext_page()\n{}",
+            page_index.unwrap_or(0) + 1,
+            own.get(header.len()..).unwrap_or_default()
+        ));
+        first.others.push(FormFillResult {
+            script: own,
+            script_language: "python-pyautogui".into(),
+            actions,
+            unfilled,
+            media_index: *media_index,
+            image_width: page.width,
+            image_height: page.height,
+            page_index,
+            others: Vec::new(),
+        });
+    }
+    first.script = script;
+    let filled: usize = first.others.iter().map(|o| o.actions.len()).sum();
+    out.text.push_str(&format!(
+        "\n{} more page(s): {filled} more field(s) filled (see `others`).",
+        first.others.len()
+    ));
+    out.result
+        .warnings
+        .retain(|w| !w.contains("the form on the first"));
+    Ok(())
 }
 
 fn output(
@@ -75,6 +173,8 @@ fn output(
         media_index: *index,
         image_width: page.width,
         image_height: page.height,
+        page_index: None,
+        others: Vec::new(),
     };
     let mut warnings = Vec::new();
     if pages.read.len() > 1 {
@@ -121,7 +221,7 @@ pub async fn refine(
     let mut parts: Vec<Part> = input
         .media
         .iter()
-        .find(|x| x.kind == MediaKind::Image && matches!(x.source, MediaSource::File(_)))
+        .find(|x| x.image_data().is_some())
         .map(media_part)
         .into_iter()
         .collect();

@@ -121,12 +121,14 @@ fn retry_prompt(lang: &str, errors: &str) -> String {
     }
 }
 
-/// Length in seconds of the request's first video, when it came as frames at a known rate.
+/// Length in seconds of the request's first video, when it came as frames at a known rate or
+/// as a decoded file.
 fn video_duration(input: &AskInput) -> Option<f64> {
     input.media.iter().find_map(|m| match &m.source {
         MediaSource::Frames { frames, fps } if m.kind == MediaKind::Video && *fps > 0.0 => {
             Some(frames.len() as f64 / f64::from(*fps))
         }
+        MediaSource::Decoded(v) => Some(v.duration),
         _ => None,
     })
 }

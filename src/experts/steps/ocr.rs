@@ -5,7 +5,8 @@ use image::RgbImage;
 
 use crate::cpu::{CpuPool, Stop};
 use crate::error::{Error, Result};
-use crate::media::{MediaKind, MediaSource};
+use crate::media::MediaSource;
+use crate::media::video::{self, Settings};
 use crate::ocr::{self, OcrTool, Page};
 use crate::proto::{ExpertResult, expert_result};
 use crate::request::AskInput;
@@ -19,24 +20,65 @@ pub struct Pages {
     pub(crate) first_image: Option<RgbImage>,
     /// For frames of a video: each page's time in the video (same order as `read`).
     pub(crate) seconds: Vec<f64>,
+    /// For pages of a PDF: each page's index in its document and whether its text came from
+    /// the text layer (same order as `read`; `None` for other images).
+    pub(crate) pdf: Vec<Option<(u32, bool)>>,
 }
 
 /// Reads every image of the request. Only the first keeps its pixels (form filling and the
-/// boxes are about the first image), so memory does not grow with the image count.
+/// boxes are about the first image), so memory does not grow with the image count. A request
+/// with no image but a decoded video file has `frames` of its frames read instead, spread over
+/// it from the first to the last.
 pub async fn read(
     tool: &OcrTool,
     cpu: &CpuPool,
     input: &AskInput,
+    frames: usize,
+    larger: Option<(&Settings, u64)>,
     stop: &Stop,
 ) -> Result<(Pages, StepOutput)> {
+    let has_image = input.media.iter().any(|m| m.image_data().is_some());
+    let video = input
+        .media
+        .iter()
+        .enumerate()
+        .find_map(|(i, m)| match &m.source {
+            MediaSource::Decoded(v) => Some((i, v.frames.len())),
+            _ => None,
+        });
+    if let (false, Some((index, n))) = (has_image, video) {
+        let k = frames.min(n).max(1);
+        let picked: Vec<usize> = if k == 1 {
+            vec![0]
+        } else {
+            (0..k).map(|j| j * (n - 1) / (k - 1)).collect()
+        };
+        return read_frames(tool, cpu, input, index, &picked, larger, stop).await;
+    }
     let mut pages = Pages::default();
     for (i, m) in input.media.iter().enumerate() {
-        if m.kind != MediaKind::Image {
-            continue;
-        }
-        let MediaSource::File(data) = &m.source else {
+        let Some(data) = m.image_data() else {
             continue;
         };
+        let pdf_page = match &m.source {
+            MediaSource::Page(p) => Some(p),
+            _ => None,
+        };
+        // A born-digital page's own text is exact, and needs no model run.
+        if let Some(p) = pdf_page
+            && let Some(text) = &p.text
+        {
+            if pages.first_image.is_none() {
+                let data = data.clone();
+                let img = cpu
+                    .run(stop, move |stop| crate::media::decode_until(&data, stop))
+                    .await?;
+                pages.first_image = Some(img);
+            }
+            pages.read.push((p.media_index, text.clone()));
+            pages.pdf.push(Some((p.page, true)));
+            continue;
+        }
         let (img, page) = tool
             .read_image(cpu, stop, data.clone())
             .await
@@ -49,20 +91,31 @@ pub async fn read(
         if pages.first_image.is_none() {
             pages.first_image = Some(img);
         }
-        pages.read.push((i as u32, page));
+        match pdf_page {
+            Some(p) => {
+                pages.read.push((p.media_index, page));
+                pages.pdf.push(Some((p.page, false)));
+            }
+            None => {
+                pages.read.push((i as u32, page));
+                pages.pdf.push(None);
+            }
+        }
     }
     let out = output(&pages);
     Ok((pages, out))
 }
 
 /// Reads frames `picked` (indices) of the video at `media_index`, which came as frames at
-/// `fps`; each page keeps its time. Used after a video step, whose timeline chose the frames.
+/// `fps` or as a decoded file; each page keeps its time. Used after a video step, whose
+/// timeline chose the frames, and for a video file alone.
 pub async fn read_frames(
     tool: &OcrTool,
     cpu: &CpuPool,
     input: &AskInput,
     media_index: usize,
     picked: &[usize],
+    larger: Option<(&Settings, u64)>,
     stop: &Stop,
 ) -> Result<(Pages, StepOutput)> {
     let mut pages = Pages::default();
@@ -87,6 +140,42 @@ pub async fn read_frames(
             pages.seconds.push(f as f64 / f64::from(*fps));
         }
     }
+    if let Some(MediaSource::Decoded(video)) = input.media.get(media_index).map(|m| &m.source) {
+        let mut picked: Vec<usize> = picked
+            .iter()
+            .copied()
+            .filter(|&f| f < video.frames.len())
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        // Text wants the video's own pixels: decoded again at its size when the service may.
+        let field = format!("media[{media_index}].data");
+        let again = match larger {
+            Some((settings, bytes)) => {
+                // ffmpeg's CPU counts against the pool, as when the video was first decoded.
+                let _worker = cpu.hold(stop).await?;
+                video::frames_at(&field, video, &picked, bytes, settings, stop).await?
+            }
+            None => Vec::new(),
+        };
+        for (k, &f) in picked.iter().enumerate() {
+            let (Some(small), Some(&t)) = (video.frames.get(f), video.seconds.get(f)) else {
+                continue;
+            };
+            // Only when every frame came again, so that each is paired with its own time.
+            let img = match again.get(k) {
+                Some(big) if again.len() == picked.len() => big.clone(),
+                _ => small.clone(),
+            };
+            let shown = (video.width, video.height);
+            let (img, page) = tool.read_pixels(cpu, stop, img, shown).await?;
+            if pages.first_image.is_none() {
+                pages.first_image = Some(img);
+            }
+            pages.read.push((media_index as u32, page));
+            pages.seconds.push(t);
+        }
+    }
     let out = output(&pages);
     Ok((pages, out))
 }
@@ -95,9 +184,11 @@ fn output(all: &Pages) -> StepOutput {
     let pages = &all.read;
     let mut warnings = Vec::new();
     let seconds = |k: usize| all.seconds.get(k).copied();
-    let label = |k: usize, i: u32| match seconds(k) {
-        Some(t) => format!("[video {i} at {t:.1} s]"),
-        None => format!("[image {i}]"),
+    let pdf = |k: usize| all.pdf.get(k).copied().flatten();
+    let label = |k: usize, i: u32| match (seconds(k), pdf(k)) {
+        (Some(t), _) => format!("[video {i} at {t:.1} s]"),
+        (None, Some((page, _))) => format!("[pdf {i} page {}]", page + 1),
+        (None, None) => format!("[image {i}]"),
     };
     let text = if pages.len() == 1 && seconds(0).is_none() {
         pages[0].1.text()
@@ -111,14 +202,15 @@ fn output(all: &Pages) -> StepOutput {
     };
     if pages.len() > 1 {
         warnings.push(format!(
-            "{} {} read; boxes are given for the first ({})",
+            "{} {} read; each has its boxes (the first's here, the others' in `others`)",
             pages.len(),
             if seconds(0).is_some() {
                 "frames"
+            } else if pdf(0).is_some() {
+                "pages"
             } else {
                 "images"
             },
-            label(0, pages[0].0).trim_matches(['[', ']'])
         ));
     }
     if pages.is_empty() {
@@ -132,10 +224,20 @@ fn output(all: &Pages) -> StepOutput {
             raw_text: String::new(),
             reasoning: String::new(),
             warnings,
-            kind: pages.first().map(|(i, p)| {
-                let mut o = ocr::to_proto(p, *i);
-                o.frame_seconds = seconds(0);
-                expert_result::Kind::Ocr(o)
+            kind: pages.first().map(|_| {
+                let one = |k: usize| {
+                    let (i, p) = &pages[k];
+                    let mut o = ocr::to_proto(p, *i);
+                    o.frame_seconds = seconds(k);
+                    if let Some((page, layer)) = pdf(k) {
+                        o.page_index = Some(page);
+                        o.from_text_layer = layer;
+                    }
+                    o
+                };
+                let mut first = one(0);
+                first.others = (1..pages.len()).map(one).collect();
+                expert_result::Kind::Ocr(first)
             }),
         },
     )

@@ -213,8 +213,92 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
             b"request_timeout_secs = 1e3\nshutdown_grace_secs = 2e1\n[routing]\nmodel_timeout_secs = 5e0\n".to_vec(),
         ],
         "manifest" => text_files("experts", "toml"),
+        "video" => video_seeds(),
+        "pdf" => pdf_seeds(),
         _ => Vec::new(),
     }
+}
+
+/// Small PDFs written here: text pages, a JPEG page, a stamped scan, an encrypted file.
+fn pdf_seeds() -> Vec<Vec<u8>> {
+    use switchboard_testkit::pdf::{Content, PageSpec, Text, write, write_encrypted};
+    let text = |s: &str| Text {
+        x: 10.0,
+        y: 20.0,
+        size: 9.0,
+        text: s.into(),
+    };
+    let page = PageSpec {
+        width: 100.0,
+        height: 80.0,
+        content: Content::Text(vec![text("Hello (PDF)"), text("second \\ line")]),
+    };
+    let mut jpeg = Vec::new();
+    image::RgbImage::from_pixel(8, 6, image::Rgb([200, 30, 30]))
+        .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let scan = PageSpec {
+        width: 40.0,
+        height: 30.0,
+        content: Content::Stamped {
+            jpeg: jpeg.clone(),
+            width: 8,
+            height: 6,
+            text: vec![text("stamp")],
+        },
+    };
+    vec![
+        write(&[page.clone(), page.clone()]),
+        write(std::slice::from_ref(&scan)),
+        write(&[PageSpec {
+            content: Content::Jpeg {
+                data: jpeg,
+                width: 8,
+                height: 6,
+            },
+            ..scan
+        }]),
+        write_encrypted(&[page]),
+    ]
+}
+
+/// Tiny clips made by ffmpeg from its test source, one per container (H.264 in MP4 and MKV,
+/// VP9 in WebM, MPEG-4 in AVI), the last with a quarter-turn tag.
+fn video_seeds() -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let clips: [(&str, &[&str]); 4] = [
+        ("a.mp4", &["-c:v", "libx264"]),
+        ("b.webm", &["-c:v", "libvpx-vp9"]),
+        ("c.avi", &["-c:v", "mpeg4"]),
+        (
+            "d.mkv",
+            &["-c:v", "libx264", "-metadata:s:v:0", "rotate=90"],
+        ),
+    ];
+    clips
+        .iter()
+        .map(|(name, codec)| {
+            let out = dir.path().join(name);
+            let status = std::process::Command::new("ffmpeg")
+                .args([
+                    "-hide_banner",
+                    "-nostdin",
+                    "-v",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                ])
+                .args(["-i", "testsrc2=s=32x32:r=5:d=1"])
+                .args(*codec)
+                .args(["-pix_fmt", "yuv420p"])
+                .arg(&out)
+                .status()
+                .expect("ffmpeg makes the video seeds: apt-get install ffmpeg");
+            assert!(status.success(), "ffmpeg could not make {name}");
+            std::fs::read(&out).unwrap()
+        })
+        .collect()
 }
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
