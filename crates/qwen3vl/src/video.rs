@@ -29,7 +29,7 @@ pub fn sample_indices(
 /// the count is odd): the mean of the pair's times.
 pub fn group_timestamps(indices: &[usize], source_fps: f64, temporal_patch: usize) -> Vec<f64> {
     let mut idx = indices.to_vec();
-    while idx.len() % temporal_patch != 0 {
+    while !idx.len().is_multiple_of(temporal_patch) {
         idx.push(*idx.last().unwrap_or(&0));
     }
     idx.chunks(temporal_patch)
@@ -41,7 +41,7 @@ pub fn group_timestamps(indices: &[usize], source_fps: f64, temporal_patch: usiz
 /// frame repeated to fill the last group).
 pub fn group_times(seconds: &[f64], temporal_patch: usize) -> Vec<f64> {
     let mut t = seconds.to_vec();
-    while !t.is_empty() && t.len() % temporal_patch.max(1) != 0 {
+    while !t.is_empty() && !t.len().is_multiple_of(temporal_patch.max(1)) {
         t.push(*t.last().unwrap_or(&0.0));
     }
     t.chunks(temporal_patch.max(1))

@@ -876,10 +876,10 @@ pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
             _ => None,
         }
     };
-    if let Some(c) = class(value) {
-        if let Some(i) = options.iter().position(|o| class(o) == Some(c)) {
-            return Some(i);
-        }
+    if let Some(c) = class(value)
+        && let Some(i) = options.iter().position(|o| class(o) == Some(c))
+    {
+        return Some(i);
     }
     let v = squash(value);
     let (mut best, mut score) = (None, 0.0f32);

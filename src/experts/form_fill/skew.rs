@@ -76,7 +76,7 @@ pub fn estimate_ink(gray: &GrayImage, ink_at: u8) -> f32 {
         .as_raw()
         .iter()
         .enumerate()
-        .filter(|(i, v)| **v <= ink_at && (i % w) % 2 == 0)
+        .filter(|(i, v)| **v <= ink_at && (i % w).is_multiple_of(2))
         .map(|(i, _)| ((i % w) as f32, (i / w) as f32))
         .collect();
     if pts.len() < 100 {
