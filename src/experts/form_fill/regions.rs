@@ -472,8 +472,24 @@ fn open_cells(
                 return false;
             }
             let below = first_ink(top[0], top[2], b[3] + 2.0, b[3] + 6.0 * text_h);
-            // (Something follows: a footer under the page's last rule is no label.)
-            b[1] - top[3] <= 0.8 * text_h && below.is_some_and(|y| y - b[3] >= 1.5 * text_h)
+            // (Something follows: a footer under the page's last rule is no label. Nor is an
+            // option group's label: what follows it is its row of small boxes.)
+            let options = |y: f32| {
+                boxes.iter().any(|o| {
+                    (o[1] - y).abs() <= 3.0
+                        && o[3] - o[1] <= 2.0 * text_h
+                        && o[2] > top[0]
+                        && o[0] < top[2]
+                })
+            };
+            // (Nor a label far above its own line: what follows it is a rule.)
+            let rule = |y: f32| {
+                rules
+                    .iter()
+                    .any(|r| (r[1] - y).abs() <= 2.0 && r[2] > top[0] && r[0] < top[2])
+            };
+            b[1] - top[3] <= 0.8 * text_h
+                && below.is_some_and(|y| y - b[3] >= 1.5 * text_h && !options(y) && !rule(y))
         })
         .count();
     // Rules with the extents of a band a vertical rule splits belong to that table.
