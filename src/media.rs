@@ -354,6 +354,23 @@ pub fn sha256_hex<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A child's `pre_exec` hook capping its address space at `bytes` (RLIMIT_AS): the memory
+/// limit of the ffmpeg and pdftoppm subprocesses. Between fork and exec it makes only
+/// `setrlimit`, which is async-signal-safe.
+pub(crate) fn address_space_cap(bytes: u64) -> impl FnMut() -> std::io::Result<()> + Send + Sync {
+    move || {
+        let lim = libc::rlimit {
+            rlim_cur: bytes as libc::rlim_t,
+            rlim_max: bytes as libc::rlim_t,
+        };
+        // SAFETY: setrlimit reads the struct it is given and nothing else.
+        if unsafe { libc::setrlimit(libc::RLIMIT_AS, &lim) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

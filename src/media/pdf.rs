@@ -462,16 +462,7 @@ fn pdftoppm(
         use std::os::unix::process::CommandExt;
         // SAFETY: between fork and exec only async-signal-safe calls: setrlimit is one.
         unsafe {
-            cmd.pre_exec(move || {
-                let lim = libc::rlimit {
-                    rlim_cur: memory as libc::rlim_t,
-                    rlim_max: memory as libc::rlim_t,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
+            cmd.pre_exec(crate::media::address_space_cap(memory));
         }
     }
     let mut child = cmd.spawn().map_err(|e| {
