@@ -317,12 +317,12 @@ fn open_cells(
         out
     };
     // Ink under the label inside the cell, light text aside.
+    let light: Vec<&BBox> = lines
+        .iter()
+        .filter(|l| faint(&l.bbox))
+        .map(|l| &l.bbox)
+        .collect();
     let empty = |c: &BBox, from: f32| {
-        let light: Vec<&BBox> = lines
-            .iter()
-            .filter(|l| faint(&l.bbox))
-            .map(|l| &l.bbox)
-            .collect();
         let (x0, x1) = (
             (c[0] + 3.0) as usize,
             ((c[2] - 3.0).max(0.0) as usize).min(w),
@@ -433,11 +433,6 @@ fn open_cells(
     }
     // Where the space under a label runs empty to the next text with no rule (a label under
     // a rule and nothing to write on below it), the rules are cell tops, not underlines.
-    let light: Vec<&BBox> = lines
-        .iter()
-        .filter(|l| faint(&l.bbox))
-        .map(|l| &l.bbox)
-        .collect();
     let first_ink = |x0: f32, x1: f32, from: f32, to: f32| -> Option<f32> {
         let (x0, x1) = (
             x0.max(0.0) as usize + 3,
