@@ -69,7 +69,7 @@ pub fn image(data: &[u8]) {
 /// A video file through the probe, the sampling and the decoding by Debian's ffprobe and
 /// ffmpeg (subprocesses): refused as INVALID_ARGUMENT on its field, or decoded into frames that
 /// keep the limits, each with a time; never a panic, and never a hang: a run is killed at
-/// its time limit. Needs ffmpeg installed (tools/ensure-ffmpeg.sh).
+/// its time limit. Needs ffmpeg installed (tools/ensure-debian.sh).
 pub fn video(data: &[u8]) {
     use switchboard::error::Error;
     use switchboard::media::video::{Settings, decode_blocking};
@@ -101,7 +101,7 @@ pub fn video(data: &[u8]) {
 
 /// A PDF through the checks and the drawing (hayro; pdftoppm, killed at 5 s, for a page hayro
 /// cannot draw): refused as INVALID_ARGUMENT on its field, or drawn into pages that keep the
-/// limits; never a panic. Needs poppler-utils installed (tools/ensure-poppler.sh).
+/// limits; never a panic. Needs poppler-utils installed (tools/ensure-debian.sh).
 pub fn pdf(data: &[u8]) {
     use switchboard::error::Error;
     use switchboard::media::pdf::{Limits as PdfLimits, Range, Settings, check, render};

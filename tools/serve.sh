@@ -7,6 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/fetch-assets.sh
-tools/ensure-ffmpeg.sh --optional
-tools/ensure-poppler.sh --optional
+tools/ensure-debian.sh --optional ffmpeg ffmpeg ffprobe -- video files are decoded with them
+tools/ensure-debian.sh --optional poppler-utils pdftoppm -- PDF pages the in-process renderer cannot draw
 exec cargo run --release --locked -- serve "$@"

@@ -3,17 +3,16 @@
 # dirs, ONNX Runtime and the Qwen tokenizer from the pinned assets), then the Python suite that
 # talks to the real server binary using only the .proto, and the tests of the fetch scripts.
 # Python packages come from PyPI, pinned in tests/e2e/requirements.txt, into ./.venv; Debian's
-# ffmpeg and poppler-utils are installed with apt when missing (tools/ensure-ffmpeg.sh,
-# tools/ensure-poppler.sh).
+# ffmpeg and poppler-utils are installed with apt when missing (tools/ensure-debian.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/fetch-assets.sh
 tools/fetch-debian.sh prometheus
 # Video files are decoded by Debian's ffmpeg (apt, by package name); the video tests need it.
-tools/ensure-ffmpeg.sh
+tools/ensure-debian.sh ffmpeg ffmpeg ffprobe
 # PDF pages hayro cannot draw are drawn by Debian's pdftoppm; the PDF tests need it.
-tools/ensure-poppler.sh
+tools/ensure-debian.sh poppler-utils pdftoppm
 cargo build --locked --bin switchboard
 cargo test --locked
 

@@ -468,7 +468,7 @@ fn pdftoppm(
     let mut child = cmd.spawn().map_err(|e| {
         Error::FailedPrecondition(format!(
             "a PDF page needs pdftoppm, which cannot start ({}: {e}); install Debian's \
-             poppler-utils (tools/ensure-poppler.sh) or set pdf.pdftoppm",
+             poppler-utils (tools/ensure-debian.sh poppler-utils pdftoppm) or set pdf.pdftoppm",
             settings.pdftoppm.display()
         ))
     })?;
