@@ -190,24 +190,58 @@ ZH_LAB = {
     "emergency_contact": ["紧急联系人", "紧急联系人及电话"], "date": ["日期", "填表日期", "申请日期"],
     "signature": ["签名", "申请人签名", "本人签字"],
 }
-EN_NULL_TEXT = ["Reference no.", "Flight / vessel no.", "Length of stay (days)", "Account number", "Sort code",
-                "Vehicle registration", "Number of guests", "Room number", "Membership no.", "Student ID",
-                "Preferred contact time", "Branch", "Ticket no.", "Amount enclosed", "School / class", "Event name"]
-ZH_NULL_TEXT = ["编号", "航班号", "停留天数", "账号", "开户网点", "车牌号码", "入住人数", "房间号", "会员卡号", "学号",
-                "方便联系时间", "备注", "票号", "金额", "班级", "活动名称"]
-EN_NULL_DATE = ["Date of arrival", "Departure date", "Start date", "Expiry date", "Check-in date", "Date of issue"]
-ZH_NULL_DATE = ["入境日期", "离境日期", "开始日期", "有效期至", "入住日期", "签发日期"]
-EN_NULL_OPT = [("Marital status", ["Single", "Married", "Divorced", "Widowed"]),
-               ("Purpose of visit", ["Business", "Holiday", "Study", "Other"]),
-               ("Do you hold a driving licence?", ["Yes", "No"]), ("Membership type", ["Individual", "Family", "Student"]),
-               ("Preferred contact", ["Phone", "Email", "Post"]), ("Have you applied before?", ["Yes", "No"]),
-               ("Title", ["Mr", "Mrs", "Ms", "Dr"]), ("Payment method", ["Cash", "Card", "Cheque"])]
-ZH_NULL_OPT = [("婚姻状况", ["未婚", "已婚", "离异", "丧偶"]), ("来访事由", ["商务", "旅游", "学习", "其他"]),
-               ("是否持有驾驶证", ["是", "否"]), ("会员类型", ["个人", "家庭", "学生"]), ("联系方式", ["电话", "邮件", "信函"]),
-               ("是否首次申请", ["是", "否"]), ("学历", ["高中", "大专", "本科", "研究生"]), ("付款方式", ["现金", "刷卡", "转账"])]
 EN_MATRIX_Q = ["Do you have a heart condition?", "Have you been in hospital in the last 2 years?", "Do you take regular medication?",
                "Do you smoke?", "Are you pregnant?", "Do you have any allergies?", "Have you had surgery in the last 5 years?"]
 ZH_MATRIX_Q = ["是否患有心脏疾病", "近两年是否住院治疗", "是否长期服用药物", "是否吸烟", "是否患有高血压", "是否有药物过敏史", "近五年是否做过手术"]
+
+
+# theme fields (key null) per family: (texts, dates, option groups) for English, then Chinese
+THEME_NULL = {
+    "landing": ((["Flight / vessel no.", "Length of stay (days)", "Address in this country", "Port of departure"], ["Date of arrival", "Date of departure"],
+                 [("Purpose of visit", ["Business", "Holiday", "Study", "Other"]), ("Are you carrying more than 10,000 in cash?", ["Yes", "No"])]),
+                (["航班号", "停留天数", "在华住址", "出发港口"], ["入境日期", "离境日期"],
+                 [("来访事由", ["商务", "旅游", "学习", "其他"]), ("是否携带超过等值一万美元的现金", ["是", "否"])])),
+    "ledger": ((["Account name", "Sort code", "Initial deposit", "Tax reference no."], ["Date of issue of ID"],
+                [("Account type", ["Current", "Savings", "Joint"]), ("Marital status", ["Single", "Married", "Divorced", "Widowed"])]),
+               (["账户名称", "开户网点", "初始存入金额", "纳税人识别号"], ["证件签发日期"],
+                [("账户类型", ["活期", "定期", "联名"]), ("婚姻状况", ["未婚", "已婚", "离异", "丧偶"])])),
+    "slip": ((["Child's name", "Class", "Amount enclosed", "Dietary requirements"], ["Date collected"],
+              [("My child will attend", ["Yes", "No"]), ("Payment method", ["Cash", "Cheque", "Online"])]),
+             (["学生姓名", "班级", "缴费金额", "饮食禁忌"], ["领取日期"],
+              [("是否参加", ["参加", "不参加"]), ("付款方式", ["现金", "转账", "微信"])])),
+    "typewriter": ((["Membership no.", "Branch", "Referee", "Previous library"], ["Date of expiry"],
+                    [("Membership type", ["Adult", "Junior", "Senior"]), ("Have you been a member before?", ["Yes", "No"])]),
+                   (["读者证号", "借阅网点", "推荐人", "原读者证号"], ["有效期至"],
+                    [("读者类型", ["成人", "少儿", "老年"]), ("是否曾办理读者证", ["是", "否"])])),
+    "blank": ((["Membership no.", "Boat class", "Club of previous membership", "Swimming ability (metres)"], ["Start date"],
+               [("Membership type", ["Full", "Junior", "Family", "Social"]), ("Can you swim 50 metres?", ["Yes", "No"])]),
+              (["会员编号", "特长项目", "原所属俱乐部", "游泳距离（米）"], ["入会日期"],
+               [("会员类型", ["普通会员", "青少年", "家庭", "荣誉会员"]), ("能否游泳50米", ["能", "否"])])),
+    "newspaper": ((["Subscriber no.", "Delivery instructions", "Newsagent"], ["Start date", "Holiday stop from"],
+                   [("Subscription", ["Daily", "Weekend", "Digital"]), ("Payment", ["Direct Debit", "Card", "Cheque"])]),
+                  (["订户编号", "投递要求", "代订网点"], ["起订日期", "停投开始日期"],
+                   [("订阅类型", ["全年", "半年", "季度"]), ("付款方式", ["现金", "转账", "邮局汇款"])])),
+    "minimal": ((["Desk preference", "Company website", "Referral code"], ["Start date"],
+                 [("Plan", ["Hot desk", "Fixed desk", "Private office"]), ("Do you need a locker?", ["Yes", "No"])]),
+                (["工位偏好", "公司网址", "推荐码"], ["入驻日期"],
+                 [("套餐类型", ["流动工位", "固定工位", "独立办公室"]), ("是否需要储物柜", ["是", "否"])])),
+    "strips": ((["Room no.", "Number of guests", "Vehicle registration", "Coming from"], ["Check-in date", "Check-out date"],
+                [("Room type", ["Single", "Double", "Twin", "Suite"]), ("Purpose of stay", ["Business", "Leisure"])]),
+               (["房间号", "入住人数", "车牌号码", "来自何地"], ["入住日期", "离店日期"],
+                [("房型", ["单人间", "大床房", "双床房", "套房"]), ("入住事由", ["商务", "旅游"])])),
+    "sidebar": ((["Policy no.", "GP practice", "Height (cm)", "Weight (kg)"], ["Cover start date"],
+                 [("Level of cover", ["Basic", "Standard", "Comprehensive"]), ("Marital status", ["Single", "Married", "Civil partnership", "Widowed"])]),
+                (["保单号", "签约医院", "身高（cm）", "体重（kg）"], ["保险起期"],
+                 [("保障计划", ["基础型", "标准型", "全面型"]), ("婚姻状况", ["未婚", "已婚", "离异", "丧偶"])])),
+    "corners": ((["Candidate no.", "Centre no.", "Subject code", "School"], ["Exam date"],
+                 [("Paper", ["Foundation", "Higher"]), ("Access arrangements needed?", ["Yes", "No"])]),
+                (["考生号", "考点代码", "报考科目代码", "毕业学校"], ["考试日期"],
+                 [("考试类别", ["笔试", "机考"]), ("是否需要特殊考场安排", ["是", "否"])])),
+    "ticket": ((["Club", "Expected finish time", "T-shirt size", "Bib no."], ["Date of previous race"],
+                [("Race", ["Half marathon", "10 km", "5 km"]), ("First half marathon?", ["Yes", "No"])]),
+               (["所属跑团", "预计完赛时间", "T恤尺码", "号码布"], ["上次参赛日期"],
+                [("参赛项目", ["半程马拉松", "十公里", "五公里"]), ("是否首次参赛", ["是", "否"])])),
+}
 
 
 def gender_opts(rng, lang):
@@ -255,9 +289,9 @@ def plan_fields(rng, lang, fam, person):
     picked = [k for k in pool if k in rng.sample(pool, min(n, len(pool)))]
     sec2 = [T(k, lab(k), wide=k in ("address", "emergency_contact", "email")) for k in picked]
     # theme fields, key null
-    nt, nd, no = EN_NULL_TEXT if en else ZH_NULL_TEXT, EN_NULL_DATE if en else ZH_NULL_DATE, EN_NULL_OPT if en else ZH_NULL_OPT
+    nt, nd, no = THEME_NULL[fam][0 if en else 1]
     sec3 = [T(None, x) for x in rng.sample(nt, rng.randint(1, 2))]
-    sec3 += [D(None, x) for x in rng.sample(nd, rng.randint(0, 2) if fam != "landing" else 2)]
+    sec3 += [D(None, x) for x in rng.sample(nd, rng.randint(0, len(nd)) if fam != "landing" else 2)]
     sec3 += [C(None, a, b) for a, b in rng.sample(no, rng.randint(1, 2))]
     rng.shuffle(sec3)
     sec4 = [T("signature", lab("signature"), wide=True)]
@@ -304,7 +338,7 @@ class Form:
     # label: the text is the JSON label, colon / star are inside the element
     def label(self, f, cls="lab", colon=True, star=False, style="", text=None):
         t = text if text is not None else f["label"]
-        c = ("：" if self.lang == "zh" else ":") if colon else ""
+        c = ("：" if self.lang == "zh" else ":") if colon and t[-1:] not in "?？" else ""
         s = '<span class="req">*</span>' if star else ""
         return '<span class="%s" data-f="%d" data-r="label" style="%s">%s%s%s</span>' % (cls, f["id"], style, H.escape(t), s, c)
 
@@ -431,8 +465,7 @@ def en_date_vars(rng, extra=()):
             dict(mode="one", fmt=rng.choice(["DD/MM/YYYY", "MM/DD/YYYY", "DD-MON-YYYY"]), hint="under"),
             dict(mode="one", fmt=None, hint=None),
             dict(mode="parts", order=order_of(rng.choice(["DMY", "DMY", "MDY", "YMD"]), "en"), sep=rng.choice(["/", "-", ".", "/"]), ph=True),
-            dict(mode="parts", order=order_of(rng.choice(["DMY", "MDY"]), "en"), sep="", cap=rng.choice(["above", "below"])),
-            dict(mode="parts", order=order_of("DMY", "en"), sep="/", ph=False)]
+            dict(mode="parts", order=order_of(rng.choice(["DMY", "MDY"]), "en"), sep="", cap=rng.choice(["above", "below"]))]
     return base + list(extra)
 
 
@@ -811,14 +844,21 @@ def fam_typewriter(fm, secs, person):
                     nn = {"day": 3 if var.get("units") else 2, "month": 3 if var.get("units") else 2, "year": 4 if not var.get("units") else 5}
                     bits, tw = [], 0
                     for i, p in enumerate(var["order"]):
-                        bits.append(fm.part(f, p, "u", "", und(nn[p]), tag="span"))
-                        tw += max(nn[p], 4)
+                        bits.append(fm.part(f, p, "u", "", "_" * nn[p], tag="span"))
+                        tw += nn[p]
                         if var.get("units"):
                             bits.append(UNIT_ZH[p])
                             tw += 2
                         elif i < 2:
                             bits.append(var["sep"])
                             tw += 1
+                    if not var.get("units"):  # the order is printed before the blanks
+                        cue = var["sep"].join({"day": "dd", "month": "mm", "year": "yyyy"}[p] for p in var["order"])
+                        if rng.random() < 0.5:
+                            cue = cue.upper()
+                        bits.insert(0, '<span class="hint" style="font-size:1em;color:#222">(%s)</span> ' % cue)
+                        tw += len(cue) + 3
+                        var["cue"] = cue
                     piece = (fm.label(f) + " " + "".join(bits), lw + tw)
             else:
                 bits = []
@@ -1092,7 +1132,7 @@ def fam_sidebar(fm, secs, person):
            ".it{display:flex;align-items:center;margin-bottom:12px;min-width:0}.it .lab{width:%dpx;flex:none;white-space:normal;padding-right:10px}"
            ".bx{border:1px solid #666;height:30px;flex:1 1 auto;display:flex;align-items:center;padding-left:8px}"
            ".pb{border:1px solid #666;height:30px;display:flex;align-items:center;justify-content:center}"
-           "table.mx{border-collapse:separate;border-spacing:0;margin:4px 0 14px}table.mx td,table.mx th{padding:0 10px;height:36px;border-bottom:1px solid #ccc}"
+           "table.mx{border-collapse:separate;border-spacing:0;margin:4px 0 14px;min-width:70%%}table.mx td,table.mx th{padding:0 10px;height:36px;border-bottom:1px solid #ccc}"
            "table.mx th{font-weight:bold;height:26px;text-align:center}") % (sbw, sbc, sbt, lw)
     ostyle = rng.choice(["css_sq", "css_circ", "native_radio", "native_cb", "glyph_sq"])
     mstyle = rng.choice(["css_sq", "native_cb", "glyph_sq2", "css_circ"])
@@ -1139,7 +1179,7 @@ def fam_sidebar(fm, secs, person):
                 '<th><span data-mt="%d">%s</span></th>' % (j, H.escape(t)) for j, t in enumerate(yes_no)), "".join(rows)))
         body.append('<div class="sec"><div class="sb"><div style="font-size:2em;font-weight:bold;line-height:1">%d</div><div style="font-weight:bold;margin-top:6px">%s</div></div>'
                     '<div class="mn">%s</div></div>' % (si + 1, H.escape(SEC_TITLES[lang][si]), "".join(items)))
-    html = '<div style="width:%dpx;padding:0 40px 30px 0;font-family:%s;font-size:%dpx">%s</div>' % (W, font, fs, "".join(body))
+    html = '<div style="width:%dpx;padding:10px 40px 30px 28px;font-family:%s;font-size:%dpx">%s</div>' % (W, font, fs, "".join(body))
     return W, css, html, "coloured sidebar of section names, labels left of boxes, Yes / No matrix (%s), %s, %s %dpx" % (mstyle, ostyle, font, fs)
 
 
@@ -1209,14 +1249,14 @@ def fam_ticket(fm, secs, person):
     look = rng.choice(["ul", "bx"])
     css = (".ul{border-bottom:1px solid #222;height:1.9em;flex:1 1 auto;min-width:30px}"
            ".bx{border:1px solid #555;background:#fff;height:30px;flex:1 1 auto;min-width:30px;display:flex;align-items:center;padding-left:6px}"
-           ".up{display:inline-block;border-bottom:1px solid #222;height:1.9em}.pbx{display:inline-flex;align-items:center;justify-content:center;border:1px solid #555;background:#fff;height:28px}"
+           ".up{display:inline-flex;align-items:flex-end;justify-content:center;border-bottom:1px solid #222;height:1.9em}.pbx{display:inline-flex;align-items:center;justify-content:center;border:1px solid #555;background:#fff;height:28px}"
            ".it{display:flex;align-items:flex-end;min-width:0}.it .lab{margin-right:8px}"
            ".st{display:flex;flex-direction:column;row-gap:4px;margin-bottom:14px}"
            ".grid{display:grid;grid-template-columns:1fr 1fr;column-gap:30px;row-gap:14px}")
     ostyle = rng.choice(["css_sq", "glyph_sq", "css_circ", "native_radio", "glyph_circ"])
     dv = en_date_vars(rng) if lang == "en" else zh_date_vars(rng)
     dv = [v for v in dv if not v.get("cap") and v.get("hint") != "under"]
-    stub = [fm.add(T("name", rng.choice(EN_LAB["name"][:3]) if lang == "en" else "姓名")), fm.add(T(None, "Ticket no." if lang == "en" else "票号")),
+    stub = [fm.add(T("name", rng.choice(EN_LAB["name"][:3]) if lang == "en" else "姓名")), fm.add(T(None, "Entry no." if lang == "en" else "报名序号")),
             fm.add(T("phone", rng.choice(EN_LAB["phone"]) if lang == "en" else "联系电话"))]
     sh = ['<div style="font-weight:bold;color:%s;margin-bottom:12px">%s</div>' % (acc, "COUNTERFOIL — keep this part" if lang == "en" else "存根联（请自行保留）")]
     for f in stub:
@@ -1523,6 +1563,8 @@ def main():
     t0 = time.time()
     stats = []
     debug = os.environ.get("HELDOUT_H_DEBUG")
+    from collections import Counter
+    dstyles, ostyles = Counter(), Counter()
     with Browser() as br:
         for idx in range(1, args.count + 1):
             lang = "en" if idx % 2 else "zh"
@@ -1542,9 +1584,42 @@ def main():
                 f.write(html)
             save_png(png, os.path.join(args.out, fid + ".png"))
             stats.append((fam, attempt, json.loads(json.dumps(js))))
+            for f in fm.fields:
+                if f["kind"] == "date":
+                    dstyles[(lang, date_kind(f["_var"]))] += 1
+                elif f["kind"] == "checkbox":
+                    ostyles[(lang, f["_ostyle"], f["_arrange"])] += 1
             with open(os.path.join(args.out, fid + ".json"), "w", encoding="utf-8") as f:
                 json.dump(strip_private(js), f, ensure_ascii=False, indent=1)
     report(stats, args.out, time.time() - t0)
+    print("  date styles (en / zh):")
+    for k in sorted(set(k for _, k in dstyles)):
+        print("    %-44s %2d / %2d" % (k, dstyles[("en", k)], dstyles[("zh", k)]))
+    print("  option styles (en / zh):")
+    for k in sorted(set(k[1:] for k in ostyles)):
+        print("    %-24s %2d / %2d" % ("%s %s" % k, ostyles[("en",) + k], ostyles[("zh",) + k]))
+
+
+def date_kind(v):
+    """A short name of a date variant for the summary."""
+    if v["mode"] == "one":
+        look = v.get("look", "")
+        return "one box%s, format %s" % (" (%s)" % look if look else "", {"ph": "as placeholder", "label": "after the label",
+                                                                      "under": "under the box", None: "none"}[v.get("hint") if v.get("fmt") else None])
+    o = "-".join(p[0].upper() for p in v["order"])
+    if v.get("units"):
+        how = "followed by 年/月/日"
+    elif v.get("cap") == "left":
+        how = "captions before each part"
+    elif v.get("cap"):
+        how = "captions %s" % v["cap"]
+    elif v.get("cue"):
+        how = "order printed before, sep %r" % v["sep"]
+    elif v.get("ph"):
+        how = "placeholders, sep %r" % v.get("sep", "")
+    else:
+        how = "column sub-headers" if v.get("look") == "cell" else "sep %r" % v.get("sep", "")
+    return "parts %s%s, %s" % (o, " (%s)" % v["look"] if v.get("look") else "", how)
 
 
 def report(stats, out, secs):
@@ -1554,7 +1629,6 @@ def report(stats, out, secs):
     keyed = unf = 0
     fams = Counter()
     ost = Counter()
-    dst = Counter()
     maxpng = 0
     for fam, attempt, js in stats:
         fams[fam] += 1
@@ -1568,8 +1642,6 @@ def report(stats, out, secs):
                     due[f["kind"]] += 1
             if f["kind"] == "checkbox":
                 ost[f["style"]] += 1
-        for part in js["layout"].split("; dates ")[1].split(" | "):
-            dst[part.split(":")[0] + ":" + part.split(":")[1]] += 0
         maxpng = max(maxpng, os.path.getsize(os.path.join(out, js["id"] + ".png")))
     n = sum(kinds.values())
     print("%d forms, %d fields in %.1f s" % (len(stats), n, secs))
