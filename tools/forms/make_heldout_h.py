@@ -825,7 +825,7 @@ def fam_typewriter(fm, secs, person):
             colon = "：" if lang == "zh" else ":"
             lw = w(f["label"] + colon) + 1
             if f["kind"] == "text":
-                want = ncols if f.get("wide") else rng.choice([ncols // 2 - 3, ncols // 2 - 3, ncols])
+                want = ncols if f.get("wide") else rng.choice([(ncols - 4) // 2, (ncols - 4) // 2, ncols])
                 n = want - lw
                 piece = (fm.label(f) + " " + fm.inp(f, "u", "", und(n), tag="span"), lw + max(n, 4))
             elif f["kind"] == "date":
@@ -869,8 +869,8 @@ def fam_typewriter(fm, secs, person):
             if line and used + 4 + piece[1] > ncols:
                 body.append('<div class="ln">%s</div>' % "    ".join(line))
                 line, used = [], 0
+            used += piece[1] + (4 if line else 0)
             line.append(piece[0])
-            used += piece[1] + 4
         if line:
             body.append('<div class="ln">%s</div>' % "    ".join(line))
     html = '<div style="width:%dpx;padding:40px %dpx;font-family:%s;font-size:%dpx;color:#1c1c1c">%s</div>' % (W, pad, font, fs, "".join(body))
