@@ -112,18 +112,39 @@ fn xy_cut(ids: Vec<usize>, boxes: &[BBox], med_h: f32, out: &mut Vec<Vec<usize>>
         xy_cut(bottom, boxes, med_h, out);
         return;
     }
-    // Overlapping in both directions: a row (or a tangle); top-to-bottom by line, then left
-    // to right.
-    let mut ids = ids;
+    // Overlapping in both directions: a row (or a tangle).
+    let order = row_order(ids.iter().map(|&i| boxes[i]));
+    out.push(order.into_iter().map(|k| ids[k]).collect());
+}
+
+/// Reading order of boxes that share no gap to cut at: rows top to bottom (a box joins the row
+/// its band overlaps by more than half), left to right within a row. Returns indices into the
+/// input. Rows are formed first because "same row" is no order: a staircase of boxes each
+/// overlapping the next compares in a cycle, and a sort panics on it.
+pub fn row_order(boxes: impl IntoIterator<Item = BBox>) -> Vec<usize> {
+    let boxes: Vec<BBox> = boxes.into_iter().collect();
+    let mut ids: Vec<usize> = (0..boxes.len()).collect();
     ids.sort_by(|&a, &b| {
-        let (ba, bb) = (&boxes[a], &boxes[b]);
-        if geom::v_overlap(ba, bb) > 0.5 {
-            ba[0].total_cmp(&bb[0])
-        } else {
-            ba[1].total_cmp(&bb[1])
-        }
+        boxes[a][1]
+            .total_cmp(&boxes[b][1])
+            .then(boxes[a][0].total_cmp(&boxes[b][0]))
     });
-    out.push(ids);
+    let mut rows: Vec<(BBox, Vec<usize>)> = Vec::new();
+    for i in ids {
+        match rows.last_mut() {
+            Some((band, members)) if geom::v_overlap(band, &boxes[i]) > 0.5 => {
+                *band = geom::union(band, &boxes[i]);
+                members.push(i);
+            }
+            _ => rows.push((boxes[i], vec![i])),
+        }
+    }
+    let mut order = Vec::with_capacity(boxes.len());
+    for (_, mut members) in rows {
+        members.sort_by(|&a, &b| boxes[a][0].total_cmp(&boxes[b][0]));
+        order.extend(members);
+    }
+    order
 }
 
 /// Consecutive lines of one column leaf join a block while they stay close and alike.
@@ -316,6 +337,43 @@ mod tests {
             bbox: b,
             confidence: 0.9,
             glyphs: vec![],
+        }
+    }
+
+    #[test]
+    fn tangled_lines_are_ordered_without_panicking() {
+        // Lines every 6 px, 10 px tall, at random x: no gap to cut at, so they go to the row
+        // ordering. Each overlaps its neighbours by more than half but not lines further off;
+        // the old pairwise comparison ("same row: by x, else by y") went round in cycles here
+        // and the sort panicked ("does not correctly implement a total order").
+        let mut seed: u64 = 12345;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as f32 / (1u64 << 31) as f32
+        };
+        for _ in 0..100 {
+            let n = 20 + (rnd() * 60.0) as usize;
+            let boxes: Vec<BBox> = (0..n)
+                .map(|i| {
+                    let y = i as f32 * 6.0 + rnd() * 4.0;
+                    let x = rnd() * 900.0;
+                    [x, y, x + 30.0, y + 10.0]
+                })
+                .collect();
+            let mut leaves = Vec::new();
+            // A median height this large never cuts columns.
+            xy_cut((0..n).collect(), &boxes, 1000.0, &mut leaves);
+            let order: Vec<usize> = leaves.concat();
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..n).collect::<Vec<_>>(), "every line once");
+            // Left to right within a row: a line that starts a new row lies lower.
+            for w in order.windows(2) {
+                let (a, b) = (&boxes[w[0]], &boxes[w[1]]);
+                assert!(b[0] >= a[0] || b[1] >= a[1], "{a:?} then {b:?}");
+            }
         }
     }
 

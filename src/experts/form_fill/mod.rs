@@ -1275,13 +1275,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
     // Groups: boxes on one row, and rows of boxes stacked under each other.
-    options.sort_by(|a, b| {
-        if geom::v_overlap(&a.bbox, &b.bbox) > 0.5 {
-            a.bbox[0].total_cmp(&b.bbox[0])
-        } else {
-            a.bbox[1].total_cmp(&b.bbox[1])
-        }
-    });
+    let options = {
+        let order = layout::row_order(options.iter().map(|o| o.bbox));
+        let mut slots: Vec<Option<CheckOption>> = options.into_iter().map(Some).collect();
+        order
+            .into_iter()
+            .filter_map(|k| slots[k].take())
+            .collect::<Vec<_>>()
+    };
     let mut groups: Vec<Vec<CheckOption>> = Vec::new();
     for o in options {
         let joins = groups.last().is_some_and(|g| {
@@ -1604,14 +1605,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             out.push(make(s, FieldInput::Missing));
         }
     }
-    out.sort_by(|a, b| {
-        if geom::v_overlap(&a.label_bbox, &b.label_bbox) > 0.5 {
-            a.label_bbox[0].total_cmp(&b.label_bbox[0])
-        } else {
-            a.label_bbox[1].total_cmp(&b.label_bbox[1])
-        }
-    });
-    out
+    let order = layout::row_order(out.iter().map(|f| f.label_bbox));
+    let mut slots: Vec<Option<Field>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|k| slots[k].take()).collect()
 }
 
 /// A label that asks for a date.
