@@ -531,21 +531,66 @@ pub struct Limits {
     pub max_id_chars: usize,
 }
 
-/// Session memory (sled).
+/// Session memory: in sled (embedded, one instance) or Redis (shared by replicas).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemoryConfig {
+    /// Where sessions live: "sled" (the default) or "redis" (`memory.redis`).
+    pub backend: MemoryBackend,
     /// Where sled keeps session memory.
     pub data_dir: PathBuf,
     /// Earlier turns given to the model as chat history.
     pub history_turns: usize,
     /// Oldest turns are dropped past this many.
     pub max_turns_per_session: usize,
-    /// Sessions untouched for this long are deleted.
+    /// Sessions untouched for this long are deleted (sled: by the sweeper; Redis: by expiry).
     pub session_ttl_secs: u64,
+    /// sled only: how often the sweeper runs.
     pub sweep_interval_secs: u64,
-    /// What start-up does with a session store found damaged.
+    /// sled only: what start-up does with a session store found damaged.
     pub on_corruption: OnCorruption,
+    pub redis: RedisConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemoryBackend {
+    Sled,
+    Redis,
+}
+
+/// Session memory on Redis (or Valkey), for `memory.backend = "redis"`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisConfig {
+    /// `redis://[user:password@]host:port[/db]`.
+    pub url: String,
+    /// Put before every key, so that several deployments can share one Redis.
+    pub key_prefix: String,
+    pub connect_timeout_secs: f64,
+    /// A command not answered within this is a failed try.
+    pub response_timeout_secs: f64,
+    /// Tries after the first when Redis cannot be reached; then UNAVAILABLE.
+    pub retries: u32,
+    /// The wait before the first retry; doubled for each next one.
+    pub retry_backoff_secs: f64,
+    /// A request id's single-flight lease: renewed while its request runs, so this is how long
+    /// the others wait when its holder dies.
+    pub lease_secs: f64,
+}
+
+impl Default for RedisConfig {
+    fn default() -> Self {
+        RedisConfig {
+            url: "redis://127.0.0.1:6379".into(),
+            key_prefix: "switchboard".into(),
+            connect_timeout_secs: 1.0,
+            response_timeout_secs: 2.0,
+            retries: 3,
+            retry_backoff_secs: 0.05,
+            lease_secs: 10.0,
+        }
+    }
 }
 
 /// What start-up does when the session store lost acknowledged writes or does not read back.
@@ -662,12 +707,14 @@ impl Default for Limits {
 impl Default for MemoryConfig {
     fn default() -> Self {
         MemoryConfig {
+            backend: MemoryBackend::Sled,
             data_dir: PathBuf::from("data"),
             history_turns: 8,
             max_turns_per_session: 1000,
             session_ttl_secs: 30 * 24 * 3600,
             sweep_interval_secs: 600,
             on_corruption: OnCorruption::Refuse,
+            redis: RedisConfig::default(),
         }
     }
 }
@@ -1033,7 +1080,18 @@ impl Config {
         let n = count(self.ocr.threads);
         in_range("ocr.threads", n, AtLeast(0.0), 1024.0)?;
         let n = count(m.max_turns_per_session);
-        in_range("memory.max_turns_per_session", n, Positive, f64::MAX)?;
+        // The Redis store trims with a signed 64-bit index.
+        in_range("memory.max_turns_per_session", n, Positive, 1e15)?;
+        let rc = &m.redis;
+        let t = rc.connect_timeout_secs;
+        in_range("memory.redis.connect_timeout_secs", t, Positive, 600.0)?;
+        let t = rc.response_timeout_secs;
+        in_range("memory.redis.response_timeout_secs", t, Positive, 600.0)?;
+        let t = rc.retry_backoff_secs;
+        in_range("memory.redis.retry_backoff_secs", t, AtLeast(0.0), 60.0)?;
+        in_range("memory.redis.lease_secs", rc.lease_secs, AtLeast(0.1), week)?;
+        let n = f64::from(rc.retries);
+        in_range("memory.redis.retries", n, AtLeast(0.0), 20.0)?;
         let p = &self.plans;
         in_range("plans.max_steps", count(p.max_steps), Positive, 64.0)?;
         in_range("plans.max_parallel", count(p.max_parallel), Positive, 64.0)?;

@@ -21,7 +21,7 @@ pub fn code_of(e: &Error) -> tonic::Code {
         Error::ResourceExhausted(_) => Code::ResourceExhausted,
         Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
         Error::Cancelled => Code::Cancelled,
-        Error::Unavailable(_) => Code::Unavailable,
+        Error::Unavailable(_) | Error::MemoryUnavailable(_) => Code::Unavailable,
         Error::Backend(_)
         | Error::InvalidAnswer(_)
         | Error::Storage(_)
@@ -85,6 +85,11 @@ pub enum Error {
     /// The model backend could not be reached (after retries).
     #[error("model backend unavailable: {0}")]
     Unavailable(String),
+
+    /// The shared session store (Redis) could not be reached, after retries; what was lost is
+    /// only the attempt, never an acknowledged turn. Says nothing about the store's address.
+    #[error("session memory unavailable: {0}")]
+    MemoryUnavailable(String),
 
     /// The model backend answered with something we cannot use. Internal: logged, not sent.
     #[error("model backend error: {0}")]

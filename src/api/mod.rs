@@ -74,10 +74,12 @@ impl Service {
         (input, plan): (crate::request::AskInput, Option<Plan>),
         stop: &Stop,
     ) -> Result<crate::app::Prepared, Error> {
+        // The replay look-up may wait on Redis: on this task, not on a CPU worker.
+        let stored = self.app.stored(&tenant, &input).await?;
         let app = self.app.clone();
         self.app
             .cpu()
-            .run(stop, move |_| app.prepare(&tenant, input, plan))
+            .run(stop, move |_| app.prepare(&tenant, input, plan, stored))
             .await
     }
 
@@ -265,10 +267,7 @@ impl Switchboard for Service {
         let tenant = auth::tenant_of(&request);
         let id = request.into_inner().session_id;
         check_session_id(&id, &self.app)?;
-        let app = self.app.clone();
-        let session = tokio::task::spawn_blocking(move || app.session(&tenant, &id))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))??;
+        let session = self.app.session(&tenant, &id).await?;
         Ok(Response::new(session))
     }
 
