@@ -263,10 +263,28 @@ pub fn plan_of(steps: &[String]) -> Result<Option<crate::proto::Plan>> {
     }))
 }
 
+/// The gRPC metadata a load balancer hashes on to keep a session on one replica
+/// (deploy/envoy/envoy.yaml).
+pub const SESSION_HEADER: &str = "x-session-id";
+
+/// `message` with its session id in `SESSION_HEADER`, when it has one (the first request of a
+/// new session has none: any replica may take it).
+pub fn with_session<T>(message: T, session_id: &str) -> tonic::Request<T> {
+    let mut req = tonic::Request::new(message);
+    // Session ids are checked ASCII on the server; one a header cannot carry just goes without.
+    if let Ok(v) = MetadataValue::try_from(session_id)
+        && !session_id.is_empty()
+    {
+        req.metadata_mut().insert(SESSION_HEADER, v);
+    }
+    req
+}
+
 /// Streams the answer: text to stdout as it arrives; with `json`, the final response as JSON.
 pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result<()> {
+    let session = request.session_id.clone();
     let mut stream = client
-        .ask_stream(request)
+        .ask_stream(with_session(request, &session))
         .await
         .map_err(status_error)?
         .into_inner();
@@ -327,6 +345,24 @@ pub fn status_error(s: tonic::Status) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_goes_in_metadata_when_there_is_one() {
+        let r = with_session((), "s-1:a");
+        assert_eq!(r.metadata().get(SESSION_HEADER).unwrap(), "s-1:a");
+        assert!(
+            with_session((), "")
+                .metadata()
+                .get(SESSION_HEADER)
+                .is_none()
+        );
+        assert!(
+            with_session((), "a\nb")
+                .metadata()
+                .get(SESSION_HEADER)
+                .is_none()
+        );
+    }
 
     #[test]
     fn page_ranges_parse() {
