@@ -49,7 +49,7 @@ local index = 0
 local last = redis.call('LINDEX', KEYS[1], -1)
 if last then
   local n = string.match(last, '^(%d+)\n')
-  if not n then return redis.error_reply('damaged turn record at the end of ' .. KEYS[1]) end
+  if not n then return redis.error_reply('DAMAGED the last turn of ' .. KEYS[1] .. ' has no index') end
   index = tonumber(n) + 1
 end
 redis.call('RPUSH', KEYS[1], string.format('%d', index) .. '\n' .. ARGV[1])
@@ -162,9 +162,23 @@ fn ms(secs: f64) -> u64 {
     (secs * 1000.0).ceil() as u64
 }
 
+/// A record that does not read back: an ERROR naming the key, the corruption metric (as sled's
+/// are reported), and a storage error (INTERNAL to clients).
+fn damaged(key: &str, what: &str) -> Error {
+    tracing::error!(
+        key,
+        error = what,
+        "session store damaged: a record does not read back"
+    );
+    crate::metrics::get()
+        .memory_corruption
+        .add(1, &crate::metrics::attrs(&[("at", "read".to_string())]));
+    Error::Storage(format!("redis {key}: {what}"))
+}
+
 /// A turn as stored: its index, a newline, the protobuf (with no index of its own).
 fn decode_turn(key: &str, b: &[u8]) -> Result<Turn> {
-    let damaged = |what: &str| Error::Storage(format!("redis {key}: a turn {what}"));
+    let damaged = |what: &str| damaged(key, &format!("a turn {what}"));
     let nl = b
         .iter()
         .take(21)
@@ -341,7 +355,7 @@ impl Store {
             return Ok(None);
         };
         let mut r = AskResponse::decode(response.as_slice())
-            .map_err(|e| Error::Storage(format!("redis {op}: the answer does not decode: {e}")))?;
+            .map_err(|e| damaged(&op, &format!("the answer does not decode: {e}")))?;
         r.turn_index = index;
         Ok(Some(r))
     }

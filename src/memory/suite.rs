@@ -386,3 +386,40 @@ async fn the_same_request_id_appends_once() {
     let s = f.one.session("t", "s").await.unwrap().unwrap();
     assert_eq!(s.turns.len(), 1);
 }
+
+/// A record that does not read back is a storage error (INTERNAL, logged), not retried and
+/// not UNAVAILABLE; the next session over still works.
+#[tokio::test]
+async fn a_damaged_turn_is_a_storage_error() {
+    let f = fixture(Kind::Redis, config(Kind::Redis));
+    let r = f.redis.as_ref().unwrap();
+    let key = "switchboard:{1:t:s}:t";
+    assert_eq!(r.cli(&["RPUSH", key, "junk"]).trim(), "1");
+    let e = f.one.recent_turns("t", "s").await.unwrap_err();
+    assert!(matches!(&e, Error::Storage(m) if m.contains(key)), "{e:?}");
+    let e = f
+        .one
+        .append(new("t", "s", turn("q", "")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Storage(m) if m.contains("DAMAGED") && m.contains(key)),
+        "{e:?}"
+    );
+    assert_eq!(crate::error::code_of(&e), tonic::Code::Internal);
+    assert_eq!(
+        f.one.append(new("t", "s2", turn("q", ""))).await.unwrap(),
+        0
+    );
+}
+
+#[test]
+fn a_bad_redis_url_is_a_configuration_error() {
+    let mut c = config(Kind::Redis);
+    c.redis.url = "http://nope".into();
+    let e = Memory::open(&c).err().unwrap();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("memory.redis.url")),
+        "{e:?}"
+    );
+}
