@@ -577,6 +577,11 @@ pub struct RedisConfig {
     /// A request id's single-flight lease: renewed while its request runs, so this is how long
     /// the others wait when its holder dies.
     pub lease_secs: f64,
+    /// A turn is acknowledged only once this many Redis replicas have it (`WAIT`); 0: once the
+    /// primary has it. Replication is asynchronous otherwise: a failover loses the last writes.
+    pub wait_replicas: u32,
+    /// How long an append waits for `wait_replicas`; fewer by then is UNAVAILABLE.
+    pub wait_timeout_secs: f64,
 }
 
 impl Default for RedisConfig {
@@ -589,6 +594,8 @@ impl Default for RedisConfig {
             retries: 3,
             retry_backoff_secs: 0.05,
             lease_secs: 10.0,
+            wait_replicas: 0,
+            wait_timeout_secs: 1.0,
         }
     }
 }
@@ -1092,6 +1099,10 @@ impl Config {
         in_range("memory.redis.lease_secs", rc.lease_secs, AtLeast(0.1), week)?;
         let n = f64::from(rc.retries);
         in_range("memory.redis.retries", n, AtLeast(0.0), 20.0)?;
+        let n = f64::from(rc.wait_replicas);
+        in_range("memory.redis.wait_replicas", n, AtLeast(0.0), 100.0)?;
+        let t = rc.wait_timeout_secs;
+        in_range("memory.redis.wait_timeout_secs", t, Positive, 600.0)?;
         let p = &self.plans;
         in_range("plans.max_steps", count(p.max_steps), Positive, 64.0)?;
         in_range("plans.max_parallel", count(p.max_parallel), Positive, 64.0)?;

@@ -324,6 +324,7 @@ impl Store {
             // `claim` has set it already; an append without one is found by its id all the same.
             self.point(new.tenant, &rid, new.session_id).await?;
         }
+        self.wait_for_replicas().await?;
         self.tell_durability().await;
         Ok(index)
     }
@@ -444,6 +445,30 @@ impl Store {
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(MAX_CLAIM_WAIT);
         }
+    }
+
+    /// With `wait_replicas`, waits until that many replicas have this connection's writes.
+    /// Fewer in time: UNAVAILABLE, though the primary has the turn (a retry with the same
+    /// request id replays it).
+    async fn wait_for_replicas(&self) -> Result<()> {
+        let want = self.redis().wait_replicas;
+        if want == 0 {
+            return Ok(());
+        }
+        let timeout = ms(self.redis().wait_timeout_secs);
+        let got: u32 = self
+            .run("waiting for replicas", |mut c| {
+                let cmd = redis::cmd("WAIT").arg(want).arg(timeout).clone();
+                async move { cmd.query_async(&mut c).await }
+            })
+            .await?;
+        if got < want {
+            tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
+            return Err(Error::MemoryUnavailable(format!(
+                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks                  for; retry with backoff"
+            )));
+        }
+        Ok(())
     }
 
     /// Records that request id `request_id` runs (or ran) in `session`.

@@ -423,3 +423,43 @@ fn a_bad_redis_url_is_a_configuration_error() {
         "{e:?}"
     );
 }
+
+/// With `wait_replicas`, a turn is acknowledged once a Redis replica has it; with the replica
+/// gone, appends are UNAVAILABLE after the wait (the primary keeps the turn: the same request
+/// id replays it); with the replica back, they go on.
+#[tokio::test]
+async fn wait_replicas_acknowledges_only_replicated_turns() {
+    let mut c = config(Kind::Redis);
+    c.max_turns_per_session = 10;
+    c.redis.wait_replicas = 1;
+    c.redis.wait_timeout_secs = 0.2;
+    let f = fixture(Kind::Redis, c);
+    let mut replica = RedisServer::replica_of(f.redis.as_ref().unwrap());
+    assert_eq!(
+        f.one.append(answered("t", "s", "r0", "q0")).await.unwrap(),
+        0
+    );
+    // The replica has it: read there.
+    let len = replica.cli(&["LLEN", "switchboard:{1:t:s}:t"]);
+    assert_eq!(len.trim(), "1");
+
+    replica.kill();
+    let e = f
+        .one
+        .append(answered("t", "s", "r1", "q1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::MemoryUnavailable(m) if m.contains("0 of the 1")),
+        "{e:?}"
+    );
+    let stored = f.two.task("t", "r1").await.unwrap().unwrap();
+    assert_eq!(stored.turn_index, 1);
+
+    replica.restart();
+    replica.until_linked();
+    assert_eq!(
+        f.one.append(answered("t", "s", "r2", "q2")).await.unwrap(),
+        2
+    );
+}

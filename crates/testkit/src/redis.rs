@@ -38,6 +38,34 @@ fn free_port() -> u16 {
 impl RedisServer {
     /// Starts it and waits until it answers PING.
     pub fn start(mode: Mode) -> RedisServer {
+        Self::start_with(mode, &[])
+    }
+
+    /// A replica of `primary` (no persistence), once its link to the primary is up.
+    pub fn replica_of(primary: &RedisServer) -> RedisServer {
+        let port = primary.port.to_string();
+        let r = Self::start_with(Mode::Volatile, &["--replicaof", "127.0.0.1", &port]);
+        r.until_linked();
+        r
+    }
+
+    /// Waits until this replica's link to its primary is up.
+    pub fn until_linked(&self) {
+        let until = Instant::now() + Duration::from_secs(20);
+        while !self
+            .cli(&["INFO", "replication"])
+            .contains("master_link_status:up")
+        {
+            assert!(
+                Instant::now() < until,
+                "the replica never linked:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn start_with(mode: Mode, extra: &[&str]) -> RedisServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let mut args: Vec<String> = [
@@ -53,6 +81,9 @@ impl RedisServer {
             "no",
             "--logfile",
             "redis.log",
+            // A replica's first sync starts at once, not after Redis's default 5 s.
+            "--repl-diskless-sync-delay",
+            "0",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -70,7 +101,7 @@ impl RedisServer {
             ]
             .as_slice(),
         };
-        args.extend(aof.iter().map(|s| s.to_string()));
+        args.extend(aof.iter().chain(extra).map(|s| s.to_string()));
         let mut r = RedisServer {
             dir,
             port,
