@@ -1090,6 +1090,13 @@ impl Config {
         // The Redis store trims with a signed 64-bit index.
         in_range("memory.max_turns_per_session", n, Positive, 1e15)?;
         let rc = &m.redis;
+        if rc.key_prefix.contains(['{', '}']) {
+            // A brace there would become every key's hash tag: all sessions in one slot.
+            return Err(Error::Config(format!(
+                "memory.redis.key_prefix = {:?}: must not contain {{ or }}",
+                rc.key_prefix
+            )));
+        }
         let t = rc.connect_timeout_secs;
         in_range("memory.redis.connect_timeout_secs", t, Positive, 600.0)?;
         let t = rc.response_timeout_secs;

@@ -463,3 +463,22 @@ async fn wait_replicas_acknowledges_only_replicated_turns() {
         2
     );
 }
+
+/// Redis that stops answering for longer than the response timeout (writes paused): the append
+/// is tried again, and is recorded once, whichever tries Redis ran.
+#[tokio::test]
+async fn a_late_reply_is_retried_and_recorded_once() {
+    let mut c = config(Kind::Redis);
+    c.redis.response_timeout_secs = 0.3;
+    c.redis.retries = 5;
+    let f = fixture(Kind::Redis, c);
+    f.one.append(new("t", "s", turn("q0", ""))).await.unwrap();
+    let r = f.redis.as_ref().unwrap();
+    assert_eq!(r.cli(&["CLIENT", "PAUSE", "700", "WRITE"]).trim(), "OK");
+    assert_eq!(
+        f.one.append(new("t", "s", turn("q1", ""))).await.unwrap(),
+        1
+    );
+    let s = f.two.session("t", "s").await.unwrap().unwrap();
+    assert_eq!(texts(&s.turns), ["q0", "q1"]);
+}
