@@ -40,6 +40,9 @@ pub struct App {
     video: crate::media::video::Settings,
     permits: Arc<Semaphore>,
     classify_permits: Arc<Semaphore>,
+    /// API keys (digests only) and the tenants' quotas.
+    keys: crate::tenants::Keys,
+    quotas: crate::tenants::Quotas,
     /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives
     /// (sled only).
     _store_size: Option<Arc<crate::metrics::StoreSize>>,
@@ -71,7 +74,11 @@ impl App {
         Self::build(config, backend, cpu)
     }
 
-    fn build(config: Config, backend: Option<Arc<dyn Backend>>, cpu: CpuPool) -> Result<App> {
+    fn build(mut config: Config, backend: Option<Arc<dyn Backend>>, cpu: CpuPool) -> Result<App> {
+        let keys = crate::tenants::Keys::open(&config.server)?;
+        // From here on only their digests are held.
+        config.server.api_keys.clear();
+        let quotas = crate::tenants::Quotas::new(config.quotas.clone());
         let mut registry = Registry::load(&config.experts.dir, &config.experts.prompts_dir)?;
         registry.set_schema_retries(config.experts.schema_retries);
         let registry = Arc::new(registry);
@@ -135,6 +142,8 @@ impl App {
             size
         });
         Ok(App {
+            keys,
+            quotas,
             _store_size: store_size,
             permits: Arc::new(Semaphore::new(config.server.max_concurrent_requests)),
             classify_permits: Arc::new(Semaphore::new(config.server.max_concurrent_classify)),
@@ -151,6 +160,17 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The API keys in use (digests), reloaded from the key file by the server.
+    pub fn keys(&self) -> &crate::tenants::Keys {
+        &self.keys
+    }
+
+    /// Admits one request of `tenant` under its quota (before the server-wide limit, so a
+    /// tenant's refused requests never hold a server slot), or refuses it with when to retry.
+    pub fn admit_tenant(&self, tenant: &str) -> Result<crate::tenants::TenantPermit> {
+        self.quotas.admit(tenant)
     }
 
     /// How video files are decoded and sampled.
@@ -390,6 +410,11 @@ impl App {
             )
             .await?;
 
+        // The model tokens this request used count against its tenant's tokens per minute.
+        self.quotas.charge(
+            &p.tenant,
+            u64::from(prompt_tokens) + u64::from(completion_tokens),
+        );
         let usage = Usage {
             prompt_tokens,
             completion_tokens,

@@ -18,7 +18,7 @@ pub fn code_of(e: &Error) -> tonic::Code {
         Error::Unauthenticated(_) => Code::Unauthenticated,
         Error::NotFound(_) => Code::NotFound,
         Error::FailedPrecondition(_) => Code::FailedPrecondition,
-        Error::ResourceExhausted(_) => Code::ResourceExhausted,
+        Error::ResourceExhausted(_) | Error::QuotaExceeded { .. } => Code::ResourceExhausted,
         Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
         Error::Cancelled => Code::Cancelled,
         Error::Unavailable(_) | Error::MemoryUnavailable(_) => Code::Unavailable,
@@ -74,6 +74,19 @@ pub enum Error {
     /// Overload: too many requests in flight, or the backend said it is overloaded.
     #[error("{0}")]
     ResourceExhausted(String),
+
+    /// A tenant is over one of its quotas (`quota`: rate, concurrency or tokens); a retry after
+    /// `retry_after` can succeed (the status carries it as `google.rpc.RetryInfo`).
+    #[error(
+        "tenant {tenant:?} is over its quota of {limit}; retry after {:.3}s",
+        retry_after.as_secs_f64()
+    )]
+    QuotaExceeded {
+        tenant: String,
+        quota: &'static str,
+        limit: String,
+        retry_after: std::time::Duration,
+    },
 
     #[error("{0}")]
     DeadlineExceeded(String),

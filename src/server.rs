@@ -1,9 +1,12 @@
 //! Starting and stopping the gRPC server: the Switchboard service behind authentication, the
-//! standard health (following the session store when it is shared) and reflection services, and graceful shutdown (stop accepting, let in-flight
-//! requests finish within the grace period, flush memory), and the `/metrics` endpoint beside it.
-//! Which connections it holds, and for how long, is `conn`'s.
+//! standard health (following the session store when it is shared) and reflection services, and
+//! graceful shutdown (stop accepting, let in-flight requests finish within the grace period,
+//! flush memory), the watchers of the key file and TLS files, and the `/metrics` endpoint
+//! beside it. Which connections it holds, and for how long, is `conn`'s; the TLS config is
+//! `tls`'s.
 
 mod conn;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,7 +74,15 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let auth = Auth::new(app.config().tenants_by_key()?);
+    let auth = Auth::new(app.keys());
+    let tls = tls::Tls::open(&app.config().server.tls)?.map(Arc::new);
+    // The key file and the TLS files are re-read when they change, until the server stops.
+    let reload_stop = CancellationToken::new();
+    let every = Duration::from_secs_f64(app.config().server.reload_interval_secs);
+    let key_watch = app.keys().watch(every, reload_stop.clone());
+    let tls_watch = tls
+        .as_ref()
+        .and_then(|t| t.watch(every, reload_stop.clone()));
     let conn_settings = conn::Settings::from_config(&app.config().server)?;
     let conns = conn::Registry::new(&conn_settings);
 
@@ -128,7 +139,12 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(service);
-    let incoming = conn::incoming(listener, conns.clone(), conn_settings.tcp_keepalive);
+    let incoming = conn::incoming(
+        listener,
+        conns.clone(),
+        conn_settings.tcp_keepalive,
+        tls.clone(),
+    );
     let done = tokio::spawn(async move {
         let signal = async move {
             let _ = stop_rx.await;
@@ -148,13 +164,17 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
             conns.close_unspoken();
         };
         let r = router.serve_with_incoming_shutdown(incoming, signal).await;
+        reload_stop.cancel();
+        for w in [key_watch, tls_watch].into_iter().flatten() {
+            let _ = w.await;
+        }
         sweeper_stop.cancel();
         if let Some(sweeper) = sweeper {
             let _ = sweeper.await;
         }
         r.map_err(|e| Error::Internal(format!("server: {e}")))
     });
-    tracing::info!(%addr, "switchboard listening");
+    tracing::info!(%addr, tls = tls.is_some(), "switchboard listening");
     let (metrics_addr, metrics_task) = match serve_metrics(&app.config().metrics).await? {
         Some((a, t)) => (Some(a), Some(t)),
         None => (None, None),

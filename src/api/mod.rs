@@ -132,6 +132,7 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let _quota = self.app.admit_tenant(&tenant)?;
         let _permit = self.app.admit()?;
         // If the client goes away tonic drops this future: the guard then cancels the work,
         // CPU jobs on their threads and the model's stream alike.
@@ -159,6 +160,7 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let quota = self.app.admit_tenant(&tenant)?;
         let permit = self.app.admit()?;
         let cancel = CancellationToken::new();
         let cancel_on_drop = cancel.clone().drop_guard();
@@ -176,7 +178,7 @@ impl Switchboard for Service {
         let app = self.app.clone();
         // The work continues the call's span (it stays open until the stream ends).
         let work = async move {
-            let _permit = permit;
+            let _permit = (quota, permit);
             let _cancel_on_drop = cancel_on_drop;
             let work = within(
                 deadline,
@@ -228,6 +230,7 @@ impl Switchboard for Service {
     ) -> Result<Response<ClassifyResponse>, Status> {
         let arrival = request.extensions().get::<Arrival>().copied();
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let _quota = self.app.admit_tenant(&auth::tenant_of(&request))?;
         let _permit = self.app.admit_classify()?;
         let cancel = CancellationToken::new();
         let _cancel_on_drop = cancel.clone().drop_guard();
