@@ -35,6 +35,10 @@ impl QuotaKind {
 /// requests ends, so a short wait.
 pub const CONCURRENCY_RETRY: Duration = Duration::from_millis(250);
 
+/// How far past the bucket's next request the rate quota spreads its advice: clients that
+/// ignore it (and come back at once) must not push everyone's wait out without end.
+const MAX_SPREAD: Duration = Duration::from_secs(1);
+
 /// Entries are pruned (those with nothing in flight and full buckets) past this many tenants.
 const PRUNE_AT: usize = 1024;
 
@@ -46,6 +50,9 @@ struct State {
     /// Model tokens the token bucket holds; negative: debt.
     tokens: f64,
     active: u32,
+    /// The latest retry time the rate quota has advised: each refusal is told a later slot than
+    /// the one before, so clients that wait as told come back one by one, not all at once.
+    advised: Instant,
 }
 
 impl State {
@@ -55,6 +62,7 @@ impl State {
             requests: burst(q),
             tokens: q.tokens_per_minute as f64,
             active: 0,
+            advised: now,
         }
     }
 
@@ -176,9 +184,14 @@ impl Quotas {
         }
         if q.requests_per_second > 0.0 {
             if s.requests < 1.0 {
-                let wait = Duration::from_secs_f64((1.0 - s.requests) / q.requests_per_second);
-                let limit = format!("{} requests per second", q.requests_per_second);
-                return refuse(QuotaKind::Rate, limit, wait);
+                let rps = q.requests_per_second;
+                let ready = now + Duration::from_secs_f64((1.0 - s.requests) / rps);
+                let slot = ready.max(s.advised);
+                if slot < ready + MAX_SPREAD {
+                    s.advised = slot + Duration::from_secs_f64(1.0 / rps);
+                }
+                let limit = format!("{rps} requests per second");
+                return refuse(QuotaKind::Rate, limit, slot.min(ready + MAX_SPREAD) - now);
             }
             s.requests -= 1.0;
         }
@@ -286,8 +299,25 @@ mod tests {
             wait > Duration::from_millis(400) && wait <= Duration::from_millis(500),
             "{wait:?}"
         );
+        // The next refusals are told later slots, one request's time apart.
+        let (_, second) = kind(q.admit("beta")).unwrap();
+        let (_, third) = kind(q.admit("beta")).unwrap();
+        let step = Duration::from_millis(500);
+        assert!(
+            second >= wait + step - Duration::from_millis(5),
+            "{wait:?} {second:?}"
+        );
+        assert!(
+            third >= second + step - Duration::from_millis(5),
+            "{second:?} {third:?}"
+        );
         std::thread::sleep(wait);
         drop(q.admit("beta").unwrap());
+        // However many come, none is told to wait much past a second beyond the bucket.
+        for _ in 0..50 {
+            let (_, w) = kind(q.admit("beta")).unwrap();
+            assert!(w <= Duration::from_millis(1500), "{w:?}");
+        }
     }
 
     #[test]
