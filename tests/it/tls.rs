@@ -1,7 +1,7 @@
 //! TLS on the gRPC port, over loopback with certificates made at test time: a real RPC through
 //! the CLI client's TLS settings, a client that does not trust the CA, mTLS required and
 //! optional, a certificate rotated under a running server (and a broken one that is not taken),
-//! and API keys from a file, reloaded.
+//! a connection that never finishes its handshake, and API keys from a file, reloaded.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -338,5 +338,28 @@ async fn api_keys_from_a_file_are_reloaded_and_keep_the_last_good_list() {
         .await
         .unwrap_err();
     assert_eq!(anonymous.code(), Code::Unauthenticated);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_at_the_handshake_timeout_and_does_not_hold_up_others() {
+    let _machine = machine::shared().await;
+    use tokio::io::AsyncReadExt;
+    let (data, files) = (tempfile::tempdir().unwrap(), Files::new());
+    let ca = Ca::new("CA");
+    let mut config = tls_config(data.path(), &files, &ca.server());
+    config.server.tls.handshake_timeout_secs = 0.3;
+    let running = start(config).await;
+    // Connects and never says hello.
+    let mut silent = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    // Others are served meanwhile: handshakes do not wait on each other.
+    let trust = trusting(&files, "ca", &ca);
+    assert!(call(running.addr, &trust).await.is_ok());
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(5), silent.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "the silent connection was not closed: {read:?}"
+    );
     running.shutdown().await.unwrap();
 }
