@@ -20,8 +20,7 @@ use crate::engine::instrumented::InstrumentedBackend;
 use crate::engine::{self, Backend};
 use crate::error::{Error, Result};
 use crate::experts::Registry;
-use crate::flight::{Flights, Held};
-use crate::memory::{NewTurn, Store, now_ms};
+use crate::memory::{Claim, Lease, Memory, NewTurn, now_ms};
 use crate::planner::{Graph, Plan, PlanOutput, PlanSource, Planner, RunContext};
 use crate::proto::{
     AskEvent, AskResponse, ExpertInfo, Routed, Routing, Session, Turn, Usage, ask_event,
@@ -33,7 +32,7 @@ pub struct App {
     registry: Arc<Registry>,
     dispatcher: Dispatcher,
     planner: Planner,
-    memory: Store,
+    memory: Memory,
     backend: Option<Arc<dyn Backend>>,
     cpu: CpuPool,
     /// How video files are decoded and sampled (the in-process model's settings when it has
@@ -41,10 +40,12 @@ pub struct App {
     video: crate::media::video::Settings,
     permits: Arc<Semaphore>,
     classify_permits: Arc<Semaphore>,
-    /// Requests with a request id in flight, by (tenant, request id).
-    flights: Flights<(String, String)>,
-    /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives.
-    _store_size: Arc<crate::metrics::StoreSize>,
+    /// API keys (digests only) and the tenants' quotas.
+    keys: crate::tenants::Keys,
+    quotas: crate::tenants::Quotas,
+    /// Measures the store for the `switchboard.memory.size` gauge, for as long as the app lives
+    /// (sled only).
+    _store_size: Option<Arc<crate::metrics::StoreSize>>,
 }
 
 /// A request that passed the cheap checks (routing, model availability) and is ready to run.
@@ -57,7 +58,7 @@ pub struct Prepared {
     /// The stored answer, when this request id was answered before.
     replay: Option<AskResponse>,
     /// Held while this request runs under its request id (see `App::join_flight`).
-    flight: Option<Held<(String, String)>>,
+    flight: Option<Lease>,
 }
 
 impl App {
@@ -73,7 +74,11 @@ impl App {
         Self::build(config, backend, cpu)
     }
 
-    fn build(config: Config, backend: Option<Arc<dyn Backend>>, cpu: CpuPool) -> Result<App> {
+    fn build(mut config: Config, backend: Option<Arc<dyn Backend>>, cpu: CpuPool) -> Result<App> {
+        let keys = crate::tenants::Keys::open(&config.server)?;
+        // From here on only their digests are held.
+        config.server.api_keys.clear();
+        let quotas = crate::tenants::Quotas::new(config.quotas.clone());
         let mut registry = Registry::load(&config.experts.dir, &config.experts.prompts_dir)?;
         registry.set_schema_retries(config.experts.schema_retries);
         let registry = Arc::new(registry);
@@ -127,18 +132,23 @@ impl App {
             config.plans.clone(),
         )
         .with_video(video.clone(), config.limits.max_video_decoded_bytes);
-        let memory = Store::open(&config.memory.data_dir, config.memory.clone())?;
+        let memory = Memory::open(&config.memory)?;
         crate::telemetry::set_record_content(config.telemetry.trace_content);
-        let store = memory.clone();
-        let store_size: Arc<crate::metrics::StoreSize> = Arc::new(move || store.size_on_disk());
-        crate::metrics::get().watch_store_size(&store_size);
+        let store_size = memory.size_on_disk().map(|_| {
+            let store = memory.clone();
+            let size: Arc<crate::metrics::StoreSize> =
+                Arc::new(move || store.size_on_disk().unwrap_or(0));
+            crate::metrics::get().watch_store_size(&size);
+            size
+        });
         Ok(App {
+            keys,
+            quotas,
             _store_size: store_size,
             permits: Arc::new(Semaphore::new(config.server.max_concurrent_requests)),
             classify_permits: Arc::new(Semaphore::new(config.server.max_concurrent_classify)),
             cpu,
             video,
-            flights: Flights::default(),
             config,
             registry,
             dispatcher,
@@ -150,6 +160,17 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The API keys in use (digests), reloaded from the key file by the server.
+    pub fn keys(&self) -> &crate::tenants::Keys {
+        &self.keys
+    }
+
+    /// Admits one request of `tenant` under its quota (before the server-wide limit, so a
+    /// tenant's refused requests never hold a server slot), or refuses it with when to retry.
+    pub fn admit_tenant(&self, tenant: &str) -> Result<crate::tenants::TenantPermit> {
+        self.quotas.admit(tenant)
     }
 
     /// How video files are decoded and sampled.
@@ -239,12 +260,24 @@ impl App {
             .collect()
     }
 
-    /// Everything that can fail without running a model: replay look-up, routing, and whether
-    /// the chosen experts can run here.
-    pub fn prepare(&self, tenant: &str, input: AskInput, client: Option<Plan>) -> Result<Prepared> {
-        if !input.request_id.is_empty()
-            && let Some(mut stored) = self.memory.task(tenant, &input.request_id)?
-        {
+    /// The stored answer of the request's id, when it was answered before (for `prepare`).
+    pub async fn stored(&self, tenant: &str, input: &AskInput) -> Result<Option<AskResponse>> {
+        if input.request_id.is_empty() {
+            return Ok(None);
+        }
+        self.memory.task(tenant, &input.request_id).await
+    }
+
+    /// Everything that can fail without running a model: the replay of a `stored` answer,
+    /// routing, and whether the chosen experts can run here.
+    pub fn prepare(
+        &self,
+        tenant: &str,
+        input: AskInput,
+        client: Option<Plan>,
+        stored: Option<AskResponse>,
+    ) -> Result<Prepared> {
+        if let Some(mut stored) = stored {
             stored.replayed = true;
             return Ok(Prepared {
                 tenant: tenant.to_string(),
@@ -303,27 +336,28 @@ impl App {
         Ok(())
     }
 
-    /// Single flight per tenant and request id: waits while a request with the same id runs,
-    /// then either takes its stored answer as this one's replay, or (it failed or was
-    /// cancelled, so nothing was stored) holds the id and runs. From `execute` the wait is
-    /// inside the caller's deadline; from `refine_routing` it lasts at most as long as the
-    /// first request, which runs under its own deadline.
+    /// Single flight per tenant and request id (`Memory::claim`: in this process, and across
+    /// replicas on Redis): waits while a request with the same id runs, then either takes its
+    /// stored answer as this one's replay, or (it failed or was cancelled, so nothing was
+    /// stored) holds the id and runs. From `execute` the wait is inside the caller's deadline;
+    /// from `refine_routing` it lasts at most as long as the first request, which runs under
+    /// its own deadline (or, its holder gone, until its lease expires).
     async fn join_flight(&self, p: &mut Prepared) -> Result<()> {
         if p.flight.is_some() || p.replay.is_some() || p.input.request_id.is_empty() {
             return Ok(());
         }
-        let held = self
-            .flights
-            .hold((p.tenant.clone(), p.input.request_id.clone()))
-            .await;
-        if let Some(mut stored) = self.memory.task(&p.tenant, &p.input.request_id)? {
-            stored.replayed = true;
-            p.session_id = stored.session_id.clone();
-            p.routing = stored.routing.clone().unwrap_or_default();
-            p.replay = Some(stored);
-            return Ok(());
+        let claim = self
+            .memory
+            .claim(&p.tenant, &p.input.request_id, &p.session_id);
+        match claim.await? {
+            Claim::Stored(mut stored) => {
+                stored.replayed = true;
+                p.session_id = stored.session_id.clone();
+                p.routing = stored.routing.clone().unwrap_or_default();
+                p.replay = Some(*stored);
+            }
+            Claim::Held(lease) => p.flight = Some(lease),
         }
-        p.flight = Some(held);
         Ok(())
     }
 
@@ -353,7 +387,7 @@ impl App {
                 })
                 .await;
         }
-        let earlier = self.memory.recent_turns(&p.tenant, &p.session_id)?;
+        let earlier = self.memory.recent_turns(&p.tenant, &p.session_id).await?;
         let history: Vec<(String, String)> = earlier.iter().map(history_entry).collect();
         let PlanOutput {
             answer: out,
@@ -376,6 +410,11 @@ impl App {
             )
             .await?;
 
+        // The model tokens this request used count against its tenant's tokens per minute.
+        self.quotas.charge(
+            &p.tenant,
+            u64::from(prompt_tokens) + u64::from(completion_tokens),
+        );
         let usage = Usage {
             prompt_tokens,
             completion_tokens,
@@ -432,9 +471,10 @@ impl App {
         Ok(response)
     }
 
-    pub fn session(&self, tenant: &str, session_id: &str) -> Result<Session> {
+    pub async fn session(&self, tenant: &str, session_id: &str) -> Result<Session> {
         self.memory
-            .session(tenant, session_id)?
+            .session(tenant, session_id)
+            .await?
             .ok_or_else(|| Error::NotFound(format!("no session {session_id:?}")))
     }
 
@@ -442,25 +482,35 @@ impl App {
         self.memory.delete_session(tenant, session_id).await
     }
 
-    /// Sweeps expired sessions every `sweep_interval_secs` until `stop`.
-    pub fn spawn_sweeper(self: &Arc<Self>, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+    /// Sweeps expired sessions every `sweep_interval_secs` until `stop` (sled; Redis expires
+    /// them itself, and nothing is spawned).
+    pub fn spawn_sweeper(
+        self: &Arc<Self>,
+        stop: CancellationToken,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        if !self.memory.needs_sweeper() {
+            return None;
+        }
         let app = self.clone();
-        tokio::spawn(async move {
+        Some(tokio::spawn(async move {
             let every = std::time::Duration::from_secs(app.config.memory.sweep_interval_secs);
             loop {
                 tokio::select! {
                     _ = stop.cancelled() => return,
                     _ = tokio::time::sleep(every) => {}
                 }
-                let memory = app.memory.clone();
-                match tokio::task::spawn_blocking(move || memory.sweep()).await {
-                    Ok(Ok(n)) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => tracing::error!(error = %e, "session sweep failed"),
-                    Err(e) => tracing::error!(error = %e, "session sweep panicked"),
+                match app.memory.sweep().await {
+                    Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "session sweep failed"),
                 }
             }
-        })
+        }))
+    }
+
+    /// The session store: health watches it.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
     }
 
     /// Flushes memory to disk; call on shutdown.

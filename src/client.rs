@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use futures::StreamExt;
 use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
-use tonic::transport::Channel;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 
 use crate::proto::switchboard_client::SwitchboardClient;
 use crate::proto::{AskRequest, GenerationOptions, Media, ask_event};
@@ -29,9 +29,50 @@ impl Interceptor for ApiKey {
 pub type Client =
     SwitchboardClient<tonic::service::interceptor::InterceptedService<Channel, ApiKey>>;
 
-pub async fn connect(server: &str, api_key: Option<&str>) -> Result<Client> {
-    let channel = Channel::from_shared(server.to_string())
-        .with_context(|| format!("bad server address {server:?}"))?
+/// TLS to the server: the CA that signed its certificate, and for mTLS the client's own
+/// certificate and key (PEM files).
+#[derive(Debug, Default, Clone)]
+pub struct TlsOptions {
+    pub ca: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// The name to check the server's certificate against, when not the address's host.
+    pub server_name: Option<String>,
+}
+
+impl TlsOptions {
+    /// The channel's TLS settings; None for plain gRPC (no CA and an `http://` address).
+    pub fn client_config(&self, server: &str) -> Result<Option<ClientTlsConfig>> {
+        let https = server.starts_with("https://");
+        let Some(ca) = &self.ca else {
+            if https || self.cert.is_some() {
+                bail!("TLS needs the CA that signed the server's certificate: --ca FILE");
+            }
+            return Ok(None);
+        };
+        let read = |p: &Path| std::fs::read(p).with_context(|| format!("{}", p.display()));
+        let mut c = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(read(ca)?));
+        match (&self.cert, &self.key) {
+            (Some(cert), Some(key)) => {
+                c = c.identity(Identity::from_pem(read(cert)?, read(key)?));
+            }
+            (None, None) => {}
+            _ => bail!("--cert and --key go together"),
+        }
+        if let Some(name) = &self.server_name {
+            c = c.domain_name(name.clone());
+        }
+        Ok(Some(c))
+    }
+}
+
+pub async fn connect(server: &str, api_key: Option<&str>, tls: &TlsOptions) -> Result<Client> {
+    let mut endpoint = Channel::from_shared(server.to_string())
+        .with_context(|| format!("bad server address {server:?}"))?;
+    if let Some(c) = tls.client_config(server)? {
+        endpoint = endpoint.tls_config(c).context("TLS settings")?;
+    }
+    let channel = endpoint
         .connect()
         .await
         .with_context(|| format!("cannot connect to {server}"))?;
@@ -263,10 +304,28 @@ pub fn plan_of(steps: &[String]) -> Result<Option<crate::proto::Plan>> {
     }))
 }
 
+/// The gRPC metadata a load balancer hashes on to keep a session on one replica
+/// (deploy/envoy/envoy.yaml).
+pub const SESSION_HEADER: &str = "x-session-id";
+
+/// `message` with its session id in `SESSION_HEADER`, when it has one (the first request of a
+/// new session has none: any replica may take it).
+pub fn with_session<T>(message: T, session_id: &str) -> tonic::Request<T> {
+    let mut req = tonic::Request::new(message);
+    // Session ids are checked ASCII on the server; one a header cannot carry just goes without.
+    if let Ok(v) = MetadataValue::try_from(session_id)
+        && !session_id.is_empty()
+    {
+        req.metadata_mut().insert(SESSION_HEADER, v);
+    }
+    req
+}
+
 /// Streams the answer: text to stdout as it arrives; with `json`, the final response as JSON.
 pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result<()> {
+    let session = request.session_id.clone();
     let mut stream = client
-        .ask_stream(request)
+        .ask_stream(with_session(request, &session))
         .await
         .map_err(status_error)?
         .into_inner();
@@ -327,6 +386,24 @@ pub fn status_error(s: tonic::Status) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_goes_in_metadata_when_there_is_one() {
+        let r = with_session((), "s-1:a");
+        assert_eq!(r.metadata().get(SESSION_HEADER).unwrap(), "s-1:a");
+        assert!(
+            with_session((), "")
+                .metadata()
+                .get(SESSION_HEADER)
+                .is_none()
+        );
+        assert!(
+            with_session((), "a\nb")
+                .metadata()
+                .get(SESSION_HEADER)
+                .is_none()
+        );
+    }
 
     #[test]
     fn page_ranges_parse() {

@@ -80,6 +80,7 @@ pub struct Config {
     pub pdf: PdfConfig,
     pub telemetry: TelemetryConfig,
     pub metrics: MetricsConfig,
+    pub quotas: QuotasConfig,
 }
 
 /// The gRPC listener, its connections, authentication and how much work it takes at once.
@@ -88,8 +89,16 @@ pub struct Config {
 pub struct ServerConfig {
     /// gRPC listen address.
     pub listen: String,
-    /// API keys as "tenant:key". Empty: no authentication, every caller is tenant "default".
+    /// API keys as "tenant:key". Empty (and no `api_keys_file`): no authentication, every
+    /// caller is tenant "default".
     pub api_keys: Vec<String>,
+    /// A file of more API keys, one "tenant:key" a line (a mounted Secret), re-read when it
+    /// changes.
+    pub api_keys_file: Option<PathBuf>,
+    /// How often the key file and the TLS files are checked for changes.
+    pub reload_interval_secs: f64,
+    /// TLS on the gRPC port: on when `tls.cert` is set.
+    pub tls: TlsConfig,
     /// Requests answered at once; more get RESOURCE_EXHAUSTED.
     pub max_concurrent_requests: usize,
     /// Classify calls answered at once (they embed text but run no model); more get
@@ -123,6 +132,9 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: "127.0.0.1:50051".into(),
             api_keys: Vec::new(),
+            api_keys_file: None,
+            reload_interval_secs: 5.0,
+            tls: TlsConfig::default(),
             max_concurrent_requests: 64,
             max_concurrent_classify: 4,
             cpu_workers: 0,
@@ -134,6 +146,91 @@ impl Default for ServerConfig {
             http2_keepalive_timeout_secs: 20.0,
             tcp_keepalive_secs: 60.0,
         }
+    }
+}
+
+/// TLS on the gRPC port (rustls). Files are PEM, re-read when they change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TlsConfig {
+    /// The server's certificate chain; TLS is on when set.
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// CAs that sign client certificates: mTLS when set.
+    pub client_ca: Option<PathBuf>,
+    /// With `client_ca`: whether a client must present a certificate.
+    pub client_auth: ClientAuth,
+    /// A connection that has not finished its TLS handshake this long after it was accepted is
+    /// closed.
+    pub handshake_timeout_secs: f64,
+}
+
+impl Default for TlsConfig {
+    fn default() -> Self {
+        TlsConfig {
+            cert: None,
+            key: None,
+            client_ca: None,
+            client_auth: ClientAuth::Required,
+            handshake_timeout_secs: 10.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    Required,
+    /// Clients without a certificate are let in; one that presents a certificate must present
+    /// a valid one.
+    Optional,
+}
+
+/// Per-tenant quotas: `default` for every tenant, `tenants.<name>` overriding its fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotasConfig {
+    pub default: Quota,
+    pub tenants: BTreeMap<String, QuotaOverride>,
+}
+
+/// One tenant's quota; 0 means no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Quota {
+    /// Requests (Ask, AskStream, Classify) per second, as a token bucket.
+    pub requests_per_second: f64,
+    /// The bucket's size: requests that may come at once after a quiet spell; 0: one second's
+    /// worth (at least 1).
+    pub burst: u32,
+    /// Requests in flight at once.
+    pub max_concurrent: u32,
+    /// Model tokens (prompt and completion) per minute, charged when a request ends; a tenant
+    /// in debt is refused until it is paid back.
+    pub tokens_per_minute: u64,
+}
+
+/// A tenant's own quota: each field set replaces the default's.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotaOverride {
+    pub requests_per_second: Option<f64>,
+    pub burst: Option<u32>,
+    pub max_concurrent: Option<u32>,
+    pub tokens_per_minute: Option<u64>,
+}
+
+impl QuotasConfig {
+    /// The quota `tenant` gets.
+    pub fn of(&self, tenant: &str) -> Quota {
+        let mut q = self.default;
+        if let Some(o) = self.tenants.get(tenant) {
+            q.requests_per_second = o.requests_per_second.unwrap_or(q.requests_per_second);
+            q.burst = o.burst.unwrap_or(q.burst);
+            q.max_concurrent = o.max_concurrent.unwrap_or(q.max_concurrent);
+            q.tokens_per_minute = o.tokens_per_minute.unwrap_or(q.tokens_per_minute);
+        }
+        q
     }
 }
 
@@ -531,21 +628,73 @@ pub struct Limits {
     pub max_id_chars: usize,
 }
 
-/// Session memory (sled).
+/// Session memory: in sled (embedded, one instance) or Redis (shared by replicas).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemoryConfig {
+    /// Where sessions live: "sled" (the default) or "redis" (`memory.redis`).
+    pub backend: MemoryBackend,
     /// Where sled keeps session memory.
     pub data_dir: PathBuf,
     /// Earlier turns given to the model as chat history.
     pub history_turns: usize,
     /// Oldest turns are dropped past this many.
     pub max_turns_per_session: usize,
-    /// Sessions untouched for this long are deleted.
+    /// Sessions untouched for this long are deleted (sled: by the sweeper; Redis: by expiry).
     pub session_ttl_secs: u64,
+    /// sled only: how often the sweeper runs.
     pub sweep_interval_secs: u64,
-    /// What start-up does with a session store found damaged.
+    /// sled only: what start-up does with a session store found damaged.
     pub on_corruption: OnCorruption,
+    pub redis: RedisConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemoryBackend {
+    Sled,
+    Redis,
+}
+
+/// Session memory on Redis (or Valkey), for `memory.backend = "redis"`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisConfig {
+    /// `redis://[user:password@]host:port[/db]`.
+    pub url: String,
+    /// Put before every key, so that several deployments can share one Redis.
+    pub key_prefix: String,
+    pub connect_timeout_secs: f64,
+    /// A command not answered within this is a failed try.
+    pub response_timeout_secs: f64,
+    /// Tries after the first when Redis cannot be reached; then UNAVAILABLE.
+    pub retries: u32,
+    /// The wait before the first retry; doubled for each next one.
+    pub retry_backoff_secs: f64,
+    /// A request id's single-flight lease: renewed while its request runs, so this is how long
+    /// the others wait when its holder dies.
+    pub lease_secs: f64,
+    /// A turn is acknowledged only once this many Redis replicas have it (`WAIT`); 0: once the
+    /// primary has it. Replication is asynchronous otherwise: a failover loses the last writes.
+    pub wait_replicas: u32,
+    /// How long an append waits for `wait_replicas`; fewer by then is UNAVAILABLE.
+    pub wait_timeout_secs: f64,
+}
+
+impl Default for RedisConfig {
+    fn default() -> Self {
+        RedisConfig {
+            url: "redis://127.0.0.1:6379".into(),
+            key_prefix: "switchboard".into(),
+            connect_timeout_secs: 1.0,
+            response_timeout_secs: 2.0,
+            retries: 3,
+            retry_backoff_secs: 0.05,
+            lease_secs: 10.0,
+            wait_replicas: 0,
+            wait_timeout_secs: 1.0,
+        }
+    }
 }
 
 /// What start-up does when the session store lost acknowledged writes or does not read back.
@@ -662,12 +811,14 @@ impl Default for Limits {
 impl Default for MemoryConfig {
     fn default() -> Self {
         MemoryConfig {
+            backend: MemoryBackend::Sled,
             data_dir: PathBuf::from("data"),
             history_turns: 8,
             max_turns_per_session: 1000,
             session_ttl_secs: 30 * 24 * 3600,
             sweep_interval_secs: 600,
             on_corruption: OnCorruption::Refuse,
+            redis: RedisConfig::default(),
         }
     }
 }
@@ -967,6 +1118,19 @@ impl Config {
                 s.connection_idle_timeout_secs
             )));
         }
+        let tls = &s.tls;
+        if tls.cert.is_some() != tls.key.is_some() {
+            return Err(Error::Config(
+                "server.tls.cert and server.tls.key go together: set both for TLS, or neither"
+                    .into(),
+            ));
+        }
+        if tls.client_ca.is_some() && tls.cert.is_none() {
+            return Err(Error::Config(
+                "server.tls.client_ca (mTLS) needs TLS: set server.tls.cert and server.tls.key"
+                    .into(),
+            ));
+        }
         if s.tcp_keepalive_secs > 0.0 && s.tcp_keepalive_secs < 1.0 {
             return Err(Error::Config(
                 "server.tcp_keepalive_secs: 0 turns it off; otherwise at least 1 (whole seconds)"
@@ -1003,6 +1167,22 @@ impl Config {
         in_range("server.tcp_keepalive_secs", t, AtLeast(0.0), week)?;
         let t = r.model.timeout_secs;
         in_range("routing.model.timeout_secs", t, Positive, week)?;
+        let t = s.reload_interval_secs;
+        in_range("server.reload_interval_secs", t, AtLeast(0.01), week)?;
+        let t = s.tls.handshake_timeout_secs;
+        in_range("server.tls.handshake_timeout_secs", t, Positive, 600.0)?;
+        let q = &self.quotas;
+        for (name, quota) in std::iter::once(("default".to_string(), q.default))
+            .chain(q.tenants.keys().map(|t| (format!("tenants.{t}"), q.of(t))))
+        {
+            let rps = quota.requests_per_second;
+            in_range(
+                &format!("quotas.{name}.requests_per_second"),
+                rps,
+                AtLeast(0.0),
+                1e9,
+            )?;
+        }
         let t = m.sweep_interval_secs as f64;
         in_range("memory.sweep_interval_secs", t, Positive, week)?;
         let t = m.session_ttl_secs as f64;
@@ -1033,7 +1213,29 @@ impl Config {
         let n = count(self.ocr.threads);
         in_range("ocr.threads", n, AtLeast(0.0), 1024.0)?;
         let n = count(m.max_turns_per_session);
-        in_range("memory.max_turns_per_session", n, Positive, f64::MAX)?;
+        // The Redis store trims with a signed 64-bit index.
+        in_range("memory.max_turns_per_session", n, Positive, 1e15)?;
+        let rc = &m.redis;
+        if rc.key_prefix.contains(['{', '}']) {
+            // A brace there would become every key's hash tag: all sessions in one slot.
+            return Err(Error::Config(format!(
+                "memory.redis.key_prefix = {:?}: must not contain {{ or }}",
+                rc.key_prefix
+            )));
+        }
+        let t = rc.connect_timeout_secs;
+        in_range("memory.redis.connect_timeout_secs", t, Positive, 600.0)?;
+        let t = rc.response_timeout_secs;
+        in_range("memory.redis.response_timeout_secs", t, Positive, 600.0)?;
+        let t = rc.retry_backoff_secs;
+        in_range("memory.redis.retry_backoff_secs", t, AtLeast(0.0), 60.0)?;
+        in_range("memory.redis.lease_secs", rc.lease_secs, AtLeast(0.1), week)?;
+        let n = f64::from(rc.retries);
+        in_range("memory.redis.retries", n, AtLeast(0.0), 20.0)?;
+        let n = f64::from(rc.wait_replicas);
+        in_range("memory.redis.wait_replicas", n, AtLeast(0.0), 100.0)?;
+        let t = rc.wait_timeout_secs;
+        in_range("memory.redis.wait_timeout_secs", t, Positive, 600.0)?;
         let p = &self.plans;
         in_range("plans.max_steps", count(p.max_steps), Positive, 64.0)?;
         in_range("plans.max_parallel", count(p.max_parallel), Positive, 64.0)?;
@@ -1692,6 +1894,19 @@ mod tests {
         c.engine.tokenizer = Some(PathBuf::new());
         c.engine.variant = Some(String::new());
         c.telemetry.otlp_endpoint = Some(String::new());
+        c.server.api_keys_file = Some(PathBuf::new());
+        c.server.tls.cert = Some(PathBuf::new());
+        c.server.tls.key = Some(PathBuf::new());
+        c.server.tls.client_ca = Some(PathBuf::new());
+        c.quotas.tenants.insert(
+            "<name>".into(),
+            QuotaOverride {
+                requests_per_second: Some(0.0),
+                burst: Some(0),
+                max_concurrent: Some(0),
+                tokens_per_minute: Some(0),
+            },
+        );
         fn keys(prefix: &str, v: &toml::Value, out: &mut Vec<String>) {
             match v {
                 toml::Value::Table(t) => {

@@ -18,10 +18,10 @@ pub fn code_of(e: &Error) -> tonic::Code {
         Error::Unauthenticated(_) => Code::Unauthenticated,
         Error::NotFound(_) => Code::NotFound,
         Error::FailedPrecondition(_) => Code::FailedPrecondition,
-        Error::ResourceExhausted(_) => Code::ResourceExhausted,
+        Error::ResourceExhausted(_) | Error::QuotaExceeded { .. } => Code::ResourceExhausted,
         Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
         Error::Cancelled => Code::Cancelled,
-        Error::Unavailable(_) => Code::Unavailable,
+        Error::Unavailable(_) | Error::MemoryUnavailable(_) => Code::Unavailable,
         Error::Backend(_)
         | Error::InvalidAnswer(_)
         | Error::Storage(_)
@@ -75,6 +75,19 @@ pub enum Error {
     #[error("{0}")]
     ResourceExhausted(String),
 
+    /// A tenant is over one of its quotas (`quota`: rate, concurrency or tokens); a retry after
+    /// `retry_after` can succeed (the status carries it as `google.rpc.RetryInfo`).
+    #[error(
+        "tenant {tenant:?} is over its quota of {limit}; retry after {:.3}s",
+        retry_after.as_secs_f64()
+    )]
+    QuotaExceeded {
+        tenant: String,
+        quota: &'static str,
+        limit: String,
+        retry_after: std::time::Duration,
+    },
+
     #[error("{0}")]
     DeadlineExceeded(String),
 
@@ -85,6 +98,11 @@ pub enum Error {
     /// The model backend could not be reached (after retries).
     #[error("model backend unavailable: {0}")]
     Unavailable(String),
+
+    /// The shared session store (Redis) could not be reached, after retries; what was lost is
+    /// only the attempt, never an acknowledged turn. Says nothing about the store's address.
+    #[error("session memory unavailable: {0}")]
+    MemoryUnavailable(String),
 
     /// The model backend answered with something we cannot use. Internal: logged, not sent.
     #[error("model backend error: {0}")]

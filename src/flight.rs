@@ -1,7 +1,8 @@
-//! Single flight: at most one holder per key at a time, the others waiting their turn. `App`
-//! keys it by tenant and request id, so that concurrent duplicates of one request wait for the
-//! first and then find its stored answer instead of running the model again. A holder that
-//! fails, or is dropped (cancelled), lets the next waiter in.
+//! Single flight: at most one holder per key at a time, the others waiting their turn.
+//! `memory::Memory` keys it by tenant and request id, so that concurrent duplicates of one
+//! request in this process wait for the first and then find its stored answer instead of
+//! running the model again (across replicas, the Redis store's leases do the same). A holder
+//! that fails, or is dropped (cancelled), lets the next waiter in.
 
 use std::collections::HashMap;
 use std::hash::Hash;

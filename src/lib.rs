@@ -18,8 +18,10 @@ pub mod metrics;
 pub mod ocr;
 pub mod planner;
 pub mod proto;
+pub mod reload;
 pub mod request;
 pub mod server;
 pub mod telemetry;
+pub mod tenants;
 
 pub use error::{Error, Result};

@@ -134,9 +134,33 @@ struct ClientArgs {
     /// API key, when the server wants one.
     #[arg(long, env = "SWITCHBOARD_API_KEY")]
     api_key: Option<String>,
+    /// TLS: the CA (PEM) that signed the server's certificate; use an https:// address.
+    #[arg(long, env = "SWITCHBOARD_CA")]
+    ca: Option<PathBuf>,
+    /// mTLS: this client's certificate (PEM), with --key.
+    #[arg(long, env = "SWITCHBOARD_CLIENT_CERT")]
+    cert: Option<PathBuf>,
+    /// mTLS: this client's private key (PEM).
+    #[arg(long, env = "SWITCHBOARD_CLIENT_KEY")]
+    key: Option<PathBuf>,
+    /// TLS: the name the server's certificate must carry, when not the address's host.
+    #[arg(long, env = "SWITCHBOARD_SERVER_NAME")]
+    server_name: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+}
+
+impl ClientArgs {
+    async fn connect(&self) -> Result<client::Client> {
+        let tls = client::TlsOptions {
+            ca: self.ca.clone(),
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            server_name: self.server_name.clone(),
+        };
+        client::connect(&self.server, self.api_key.as_deref(), &tls).await
+    }
 }
 
 #[derive(Args)]
@@ -226,8 +250,7 @@ fn run(cli: Cli) -> Result<()> {
             Command::Serve(args) => serve(args).await,
             Command::TrainRouter(args) => train_router(args),
             Command::Ask(args) => {
-                let mut c =
-                    client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
+                let mut c = args.client.connect().await?;
                 client::ask(
                     &mut c,
                     client::build_request(&args.spec())?,
@@ -236,8 +259,7 @@ fn run(cli: Cli) -> Result<()> {
                 .await
             }
             Command::Classify(args) => {
-                let mut c =
-                    client::connect(&args.client.server, args.client.api_key.as_deref()).await?;
+                let mut c = args.client.connect().await?;
                 let r = c
                     .classify(client::build_request(&args.spec())?)
                     .await
@@ -254,7 +276,7 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             Command::Experts(args) => {
-                let mut c = client::connect(&args.server, args.api_key.as_deref()).await?;
+                let mut c = args.connect().await?;
                 let r = c
                     .list_experts(ListExpertsRequest {})
                     .await
@@ -279,7 +301,7 @@ fn run(cli: Cli) -> Result<()> {
                 id,
                 delete,
             } => {
-                let mut c = client::connect(&args.server, args.api_key.as_deref()).await?;
+                let mut c = args.connect().await?;
                 if delete {
                     let r = c
                         .delete_session(DeleteSessionRequest { session_id: id })

@@ -58,6 +58,12 @@ pub struct Metrics {
     pub prefix_lookups: Counter<u64>,
     /// Prompt tokens whose KV came from the prefix cache.
     pub prefix_tokens: Counter<u64>,
+    /// Requests a tenant's quota refused: tenant, quota (rate, concurrency, tokens).
+    pub quota_rejections: Counter<u64>,
+    /// Requests in flight per tenant (those its concurrency quota counts).
+    pub tenant_active: UpDownCounter<i64>,
+    /// Watched files (TLS, API keys) that changed and did not load: what.
+    reload_failures: Counter<u64>,
     levels: Arc<Levels>,
 }
 
@@ -231,6 +237,27 @@ impl Metrics {
             .with_unit("{token}")
             .with_description("Prompt tokens whose keys and values came from the prefix cache")
             .build();
+        let quota_rejections = meter
+            .u64_counter("switchboard.quota.rejections")
+            .with_unit("{request}")
+            .with_description(
+                "Requests refused by their tenant's quota, by tenant and quota (rate, \
+                 concurrency, tokens)",
+            )
+            .build();
+        let tenant_active = meter
+            .i64_up_down_counter("switchboard.tenant.active_requests")
+            .with_unit("{request}")
+            .with_description("Requests in flight, by tenant")
+            .build();
+        let reload_failures = meter
+            .u64_counter("switchboard.reload.failures")
+            .with_unit("{event}")
+            .with_description(
+                "Watched files (what = tls, api_keys) that could not be read or loaded; the \
+                 value before stays in use",
+            )
+            .build();
         let levels = Arc::new(Levels::default());
         let l = levels.clone();
         meter
@@ -315,8 +342,16 @@ impl Metrics {
             decode_tokens,
             prefix_lookups,
             prefix_tokens,
+            quota_rejections,
+            tenant_active,
+            reload_failures,
             levels,
         }
+    }
+
+    /// A watched file that did not read or load.
+    pub fn reload_failed(&self, what: &'static str) {
+        self.reload_failures.add(1, &[KeyValue::new("what", what)]);
     }
 
     /// The running batch: rows decoding, sequences admitted.

@@ -1,9 +1,12 @@
 //! Starting and stopping the gRPC server: the Switchboard service behind authentication, the
-//! standard health and reflection services, and graceful shutdown (stop accepting, let in-flight
-//! requests finish within the grace period, flush memory), and the `/metrics` endpoint beside it.
-//! Which connections it holds, and for how long, is `conn`'s.
+//! standard health (following the session store when it is shared) and reflection services, and
+//! graceful shutdown (stop accepting, let in-flight requests finish within the grace period,
+//! flush memory), the watchers of the key file and TLS files, and the `/metrics` endpoint
+//! beside it. Which connections it holds, and for how long, is `conn`'s; the TLS config is
+//! `tls`'s.
 
 mod conn;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,15 +74,30 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let auth = Auth::new(app.config().tenants_by_key()?);
+    let auth = Auth::new(app.keys());
+    let tls = tls::Tls::open(&app.config().server.tls)?.map(Arc::new);
+    // The key file and the TLS files are re-read when they change, until the server stops.
+    let reload_stop = CancellationToken::new();
+    let every = Duration::from_secs_f64(app.config().server.reload_interval_secs);
+    let key_watch = app.keys().watch(every, reload_stop.clone());
+    let tls_watch = tls
+        .as_ref()
+        .and_then(|t| t.watch(every, reload_stop.clone()));
     let conn_settings = conn::Settings::from_config(&app.config().server)?;
     let conns = conn::Registry::new(&conn_settings);
 
     let (health, health_service) = tonic_health::server::health_reporter();
-    health
-        .set_service_status(SERVICE_NAME, ServingStatus::Serving)
-        .await;
+    // "" is the process (liveness); the service (readiness) also needs its session store.
     health.set_service_status("", ServingStatus::Serving).await;
+    let store_up = app.memory().check().await;
+    if let Err(e) = &store_up {
+        tracing::warn!(error = %e, "session store not reachable yet: NOT_SERVING until it is");
+    }
+    health
+        .set_service_status(SERVICE_NAME, serving(store_up.is_ok()))
+        .await;
+    let watch_stop = CancellationToken::new();
+    let watch = watch_store(&app, &health, store_up.is_ok(), watch_stop.clone());
 
     fn reflection() -> tonic_reflection::server::Builder<'static> {
         tonic_reflection::server::Builder::configure()
@@ -121,11 +139,21 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(service);
-    let incoming = conn::incoming(listener, conns.clone(), conn_settings.tcp_keepalive);
+    let incoming = conn::incoming(
+        listener,
+        conns.clone(),
+        conn_settings.tcp_keepalive,
+        tls.clone(),
+    );
     let done = tokio::spawn(async move {
         let signal = async move {
             let _ = stop_rx.await;
             tracing::info!("shutting down: no new requests; waiting for in-flight ones");
+            // Before NOT_SERVING, so that the watch cannot say SERVING again after it.
+            watch_stop.cancel();
+            if let Some(watch) = watch {
+                let _ = watch.await;
+            }
             health
                 .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
                 .await;
@@ -136,11 +164,17 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
             conns.close_unspoken();
         };
         let r = router.serve_with_incoming_shutdown(incoming, signal).await;
+        reload_stop.cancel();
+        for w in [key_watch, tls_watch].into_iter().flatten() {
+            let _ = w.await;
+        }
         sweeper_stop.cancel();
-        let _ = sweeper.await;
+        if let Some(sweeper) = sweeper {
+            let _ = sweeper.await;
+        }
         r.map_err(|e| Error::Internal(format!("server: {e}")))
     });
-    tracing::info!(%addr, "switchboard listening");
+    tracing::info!(%addr, tls = tls.is_some(), "switchboard listening");
     let (metrics_addr, metrics_task) = match serve_metrics(&app.config().metrics).await? {
         Some((a, t)) => (Some(a), Some(t)),
         None => (None, None),
@@ -153,6 +187,49 @@ pub async fn start(app: Arc<App>) -> Result<Running> {
         stop: Some(stop_tx),
         done,
     })
+}
+
+fn serving(up: bool) -> ServingStatus {
+    if up {
+        ServingStatus::Serving
+    } else {
+        ServingStatus::NotServing
+    }
+}
+
+/// How often health asks a shared session store whether it answers.
+const STORE_CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// With a shared store (Redis), the service's health follows it: NOT_SERVING while it does not
+/// answer (requests that need it get UNAVAILABLE), SERVING once it does, each change logged.
+/// None with sled, which is in the process.
+fn watch_store(
+    app: &Arc<App>,
+    health: &tonic_health::server::HealthReporter,
+    mut up: bool,
+    stop: CancellationToken,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if app.memory().needs_sweeper() {
+        return None;
+    }
+    let (app, health) = (app.clone(), health.clone());
+    Some(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(STORE_CHECK_EVERY) => {}
+            }
+            let now = app.memory().check().await;
+            if now.is_ok() != up {
+                up = now.is_ok();
+                match &now {
+                    Ok(()) => tracing::info!("session store reachable again: SERVING"),
+                    Err(e) => tracing::warn!(error = %e, "session store unreachable: NOT_SERVING"),
+                }
+                health.set_service_status(SERVICE_NAME, serving(up)).await;
+            }
+        }
+    }))
 }
 
 /// Serves `GET /metrics` (Prometheus text format) as configured; None when it is off.

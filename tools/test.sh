@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust unit and integration tests (real gRPC on loopback, sled in temp
-# dirs, ONNX Runtime and the Qwen tokenizer from the pinned assets), then the Python suite that
-# talks to the real server binary using only the .proto, and the tests of the fetch scripts.
+# dirs, redis-servers the tests start on loopback, ONNX Runtime and the Qwen tokenizer from
+# the pinned assets), then the Python suite that talks to the real server binary using only the
+# .proto, and the tests of the fetch scripts.
 # Python packages come from PyPI, pinned in tests/e2e/requirements.txt, into ./.venv; Debian's
-# ffmpeg and poppler-utils are installed with apt when missing (tools/ensure-debian.sh).
+# ffmpeg, poppler-utils and redis-server are installed with apt when missing
+# (tools/ensure-debian.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,8 @@ tools/fetch-debian.sh prometheus
 tools/ensure-debian.sh ffmpeg ffmpeg ffprobe
 # PDF pages hayro cannot draw are drawn by Debian's pdftoppm; the PDF tests need it.
 tools/ensure-debian.sh poppler-utils pdftoppm
+# The session-memory suite and the replica tests start Debian's redis-server themselves.
+tools/ensure-debian.sh redis-server redis-server redis-cli
 cargo build --locked --bin switchboard
 cargo test --locked
 

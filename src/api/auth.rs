@@ -1,32 +1,36 @@
 //! API-key authentication. With no keys configured every caller is tenant "default"; otherwise
-//! `authorization: Bearer <key>` or `x-api-key: <key>` names the tenant. Health and reflection
-//! stay open so load balancers and tools can use them.
+//! `authorization: Bearer <key>` or `x-api-key: <key>` names the tenant, looked up by digest in
+//! the key table in use now (`tenants::Keys`, which reloads the key file). Health and
+//! reflection stay open so load balancers and tools can use them.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tonic::{Request, Status};
+
+use crate::reload::Live;
+pub use crate::tenants::DEFAULT_TENANT;
+use crate::tenants::{KeyTable, Keys};
 
 /// The caller's tenant, put in request extensions by the interceptor.
 #[derive(Debug, Clone)]
 pub struct Tenant(pub String);
 
-pub const DEFAULT_TENANT: &str = "default";
-
 #[derive(Clone)]
 pub struct Auth {
-    tenants_by_key: Arc<BTreeMap<String, String>>,
+    table: Arc<Live<KeyTable>>,
+    required: bool,
 }
 
 impl Auth {
-    pub fn new(tenants_by_key: BTreeMap<String, String>) -> Self {
+    pub fn new(keys: &Keys) -> Self {
         Auth {
-            tenants_by_key: Arc::new(tenants_by_key),
+            table: keys.live().clone(),
+            required: keys.required(),
         }
     }
 
     pub fn check(&self, mut req: Request<()>) -> Result<Request<()>, Status> {
-        let tenant = if self.tenants_by_key.is_empty() {
+        let tenant = if !self.required {
             DEFAULT_TENANT.to_string()
         } else {
             let md = req.metadata();
@@ -43,9 +47,10 @@ impl Auth {
                     ));
                 }
                 Some(k) => self
-                    .tenants_by_key
-                    .get(k)
-                    .cloned()
+                    .table
+                    .get()
+                    .tenant(k)
+                    .map(|t| t.to_string())
                     .ok_or_else(|| Status::unauthenticated("unknown API key"))?,
             }
         };
@@ -91,7 +96,11 @@ mod tests {
     }
 
     fn auth() -> Auth {
-        Auth::new([("k1".to_string(), "acme".to_string())].into())
+        let server = crate::config::ServerConfig {
+            api_keys: vec!["acme:k1".into()],
+            ..Default::default()
+        };
+        Auth::new(&Keys::open(&server).unwrap())
     }
 
     fn call(headers: &[(&'static str, &str)]) -> Result<String, tonic::Code> {

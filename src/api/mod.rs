@@ -74,10 +74,12 @@ impl Service {
         (input, plan): (crate::request::AskInput, Option<Plan>),
         stop: &Stop,
     ) -> Result<crate::app::Prepared, Error> {
+        // The replay look-up may wait on Redis: on this task, not on a CPU worker.
+        let stored = self.app.stored(&tenant, &input).await?;
         let app = self.app.clone();
         self.app
             .cpu()
-            .run(stop, move |_| app.prepare(&tenant, input, plan))
+            .run(stop, move |_| app.prepare(&tenant, input, plan, stored))
             .await
     }
 
@@ -130,6 +132,7 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let _quota = self.app.admit_tenant(&tenant)?;
         let _permit = self.app.admit()?;
         // If the client goes away tonic drops this future: the guard then cancels the work,
         // CPU jobs on their threads and the model's stream alike.
@@ -157,6 +160,7 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let quota = self.app.admit_tenant(&tenant)?;
         let permit = self.app.admit()?;
         let cancel = CancellationToken::new();
         let cancel_on_drop = cancel.clone().drop_guard();
@@ -174,7 +178,7 @@ impl Switchboard for Service {
         let app = self.app.clone();
         // The work continues the call's span (it stays open until the stream ends).
         let work = async move {
-            let _permit = permit;
+            let _permit = (quota, permit);
             let _cancel_on_drop = cancel_on_drop;
             let work = within(
                 deadline,
@@ -226,6 +230,7 @@ impl Switchboard for Service {
     ) -> Result<Response<ClassifyResponse>, Status> {
         let arrival = request.extensions().get::<Arrival>().copied();
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let _quota = self.app.admit_tenant(&auth::tenant_of(&request))?;
         let _permit = self.app.admit_classify()?;
         let cancel = CancellationToken::new();
         let _cancel_on_drop = cancel.clone().drop_guard();
@@ -265,10 +270,7 @@ impl Switchboard for Service {
         let tenant = auth::tenant_of(&request);
         let id = request.into_inner().session_id;
         check_session_id(&id, &self.app)?;
-        let app = self.app.clone();
-        let session = tokio::task::spawn_blocking(move || app.session(&tenant, &id))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))??;
+        let session = self.app.session(&tenant, &id).await?;
         Ok(Response::new(session))
     }
 

@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use futures::StreamExt;
 use futures::task::AtomicWaker;
-use futures::{Stream, StreamExt};
 use http_body::{Body, Frame};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -344,34 +344,178 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
+/// A client connection's bytes: plain TCP, or TLS over it.
+pub enum Transport {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+impl Transport {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Transport::Plain(s) => s,
+            Transport::Tls(s) => s.get_ref().0,
+        }
+    }
+}
+
+impl AsyncRead for Transport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Transport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Transport::Plain(s) => s.is_write_vectored(),
+            Transport::Tls(s) => s.is_write_vectored(),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_flush(cx),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
 /// Accepted connections, each registered and wrapped; refused ones are closed on the spot.
+/// With TLS, each handshake runs on a task of its own (a slow client must not hold up the
+/// accepts), counted in the cap from its acceptance and bounded by the handshake timeout.
 pub fn incoming(
     listener: TcpListener,
     registry: Arc<Registry>,
     tcp_keepalive: Option<Duration>,
-) -> impl Stream<Item = io::Result<Tracked<TcpStream>>> + Send + 'static {
+    tls: Option<Arc<super::tls::Tls>>,
+) -> futures::stream::BoxStream<'static, io::Result<Tracked<Transport>>> {
     // Without TCP_NODELAY, small gRPC frames wait on delayed ACKs: ~40 ms per call on loopback.
     let tcp = TcpIncoming::from(listener)
         .with_nodelay(Some(true))
         .with_keepalive(tcp_keepalive);
-    futures::stream::unfold((tcp, registry), |(mut tcp, registry)| async move {
-        loop {
-            match tcp.next().await? {
-                // Room is made once a connection waits for it, never ahead: at the cap, idle
-                // clients keep their connections until someone needs one.
-                Ok(stream) => match registry.make_room().await {
-                    Room::Yes => {
-                        let conn = registry.register(stream.peer_addr().ok());
-                        let tracked = Tracked::new(stream, conn, registry.clone());
-                        return Some((Ok(tracked), (tcp, registry)));
-                    }
-                    // Dropping it closes it: the client sees its connection closed at once.
-                    Room::No => registry.refuse(),
-                },
-                Err(e) => registry.accept_failed(e).await,
+    let Some(tls) = tls else {
+        return futures::stream::unfold((tcp, registry), |(mut tcp, registry)| async move {
+            loop {
+                match tcp.next().await? {
+                    // Room is made once a connection waits for it, never ahead: at the cap, idle
+                    // clients keep their connections until someone needs one.
+                    Ok(stream) => match registry.make_room().await {
+                        Room::Yes => {
+                            let conn = registry.register(stream.peer_addr().ok());
+                            let tracked =
+                                Tracked::new(Transport::Plain(stream), conn, registry.clone());
+                            return Some((Ok(tracked), (tcp, registry)));
+                        }
+                        // Dropping it closes it: the client sees its connection closed at once.
+                        Room::No => registry.refuse(),
+                    },
+                    Err(e) => registry.accept_failed(e).await,
+                }
             }
+        })
+        .boxed();
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        let mut tcp = tcp;
+        loop {
+            // The server dropped the stream (shutdown): stop accepting.
+            let next = tokio::select! {
+                _ = tx.closed() => return,
+                next = tcp.next() => next,
+            };
+            let stream = match next {
+                None => return,
+                Some(Ok(stream)) => stream,
+                Some(Err(e)) => {
+                    registry.accept_failed(e).await;
+                    continue;
+                }
+            };
+            if registry.make_room().await == Room::No {
+                registry.refuse();
+                continue;
+            }
+            let conn = registry.register(stream.peer_addr().ok());
+            let (tx, registry, acceptor) = (tx.clone(), registry.clone(), tls.acceptor());
+            let limit = tls.handshake_timeout;
+            tokio::spawn(async move {
+                match handshake(acceptor, stream, &conn, limit).await {
+                    Ok(s) => {
+                        let tracked = Tracked::new(Transport::Tls(Box::new(s)), conn, registry);
+                        // Dropped (and let go) when the server no longer takes connections.
+                        let _ = tx.send(Ok(tracked)).await;
+                    }
+                    Err(e) => {
+                        tracing::debug!(peer = ?conn.peer, error = %e, "TLS handshake failed");
+                        registry.remove(conn.id);
+                    }
+                }
+            });
         }
-    })
+    });
+    tokio_stream::wrappers::ReceiverStream::new(rx).boxed()
+}
+
+/// The TLS handshake of a registered connection, ended early when the registry closes it
+/// (to make room, or at shutdown) or when it takes longer than `limit`.
+async fn handshake(
+    acceptor: tokio_rustls::TlsAcceptor,
+    stream: TcpStream,
+    conn: &Conn,
+    limit: Duration,
+) -> io::Result<tokio_rustls::server::TlsStream<TcpStream>> {
+    let closed = std::future::poll_fn(|cx| {
+        conn.waker.register(cx.waker());
+        if conn.is_closing() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    tokio::select! {
+        r = tokio::time::timeout(limit, acceptor.accept(stream)) => {
+            r.map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out"))?
+        }
+        _ = closed => Err(io::Error::new(io::ErrorKind::ConnectionAborted, "closed by the server")),
+    }
 }
 
 /// An accepted stream that notes its peer's activity and closes itself when the peer has been
@@ -504,12 +648,12 @@ pub struct ConnInfo {
     conn: Arc<Conn>,
 }
 
-impl Connected for Tracked<TcpStream> {
+impl Connected for Tracked<Transport> {
     type ConnectInfo = ConnInfo;
 
     fn connect_info(&self) -> ConnInfo {
         ConnInfo {
-            tcp: self.io.connect_info(),
+            tcp: self.io.tcp().connect_info(),
             conn: self.conn.clone(),
         }
     }

@@ -1,6 +1,7 @@
 //! The fault suite: the real `switchboard serve` binary under hostile input, memory caps,
-//! cancellation, corrupted stores, kill -9 and silent connections. Bounded in time; every case
-//! checks the documented gRPC code, that the server is still serving, and its memory after.
+//! cancellation, corrupted stores, kill -9, replicas sharing a Redis that goes away, and
+//! silent connections. Bounded in time; every case checks the documented gRPC code, that the
+//! server is still serving, and its memory after.
 
 mod harness;
 
@@ -11,5 +12,7 @@ mod media;
 mod classify;
 
 mod store;
+
+mod replicas;
 
 mod conn;

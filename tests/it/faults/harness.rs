@@ -155,8 +155,15 @@ impl Server {
         }
     }
 
-    /// The health service's answer, or None when it does not answer within `timeout`.
+    /// The health service's answer for the process (""), or None when it does not answer
+    /// within `timeout`.
     pub async fn health(&self, timeout: Duration) -> Option<ServingStatus> {
+        self.health_of("", timeout).await
+    }
+
+    /// The health service's answer for `service` ("" is the process; the Switchboard service
+    /// also needs its session store).
+    pub async fn health_of(&self, service: &str, timeout: Duration) -> Option<ServingStatus> {
         let call = async {
             let ch = Channel::from_shared(self.addr.clone())
                 .ok()?
@@ -165,7 +172,7 @@ impl Server {
                 .ok()?;
             let r = HealthClient::new(ch)
                 .check(HealthCheckRequest {
-                    service: String::new(),
+                    service: service.to_string(),
                 })
                 .await
                 .ok()?;

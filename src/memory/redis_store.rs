@@ -1,0 +1,583 @@
+//! Session memory on Redis (or Valkey), shared by replicas (`memory.backend = "redis"`). Owns
+//! the key layout, the Lua scripts that make each append one atomic step on the server (two
+//! replicas appending to one session can neither lose nor repeat an index), the single-flight
+//! leases of request ids across replicas, and the retries: a command that cannot reach Redis is
+//! tried again after doubling waits, then fails UNAVAILABLE. A turn is acknowledged only after
+//! Redis answered its append; how durable it then is depends on Redis's `appendonly` and
+//! `appendfsync` (README, Session memory on Redis).
+//!
+//! Keys are `<prefix>:{<n>:<tenant>:<id>}:<kind>`: the braces are Redis Cluster's hash tag, so
+//! one session's keys (or one request id's) share a slot and a script may touch them together;
+//! `<n>` is the length of the escaped tenant and `%`, `{`, `}` are escaped in both names, so
+//! every (tenant, id) has its own keys and no tenant can name another's.
+//! - `{T:S}:t` the turns, a list of `<index>\n<Turn>`, trimmed to the cap; the next index is one
+//!   past the last element's, so no separate counter can disagree with the list;
+//! - `{T:S}:s` a hash: created_ms, updated_ms;
+//! - `{T:S}:o:r<request id>` a hash (index, response): a request's stored answer; a turn with no
+//!   request id gets `{T:S}:o:u<uuid>` (index only) for `RETRY_WINDOW_MS`, so that an append
+//!   retried after a lost reply returns the index it already got instead of appending again;
+//! - `{T:R}:r` the session request id R last ran in; `{T:R}:l` its lease (the holder's token).
+//!
+//! Every key expires: a session's `session_ttl_secs` after its last append (as sled's sweeper
+//! would delete it), a lease `lease_secs` after its holder last renewed it.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use prost::Message as _;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{RedisError, RedisResult, RetryMethod, Script};
+
+use super::{NewTurn, now_ms};
+use crate::config::{MemoryConfig, RedisConfig};
+use crate::error::{Error, Result};
+use crate::proto::{AskResponse, Session, Turn};
+
+/// How long a turn without a request id remembers its append, for retries after a lost reply.
+const RETRY_WINDOW_MS: u64 = 15 * 60 * 1000;
+/// The longest wait between two looks at a request id someone else holds.
+const MAX_CLAIM_WAIT: Duration = Duration::from_millis(250);
+
+/// KEYS: turns, session, op. ARGV: turn, cap, ttl ms, now ms, has response, response, op ttl ms.
+/// Returns {index, 1 when the op had already been applied}.
+const APPEND: &str = r"
+local done = redis.call('HGET', KEYS[3], 'index')
+if done then return {tonumber(done), 1} end
+local index = 0
+local last = redis.call('LINDEX', KEYS[1], -1)
+if last then
+  local n = string.match(last, '^(%d+)\n')
+  if not n then return redis.error_reply('DAMAGED the last turn of ' .. KEYS[1] .. ' has no index') end
+  index = tonumber(n) + 1
+end
+redis.call('RPUSH', KEYS[1], string.format('%d', index) .. '\n' .. ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call('HSETNX', KEYS[2], 'created_ms', ARGV[4])
+redis.call('HSET', KEYS[2], 'updated_ms', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[3], 'index', index, 'response', ARGV[6])
+else
+  redis.call('HSET', KEYS[3], 'index', index)
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[7])
+return {index, 0}
+";
+
+/// KEYS: lease. ARGV: token, lease ms. Extends the lease if this token still holds it.
+const RENEW: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+";
+
+/// KEYS: lease. ARGV: token. Deletes the lease if this token still holds it.
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+struct Scripts {
+    append: Script,
+    renew: Script,
+    release: Script,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    conn: ConnectionManager,
+    config: Arc<MemoryConfig>,
+    scripts: Arc<Scripts>,
+    /// Whether the durability Redis gives has been logged (once, on the first answer).
+    told_durability: Arc<AtomicBool>,
+}
+
+/// What `claim` found.
+pub enum Claimed {
+    Stored(Box<AskResponse>),
+    Held(Lease),
+}
+
+/// A request id's lease, renewed while held, released when dropped. A holder that dies stops
+/// renewing, and the lease expires.
+pub struct Lease {
+    key: String,
+    token: String,
+    store: Store,
+    renewing: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.renewing.abort();
+        let (store, key, token) = (self.store.clone(), self.key.clone(), self.token.clone());
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let mut c = store.conn.clone();
+                let r: RedisResult<i64> = store
+                    .scripts
+                    .release
+                    .key(&key)
+                    .arg(&token)
+                    .invoke_async(&mut c)
+                    .await;
+                // Not fatal: the lease expires by itself.
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "releasing a request id's lease");
+                }
+            });
+        }
+    }
+}
+
+/// `%`, `{` and `}` escaped, so that a name never ends the hash tag or fakes an escape.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Transient: Redis unreachable, a connection lost, a reply late, Redis loading its data.
+fn transient(e: &RedisError) -> bool {
+    e.is_io_error()
+        || e.is_timeout()
+        || e.is_connection_dropped()
+        || !matches!(e.retry_method(), RetryMethod::NoRetry)
+}
+
+fn ms(secs: f64) -> u64 {
+    (secs * 1000.0).ceil() as u64
+}
+
+/// A record that does not read back: an ERROR naming the key, the corruption metric (as sled's
+/// are reported), and a storage error (INTERNAL to clients).
+fn damaged(key: &str, what: &str) -> Error {
+    tracing::error!(
+        key,
+        error = what,
+        "session store damaged: a record does not read back"
+    );
+    crate::metrics::get()
+        .memory_corruption
+        .add(1, &crate::metrics::attrs(&[("at", "read".to_string())]));
+    Error::Storage(format!("redis {key}: {what}"))
+}
+
+/// A turn as stored: its index, a newline, the protobuf (with no index of its own).
+fn decode_turn(key: &str, b: &[u8]) -> Result<Turn> {
+    let damaged = |what: &str| damaged(key, &format!("a turn {what}"));
+    let nl = b
+        .iter()
+        .take(21)
+        .position(|&c| c == b'\n')
+        .ok_or_else(|| damaged("without its index"))?;
+    let index: u64 = std::str::from_utf8(&b[..nl])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| damaged("with a bad index"))?;
+    let mut turn =
+        Turn::decode(&b[nl + 1..]).map_err(|e| damaged(&format!("that does not decode: {e}")))?;
+    turn.index = index;
+    Ok(turn)
+}
+
+impl Store {
+    /// Connects lazily: the first command connects, so this never waits on Redis.
+    pub fn new(config: MemoryConfig) -> Result<Store> {
+        let rc = &config.redis;
+        let client = redis::Client::open(rc.url.as_str())
+            .map_err(|e| Error::Config(format!("memory.redis.url: {e}")))?;
+        let secs = Duration::from_secs_f64;
+        // One connection attempt per command; `run` does the retries, with its own backoff.
+        let manager = ConnectionManagerConfig::new()
+            .set_number_of_retries(0)
+            .set_connection_timeout(Some(secs(rc.connect_timeout_secs)))
+            .set_response_timeout(Some(secs(rc.response_timeout_secs)));
+        let conn = ConnectionManager::new_lazy_with_config(client, manager)
+            .map_err(|e| Error::Config(format!("memory.redis: {e}")))?;
+        Ok(Store {
+            conn,
+            config: Arc::new(config),
+            scripts: Arc::new(Scripts {
+                append: Script::new(APPEND),
+                renew: Script::new(RENEW),
+                release: Script::new(RELEASE),
+            }),
+            told_durability: Arc::default(),
+        })
+    }
+
+    fn redis(&self) -> &RedisConfig {
+        &self.config.redis
+    }
+
+    fn key(&self, tenant: &str, id: &str, kind: &str) -> String {
+        let tenant = escape(tenant);
+        format!(
+            "{}:{{{}:{tenant}:{}}}:{kind}",
+            self.redis().key_prefix,
+            tenant.len(),
+            escape(id)
+        )
+    }
+
+    fn ttl_ms(&self) -> u64 {
+        self.config.session_ttl_secs.saturating_mul(1000)
+    }
+
+    /// Runs `op` on the connection; a transient failure is tried again `retries` times after
+    /// doubling waits, then is UNAVAILABLE. Anything else is a storage error.
+    async fn run<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T>
+    where
+        F: FnMut(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>>,
+    {
+        let rc = self.redis();
+        let mut wait = Duration::from_secs_f64(rc.retry_backoff_secs);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match op(self.conn.clone()).await {
+                Ok(v) => return Ok(v),
+                Err(e) if transient(&e) && tries <= rc.retries => {
+                    tracing::debug!(error = %e, tries, what, "redis: trying again");
+                    tokio::time::sleep(wait).await;
+                    wait = wait.saturating_mul(2);
+                }
+                Err(e) if transient(&e) => {
+                    tracing::warn!(error = %e, tries, what, "redis unreachable");
+                    return Err(Error::MemoryUnavailable(format!(
+                        "the session store did not answer after {tries} tries; retry with backoff"
+                    )));
+                }
+                Err(e) => {
+                    return Err(Error::Storage(format!("redis, {what}: {e}")));
+                }
+            }
+        }
+    }
+
+    pub async fn recent_turns(&self, tenant: &str, session: &str) -> Result<Vec<Turn>> {
+        let key = self.key(tenant, session, "t");
+        let n = self.config.history_turns as i64;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let raw: Vec<Vec<u8>> = self
+            .run("reading history", |mut c| {
+                let cmd = redis::cmd("LRANGE").arg(&key).arg(-n).arg(-1).clone();
+                async move { cmd.query_async(&mut c).await }
+            })
+            .await?;
+        raw.iter().map(|b| decode_turn(&key, b)).collect()
+    }
+
+    pub async fn append(&self, new: NewTurn<'_>) -> Result<u64> {
+        let turns = self.key(new.tenant, new.session_id, "t");
+        let session = self.key(new.tenant, new.session_id, "s");
+        let rid = new.turn.request_id.clone();
+        // Named once, before the first try: a retry after a lost reply finds the first's mark.
+        let (op, op_ttl) = if rid.is_empty() {
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            (format!("o:u{id}"), RETRY_WINDOW_MS.min(self.ttl_ms()))
+        } else {
+            (format!("o:r{}", escape(&rid)), self.ttl_ms())
+        };
+        let op = self.key(new.tenant, new.session_id, &op);
+        let mut turn = new.turn;
+        turn.index = 0;
+        let turn = turn.encode_to_vec();
+        let response = new.response.map(|mut r| {
+            // The script fills in the index; readers set it from there.
+            r.turn_index = 0;
+            r.encode_to_vec()
+        });
+        let cap = self.config.max_turns_per_session as u64;
+        let (ttl, now) = (self.ttl_ms(), now_ms());
+        let (index, _again): (u64, u8) = self
+            .run("appending a turn", |mut c| {
+                let mut inv = self.scripts.append.key(&turns);
+                inv.key(&session).key(&op);
+                inv.arg(&turn).arg(cap).arg(ttl).arg(now);
+                match &response {
+                    Some(r) => inv.arg("1").arg(r.as_slice()),
+                    None => inv.arg("0").arg(""),
+                };
+                inv.arg(op_ttl);
+                async move { inv.invoke_async(&mut c).await }
+            })
+            .await?;
+        if !rid.is_empty() {
+            // `claim` has set it already; an append without one is found by its id all the same.
+            self.point(new.tenant, &rid, new.session_id).await?;
+        }
+        self.wait_for_replicas().await?;
+        self.tell_durability().await;
+        Ok(index)
+    }
+
+    /// The stored answer of a request id: through the session it last ran in.
+    pub async fn task(&self, tenant: &str, request_id: &str) -> Result<Option<AskResponse>> {
+        let pointer = self.key(tenant, request_id, "r");
+        let session: Option<String> = self
+            .run("looking up a request id", |mut c| {
+                let cmd = redis::cmd("GET").arg(&pointer).clone();
+                async move { cmd.query_async(&mut c).await }
+            })
+            .await?;
+        let Some(session) = session else {
+            return Ok(None);
+        };
+        let op = self.key(tenant, &session, &format!("o:r{}", escape(request_id)));
+        let (index, response): (Option<u64>, Option<Vec<u8>>) = self
+            .run("reading a stored answer", |mut c| {
+                let cmd = redis::cmd("HMGET")
+                    .arg(&op)
+                    .arg("index")
+                    .arg("response")
+                    .clone();
+                async move { cmd.query_async(&mut c).await }
+            })
+            .await?;
+        let (Some(index), Some(response)) = (index, response) else {
+            return Ok(None);
+        };
+        let mut r = AskResponse::decode(response.as_slice())
+            .map_err(|e| damaged(&op, &format!("the answer does not decode: {e}")))?;
+        r.turn_index = index;
+        Ok(Some(r))
+    }
+
+    pub async fn session(&self, tenant: &str, session: &str) -> Result<Option<Session>> {
+        let turns = self.key(tenant, session, "t");
+        let meta = self.key(tenant, session, "s");
+        // One transaction: the record and the turns as of one moment.
+        type Read = (Vec<Vec<u8>>, (Option<i64>, Option<i64>));
+        let (raw, (created, updated)): Read = self
+            .run("reading a session", |mut c| {
+                let pipe = redis::pipe()
+                    .atomic()
+                    .cmd("LRANGE")
+                    .arg(&turns)
+                    .arg(0)
+                    .arg(-1)
+                    .cmd("HMGET")
+                    .arg(&meta)
+                    .arg("created_ms")
+                    .arg("updated_ms")
+                    .clone();
+                async move { pipe.query_async(&mut c).await }
+            })
+            .await?;
+        if raw.is_empty() && created.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Session {
+            session_id: session.to_string(),
+            created_at_ms: created.unwrap_or(0),
+            updated_at_ms: updated.unwrap_or(0),
+            turns: raw
+                .iter()
+                .map(|b| decode_turn(&turns, b))
+                .collect::<Result<_>>()?,
+        }))
+    }
+
+    pub async fn delete_session(&self, tenant: &str, session: &str) -> Result<bool> {
+        let keys = [
+            self.key(tenant, session, "t"),
+            self.key(tenant, session, "s"),
+        ];
+        let n: u64 = self
+            .run("deleting a session", |mut c| {
+                let cmd = redis::cmd("DEL").arg(&keys).clone();
+                async move { cmd.query_async(&mut c).await }
+            })
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Waits until no replica holds the request id, then gives its stored answer, or holds it:
+    /// the lease first, then a second look (its holder may have finished in between), then the
+    /// pointer to `session`, where this request's answer will be.
+    pub async fn claim(&self, tenant: &str, request_id: &str, session: &str) -> Result<Claimed> {
+        let lease_key = self.key(tenant, request_id, "l");
+        let lease_ms = ms(self.redis().lease_secs);
+        let mut wait = Duration::from_millis(10);
+        loop {
+            if let Some(stored) = self.task(tenant, request_id).await? {
+                return Ok(Claimed::Stored(Box::new(stored)));
+            }
+            let token = uuid::Uuid::new_v4().simple().to_string();
+            let got: Option<String> = self
+                .run("taking a request id's lease", |mut c| {
+                    let cmd = redis::cmd("SET")
+                        .arg(&lease_key)
+                        .arg(&token)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(lease_ms)
+                        .clone();
+                    async move { cmd.query_async(&mut c).await }
+                })
+                .await?;
+            if got.is_some() {
+                let lease = self.hold(lease_key, token, lease_ms);
+                if let Some(stored) = self.task(tenant, request_id).await? {
+                    return Ok(Claimed::Stored(Box::new(stored)));
+                }
+                self.point(tenant, request_id, session).await?;
+                return Ok(Claimed::Held(lease));
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(MAX_CLAIM_WAIT);
+        }
+    }
+
+    /// With `wait_replicas`, waits until that many replicas have this connection's writes.
+    /// Fewer in time: UNAVAILABLE, though the primary has the turn (a retry with the same
+    /// request id replays it).
+    async fn wait_for_replicas(&self) -> Result<()> {
+        let want = self.redis().wait_replicas;
+        if want == 0 {
+            return Ok(());
+        }
+        let timeout = ms(self.redis().wait_timeout_secs);
+        let got: u32 = self
+            .run("waiting for replicas", |mut c| {
+                let cmd = redis::cmd("WAIT").arg(want).arg(timeout).clone();
+                async move { cmd.query_async(&mut c).await }
+            })
+            .await?;
+        if got < want {
+            tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
+            return Err(Error::MemoryUnavailable(format!(
+                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks                  for; retry with backoff"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Records that request id `request_id` runs (or ran) in `session`.
+    async fn point(&self, tenant: &str, request_id: &str, session: &str) -> Result<()> {
+        let pointer = self.key(tenant, request_id, "r");
+        let ttl = self.ttl_ms();
+        self.run("recording a request id", |mut c| {
+            let cmd = redis::cmd("SET")
+                .arg(&pointer)
+                .arg(session)
+                .arg("PX")
+                .arg(ttl)
+                .clone();
+            async move { cmd.query_async(&mut c).await }
+        })
+        .await
+    }
+
+    /// A held lease, renewed every third of its length until dropped.
+    fn hold(&self, key: String, token: String, lease_ms: u64) -> Lease {
+        let (store, k, t) = (self.clone(), key.clone(), token.clone());
+        let renewing = tokio::spawn(async move {
+            let every = Duration::from_millis((lease_ms / 3).max(1));
+            loop {
+                tokio::time::sleep(every).await;
+                let mut c = store.conn.clone();
+                let r: RedisResult<i64> = store
+                    .scripts
+                    .renew
+                    .key(&k)
+                    .arg(&t)
+                    .arg(lease_ms)
+                    .invoke_async(&mut c)
+                    .await;
+                match r {
+                    Ok(1) => {}
+                    // Lost (it expired while Redis was away, and maybe another took it): the
+                    // request goes on; the append's mark keeps its index from repeating.
+                    Ok(_) => return,
+                    Err(e) => tracing::debug!(error = %e, "renewing a request id's lease"),
+                }
+            }
+        });
+        Lease {
+            key,
+            token,
+            store: self.clone(),
+            renewing,
+        }
+    }
+
+    /// One PING, no retries: whether Redis answers now.
+    pub async fn ping(&self) -> Result<()> {
+        let mut c = self.conn.clone();
+        let r: RedisResult<String> = redis::cmd("PING").query_async(&mut c).await;
+        match r {
+            Ok(_) => {
+                self.tell_durability().await;
+                Ok(())
+            }
+            Err(e) => Err(Error::MemoryUnavailable(format!("redis: {e}"))),
+        }
+    }
+
+    /// Logs once what an acknowledged turn survives, as Redis is configured (when Redis lets
+    /// us read its configuration; managed services often do not).
+    async fn tell_durability(&self) {
+        if self.told_durability.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let mut c = self.conn.clone();
+        let r: RedisResult<Vec<String>> = redis::cmd("CONFIG")
+            .arg("GET")
+            .arg("append*")
+            .query_async(&mut c)
+            .await;
+        let Ok(pairs) = r else {
+            tracing::info!(
+                "redis does not let us read appendonly/appendfsync; an acknowledged turn is as \
+                 durable as they are set there (README, Session memory on Redis)"
+            );
+            return;
+        };
+        let get = |name: &str| {
+            pairs
+                .chunks(2)
+                .find(|p| p.first().map(String::as_str) == Some(name))
+                .and_then(|p| p.get(1).cloned())
+                .unwrap_or_default()
+        };
+        let (aof, fsync) = (get("appendonly"), get("appendfsync"));
+        let gives = match (aof.as_str(), fsync.as_str()) {
+            ("yes", "always") => "survives a crash of Redis or of its machine",
+            ("yes", "everysec") => {
+                "survives a crash of Redis; a crash of its machine can lose the last second"
+            }
+            ("yes", _) => {
+                "survives a crash of Redis; a crash of its machine can lose what the OS had \
+                 not written (up to about 30 s)"
+            }
+            _ => {
+                "is lost if Redis stops before its next snapshot: set appendonly yes (and \
+                 appendfsync everysec or always)"
+            }
+        };
+        if aof == "yes" {
+            tracing::info!(appendonly = %aof, appendfsync = %fsync, "redis: an acknowledged turn {gives}");
+        } else {
+            tracing::warn!(appendonly = %aof, appendfsync = %fsync, "redis: an acknowledged turn {gives}");
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! One test suite, run against every store: sled in a temp dir, and a real `redis-server`
+//! started here (plain, and as a one-node Redis Cluster, where a script touching two slots
+//! fails). "Two replicas" are two `Memory` values on one Redis (sled has one, cloned).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use switchboard_testkit::redis::{Mode, RedisServer};
+
+use super::*;
+use crate::config::MemoryConfig;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Sled,
+    Redis,
+    Cluster,
+}
+
+struct Fixture {
+    one: Memory,
+    two: Memory,
+    redis: Option<RedisServer>,
+    _dir: tempfile::TempDir,
+}
+
+fn config(kind: Kind) -> MemoryConfig {
+    let mut c = MemoryConfig {
+        history_turns: 2,
+        max_turns_per_session: 3,
+        ..MemoryConfig::default()
+    };
+    if kind != Kind::Sled {
+        c.backend = MemoryBackend::Redis;
+        c.redis.retries = 2;
+        c.redis.retry_backoff_secs = 0.01;
+        c.redis.connect_timeout_secs = 0.5;
+        c.redis.response_timeout_secs = 1.0;
+    }
+    c
+}
+
+fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    c.data_dir = dir.path().to_path_buf();
+    let redis = (kind != Kind::Sled).then(|| RedisServer::start(mode));
+    if let Some(r) = &redis {
+        c.redis.url = r.url();
+    }
+    let one = Memory::open(&c).unwrap();
+    let two = match kind {
+        Kind::Sled => one.clone(),
+        _ => Memory::open(&c).unwrap(),
+    };
+    Fixture {
+        one,
+        two,
+        redis,
+        _dir: dir,
+    }
+}
+
+fn fixture(kind: Kind, c: MemoryConfig) -> Fixture {
+    let mode = if kind == Kind::Cluster {
+        Mode::Cluster
+    } else {
+        Mode::Volatile
+    };
+    fixture_with(kind, mode, c)
+}
+
+fn turn(text: &str, request_id: &str) -> Turn {
+    Turn {
+        text: text.into(),
+        answer: format!("re: {text}"),
+        request_id: request_id.into(),
+        ..Default::default()
+    }
+}
+
+fn new<'a>(tenant: &'a str, session: &'a str, t: Turn) -> NewTurn<'a> {
+    NewTurn {
+        tenant,
+        session_id: session,
+        turn: t,
+        response: None,
+    }
+}
+
+fn answered<'a>(tenant: &'a str, session: &'a str, rid: &str, text: &str) -> NewTurn<'a> {
+    NewTurn {
+        tenant,
+        session_id: session,
+        turn: turn(text, rid),
+        response: Some(AskResponse {
+            session_id: session.into(),
+            text: format!("answer to {text}"),
+            request_id: rid.into(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn texts(turns: &[Turn]) -> Vec<&str> {
+    turns.iter().map(|t| t.text.as_str()).collect()
+}
+
+async fn appends_in_order_with_window_and_cap(kind: Kind) {
+    let f = fixture(kind, config(kind));
+    for i in 0..5 {
+        let got = f
+            .one
+            .append(new("t", "s1", turn(&format!("q{i}"), "")))
+            .await;
+        assert_eq!(got.unwrap(), i);
+    }
+    let recent = f.two.recent_turns("t", "s1").await.unwrap();
+    assert_eq!(texts(&recent), ["q3", "q4"]);
+    assert_eq!(recent.iter().map(|t| t.index).collect::<Vec<_>>(), [3, 4]);
+    let s = f.two.session("t", "s1").await.unwrap().unwrap();
+    assert_eq!(
+        s.turns.iter().map(|t| t.index).collect::<Vec<_>>(),
+        [2, 3, 4]
+    );
+    assert_eq!(texts(&s.turns), ["q2", "q3", "q4"]);
+    assert!(s.created_at_ms > 0 && s.updated_at_ms >= s.created_at_ms);
+    assert!(f.one.session("t", "nope").await.unwrap().is_none());
+    assert!(f.one.recent_turns("t", "nope").await.unwrap().is_empty());
+
+    assert!(f.two.delete_session("t", "s1").await.unwrap());
+    assert!(f.one.session("t", "s1").await.unwrap().is_none());
+    assert!(f.one.recent_turns("t", "s1").await.unwrap().is_empty());
+    assert!(!f.one.delete_session("t", "s1").await.unwrap());
+    // A new session under the same id starts again at 0.
+    assert_eq!(
+        f.one
+            .append(new("t", "s1", turn("again", "")))
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// Names that would run together if keys were joined with a separator, and names with the
+/// characters of Redis's hash tags and of the escape.
+async fn tenants_and_sessions_are_isolated(kind: Kind) {
+    let f = fixture(kind, config(kind));
+    let pairs = [
+        ("a:b", "c"),
+        ("a", "b:c"),
+        ("a", "b"),
+        ("x}", "{y"),
+        ("x", "}{y"),
+        ("x%7D", "y"),
+        ("x}", "y"),
+    ];
+    for (t, s) in pairs {
+        let text = format!("{t}/{s}");
+        f.one.append(answered(t, s, "r1", &text)).await.unwrap();
+    }
+    for (t, s) in pairs {
+        let sess = f.two.session(t, s).await.unwrap().unwrap();
+        assert_eq!(texts(&sess.turns), [format!("{t}/{s}")], "{t}/{s}");
+    }
+    // A request id is per tenant: the last answer stored under it for that tenant.
+    let r = f.two.task("a", "r1").await.unwrap().unwrap();
+    assert_eq!(r.text, "answer to a/b");
+    assert!(f.two.task("nobody", "r1").await.unwrap().is_none());
+}
+
+async fn stored_answers_replay_with_their_index(kind: Kind) {
+    let f = fixture(kind, config(kind));
+    f.one
+        .append(new("t", "s", turn("first", "")))
+        .await
+        .unwrap();
+    let i = f
+        .one
+        .append(answered("t", "s", "req-1", "q"))
+        .await
+        .unwrap();
+    assert_eq!(i, 1);
+    let r = f.two.task("t", "req-1").await.unwrap().unwrap();
+    assert_eq!((r.text.as_str(), r.turn_index), ("answer to q", 1));
+    assert!(f.two.task("other", "req-1").await.unwrap().is_none());
+    assert!(f.two.task("t", "req-2").await.unwrap().is_none());
+    // The turn keeps its request id.
+    let s = f.two.session("t", "s").await.unwrap().unwrap();
+    assert_eq!(s.turns[1].request_id, "req-1");
+    // A claim of an answered id is its answer, from either replica.
+    let Claim::Stored(r) = f.two.claim("t", "req-1", "s").await.unwrap() else {
+        panic!("not replayed")
+    };
+    assert_eq!(r.turn_index, 1);
+}
+
+/// Two replicas appending to one session at once: every index once, none lost.
+async fn concurrent_appends_from_two_replicas(kind: Kind) {
+    let mut c = config(kind);
+    c.max_turns_per_session = 1000;
+    let f = fixture(kind, c);
+    const EACH: usize = 40;
+    let mut tasks = Vec::new();
+    for (name, m) in [("a", f.one.clone()), ("b", f.two.clone())] {
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for i in 0..EACH {
+                let text = format!("{name}{i}");
+                got.push((
+                    m.append(new("t", "s", turn(&text, ""))).await.unwrap(),
+                    text,
+                ));
+            }
+            got
+        }));
+    }
+    let mut acked = Vec::new();
+    for t in tasks {
+        acked.extend(t.await.unwrap());
+    }
+    let indices: BTreeSet<u64> = acked.iter().map(|(i, _)| *i).collect();
+    assert_eq!(indices, (0..2 * EACH as u64).collect());
+    let s = f.one.session("t", "s").await.unwrap().unwrap();
+    assert_eq!(s.turns.len(), 2 * EACH);
+    for (i, t) in s.turns.iter().enumerate() {
+        assert_eq!(t.index, i as u64);
+        let (_, text) = acked.iter().find(|(j, _)| *j == t.index).unwrap();
+        assert_eq!(&t.text, text);
+    }
+}
+
+/// A second claim of an id waits while the first holds it, then gets the first's answer.
+async fn single_flight_across_replicas(kind: Kind) {
+    let f = fixture(kind, config(kind));
+    let Claim::Held(lease) = f.one.claim("t", "rid", "s").await.unwrap() else {
+        panic!("nothing was stored yet")
+    };
+    let two = f.two.clone();
+    let mut waiter = tokio::spawn(async move { two.claim("t", "rid", "s").await });
+    // Still waiting while it is held (however slow the machine, it cannot finish).
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), &mut waiter)
+            .await
+            .is_err()
+    );
+    f.one.append(answered("t", "s", "rid", "q")).await.unwrap();
+    drop(lease);
+    let Claim::Stored(r) = waiter.await.unwrap().unwrap() else {
+        panic!("the waiter ran it again")
+    };
+    assert_eq!(r.text, "answer to q");
+    // A holder that stored nothing lets the next one hold it.
+    let Claim::Held(lease) = f.one.claim("t", "rid2", "s").await.unwrap() else {
+        panic!()
+    };
+    drop(lease);
+    let claimed = tokio::time::timeout(Duration::from_secs(30), f.two.claim("t", "rid2", "s"));
+    assert!(matches!(claimed.await.unwrap().unwrap(), Claim::Held(_)));
+}
+
+/// Sessions and answers go once untouched for the TTL: Redis's expiry, sled's sweep.
+async fn sessions_expire_after_their_ttl(kind: Kind) {
+    let mut c = config(kind);
+    c.session_ttl_secs = 1;
+    let f = fixture(kind, c);
+    f.one.append(answered("t", "s", "r", "q")).await.unwrap();
+    assert!(f.one.session("t", "s").await.unwrap().is_some());
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    f.one.sweep().await.unwrap();
+    assert!(f.two.session("t", "s").await.unwrap().is_none());
+    assert!(f.two.task("t", "r").await.unwrap().is_none());
+    if let Some(r) = &f.redis {
+        // Nothing left behind: every key has expired.
+        let keys = r.cli(&["--scan"]);
+        assert!(keys.trim().is_empty(), "{keys}");
+    }
+}
+
+macro_rules! suite {
+    ($($case:ident),* $(,)?) => {
+        mod on_sled {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                super::$case(super::Kind::Sled).await
+            })*
+        }
+        mod on_redis {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                super::$case(super::Kind::Redis).await
+            })*
+        }
+        mod on_redis_cluster {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                super::$case(super::Kind::Cluster).await
+            })*
+        }
+    };
+}
+
+suite!(
+    appends_in_order_with_window_and_cap,
+    tenants_and_sessions_are_isolated,
+    stored_answers_replay_with_their_index,
+    concurrent_appends_from_two_replicas,
+    single_flight_across_replicas,
+    sessions_expire_after_their_ttl,
+);
+
+/// A replica that took a lease and died (here: a lease set by hand, never renewed) holds the
+/// id only until the lease expires.
+#[tokio::test]
+async fn a_dead_holders_lease_expires() {
+    let mut c = config(Kind::Redis);
+    c.redis.lease_secs = 0.5;
+    let f = fixture(Kind::Redis, c);
+    let r = f.redis.as_ref().unwrap();
+    let key = "switchboard:{1:t:rid}:l";
+    assert_eq!(r.cli(&["SET", key, "dead", "PX", "1000"]).trim(), "OK");
+    let claimed = tokio::time::timeout(Duration::from_secs(30), f.one.claim("t", "rid", "s"));
+    let Claim::Held(lease) = claimed.await.unwrap().unwrap() else {
+        panic!()
+    };
+    // Held now, renewed past its half-second length.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(!r.cli(&["GET", key]).contains("dead"));
+    assert!(!r.cli(&["GET", key]).trim().is_empty());
+    drop(lease);
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while !r.cli(&["GET", key]).trim().is_empty() {
+        assert!(
+            std::time::Instant::now() < until,
+            "the lease was not released"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Redis stopped: UNAVAILABLE after the bounded retries, never a panic; started again (its
+/// append-only file fsynced on every write), every acknowledged turn is there and appends go on.
+#[tokio::test]
+async fn redis_down_is_unavailable_and_recovers() {
+    let mut f = fixture_with(Kind::Redis, Mode::Aof, config(Kind::Redis));
+    for i in 0..3 {
+        f.one
+            .append(new("t", "s", turn(&format!("q{i}"), "")))
+            .await
+            .unwrap();
+    }
+    f.redis.as_mut().unwrap().kill();
+    let e = f
+        .one
+        .append(new("t", "s", turn("lost", "")))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    assert_eq!(crate::error::code_of(&e), tonic::Code::Unavailable);
+    let e = f.two.session("t", "s").await.unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    assert!(f.one.check().await.is_err());
+
+    f.redis.as_mut().unwrap().restart();
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while f.one.check().await.is_err() {
+        assert!(std::time::Instant::now() < until, "no reconnection");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        f.one.append(new("t", "s", turn("q3", ""))).await.unwrap(),
+        3
+    );
+    let s = f.two.session("t", "s").await.unwrap().unwrap();
+    assert_eq!(texts(&s.turns), ["q1", "q2", "q3"]);
+}
+
+/// An append whose reply was lost and is sent again (same mark) is applied once.
+#[tokio::test]
+async fn the_same_request_id_appends_once() {
+    let mut c = config(Kind::Redis);
+    c.max_turns_per_session = 10;
+    let f = fixture(Kind::Redis, c);
+    let a = f.one.append(answered("t", "s", "rid", "q")).await.unwrap();
+    let b = f.two.append(answered("t", "s", "rid", "q")).await.unwrap();
+    assert_eq!((a, b), (0, 0));
+    let s = f.one.session("t", "s").await.unwrap().unwrap();
+    assert_eq!(s.turns.len(), 1);
+}
+
+/// A record that does not read back is a storage error (INTERNAL, logged), not retried and
+/// not UNAVAILABLE; the next session over still works.
+#[tokio::test]
+async fn a_damaged_turn_is_a_storage_error() {
+    let f = fixture(Kind::Redis, config(Kind::Redis));
+    let r = f.redis.as_ref().unwrap();
+    let key = "switchboard:{1:t:s}:t";
+    assert_eq!(r.cli(&["RPUSH", key, "junk"]).trim(), "1");
+    let e = f.one.recent_turns("t", "s").await.unwrap_err();
+    assert!(matches!(&e, Error::Storage(m) if m.contains(key)), "{e:?}");
+    let e = f
+        .one
+        .append(new("t", "s", turn("q", "")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Storage(m) if m.contains("DAMAGED") && m.contains(key)),
+        "{e:?}"
+    );
+    assert_eq!(crate::error::code_of(&e), tonic::Code::Internal);
+    assert_eq!(
+        f.one.append(new("t", "s2", turn("q", ""))).await.unwrap(),
+        0
+    );
+}
+
+#[test]
+fn a_bad_redis_url_is_a_configuration_error() {
+    let mut c = config(Kind::Redis);
+    c.redis.url = "http://nope".into();
+    let e = Memory::open(&c).err().unwrap();
+    assert!(
+        matches!(&e, Error::Config(m) if m.contains("memory.redis.url")),
+        "{e:?}"
+    );
+}
+
+/// With `wait_replicas`, a turn is acknowledged once a Redis replica has it; with the replica
+/// gone, appends are UNAVAILABLE after the wait (the primary keeps the turn: the same request
+/// id replays it); with the replica back, they go on.
+#[tokio::test]
+async fn wait_replicas_acknowledges_only_replicated_turns() {
+    let mut c = config(Kind::Redis);
+    c.max_turns_per_session = 10;
+    c.redis.wait_replicas = 1;
+    c.redis.wait_timeout_secs = 0.2;
+    let f = fixture(Kind::Redis, c);
+    let mut replica = RedisServer::replica_of(f.redis.as_ref().unwrap());
+    assert_eq!(
+        f.one.append(answered("t", "s", "r0", "q0")).await.unwrap(),
+        0
+    );
+    // The replica has it: read there.
+    let len = replica.cli(&["LLEN", "switchboard:{1:t:s}:t"]);
+    assert_eq!(len.trim(), "1");
+
+    replica.kill();
+    let e = f
+        .one
+        .append(answered("t", "s", "r1", "q1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::MemoryUnavailable(m) if m.contains("0 of the 1")),
+        "{e:?}"
+    );
+    let stored = f.two.task("t", "r1").await.unwrap().unwrap();
+    assert_eq!(stored.turn_index, 1);
+
+    replica.restart();
+    replica.until_linked();
+    assert_eq!(
+        f.one.append(answered("t", "s", "r2", "q2")).await.unwrap(),
+        2
+    );
+}
+
+/// Redis that stops answering for longer than the response timeout (writes paused): the append
+/// is tried again, and is recorded once, whichever tries Redis ran.
+#[tokio::test]
+async fn a_late_reply_is_retried_and_recorded_once() {
+    let mut c = config(Kind::Redis);
+    c.redis.response_timeout_secs = 0.3;
+    c.redis.retries = 5;
+    let f = fixture(Kind::Redis, c);
+    f.one.append(new("t", "s", turn("q0", ""))).await.unwrap();
+    let r = f.redis.as_ref().unwrap();
+    assert_eq!(r.cli(&["CLIENT", "PAUSE", "700", "WRITE"]).trim(), "OK");
+    assert_eq!(
+        f.one.append(new("t", "s", turn("q1", ""))).await.unwrap(),
+        1
+    );
+    let s = f.two.session("t", "s").await.unwrap().unwrap();
+    assert_eq!(texts(&s.turns), ["q0", "q1"]);
+}
