@@ -6,6 +6,7 @@
 
 use std::io::Cursor;
 
+use crate::common::tools::{self, assert_invalid};
 use crate::common::*;
 use switchboard::config::Config;
 use switchboard::proto::{AskRequest, Media, OcrResult, expert_result};
@@ -203,24 +204,7 @@ async fn ocr_reads_a_scanned_pdf_and_honours_the_page_range() {
 }
 
 async fn refused(config: Config, media: Media) -> tonic::Status {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config;
-    config.memory.data_dir = dir.path().to_path_buf();
-    let running = start(config).await;
-    let mut c = client(&running).await;
-    let e = c.ask(ask(media, "ocr")).await.unwrap_err();
-    running.shutdown().await.unwrap();
-    e
-}
-
-fn assert_invalid(e: &tonic::Status, says: &str) {
-    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
-    assert!(
-        e.message().starts_with("media[0].data: "),
-        "{}",
-        e.message()
-    );
-    assert!(e.message().contains(says), "{}", e.message());
+    tools::refused(config, ask(media, "ocr")).await
 }
 
 /// Encrypted, damaged, too large, too many pages, pages too large at the dpi, a range past the
@@ -296,12 +280,8 @@ async fn pdftoppm_draws_what_hayro_cannot_within_its_time_limit() {
     assert_eq!((p.image_width, p.image_height), (417, 209));
     running.shutdown().await.unwrap();
 
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut c = test_config(dir.path(), None);
-    c.pdf.pdftoppm = hang;
+    c.pdf.pdftoppm = tools::hanging_tool(dir.path(), None);
     c.pdf.timeout_secs = 1.0;
     let e = refused(c, pdf(broken.clone())).await;
     assert_invalid(&e, "page 1 could not be drawn within 1s (pdf.timeout_secs)");
@@ -366,41 +346,19 @@ async fn form_filling_on_pdf_pages_matches_the_image_and_pages_through() {
     };
     let from_image = fill(pdf(png.clone())).await;
     let from_pdf = fill(pdf(form_pdf(&png, 1))).await;
-    let actions = |f: &switchboard::proto::FormFillResult| {
-        f.actions
-            .iter()
-            .map(|a| {
-                let b = a.input_box.unwrap();
-                (
-                    a.label.clone(),
-                    a.value.clone(),
-                    a.action.clone(),
-                    [b.x1, b.y1, b.x2, b.y2],
-                )
-            })
-            .collect::<Vec<_>>()
-    };
     assert!(!from_image.actions.is_empty());
     assert_eq!(
         (from_pdf.image_width, from_pdf.image_height),
         (from_image.image_width, from_image.image_height)
     );
     assert_eq!(from_pdf.page_index, Some(0));
-    let (a, b) = (actions(&from_image), actions(&from_pdf));
-    assert_eq!(a.len(), b.len(), "{a:?}\n{b:?}");
-    for (x, y) in a.iter().zip(&b) {
-        assert_eq!((&x.0, &x.1, &x.2), (&y.0, &y.1, &y.2));
-        assert!(
-            x.3.iter().zip(y.3).all(|(p, q)| (p - q).abs() <= 2.0),
-            "{x:?} vs {y:?}"
-        );
-    }
+    tools::assert_same_actions(&from_image, &from_pdf, 2.0);
 
     let two = fill(pdf(form_pdf(&png, 2))).await;
     assert_eq!(two.others.len(), 1);
     let second = &two.others[0];
     assert_eq!((second.media_index, second.page_index), (0, Some(1)));
-    assert_eq!(actions(second), actions(&two));
+    assert_eq!(tools::actions(second), tools::actions(&two));
     assert!(
         two.script.contains("# Page 2\nnext_page()\n"),
         "{}",

@@ -4,7 +4,10 @@
 //! to one frame. Also the in-process engine on a video file, the OCR expert on one, and the
 //! failures: corrupt files, limits, a tool that hangs, a tool that is missing.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use crate::common::tools::{self, assert_invalid, hanging_tool};
 
 use crate::common::fake_openai::{FakeOpenAi, Script};
 use crate::common::*;
@@ -51,9 +54,21 @@ fn ffmpeg(args: &[&str]) {
     );
 }
 
-/// A clip of the numbered source: `before` are input options, `after` output options.
-fn clip(dir: &Path, name: &str, secs: f64, before: &[&str], after: &[&str]) -> Vec<u8> {
-    let out = dir.join(name);
+/// H.264 in 4:2:0, what most tests' clips are.
+const H264: &[&str] = &["-c:v", "libx264", "-pix_fmt", "yuv420p"];
+
+/// A clip of the numbered source (`before` are input options, `after` output options), made
+/// once per test binary: tests that ask for the same clip share it.
+fn clip(name: &str, secs: f64, before: &[&str], after: &[&str]) -> Vec<u8> {
+    static CLIPS: Mutex<BTreeMap<String, Vec<u8>>> = Mutex::new(BTreeMap::new());
+    let key = format!("{name} {secs} {before:?} {after:?}");
+    // Held while ffmpeg runs: two tests wanting one clip make it once.
+    let mut clips = CLIPS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(data) = clips.get(&key) {
+        return data.clone();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(name);
     let src = source(secs);
     let mut args: Vec<&str> = before.to_vec();
     args.extend(["-f", "lavfi", "-i", &src]);
@@ -61,7 +76,14 @@ fn clip(dir: &Path, name: &str, secs: f64, before: &[&str], after: &[&str]) -> V
     let out_s = out.to_string_lossy().into_owned();
     args.push(&out_s);
     ffmpeg(&args);
-    std::fs::read(&out).unwrap()
+    let data = std::fs::read(&out).unwrap();
+    clips.insert(key, data.clone());
+    data
+}
+
+/// An H.264 MP4 of the numbered source.
+fn h264(secs: f64) -> Vec<u8> {
+    clip("a.mp4", secs, &[], H264)
 }
 
 fn video(data: Vec<u8>) -> Media {
@@ -121,7 +143,6 @@ const TIMELINE: &str = "0.0 - 1.1 seconds: the colour warms.\n1.1 - 2.8 seconds:
 #[tokio::test]
 async fn video_files_reach_the_model_as_frames_at_their_true_times() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
     let yuv = ["-pix_fmt", "yuv420p"];
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("h264.mp4", vec!["-c:v", "libx264"]),
@@ -148,7 +169,7 @@ async fn video_files_reach_the_model_as_frames_at_their_true_times() {
     for (name, codec) in cases {
         let mut after = codec.clone();
         after.extend(yuv);
-        let file = clip(dir.path(), name, 4.0, &[], &after);
+        let file = clip(name, 4.0, &[], &after);
         let r = c
             .ask(ask_video(file, "video"))
             .await
@@ -234,12 +255,11 @@ async fn variable_rates_start_offsets_and_rotation_are_honoured() {
     let data = tempfile::tempdir().unwrap();
     let running = start(test_config(data.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
-    let h264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"];
 
     // Variable rate: frames 0..19 at N/10 s, 20..39 one second later.
     let mut after = vec!["-vf", "setpts='(N/10+gte(N,20))/TB'", "-fps_mode", "vfr"];
-    after.extend(h264);
-    let vfr = clip(dir.path(), "vfr.mkv", 4.0, &[], &after);
+    after.extend(H264);
+    let vfr = clip("vfr.mkv", 4.0, &[], &after);
     let r = c.ask(ask_video(vfr, "video")).await.unwrap().into_inner();
     let sent = frames_sent(&fake);
     assert!(sent.len() >= 8, "{}", sent.len());
@@ -295,8 +315,8 @@ async fn variable_rates_start_offsets_and_rotation_are_honoured() {
 
     // A quarter turn: 128x96 stored, 96x128 shown (sizes the model's 32-pixel grid keeps).
     let mut after = vec!["-s", "128x96"];
-    after.extend(h264);
-    let plain = clip(dir.path(), "plain.mp4", 2.0, &[], &after);
+    after.extend(H264);
+    let plain = clip("plain.mp4", 2.0, &[], &after);
     std::fs::write(dir.path().join("plain-in.mp4"), &plain).unwrap();
     let rotated_path = dir.path().join("rotated.mp4");
     ffmpeg(&[
@@ -322,9 +342,7 @@ async fn variable_rates_start_offsets_and_rotation_are_honoured() {
 #[tokio::test]
 async fn servers_that_decode_video_get_the_file() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
     let file = clip(
-        dir.path(),
         "a.webm",
         2.0,
         &[],
@@ -352,14 +370,7 @@ async fn servers_that_decode_video_get_the_file() {
 #[tokio::test]
 async fn the_in_process_engine_answers_a_video_file() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = clip(
-        dir.path(),
-        "a.mp4",
-        2.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let file = h264(2.0);
     let data = tempfile::tempdir().unwrap();
     let mut config = ort_config(data.path());
     config.engine.max_batch = 1;
@@ -381,14 +392,7 @@ async fn the_in_process_engine_answers_a_video_file() {
 #[tokio::test]
 async fn the_ocr_expert_reads_a_video_files_frames() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = clip(
-        dir.path(),
-        "a.mp4",
-        2.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let file = h264(2.0);
     let data = tempfile::tempdir().unwrap();
     let mut config = test_config(data.path(), None);
     config.ocr.models_dir = assets().join("ocr");
@@ -414,24 +418,7 @@ async fn the_ocr_expert_reads_a_video_files_frames() {
 }
 
 async fn invalid(config: Config, data: Vec<u8>) -> tonic::Status {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config;
-    config.memory.data_dir = dir.path().to_path_buf();
-    let running = start(config).await;
-    let mut c = client(&running).await;
-    let e = c.ask(ask_video(data, "video")).await.unwrap_err();
-    running.shutdown().await.unwrap();
-    e
-}
-
-fn assert_invalid(e: &tonic::Status, says: &str) {
-    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
-    assert!(
-        e.message().starts_with("media[0].data: "),
-        "{}",
-        e.message()
-    );
-    assert!(e.message().contains(says), "{}", e.message());
+    tools::refused(config, ask_video(data, "video")).await
 }
 
 /// A corrupt, a truncated and an audio-only file, and files past the length and decoded-size
@@ -440,8 +427,7 @@ fn assert_invalid(e: &tonic::Status, says: &str) {
 async fn bad_video_files_are_invalid_arguments_naming_the_problem() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let h264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"];
-    let good = clip(dir.path(), "a.mp4", 4.0, &[], &h264);
+    let good = h264(4.0);
     let fake = FakeOpenAi::start(Script::default()).await;
     let config = || test_config(dir.path(), Some(fake.url()));
 
@@ -490,18 +476,9 @@ async fn bad_video_files_are_invalid_arguments_naming_the_problem() {
 async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let good = clip(
-        dir.path(),
-        "a.mp4",
-        1.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let good = h264(1.0);
     let fake = FakeOpenAi::start(Script::default()).await;
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hang = hanging_tool(dir.path(), None);
 
     let mut c = test_config(dir.path(), Some(fake.url()));
     c.video.ffprobe = hang.clone();
@@ -535,17 +512,8 @@ async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
 async fn classify_probes_a_video_file_without_decoding_it() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let good = clip(
-        dir.path(),
-        "a.mp4",
-        2.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let good = h264(2.0);
+    let hang = hanging_tool(dir.path(), None);
     let data = tempfile::tempdir().unwrap();
     let mut config = test_config(data.path(), None);
     config.video.ffmpeg = hang;
@@ -572,25 +540,9 @@ async fn classify_probes_a_video_file_without_decoding_it() {
 async fn a_passed_deadline_kills_the_decoder() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let good = clip(
-        dir.path(),
-        "a.mp4",
-        1.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let good = h264(1.0);
     let pid_file = dir.path().join("pid");
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(
-        &hang,
-        format!(
-            "#!/bin/sh\necho $$ > {}\nexec sleep 3600\n",
-            pid_file.display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hang = hanging_tool(dir.path(), Some(&pid_file));
     let fake = FakeOpenAi::start(Script::default()).await;
     let data = tempfile::tempdir().unwrap();
     let mut config = test_config(data.path(), Some(fake.url()));
@@ -678,3 +630,4 @@ async fn ocr_reads_frames_at_the_videos_own_size() {
     );
     running.shutdown().await.unwrap();
 }
+
