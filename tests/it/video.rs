@@ -5,6 +5,7 @@
 //! failures: corrupt files, limits, a tool that hangs, a tool that is missing.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Mutex;
 
 use crate::common::tools::{self, assert_invalid, hanging_tool};
@@ -631,3 +632,116 @@ async fn ocr_reads_frames_at_the_videos_own_size() {
     running.shutdown().await.unwrap();
 }
 
+/// Pictures held still, one after another, at 2 frames a second in near-lossless H.264 (4:4:4
+/// at qp 0: the decoded pixels are within 2 levels of the images'), so that OCR sees the images.
+fn slideshow(dir: &Path, name: &str, pictures: &[(&Path, f64)]) -> Vec<u8> {
+    let mut args: Vec<String> = Vec::new();
+    for (path, secs) in pictures {
+        args.extend(["-loop", "1", "-framerate", "2", "-t"].map(String::from));
+        args.push(secs.to_string());
+        args.extend(["-i".into(), path.to_string_lossy().into_owned()]);
+    }
+    let inputs: String = (0..pictures.len()).map(|i| format!("[{i}:v]")).collect();
+    args.extend([
+        "-filter_complex".into(),
+        format!("{inputs}concat=n={}:v=1:a=0", pictures.len()),
+    ]);
+    args.extend(["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p"].map(String::from));
+    let out = dir.join(name);
+    args.push(out.to_string_lossy().into_owned());
+    ffmpeg(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    std::fs::read(&out).unwrap()
+}
+
+/// Form filling on a video file: a form held still for three seconds (six sampled frames) is
+/// filled once, as its image is, from the frame at its middle; a clip of two forms gets each
+/// filled on its own, each with the time of the frame it came from, and one script that fills
+/// both, waiting for the operator to show the second.
+#[tokio::test]
+async fn form_filling_on_a_video_fills_each_distinct_form_once() {
+    let _machine = machine::shared().await;
+    let forms = repo().join("tests/fixtures/forms");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(forms.join("form_12.json")).unwrap()).unwrap();
+    let profile: std::collections::HashMap<String, String> =
+        serde_json::from_value(truth["profile"].clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // form_12 (1200x465) on white at form_20's size (1200x719), so that both fit one video.
+    let small = image::open(forms.join("form_12.png")).unwrap().to_rgb8();
+    let mut padded = image::RgbImage::from_pixel(1200, 719, image::Rgb([255; 3]));
+    image::imageops::replace(&mut padded, &small, 0, 0);
+    let padded_path = dir.path().join("form_12_padded.png");
+    padded.save(&padded_path).unwrap();
+    let second = forms.join("form_20.png");
+
+    let data = tempfile::tempdir().unwrap();
+    let mut config = test_config(data.path(), None);
+    config.ocr.models_dir = assets().join("ocr");
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut fill = async |data: Vec<u8>| {
+        let r = c
+            .ask(AskRequest {
+                text: "Fill this form".into(),
+                expert: "form_fill".into(),
+                media: vec![video(data)],
+                profile: profile.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        match r.result.unwrap().kind {
+            Some(expert_result::Kind::FormFill(f)) => f,
+            other => panic!("no form-fill result: {other:?}"),
+        }
+    };
+
+    let image = fill(std::fs::read(forms.join("form_12.png")).unwrap()).await;
+    assert!(!image.actions.is_empty());
+    let held = fill(slideshow(
+        dir.path(),
+        "held.mp4",
+        &[(&forms.join("form_12.png"), 3.0)],
+    ))
+    .await;
+    assert!(held.others.is_empty(), "{:?}", held.others);
+    assert_eq!((held.image_width, held.image_height), (1200, 465));
+    // Frames at 0, 0.5, ... 2.5 s: the run's middle is the third.
+    assert_eq!(held.frame_seconds, Some(1.0));
+    assert_eq!(held.page_index, None);
+    tools::assert_same_actions(&image, &held, 2.0);
+
+    let first = fill(std::fs::read(&padded_path).unwrap()).await;
+    let other = fill(std::fs::read(&second).unwrap()).await;
+    assert!(!other.actions.is_empty());
+    let clip = slideshow(
+        dir.path(),
+        "two.mp4",
+        &[(&padded_path, 2.0), (&second, 2.0)],
+    );
+    let two = fill(clip).await;
+    assert_eq!(two.others.len(), 1, "{:?}", two.others);
+    let later = &two.others[0];
+    // Frames at 0 .. 1.5 s show the first form, 2 .. 3.5 s the second.
+    let (t0, t1) = (two.frame_seconds.unwrap(), later.frame_seconds.unwrap());
+    assert!(
+        (0.0..2.0).contains(&t0) && (2.0..4.0).contains(&t1),
+        "{t0} {t1}"
+    );
+    assert_eq!(later.media_index, 0);
+    tools::assert_same_actions(&first, &two, 2.0);
+    tools::assert_same_actions(&other, later, 2.0);
+    assert!(
+        two.script
+            .contains(&format!("# Frame at {t1:.1} s\nnext_frame({t1:.1})\n")),
+        "{}",
+        two.script
+    );
+    let typed = |s: &str| s.matches("type_text(").count();
+    assert_eq!(
+        typed(&two.script),
+        typed(&first.script) + typed(&other.script) - 1
+    );
+    running.shutdown().await.unwrap();
+}
