@@ -41,7 +41,7 @@ fn main() -> anyhow::Result<()> {
         let scans = render("file", 0, &born, checked, &settings, &Stop::never())?
             .iter()
             .map(|p| -> anyhow::Result<PageSpec> {
-                let img = image::load_from_memory(&p.png)?.to_rgb8();
+                let img = image::load_from_memory(p.png.as_deref().unwrap_or_default())?.to_rgb8();
                 let mut jpeg = Vec::new();
                 image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
                     .encode_image(&img)?;

@@ -54,7 +54,7 @@ impl MediaItem {
     pub fn image_data(&self) -> Option<&Bytes> {
         match &self.source {
             MediaSource::File(data) if self.kind == MediaKind::Image => Some(data),
-            MediaSource::Page(p) => Some(&p.png),
+            MediaSource::Page(p) => p.png.as_ref(),
             _ => None,
         }
     }

@@ -82,7 +82,9 @@ pub struct PdfPage {
     pub media_index: u32,
     /// 0-based, in the document.
     pub page: u32,
-    pub png: Bytes,
+    /// The drawn page; `None` when it was only checked (routing alone: Classify), so that
+    /// routing a PDF draws nothing.
+    pub png: Option<Bytes>,
     pub width: u32,
     pub height: u32,
     /// The text layer in reading order with each character's box (a born-digital page).
@@ -207,7 +209,7 @@ pub fn render(
         out.push(PdfPage {
             media_index,
             page,
-            png,
+            png: Some(png),
             width,
             height,
             text,
@@ -569,7 +571,7 @@ mod tests {
         assert_eq!(pages.len(), 1);
         let p = &pages[0];
         assert_eq!((p.width, p.height), (1275, 1649));
-        let img = image::load_from_memory(&p.png).unwrap();
+        let img = image::load_from_memory(p.png.as_ref().unwrap()).unwrap();
         assert_eq!((img.width(), img.height()), (1275, 1649));
         let text = p.text.as_ref().expect("a text layer");
         let lines: Vec<&str> = text.lines.iter().map(|l| l.text.as_str()).collect();

@@ -62,7 +62,9 @@ fn scanned(pages: &[PageSpec]) -> Vec<u8> {
     let specs: Vec<PageSpec> = drawn
         .iter()
         .map(|p| {
-            let img = image::load_from_memory(&p.png).unwrap().to_rgb8();
+            let img = image::load_from_memory(p.png.as_ref().unwrap())
+                .unwrap()
+                .to_rgb8();
             let mut jpeg = Vec::new();
             image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut jpeg), 92)
                 .encode_image(&img)
@@ -291,6 +293,64 @@ async fn pdftoppm_draws_what_hayro_cannot_within_its_time_limit() {
     let e = refused(c, pdf(broken)).await;
     assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
     assert!(e.message().contains("poppler-utils"), "{e:?}");
+}
+
+/// Classify checks a PDF without drawing it: a page only pdftoppm could draw is routed though
+/// pdftoppm is missing (Ask needs it), the pages route as that many images would, and a PDF
+/// past the limits or encrypted is refused as in Ask.
+#[tokio::test]
+async fn classify_checks_a_pdf_without_drawing_it() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(&[PageSpec {
+        width: 200.0,
+        height: 100.0,
+        content: Content::Jpeg {
+            data: b"\xFF\xD8\xFF\xE0 not a JPEG at all".to_vec(),
+            width: 40,
+            height: 20,
+        },
+    }]);
+    let mut config = test_config(dir.path(), None);
+    config.pdf.pdftoppm = dir.path().join("no-such-pdftoppm");
+    config.limits.max_pdf_pages = 3;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let routed = c
+        .classify(ask(pdf(broken.clone()), ""))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!routed.expert.is_empty());
+    let e = c.ask(ask(pdf(broken), "ocr")).await.unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+
+    let pages = write(&[page(1), page(2), page(3)]);
+    let as_pdf = c
+        .classify(ask(pdf(pages.clone()), ""))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut three = ask(pdf(png(1275, 1649)), "");
+    three.media = vec![pdf(png(1275, 1649)); 3];
+    let as_images = c.classify(three).await.unwrap().into_inner();
+    assert_eq!(as_pdf.expert, as_images.expert);
+    assert_eq!(as_pdf.plan, as_images.plan);
+
+    let e = c
+        .classify(ask(pdf(write(&[page(1), page(2), page(3), page(4)])), ""))
+        .await
+        .unwrap_err();
+    assert_invalid(
+        &e,
+        "4 pages to render; the limit is 3 (limits.max_pdf_pages)",
+    );
+    let e = c
+        .classify(ask(pdf(write_encrypted(&[page(1)])), ""))
+        .await
+        .unwrap_err();
+    assert_invalid(&e, "the PDF is encrypted");
+    running.shutdown().await.unwrap();
 }
 
 /// A form page as a lossless image-only PDF drawn at 72 dpi: one pixel a point, so the page

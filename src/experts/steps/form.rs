@@ -81,7 +81,7 @@ fn later_pages(pages: &Pages, input: &AskInput) -> Vec<(usize, Later)> {
             crate::media::MediaSource::Page(p)
                 if p.media_index == first_media && p.page == page =>
             {
-                Some(p.png.clone())
+                p.png.clone()
             }
             _ => None,
         })
