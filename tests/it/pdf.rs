@@ -353,6 +353,36 @@ async fn classify_checks_a_pdf_without_drawing_it() {
     running.shutdown().await.unwrap();
 }
 
+/// A PDF past the in-process engine's visual-token budget is refused before anything is
+/// decoded, saying how many pages it came to and how to send fewer.
+#[tokio::test]
+async fn a_long_pdf_to_the_in_process_model_names_its_pages_and_the_limit() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ort_config(dir.path());
+    // Fewer than one page takes (the tiny model's pixel budget is small).
+    config.engine.max_visual_tokens = 2;
+    config.pdf.dpi = 36.0;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let doc = write(&[page(1), page(2), page(3)]);
+    let e = c.ask(ask(pdf(doc), "general")).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(
+        e.message().starts_with("media: 3 image(s)"),
+        "{}",
+        e.message()
+    );
+    assert!(
+        e.message()
+            .contains("at most 2 per request (engine.max_visual_tokens)")
+            && e.message().contains("Media.first_page"),
+        "{}",
+        e.message()
+    );
+    running.shutdown().await.unwrap();
+}
+
 /// A form page as a lossless image-only PDF drawn at 72 dpi: one pixel a point, so the page
 /// comes back as the image was.
 fn form_pdf(png: &[u8], copies: usize) -> Vec<u8> {
