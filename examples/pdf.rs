@@ -1,7 +1,7 @@
 //! Renders PDF pages as the service does (hayro at `pdf.dpi`, the text layer, pdftoppm for a
-//! page hayro cannot draw) and prints the time per page: `cargo run --example pdf -- doc.pdf
-//! [more files]`; with no file, a 5-page born-digital PDF written by switchboard_testkit::pdf,
-//! and the same pages scanned (JPEGs).
+//! page hayro cannot draw) and prints the time per page: `cargo run --release --example pdf --
+//! doc.pdf [more files]` (a debug build does not optimise the renderer); with no file, a 5-page
+//! born-digital PDF written by switchboard_testkit::pdf, and the same pages scanned (JPEGs).
 
 use std::time::Instant;
 
