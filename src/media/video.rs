@@ -1,8 +1,9 @@
 //! Video files: probed and decoded by Debian's ffprobe and ffmpeg, run as subprocesses so that
 //! codecs stay out of this process, a time limit and an address-space cap apply, and a crash is
 //! the child's. Owns the probe (frame count, true timestamps, rotated size), the choice of
-//! frames (Qwen3-VL's video processor: 2 per second, 4 to 768, its pixel budget) and the decoding
-//! of those frames straight to RGB at that size. Knows nothing of requests or of the model;
+//! frames (Qwen3-VL's video processor: 2 per second, 4 to 768, its pixel budget), the decoding
+//! of those frames straight to RGB at that size (or again at the video's own), and which of them
+//! show the same picture (`still_runs`). Knows nothing of requests or of the model;
 //! every problem of the client's file is INVALID_ARGUMENT on the field the caller names.
 
 use std::ffi::OsString;

@@ -1,6 +1,7 @@
 //! The form-filling steps: field grounding and profile mapping over the OCR'd form (a CPU job,
-//! no model), then, with a model, refinement of the fields the rules left open. Owns the
-//! people-facing summary of a form plan, in the request's language.
+//! no model; each page of a PDF form and each distinct frame of a video on its own, with one
+//! script over them all), then, with a model, refinement of the fields the rules left open. Owns
+//! the people-facing summary of a form plan, in the request's language.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

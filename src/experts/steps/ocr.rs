@@ -1,5 +1,6 @@
-//! The OCR step: the in-process OCR tool over the request's images, its read-out as a step
-//! output, and (when a model step follows) the model's structure placed on the OCR's lines.
+//! The OCR step: the in-process OCR tool over the request's images (or a video's frames: its
+//! distinct pictures, or those at a timeline's events), its read-out as a step output, and (when
+//! a model step follows) the model's structure placed on the OCR's lines.
 
 use image::RgbImage;
 
