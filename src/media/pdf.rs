@@ -6,7 +6,7 @@
 //! (a CPU-pool job), checking the request's stop between pages. Errors are INVALID_ARGUMENT on
 //! the field given, except a missing `pdftoppm` (FAILED_PRECONDITION).
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -200,7 +200,7 @@ pub fn render(
             draw(&checked.pdf, page as usize, checked.scale)
         }));
         let (png, (width, height), text, fallback) = match drawn {
-            Ok(Some((rgb, text))) => (encode_png(&rgb)?, rgb.dimensions(), text, false),
+            Ok(Some((rgb, text))) => (super::encode_png(&rgb)?, rgb.dimensions(), text, false),
             // hayro could not draw it (a font or image it cannot read, or a panic).
             _ => {
                 let dir = match spilled {
@@ -263,25 +263,6 @@ fn draw(pdf: &Pdf, index: usize, scale: f32) -> Option<(image::RgbImage, Option<
     let rgb = image::DynamicImage::ImageRgba8(rgba).into_rgb8();
     let text = text_layer(page, w, h, scale, &settings);
     Some((rgb, text))
-}
-
-/// PNG at the fastest compression: it is decoded again moments later.
-fn encode_png(img: &image::RgbImage) -> Result<Bytes> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new_with_quality(
-        Cursor::new(&mut out),
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Sub,
-    )
-    .write_image(
-        img.as_raw(),
-        img.width(),
-        img.height(),
-        image::ExtendedColorType::Rgb8,
-    )
-    .map_err(|e| Error::Internal(format!("encoding a PDF page as PNG: {e}")))?;
-    Ok(Bytes::from(out))
 }
 
 /// The glyphs a page shows, with their boxes in pixels. A page with none (scanned) has no
@@ -619,7 +600,10 @@ mod tests {
     fn a_scanned_page_has_no_text_layer() {
         let mut jpeg = Vec::new();
         image::RgbImage::from_pixel(64, 80, image::Rgb([250, 250, 250]))
-            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
             .unwrap();
         let data = write(&[PageSpec {
             width: 64.0,

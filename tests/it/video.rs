@@ -745,3 +745,60 @@ async fn form_filling_on_a_video_fills_each_distinct_form_once() {
     );
     running.shutdown().await.unwrap();
 }
+
+/// With a model, refinement of a form in a video is shown the frame it was filled from (there is
+/// no image file to show), at the video's size.
+#[tokio::test]
+async fn refining_a_form_in_a_video_shows_the_model_its_frame() {
+    let _machine = machine::shared().await;
+    let forms = repo().join("tests/fixtures/forms");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(forms.join("form_12.json")).unwrap()).unwrap();
+    let profile: std::collections::HashMap<String, String> =
+        serde_json::from_value(truth["profile"].clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let clip = slideshow(dir.path(), "held.mp4", &[(&forms.join("form_12.png"), 2.0)]);
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.ocr.models_dir = assets().join("ocr");
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let r = c
+        .ask(AskRequest {
+            text: "Fill this form".into(),
+            expert: "form_fill".into(),
+            media: vec![video(clip)],
+            profile,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(expert_result::Kind::FormFill(f)) = r.result.unwrap().kind else {
+        panic!("no form-fill result")
+    };
+    assert!(f.frame_seconds.is_some());
+    // The form's open fields (marital status, remarks, signature) and the unused `city` make a
+    // question; the model is asked it once, with the frame.
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let user = requests[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|m| m["role"] == "user")
+        .unwrap();
+    let url = user["content"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .find_map(|p| p["image_url"]["url"].as_str())
+        .expect("the frame, as an image");
+    let b64 = url.strip_prefix("data:image/png;base64,").expect("a PNG");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 465));
+    running.shutdown().await.unwrap();
+}

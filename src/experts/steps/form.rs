@@ -21,10 +21,12 @@ use crate::request::AskInput;
 use super::ocr::Pages;
 use super::{StepOutput, generate};
 
-/// What grounding found, for refinement: the form's fields and the user's facts.
+/// What grounding found, for refinement: the form's fields and the user's facts, and for a form
+/// in a video (no image file to show the model) its frame as a PNG.
 pub struct Grounded {
     fields: Vec<Field>,
     facts: Facts,
+    frame: Option<bytes::Bytes>,
 }
 
 /// Grounds the fields of the form (the first image the OCR step read) and maps the user's facts
@@ -251,7 +253,19 @@ fn output(
             kind: Some(Kind::FormFill(result)),
         },
     );
-    Ok((out, Grounded { fields, facts }))
+    // Encoded here, on the CPU pool; only a video's frame needs it.
+    let frame = match (&pages.first_image, pages.seconds.is_empty()) {
+        (Some(img), false) => Some(crate::media::encode_png(img)?),
+        _ => None,
+    };
+    Ok((
+        out,
+        Grounded {
+            fields,
+            facts,
+            frame,
+        },
+    ))
 }
 
 /// Asks the model about the fields the rules left open; without such fields, or unused profile
@@ -268,17 +282,28 @@ pub async fn refine(
         return Ok(prev);
     };
     let lang = crate::request::language(&input.text);
-    let Grounded { fields, facts } = grounded;
+    let Grounded {
+        fields,
+        facts,
+        frame,
+    } = grounded;
     let Some(q) = form_fill::refine::question(fields, facts, &result, lang) else {
         prev.result.kind = Some(Kind::FormFill(result));
         return Ok(prev);
     };
-    // The form itself (the first image file), for the model to look at; no history.
+    // The form itself (the first image file or PDF page, else the video frame it was filled
+    // from), for the model to look at; no history.
     let mut parts: Vec<Part> = input
         .media
         .iter()
         .find(|x| x.image_data().is_some())
         .map(media_part)
+        .or_else(|| {
+            frame.clone().map(|data| Part::Image {
+                mime_type: "image/png".into(),
+                data,
+            })
+        })
         .into_iter()
         .collect();
     parts.push(Part::Text(q.prompt.clone()));
