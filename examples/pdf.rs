@@ -1,7 +1,7 @@
 //! Renders PDF pages as the service does (hayro at `pdf.dpi`, the text layer, pdftoppm for a
-//! page hayro cannot draw) and prints the time per page: `cargo run --example pdf -- doc.pdf
-//! [more files]`; with no file, a 5-page born-digital PDF written by switchboard_testkit::pdf,
-//! and the same pages scanned (JPEGs).
+//! page hayro cannot draw) and prints the time per page: `cargo run --release --example pdf --
+//! doc.pdf [more files]` (a debug build does not optimise the renderer); with no file, a 5-page
+//! born-digital PDF written by switchboard_testkit::pdf, and the same pages scanned (JPEGs).
 
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ fn main() -> anyhow::Result<()> {
         let scans = render("file", 0, &born, checked, &settings, &Stop::never())?
             .iter()
             .map(|p| -> anyhow::Result<PageSpec> {
-                let img = image::load_from_memory(&p.png)?.to_rgb8();
+                let img = image::load_from_memory(p.png.as_deref().unwrap_or_default())?.to_rgb8();
                 let mut jpeg = Vec::new();
                 image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
                     .encode_image(&img)?;

@@ -748,7 +748,8 @@ pub struct PlansConfig {
     /// Characters of earlier steps' output a step is given (OCR lines with their boxes, a
     /// form's actions, a video's events, ...); more is cut, with a warning.
     pub context_chars: usize,
-    /// Video frames an OCR step after a video step reads (at the timeline's events).
+    /// Video frames an OCR step reads: after a video step, at the timeline's events; for a
+    /// video file alone, its distinct pictures (form filling fills each).
     pub ocr_frames: usize,
 }
 

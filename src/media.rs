@@ -54,7 +54,7 @@ impl MediaItem {
     pub fn image_data(&self) -> Option<&Bytes> {
         match &self.source {
             MediaSource::File(data) if self.kind == MediaKind::Image => Some(data),
-            MediaSource::Page(p) => Some(&p.png),
+            MediaSource::Page(p) => p.png.as_ref(),
             _ => None,
         }
     }
@@ -242,6 +242,26 @@ pub fn dimensions(data: &[u8]) -> Result<(u32, u32)> {
 /// that does not decode is INVALID_ARGUMENT on `media`.
 pub fn decode(data: &[u8]) -> Result<RgbImage> {
     decode_until(data, &Stop::never())
+}
+
+/// PNG at the fastest compression, for pixels that are decoded again moments later (a PDF
+/// page, a video frame shown to the model).
+pub fn encode_png(img: &RgbImage) -> Result<Bytes> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new_with_quality(
+        Cursor::new(&mut out),
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Sub,
+    )
+    .write_image(
+        img.as_raw(),
+        img.width(),
+        img.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| Error::Internal(format!("encoding pixels as PNG: {e}")))?;
+    Ok(Bytes::from(out))
 }
 
 /// `decode`, with `stop` checked between bands of rows while pixels are converted, so that a

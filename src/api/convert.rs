@@ -23,15 +23,17 @@ const MAX_STOP_CHARS: usize = 64;
 /// pool; it checks `stop` between media items and frames. PDFs are drawn with the default
 /// `[pdf]` settings.
 pub fn ask_input(req: AskRequest, limits: &Limits, stop: &Stop) -> Result<AskInput> {
-    ask_input_with(req, limits, &media::pdf::Settings::default(), stop)
+    ask_input_with(req, limits, &media::pdf::Settings::default(), true, stop)
 }
 
 /// `ask_input`, each PDF's chosen pages rendered with `pdf` into image items (in the PDF's
-/// place, in page order), `stop` checked between pages.
+/// place, in page order), `stop` checked between pages. With `draw` false (routing alone) the
+/// pages are checked against every limit but not drawn: their items carry no pixels.
 pub fn ask_input_with(
     req: AskRequest,
     limits: &Limits,
     pdf: &media::pdf::Settings,
+    draw: bool,
     stop: &Stop,
 ) -> Result<AskInput> {
     let size = req.encoded_len();
@@ -72,7 +74,7 @@ pub fn ask_input_with(
     };
     let mut media = Vec::with_capacity(req.media.len());
     for (i, m) in req.media.into_iter().enumerate() {
-        media.extend(media_item(i, m, limits, pdf, &mut pixels, stop)?);
+        media.extend(media_item(i, m, limits, (pdf, draw), &mut pixels, stop)?);
     }
     let expert = req.expert.trim();
     let n = expert.chars().count();
@@ -249,7 +251,7 @@ fn media_item(
     i: usize,
     m: Media,
     limits: &Limits,
-    pdf: &media::pdf::Settings,
+    pdf: (&media::pdf::Settings, bool),
     pixels: &mut PixelBudget,
     stop: &Stop,
 ) -> Result<Vec<MediaItem>> {
@@ -376,7 +378,8 @@ fn file_item(
 }
 
 /// A PDF's chosen pages as image items: checked against the limits (bytes, pages, pixels of
-/// each page at the dpi, the request's pixels) before any page is drawn, then drawn.
+/// each page at the dpi, the request's pixels) before any page is drawn, then drawn (with
+/// `draw`; else items of the pages' sizes without pixels, for routing).
 #[allow(clippy::too_many_arguments)]
 fn pdf_items(
     i: usize,
@@ -384,7 +387,7 @@ fn pdf_items(
     declared: &str,
     range: media::pdf::Range,
     limits: &Limits,
-    settings: &media::pdf::Settings,
+    (settings, draw): (&media::pdf::Settings, bool),
     pixels: &mut PixelBudget,
     stop: &Stop,
 ) -> Result<Vec<MediaItem>> {
@@ -414,7 +417,23 @@ fn pdf_items(
         pixels.take(&field, w as u64 * h as u64)?;
     }
     let sha256 = media::sha256_hex([data.as_ref()]);
-    let pages = media::pdf::render(&field, i as u32, &data, checked, settings, stop)?;
+    let pages = if draw {
+        media::pdf::render(&field, i as u32, &data, checked, settings, stop)?
+    } else {
+        checked
+            .pages
+            .iter()
+            .map(|&(page, width, height)| media::pdf::PdfPage {
+                media_index: i as u32,
+                page,
+                png: None,
+                width,
+                height,
+                text: None,
+                fallback: false,
+            })
+            .collect()
+    };
     Ok(pages
         .into_iter()
         .map(|p| MediaItem {

@@ -41,8 +41,9 @@ impl Service {
     }
 
     /// Checks and converts a request and its plan: a CPU job, since every image is decoded
-    /// whole; then video files are decoded by ffmpeg (subprocesses, awaited here), or for
-    /// routing alone (`decode` false) only probed: the same checks, no frames.
+    /// whole and PDF pages are drawn; then video files are decoded by ffmpeg (subprocesses,
+    /// awaited here). For routing alone (`decode` false) videos are only probed and PDFs only
+    /// checked: the same checks and errors, no frames and no pages drawn.
     async fn convert(
         &self,
         mut req: AskRequest,
@@ -58,7 +59,10 @@ impl Service {
                 let expert = req.expert.trim();
                 let expert = (!expert.is_empty()).then_some(expert);
                 let plan = convert::client_plan(req.plan.take(), expert, &limits)?;
-                Ok((convert::ask_input_with(req, &limits, &pdf, stop)?, plan))
+                Ok((
+                    convert::ask_input_with(req, &limits, &pdf, decode, stop)?,
+                    plan,
+                ))
             })
             .await?;
         let limits = &self.app.config().limits;
@@ -236,7 +240,8 @@ impl Switchboard for Service {
         let _cancel_on_drop = cancel.clone().drop_guard();
         let stop = Stop::new(cancel, Some(deadline));
         let r = within(deadline, budget, async {
-            // Routing needs no frames: a video file is checked by its probe alone.
+            // Routing needs no pixels: a video file is checked by its probe alone, a PDF's
+            // pages by their sizes.
             let (input, plan) = self.convert(request.into_inner(), false, &stop).await?;
             let app = self.app.clone();
             self.app

@@ -156,9 +156,13 @@ pub fn media_part(m: &MediaItem) -> Part {
             fps: *fps,
         },
         MediaSource::Decoded(v) => Part::DecodedVideo(v.clone()),
-        MediaSource::Page(p) => Part::Image {
-            mime_type: "image/png".into(),
-            data: p.png.clone(),
+        MediaSource::Page(p) => match &p.png {
+            Some(png) => Part::Image {
+                mime_type: "image/png".into(),
+                data: png.clone(),
+            },
+            // Only routing checks pages without drawing them, and it builds no prompt.
+            None => Part::Text(format!("(page {} of a PDF, not drawn)", p.page + 1)),
         },
     }
 }

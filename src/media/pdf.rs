@@ -6,8 +6,8 @@
 //! (a CPU-pool job), checking the request's stop between pages. Errors are INVALID_ARGUMENT on
 //! the field given, except a missing `pdftoppm` (FAILED_PRECONDITION).
 
-use std::io::{Cursor, Read};
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -82,7 +82,9 @@ pub struct PdfPage {
     pub media_index: u32,
     /// 0-based, in the document.
     pub page: u32,
-    pub png: Bytes,
+    /// The drawn page; `None` when it was only checked (routing alone: Classify), so that
+    /// routing a PDF draws nothing.
+    pub png: Option<Bytes>,
     pub width: u32,
     pub height: u32,
     /// The text layer in reading order with each character's box (a born-digital page).
@@ -181,7 +183,7 @@ pub fn check(
 }
 
 /// Renders the checked pages, one at a time, `stop` checked between them. `data` is the file
-/// (written to a temporary file only if pdftoppm is needed).
+/// (written to a temporary file only if pdftoppm is needed, once for all its pages).
 pub fn render(
     field: &str,
     media_index: u32,
@@ -191,23 +193,28 @@ pub fn render(
     stop: &Stop,
 ) -> Result<Vec<PdfPage>> {
     let mut out = Vec::with_capacity(checked.pages.len());
+    let mut spilled: Option<tempfile::TempDir> = None;
     for &(page, w, h) in &checked.pages {
         stop.check()?;
         let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             draw(&checked.pdf, page as usize, checked.scale)
         }));
         let (png, (width, height), text, fallback) = match drawn {
-            Ok(Some((rgb, text))) => (encode_png(&rgb)?, rgb.dimensions(), text, false),
+            Ok(Some((rgb, text))) => (super::encode_png(&rgb)?, rgb.dimensions(), text, false),
             // hayro could not draw it (a font or image it cannot read, or a panic).
             _ => {
-                let (png, size) = pdftoppm(field, data, page, w, h, settings, stop)?;
+                let dir = match spilled {
+                    Some(ref dir) => dir,
+                    None => spilled.insert(spill(data)?),
+                };
+                let (png, size) = pdftoppm(field, dir.path(), page, w, h, settings, stop)?;
                 (png, size, None, true)
             }
         };
         out.push(PdfPage {
             media_index,
             page,
-            png,
+            png: Some(png),
             width,
             height,
             text,
@@ -256,25 +263,6 @@ fn draw(pdf: &Pdf, index: usize, scale: f32) -> Option<(image::RgbImage, Option<
     let rgb = image::DynamicImage::ImageRgba8(rgba).into_rgb8();
     let text = text_layer(page, w, h, scale, &settings);
     Some((rgb, text))
-}
-
-/// PNG at the fastest compression: it is decoded again moments later.
-fn encode_png(img: &image::RgbImage) -> Result<Bytes> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new_with_quality(
-        Cursor::new(&mut out),
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Sub,
-    )
-    .write_image(
-        img.as_raw(),
-        img.width(),
-        img.height(),
-        image::ExtendedColorType::Rgb8,
-    )
-    .map_err(|e| Error::Internal(format!("encoding a PDF page as PNG: {e}")))?;
-    Ok(Bytes::from(out))
 }
 
 /// The glyphs a page shows, with their boxes in pixels. A page with none (scanned) has no
@@ -433,21 +421,33 @@ fn lines(chars: Vec<(String, [f32; 4])>) -> Vec<Line> {
 
 /// One page drawn by pdftoppm: the file in a temporary directory, the child killed at the time
 /// limit or when `stop` fires, its PNG checked to be the size planned.
+/// `data` in a temporary directory, as `in.pdf`, for pdftoppm.
+fn spill(data: &[u8]) -> Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir().map_err(tmp_error)?;
+    std::fs::write(dir.path().join("in.pdf"), data).map_err(tmp_error)?;
+    Ok(dir)
+}
+
+fn tmp_error(e: std::io::Error) -> Error {
+    Error::Internal(format!("pdftoppm's temporary files: {e}"))
+}
+
+/// Draws `page` of `dir`'s `in.pdf` (see `spill`) with pdftoppm; its PNG and diagnostics are
+/// written beside it and removed once read.
 fn pdftoppm(
     field: &str,
-    data: &[u8],
+    dir: &Path,
     page: u32,
     w: u32,
     h: u32,
     settings: &Settings,
     stop: &Stop,
 ) -> Result<(Bytes, (u32, u32))> {
-    let io = |e: std::io::Error| Error::Internal(format!("pdftoppm's temporary files: {e}"));
-    let dir = tempfile::tempdir().map_err(io)?;
-    let input = dir.path().join("in.pdf");
-    std::fs::write(&input, data).map_err(io)?;
-    let prefix = dir.path().join("page");
+    let io = tmp_error;
+    let input = dir.join("in.pdf");
     let n = (page + 1).to_string();
+    let prefix = dir.join(format!("page-{n}"));
+    let stderr_path = dir.join(format!("stderr-{n}"));
     let mut cmd = Command::new(&settings.pdftoppm);
     cmd.args(["-f", &n, "-l", &n, "-r", &settings.dpi.to_string()])
         .args(["-png", "-singlefile"])
@@ -456,7 +456,7 @@ fn pdftoppm(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         // A file, not a pipe: a chatty child cannot block on a full pipe.
-        .stderr(std::fs::File::create(dir.path().join("stderr")).map_err(io)?);
+        .stderr(std::fs::File::create(&stderr_path).map_err(io)?);
     let memory = settings.memory_bytes;
     if memory > 0 {
         use std::os::unix::process::CommandExt;
@@ -494,10 +494,14 @@ fn pdftoppm(
         std::thread::sleep(Duration::from_millis(10));
     };
     let mut diag = String::new();
-    if let Ok(f) = std::fs::File::open(dir.path().join("stderr")) {
+    if let Ok(f) = std::fs::File::open(&stderr_path) {
         let _ = f.take(4096).read_to_string(&mut diag);
     }
-    let png = std::fs::read(prefix.with_extension("png")).unwrap_or_default();
+    let png_path = prefix.with_extension("png");
+    let png = std::fs::read(&png_path).unwrap_or_default();
+    // One page's files at a time, however many pages pdftoppm draws.
+    let _ = std::fs::remove_file(&png_path);
+    let _ = std::fs::remove_file(&stderr_path);
     if !status.success() || png.is_empty() {
         let diag = super::clip(diag.trim(), 300);
         return Err(Error::invalid(
@@ -569,7 +573,7 @@ mod tests {
         assert_eq!(pages.len(), 1);
         let p = &pages[0];
         assert_eq!((p.width, p.height), (1275, 1649));
-        let img = image::load_from_memory(&p.png).unwrap();
+        let img = image::load_from_memory(p.png.as_ref().unwrap()).unwrap();
         assert_eq!((img.width(), img.height()), (1275, 1649));
         let text = p.text.as_ref().expect("a text layer");
         let lines: Vec<&str> = text.lines.iter().map(|l| l.text.as_str()).collect();
@@ -596,7 +600,10 @@ mod tests {
     fn a_scanned_page_has_no_text_layer() {
         let mut jpeg = Vec::new();
         image::RgbImage::from_pixel(64, 80, image::Rgb([250, 250, 250]))
-            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
             .unwrap();
         let data = write(&[PageSpec {
             width: 64.0,
@@ -700,6 +707,33 @@ mod tests {
     }
 
     /// Mutated files are refused or drawn, never a panic.
+    /// Pages hayro cannot draw are drawn by pdftoppm from one copy of the file (`spill`), each
+    /// page its own; a page hayro draws between them stays hayro's.
+    #[test]
+    fn pdftoppm_draws_several_pages_from_one_copy() {
+        let broken = |width: f32| PageSpec {
+            width,
+            height: 100.0,
+            content: Content::Jpeg {
+                data: b"\xFF\xD8\xFF\xE0 not a JPEG".to_vec(),
+                width: 40,
+                height: 20,
+            },
+        };
+        let data = write(&[
+            broken(200.0),
+            letter(&[(72.0, 72.0, "Hello")]),
+            broken(300.0),
+        ]);
+        let pages = open(&data, Range::default()).unwrap();
+        let got: Vec<(u32, u32, bool)> = pages
+            .iter()
+            .map(|p| (p.page, p.width, p.fallback))
+            .collect();
+        // pdftoppm rounds 416.7 and 625 up; hayro draws the letter page at 1275.
+        assert_eq!(got, [(0, 417, true), (1, 1275, false), (2, 625, true)]);
+    }
+
     #[test]
     fn mangled_files_never_panic() {
         let data = write(&[letter(&[(72.0, 72.0, "Hello")])]);

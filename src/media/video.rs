@@ -1,8 +1,9 @@
 //! Video files: probed and decoded by Debian's ffprobe and ffmpeg, run as subprocesses so that
 //! codecs stay out of this process, a time limit and an address-space cap apply, and a crash is
 //! the child's. Owns the probe (frame count, true timestamps, rotated size), the choice of
-//! frames (Qwen3-VL's video processor: 2 per second, 4 to 768, its pixel budget) and the decoding
-//! of those frames straight to RGB at that size. Knows nothing of requests or of the model;
+//! frames (Qwen3-VL's video processor: 2 per second, 4 to 768, its pixel budget), the decoding
+//! of those frames straight to RGB at that size (or again at the video's own), and which of them
+//! show the same picture (`still_runs`). Knows nothing of requests or of the model;
 //! every problem of the client's file is INVALID_ARGUMENT on the field the caller names.
 
 use std::ffi::OsString;
@@ -166,8 +167,15 @@ pub async fn frames_at(
     let (w, h) = (video.width as f64, video.height as f64);
     let bytes = indices.len() as f64 * w * h * 3.0;
     let scale = (max_bytes as f64 / bytes).sqrt().min(1.0);
-    // Even sides: what every pixel format ffmpeg scales through takes.
-    let side = |v: f64| (((v * scale) as u32) & !1).max(2);
+    // At the video's own size nothing is scaled (an odd side stays: a form's pixels as they
+    // were); smaller, even sides, what every pixel format ffmpeg scales through takes.
+    let side = |v: f64| {
+        if scale >= 1.0 {
+            v as u32
+        } else {
+            (((v * scale) as u32) & !1).max(2)
+        }
+    };
     let plan = Plan {
         indices,
         width: side(w),
@@ -177,6 +185,50 @@ pub async fn frames_at(
     let (frames, _) =
         decode_frames(field, file.path(), &video.probe, &plan, settings, stop).await?;
     Ok(frames)
+}
+
+/// Side of the thumbnails frames are compared by.
+const THUMB: u32 = 64;
+/// A thumbnail cell differs when one of its colours moves by more than this.
+const CELL_LEVELS: i16 = 24;
+/// Frames show the same picture when at most this many of the 64x64 cells differ. On the
+/// project's forms corpus two different forms differ in at least 46 cells, one form shifted by
+/// 4 px in at most 24 (thumbnails by a triangle filter; a box filter is far more sensitive to
+/// shifts). Colour counts: slides of one brightness in two colours are two pictures.
+const STILL_CELLS: usize = 32;
+
+/// Runs of near-identical frames, as (first, last) indices in order: a form held still for ten
+/// seconds is one picture, not twenty. Each frame is compared with its run's first frame (not
+/// the previous one), so a slow pan still starts new runs.
+pub fn still_runs(frames: &[RgbImage], stop: &Stop) -> Result<Vec<(usize, usize)>> {
+    let thumb =
+        |img: &RgbImage| image::imageops::resize(img, THUMB, THUMB, image::imageops::Triangle);
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut first = None;
+    for (i, frame) in frames.iter().enumerate() {
+        stop.check()?;
+        let t = thumb(frame);
+        let same = first.as_ref().is_some_and(|f: &RgbImage| {
+            let moved = f
+                .pixels()
+                .zip(t.pixels())
+                .filter(|(a, b)| {
+                    a.0.iter()
+                        .zip(b.0)
+                        .any(|(x, y)| (i16::from(*x) - i16::from(y)).abs() > CELL_LEVELS)
+                })
+                .count();
+            moved <= STILL_CELLS
+        });
+        match runs.last_mut() {
+            Some(run) if same => run.1 = i,
+            _ => {
+                runs.push((i, i));
+                first = Some(t);
+            }
+        }
+    }
+    Ok(runs)
 }
 
 /// What `decode` checks before decoding (the probe, the limits, the sampling plan), without
@@ -875,6 +927,32 @@ impl Tail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A form held still (with codec noise and a small shift) is one run; another form of the
+    /// same size, and a blank frame, start new ones.
+    #[test]
+    fn still_runs_join_a_held_form_and_split_different_ones() {
+        let form = |n: &str| {
+            let path = format!("{}/tests/fixtures/forms/{n}", env!("CARGO_MANIFEST_DIR"));
+            image::open(path).unwrap().to_rgb8()
+        };
+        let a = form("form_12.png");
+        let b = form("form_20.png");
+        // Both at form_20's size, form_12 on white below.
+        let mut padded = RgbImage::from_pixel(b.width(), b.height(), image::Rgb([255; 3]));
+        image::imageops::replace(&mut padded, &a, 0, 0);
+        let mut shifted = RgbImage::from_pixel(b.width(), b.height(), image::Rgb([255; 3]));
+        image::imageops::replace(&mut shifted, &a, 3, 2);
+        let mut noisy = padded.clone();
+        for (i, p) in noisy.pixels_mut().enumerate() {
+            let d = (i % 7) as u8;
+            p.0 = p.0.map(|v| v.saturating_sub(d));
+        }
+        let blank = RgbImage::from_pixel(b.width(), b.height(), image::Rgb([255; 3]));
+        let frames = [padded.clone(), noisy, shifted, b.clone(), b, blank, padded];
+        let runs = still_runs(&frames, &Stop::never()).unwrap();
+        assert_eq!(runs, [(0, 2), (3, 4), (5, 5), (6, 6)]);
+    }
 
     #[test]
     fn packet_times_skip_discarded_and_use_dts_when_pts_is_missing() {

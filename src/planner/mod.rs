@@ -593,9 +593,16 @@ impl Planner {
                     .find_map(|(_, p)| p.pages.clone())
                     .ok_or_else(|| Error::Internal("form filling without an OCR step".into()))?;
                 // What else the plan read or worked out may hold the user's details (an ID
-                // card's text beside the form, a total from a math step).
-                let mut sources: Vec<String> =
-                    pages.read.iter().skip(1).map(|(_, p)| p.text()).collect();
+                // card's text beside the form, a total from a math step); the form's own later
+                // pages or frames are the form, not a source.
+                let form = pages.read.first().map(|(i, _)| *i);
+                let mut sources: Vec<String> = pages
+                    .read
+                    .iter()
+                    .skip(1)
+                    .filter(|(i, _)| Some(*i) != form)
+                    .map(|(_, p)| p.text())
+                    .collect();
                 sources.extend(
                     given
                         .iter()

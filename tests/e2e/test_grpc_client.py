@@ -268,6 +268,71 @@ def test_form_fill_returns_pixel_actions(server, pb, fake):
     assert len(fake.recorded()) <= before + 1
 
 
+def pdf(pages):
+    """A born-digital PDF, written by hand: each page US Letter, each (x, y, text) in Helvetica
+    12 pt with y from the top."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for lines in pages:
+        ops = "".join(f"BT /F1 12 Tf {x} {792 - y} Td ({text}) Tj ET\n" for x, y, text in lines)
+        objects.append(f"<< /Length {len(ops)} >>\nstream\n{ops}endstream")
+        kids.append(len(objects) + 1)
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+    out, offsets = b"%PDF-1.7\n", []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_pages_are_read_exactly_with_page_indices(server, pb):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    pages = [[(72, 96, "Quarterly report, page 1"), (72, 160, "Revenue grew by 11.5 percent")],
+             [(72, 96, "Quarterly report, page 2"), (72, 160, "Contact: desk2@example.com")]]
+    r = stub.Ask(pb2.AskRequest(text="Read this document.", expert="ocr",
+                                media=[pb2.Media(data=pdf(pages), mime_type="application/pdf")]), timeout=60)
+    first = r.result.ocr
+    read = [first] + list(first.others)
+    assert [p.page_index for p in read] == [0, 1]
+    assert all(p.HasField("page_index") and p.from_text_layer and p.media_index == 0 for p in read)
+    for p, lines in zip(read, pages):
+        assert [line.text for b in p.blocks for line in b.lines] == [t for _, _, t in lines]
+        # US Letter at the default 150 dpi (hayro truncates 1650 to 1649).
+        assert (p.image_width, p.image_height) == (1275, 1649)
+        box = p.blocks[0].lines[0].box
+        assert abs(box.x1 - 72 * 150 / 72) <= 6, box
+
+
+def test_a_form_held_still_in_a_video_is_filled_once(server, pb, tmp_path):
+    pb2, rpc = pb
+    stub = rpc.SwitchboardStub(server.channel)
+    form = REPO / "tests" / "fixtures" / "forms" / "form_12.png"
+    truth = json.loads((REPO / "tests" / "fixtures" / "forms" / "form_12.json").read_text())
+    clip = tmp_path / "form.mp4"
+    # Three seconds of the form at 2 frames a second, near-lossless (H.264 4:4:4 at qp 0).
+    subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y", "-loop", "1", "-framerate", "2",
+                    "-t", "3", "-i", str(form), "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", str(clip)],
+                   check=True)
+    r = stub.Ask(pb2.AskRequest(text="Fill this form with my details", expert="form_fill",
+                                media=[pb2.Media(data=clip.read_bytes())], profile=truth["profile"]), timeout=120)
+    f = r.result.form_fill
+    assert (f.image_width, f.image_height) == (truth["width"], truth["height"])
+    # Six sampled frames of one picture: filled once, from the frame in the middle.
+    assert len(f.others) == 0
+    assert f.HasField("frame_seconds") and f.frame_seconds == 1.0
+    assert not f.HasField("page_index")
+    wanted = {fl["value"] for fl in truth["fields"] if fl["value"]}
+    assert wanted <= {a.value for a in f.actions}, wanted - {a.value for a in f.actions}
+
+
 def test_json_logs_carry_the_callers_trace_id(tmp_path, pb, fake):
     pb2, rpc = pb
     s = Server(tmp_path, fake.url, {"SWITCHBOARD_TELEMETRY__LOG_FORMAT": "json"})

@@ -6,6 +6,7 @@
 
 use std::io::Cursor;
 
+use crate::common::tools::{self, assert_invalid};
 use crate::common::*;
 use switchboard::config::Config;
 use switchboard::proto::{AskRequest, Media, OcrResult, expert_result};
@@ -61,7 +62,9 @@ fn scanned(pages: &[PageSpec]) -> Vec<u8> {
     let specs: Vec<PageSpec> = drawn
         .iter()
         .map(|p| {
-            let img = image::load_from_memory(&p.png).unwrap().to_rgb8();
+            let img = image::load_from_memory(p.png.as_ref().unwrap())
+                .unwrap()
+                .to_rgb8();
             let mut jpeg = Vec::new();
             image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut jpeg), 92)
                 .encode_image(&img)
@@ -203,24 +206,7 @@ async fn ocr_reads_a_scanned_pdf_and_honours_the_page_range() {
 }
 
 async fn refused(config: Config, media: Media) -> tonic::Status {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config;
-    config.memory.data_dir = dir.path().to_path_buf();
-    let running = start(config).await;
-    let mut c = client(&running).await;
-    let e = c.ask(ask(media, "ocr")).await.unwrap_err();
-    running.shutdown().await.unwrap();
-    e
-}
-
-fn assert_invalid(e: &tonic::Status, says: &str) {
-    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
-    assert!(
-        e.message().starts_with("media[0].data: "),
-        "{}",
-        e.message()
-    );
-    assert!(e.message().contains(says), "{}", e.message());
+    tools::refused(config, ask(media, "ocr")).await
 }
 
 /// Encrypted, damaged, too large, too many pages, pages too large at the dpi, a range past the
@@ -296,12 +282,8 @@ async fn pdftoppm_draws_what_hayro_cannot_within_its_time_limit() {
     assert_eq!((p.image_width, p.image_height), (417, 209));
     running.shutdown().await.unwrap();
 
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut c = test_config(dir.path(), None);
-    c.pdf.pdftoppm = hang;
+    c.pdf.pdftoppm = tools::hanging_tool(dir.path(), None);
     c.pdf.timeout_secs = 1.0;
     let e = refused(c, pdf(broken.clone())).await;
     assert_invalid(&e, "page 1 could not be drawn within 1s (pdf.timeout_secs)");
@@ -311,6 +293,94 @@ async fn pdftoppm_draws_what_hayro_cannot_within_its_time_limit() {
     let e = refused(c, pdf(broken)).await;
     assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
     assert!(e.message().contains("poppler-utils"), "{e:?}");
+}
+
+/// Classify checks a PDF without drawing it: a page only pdftoppm could draw is routed though
+/// pdftoppm is missing (Ask needs it), the pages route as that many images would, and a PDF
+/// past the limits or encrypted is refused as in Ask.
+#[tokio::test]
+async fn classify_checks_a_pdf_without_drawing_it() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(&[PageSpec {
+        width: 200.0,
+        height: 100.0,
+        content: Content::Jpeg {
+            data: b"\xFF\xD8\xFF\xE0 not a JPEG at all".to_vec(),
+            width: 40,
+            height: 20,
+        },
+    }]);
+    let mut config = test_config(dir.path(), None);
+    config.pdf.pdftoppm = dir.path().join("no-such-pdftoppm");
+    config.limits.max_pdf_pages = 3;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let routed = c
+        .classify(ask(pdf(broken.clone()), ""))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!routed.expert.is_empty());
+    let e = c.ask(ask(pdf(broken), "ocr")).await.unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+
+    let pages = write(&[page(1), page(2), page(3)]);
+    let as_pdf = c
+        .classify(ask(pdf(pages.clone()), ""))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut three = ask(pdf(png(1275, 1649)), "");
+    three.media = vec![pdf(png(1275, 1649)); 3];
+    let as_images = c.classify(three).await.unwrap().into_inner();
+    assert_eq!(as_pdf.expert, as_images.expert);
+    assert_eq!(as_pdf.plan, as_images.plan);
+
+    let e = c
+        .classify(ask(pdf(write(&[page(1), page(2), page(3), page(4)])), ""))
+        .await
+        .unwrap_err();
+    assert_invalid(
+        &e,
+        "4 pages to render; the limit is 3 (limits.max_pdf_pages)",
+    );
+    let e = c
+        .classify(ask(pdf(write_encrypted(&[page(1)])), ""))
+        .await
+        .unwrap_err();
+    assert_invalid(&e, "the PDF is encrypted");
+    running.shutdown().await.unwrap();
+}
+
+/// A PDF past the in-process engine's visual-token budget is refused before anything is
+/// decoded, saying how many pages it came to and how to send fewer.
+#[tokio::test]
+async fn a_long_pdf_to_the_in_process_model_names_its_pages_and_the_limit() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ort_config(dir.path());
+    // Fewer than one page takes (the tiny model's pixel budget is small).
+    config.engine.max_visual_tokens = 2;
+    config.pdf.dpi = 36.0;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let doc = write(&[page(1), page(2), page(3)]);
+    let e = c.ask(ask(pdf(doc), "general")).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(
+        e.message().starts_with("media: 3 image(s)"),
+        "{}",
+        e.message()
+    );
+    assert!(
+        e.message()
+            .contains("at most 2 per request (engine.max_visual_tokens)")
+            && e.message().contains("Media.first_page"),
+        "{}",
+        e.message()
+    );
+    running.shutdown().await.unwrap();
 }
 
 /// A form page as a lossless image-only PDF drawn at 72 dpi: one pixel a point, so the page
@@ -366,41 +436,19 @@ async fn form_filling_on_pdf_pages_matches_the_image_and_pages_through() {
     };
     let from_image = fill(pdf(png.clone())).await;
     let from_pdf = fill(pdf(form_pdf(&png, 1))).await;
-    let actions = |f: &switchboard::proto::FormFillResult| {
-        f.actions
-            .iter()
-            .map(|a| {
-                let b = a.input_box.unwrap();
-                (
-                    a.label.clone(),
-                    a.value.clone(),
-                    a.action.clone(),
-                    [b.x1, b.y1, b.x2, b.y2],
-                )
-            })
-            .collect::<Vec<_>>()
-    };
     assert!(!from_image.actions.is_empty());
     assert_eq!(
         (from_pdf.image_width, from_pdf.image_height),
         (from_image.image_width, from_image.image_height)
     );
     assert_eq!(from_pdf.page_index, Some(0));
-    let (a, b) = (actions(&from_image), actions(&from_pdf));
-    assert_eq!(a.len(), b.len(), "{a:?}\n{b:?}");
-    for (x, y) in a.iter().zip(&b) {
-        assert_eq!((&x.0, &x.1, &x.2), (&y.0, &y.1, &y.2));
-        assert!(
-            x.3.iter().zip(y.3).all(|(p, q)| (p - q).abs() <= 2.0),
-            "{x:?} vs {y:?}"
-        );
-    }
+    tools::assert_same_actions(&from_image, &from_pdf, 2.0);
 
     let two = fill(pdf(form_pdf(&png, 2))).await;
     assert_eq!(two.others.len(), 1);
     let second = &two.others[0];
     assert_eq!((second.media_index, second.page_index), (0, Some(1)));
-    assert_eq!(actions(second), actions(&two));
+    assert_eq!(tools::actions(second), tools::actions(&two));
     assert!(
         two.script.contains("# Page 2\nnext_page()\n"),
         "{}",

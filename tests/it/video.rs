@@ -4,7 +4,11 @@
 //! to one frame. Also the in-process engine on a video file, the OCR expert on one, and the
 //! failures: corrupt files, limits, a tool that hangs, a tool that is missing.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Mutex;
+
+use crate::common::tools::{self, assert_invalid, hanging_tool};
 
 use crate::common::fake_openai::{FakeOpenAi, Script};
 use crate::common::*;
@@ -51,9 +55,21 @@ fn ffmpeg(args: &[&str]) {
     );
 }
 
-/// A clip of the numbered source: `before` are input options, `after` output options.
-fn clip(dir: &Path, name: &str, secs: f64, before: &[&str], after: &[&str]) -> Vec<u8> {
-    let out = dir.join(name);
+/// H.264 in 4:2:0, what most tests' clips are.
+const H264: &[&str] = &["-c:v", "libx264", "-pix_fmt", "yuv420p"];
+
+/// A clip of the numbered source (`before` are input options, `after` output options), made
+/// once per test binary: tests that ask for the same clip share it.
+fn clip(name: &str, secs: f64, before: &[&str], after: &[&str]) -> Vec<u8> {
+    static CLIPS: Mutex<BTreeMap<String, Vec<u8>>> = Mutex::new(BTreeMap::new());
+    let key = format!("{name} {secs} {before:?} {after:?}");
+    // Held while ffmpeg runs: two tests wanting one clip make it once.
+    let mut clips = CLIPS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(data) = clips.get(&key) {
+        return data.clone();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(name);
     let src = source(secs);
     let mut args: Vec<&str> = before.to_vec();
     args.extend(["-f", "lavfi", "-i", &src]);
@@ -61,7 +77,14 @@ fn clip(dir: &Path, name: &str, secs: f64, before: &[&str], after: &[&str]) -> V
     let out_s = out.to_string_lossy().into_owned();
     args.push(&out_s);
     ffmpeg(&args);
-    std::fs::read(&out).unwrap()
+    let data = std::fs::read(&out).unwrap();
+    clips.insert(key, data.clone());
+    data
+}
+
+/// An H.264 MP4 of the numbered source.
+fn h264(secs: f64) -> Vec<u8> {
+    clip("a.mp4", secs, &[], H264)
 }
 
 fn video(data: Vec<u8>) -> Media {
@@ -121,7 +144,6 @@ const TIMELINE: &str = "0.0 - 1.1 seconds: the colour warms.\n1.1 - 2.8 seconds:
 #[tokio::test]
 async fn video_files_reach_the_model_as_frames_at_their_true_times() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
     let yuv = ["-pix_fmt", "yuv420p"];
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("h264.mp4", vec!["-c:v", "libx264"]),
@@ -148,7 +170,7 @@ async fn video_files_reach_the_model_as_frames_at_their_true_times() {
     for (name, codec) in cases {
         let mut after = codec.clone();
         after.extend(yuv);
-        let file = clip(dir.path(), name, 4.0, &[], &after);
+        let file = clip(name, 4.0, &[], &after);
         let r = c
             .ask(ask_video(file, "video"))
             .await
@@ -234,12 +256,11 @@ async fn variable_rates_start_offsets_and_rotation_are_honoured() {
     let data = tempfile::tempdir().unwrap();
     let running = start(test_config(data.path(), Some(fake.url()))).await;
     let mut c = client(&running).await;
-    let h264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"];
 
     // Variable rate: frames 0..19 at N/10 s, 20..39 one second later.
     let mut after = vec!["-vf", "setpts='(N/10+gte(N,20))/TB'", "-fps_mode", "vfr"];
-    after.extend(h264);
-    let vfr = clip(dir.path(), "vfr.mkv", 4.0, &[], &after);
+    after.extend(H264);
+    let vfr = clip("vfr.mkv", 4.0, &[], &after);
     let r = c.ask(ask_video(vfr, "video")).await.unwrap().into_inner();
     let sent = frames_sent(&fake);
     assert!(sent.len() >= 8, "{}", sent.len());
@@ -295,8 +316,8 @@ async fn variable_rates_start_offsets_and_rotation_are_honoured() {
 
     // A quarter turn: 128x96 stored, 96x128 shown (sizes the model's 32-pixel grid keeps).
     let mut after = vec!["-s", "128x96"];
-    after.extend(h264);
-    let plain = clip(dir.path(), "plain.mp4", 2.0, &[], &after);
+    after.extend(H264);
+    let plain = clip("plain.mp4", 2.0, &[], &after);
     std::fs::write(dir.path().join("plain-in.mp4"), &plain).unwrap();
     let rotated_path = dir.path().join("rotated.mp4");
     ffmpeg(&[
@@ -322,9 +343,7 @@ async fn variable_rates_start_offsets_and_rotation_are_honoured() {
 #[tokio::test]
 async fn servers_that_decode_video_get_the_file() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
     let file = clip(
-        dir.path(),
         "a.webm",
         2.0,
         &[],
@@ -352,14 +371,7 @@ async fn servers_that_decode_video_get_the_file() {
 #[tokio::test]
 async fn the_in_process_engine_answers_a_video_file() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = clip(
-        dir.path(),
-        "a.mp4",
-        2.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let file = h264(2.0);
     let data = tempfile::tempdir().unwrap();
     let mut config = ort_config(data.path());
     config.engine.max_batch = 1;
@@ -381,14 +393,7 @@ async fn the_in_process_engine_answers_a_video_file() {
 #[tokio::test]
 async fn the_ocr_expert_reads_a_video_files_frames() {
     let _machine = machine::shared().await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = clip(
-        dir.path(),
-        "a.mp4",
-        2.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let file = h264(2.0);
     let data = tempfile::tempdir().unwrap();
     let mut config = test_config(data.path(), None);
     config.ocr.models_dir = assets().join("ocr");
@@ -414,24 +419,7 @@ async fn the_ocr_expert_reads_a_video_files_frames() {
 }
 
 async fn invalid(config: Config, data: Vec<u8>) -> tonic::Status {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = config;
-    config.memory.data_dir = dir.path().to_path_buf();
-    let running = start(config).await;
-    let mut c = client(&running).await;
-    let e = c.ask(ask_video(data, "video")).await.unwrap_err();
-    running.shutdown().await.unwrap();
-    e
-}
-
-fn assert_invalid(e: &tonic::Status, says: &str) {
-    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
-    assert!(
-        e.message().starts_with("media[0].data: "),
-        "{}",
-        e.message()
-    );
-    assert!(e.message().contains(says), "{}", e.message());
+    tools::refused(config, ask_video(data, "video")).await
 }
 
 /// A corrupt, a truncated and an audio-only file, and files past the length and decoded-size
@@ -440,8 +428,7 @@ fn assert_invalid(e: &tonic::Status, says: &str) {
 async fn bad_video_files_are_invalid_arguments_naming_the_problem() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let h264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"];
-    let good = clip(dir.path(), "a.mp4", 4.0, &[], &h264);
+    let good = h264(4.0);
     let fake = FakeOpenAi::start(Script::default()).await;
     let config = || test_config(dir.path(), Some(fake.url()));
 
@@ -490,18 +477,9 @@ async fn bad_video_files_are_invalid_arguments_naming_the_problem() {
 async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let good = clip(
-        dir.path(),
-        "a.mp4",
-        1.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let good = h264(1.0);
     let fake = FakeOpenAi::start(Script::default()).await;
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hang = hanging_tool(dir.path(), None);
 
     let mut c = test_config(dir.path(), Some(fake.url()));
     c.video.ffprobe = hang.clone();
@@ -535,17 +513,8 @@ async fn a_hanging_tool_times_out_and_a_missing_one_says_how_to_install_it() {
 async fn classify_probes_a_video_file_without_decoding_it() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let good = clip(
-        dir.path(),
-        "a.mp4",
-        2.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nexec sleep 3600\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let good = h264(2.0);
+    let hang = hanging_tool(dir.path(), None);
     let data = tempfile::tempdir().unwrap();
     let mut config = test_config(data.path(), None);
     config.video.ffmpeg = hang;
@@ -572,25 +541,9 @@ async fn classify_probes_a_video_file_without_decoding_it() {
 async fn a_passed_deadline_kills_the_decoder() {
     let _machine = machine::shared().await;
     let dir = tempfile::tempdir().unwrap();
-    let good = clip(
-        dir.path(),
-        "a.mp4",
-        1.0,
-        &[],
-        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
-    );
+    let good = h264(1.0);
     let pid_file = dir.path().join("pid");
-    let hang = dir.path().join("hang.sh");
-    std::fs::write(
-        &hang,
-        format!(
-            "#!/bin/sh\necho $$ > {}\nexec sleep 3600\n",
-            pid_file.display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hang = hanging_tool(dir.path(), Some(&pid_file));
     let fake = FakeOpenAi::start(Script::default()).await;
     let data = tempfile::tempdir().unwrap();
     let mut config = test_config(data.path(), Some(fake.url()));
@@ -676,5 +629,176 @@ async fn ocr_reads_frames_at_the_videos_own_size() {
         (b.x1 - 28.0).abs() <= 12.0 && (b.y1 - 21.0).abs() <= 12.0 && (b.x2 - 409.0).abs() <= 12.0,
         "{b:?}"
     );
+    running.shutdown().await.unwrap();
+}
+
+/// Pictures held still, one after another, at 2 frames a second in near-lossless H.264 (4:4:4
+/// at qp 0: the decoded pixels are within 2 levels of the images'), so that OCR sees the images.
+fn slideshow(dir: &Path, name: &str, pictures: &[(&Path, f64)]) -> Vec<u8> {
+    let mut args: Vec<String> = Vec::new();
+    for (path, secs) in pictures {
+        args.extend(["-loop", "1", "-framerate", "2", "-t"].map(String::from));
+        args.push(secs.to_string());
+        args.extend(["-i".into(), path.to_string_lossy().into_owned()]);
+    }
+    let inputs: String = (0..pictures.len()).map(|i| format!("[{i}:v]")).collect();
+    args.extend([
+        "-filter_complex".into(),
+        format!("{inputs}concat=n={}:v=1:a=0", pictures.len()),
+    ]);
+    args.extend(["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p"].map(String::from));
+    let out = dir.join(name);
+    args.push(out.to_string_lossy().into_owned());
+    ffmpeg(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    std::fs::read(&out).unwrap()
+}
+
+/// Form filling on a video file: a form held still for three seconds (six sampled frames) is
+/// filled once, as its image is, from the frame at its middle; a clip of two forms gets each
+/// filled on its own, each with the time of the frame it came from, and one script that fills
+/// both, waiting for the operator to show the second.
+#[tokio::test]
+async fn form_filling_on_a_video_fills_each_distinct_form_once() {
+    let _machine = machine::shared().await;
+    let forms = repo().join("tests/fixtures/forms");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(forms.join("form_12.json")).unwrap()).unwrap();
+    let profile: std::collections::HashMap<String, String> =
+        serde_json::from_value(truth["profile"].clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // form_12 (1200x465) on white at form_20's size (1200x719), so that both fit one video.
+    let small = image::open(forms.join("form_12.png")).unwrap().to_rgb8();
+    let mut padded = image::RgbImage::from_pixel(1200, 719, image::Rgb([255; 3]));
+    image::imageops::replace(&mut padded, &small, 0, 0);
+    let padded_path = dir.path().join("form_12_padded.png");
+    padded.save(&padded_path).unwrap();
+    let second = forms.join("form_20.png");
+
+    let data = tempfile::tempdir().unwrap();
+    let mut config = test_config(data.path(), None);
+    config.ocr.models_dir = assets().join("ocr");
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut fill = async |data: Vec<u8>| {
+        let r = c
+            .ask(AskRequest {
+                text: "Fill this form".into(),
+                expert: "form_fill".into(),
+                media: vec![video(data)],
+                profile: profile.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        match r.result.unwrap().kind {
+            Some(expert_result::Kind::FormFill(f)) => f,
+            other => panic!("no form-fill result: {other:?}"),
+        }
+    };
+
+    let image = fill(std::fs::read(forms.join("form_12.png")).unwrap()).await;
+    assert!(!image.actions.is_empty());
+    let held = fill(slideshow(
+        dir.path(),
+        "held.mp4",
+        &[(&forms.join("form_12.png"), 3.0)],
+    ))
+    .await;
+    assert!(held.others.is_empty(), "{:?}", held.others);
+    assert_eq!((held.image_width, held.image_height), (1200, 465));
+    // Frames at 0, 0.5, ... 2.5 s: the run's middle is the third.
+    assert_eq!(held.frame_seconds, Some(1.0));
+    assert_eq!(held.page_index, None);
+    tools::assert_same_actions(&image, &held, 2.0);
+
+    let first = fill(std::fs::read(&padded_path).unwrap()).await;
+    let other = fill(std::fs::read(&second).unwrap()).await;
+    assert!(!other.actions.is_empty());
+    let clip = slideshow(
+        dir.path(),
+        "two.mp4",
+        &[(&padded_path, 2.0), (&second, 2.0)],
+    );
+    let two = fill(clip).await;
+    assert_eq!(two.others.len(), 1, "{:?}", two.others);
+    let later = &two.others[0];
+    // Frames at 0 .. 1.5 s show the first form, 2 .. 3.5 s the second.
+    let (t0, t1) = (two.frame_seconds.unwrap(), later.frame_seconds.unwrap());
+    assert!(
+        (0.0..2.0).contains(&t0) && (2.0..4.0).contains(&t1),
+        "{t0} {t1}"
+    );
+    assert_eq!(later.media_index, 0);
+    tools::assert_same_actions(&first, &two, 2.0);
+    tools::assert_same_actions(&other, later, 2.0);
+    assert!(
+        two.script
+            .contains(&format!("# Frame at {t1:.1} s\nnext_frame({t1:.1})\n")),
+        "{}",
+        two.script
+    );
+    let typed = |s: &str| s.matches("type_text(").count();
+    assert_eq!(
+        typed(&two.script),
+        typed(&first.script) + typed(&other.script) - 1
+    );
+    running.shutdown().await.unwrap();
+}
+
+/// With a model, refinement of a form in a video is shown the frame it was filled from (there is
+/// no image file to show), at the video's size.
+#[tokio::test]
+async fn refining_a_form_in_a_video_shows_the_model_its_frame() {
+    let _machine = machine::shared().await;
+    let forms = repo().join("tests/fixtures/forms");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(forms.join("form_12.json")).unwrap()).unwrap();
+    let profile: std::collections::HashMap<String, String> =
+        serde_json::from_value(truth["profile"].clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let clip = slideshow(dir.path(), "held.mp4", &[(&forms.join("form_12.png"), 2.0)]);
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.ocr.models_dir = assets().join("ocr");
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let r = c
+        .ask(AskRequest {
+            text: "Fill this form".into(),
+            expert: "form_fill".into(),
+            media: vec![video(clip)],
+            profile,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(expert_result::Kind::FormFill(f)) = r.result.unwrap().kind else {
+        panic!("no form-fill result")
+    };
+    assert!(f.frame_seconds.is_some());
+    // The form's open fields (marital status, remarks, signature) and the unused `city` make a
+    // question; the model is asked it once, with the frame.
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let user = requests[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|m| m["role"] == "user")
+        .unwrap();
+    let url = user["content"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .find_map(|p| p["image_url"]["url"].as_str())
+        .expect("the frame, as an image");
+    let b64 = url.strip_prefix("data:image/png;base64,").expect("a PNG");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 465));
     running.shutdown().await.unwrap();
 }

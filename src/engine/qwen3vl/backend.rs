@@ -408,18 +408,23 @@ pub fn convert(
     max_visual_tokens: usize,
     stop: &Stop,
 ) -> Result<(Vec<ChatMessage>, Vec<Media>)> {
-    let tokens: usize = request
-        .messages
-        .iter()
-        .flat_map(|m| &m.parts)
+    let parts = || request.messages.iter().flat_map(|m| &m.parts);
+    let tokens: usize = parts()
         .map(|p| visual_tokens(p, model))
         .sum::<Result<usize>>()?;
     if tokens > max_visual_tokens {
+        // A long PDF is many images: say how many, and how to send fewer.
+        let images = parts().filter(|p| matches!(p, Part::Image { .. })).count();
+        let videos = parts()
+            .filter(|p| matches!(p, Part::VideoFrames { .. } | Part::DecodedVideo(_)))
+            .count();
         return Err(Error::invalid(
             "media",
             format!(
-                "the images and videos come to {tokens} visual tokens; the in-process engine \
-                 takes at most {max_visual_tokens} per request (engine.max_visual_tokens)"
+                "{images} image(s) (each PDF page is one) and {videos} video(s) come to {tokens} \
+                 visual tokens; the in-process engine takes at most {max_visual_tokens} per \
+                 request (engine.max_visual_tokens): send fewer, choose fewer PDF pages \
+                 (Media.first_page, Media.last_page) or draw them at a lower pdf.dpi"
             ),
         ));
     }

@@ -1,6 +1,7 @@
 //! The form-filling steps: field grounding and profile mapping over the OCR'd form (a CPU job,
-//! no model), then, with a model, refinement of the fields the rules left open. Owns the
-//! people-facing summary of a form plan, in the request's language.
+//! no model; each page of a PDF form and each distinct frame of a video on its own, with one
+//! script over them all), then, with a model, refinement of the fields the rules left open. Owns
+//! the people-facing summary of a form plan, in the request's language.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,10 +21,12 @@ use crate::request::AskInput;
 use super::ocr::Pages;
 use super::{StepOutput, generate};
 
-/// What grounding found, for refinement: the form's fields and the user's facts.
+/// What grounding found, for refinement: the form's fields and the user's facts, and for a form
+/// in a video (no image file to show the model) its frame as a PNG.
 pub struct Grounded {
     fields: Vec<Field>,
     facts: Facts,
+    frame: Option<bytes::Bytes>,
 }
 
 /// Grounds the fields of the form (the first image the OCR step read) and maps the user's facts
@@ -51,12 +54,28 @@ pub async fn fill(
     .await
 }
 
-/// When the form is a PDF: the later pages of that PDF the OCR step read, each with its index in
-/// `pages.read` and its PNG (decoded one at a time when filled, so pixels do not pile up).
-fn later_pages(pages: &Pages, input: &AskInput) -> Vec<(usize, bytes::Bytes)> {
+/// A later page or frame of the form, filled on its own.
+enum Later {
+    /// A page of the PDF: its PNG, decoded when filled, so pixels do not pile up.
+    Page(bytes::Bytes),
+    /// A frame of the video, kept by the OCR step: its index in `pages.frames`.
+    Frame(usize),
+}
+
+/// When the form is a PDF or a video: its later pages or distinct frames the OCR step read, each
+/// with its index in `pages.read`.
+fn later_pages(pages: &Pages, input: &AskInput) -> Vec<(usize, Later)> {
     let Some(&(first_media, _)) = pages.read.first() else {
         return Vec::new();
     };
+    let same_form = |k: &usize| pages.read[*k].0 == first_media;
+    if pages.seconds.len() == pages.read.len() {
+        return (1..pages.read.len())
+            .filter(same_form)
+            .filter(|&k| k <= pages.frames.len())
+            .map(|k| (k, Later::Frame(k - 1)))
+            .collect();
+    }
     if pages.pdf.first().copied().flatten().is_none() {
         return Vec::new();
     }
@@ -65,26 +84,37 @@ fn later_pages(pages: &Pages, input: &AskInput) -> Vec<(usize, bytes::Bytes)> {
             crate::media::MediaSource::Page(p)
                 if p.media_index == first_media && p.page == page =>
             {
-                Some(p.png.clone())
+                p.png.clone()
             }
             _ => None,
         })
     };
     (1..pages.read.len())
-        .filter(|&k| pages.read[k].0 == first_media)
+        .filter(same_form)
         .filter_map(|k| {
             let (page, _) = pages.pdf.get(k).copied().flatten()?;
-            Some((k, png_of(page)?))
+            Some((k, Later::Page(png_of(page)?)))
         })
         .collect()
 }
 
-/// Fills each later page of a PDF form on its own, into `others`, and makes the first result's
-/// script fill every page in order, turning the page between them.
+/// For a PDF, the script turns the page between pages (Page Down in the viewer).
+const NEXT_PAGE: &str = "def next_page():\n    # The viewer shows the next page with its top-left at ORIGIN.\n    \
+                         pyautogui.press(\"pagedown\")\n    time.sleep(0.5)\n\n\n";
+/// For a video, what brought the next form up is not known (a click on "Next", another sheet
+/// under the camera): the script waits for the operator to show it.
+const NEXT_FRAME: &str = "def next_frame(seconds):\n    # The video showed another form at `seconds`: wait until it is on screen.\n    \
+                          pyautogui.alert(\n        \"Show the form the video showed at %.1f s, with its top-left at ORIGIN, \"\n        \
+                          \"then press OK.\" % seconds\n    )\n\n\n";
+
+/// Fills each later page of a PDF form, or each later distinct frame of a video, on its own,
+/// into `others`, and makes the first result's script fill them all in order: for a PDF it
+/// turns the page between pages; for a video it waits, before each later frame's block, for the
+/// operator to bring that form up (the block is headed with the frame's time).
 fn fill_later_pages(
     out: &mut StepOutput,
     pages: &Pages,
-    later: Vec<(usize, bytes::Bytes)>,
+    later: Vec<(usize, Later)>,
     text: &str,
     profile: &BTreeMap<String, String>,
     earlier: &[String],
@@ -93,32 +123,57 @@ fn fill_later_pages(
     let Some(Kind::FormFill(first)) = &mut out.result.kind else {
         return Ok(());
     };
-    first.page_index = pages.pdf.first().copied().flatten().map(|(p, _)| p);
+    let seconds = |k: usize| pages.seconds.get(k).copied();
+    let page_of = |k: usize| pages.pdf.get(k).copied().flatten().map(|(p, _)| p);
+    first.page_index = page_of(0);
+    first.frame_seconds = seconds(0);
+    if let Some(t) = first.frame_seconds {
+        out.text = if crate::request::language(text) == "zh" {
+            format!("视频 {t:.1} 秒处的表单：\n{}", out.text)
+        } else {
+            format!("The form as the video shows it at {t:.1} s:\n{}", out.text)
+        };
+    }
     if later.is_empty() {
         return Ok(());
     }
+    let heading = |k: usize| match seconds(k) {
+        Some(t) => format!("# Frame at {t:.1} s"),
+        None => format!("# Page {}", page_of(k).unwrap_or(0) + 1),
+    };
+    let turn = |k: usize| match seconds(k) {
+        Some(t) => format!("next_frame({t:.1})"),
+        None => "next_page()".into(),
+    };
+    let video = seconds(0).is_some();
     let lang = crate::request::language(text);
     let facts = Facts::gather(profile, text, earlier);
     let header = form_fill::pyautogui_script(&[]);
     let mut script = format!(
-        "{header}def next_page():\n    # The viewer shows the next page with its top-left at ORIGIN.\n    \
-         pyautogui.press(\"pagedown\")\n    time.sleep(0.5)\n\n\n# Page {}\n{}",
-        first.page_index.unwrap_or(0) + 1,
+        "{header}{}{}\n{}",
+        if video { NEXT_FRAME } else { NEXT_PAGE },
+        heading(0),
         first.script.get(header.len()..).unwrap_or_default()
     );
-    for (k, png) in later {
+    for (k, source) in later {
         stop.check()?;
         let (media_index, page) = &pages.read[k];
-        let img = crate::media::decode_until(&png, stop)?;
-        let gray = image::imageops::grayscale(&img);
-        drop(img);
+        let decoded;
+        let img = match source {
+            Later::Page(png) => {
+                decoded = crate::media::decode_until(&png, stop)?;
+                &decoded
+            }
+            Later::Frame(f) => &pages.frames[f],
+        };
+        let gray = image::imageops::grayscale(img);
         let fields = form_fill::fields(page, &gray);
         let (actions, unfilled) = form_fill::plan(&fields, &facts, lang);
-        let page_index = pages.pdf.get(k).copied().flatten().map(|(p, _)| p);
         let own = form_fill::pyautogui_script(&actions);
         script.push_str(&format!(
-            "\n# Page {}\nnext_page()\n{}",
-            page_index.unwrap_or(0) + 1,
+            "\n{}\n{}\n{}",
+            heading(k),
+            turn(k),
             own.get(header.len()..).unwrap_or_default()
         ));
         first.others.push(FormFillResult {
@@ -129,15 +184,17 @@ fn fill_later_pages(
             media_index: *media_index,
             image_width: page.width,
             image_height: page.height,
-            page_index,
+            page_index: page_of(k),
+            frame_seconds: seconds(k),
             others: Vec::new(),
         });
     }
     first.script = script;
     let filled: usize = first.others.iter().map(|o| o.actions.len()).sum();
     out.text.push_str(&format!(
-        "\n{} more page(s): {filled} more field(s) filled (see `others`).",
-        first.others.len()
+        "\n{} more {}: {filled} more field(s) filled (see `others`).",
+        first.others.len(),
+        if video { "frame(s)" } else { "page(s)" }
     ));
     out.result
         .warnings
@@ -174,6 +231,7 @@ fn output(
         image_width: page.width,
         image_height: page.height,
         page_index: None,
+        frame_seconds: None,
         others: Vec::new(),
     };
     let mut warnings = Vec::new();
@@ -195,7 +253,19 @@ fn output(
             kind: Some(Kind::FormFill(result)),
         },
     );
-    Ok((out, Grounded { fields, facts }))
+    // Encoded here, on the CPU pool; only a video's frame needs it.
+    let frame = match (&pages.first_image, pages.seconds.is_empty()) {
+        (Some(img), false) => Some(crate::media::encode_png(img)?),
+        _ => None,
+    };
+    Ok((
+        out,
+        Grounded {
+            fields,
+            facts,
+            frame,
+        },
+    ))
 }
 
 /// Asks the model about the fields the rules left open; without such fields, or unused profile
@@ -212,17 +282,28 @@ pub async fn refine(
         return Ok(prev);
     };
     let lang = crate::request::language(&input.text);
-    let Grounded { fields, facts } = grounded;
+    let Grounded {
+        fields,
+        facts,
+        frame,
+    } = grounded;
     let Some(q) = form_fill::refine::question(fields, facts, &result, lang) else {
         prev.result.kind = Some(Kind::FormFill(result));
         return Ok(prev);
     };
-    // The form itself (the first image file), for the model to look at; no history.
+    // The form itself (the first image file or PDF page, else the video frame it was filled
+    // from), for the model to look at; no history.
     let mut parts: Vec<Part> = input
         .media
         .iter()
         .find(|x| x.image_data().is_some())
         .map(media_part)
+        .or_else(|| {
+            frame.clone().map(|data| Part::Image {
+                mime_type: "image/png".into(),
+                data,
+            })
+        })
         .into_iter()
         .collect();
     parts.push(Part::Text(q.prompt.clone()));

@@ -1,5 +1,6 @@
-//! The OCR step: the in-process OCR tool over the request's images, its read-out as a step
-//! output, and (when a model step follows) the model's structure placed on the OCR's lines.
+//! The OCR step: the in-process OCR tool over the request's images (or a video's frames: its
+//! distinct pictures, or those at a timeline's events), its read-out as a step output, and (when
+//! a model step follows) the model's structure placed on the OCR's lines.
 
 use image::RgbImage;
 
@@ -23,12 +24,17 @@ pub struct Pages {
     /// For pages of a PDF: each page's index in its document and whether its text came from
     /// the text layer (same order as `read`; `None` for other images).
     pub(crate) pdf: Vec<Option<(u32, bool)>>,
+    /// For frames of a video: the pixels of the second and later frames read (`read[k]` is
+    /// `frames[k - 1]`), for filling a form on each. Bounded as their decoding was
+    /// (`limits.max_video_decoded_bytes`, or the request's frame limits).
+    pub(crate) frames: Vec<RgbImage>,
 }
 
 /// Reads every image of the request. Only the first keeps its pixels (form filling and the
 /// boxes are about the first image), so memory does not grow with the image count. A request
-/// with no image but a decoded video file has `frames` of its frames read instead, spread over
-/// it from the first to the last.
+/// with no image but a decoded video file has its distinct pictures read instead: runs of
+/// near-identical frames (a page held still) are read once, at the run's middle frame, and at
+/// most `frames` runs, spread over the video from the first to the last.
 pub async fn read(
     tool: &OcrTool,
     cpu: &CpuPool,
@@ -43,17 +49,39 @@ pub async fn read(
         .iter()
         .enumerate()
         .find_map(|(i, m)| match &m.source {
-            MediaSource::Decoded(v) => Some((i, v.frames.len())),
+            MediaSource::Decoded(v) => Some((i, v.clone())),
             _ => None,
         });
-    if let (false, Some((index, n))) = (has_image, video) {
-        let k = frames.min(n).max(1);
-        let picked: Vec<usize> = if k == 1 {
-            vec![0]
-        } else {
-            (0..k).map(|j| j * (n - 1) / (k - 1)).collect()
+    if let (false, Some((index, decoded))) = (has_image, video) {
+        let n = decoded.frames.len();
+        let runs = cpu
+            .run(stop, move |stop| video::still_runs(&decoded.frames, stop))
+            .await?;
+        let k = frames.min(runs.len());
+        let chosen: Vec<usize> = match k {
+            0 => Vec::new(),
+            1 => vec![0],
+            _ => (0..k).map(|j| j * (runs.len() - 1) / (k - 1)).collect(),
         };
-        return read_frames(tool, cpu, input, index, &picked, larger, stop).await;
+        // The middle of a run: past any motion into the still picture.
+        let picked: Vec<usize> = chosen
+            .iter()
+            .map(|&r| (runs[r].0 + runs[r].1) / 2)
+            .collect();
+        let (pages, mut out) = read_frames(tool, cpu, input, index, &picked, larger, stop).await?;
+        if runs.len() < n {
+            out.result.warnings.push(format!(
+                "{n} sampled frames show {} distinct pictures; each was read once",
+                runs.len()
+            ));
+        }
+        if runs.len() > k {
+            out.result.warnings.push(format!(
+                "{} distinct pictures; {k} of them read, spread over the video (plans.ocr_frames)",
+                runs.len()
+            ));
+        }
+        return Ok((pages, out));
     }
     let mut pages = Pages::default();
     for (i, m) in input.media.iter().enumerate() {
@@ -133,9 +161,7 @@ pub async fn read_frames(
                         }
                         other => other,
                     })?;
-            if pages.first_image.is_none() {
-                pages.first_image = Some(img);
-            }
+            keep(&mut pages, img);
             pages.read.push((media_index as u32, page));
             pages.seconds.push(f as f64 / f64::from(*fps));
         }
@@ -169,15 +195,22 @@ pub async fn read_frames(
             };
             let shown = (video.width, video.height);
             let (img, page) = tool.read_pixels(cpu, stop, img, shown).await?;
-            if pages.first_image.is_none() {
-                pages.first_image = Some(img);
-            }
+            keep(&mut pages, img);
             pages.read.push((media_index as u32, page));
             pages.seconds.push(t);
         }
     }
     let out = output(&pages);
     Ok((pages, out))
+}
+
+/// Keeps a frame's pixels: the first as the form's image, the others for filling each.
+fn keep(pages: &mut Pages, img: RgbImage) {
+    if pages.first_image.is_none() {
+        pages.first_image = Some(img);
+    } else {
+        pages.frames.push(img);
+    }
 }
 
 fn output(all: &Pages) -> StepOutput {

@@ -8,6 +8,7 @@ pub use switchboard_testkit::fake_openai;
 pub mod machine;
 pub use switchboard_testkit::otlp_receiver;
 pub mod process;
+pub mod tools;
 
 pub use assets::{assets, ocr_engine, repo};
 
