@@ -86,7 +86,6 @@ RUN cp .assets/cuda13/ld.so.conf /etc/ld.so.conf.d/switchboard-cuda13.conf && ld
 USER 10001:10001
 # The GPU build of ONNX Runtime, its CUDA provider libraries beside it. The NVIDIA driver comes
 # from the host (the NVIDIA container toolkit: `--gpus all`, or a device request in compose or
-# Kubernetes). Not built or run yet: the machine this was written on has no GPU, and this task
-# was lent no GPU machine.
+# Kubernetes). Built, never run on a GPU: without one, `serve --model` stops at libcuda.so.1.
 ENV SWITCHBOARD_ENGINE__PROVIDER=cuda \
     SWITCHBOARD_ONNXRUNTIME__LIBRARY=/srv/switchboard/.assets/onnxruntime-gpu/libonnxruntime.so.1.31.1
