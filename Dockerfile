@@ -13,8 +13,10 @@
 #
 # Without a container registry, point the bases at local images (tools/container-check.sh makes
 # them from Debian's mirror and static.rust-lang.org, and builds this file):
-#   podman build --build-arg RUST_IMAGE=localhost/switchboard-base/rust:1.92.0-slim-bookworm \
+#   podman build --format docker \
+#                --build-arg RUST_IMAGE=localhost/switchboard-base/rust:1.92.0-slim-bookworm \
 #                --build-arg DEBIAN_IMAGE=localhost/switchboard-base/debian:bookworm-slim .
+# (--format docker: an OCI image cannot carry the HEALTHCHECK.)
 ARG RUST_IMAGE=docker.io/library/rust:1.92.0-slim-bookworm
 ARG DEBIAN_IMAGE=docker.io/library/debian:bookworm-slim
 
