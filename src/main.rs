@@ -1,5 +1,5 @@
-//! The `switchboard` command: `serve` runs the server; `ask`, `classify`, `experts` and
-//! `session` are clients of a running one.
+//! The `switchboard` command: `serve` runs the server; `ask`, `classify`, `experts`, `session`
+//! and `health` are clients of a running one.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -45,6 +45,23 @@ enum Command {
         /// Delete it instead of showing it.
         #[arg(long)]
         delete: bool,
+    },
+    /// Ask a running server's gRPC health service; exits 0 only on SERVING (container and
+    /// orchestrator health checks). `--service ""` asks about the process (liveness).
+    Health {
+        /// Server address.
+        #[arg(
+            long,
+            env = "SWITCHBOARD_SERVER",
+            default_value = "http://127.0.0.1:50051"
+        )]
+        server: String,
+        /// The service asked about; the default is readiness.
+        #[arg(long, default_value = switchboard::server::SERVICE_NAME)]
+        service: String,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 3.0)]
+        timeout_secs: f64,
     },
 }
 
@@ -296,6 +313,19 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             }
+            Command::Health {
+                server,
+                service,
+                timeout_secs,
+            } => {
+                let secs = std::time::Duration::try_from_secs_f64(timeout_secs)?;
+                let status = tokio::time::timeout(secs, health(&server, &service))
+                    .await
+                    .with_context(|| format!("no health answer from {server} in {secs:?}"))??;
+                println!("{status}");
+                anyhow::ensure!(status == "SERVING", "{service:?} is {status}");
+                Ok(())
+            }
             Command::Session {
                 client: args,
                 id,
@@ -333,6 +363,24 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
     })
+}
+
+/// The serving status of `service`, as the gRPC health protocol names it.
+async fn health(server: &str, service: &str) -> Result<String> {
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+    let channel = tonic::transport::Channel::from_shared(server.to_string())
+        .with_context(|| format!("bad server address {server:?}"))?
+        .connect()
+        .await
+        .with_context(|| format!("cannot connect to {server}"))?;
+    let r = HealthClient::new(channel)
+        .check(HealthCheckRequest {
+            service: service.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    Ok(r.status().as_str_name().to_string())
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {

@@ -2,7 +2,7 @@
 # Runs every test: the Rust unit and integration tests (real gRPC on loopback, sled in temp
 # dirs, redis-servers the tests start on loopback, ONNX Runtime and the Qwen tokenizer from
 # the pinned assets), then the Python suite that talks to the real server binary using only the
-# .proto, and the tests of the fetch scripts.
+# .proto, the tests of the fetch scripts, and the Kubernetes manifests' render and validation.
 # Python packages come from PyPI, pinned in tests/e2e/requirements.txt, into ./.venv; Debian's
 # ffmpeg, poppler-utils and redis-server are installed with apt when missing
 # (tools/ensure-debian.sh).
@@ -26,3 +26,5 @@ if [ ! -x .venv/bin/python ] || ! cmp -s tests/e2e/requirements.txt .venv/.requi
   cp tests/e2e/requirements.txt .venv/.requirements
 fi
 E2E_SERVER_BIN="$PWD/target/debug/switchboard" .venv/bin/python -m pytest -q tests/e2e tests/tools
+# The Kubernetes manifests render (kubectl kustomize, offline) and validate against the API schemas.
+tools/k8s-check.sh
