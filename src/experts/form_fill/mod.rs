@@ -89,10 +89,32 @@ pub fn clean_label(s: &str) -> String {
             .to_string()
     };
     let s = s.trim();
-    match INTRO.captures(s) {
+    let s = match INTRO.captures(s) {
         Some(c) => trim(&c[1]),
         None => trim(s),
+    };
+    // A caption printed in brackets under its line ("(Full name)", "（申请人姓名）"): the
+    // label is what they enclose.
+    match unbracket(&s).map(trim) {
+        Some(inner) if !inner.is_empty() => inner,
+        _ => s,
     }
+}
+
+/// What a pair of brackets round the whole text encloses ("(Full name)" -> "Full name"); none
+/// where they close early ("(a) or (b)") or the text is not bracketed.
+fn unbracket(s: &str) -> Option<&str> {
+    let s = s.trim();
+    [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')]
+        .iter()
+        .find_map(|&(open, close)| {
+            let inner = s.strip_prefix(open)?.strip_suffix(close)?;
+            (!inner.contains([open, close])).then_some(inner)
+        })
+}
+
+fn bracketed(s: &str) -> bool {
+    unbracket(s).is_some_and(|i| !i.trim().is_empty())
 }
 
 /// Splits OCR lines into segments at drawn regions (boxes, checkboxes, underlines: text on
@@ -1363,6 +1385,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // checkbox groups.
     let mut pairs: Vec<(usize, usize, f32)> = Vec::new();
     let mut captions: Vec<(usize, usize, f32)> = Vec::new();
+    let mut sure_captions: Vec<(usize, usize)> = Vec::new();
     let targets: Vec<BBox> = inputs
         .iter()
         .map(|&r| lead[r].map_or(regions[r].bbox, |h| geom::union(&regions[r].bbox, &h)))
@@ -1404,6 +1427,21 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
         }))
         .collect();
+    // What a caption under a target is centred under: a row of options as a whole.
+    let spans: Vec<BBox> = targets
+        .iter()
+        .enumerate()
+        .map(|(t, tb)| {
+            let first_group = inputs.len() + date_groups.len();
+            match t.checked_sub(first_group).map(|g| &groups[g]) {
+                Some(g) => g.iter().fold(*tb, |u, o| {
+                    let u = geom::union(&u, &o.bbox);
+                    o.text_bbox.map_or(u, |b| geom::union(&u, &b))
+                }),
+                None => *tb,
+            }
+        })
+        .collect();
     // Text inside a place to write is its placeholder or example, never a label.
     for (i, sg) in segs.iter().enumerate() {
         if inputs.iter().any(|&r| {
@@ -1426,12 +1464,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && !between(b, tb, tb);
             if left {
                 let mut cost = gap / text_h;
-                // A label cell right next to the input cell is the surest pairing.
+                // A label cell right next to the input cell is the surest pairing, however far
+                // its text stops short of the cell's edge (but no surer than a header cell
+                // that names the field over a column of printed answers).
                 if cells.iter().any(|c| {
                     geom::intersection(&c.bbox, b) > 0.5 * geom::area(b)
                         && (c.bbox[2] - tb[0]).abs() <= 5.0
                 }) {
-                    cost -= 5.0;
+                    cost = cost.min(3.0) - 5.0;
                 }
                 pairs.push((t, i, cost));
                 continue;
@@ -1472,44 +1512,125 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 pairs.push((t, i, if header { cost - 5.0 } else { cost }));
                 continue;
             }
-            // A caption tight under a rule, at its start ("________" over "Full name"): a
-            // short name (a label of the next row stands a line's spacing lower).
-            let caption = rule
+            // A caption tight under a rule, at its start or centred under it ("________"
+            // over "Full name" or "(Full name)"), or so under a group of options or a date's
+            // boxes: a short name (a label of the next row stands a line's spacing lower).
+            let from_start = (b[0] - tb[0]).abs();
+            let from_centre = (center(b)[0] - center(&spans[t])[0]).abs();
+            // (Centred text is centred to a few pixels; a label at the start of the next
+            // column may stand near the middle of a long rule above it.)
+            let centred = from_centre <= 0.6 * text_h + 0.02 * (spans[t][2] - spans[t][0]);
+            let drawn = rule || t >= inputs.len();
+            let caption = drawn
                 && b[1] >= tb[3] - 2.0
                 && b[1] - tb[3] <= 0.5 * text_h
-                && (b[0] - tb[0]).abs() <= 1.5 * text_h
-                && b[2] <= tb[2]
+                && (from_start <= 1.5 * text_h || centred)
+                && b[2] <= spans[t][2] + 1.5 * text_h
+                && b[0] >= tb[0] - 1.5 * text_h
                 && s.text.split_whitespace().count() <= 5
                 && s.text.chars().count() <= 30
                 // Not a sentence, a page number or a phone line (a footer under its rule),
                 && !s.text.contains(['。', '，', ','])
                 && s.text.chars().filter(char::is_ascii_digit).count() <= 2
-                // and with more of the form under it,
-                && targets.iter().any(|o| o[1] > b[3])
-                // but no rule a line or so under it, which it would be the label above.
-                && !inputs.iter().any(|&r| {
+                // and with more of the form under it (a footer is the last thing on a page,
+                // and is not bracketed as a caption may be),
+                && (bracketed(&s.text) || targets.iter().any(|o| o[1] > b[3]))
+                // but no rule a line or so under it, which it would be the label above;
+                // unless it is printed as a caption is and a label is not: in brackets, or
+                // centred under a rule it does not start.
+                && (bracketed(&s.text)
+                    || (from_start > 1.5 * text_h && centred)
+                    || !inputs.iter().any(|&r| {
                     let o = &regions[r].bbox;
                     regions[r].kind == RegionKind::Underline
                         && geom::h_overlap(o, b) > 0.5
                         && o[3] > b[3]
                         && o[3] - b[3] <= 2.0 * text_h
-                });
+                }));
             if caption {
+                // Printed as only a caption is (in brackets, or centred under a rule it does
+                // not start), it labels nothing else.
+                if bracketed(&s.text) || (centred && from_start > 1.5 * text_h) {
+                    sure_captions.push((t, i));
+                }
                 captions.push((
                     t,
                     i,
-                    1.0 + (b[1] - tb[3]).max(0.0) / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h),
+                    1.0 + (b[1] - tb[3]).max(0.0) / text_h
+                        + from_start.min(from_centre) / (4.0 * text_h),
                 ));
             }
         }
     }
     // Captions printed under their rules on two rules or more make the page's layout: they
-    // compete with the labels above. (One is a footer's or a panel's rule.)
-    let mut ruled: Vec<usize> = captions.iter().map(|c| c.0).collect();
+    // compete with the labels above, and so do captions under options and dates. (One is a
+    // footer's or a panel's rule.)
+    let mut ruled: Vec<usize> = captions
+        .iter()
+        .map(|c| c.0)
+        .filter(|&t| t < inputs.len())
+        .collect();
     ruled.sort_unstable();
     ruled.dedup();
     if ruled.len() >= 2 {
+        // On such a page a caption printed as one is what it is: it labels nothing above
+        // or beside it, and the place it captions takes no label from above (the caption of
+        // the row over it, or a sentence). (One at a rule's start may be the label above the
+        // next row instead: those compete by distance.)
+        let captioning: Vec<usize> = sure_captions.iter().map(|c| c.1).collect();
+        let captioned: Vec<usize> = sure_captions.iter().map(|c| c.0).collect();
+        pairs.retain(|&(t, i, _)| {
+            !captioning.contains(&i)
+                && !(captioned.contains(&t) && segs[i].bbox[3] <= targets[t][1] + 4.0)
+        });
         pairs.extend(captions);
+    }
+    // Labels printed right of their inputs ("[            ] First name", "○ Male ○ Female
+    // Gender"): a page printed so has inputs with a field's name just after them and nothing
+    // before them on their row, on two rows or more, and no more inputs the other way round.
+    // (A unit after a box, "kg", names no field.)
+    let on_row = |b: &BBox, sp: &BBox| {
+        let cy = (b[1] + b[3]) / 2.0;
+        geom::v_overlap(b, sp) > 0.5 || (cy > sp[1] && cy < sp[3])
+    };
+    let mut rights: Vec<(usize, usize, f32)> = Vec::new();
+    let (mut right_named, mut left_only) = (0, 0);
+    for (t, sp) in spans.iter().enumerate() {
+        let after = segs
+            .iter()
+            .enumerate()
+            .filter(|&(i, sg)| {
+                let b = &sg.bbox;
+                !used[i]
+                    && on_row(b, sp)
+                    && b[0] >= sp[2] - 2.0
+                    && b[0] - sp[2] <= 2.0 * text_h
+                    && sg.text.split_whitespace().count() <= 5
+                    && !sg.text.contains(['。', '，', ','])
+                    // A colon points at what follows it: "Given name(s):" after a rule is
+                    // the next field's label.
+                    && !sg.text.trim_end().ends_with([':', '：'])
+            })
+            .min_by(|a, b| a.1.bbox[0].total_cmp(&b.1.bbox[0]));
+        let before = segs.iter().enumerate().any(|(i, sg)| {
+            let b = &sg.bbox;
+            !used[i] && on_row(b, sp) && b[2] <= sp[0] + 2.0 && sp[0] - b[2] <= 3.0 * text_h
+        });
+        match after {
+            Some((i, sg)) => {
+                if !before
+                    && profile::label_key(&clean_label(&sg.text)).is_some_and(|(_, k)| k >= 0.9)
+                {
+                    right_named += 1;
+                }
+                rights.push((t, i, (sg.bbox[0] - sp[2]).max(0.0) / text_h - 1.0));
+            }
+            None if before => left_only += 1,
+            None => {}
+        }
+    }
+    if right_named >= 2 && right_named >= left_only {
+        pairs.extend(rights);
     }
     pairs.sort_by(|a, b| a.2.total_cmp(&b.2));
     let mut target_label: Vec<Option<usize>> = vec![None; targets.len()];
@@ -2113,6 +2234,97 @@ mod tests {
             ],
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn captions_in_brackets_centred_under_rules_name_them() {
+        // "________" over "(Full name)" centred under it, twice, with a row's rule a line and
+        // a half under each caption: the caption names the rule above it, not the one below.
+        let lines = vec![
+            line("(Full name)", [120.0, 54.0, 200.0, 70.0]),
+            line("(Email)", [135.0, 104.0, 185.0, 120.0]),
+            line("(Home address)", [110.0, 154.0, 210.0, 170.0]),
+        ];
+        let mut gray = page_with_boxes(420, 220, &[]);
+        for y in [50, 100, 150] {
+            for x in 20..300 {
+                gray.put_pixel(x, y, image::Luma([60]));
+            }
+        }
+        let fields = fields(&page_of(lines, 420, 220), &gray);
+        let got: Vec<(&str, f32)> = text_inputs(&fields)
+            .into_iter()
+            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[3])))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Full name", 51.0),
+                ("Email", 101.0),
+                ("Home address", 151.0)
+            ],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn labels_right_of_their_boxes_name_them() {
+        // "[        ] First name  [        ] Family name" over "[                ] Email
+        // address": each box is named by the text after it, not by the one before it.
+        let lines = vec![
+            line("First name", [215.0, 22.0, 290.0, 40.0]),
+            line("Family name", [515.0, 22.0, 600.0, 40.0]),
+            line("Email address", [515.0, 72.0, 610.0, 90.0]),
+        ];
+        let gray = page_with_boxes(
+            640,
+            120,
+            &[[20, 16, 205, 46], [310, 16, 505, 46], [20, 66, 505, 96]],
+        );
+        let fields = fields(&page_of(lines, 640, 120), &gray);
+        let got: Vec<(&str, f32)> = text_inputs(&fields)
+            .into_iter()
+            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[0])))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("First name", 20.0),
+                ("Family name", 310.0),
+                ("Email address", 20.0)
+            ],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn a_numbered_cell_is_no_checkbox() {
+        // "| 1 | Name: | [ input cell ] |": the square holding the row's number is a cell,
+        // so the label is paired with its input cell, not made a checkbox's option.
+        let lines = vec![
+            line("1", [28.0, 18.0, 36.0, 38.0]),
+            line("Name:", [60.0, 18.0, 110.0, 38.0]),
+            line("2", [28.0, 52.0, 36.0, 72.0]),
+            line("Phone:", [60.0, 52.0, 115.0, 72.0]),
+        ];
+        let gray = page_with_boxes(
+            600,
+            100,
+            &[
+                [16, 12, 48, 44],
+                [48, 12, 250, 44],
+                [250, 12, 580, 44],
+                [16, 46, 48, 78],
+                [48, 46, 250, 78],
+                [250, 46, 580, 78],
+            ],
+        );
+        let fields = fields(&page_of(lines, 600, 100), &gray);
+        let got: Vec<(&str, f32)> = text_inputs(&fields)
+            .into_iter()
+            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[0])))
+            .collect();
+        assert_eq!(got, [("Name", 250.0), ("Phone", 250.0)], "{fields:?}");
     }
 
     #[test]

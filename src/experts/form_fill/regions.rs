@@ -63,9 +63,11 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         // Checkbox interiors are rectangles to the corner; letter counters (O, D) are rounder.
         // (0.86, not 1: a scan's blur rounds the corners.)
         // A square holding a word the OCR read whole ("MM", "DD" in a date's part boxes) is a
-        // box to write in; a ticked checkbox reads as one mark at most.
+        // box to write in; a ticked checkbox reads as one mark at most, and never as a digit
+        // (a row's number in the first cell of a numbered table: "| 1 | Name: | ... |").
         let worded = inside.iter().any(|l| {
-            l.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+            let alnum = l.text.chars().filter(|c| c.is_alphanumeric()).count();
+            (alnum >= 2 || (alnum == 1 && l.text.trim().chars().all(|c| c.is_ascii_digit())))
                 && l.bbox[0] >= b[0] - 2.0
                 && l.bbox[2] <= b[2] + 2.0
         });
@@ -197,8 +199,10 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         // text over them. An OCR line may run over the blanks of "____年__月__日", so what
         // counts is the glyphs over the rule, not the line's box.
         // (A vertical line of text, a side tab's, runs across every row beside it.)
+        // (A rule at or above the text's top is the line a caption hangs from; a stroke
+        // of a glyph lies inside the text's box.)
         let over = |l: &Line| {
-            u[1] >= l.bbox[1] - 2.0
+            u[1] >= l.bbox[1] + 1.0
                 && u[1] <= l.bbox[3] + 0.6 * text_h
                 && l.bbox[3] - l.bbox[1] <= 2.0 * text_h
         };
