@@ -350,6 +350,7 @@ async fn list_experts_has_every_route() {
     assert_eq!(
         ids,
         [
+            "diagram",
             "form_fill",
             "frontend",
             "general",
