@@ -60,9 +60,12 @@ fn chunked(answer: &str) -> Vec<String> {
         .collect()
 }
 
+/// A `.drawio` file's vertices (id, [x, y, width, height]) and edges (source, target).
+type Drawio = (Vec<(String, [f64; 4])>, Vec<(String, String)>);
+
 /// Reads a `.drawio` file as draw.io would: mxfile > diagram > mxGraphModel > root, ids unique,
 /// every edge's source and target a vertex. Returns the vertices (id, x, y, w, h) and edges.
-fn read_drawio(xml: &str) -> (Vec<(String, [f64; 4])>, Vec<(String, String)>) {
+fn read_drawio(xml: &str) -> Drawio {
     let mut reader = Reader::from_str(xml);
     let mut path: Vec<String> = Vec::new();
     let mut ids = HashSet::new();
