@@ -87,7 +87,7 @@ async fn classify_ranks_routes_in_both_languages() {
         ("用我的信息填写这张银行表格", true, "form_fill"),
         ("Fill this bank form with my details", true, "form_fill"),
         ("What is the weather like on Mars?", false, "general"),
-        ("Convert this whiteboard photo into a drawio file", true, "diagram"),
+        ("Make this whiteboard a drawio file", true, "diagram"),
         ("把白板照片里的流程图转成 draw.io", true, "diagram"),
     ];
     for (text, with_image, want) in cases {
