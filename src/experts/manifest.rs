@@ -24,6 +24,8 @@ pub enum Kind {
     Frontend,
     /// A timeline clamped to the video.
     Video,
+    /// Nodes and edges in pixels, as a `.drawio` file and Mermaid.
+    Diagram,
     /// The OCR tool's reading, which a model answer may structure.
     Ocr,
     /// OCR, field grounding and profile mapping, then (with a model) refinement.

@@ -110,7 +110,12 @@ impl Registry {
     /// What is wrong with an answer by its expert's schema: the JSON its parser reads must
     /// match (empty when it does, or when the expert has no schema).
     pub fn answer_errors(&self, m: &Manifest, text: &str) -> Vec<String> {
-        self.schemas.errors(m, text)
+        let mut errors = self.schemas.errors(m, text);
+        // A diagram may come as XML, which no JSON Schema checks.
+        if m.kind == super::Kind::Diagram {
+            errors.extend(super::parse::diagram::answer_errors(text));
+        }
+        errors
     }
 
     pub fn all(&self) -> &[Manifest] {

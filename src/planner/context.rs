@@ -143,6 +143,7 @@ fn render(p: &Parent<'_>, zh: bool) -> String {
                 let _ = writeln!(s, "--- {} ({})\n{}", file.path, file.language, file.content);
             }
         }
+        Some(Kind::Diagram(d)) => s.push_str(&d.mermaid),
         Some(Kind::General(g)) => s.push_str(&g.answer),
         None => s.push_str(p.text),
     }

@@ -87,6 +87,8 @@ async fn classify_ranks_routes_in_both_languages() {
         ("用我的信息填写这张银行表格", true, "form_fill"),
         ("Fill this bank form with my details", true, "form_fill"),
         ("What is the weather like on Mars?", false, "general"),
+        ("Make this whiteboard a drawio file", true, "diagram"),
+        ("把白板照片里的流程图转成 draw.io", true, "diagram"),
     ];
     for (text, with_image, want) in cases {
         let media = if with_image {
@@ -104,7 +106,7 @@ async fn classify_ranks_routes_in_both_languages() {
             .unwrap()
             .into_inner();
         assert_eq!(r.expert, want, "{text}: {r:?}");
-        assert_eq!(r.routes.len(), 7);
+        assert_eq!(r.routes.len(), 8);
         assert_eq!(r.routes[0].expert, want);
         assert!(
             r.routes.windows(2).all(|w| w[0].score >= w[1].score),
@@ -350,6 +352,7 @@ async fn list_experts_has_every_route() {
     assert_eq!(
         ids,
         [
+            "diagram",
             "form_fill",
             "frontend",
             "general",

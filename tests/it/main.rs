@@ -7,6 +7,7 @@
 mod common;
 
 mod batching;
+mod diagram;
 mod encoder;
 mod errors;
 mod faults;

@@ -2,6 +2,7 @@
 //! conversion every box that leaves the service goes through.
 
 pub mod coords;
+pub mod diagram;
 pub mod frontend;
 pub mod general;
 pub mod gui;

@@ -136,7 +136,8 @@ fn video_duration(input: &AskInput) -> Option<f64> {
 /// The typed result of a model answer (reasoning split off) by its expert's kind: the general
 /// kind's is its cleaned text, the GUI kind's its elements and actions in pixels of the first
 /// image, the math kind's its steps and checked final answer, the frontend kind's its files and
-/// preview, the video kind's its timeline clamped to the video.
+/// preview, the video kind's its timeline clamped to the video, the diagram kind's its repaired graph
+/// with a `.drawio` file and Mermaid.
 fn typed_result(
     kind: Kind,
     text: &str,
@@ -173,6 +174,19 @@ fn typed_result(
             let (video, mut w) = parse::video::parse(text, video_duration(input));
             warnings.append(&mut w);
             Some(expert_result::Kind::Video(video))
+        }
+        Kind::Diagram => {
+            let (width, height) = match input.media.iter().find(|x| x.kind == MediaKind::Image) {
+                Some(image) => (image.width, image.height),
+                None => {
+                    warnings
+                        .push("no image in the request: boxes are on a 1000 x 1000 canvas".into());
+                    (1000, 1000)
+                }
+            };
+            let (diagram, mut w) = parse::diagram::parse(text, width, height);
+            warnings.append(&mut w);
+            diagram.map(expert_result::Kind::Diagram)
         }
         Kind::Text | Kind::Ocr | Kind::FormFill => None,
     }
