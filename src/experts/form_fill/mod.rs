@@ -1580,8 +1580,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let captioning: Vec<usize> = sure_captions.iter().map(|c| c.1).collect();
         let captioned: Vec<usize> = sure_captions.iter().map(|c| c.0).collect();
         pairs.retain(|&(t, i, _)| {
-            !captioning.contains(&i)
-                && !(captioned.contains(&t) && segs[i].bbox[3] <= targets[t][1] + 4.0)
+            let above = segs[i].bbox[3] <= targets[t][1] + 4.0;
+            !(captioning.contains(&i) || (captioned.contains(&t) && above))
         });
         pairs.extend(captions);
     }
