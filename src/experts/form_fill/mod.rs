@@ -1471,7 +1471,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     geom::intersection(&c.bbox, b) > 0.5 * geom::area(b)
                         && (c.bbox[2] - tb[0]).abs() <= 5.0
                 }) {
-                    cost = cost.min(3.0) - 5.0;
+                    // (Still ordered by the gap among label cells: a cell further along
+                    // the row loses to the one beside the input.)
+                    cost = if cost <= 3.0 {
+                        cost - 5.0
+                    } else {
+                        -2.0 + 0.1 * (cost - 3.0)
+                    };
                 }
                 pairs.push((t, i, cost));
                 continue;
