@@ -67,10 +67,7 @@ impl RedisServer {
 
     fn start_with(mode: Mode, extra: &[&str]) -> RedisServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let port = free_port();
         let mut args: Vec<String> = [
-            "--port",
-            &port.to_string(),
             "--bind",
             "127.0.0.1",
             "--dir",
@@ -104,11 +101,20 @@ impl RedisServer {
         args.extend(aof.iter().chain(extra).map(|s| s.to_string()));
         let mut r = RedisServer {
             dir,
-            port,
+            port: 0,
             args,
             child: None,
         };
-        r.restart();
+        // A free port is only free until someone binds it: a test beside this one may start
+        // its redis-server on the same port first. Then this one exits, and another is tried.
+        for attempt in 0.. {
+            r.port = free_port();
+            match r.launch() {
+                Ok(()) => break,
+                Err(log) if attempt < 5 && log.contains("Address already in use") => continue,
+                Err(log) => panic!("redis-server did not start:\n{log}"),
+            }
+        }
         if mode == Mode::Cluster {
             r.cli(&["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]);
             let until = Instant::now() + Duration::from_secs(10);
@@ -149,8 +155,18 @@ impl RedisServer {
 
     /// Starts it (again) on the same port and dir, and waits until it answers PING.
     pub fn restart(&mut self) {
+        if let Err(log) = self.launch() {
+            panic!("redis-server did not start again:\n{log}");
+        }
+    }
+
+    /// Starts it on `self.port` and waits until it, not another test's server on that port,
+    /// answers. Err: what it logged before it exited.
+    fn launch(&mut self) -> Result<(), String> {
         self.kill();
         let child = Command::new("redis-server")
+            .arg("--port")
+            .arg(self.port.to_string())
             .args(&self.args)
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
@@ -163,11 +179,21 @@ impl RedisServer {
                      tools/ensure-debian.sh redis-server redis-server"
                 )
             });
+        let pid = child.id();
         self.child = Some(child);
         let until = Instant::now() + Duration::from_secs(20);
-        while !self.pings() {
+        loop {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                panic!("redis-server exited with {status}:\n{}", self.log());
+                self.child = None;
+                return Err(format!("exited with {status}:\n{}", self.log()));
+            }
+            if self.pings()
+                && self
+                    .cli(&["INFO", "server"])
+                    .lines()
+                    .any(|l| l.trim() == format!("process_id:{pid}"))
+            {
+                return Ok(());
             }
             assert!(
                 Instant::now() < until,
