@@ -1450,16 +1450,20 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             used[i] = true;
         }
     }
+    // Text on a place's row: mostly level with it, or its middle within the place's height.
+    let on_row = |b: &BBox, sp: &BBox| {
+        let cy = (b[1] + b[3]) / 2.0;
+        geom::v_overlap(b, sp) > 0.5 || (cy > sp[1] && cy < sp[3])
+    };
     for (t, tb) in targets.iter().enumerate() {
         for (i, s) in segs.iter().enumerate() {
             if used[i] {
                 continue;
             }
             let b = &s.bbox;
-            let cy = (b[1] + b[3]) / 2.0;
             let (gap, led) = row_gap(b, tb);
             let left = b[2] <= tb[0] + 4.0
-                && (geom::v_overlap(b, tb) > 0.5 || (cy > tb[1] && cy < tb[3]))
+                && on_row(b, tb)
                 && (led || tb[0] - b[2] < 0.45 * page_w)
                 && !between(b, tb, tb);
             if left {
@@ -1595,10 +1599,6 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // Gender"): a page printed so has inputs with a field's name just after them and nothing
     // before them on their row, on two rows or more, and no more inputs the other way round.
     // (A unit after a box, "kg", names no field.)
-    let on_row = |b: &BBox, sp: &BBox| {
-        let cy = (b[1] + b[3]) / 2.0;
-        geom::v_overlap(b, sp) > 0.5 || (cy > sp[1] && cy < sp[3])
-    };
     let mut rights: Vec<(usize, usize, f32)> = Vec::new();
     let (mut right_named, mut left_only) = (0, 0);
     for (t, sp) in spans.iter().enumerate() {
@@ -2115,6 +2115,14 @@ mod tests {
         }
     }
 
+    /// One coordinate (`k`: 0..4) of each field's text input box, -1 where it has none.
+    fn input_edges(fields: &[Field], k: usize) -> Vec<(&str, f32)> {
+        text_inputs(fields)
+            .into_iter()
+            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[k])))
+            .collect()
+    }
+
     /// The label and input box of each field, as (label, box) pairs.
     fn text_inputs(fields: &[Field]) -> Vec<(&str, Option<BBox>)> {
         fields
@@ -2227,10 +2235,7 @@ mod tests {
             }
         }
         let fields = fields(&page_of(lines, 420, 260), &gray);
-        let got: Vec<(&str, f32)> = text_inputs(&fields)
-            .into_iter()
-            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[3])))
-            .collect();
+        let got = input_edges(&fields, 3);
         assert_eq!(
             got,
             [
@@ -2258,10 +2263,7 @@ mod tests {
             }
         }
         let fields = fields(&page_of(lines, 420, 220), &gray);
-        let got: Vec<(&str, f32)> = text_inputs(&fields)
-            .into_iter()
-            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[3])))
-            .collect();
+        let got = input_edges(&fields, 3);
         assert_eq!(
             got,
             [
@@ -2288,10 +2290,7 @@ mod tests {
             &[[20, 16, 205, 46], [310, 16, 505, 46], [20, 66, 505, 96]],
         );
         let fields = fields(&page_of(lines, 640, 120), &gray);
-        let got: Vec<(&str, f32)> = text_inputs(&fields)
-            .into_iter()
-            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[0])))
-            .collect();
+        let got = input_edges(&fields, 0);
         assert_eq!(
             got,
             [
@@ -2326,10 +2325,7 @@ mod tests {
             ],
         );
         let fields = fields(&page_of(lines, 600, 100), &gray);
-        let got: Vec<(&str, f32)> = text_inputs(&fields)
-            .into_iter()
-            .map(|(l, b)| (l, b.map_or(-1.0, |b| b[0])))
-            .collect();
+        let got = input_edges(&fields, 0);
         assert_eq!(got, [("Name", 250.0), ("Phone", 250.0)], "{fields:?}");
     }
 
