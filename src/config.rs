@@ -1237,6 +1237,14 @@ impl Config {
         in_range("memory.redis.wait_replicas", n, AtLeast(0.0), 100.0)?;
         let t = rc.wait_timeout_secs;
         in_range("memory.redis.wait_timeout_secs", t, Positive, 600.0)?;
+        // WAIT blocks for its timeout; a response timeout no longer cuts it off and retries it.
+        if rc.wait_replicas > 0 && t >= rc.response_timeout_secs {
+            return Err(Error::Config(format!(
+                "memory.redis.wait_timeout_secs ({t}) must be below \
+                 memory.redis.response_timeout_secs ({}), or WAIT is cut off before it answers",
+                rc.response_timeout_secs
+            )));
+        }
         let p = &self.plans;
         in_range("plans.max_steps", count(p.max_steps), Positive, 64.0)?;
         in_range("plans.max_parallel", count(p.max_parallel), Positive, 64.0)?;
@@ -1553,6 +1561,16 @@ mod tests {
             Ok(_) => panic!("{text:?} was accepted"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn a_replica_wait_longer_than_the_response_timeout_stops_start_up() {
+        let redis = "[memory.redis]\nwait_replicas = 1\nresponse_timeout_secs = 2.0\n";
+        let e = rejected(&format!("{redis}wait_timeout_secs = 2.0"));
+        assert!(e.contains("wait_timeout_secs (2) must be below"), "{e}");
+        load_toml(&format!("{redis}wait_timeout_secs = 1.5")).unwrap();
+        // No replicas asked for: the wait is never sent.
+        load_toml("[memory.redis]\nwait_timeout_secs = 5.0").unwrap();
     }
 
     #[test]

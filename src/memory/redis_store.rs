@@ -465,7 +465,7 @@ impl Store {
         if got < want {
             tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
             return Err(Error::MemoryUnavailable(format!(
-                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks                  for; retry with backoff"
+                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks for; retry with backoff"
             )));
         }
         Ok(())

@@ -432,7 +432,11 @@ async fn wait_replicas_acknowledges_only_replicated_turns() {
     let mut c = config(Kind::Redis);
     c.max_turns_per_session = 10;
     c.redis.wait_replicas = 1;
-    c.redis.wait_timeout_secs = 0.2;
+    // Long enough for a replica on a loaded 2-core CI machine to answer the primary's GETACK
+    // (0.2 s was not: CI saw "0 of the 1" for a linked replica); only the replica-gone case
+    // waits it out.
+    c.redis.wait_timeout_secs = 2.0;
+    c.redis.response_timeout_secs = 4.0;
     let f = fixture(Kind::Redis, c);
     let mut replica = RedisServer::replica_of(f.redis.as_ref().unwrap());
     assert_eq!(
