@@ -1245,7 +1245,7 @@ def fam_hotel(ct, c, rng):
 .brand .ad {{ font-size:12px; color:#555; }}
 .ctitle {{ text-align:center; font-weight:bold; font-size:{c.fs + 3}px; margin:4px 0 8px; letter-spacing:1px; }}
 .band {{ background:{c.tint}; padding:4px 12px 10px; margin:8px 0; }}
-.hsec {{ font-size:12px; font-weight:bold; color:{c.acc}; margin-top:12px; text-transform:uppercase; letter-spacing:1px; }}
+.hsec {{ font-size:12px; font-weight:bold; color:{c.acc}; margin-top:20px; text-transform:uppercase; letter-spacing:1px; }}
 .hl {{ display:flex; align-items:flex-end; gap:{rng.randint(26, 40)}px; margin:{c.rowgap + 4}px 0 0; }}
 .hi {{ display:flex; align-items:flex-end; flex:1 1 0; min-width:0; }}
 .hi.auto {{ flex:none; }}
@@ -1496,7 +1496,7 @@ def fam_triptych(ct, c, rng):
 .pnl {{ position:relative; min-width:0; }}
 .pnl + .pnl::before {{ content:""; position:absolute; left:-{gap}px; top:0; bottom:0;
       border-left:1px dashed #999; }}
-.fold {{ position:absolute; top:-20px; font-size:10px; color:#999; }}
+.fold {{ position:absolute; top:-20px; font-size:11px; color:#999; }}
 .brandt {{ font-size:{c.fs + 8}px; font-weight:bold; color:{c.acc}; line-height:1.15; margin:6px 0 8px; }}
 .blurb {{ font-size:{max(11, c.fs - 2)}px; color:#444; line-height:1.45; margin-bottom:10px; }}
 .psh {{ font-weight:bold; background:{c.acc}; color:#fff; padding:3px 8px; margin:12px 0 8px; }}
@@ -1556,7 +1556,7 @@ def fam_inbox(ct, c, rng):
             elif f.kind == "date" and f.dstyle.startswith("one"):
                 f.dmode, f.padded = "one", True
                 if f.dstyle in ("one_ph", "one_under", "one_after"):
-                    f.format = f.fmt
+                    f.format, f.dstyle = f.fmt, "one_ph"  # the grey format at the box's right end
                     h = (f'<div class="ti ib" data-inp="{f.fid}">{lab(f, c)}'
                          f'<span class="ph r">{esc(fmt_text(f.fmt, f.lower))}</span></div>')
                 else:
