@@ -8,8 +8,10 @@
 //! - `schemas`: the JSON Schemas answers must match.
 //! - `steps`: one step's work by kind: a model step with schema retries, the OCR read-out, form
 //!   grounding and refinement.
-//! - `parse`, `form_fill`: the pure code of the kinds (answer parsers, form geometry).
+//! - `parse`, `form_fill`, `diagram_trace`: the pure code of the kinds (answer parsers, form
+//!   geometry, diagrams traced without a model).
 
+pub mod diagram_trace;
 pub mod form_fill;
 pub mod manifest;
 pub mod parse;

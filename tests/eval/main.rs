@@ -6,6 +6,7 @@
 #[path = "../it/common/assets.rs"]
 mod common;
 
+mod diagrams;
 mod forms;
 mod ocr;
 mod routing;

@@ -151,6 +151,8 @@ pub struct RawNode {
     pub label: String,
     pub shape: Shape,
     pub grid: Option<[f64; 4]>,
+    /// A box already in pixels (the model-free path traced it); used before `grid`.
+    pub pixels: Option<[f64; 4]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -381,6 +383,7 @@ pub fn from_xml(xml: &str) -> Result<RawGraph, String> {
                 label,
                 shape: Shape::from_style(style),
                 grid: c.geometry,
+                pixels: None,
             });
         }
     }
@@ -437,6 +440,7 @@ pub fn from_json(v: &Value) -> Result<RawGraph, String> {
                 .and_then(Value::as_str)
                 .map_or(Shape::Process, Shape::from_name),
             grid: first(n, &["bbox_2d", "bbox", "box"]).and_then(grid_box),
+            pixels: None,
         });
     }
     for e in edges.iter().take(MAX_EDGES + 1) {
@@ -495,7 +499,9 @@ pub fn build(g: RawGraph, width: u32, height: u32, warnings: &mut Vec<String>) -
             id = new;
         }
         taken.insert(id.clone());
-        let px = n.grid.and_then(|b| box_to_pixels(b, width, height));
+        let px = n
+            .pixels
+            .or_else(|| n.grid.and_then(|b| box_to_pixels(b, width, height)));
         let b = match px {
             Some(b) => b,
             None => {
@@ -791,6 +797,7 @@ mod tests {
                 label: "<b>&".into(),
                 shape: Shape::Process,
                 grid: Some([0.0, 0.0, 10.0, 10.0]),
+                pixels: None,
             });
         }
         for _ in 0..MAX_EDGES + 5 {
