@@ -5,7 +5,8 @@
 //! intents in one request), or from one route plus the steps its manifest `needs` first.
 //! Compiling expands an expert into its work: experts with the OCR tool read the request's
 //! images first (one reading per request, shared by every step that needs it); form filling is
-//! OCR -> field grounding and profile mapping -> (with a model) refinement. Owns step ids, the
+//! OCR -> field grounding and profile mapping -> (with a model) refinement; a diagram without a
+//! model is OCR -> tracing. Owns step ids, the
 //! step events of a stream, failure semantics (required and optional steps), and the step
 //! metrics. What a step does belongs to its expert (`experts::steps`); the planner must not
 //! route or touch memory (the app does both).
@@ -45,6 +46,8 @@ pub enum StepKind {
     FormFill,
     /// The model pairs the fields the rules left open with unused profile entries.
     FormRefine,
+    /// A diagram traced on the OCR'd image, without a model.
+    DiagramTrace,
 }
 
 impl StepKind {
@@ -55,6 +58,7 @@ impl StepKind {
             StepKind::Ocr => "ocr",
             StepKind::FormFill => "form_fill",
             StepKind::FormRefine => "form_refine",
+            StepKind::DiagramTrace => "diagram_trace",
         }
     }
 }
@@ -307,6 +311,10 @@ impl Planner {
                     vec![StepKind::Ocr]
                 }
                 (Kind::Ocr, true) => vec![StepKind::Ocr, StepKind::Model],
+                // Without a model a diagram is traced on the image; with one the model reads it.
+                (Kind::Diagram, true) if self.backend.is_none() && !after_video => {
+                    vec![StepKind::Ocr, StepKind::DiagramTrace]
+                }
                 _ => vec![StepKind::Model],
             };
             let mut prev = parents;
@@ -616,6 +624,15 @@ impl Planner {
                     pages: None,
                     grounded: Some(Arc::new(g)),
                 }
+            }
+            StepKind::DiagramTrace => {
+                let pages = given
+                    .iter()
+                    .find_map(|(_, p)| p.pages.clone())
+                    .ok_or_else(|| {
+                        Error::Internal("a diagram traced without an OCR step".into())
+                    })?;
+                produced(steps::diagram::trace(&self.cpu, stop, pages, input).await?)
             }
             StepKind::FormRefine => {
                 let (_, filled) = given

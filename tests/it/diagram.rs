@@ -1,7 +1,8 @@
 //! The diagram expert over real gRPC on loopback, with the OpenAI-compatible test double
 //! standing in for a remote vLLM serving Qwen3-VL: canned answers as JSON, as mxGraph XML, cut
 //! off, and with dangling edges each come back as a `.drawio` file (read back here with
-//! quick-xml, every edge resolved) and Mermaid.
+//! quick-xml, every edge resolved) and Mermaid; and with no model configured, rendered
+//! flowcharts traced by the model-free path.
 
 use std::collections::HashSet;
 
@@ -261,4 +262,131 @@ async fn dangling_edges_are_dropped_with_a_warning() {
     let (vertices, edges) = read_drawio(&d.drawio_xml);
     assert_eq!((vertices.len(), edges.len()), (3, 2));
     assert!(!d.mermaid.contains("done") && !d.mermaid.contains("ghost"));
+}
+
+/// A rendered flowchart's truth (tools/diagrams/make_flowcharts.py): node boxes by id, and
+/// edges from → to.
+fn chart_truth(id: &str) -> (Vec<(String, [f32; 4])>, Vec<(String, String)>) {
+    let path = repo().join(format!("tests/fixtures/flowcharts/{id}.json"));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let nodes = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let b: Vec<f32> = serde_json::from_value(n["box"].clone()).unwrap();
+            (
+                n["id"].as_str().unwrap().to_string(),
+                [b[0], b[1], b[2], b[3]],
+            )
+        })
+        .collect();
+    let edges = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("from"), s("to"))
+        })
+        .collect();
+    (nodes, edges)
+}
+
+fn box_iou(a: [f32; 4], b: &switchboard::proto::Box) -> f32 {
+    let ix = (a[2].min(b.x2) - a[0].max(b.x1)).max(0.0);
+    let iy = (a[3].min(b.y2) - a[1].max(b.y1)).max(0.0);
+    let i = ix * iy;
+    let area = (a[2] - a[0]) * (a[3] - a[1]) + (b.x2 - b.x1) * (b.y2 - b.y1) - i;
+    if area > 0.0 { i / area } else { 0.0 }
+}
+
+/// With no model configured, a diagram request is traced on the image by the OCR tool's path:
+/// four rendered flowcharts (English and Chinese, top-down and left-right, a loop back, elbow
+/// connectors, parallelograms) come back over gRPC as a valid `.drawio` file and Mermaid, with
+/// the "no model" warning, and their nodes (IoU ≥ 0.5 with the truth) and directed edges found
+/// above floors (the evaluation, tests/eval/diagrams.rs, scores all 24).
+#[tokio::test]
+async fn without_a_model_a_rendered_flowchart_is_traced_into_drawio_and_mermaid() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(test_config(dir.path(), None)).await;
+    let mut c = client(&running).await;
+    let (mut nodes, mut nodes_found, mut edges, mut edges_found) = (0, 0, 0, 0);
+    for (id, text) in [
+        ("fc_01", WHITEBOARD),
+        ("fc_04", ZH),
+        (
+            "fc_07",
+            "Convert this flowchart screenshot into an editable diagram.",
+        ),
+        ("fc_10", "把这张流程图转成 Mermaid"),
+    ] {
+        let data =
+            std::fs::read(repo().join(format!("tests/fixtures/flowcharts/{id}.png"))).unwrap();
+        let r = c
+            .ask(AskRequest {
+                text: text.into(),
+                media: vec![Media {
+                    data,
+                    mime_type: "image/png".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.expert, "diagram", "{id}");
+        let result = r.result.expect("a result");
+        assert!(
+            result.warnings.iter().any(|w| w.starts_with("no model")),
+            "{id}: {:?}",
+            result.warnings
+        );
+        let Some(expert_result::Kind::Diagram(d)) = result.kind else {
+            panic!("{id}: no diagram result: {:?}", result.warnings)
+        };
+        let (vertices, drawn) = read_drawio(&d.drawio_xml);
+        assert_eq!(vertices.len(), d.nodes.len(), "{id}");
+        assert_eq!(drawn.len(), d.edges.len(), "{id}");
+        assert!(d.mermaid.starts_with("flowchart"), "{id}: {}", d.mermaid);
+        assert!(r.text.contains(&d.mermaid), "{id}: {}", r.text);
+        let (truth_nodes, truth_edges) = chart_truth(id);
+        // Truth id -> traced id, one to one, by IoU ≥ 0.5.
+        let mut matched: Vec<(String, String)> = Vec::new();
+        for (tid, tb) in &truth_nodes {
+            let best = d
+                .nodes
+                .iter()
+                .filter(|n| !matched.iter().any(|(_, p)| p == &n.id))
+                .map(|n| (box_iou(*tb, n.r#box.as_ref().unwrap()), n))
+                .filter(|(iou, _)| *iou >= 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, n)) = best {
+                matched.push((tid.clone(), n.id.clone()));
+            }
+        }
+        let traced = |t: &str| matched.iter().find(|(x, _)| x == t).map(|(_, p)| p.clone());
+        nodes += truth_nodes.len();
+        nodes_found += matched.len();
+        edges += truth_edges.len();
+        edges_found += truth_edges
+            .iter()
+            .filter(|(f, t)| {
+                let (Some(f), Some(t)) = (traced(f), traced(t)) else {
+                    return false;
+                };
+                d.edges
+                    .iter()
+                    .any(|e| e.from == f && e.to == t && e.arrow == "forward")
+            })
+            .count();
+    }
+    running.shutdown().await.unwrap();
+    let node_recall = nodes_found as f64 / nodes as f64;
+    let edge_recall = edges_found as f64 / edges as f64;
+    // Measured 1.0 and 1.0 (stop 39).
+    assert!(node_recall >= 0.95, "node recall {node_recall:.3}");
+    assert!(edge_recall >= 0.9, "edge recall {edge_recall:.3}");
 }

@@ -364,7 +364,7 @@ async fn list_experts_has_every_route() {
     );
     // Without a model, the experts built on the in-process OCR tool still answer images.
     for e in &r.experts {
-        let tool_only = e.id == "ocr" || e.id == "form_fill";
+        let tool_only = e.id == "ocr" || e.id == "form_fill" || e.id == "diagram";
         assert_eq!(e.needs_model, !tool_only, "{}", e.id);
         assert_eq!(e.available, tool_only, "{}", e.id);
     }

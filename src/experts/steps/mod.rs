@@ -1,8 +1,9 @@
 //! Running one step of a plan. Each kind of step's work lives here, with the user-facing text
-//! it writes: a model step with schema retries (`model`), the OCR read-out (`ocr`), and form
-//! grounding and refinement (`form`). The planner decides which steps run and in what order;
+//! it writes: a model step with schema retries (`model`), the OCR read-out (`ocr`), form
+//! grounding and refinement (`form`), and a diagram traced without a model (`diagram`). The planner decides which steps run and in what order;
 //! these only do them.
 
+pub mod diagram;
 pub mod form;
 pub mod model;
 pub mod ocr;
