@@ -94,11 +94,15 @@ pub const MAX_TRACE_PIXELS: u64 = 8_000_000;
 /// The diagram traced on a page: its graph (boxes in pixels of the page) and what could not be
 /// resolved.
 pub fn trace(page: &Page, gray: &GrayImage) -> (RawGraph, Vec<String>) {
+    trace_within(page, gray, MAX_TRACE_PIXELS)
+}
+
+fn trace_within(page: &Page, gray: &GrayImage, max_pixels: u64) -> (RawGraph, Vec<String>) {
     let pixels = u64::from(gray.width()) * u64::from(gray.height());
-    if pixels <= MAX_TRACE_PIXELS {
+    if pixels <= max_pixels {
         return trace_at(page, gray, 1.0);
     }
-    let f = (MAX_TRACE_PIXELS as f64 / pixels as f64).sqrt() as f32;
+    let f = (max_pixels as f64 / pixels as f64).sqrt() as f32;
     let (sw, sh) = (
         ((gray.width() as f32 * f) as u32).max(1),
         ((gray.height() as f32 * f) as u32).max(1),
@@ -916,5 +920,166 @@ fn chamfer(dist: &mut [u16], owner: &mut [u16], w: usize, h: usize) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    fn line(text: &str, b: BBox) -> Line {
+        Line {
+            text: text.into(),
+            quad: [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]],
+            bbox: b,
+            confidence: 0.99,
+            glyphs: Vec::new(),
+        }
+    }
+
+    /// A page drawn pixel by pixel: a box, an arrow down to a diamond, a line from the diamond
+    /// that ends nowhere, a triangle with text in it, and a word beside nothing. The OCR lines
+    /// are given (the text's pixels are not drawn: the tracing reads only where lines are).
+    fn page() -> (GrayImage, Page) {
+        let mut img = GrayImage::from_pixel(400, 300, Luma([255]));
+        let mut ink = |x: u32, y: u32| img.put_pixel(x, y, Luma([20]));
+        // The box: [40, 30, 160, 80], stroke 2.
+        for x in 40..160 {
+            for y in 30..80 {
+                if x < 42 || x >= 158 || y < 32 || y >= 78 {
+                    ink(x, y);
+                }
+            }
+        }
+        // The diamond: centre (100, 180), half-diagonals 60 and 35.
+        for x in 30..171 {
+            for y in 140..221 {
+                let d = (x as f32 - 100.0).abs() / 60.0 + (y as f32 - 180.0).abs() / 35.0;
+                if (0.95..=1.0).contains(&d) {
+                    ink(x, y);
+                }
+            }
+        }
+        // The arrow: a line from the box down to the diamond, and a filled head.
+        for y in 80..135 {
+            ink(99, y);
+            ink(100, y);
+        }
+        for y in 135..145 {
+            let half = (145 - y) / 2;
+            for x in 100 - half..=100 + half {
+                ink(x, y);
+            }
+        }
+        // A line from the diamond's right corner that ends nowhere.
+        for x in 159..260 {
+            ink(x, 180);
+            ink(x, 181);
+        }
+        // A triangle, apex up: no shape known here.
+        for x in 240..381 {
+            for y in 28..113 {
+                let (fx, fy) = (x as f32, y as f32);
+                let half = (fy - 30.0) / 80.0 * 60.0;
+                let inside = |g: f32| fy <= 110.0 + g && (fx - 310.0).abs() <= half + g;
+                if inside(2.0) && !inside(0.0) {
+                    ink(x, y);
+                }
+            }
+        }
+        let lines = vec![
+            line("Start here", [60.0, 45.0, 140.0, 65.0]),
+            line("OK?", [85.0, 172.0, 115.0, 188.0]),
+            line("Hub", [295.0, 82.0, 325.0, 97.0]),
+            line("stray", [300.0, 250.0, 360.0, 270.0]),
+        ];
+        let page = Page {
+            width: 400,
+            height: 300,
+            lines,
+            ..Page::default()
+        };
+        (img, page)
+    }
+
+    #[test]
+    fn shapes_text_and_an_arrow_are_traced_and_what_is_unresolved_is_said() {
+        let (img, page) = page();
+        let (g, warnings) = trace(&page, &img);
+        let got: Vec<(&str, Shape)> = g
+            .nodes
+            .iter()
+            .map(|n| (n.label.as_str(), n.shape))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Hub", Shape::Other),
+                ("Start here", Shape::Process),
+                ("OK?", Shape::Decision)
+            ],
+            "{warnings:?}"
+        );
+        let b = g.nodes[1].pixels.unwrap();
+        assert!(
+            (b[0] - 40.0).abs() <= 1.0 && (b[3] - 80.0).abs() <= 1.0,
+            "{b:?}"
+        );
+        assert_eq!(g.edges.len(), 1, "{:?}", g.edges);
+        let e = &g.edges[0];
+        assert_eq!(
+            (e.from.as_str(), e.to.as_str(), e.arrow),
+            ("n2", "n3", Arrow::Forward)
+        );
+        let said = |s: &str| warnings.iter().any(|w| w.contains(s));
+        assert!(said("a line from \"OK?\" ends at no shape"), "{warnings:?}");
+        assert!(said("text \"stray\""), "{warnings:?}");
+        assert!(
+            said("holding \"Hub\" is no shape known here"),
+            "{warnings:?}"
+        );
+    }
+
+    /// A page past the pixel bound is traced shrunk, and its boxes come back at full size.
+    #[test]
+    fn a_large_page_is_traced_shrunk_and_scaled_back() {
+        let (img, page) = page();
+        let big = image::imageops::resize(&img, 800, 600, image::imageops::FilterType::Nearest);
+        let mut big_page = page.clone();
+        big_page.width = 800;
+        big_page.height = 600;
+        for l in &mut big_page.lines {
+            l.bbox = l.bbox.map(|v| v * 2.0);
+        }
+        let (g, warnings) = trace_within(&big_page, &big, 120_000);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("was traced at 400 x 300")),
+            "{warnings:?}"
+        );
+        let b = g
+            .nodes
+            .iter()
+            .find(|n| n.label == "Start here")
+            .and_then(|n| n.pixels)
+            .expect("the box");
+        assert!(
+            (b[0] - 80.0).abs() <= 4.0 && (b[2] - 320.0).abs() <= 4.0,
+            "{b:?}"
+        );
+        assert_eq!(g.edges.len(), 1, "{:?}", g.edges);
+    }
+
+    #[test]
+    fn a_blank_page_has_no_diagram_and_says_so() {
+        let img = GrayImage::from_pixel(200, 100, Luma([255]));
+        let (g, warnings) = trace(&Page::default(), &img);
+        assert!(g.nodes.is_empty() && g.edges.is_empty());
+        assert!(
+            warnings.iter().any(|w| w.starts_with("no closed shapes")),
+            "{warnings:?}"
+        );
     }
 }
