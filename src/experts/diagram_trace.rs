@@ -546,8 +546,8 @@ fn profile(bg: &[u32], w: usize, id: u32, b: &[usize; 4]) -> Profile {
         let mut k = 0.0;
         for g in [f, 1.0 - f] {
             let c = (g * (n - 1) as f32).round() as usize;
-            for i in c.saturating_sub(1)..=(c + 1).min(n - 1) {
-                sum += widths[i];
+            for v in &widths[c.saturating_sub(1)..=(c + 1).min(n - 1)] {
+                sum += v;
                 k += 1.0;
             }
         }
@@ -947,7 +947,7 @@ mod tests {
         // The box: [40, 30, 160, 80], stroke 2.
         for x in 40..160 {
             for y in 30..80 {
-                if x < 42 || x >= 158 || y < 32 || y >= 78 {
+                if !(42..158).contains(&x) || !(32..78).contains(&y) {
                     ink(x, y);
                 }
             }

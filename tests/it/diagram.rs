@@ -264,9 +264,11 @@ async fn dangling_edges_are_dropped_with_a_warning() {
     assert!(!d.mermaid.contains("done") && !d.mermaid.contains("ghost"));
 }
 
-/// A rendered flowchart's truth (tools/diagrams/make_flowcharts.py): node boxes by id, and
-/// edges from → to.
-fn chart_truth(id: &str) -> (Vec<(String, [f32; 4])>, Vec<(String, String)>) {
+/// A rendered flowchart's truth: node boxes by id, and edges from → to.
+type ChartTruth = (Vec<(String, [f32; 4])>, Vec<(String, String)>);
+
+/// A rendered flowchart's truth (tools/diagrams/make_flowcharts.py).
+fn chart_truth(id: &str) -> ChartTruth {
     let path = repo().join(format!("tests/fixtures/flowcharts/{id}.json"));
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let nodes = v["nodes"]
@@ -338,6 +340,8 @@ async fn without_a_model_a_rendered_flowchart_is_traced_into_drawio_and_mermaid(
             .unwrap()
             .into_inner();
         assert_eq!(r.expert, "diagram", "{id}");
+        let kinds: Vec<&str> = r.steps.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(kinds, ["ocr", "diagram_trace"], "{id}");
         let result = r.result.expect("a result");
         assert!(
             result.warnings.iter().any(|w| w.starts_with("no model")),
