@@ -16,6 +16,8 @@ use crate::ocr::{Line, Page};
 const MAX_SHAPES: usize = 600;
 /// Shapes one line may join before it is taken as a tangle, not edges.
 const MAX_CONTACTS: usize = 12;
+/// The grey level at or below which a pixel is always ink (outlines and text are dark).
+const INK_MAX: u8 = 170;
 /// A row of a shape's inside counts as full when it is this close to the widest (pixels).
 const FULL_ROW_SLACK: f32 = 1.5;
 
@@ -85,6 +87,8 @@ struct Contact {
     shape: usize,
     at: Pt,
     head: bool,
+    /// The width of the line just outside the shape.
+    across: f32,
 }
 
 /// Larger pages are traced shrunk to this many pixels (the maps below take about 12 bytes a
@@ -135,7 +139,9 @@ fn trace_at(page: &Page, gray: &GrayImage, scale: f32) -> (RawGraph, Vec<String>
         return (RawGraph::default(), warnings);
     }
     let text_h = crate::ocr::layout::median_height(&page.lines).clamp(6.0, 80.0);
-    let ink_at = ink_level(gray);
+    // Lower than a form's ink: shapes are often filled with a light tint (draw.io's pink
+    // #f8cecc is grey 215), and a fill read as ink closes nothing.
+    let ink_at = ink_level(gray).min(INK_MAX);
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= ink_at).collect();
 
     let (bg, regions) = label_background(&ink, w, h);
@@ -865,10 +871,24 @@ fn connectors(
                 Contact {
                     shape: k,
                     at,
-                    head: across >= (2.5 * stroke + 1.0).max(5.0),
+                    head: across >= (2.0 * stroke + 1.0).max(5.0),
+                    across,
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // A line's two ends against each other: where one end is much the wider, the head is
+        // there (a thick line's head is little wider than twice its stroke).
+        let mut contacts = contacts;
+        if let [a, b] = &mut contacts[..]
+            && a.head == b.head
+        {
+            let (wa, wb) = (a.across, b.across);
+            if wa >= 1.8 * wb && wa >= 5.0 {
+                (a.head, b.head) = (true, false);
+            } else if wb >= 1.8 * wa && wb >= 5.0 {
+                (a.head, b.head) = (false, true);
+            }
+        }
         out.push(Connector {
             bbox,
             pixels,
