@@ -16,8 +16,8 @@ use crate::ocr::{Line, Page};
 const MAX_SHAPES: usize = 600;
 /// Shapes one line may join before it is taken as a tangle, not edges.
 const MAX_CONTACTS: usize = 12;
-/// The grey level at or below which a pixel is always ink (outlines and text are dark).
-const INK_MAX: u8 = 170;
+/// Below a fill, by this many grey levels, is ink.
+const BELOW_FILL: u8 = 30;
 /// A row of a shape's inside counts as full when it is this close to the widest (pixels).
 const FULL_ROW_SLACK: f32 = 1.5;
 
@@ -139,9 +139,7 @@ fn trace_at(page: &Page, gray: &GrayImage, scale: f32) -> (RawGraph, Vec<String>
         return (RawGraph::default(), warnings);
     }
     let text_h = crate::ocr::layout::median_height(&page.lines).clamp(6.0, 80.0);
-    // Lower than a form's ink: shapes are often filled with a light tint (draw.io's pink
-    // #f8cecc is grey 215), and a fill read as ink closes nothing.
-    let ink_at = ink_level(gray).min(INK_MAX);
+    let ink_at = ink_threshold(gray);
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= ink_at).collect();
 
     let (bg, regions) = label_background(&ink, w, h);
@@ -383,6 +381,36 @@ fn keep_shapes(found: &mut Vec<Found>, lines: &[Line]) {
     });
 }
 
+/// The grey level at or below which a pixel is ink: a form's (paper less 40, at most 215),
+/// or lower where shapes are filled with a light tint (draw.io's pink #f8cecc is grey 215; a
+/// fill read as ink closes nothing): below the darkest fill, a light level that covers at least
+/// 1% of the page.
+fn ink_threshold(gray: &GrayImage) -> u8 {
+    let base = ink_level(gray);
+    let mut hist = [0usize; 256];
+    for &v in gray.as_raw() {
+        hist[v as usize] += 1;
+    }
+    let total = gray.as_raw().len();
+    let paper = crate::experts::form_fill::regions::paper_level(gray) as usize;
+    let fill = (150..paper.saturating_sub(12))
+        .find(|&v| {
+            hist[v.saturating_sub(2)..=(v + 2).min(255)]
+                .iter()
+                .sum::<usize>()
+                * 100
+                >= total
+        })
+        .map(|v| {
+            // The window's commonest level.
+            (v..=(v + 4).min(255)).max_by_key(|&u| hist[u]).unwrap_or(v) as u8
+        });
+    match fill {
+        Some(f) => base.min(f.saturating_sub(BELOW_FILL)),
+        None => base,
+    }
+}
+
 fn node_name(n: &RawNode) -> String {
     if n.label.is_empty() {
         format!("shape {}", n.id)
@@ -477,7 +505,9 @@ fn shapes(
     lines: &[Line],
 ) -> Vec<Found> {
     let min_w = (1.5 * text_h).max(16.0) as usize;
-    let min_h = (text_h + 4.0).max(12.0) as usize;
+    // The OCR's line boxes are taller than the glyphs; a box drawn tight around its text can
+    // be lower inside than a line box.
+    let min_h = (0.75 * text_h).max(10.0) as usize;
     let mut out = Vec::new();
     for (id, r) in regions.iter().enumerate().skip(1) {
         let (bw, bh) = (r.bbox[2] - r.bbox[0] + 1, r.bbox[3] - r.bbox[1] + 1);
