@@ -16,7 +16,10 @@ top-down or left-right, English or Simplified Chinese, in several fonts.
     python3 tools/diagrams/make_flowcharts.py --out /tmp/fc_fresh --seed 99 --style fresh
 
 `--style fresh` draws with other layout parameters (spacing, strokes, sizes, arrowheads,
-fills); it is the set scored once after tuning. Deterministic for a seed and font set.
+fills), `--style fresh2` with others again (the held-out set, scored once after tuning).
+Deterministic for a seed and font set.
+
+    python3 tools/diagrams/make_flowcharts.py --out /tmp/fc_fresh2 --seed 4242 --style fresh2
 """
 
 import argparse
@@ -119,6 +122,12 @@ STYLES = {
                   pad=(10, 28), head=(8, 14), open_head=0.35,
                   fill=["#ffffff", "#dae8fc", "#fff2cc", "#d5e8d4", "#f8cecc"], margin=(20, 60),
                   lane=(24, 60), stadium=0.4),
+    # The held-out set's, chosen after tuning: tighter and looser spacing, strokes up to 3.5 px,
+    # open arrowheads in half the charts, other fills and a dark blue ink.
+    "fresh2": dict(gap=(30, 80), lateral_gap=(40, 100), stroke=(1.2, 3.5), font=(12, 22),
+                   pad=(8, 26), head=(7, 15), open_head=0.5,
+                   fill=["#ffffff", "#f5f5f5", "#e1d5e7", "#ffe6cc", "#dae8fc"], margin=(15, 50),
+                   lane=(20, 50), stadium=0.5, ink=["#000000", "#23445d", "#333333"]),
 }
 
 S = 2  # drawn at twice the size, then scaled down
@@ -144,7 +153,7 @@ def make_chart(rng, idx, lang, layout, template, font_path, style, prefix):
     head = rng.randint(*st["head"])
     open_head = rng.random() < st["open_head"]
     fill = rng.choice(st["fill"])
-    ink = rng.choice(["#000000", "#1f1f1f", "#333333"])
+    ink = rng.choice(st.get("ink", ["#000000", "#1f1f1f", "#333333"]))
     nodes_t, edges_t = TEMPLATES[template]
 
     used = set()
@@ -330,7 +339,7 @@ def main():
     ap.add_argument("--prefix", default=None)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    prefix = args.prefix or ("fc" if args.style == "tune" else "fx")
+    prefix = args.prefix or {"tune": "fc", "fresh": "fx", "fresh2": "fy"}[args.style]
     os.makedirs(args.out, exist_ok=True)
     names = sorted(TEMPLATES)
     for i in range(args.count):
