@@ -660,8 +660,11 @@ pub enum MemoryBackend {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisConfig {
-    /// `redis://[user:password@]host:port[/db]`.
+    /// `redis://[user:password@]host:port[/db]`; with `cluster`, one or more nodes of the
+    /// cluster, comma-separated (the others are found from them).
     pub url: String,
+    /// Redis Cluster: each command goes to its key's shard (a session's keys share one slot).
+    pub cluster: bool,
     /// Put before every key, so that several deployments can share one Redis.
     pub key_prefix: String,
     pub connect_timeout_secs: f64,
@@ -685,6 +688,7 @@ impl Default for RedisConfig {
     fn default() -> Self {
         RedisConfig {
             url: "redis://127.0.0.1:6379".into(),
+            cluster: false,
             key_prefix: "switchboard".into(),
             connect_timeout_secs: 1.0,
             response_timeout_secs: 2.0,

@@ -1,11 +1,12 @@
-//! One test suite, run against every store: sled in a temp dir, and a real `redis-server`
-//! started here (plain, and as a one-node Redis Cluster, where a script touching two slots
-//! fails). "Two replicas" are two `Memory` values on one Redis (sled has one, cloned).
+//! One test suite, run against every store: sled in a temp dir, a real `redis-server` started
+//! here, and a real three-primary Redis Cluster through the cluster client (where a script
+//! touching two slots fails). "Two replicas" are two `Memory` values on one Redis (sled has one,
+//! cloned).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use switchboard_testkit::redis::{Mode, RedisServer};
+use switchboard_testkit::redis::{Mode, RedisCluster, RedisServer};
 
 use super::*;
 use crate::config::MemoryConfig;
@@ -21,6 +22,7 @@ struct Fixture {
     one: Memory,
     two: Memory,
     redis: Option<RedisServer>,
+    cluster: Option<RedisCluster>,
     _dir: tempfile::TempDir,
 }
 
@@ -43,9 +45,14 @@ fn config(kind: Kind) -> MemoryConfig {
 fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     c.data_dir = dir.path().to_path_buf();
-    let redis = (kind != Kind::Sled).then(|| RedisServer::start(mode));
+    let redis = (kind == Kind::Redis).then(|| RedisServer::start(mode));
     if let Some(r) = &redis {
         c.redis.url = r.url();
+    }
+    let cluster = (kind == Kind::Cluster).then(|| RedisCluster::start(3));
+    if let Some(r) = &cluster {
+        c.redis.url = r.url();
+        c.redis.cluster = true;
     }
     let one = Memory::open(&c).unwrap();
     let two = match kind {
@@ -56,17 +63,13 @@ fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
         one,
         two,
         redis,
+        cluster,
         _dir: dir,
     }
 }
 
 fn fixture(kind: Kind, c: MemoryConfig) -> Fixture {
-    let mode = if kind == Kind::Cluster {
-        Mode::Cluster
-    } else {
-        Mode::Volatile
-    };
-    fixture_with(kind, mode, c)
+    fixture_with(kind, Mode::Volatile, c)
 }
 
 fn turn(text: &str, request_id: &str) -> Turn {
@@ -269,11 +272,13 @@ async fn sessions_expire_after_their_ttl(kind: Kind) {
     f.one.sweep().await.unwrap();
     assert!(f.two.session("t", "s").await.unwrap().is_none());
     assert!(f.two.task("t", "r").await.unwrap().is_none());
-    if let Some(r) = &f.redis {
-        // Nothing left behind: every key has expired.
-        let keys = r.cli(&["--scan"]);
-        assert!(keys.trim().is_empty(), "{keys}");
-    }
+    // Nothing left behind: every key has expired.
+    let keys = match (&f.redis, &f.cluster) {
+        (Some(r), _) => r.cli(&["--scan"]),
+        (_, Some(c)) => c.scan(),
+        _ => String::new(),
+    };
+    assert!(keys.trim().is_empty(), "{keys}");
 }
 
 macro_rules! suite {
@@ -485,4 +490,89 @@ async fn a_late_reply_is_retried_and_recorded_once() {
     );
     let s = f.two.session("t", "s").await.unwrap().unwrap();
     assert_eq!(texts(&s.turns), ["q0", "q1"]);
+}
+
+/// A session on the cluster primary numbered `primary` (found by asking the cluster).
+fn session_on(cluster: &RedisCluster, primary: usize) -> String {
+    (0..)
+        .map(|n| format!("s{n}"))
+        .find(|s| cluster.primary_of(&format!("switchboard:{{1:t:{s}}}:t")) == primary)
+        .unwrap()
+}
+
+/// In a cluster, `WAIT` goes to the primary that took the append: a session whose primary has
+/// a replica is acknowledged, one whose primary has none is UNAVAILABLE (asked of every
+/// primary, as the cluster client would by itself, both would fail).
+#[tokio::test]
+async fn cluster_wait_asks_the_sessions_primary() {
+    let mut c = config(Kind::Cluster);
+    c.redis.wait_replicas = 1;
+    c.redis.wait_timeout_secs = 1.0;
+    c.redis.response_timeout_secs = 3.0;
+    let mut f = fixture(Kind::Cluster, c);
+    let cluster = f.cluster.as_mut().unwrap();
+    cluster.add_replica(0);
+    let (with, without) = (session_on(cluster, 0), session_on(cluster, 1));
+    assert_eq!(
+        f.one
+            .append(answered("t", &with, "r0", "q0"))
+            .await
+            .unwrap(),
+        0
+    );
+    let e = f
+        .one
+        .append(answered("t", &without, "r1", "q1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::MemoryUnavailable(m) if m.contains("0 of the 1")),
+        "{e:?}"
+    );
+    // The primary kept it: the same request id replays it.
+    assert_eq!(f.two.task("t", "r1").await.unwrap().unwrap().turn_index, 0);
+}
+
+/// A cluster primary down: its sessions are UNAVAILABLE after the bounded retries, never a
+/// panic, while sessions on the other primaries are served; back (its slots in its nodes.conf),
+/// its sessions are served again.
+#[tokio::test]
+async fn cluster_primary_down_is_unavailable_for_its_sessions_only() {
+    let f = fixture(Kind::Cluster, config(Kind::Cluster));
+    let mut cluster = f.cluster.unwrap();
+    let (up, down) = (session_on(&cluster, 0), session_on(&cluster, 2));
+    for s in [&up, &down] {
+        assert_eq!(f.one.append(new("t", s, turn("q0", ""))).await.unwrap(), 0);
+    }
+    cluster.nodes[2].kill();
+    let e = f
+        .one
+        .append(new("t", &down, turn("q1", "")))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    assert!(f.one.check().await.is_err());
+    assert!(f.two.check().await.is_err());
+    assert_eq!(
+        f.two.append(new("t", &up, turn("q1", ""))).await.unwrap(),
+        1
+    );
+
+    cluster.nodes[2].restart();
+    let until = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        match f.one.append(new("t", &down, turn("q1", ""))).await {
+            Ok(i) => {
+                // Volatile: the restarted primary lost its data, so the session starts again.
+                assert_eq!(i, 0);
+                break;
+            }
+            Err(e) => {
+                assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+                assert!(std::time::Instant::now() < until, "no recovery: {e:?}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    f.two.check().await.unwrap();
 }
