@@ -665,6 +665,13 @@ pub struct RedisConfig {
     pub url: String,
     /// Redis Cluster: each command goes to its key's shard (a session's keys share one slot).
     pub cluster: bool,
+    /// With `rediss://`: the CA certificates (PEM) Redis's certificate must chain to, instead
+    /// of the system's roots.
+    pub tls_ca: Option<PathBuf>,
+    /// With `rediss://`: a client certificate and its key (PEM), for a Redis that asks for one
+    /// (`tls-auth-clients yes`).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
     /// Put before every key, so that several deployments can share one Redis.
     pub key_prefix: String,
     pub connect_timeout_secs: f64,
@@ -689,6 +696,9 @@ impl Default for RedisConfig {
         RedisConfig {
             url: "redis://127.0.0.1:6379".into(),
             cluster: false,
+            tls_ca: None,
+            tls_cert: None,
+            tls_key: None,
             key_prefix: "switchboard".into(),
             connect_timeout_secs: 1.0,
             response_timeout_secs: 2.0,
@@ -1228,6 +1238,20 @@ impl Config {
                 rc.key_prefix
             )));
         }
+        if rc.tls_cert.is_some() != rc.tls_key.is_some() {
+            return Err(Error::Config(
+                "memory.redis.tls_cert and memory.redis.tls_key go together: set both, or neither"
+                    .into(),
+            ));
+        }
+        let tls = rc.tls_ca.is_some() || rc.tls_cert.is_some();
+        if tls && !rc.url.split(',').all(|u| u.trim().starts_with("rediss://")) {
+            return Err(Error::Config(
+                "memory.redis.tls_ca, tls_cert and tls_key are for TLS: memory.redis.url must be \
+                 rediss://"
+                    .into(),
+            ));
+        }
         let t = rc.connect_timeout_secs;
         in_range("memory.redis.connect_timeout_secs", t, Positive, 600.0)?;
         let t = rc.response_timeout_secs;
@@ -1575,6 +1599,21 @@ mod tests {
         load_toml(&format!("{redis}wait_timeout_secs = 1.5")).unwrap();
         // No replicas asked for: the wait is never sent.
         load_toml("[memory.redis]\nwait_timeout_secs = 5.0").unwrap();
+    }
+
+    #[test]
+    fn redis_tls_files_need_rediss_and_come_in_pairs() {
+        let e = rejected("[memory.redis]\ntls_ca = \"/ca.pem\"");
+        assert!(e.contains("must be rediss://"), "{e}");
+        let e = rejected("[memory.redis]\nurl = \"rediss://r:6380\"\ntls_cert = \"/c.pem\"");
+        assert!(
+            e.contains("tls_cert and memory.redis.tls_key go together"),
+            "{e}"
+        );
+        let cluster = "[memory.redis]\ncluster = true\ntls_ca = \"/ca.pem\"\n";
+        let e = rejected(&format!("{cluster}url = \"rediss://a:1, redis://b:2\""));
+        assert!(e.contains("must be rediss://"), "{e}");
+        load_toml(&format!("{cluster}url = \"rediss://a:1, rediss://b:2\"")).unwrap();
     }
 
     #[test]

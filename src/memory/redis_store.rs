@@ -26,6 +26,7 @@
 //! sent to the session's primary, the one that took the append.
 
 use std::future::Future;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -35,7 +36,10 @@ use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::{ClusterClient, ClusterClientBuilder, ClusterConfig};
 use redis::cluster_async::ClusterConnection;
 use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
-use redis::{Cmd, Pipeline, RedisError, RedisFuture, RedisResult, RetryMethod, Script, Value};
+use redis::{
+    ClientTlsConfig, Cmd, Pipeline, RedisError, RedisFuture, RedisResult, RetryMethod, Script,
+    TlsCertificates, Value,
+};
 
 use super::{NewTurn, now_ms};
 use crate::config::{MemoryConfig, RedisConfig};
@@ -226,6 +230,34 @@ fn slot_of(key: &str) -> u16 {
     crc16::State::<crc16::XMODEM>::calculate(tag.as_bytes()) % 16384
 }
 
+/// The CA and client certificate files for `rediss://`, read once at start (not watched: a
+/// new CA for Redis takes a restart). None: no such file is set.
+fn tls_files(rc: &RedisConfig) -> Result<Option<TlsCertificates>> {
+    let read = |name: &str, path: &Path| {
+        std::fs::read(path)
+            .map_err(|e| Error::Config(format!("memory.redis.{name} ({}): {e}", path.display())))
+    };
+    let root_cert = rc
+        .tls_ca
+        .as_deref()
+        .map(|p| read("tls_ca", p))
+        .transpose()?;
+    let client_tls = match (&rc.tls_cert, &rc.tls_key) {
+        (Some(cert), Some(key)) => Some(ClientTlsConfig {
+            client_cert: read("tls_cert", cert)?,
+            client_key: read("tls_key", key)?,
+        }),
+        _ => None,
+    };
+    if root_cert.is_none() && client_tls.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(TlsCertificates {
+        client_tls,
+        root_cert,
+    }))
+}
+
 fn ms(secs: f64) -> u64 {
     (secs * 1000.0).ceil() as u64
 }
@@ -268,12 +300,17 @@ impl Store {
         let rc = &config.redis;
         let secs = Duration::from_secs_f64;
         let bad_url = |e: RedisError| Error::Config(format!("memory.redis.url: {e}"));
+        let certs = tls_files(rc)?;
         let endpoint = if rc.cluster {
             let seeds: Vec<&str> = rc.url.split(',').map(str::trim).collect();
             // Redirections (a slot moved) are followed here, by the cluster client; an
             // unreachable node is tried again by `run`, with its backoff, as for one Redis.
             let backoff_ms = ms(rc.retry_backoff_secs);
-            let client = ClusterClientBuilder::new(seeds)
+            let mut builder = ClusterClientBuilder::new(seeds);
+            if let Some(certs) = certs {
+                builder = builder.certs(certs);
+            }
+            let client = builder
                 .retries(2)
                 .min_retry_wait(backoff_ms)
                 .max_retry_wait(backoff_ms.saturating_mul(4).max(backoff_ms + 1))
@@ -287,7 +324,11 @@ impl Store {
                 conn: OnceLock::new(),
             }))
         } else {
-            let client = redis::Client::open(rc.url.as_str()).map_err(bad_url)?;
+            let client = match certs {
+                Some(certs) => redis::Client::build_with_tls(rc.url.as_str(), certs),
+                None => redis::Client::open(rc.url.as_str()),
+            }
+            .map_err(bad_url)?;
             // One connection attempt per command; `run` does the retries, with its own backoff.
             let manager = ConnectionManagerConfig::new()
                 .set_number_of_retries(0)

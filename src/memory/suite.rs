@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use switchboard_testkit::certs::{Ca, write};
 use switchboard_testkit::redis::{Mode, RedisCluster, RedisServer};
 
 use super::*;
@@ -575,4 +576,112 @@ async fn cluster_primary_down_is_unavailable_for_its_sessions_only() {
         }
     }
     f.two.check().await.unwrap();
+}
+
+/// A Redis with TLS on (certificates made here), and the files a client names.
+struct TlsRedis {
+    redis: RedisServer,
+    dir: tempfile::TempDir,
+    ca: std::path::PathBuf,
+    ca_key: Ca,
+}
+
+fn tls_redis(client_certs: bool) -> TlsRedis {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = Ca::new("redis test CA");
+    let leaf = ca_key.server();
+    let put = |name: &str, text: &str| write(&dir.path().join(name), text);
+    let (cert, key) = (put("redis.crt", &leaf.cert), put("redis.key", &leaf.key));
+    let ca = put("ca.pem", &ca_key.pem());
+    let redis = RedisServer::start_tls(&cert, &key, &ca, client_certs);
+    TlsRedis {
+        redis,
+        dir,
+        ca,
+        ca_key,
+    }
+}
+
+impl TlsRedis {
+    fn config(&self) -> MemoryConfig {
+        let mut c = config(Kind::Redis);
+        c.data_dir = self.dir.path().to_path_buf();
+        c.redis.url = self.redis.tls_url().unwrap();
+        c.redis.tls_ca = Some(self.ca.clone());
+        c
+    }
+}
+
+async fn append_once(c: &MemoryConfig, session: &str) -> Result<u64> {
+    Memory::open(c)?
+        .append(new("t", session, turn("q", "")))
+        .await
+}
+
+/// `rediss://` with the CA from a file is served, the turn is in Redis; Redis's certificate
+/// from a CA the client was not given (the system's roots, or another file), or plain text to
+/// the TLS port, is not (UNAVAILABLE after the retries, never a panic).
+#[tokio::test]
+async fn redis_over_tls_trusts_the_given_ca_only() {
+    let r = tls_redis(false);
+    let c = r.config();
+    let m = Memory::open(&c).unwrap();
+    assert_eq!(m.append(answered("t", "s", "r", "q")).await.unwrap(), 0);
+    m.check().await.unwrap();
+    assert_eq!(m.task("t", "r").await.unwrap().unwrap().turn_index, 0);
+    assert_eq!(r.redis.cli(&["LLEN", "switchboard:{1:t:s}:t"]).trim(), "1");
+
+    let mut system_roots = c.clone();
+    system_roots.redis.tls_ca = None;
+    let other = write(&r.dir.path().join("other.pem"), &Ca::new("other").pem());
+    let mut other_ca = c.clone();
+    other_ca.redis.tls_ca = Some(other);
+    let mut plain = c.clone();
+    plain.redis.url = c.redis.url.replace("rediss://", "redis://");
+    plain.redis.tls_ca = None;
+    for bad in [system_roots, other_ca, plain] {
+        let e = append_once(&bad, "s2").await.unwrap_err();
+        assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    }
+    assert!(r.redis.cli(&["EXISTS", "switchboard:{1:t:s2}:t"]).trim() == "0");
+}
+
+/// A Redis that asks for client certificates (`tls-auth-clients yes`) serves a client with one
+/// from its CA, and not one without.
+#[tokio::test]
+async fn redis_over_mutual_tls() {
+    let r = tls_redis(true);
+    let mut c = r.config();
+    let e = append_once(&c, "s").await.unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    let leaf = r.ca_key.client("switchboard");
+    c.redis.tls_cert = Some(write(&r.dir.path().join("client.crt"), &leaf.cert));
+    c.redis.tls_key = Some(write(&r.dir.path().join("client.key"), &leaf.key));
+    assert_eq!(append_once(&c, "s").await.unwrap(), 0);
+}
+
+/// A Redis Cluster over TLS (clients and the cluster bus): the cluster client reaches every
+/// primary by the TLS ports the nodes announce, trusting the CA file.
+#[tokio::test]
+async fn redis_cluster_over_tls() {
+    let r = tls_redis(false);
+    let dir = r.dir.path();
+    let peer = r.ca_key.peer();
+    let cert = write(&dir.join("node.crt"), &peer.cert);
+    let key = write(&dir.join("node.key"), &peer.key);
+    let cluster = RedisCluster::start_tls(3, &cert, &key, &r.ca);
+    let mut c = r.config();
+    c.redis.url = cluster.url();
+    c.redis.cluster = true;
+    let m = Memory::open(&c).unwrap();
+    for primary in 0..3 {
+        let s = session_on(&cluster, primary);
+        assert_eq!(m.append(answered("t", &s, &s, "q")).await.unwrap(), 0);
+        assert_eq!(m.task("t", &s).await.unwrap().unwrap().turn_index, 0);
+    }
+    m.check().await.unwrap();
+    let mut other = c.clone();
+    other.redis.tls_ca = Some(write(&dir.join("other.pem"), &Ca::new("other").pem()));
+    let e = append_once(&other, "s").await.unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
 }

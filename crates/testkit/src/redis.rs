@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     dir: tempfile::TempDir,
     port: u16,
+    /// With `start_tls`: the port that speaks TLS (`port` stays plain, for the harness).
+    tls_port: Option<u16>,
     args: Vec<String>,
     child: Option<Child>,
 }
@@ -67,7 +69,43 @@ impl RedisServer {
         }
     }
 
+    /// A server that also speaks TLS, on `tls_port()`, with this certificate and key; it trusts
+    /// client certificates from `ca` and, with `client_certs`, asks for one.
+    pub fn start_tls(cert: &Path, key: &Path, ca: &Path, client_certs: bool) -> RedisServer {
+        Self::start_tls_as(Mode::Volatile, cert, key, ca, client_certs)
+    }
+
+    fn start_tls_as(
+        mode: Mode,
+        cert: &Path,
+        key: &Path,
+        ca: &Path,
+        client_certs: bool,
+    ) -> RedisServer {
+        let path = |p: &Path| p.display().to_string();
+        let (cert, key, ca) = (path(cert), path(key), path(ca));
+        let auth = if client_certs { "yes" } else { "no" };
+        let tls = [
+            "--tls-cert-file",
+            &cert,
+            "--tls-key-file",
+            &key,
+            "--tls-ca-cert-file",
+            &ca,
+            "--tls-auth-clients",
+            auth,
+            // A cluster node tells clients its TLS port, and speaks TLS to the others.
+            "--tls-cluster",
+            if mode == Mode::Cluster { "yes" } else { "no" },
+        ];
+        Self::start_inner(mode, &tls, true)
+    }
+
     fn start_with(mode: Mode, extra: &[&str]) -> RedisServer {
+        Self::start_inner(mode, extra, false)
+    }
+
+    fn start_inner(mode: Mode, extra: &[&str], tls: bool) -> RedisServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut args: Vec<String> = [
             "--bind",
@@ -104,6 +142,7 @@ impl RedisServer {
         let mut r = RedisServer {
             dir,
             port: 0,
+            tls_port: None,
             args,
             child: None,
         };
@@ -111,6 +150,7 @@ impl RedisServer {
         // its redis-server on the same port first. Then this one exits, and another is tried.
         for attempt in 0.. {
             r.port = free_port();
+            r.tls_port = tls.then(free_port);
             match r.launch() {
                 Ok(()) => break,
                 Err(log) if attempt < 5 && log.contains("Address already in use") => continue,
@@ -124,8 +164,18 @@ impl RedisServer {
         self.port
     }
 
+    /// The port a cluster node is known by to the others: its TLS port when it has one.
+    fn bus_port(&self) -> u16 {
+        self.tls_port.unwrap_or(self.port)
+    }
+
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// `rediss://` to the TLS port (`start_tls`), by the name its certificate has.
+    pub fn tls_url(&self) -> Option<String> {
+        self.tls_port.map(|p| format!("rediss://localhost:{p}"))
     }
 
     pub fn dir(&self) -> &Path {
@@ -158,6 +208,11 @@ impl RedisServer {
         let child = Command::new("redis-server")
             .arg("--port")
             .arg(self.port.to_string())
+            .args(
+                self.tls_port
+                    .iter()
+                    .flat_map(|p| ["--tls-port".to_string(), p.to_string()]),
+            )
             .args(&self.args)
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
@@ -243,8 +298,20 @@ const SLOTS: u32 = 16384;
 impl RedisCluster {
     /// Starts the nodes and waits until every node sees every slot served.
     pub fn start(primaries: usize) -> RedisCluster {
+        Self::start_nodes(primaries, &|| RedisServer::start(Mode::Cluster))
+    }
+
+    /// A cluster whose nodes speak TLS to clients and to each other (`RedisServer::start_tls`);
+    /// `url()` names their TLS ports.
+    pub fn start_tls(primaries: usize, cert: &Path, key: &Path, ca: &Path) -> RedisCluster {
+        Self::start_nodes(primaries, &|| {
+            RedisServer::start_tls_as(Mode::Cluster, cert, key, ca, false)
+        })
+    }
+
+    fn start_nodes(primaries: usize, start: &dyn Fn() -> RedisServer) -> RedisCluster {
         let n = primaries.max(1) as u32;
-        let nodes: Vec<RedisServer> = (0..n).map(|_| RedisServer::start(Mode::Cluster)).collect();
+        let nodes: Vec<RedisServer> = (0..n).map(|_| start()).collect();
         for (i, node) in nodes.iter().enumerate() {
             let (from, to) = Self::range(i as u32, n);
             // Distinct epochs up front: no collision for the nodes to settle first.
@@ -258,7 +325,7 @@ impl RedisCluster {
             assert_eq!(got.trim(), "OK", "ADDSLOTSRANGE on node {i}");
         }
         for node in &nodes[1..] {
-            nodes[0].cli(&["CLUSTER", "MEET", "127.0.0.1", &node.port().to_string()]);
+            nodes[0].cli(&["CLUSTER", "MEET", "127.0.0.1", &node.bus_port().to_string()]);
         }
         let c = RedisCluster {
             nodes,
@@ -317,7 +384,12 @@ impl RedisCluster {
         let r = RedisServer::start(Mode::Cluster);
         let primary = &self.nodes[i];
         let id = primary.cli(&["CLUSTER", "MYID"]).trim().to_string();
-        r.cli(&["CLUSTER", "MEET", "127.0.0.1", &primary.port().to_string()]);
+        r.cli(&[
+            "CLUSTER",
+            "MEET",
+            "127.0.0.1",
+            &primary.bus_port().to_string(),
+        ]);
         // REPLICATE needs the primary known to the new node: gossip, a few tens of ms.
         let until = Instant::now() + Duration::from_secs(20);
         loop {
@@ -338,7 +410,7 @@ impl RedisCluster {
     pub fn url(&self) -> String {
         self.nodes
             .iter()
-            .map(RedisServer::url)
+            .map(|n| n.tls_url().unwrap_or_else(|| n.url()))
             .collect::<Vec<_>>()
             .join(",")
     }
