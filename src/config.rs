@@ -187,11 +187,29 @@ pub enum ClientAuth {
 }
 
 /// Per-tenant quotas: `default` for every tenant, `tenants.<name>` overriding its fields.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuotasConfig {
     pub default: Quota,
     pub tenants: BTreeMap<String, QuotaOverride>,
+    /// A refusal is answered after its retry wait, up to this long (and within the call's
+    /// deadline), with RetryInfo told what is left: clients that wait as told wait no longer,
+    /// and clients that retry at once cannot come back faster than their calls in flight allow.
+    /// 0: refusals are answered at once.
+    pub refusal_hold_max_secs: f64,
+    /// Refusals held at once, all tenants together; past it they are answered at once.
+    pub max_held_refusals: u32,
+}
+
+impl Default for QuotasConfig {
+    fn default() -> Self {
+        QuotasConfig {
+            default: Quota::default(),
+            tenants: BTreeMap::new(),
+            refusal_hold_max_secs: 1.0,
+            max_held_refusals: 1024,
+        }
+    }
 }
 
 /// One tenant's quota; 0 means no limit.
@@ -1187,6 +1205,10 @@ impl Config {
         let t = s.tls.handshake_timeout_secs;
         in_range("server.tls.handshake_timeout_secs", t, Positive, 600.0)?;
         let q = &self.quotas;
+        let t = q.refusal_hold_max_secs;
+        in_range("quotas.refusal_hold_max_secs", t, AtLeast(0.0), 60.0)?;
+        let n = f64::from(q.max_held_refusals);
+        in_range("quotas.max_held_refusals", n, AtLeast(0.0), 1e6)?;
         for (name, quota) in std::iter::once(("default".to_string(), q.default))
             .chain(q.tenants.keys().map(|t| (format!("tenants.{t}"), q.of(t))))
         {
