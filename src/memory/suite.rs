@@ -23,8 +23,17 @@ struct Fixture {
     one: Memory,
     two: Memory,
     redis: Option<RedisServer>,
-    cluster: Option<RedisCluster>,
+    cluster: Option<std::sync::Arc<RedisCluster>>,
+    /// Every key of this fixture starts with it (a shared cluster holds other cases' keys).
+    prefix: String,
     _dir: tempfile::TempDir,
+}
+
+tokio::task_local! {
+    /// A cluster the suite's cases share, one after another: a cluster takes about 2 s to
+    /// start (a new primary waits that long before it serves), so one per case would cost
+    /// that each time. Each case's keys get a prefix of their own.
+    static SHARED_CLUSTER: std::sync::Arc<RedisCluster>;
 }
 
 fn config(kind: Kind) -> MemoryConfig {
@@ -50,11 +59,17 @@ fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
     if let Some(r) = &redis {
         c.redis.url = r.url();
     }
-    let cluster = (kind == Kind::Cluster).then(|| RedisCluster::start(3));
+    let cluster = (kind == Kind::Cluster).then(|| {
+        SHARED_CLUSTER
+            .try_with(|c| c.clone())
+            .unwrap_or_else(|_| std::sync::Arc::new(RedisCluster::start(3)))
+    });
     if let Some(r) = &cluster {
         c.redis.url = r.url();
         c.redis.cluster = true;
+        c.redis.key_prefix = format!("case{}", uuid::Uuid::new_v4().simple());
     }
+    let prefix = c.redis.key_prefix.clone();
     let one = Memory::open(&c).unwrap();
     let two = match kind {
         Kind::Sled => one.clone(),
@@ -65,6 +80,7 @@ fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
         two,
         redis,
         cluster,
+        prefix,
         _dir: dir,
     }
 }
@@ -276,7 +292,7 @@ async fn sessions_expire_after_their_ttl(kind: Kind) {
     // Nothing left behind: every key has expired.
     let keys = match (&f.redis, &f.cluster) {
         (Some(r), _) => r.cli(&["--scan"]),
-        (_, Some(c)) => c.scan(),
+        (_, Some(c)) => c.scan(&format!("{}:*", f.prefix)),
         _ => String::new(),
     };
     assert!(keys.trim().is_empty(), "{keys}");
@@ -297,10 +313,16 @@ macro_rules! suite {
             })*
         }
         mod on_redis_cluster {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                super::$case(super::Kind::Cluster).await
-            })*
+            /// Every case in turn on one cluster (see `SHARED_CLUSTER`).
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn every_case() {
+                let cluster = std::sync::Arc::new(super::RedisCluster::start(3));
+                super::SHARED_CLUSTER
+                    .scope(cluster, async {
+                        $(super::$case(super::Kind::Cluster).await;)*
+                    })
+                    .await
+            }
         }
     };
 }
@@ -511,7 +533,7 @@ async fn cluster_wait_asks_the_sessions_primary() {
     c.redis.wait_timeout_secs = 1.0;
     c.redis.response_timeout_secs = 3.0;
     let mut f = fixture(Kind::Cluster, c);
-    let cluster = f.cluster.as_mut().unwrap();
+    let cluster = std::sync::Arc::get_mut(f.cluster.as_mut().unwrap()).unwrap();
     cluster.add_replica(0);
     let (with, without) = (session_on(cluster, 0), session_on(cluster, 1));
     assert_eq!(
@@ -540,7 +562,7 @@ async fn cluster_wait_asks_the_sessions_primary() {
 #[tokio::test]
 async fn cluster_primary_down_is_unavailable_for_its_sessions_only() {
     let f = fixture(Kind::Cluster, config(Kind::Cluster));
-    let mut cluster = f.cluster.unwrap();
+    let mut cluster = std::sync::Arc::try_unwrap(f.cluster.unwrap()).ok().unwrap();
     let (up, down) = (session_on(&cluster, 0), session_on(&cluster, 2));
     for s in [&up, &down] {
         assert_eq!(f.one.append(new("t", s, turn("q0", ""))).await.unwrap(), 0);

@@ -415,8 +415,11 @@ impl RedisCluster {
             .join(",")
     }
 
-    /// Every key on every primary (`--scan`), one a line.
-    pub fn scan(&self) -> String {
-        self.nodes.iter().map(|n| n.cli(&["--scan"])).collect()
+    /// Every key matching `pattern` on every primary (`--scan`), one a line.
+    pub fn scan(&self, pattern: &str) -> String {
+        self.nodes
+            .iter()
+            .map(|n| n.cli(&["--scan", "--pattern", pattern]))
+            .collect()
     }
 }
