@@ -35,10 +35,9 @@ use prost::Message as _;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::{ClusterClient, ClusterClientBuilder, ClusterConfig};
 use redis::cluster_async::ClusterConnection;
-use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
 use redis::{
-    ClientTlsConfig, Cmd, Pipeline, RedisError, RedisFuture, RedisResult, RetryMethod, Script,
-    TlsCertificates, Value,
+    ClientTlsConfig, Cmd, ErrorKind, Pipeline, RedisError, RedisFuture, RedisResult, RetryMethod,
+    Script, ScriptInvocation, ServerErrorKind, TlsCertificates, Value,
 };
 
 use super::{NewTurn, now_ms};
@@ -228,6 +227,33 @@ fn slot_of(key: &str) -> u16 {
         .filter(|tag| !tag.is_empty())
         .unwrap_or(key);
     crc16::State::<crc16::XMODEM>::calculate(tag.as_bytes()) % 16384
+}
+
+/// Runs the append script and, with `wait` (replicas, timeout ms), `WAIT` after it in one
+/// pipeline: on the connection that made the write (WAIT counts that connection's writes; on
+/// another, after a reconnect, it would count none and answer at once), and in a cluster on the
+/// primary of the session's slot, where the pipeline is routed by the script's keys (WAIT alone
+/// would go to every primary). The number of replicas that acknowledged, with `wait`.
+async fn append_and_wait(
+    mut c: Conn,
+    inv: &ScriptInvocation<'_>,
+    wait: Option<(u32, u64)>,
+) -> RedisResult<((u64, u8), Option<u32>)> {
+    let Some((want, timeout)) = wait else {
+        return Ok((inv.invoke_async(&mut c).await?, None));
+    };
+    let mut pipe = redis::pipe();
+    pipe.invoke_script(inv).cmd("WAIT").arg(want).arg(timeout);
+    let r: RedisResult<((u64, u8), u32)> = pipe.query_async(&mut c).await;
+    let (appended, got) = match r {
+        // A Redis that has not seen the script yet (new, or restarted): load it, run again.
+        Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+            inv.load_async(&mut c).await?;
+            pipe.query_async(&mut c).await?
+        }
+        r => r?,
+    };
+    Ok((appended, Some(got)))
 }
 
 /// The CA and client certificate files for `rediss://`, read once at start (not watched: a
@@ -464,8 +490,15 @@ impl Store {
         });
         let cap = self.config.max_turns_per_session as u64;
         let (ttl, now) = (self.ttl_ms(), now_ms());
-        let (index, _again): (u64, u8) = self
-            .run("appending a turn", |mut c| {
+        if !rid.is_empty() {
+            // `claim` has set it already; an append without one is found by its id all the same.
+            // Before the append, so that one Redis's WAIT covers it too.
+            self.point(new.tenant, &rid, new.session_id).await?;
+        }
+        let want = self.redis().wait_replicas;
+        let wait = (want > 0).then(|| (want, ms(self.redis().wait_timeout_secs)));
+        let ((index, _again), got): ((u64, u8), Option<u32>) = self
+            .run("appending a turn", |c| {
                 let mut inv = self.scripts.append.key(&turns);
                 inv.key(&session).key(&op);
                 inv.arg(&turn).arg(cap).arg(ttl).arg(now);
@@ -474,14 +507,17 @@ impl Store {
                     None => inv.arg("0").arg(""),
                 };
                 inv.arg(op_ttl);
-                async move { inv.invoke_async(&mut c).await }
+                async move { append_and_wait(c, &inv, wait).await }
             })
             .await?;
-        if !rid.is_empty() {
-            // `claim` has set it already; an append without one is found by its id all the same.
-            self.point(new.tenant, &rid, new.session_id).await?;
+        if let Some(got) = got
+            && got < want
+        {
+            tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
+            return Err(Error::MemoryUnavailable(format!(
+                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks for; retry with backoff"
+            )));
         }
-        self.wait_for_replicas(&turns).await?;
         self.tell_durability().await;
         Ok(index)
     }
@@ -602,42 +638,6 @@ impl Store {
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(MAX_CLAIM_WAIT);
         }
-    }
-
-    /// With `wait_replicas`, waits until that many replicas have this connection's writes.
-    /// Fewer in time: UNAVAILABLE, though the primary has the turn (a retry with the same
-    /// request id replays it). In a cluster, WAIT goes to the primary of `key`'s slot: the one
-    /// that took the write (on its own, the cluster client would ask every primary).
-    async fn wait_for_replicas(&self, key: &str) -> Result<()> {
-        let want = self.redis().wait_replicas;
-        if want == 0 {
-            return Ok(());
-        }
-        let timeout = ms(self.redis().wait_timeout_secs);
-        let got: u32 = self
-            .run("waiting for replicas", |c| {
-                let cmd = redis::cmd("WAIT").arg(want).arg(timeout).clone();
-                let shard = Route::with_key(key, SlotAddr::Master);
-                async move {
-                    match c {
-                        Conn::One(mut c) => cmd.query_async(&mut c).await,
-                        Conn::Cluster(mut c) => {
-                            let to =
-                                RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(shard));
-                            let v = c.route_command(cmd, to).await?;
-                            Ok(redis::from_redis_value(v)?)
-                        }
-                    }
-                }
-            })
-            .await?;
-        if got < want {
-            tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
-            return Err(Error::MemoryUnavailable(format!(
-                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks for; retry with backoff"
-            )));
-        }
-        Ok(())
     }
 
     /// Records that request id `request_id` runs (or ran) in `session`.
