@@ -12,6 +12,16 @@
 //! machine touches every phase alike), and each phase's figures are the medians over the rounds
 //! with the range of B's p99.
 //!
+//! The CPU time of this process (the server and B) and of A's process is measured over each
+//! phase: what the server spends on each of A's calls, answered or refused, is the phase's CPU
+//! over B-alone's, per call. With `NOISY_FLOOD_CPUS=1` (a `taskset` CPU list) A's process is
+//! pinned there (at normal priority); run the example itself under `taskset -c 0` so that A's
+//! CPU is not the server's.
+//!
+//! `NOISY_HOLD=0` sets `quotas.refusal_hold_max_secs` (0: refusals answered at once, as before
+//! it existed). `NOISY_PHASES=0,2` runs only those phases (0: B alone, 1: polite, 2: at once, 3: no quota),
+//! for a profiler.
+//!
 //! `cargo run --example noisy_neighbour -- [SECONDS_PER_PHASE] [A_CLIENTS] [A_RPS] [A_IN_FLIGHT]
 //! [ROUNDS]` (defaults 6, 16, 200, 4, 3).
 
@@ -49,6 +59,12 @@ fn config(data: &std::path::Path, quota_for_a: bool, s: Settings) -> Config {
     c.metrics.enabled = false;
     c.server.max_concurrent_classify = 64;
     c.server.api_keys = vec!["a:key-a".into(), "b:key-b".into()];
+    if let Some(hold) = std::env::var("NOISY_HOLD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        c.quotas.refusal_hold_max_secs = hold;
+    }
     if quota_for_a {
         c.quotas.tenants.insert(
             "a".into(),
@@ -97,6 +113,31 @@ struct Figures {
     a_refused: u64,
     /// How long the flood ran (its counts are over this).
     a_seconds: f64,
+    /// CPU seconds this process (server and B) used per second of the phase.
+    server_cpu: f64,
+    /// CPU seconds A's process used per second of its run.
+    flood_cpu: f64,
+}
+
+/// CPU seconds (user + system) this process has used.
+fn own_cpu() -> f64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// CPU seconds (user + system) process `pid` has used, from /proc.
+fn cpu_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // SAFETY: sysconf reads a constant.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    (field(11) + field(12)) / ticks
 }
 
 async fn channel(addr: std::net::SocketAddr) -> Channel {
@@ -113,11 +154,17 @@ async fn run(phase: &Phase, s: Settings) -> Figures {
     let app = Arc::new(App::new(config(dir.path(), phase.quota, s)).expect("app"));
     let running = switchboard::server::start(app).await.expect("server");
     let addr = running.addr;
+    let (cpu_start, wall_start) = (own_cpu(), Instant::now());
+    let pin = std::env::var("NOISY_FLOOD_CPUS").ok();
     let mut child = match phase.flood {
         Flood::None => None,
         mode => Some(
-            tokio::process::Command::new("nice")
-                .args(["-n", "19"])
+            tokio::process::Command::new(if pin.is_some() { "taskset" } else { "nice" })
+                // Pinned, it has its own CPU and needs no lower priority.
+                .args(match &pin {
+                    Some(cpus) => vec!["-c", cpus.as_str()],
+                    None => vec!["-n", "19"],
+                })
                 .arg(std::env::current_exe().expect("this example"))
                 .args([
                     "flood",
@@ -154,8 +201,13 @@ async fn run(phase: &Phase, s: Settings) -> Figures {
         }
     }
     // A's calls answered and refused over its whole run, as the child reports them.
-    let (mut a_ok, mut a_refused, mut a_seconds) = (0, 0, 0.0);
+    let (mut a_ok, mut a_refused, mut a_seconds, mut flood_cpu) = (0, 0, 0.0, 0.0);
+    let server_cpu = (own_cpu() - cpu_start) / wall_start.elapsed().as_secs_f64();
     if let Some(mut child) = child.take() {
+        // taskset and nice exec the example, so the pid is the flood's own.
+        if let Some(pid) = child.id() {
+            flood_cpu = cpu_of(pid);
+        }
         use tokio::io::AsyncReadExt;
         // The child runs until killed, printing its totals every 100 ms; the last line is read.
         let mut out = child.stdout.take().expect("piped");
@@ -170,6 +222,7 @@ async fn run(phase: &Phase, s: Settings) -> Figures {
                 .collect();
             if let [ok, refused, secs] = n[..] {
                 (a_ok, a_refused, a_seconds) = (ok as u64, refused as u64, secs);
+                flood_cpu /= secs.max(1e-9);
             }
         }
     }
@@ -184,6 +237,8 @@ async fn run(phase: &Phase, s: Settings) -> Figures {
         a_ok,
         a_refused,
         a_seconds,
+        server_cpu,
+        flood_cpu,
     }
 }
 
@@ -269,14 +324,25 @@ async fn main() {
             flood: Flood::Raw,
         },
     ];
+    let where_a = match std::env::var("NOISY_FLOOD_CPUS") {
+        Ok(cpus) => format!("pinned to CPUs {cpus}"),
+        Err(_) => "nice 19".into(),
+    };
+    let hold = std::env::var("NOISY_HOLD").unwrap_or_else(|_| "default".into());
     println!(
         "B: Classify every {B_EVERY:?} for {seconds}s; A: {a_clients} clients on 4 connections \
-         (nice 19); A's quota: {a_rps}/s, {a_in_flight} in flight"
+         ({where_a}); A's quota: {a_rps}/s, {a_in_flight} in flight; refusal hold: {hold}"
     );
     let rounds: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let only: Option<Vec<usize>> = std::env::var("NOISY_PHASES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|i| i.trim().parse().ok()).collect());
     let mut all: Vec<Vec<Figures>> = phases.iter().map(|_| Vec::new()).collect();
     for round in 0..rounds {
         for (i, p) in phases.iter().enumerate() {
+            if !only.as_ref().is_none_or(|o| o.contains(&i)) {
+                continue;
+            }
             let f = run(p, settings).await;
             eprintln!(
                 "round {round} {:<38} B p50 {:.2} ms p99 {:.2} ms",
@@ -288,7 +354,7 @@ async fn main() {
         }
     }
     println!(
-        "{:<38} {:>9} {:>9} {:>15} {:>7} {:>7} {:>9} {:>10}",
+        "{:<38} {:>9} {:>9} {:>15} {:>7} {:>7} {:>9} {:>10} {:>8} {:>8} {:>9}",
         "phase (medians over rounds)",
         "B p50 ms",
         "B p99 ms",
@@ -296,14 +362,21 @@ async fn main() {
         "B calls",
         "B errs",
         "A ok/s",
-        "A refused/s"
+        "A refused/s",
+        "srv CPU",
+        "A CPU",
+        "srv us/A"
     );
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
     let mut alone = None;
+    let mut alone_cpu = 0.0;
     for (p, f) in phases.iter().zip(&all) {
+        if f.is_empty() {
+            continue;
+        }
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let p99s: Vec<f64> = f.iter().map(|f| ms(f.p99)).collect();
         let (lo, hi) = p99s
@@ -324,8 +397,19 @@ async fn main() {
                     .collect(),
             )
         };
+        let server_cpu = median(f.iter().map(|f| f.server_cpu).collect());
+        let a_calls = rate(|f| f.a_ok) + rate(|f| f.a_refused);
+        if p.flood == Flood::None {
+            alone_cpu = server_cpu;
+        }
+        // The server's CPU for A's calls, per call: over B-alone's, in microseconds.
+        let per_call = if a_calls > 0.0 {
+            format!("{:.0}", (server_cpu - alone_cpu) / a_calls * 1e6)
+        } else {
+            "-".into()
+        };
         println!(
-            "{:<38} {:>9.2} {:>9.2} {:>15} {:>7.0} {:>7.0} {:>9.0} {:>10.0}{vs}",
+            "{:<38} {:>9.2} {:>9.2} {:>15} {:>7.0} {:>7.0} {:>9.0} {:>10.0} {:>8.2} {:>8.2} {:>9}{vs}",
             p.name,
             median(f.iter().map(|f| ms(f.p50)).collect()),
             p99,
@@ -334,6 +418,9 @@ async fn main() {
             median(f.iter().map(|f| f.b_errors as f64).collect()),
             rate(|f| f.a_ok),
             rate(|f| f.a_refused),
+            server_cpu,
+            median(f.iter().map(|f| f.flood_cpu).collect()),
+            per_call,
         );
     }
 }

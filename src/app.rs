@@ -173,6 +173,11 @@ impl App {
         self.quotas.admit(tenant)
     }
 
+    /// A quota refusal, answered late (`tenants::Quotas::hold`); other errors as they are.
+    pub async fn hold_refusal(&self, e: Error, deadline: std::time::Instant) -> Error {
+        self.quotas.hold(e, deadline).await
+    }
+
     /// How video files are decoded and sampled.
     pub fn video(&self) -> &crate::media::video::Settings {
         &self.video

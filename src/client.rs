@@ -67,15 +67,7 @@ impl TlsOptions {
 }
 
 pub async fn connect(server: &str, api_key: Option<&str>, tls: &TlsOptions) -> Result<Client> {
-    let mut endpoint = Channel::from_shared(server.to_string())
-        .with_context(|| format!("bad server address {server:?}"))?;
-    if let Some(c) = tls.client_config(server)? {
-        endpoint = endpoint.tls_config(c).context("TLS settings")?;
-    }
-    let channel = endpoint
-        .connect()
-        .await
-        .with_context(|| format!("cannot connect to {server}"))?;
+    let channel = channel(server, tls).await?;
     let key = match api_key {
         Some(k) => Some(
             format!("Bearer {k}")
@@ -87,6 +79,33 @@ pub async fn connect(server: &str, api_key: Option<&str>, tls: &TlsOptions) -> R
     Ok(SwitchboardClient::with_interceptor(channel, ApiKey(key))
         .max_decoding_message_size(usize::MAX)
         .max_encoding_message_size(usize::MAX))
+}
+
+/// A connected channel to `server`, over TLS when `tls` (or an https:// address) says so.
+async fn channel(server: &str, tls: &TlsOptions) -> Result<Channel> {
+    let mut endpoint = Channel::from_shared(server.to_string())
+        .with_context(|| format!("bad server address {server:?}"))?;
+    if let Some(c) = tls.client_config(server)? {
+        endpoint = endpoint.tls_config(c).context("TLS settings")?;
+    }
+    endpoint
+        .connect()
+        .await
+        .with_context(|| format!("cannot connect to {server}"))
+}
+
+/// The serving status of `service` from the server's gRPC health service, as the protocol
+/// names it (`SERVING`, `NOT_SERVING`, ...): `switchboard health`, over TLS as `connect`.
+pub async fn health(server: &str, service: &str, tls: &TlsOptions) -> Result<String> {
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+    let r = HealthClient::new(channel(server, tls).await?)
+        .check(HealthCheckRequest {
+            service: service.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    Ok(r.status().as_str_name().to_string())
 }
 
 /// What the user asked for on the command line.

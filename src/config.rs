@@ -187,11 +187,29 @@ pub enum ClientAuth {
 }
 
 /// Per-tenant quotas: `default` for every tenant, `tenants.<name>` overriding its fields.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuotasConfig {
     pub default: Quota,
     pub tenants: BTreeMap<String, QuotaOverride>,
+    /// A refusal is answered after its retry wait, up to this long (and within the call's
+    /// deadline), with RetryInfo told what is left: clients that wait as told wait no longer,
+    /// and clients that retry at once cannot come back faster than their calls in flight allow.
+    /// 0: refusals are answered at once.
+    pub refusal_hold_max_secs: f64,
+    /// Refusals held at once, all tenants together; past it they are answered at once.
+    pub max_held_refusals: u32,
+}
+
+impl Default for QuotasConfig {
+    fn default() -> Self {
+        QuotasConfig {
+            default: Quota::default(),
+            tenants: BTreeMap::new(),
+            refusal_hold_max_secs: 1.0,
+            max_held_refusals: 1024,
+        }
+    }
 }
 
 /// One tenant's quota; 0 means no limit.
@@ -660,8 +678,18 @@ pub enum MemoryBackend {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisConfig {
-    /// `redis://[user:password@]host:port[/db]`.
+    /// `redis://[user:password@]host:port[/db]`; with `cluster`, one or more nodes of the
+    /// cluster, comma-separated (the others are found from them).
     pub url: String,
+    /// Redis Cluster: each command goes to its key's shard (a session's keys share one slot).
+    pub cluster: bool,
+    /// With `rediss://`: the CA certificates (PEM) Redis's certificate must chain to, instead
+    /// of the system's roots.
+    pub tls_ca: Option<PathBuf>,
+    /// With `rediss://`: a client certificate and its key (PEM), for a Redis that asks for one
+    /// (`tls-auth-clients yes`).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
     /// Put before every key, so that several deployments can share one Redis.
     pub key_prefix: String,
     pub connect_timeout_secs: f64,
@@ -685,6 +713,10 @@ impl Default for RedisConfig {
     fn default() -> Self {
         RedisConfig {
             url: "redis://127.0.0.1:6379".into(),
+            cluster: false,
+            tls_ca: None,
+            tls_cert: None,
+            tls_key: None,
             key_prefix: "switchboard".into(),
             connect_timeout_secs: 1.0,
             response_timeout_secs: 2.0,
@@ -1173,6 +1205,10 @@ impl Config {
         let t = s.tls.handshake_timeout_secs;
         in_range("server.tls.handshake_timeout_secs", t, Positive, 600.0)?;
         let q = &self.quotas;
+        let t = q.refusal_hold_max_secs;
+        in_range("quotas.refusal_hold_max_secs", t, AtLeast(0.0), 60.0)?;
+        let n = f64::from(q.max_held_refusals);
+        in_range("quotas.max_held_refusals", n, AtLeast(0.0), 1e6)?;
         for (name, quota) in std::iter::once(("default".to_string(), q.default))
             .chain(q.tenants.keys().map(|t| (format!("tenants.{t}"), q.of(t))))
         {
@@ -1223,6 +1259,20 @@ impl Config {
                 "memory.redis.key_prefix = {:?}: must not contain {{ or }}",
                 rc.key_prefix
             )));
+        }
+        if rc.tls_cert.is_some() != rc.tls_key.is_some() {
+            return Err(Error::Config(
+                "memory.redis.tls_cert and memory.redis.tls_key go together: set both, or neither"
+                    .into(),
+            ));
+        }
+        let tls = rc.tls_ca.is_some() || rc.tls_cert.is_some();
+        if tls && !rc.url.split(',').all(|u| u.trim().starts_with("rediss://")) {
+            return Err(Error::Config(
+                "memory.redis.tls_ca, tls_cert and tls_key are for TLS: memory.redis.url must be \
+                 rediss://"
+                    .into(),
+            ));
         }
         let t = rc.connect_timeout_secs;
         in_range("memory.redis.connect_timeout_secs", t, Positive, 600.0)?;
@@ -1571,6 +1621,21 @@ mod tests {
         load_toml(&format!("{redis}wait_timeout_secs = 1.5")).unwrap();
         // No replicas asked for: the wait is never sent.
         load_toml("[memory.redis]\nwait_timeout_secs = 5.0").unwrap();
+    }
+
+    #[test]
+    fn redis_tls_files_need_rediss_and_come_in_pairs() {
+        let e = rejected("[memory.redis]\ntls_ca = \"/ca.pem\"");
+        assert!(e.contains("must be rediss://"), "{e}");
+        let e = rejected("[memory.redis]\nurl = \"rediss://r:6380\"\ntls_cert = \"/c.pem\"");
+        assert!(
+            e.contains("tls_cert and memory.redis.tls_key go together"),
+            "{e}"
+        );
+        let cluster = "[memory.redis]\ncluster = true\ntls_ca = \"/ca.pem\"\n";
+        let e = rejected(&format!("{cluster}url = \"rediss://a:1, redis://b:2\""));
+        assert!(e.contains("must be rediss://"), "{e}");
+        load_toml(&format!("{cluster}url = \"rediss://a:1, rediss://b:2\"")).unwrap();
     }
 
     #[test]

@@ -62,6 +62,8 @@ enum Command {
         /// Give up after this many seconds.
         #[arg(long, default_value_t = 3.0)]
         timeout_secs: f64,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
 }
 
@@ -102,12 +104,26 @@ struct ServeArgs {
     print_config: bool,
 }
 
+/// The client commands' variables (`switchboard ask`, `health`, ...): not server settings, so
+/// a container that sets them for its health check still starts.
+const CLIENT_VARS: [&str; 6] = [
+    "SWITCHBOARD_SERVER",
+    "SWITCHBOARD_API_KEY",
+    "SWITCHBOARD_CA",
+    "SWITCHBOARD_CLIENT_CERT",
+    "SWITCHBOARD_CLIENT_KEY",
+    "SWITCHBOARD_SERVER_NAME",
+];
+
+/// The `SWITCHBOARD_*` variables that are server settings.
+fn setting_vars() -> BTreeMap<String, String> {
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("SWITCHBOARD_") && !CLIENT_VARS.contains(&k.as_str()))
+        .collect()
+}
+
 fn train_router(args: TrainArgs) -> Result<()> {
-    let env: BTreeMap<String, String> = std::env::vars()
-        .filter(|(k, _)| {
-            k.starts_with("SWITCHBOARD_") && k != "SWITCHBOARD_SERVER" && k != "SWITCHBOARD_API_KEY"
-        })
-        .collect();
+    let env = setting_vars();
     let config = Config::load(args.config.as_deref(), &env, &Overrides::default())?;
     let params = switchboard::dispatch::learned::TrainParams {
         epochs: args.epochs,
@@ -151,6 +167,16 @@ struct ClientArgs {
     /// API key, when the server wants one.
     #[arg(long, env = "SWITCHBOARD_API_KEY")]
     api_key: Option<String>,
+    #[command(flatten)]
+    tls: TlsArgs,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The client side of TLS and mTLS, for every client subcommand.
+#[derive(Args)]
+struct TlsArgs {
     /// TLS: the CA (PEM) that signed the server's certificate; use an https:// address.
     #[arg(long, env = "SWITCHBOARD_CA")]
     ca: Option<PathBuf>,
@@ -163,19 +189,22 @@ struct ClientArgs {
     /// TLS: the name the server's certificate must carry, when not the address's host.
     #[arg(long, env = "SWITCHBOARD_SERVER_NAME")]
     server_name: Option<String>,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
 }
 
-impl ClientArgs {
-    async fn connect(&self) -> Result<client::Client> {
-        let tls = client::TlsOptions {
+impl TlsArgs {
+    fn options(&self) -> client::TlsOptions {
+        client::TlsOptions {
             ca: self.ca.clone(),
             cert: self.cert.clone(),
             key: self.key.clone(),
             server_name: self.server_name.clone(),
-        };
+        }
+    }
+}
+
+impl ClientArgs {
+    async fn connect(&self) -> Result<client::Client> {
+        let tls = self.tls.options();
         client::connect(&self.server, self.api_key.as_deref(), &tls).await
     }
 }
@@ -317,9 +346,12 @@ fn run(cli: Cli) -> Result<()> {
                 server,
                 service,
                 timeout_secs,
+                tls,
             } => {
                 let secs = std::time::Duration::try_from_secs_f64(timeout_secs)?;
-                let status = tokio::time::timeout(secs, health(&server, &service))
+                let tls = tls.options();
+                let asked = client::health(&server, &service, &tls);
+                let status = tokio::time::timeout(secs, asked)
                     .await
                     .with_context(|| format!("no health answer from {server} in {secs:?}"))??;
                 println!("{status}");
@@ -365,29 +397,9 @@ fn run(cli: Cli) -> Result<()> {
     })
 }
 
-/// The serving status of `service`, as the gRPC health protocol names it.
-async fn health(server: &str, service: &str) -> Result<String> {
-    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
-    let channel = tonic::transport::Channel::from_shared(server.to_string())
-        .with_context(|| format!("bad server address {server:?}"))?
-        .connect()
-        .await
-        .with_context(|| format!("cannot connect to {server}"))?;
-    let r = HealthClient::new(channel)
-        .check(HealthCheckRequest {
-            service: service.to_string(),
-        })
-        .await
-        .map_err(status_error)?
-        .into_inner();
-    Ok(r.status().as_str_name().to_string())
-}
-
 async fn serve(args: ServeArgs) -> Result<()> {
     return_freed_memory();
-    let env: BTreeMap<String, String> = std::env::vars()
-        .filter(|(k, _)| k.starts_with("SWITCHBOARD_"))
-        .collect();
+    let env = setting_vars();
     let backend = match (&args.model_dir, args.backend) {
         (Some(_), None) => Some(BackendKind::Ort),
         (_, b) => b,
@@ -402,11 +414,6 @@ async fn serve(args: ServeArgs) -> Result<()> {
         experts_dir: args.experts_dir,
         prompts_dir: args.prompts_dir,
     };
-    // The client commands read these too; they are not server settings.
-    let env: BTreeMap<String, String> = env
-        .into_iter()
-        .filter(|(k, _)| k != "SWITCHBOARD_SERVER" && k != "SWITCHBOARD_API_KEY")
-        .collect();
     let config = Config::load(args.config.as_deref(), &env, &flags)?;
     if args.print_config {
         print!("{}", toml::to_string_pretty(&config)?);

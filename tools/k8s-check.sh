@@ -54,9 +54,25 @@ sleep = c.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds"
 period = pod.get("terminationGracePeriodSeconds", 30)
 if period < grace + sleep:
     sys.exit(f"k8s-check: {sys.argv[1]}: terminationGracePeriodSeconds {period} < shutdown_grace_secs {grace} + preStop {sleep}")
-probes = {k: c[k]["grpc"] for k in ("readinessProbe", "livenessProbe")}
-if probes["readinessProbe"].get("service") != "switchboard.v1.Switchboard" or probes["livenessProbe"].get("service", "") != "":
-    sys.exit(f"k8s-check: {sys.argv[1]}: readiness must ask switchboard.v1.Switchboard, liveness the process (\"\")")
+tls = "SWITCHBOARD_SERVER__TLS__CERT" in env
+def asks(name):
+    """The service a probe asks about: a gRPC probe's, or `switchboard health`'s --service."""
+    p = c[name]
+    if "grpc" in p:
+        if tls:
+            sys.exit(f"k8s-check: {sys.argv[1]}: {name} is a gRPC probe, which is plaintext, on a TLS port: use an exec probe running switchboard health with --ca")
+        return p["grpc"].get("service", "")
+    cmd = p.get("exec", {}).get("command", [])
+    if cmd[:2] != ["switchboard", "health"]:
+        sys.exit(f"k8s-check: {sys.argv[1]}: {name} must be a gRPC probe or run switchboard health")
+    if tls and not any(a.startswith("--server=https://") for a in cmd) or tls and not any(a.startswith("--ca=") for a in cmd):
+        sys.exit(f"k8s-check: {sys.argv[1]}: {name} must reach the TLS port: --server=https://... and --ca=...")
+    if env.get("SWITCHBOARD_SERVER__TLS__CLIENT_AUTH") == "required" and not any(a.startswith("--cert=") for a in cmd):
+        sys.exit(f"k8s-check: {sys.argv[1]}: {name} needs a client certificate (--cert=, --key=): mTLS is required")
+    given = [a.split("=", 1)[1] for a in cmd if a.startswith("--service=")]
+    return given[-1] if given else "switchboard.v1.Switchboard"
+if asks("readinessProbe") != "switchboard.v1.Switchboard" or asks("livenessProbe") != "" or asks("startupProbe") != "":
+    sys.exit(f"k8s-check: {sys.argv[1]}: readiness must ask switchboard.v1.Switchboard, startup and liveness the process (\"\")")
 PY
   echo "k8s-check: $name: $(grep -c '^kind:' "$out/$name.yaml") objects rendered and valid for Kubernetes $k8s_version" >&2
 done

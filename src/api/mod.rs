@@ -136,7 +136,14 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
-        let _quota = self.app.admit_tenant(&tenant)?;
+        let _quota = match self.app.admit_tenant(&tenant) {
+            Ok(p) => p,
+            Err(e) => {
+                // Refused: the request's memory goes before the refusal is held.
+                drop(request);
+                return Err(self.app.hold_refusal(e, deadline).await.into());
+            }
+        };
         let _permit = self.app.admit()?;
         // If the client goes away tonic drops this future: the guard then cancels the work,
         // CPU jobs on their threads and the model's stream alike.
@@ -164,7 +171,13 @@ impl Switchboard for Service {
             .map(|a| a.at)
             .unwrap_or_else(std::time::Instant::now);
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
-        let quota = self.app.admit_tenant(&tenant)?;
+        let quota = match self.app.admit_tenant(&tenant) {
+            Ok(p) => p,
+            Err(e) => {
+                drop(request);
+                return Err(self.app.hold_refusal(e, deadline).await.into());
+            }
+        };
         let permit = self.app.admit()?;
         let cancel = CancellationToken::new();
         let cancel_on_drop = cancel.clone().drop_guard();
@@ -234,7 +247,13 @@ impl Switchboard for Service {
     ) -> Result<Response<ClassifyResponse>, Status> {
         let arrival = request.extensions().get::<Arrival>().copied();
         let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
-        let _quota = self.app.admit_tenant(&auth::tenant_of(&request))?;
+        let _quota = match self.app.admit_tenant(&auth::tenant_of(&request)) {
+            Ok(p) => p,
+            Err(e) => {
+                drop(request);
+                return Err(self.app.hold_refusal(e, deadline).await.into());
+            }
+        };
         let _permit = self.app.admit_classify()?;
         let cancel = CancellationToken::new();
         let _cancel_on_drop = cancel.clone().drop_guard();

@@ -20,15 +20,25 @@
 //!
 //! Every key expires: a session's `session_ttl_secs` after its last append (as sled's sweeper
 //! would delete it), a lease `lease_secs` after its holder last renewed it.
+//!
+//! With `memory.redis.cluster`, commands go through redis-rs's Redis Cluster client, which sends
+//! each to the primary of its key's slot and follows redirections; `WAIT` (which has no key) is
+//! sent to the session's primary, the one that took the append.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use prost::Message as _;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{RedisError, RedisResult, RetryMethod, Script};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::cluster::{ClusterClient, ClusterClientBuilder, ClusterConfig};
+use redis::cluster_async::ClusterConnection;
+use redis::{
+    ClientTlsConfig, Cmd, ErrorKind, Pipeline, RedisError, RedisFuture, RedisResult, RetryMethod,
+    Script, ScriptInvocation, ServerErrorKind, TlsCertificates, Value,
+};
 
 use super::{NewTurn, now_ms};
 use crate::config::{MemoryConfig, RedisConfig};
@@ -89,9 +99,59 @@ struct Scripts {
     release: Script,
 }
 
+/// Where commands go: one Redis (a connection that reconnects), or a Redis Cluster.
+#[derive(Clone)]
+enum Endpoint {
+    One(ConnectionManager),
+    Cluster(Arc<LazyCluster>),
+}
+
+/// The cluster connection is made on first use: making it starts a task, which needs the
+/// runtime that `Store::new` may be called outside of.
+struct LazyCluster {
+    client: ClusterClient,
+    config: RedisConfig,
+    conn: OnceLock<ClusterConnection>,
+}
+
+/// One connection's handle, for one command or script.
+#[derive(Clone)]
+enum Conn {
+    One(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Conn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Conn::One(c) => c.req_packed_command(cmd),
+            Conn::Cluster(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Conn::One(c) => c.req_packed_commands(pipeline, offset, count),
+            Conn::Cluster(c) => c.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Conn::One(c) => c.get_db(),
+            Conn::Cluster(c) => c.get_db(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
-    conn: ConnectionManager,
+    endpoint: Endpoint,
     config: Arc<MemoryConfig>,
     scripts: Arc<Scripts>,
     /// Whether the durability Redis gives has been logged (once, on the first answer).
@@ -119,7 +179,7 @@ impl Drop for Lease {
         let (store, key, token) = (self.store.clone(), self.key.clone(), self.token.clone());
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
-                let mut c = store.conn.clone();
+                let mut c = store.conn();
                 let r: RedisResult<i64> = store
                     .scripts
                     .release
@@ -156,6 +216,72 @@ fn transient(e: &RedisError) -> bool {
         || e.is_timeout()
         || e.is_connection_dropped()
         || !matches!(e.retry_method(), RetryMethod::NoRetry)
+}
+
+/// Redis Cluster's slot of a key: CRC16 (XMODEM) of its hash tag, modulo 16384.
+fn slot_of(key: &str) -> u16 {
+    let tag = key
+        .split_once('{')
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .map(|(tag, _)| tag)
+        .filter(|tag| !tag.is_empty())
+        .unwrap_or(key);
+    crc16::State::<crc16::XMODEM>::calculate(tag.as_bytes()) % 16384
+}
+
+/// Runs the append script and, with `wait` (replicas, timeout ms), `WAIT` after it in one
+/// pipeline: on the connection that made the write (WAIT counts that connection's writes; on
+/// another, after a reconnect, it would count none and answer at once), and in a cluster on the
+/// primary of the session's slot, where the pipeline is routed by the script's keys (WAIT alone
+/// would go to every primary). The number of replicas that acknowledged, with `wait`.
+async fn append_and_wait(
+    mut c: Conn,
+    inv: &ScriptInvocation<'_>,
+    wait: Option<(u32, u64)>,
+) -> RedisResult<((u64, u8), Option<u32>)> {
+    let Some((want, timeout)) = wait else {
+        return Ok((inv.invoke_async(&mut c).await?, None));
+    };
+    let mut pipe = redis::pipe();
+    pipe.invoke_script(inv).cmd("WAIT").arg(want).arg(timeout);
+    let r: RedisResult<((u64, u8), u32)> = pipe.query_async(&mut c).await;
+    let (appended, got) = match r {
+        // A Redis that has not seen the script yet (new, or restarted): load it, run again.
+        Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+            inv.load_async(&mut c).await?;
+            pipe.query_async(&mut c).await?
+        }
+        r => r?,
+    };
+    Ok((appended, Some(got)))
+}
+
+/// The CA and client certificate files for `rediss://`, read once at start (not watched: a
+/// new CA for Redis takes a restart). None: no such file is set.
+fn tls_files(rc: &RedisConfig) -> Result<Option<TlsCertificates>> {
+    let read = |name: &str, path: &Path| {
+        std::fs::read(path)
+            .map_err(|e| Error::Config(format!("memory.redis.{name} ({}): {e}", path.display())))
+    };
+    let root_cert = rc
+        .tls_ca
+        .as_deref()
+        .map(|p| read("tls_ca", p))
+        .transpose()?;
+    let client_tls = match (&rc.tls_cert, &rc.tls_key) {
+        (Some(cert), Some(key)) => Some(ClientTlsConfig {
+            client_cert: read("tls_cert", cert)?,
+            client_key: read("tls_key", key)?,
+        }),
+        _ => None,
+    };
+    if root_cert.is_none() && client_tls.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(TlsCertificates {
+        client_tls,
+        root_cert,
+    }))
 }
 
 fn ms(secs: f64) -> u64 {
@@ -198,18 +324,48 @@ impl Store {
     /// Connects lazily: the first command connects, so this never waits on Redis.
     pub fn new(config: MemoryConfig) -> Result<Store> {
         let rc = &config.redis;
-        let client = redis::Client::open(rc.url.as_str())
-            .map_err(|e| Error::Config(format!("memory.redis.url: {e}")))?;
         let secs = Duration::from_secs_f64;
-        // One connection attempt per command; `run` does the retries, with its own backoff.
-        let manager = ConnectionManagerConfig::new()
-            .set_number_of_retries(0)
-            .set_connection_timeout(Some(secs(rc.connect_timeout_secs)))
-            .set_response_timeout(Some(secs(rc.response_timeout_secs)));
-        let conn = ConnectionManager::new_lazy_with_config(client, manager)
-            .map_err(|e| Error::Config(format!("memory.redis: {e}")))?;
+        let bad_url = |e: RedisError| Error::Config(format!("memory.redis.url: {e}"));
+        let certs = tls_files(rc)?;
+        let endpoint = if rc.cluster {
+            let seeds: Vec<&str> = rc.url.split(',').map(str::trim).collect();
+            // Redirections (a slot moved) are followed here, by the cluster client; an
+            // unreachable node is tried again by `run`, with its backoff, as for one Redis.
+            let backoff_ms = ms(rc.retry_backoff_secs);
+            let mut builder = ClusterClientBuilder::new(seeds);
+            if let Some(certs) = certs {
+                builder = builder.certs(certs);
+            }
+            let client = builder
+                .retries(2)
+                .min_retry_wait(backoff_ms)
+                .max_retry_wait(backoff_ms.saturating_mul(4).max(backoff_ms + 1))
+                .connection_timeout(secs(rc.connect_timeout_secs))
+                .response_timeout(secs(rc.response_timeout_secs))
+                .build()
+                .map_err(bad_url)?;
+            Endpoint::Cluster(Arc::new(LazyCluster {
+                client,
+                config: rc.clone(),
+                conn: OnceLock::new(),
+            }))
+        } else {
+            let client = match certs {
+                Some(certs) => redis::Client::build_with_tls(rc.url.as_str(), certs),
+                None => redis::Client::open(rc.url.as_str()),
+            }
+            .map_err(bad_url)?;
+            // One connection attempt per command; `run` does the retries, with its own backoff.
+            let manager = ConnectionManagerConfig::new()
+                .set_number_of_retries(0)
+                .set_connection_timeout(Some(secs(rc.connect_timeout_secs)))
+                .set_response_timeout(Some(secs(rc.response_timeout_secs)));
+            let conn = ConnectionManager::new_lazy_with_config(client, manager)
+                .map_err(|e| Error::Config(format!("memory.redis: {e}")))?;
+            Endpoint::One(conn)
+        };
         Ok(Store {
-            conn,
+            endpoint,
             config: Arc::new(config),
             scripts: Arc::new(Scripts {
                 append: Script::new(APPEND),
@@ -224,6 +380,24 @@ impl Store {
         &self.config.redis
     }
 
+    /// A handle for the next command (the cluster's is made on first use, in the runtime).
+    fn conn(&self) -> Conn {
+        match &self.endpoint {
+            Endpoint::One(c) => Conn::One(c.clone()),
+            Endpoint::Cluster(lazy) => Conn::Cluster(
+                lazy.conn
+                    .get_or_init(|| {
+                        let secs = Duration::from_secs_f64;
+                        let config = ClusterConfig::new()
+                            .set_connection_timeout(secs(lazy.config.connect_timeout_secs))
+                            .set_response_timeout(secs(lazy.config.response_timeout_secs));
+                        lazy.client.get_pending_async_connection_with_config(config)
+                    })
+                    .clone(),
+            ),
+        }
+    }
+
     fn key(&self, tenant: &str, id: &str, kind: &str) -> String {
         let tenant = escape(tenant);
         format!(
@@ -234,6 +408,15 @@ impl Store {
         )
     }
 
+    /// A key (never written) whose slot is in `first..=last`, for asking that slot's primary.
+    fn key_in_slots(&self, first: u16, last: u16) -> String {
+        let prefix = &self.redis().key_prefix;
+        (0u32..)
+            .map(|n| format!("{prefix}:health:{{{n}}}"))
+            .find(|k| (first..=last).contains(&slot_of(k)))
+            .unwrap_or_default()
+    }
+
     fn ttl_ms(&self) -> u64 {
         self.config.session_ttl_secs.saturating_mul(1000)
     }
@@ -242,7 +425,7 @@ impl Store {
     /// doubling waits, then is UNAVAILABLE. Anything else is a storage error.
     async fn run<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T>
     where
-        F: FnMut(ConnectionManager) -> Fut,
+        F: FnMut(Conn) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
     {
         let rc = self.redis();
@@ -250,7 +433,7 @@ impl Store {
         let mut tries = 0;
         loop {
             tries += 1;
-            match op(self.conn.clone()).await {
+            match op(self.conn()).await {
                 Ok(v) => return Ok(v),
                 Err(e) if transient(&e) && tries <= rc.retries => {
                     tracing::debug!(error = %e, tries, what, "redis: trying again");
@@ -307,8 +490,15 @@ impl Store {
         });
         let cap = self.config.max_turns_per_session as u64;
         let (ttl, now) = (self.ttl_ms(), now_ms());
-        let (index, _again): (u64, u8) = self
-            .run("appending a turn", |mut c| {
+        if !rid.is_empty() {
+            // `claim` has set it already; an append without one is found by its id all the same.
+            // Before the append, so that one Redis's WAIT covers it too.
+            self.point(new.tenant, &rid, new.session_id).await?;
+        }
+        let want = self.redis().wait_replicas;
+        let wait = (want > 0).then(|| (want, ms(self.redis().wait_timeout_secs)));
+        let ((index, _again), got): ((u64, u8), Option<u32>) = self
+            .run("appending a turn", |c| {
                 let mut inv = self.scripts.append.key(&turns);
                 inv.key(&session).key(&op);
                 inv.arg(&turn).arg(cap).arg(ttl).arg(now);
@@ -317,14 +507,17 @@ impl Store {
                     None => inv.arg("0").arg(""),
                 };
                 inv.arg(op_ttl);
-                async move { inv.invoke_async(&mut c).await }
+                async move { append_and_wait(c, &inv, wait).await }
             })
             .await?;
-        if !rid.is_empty() {
-            // `claim` has set it already; an append without one is found by its id all the same.
-            self.point(new.tenant, &rid, new.session_id).await?;
+        if let Some(got) = got
+            && got < want
+        {
+            tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
+            return Err(Error::MemoryUnavailable(format!(
+                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks for; retry with backoff"
+            )));
         }
-        self.wait_for_replicas().await?;
         self.tell_durability().await;
         Ok(index)
     }
@@ -447,30 +640,6 @@ impl Store {
         }
     }
 
-    /// With `wait_replicas`, waits until that many replicas have this connection's writes.
-    /// Fewer in time: UNAVAILABLE, though the primary has the turn (a retry with the same
-    /// request id replays it).
-    async fn wait_for_replicas(&self) -> Result<()> {
-        let want = self.redis().wait_replicas;
-        if want == 0 {
-            return Ok(());
-        }
-        let timeout = ms(self.redis().wait_timeout_secs);
-        let got: u32 = self
-            .run("waiting for replicas", |mut c| {
-                let cmd = redis::cmd("WAIT").arg(want).arg(timeout).clone();
-                async move { cmd.query_async(&mut c).await }
-            })
-            .await?;
-        if got < want {
-            tracing::warn!(want, got, "redis: a turn reached too few replicas in time");
-            return Err(Error::MemoryUnavailable(format!(
-                "the turn reached {got} of the {want} replicas memory.redis.wait_replicas asks for; retry with backoff"
-            )));
-        }
-        Ok(())
-    }
-
     /// Records that request id `request_id` runs (or ran) in `session`.
     async fn point(&self, tenant: &str, request_id: &str, session: &str) -> Result<()> {
         let pointer = self.key(tenant, request_id, "r");
@@ -494,7 +663,7 @@ impl Store {
             let every = Duration::from_millis((lease_ms / 3).max(1));
             loop {
                 tokio::time::sleep(every).await;
-                let mut c = store.conn.clone();
+                let mut c = store.conn();
                 let r: RedisResult<i64> = store
                     .scripts
                     .renew
@@ -520,10 +689,35 @@ impl Store {
         }
     }
 
-    /// One PING, no retries: whether Redis answers now.
+    /// One PING, no retries: whether Redis answers now. In a cluster, whether every slot's
+    /// primary answers: one `EXISTS` of a key in each range of slots. (The cluster client
+    /// sends a command without a key, PING included, to any node it is still connected to.)
     pub async fn ping(&self) -> Result<()> {
-        let mut c = self.conn.clone();
-        let r: RedisResult<String> = redis::cmd("PING").query_async(&mut c).await;
+        let r: RedisResult<()> = match self.conn() {
+            Conn::One(mut c) => redis::cmd("PING").query_async(&mut c).await,
+            Conn::Cluster(mut c) => {
+                async {
+                    let ranges: Vec<Vec<Value>> = redis::cmd("CLUSTER")
+                        .arg("SLOTS")
+                        .query_async(&mut c)
+                        .await?;
+                    if ranges.is_empty() {
+                        let e = std::io::Error::other("the cluster serves no slots");
+                        return Err(e.into());
+                    }
+                    for range in ranges {
+                        let mut ends = range.into_iter();
+                        let first: u16 =
+                            redis::from_redis_value(ends.next().unwrap_or(Value::Nil))?;
+                        let last: u16 = redis::from_redis_value(ends.next().unwrap_or(Value::Nil))?;
+                        let key = self.key_in_slots(first, last);
+                        let _: bool = redis::cmd("EXISTS").arg(key).query_async(&mut c).await?;
+                    }
+                    Ok(())
+                }
+                .await
+            }
+        };
         match r {
             Ok(_) => {
                 self.tell_durability().await;
@@ -539,7 +733,7 @@ impl Store {
         if self.told_durability.swap(true, Ordering::Relaxed) {
             return;
         }
-        let mut c = self.conn.clone();
+        let mut c = self.conn();
         let r: RedisResult<Vec<String>> = redis::cmd("CONFIG")
             .arg("GET")
             .arg("append*")
@@ -578,6 +772,25 @@ impl Store {
             tracing::info!(appendonly = %aof, appendfsync = %fsync, "redis: an acknowledged turn {gives}");
         } else {
             tracing::warn!(appendonly = %aof, appendfsync = %fsync, "redis: an acknowledged turn {gives}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slot_of;
+
+    /// As Redis 7.0's `CLUSTER KEYSLOT` answers: an empty tag, or none, hashes the whole key.
+    #[test]
+    fn slots_are_rediss() {
+        for (key, slot) in [
+            ("foo", 12182),
+            ("switchboard:{1:t:s}:t", 671),
+            ("a{}b", 13694),
+            ("{}{x}", 3257),
+            ("x{y", 2740),
+        ] {
+            assert_eq!(slot_of(key), slot, "{key}");
         }
     }
 }

@@ -1,11 +1,13 @@
-//! One test suite, run against every store: sled in a temp dir, and a real `redis-server`
-//! started here (plain, and as a one-node Redis Cluster, where a script touching two slots
-//! fails). "Two replicas" are two `Memory` values on one Redis (sled has one, cloned).
+//! One test suite, run against every store: sled in a temp dir, a real `redis-server` started
+//! here, and a real three-primary Redis Cluster through the cluster client (where a script
+//! touching two slots fails). "Two replicas" are two `Memory` values on one Redis (sled has one,
+//! cloned).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use switchboard_testkit::redis::{Mode, RedisServer};
+use switchboard_testkit::certs::{Ca, write};
+use switchboard_testkit::redis::{Mode, RedisCluster, RedisServer};
 
 use super::*;
 use crate::config::MemoryConfig;
@@ -21,7 +23,17 @@ struct Fixture {
     one: Memory,
     two: Memory,
     redis: Option<RedisServer>,
+    cluster: Option<std::sync::Arc<RedisCluster>>,
+    /// Every key of this fixture starts with it (a shared cluster holds other cases' keys).
+    prefix: String,
     _dir: tempfile::TempDir,
+}
+
+tokio::task_local! {
+    /// A cluster the suite's cases share, one after another: a cluster takes about 2 s to
+    /// start (a new primary waits that long before it serves), so one per case would cost
+    /// that each time. Each case's keys get a prefix of their own.
+    static SHARED_CLUSTER: std::sync::Arc<RedisCluster>;
 }
 
 fn config(kind: Kind) -> MemoryConfig {
@@ -43,10 +55,21 @@ fn config(kind: Kind) -> MemoryConfig {
 fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     c.data_dir = dir.path().to_path_buf();
-    let redis = (kind != Kind::Sled).then(|| RedisServer::start(mode));
+    let redis = (kind == Kind::Redis).then(|| RedisServer::start(mode));
     if let Some(r) = &redis {
         c.redis.url = r.url();
     }
+    let cluster = (kind == Kind::Cluster).then(|| {
+        SHARED_CLUSTER
+            .try_with(|c| c.clone())
+            .unwrap_or_else(|_| std::sync::Arc::new(RedisCluster::start(3)))
+    });
+    if let Some(r) = &cluster {
+        c.redis.url = r.url();
+        c.redis.cluster = true;
+        c.redis.key_prefix = format!("case{}", uuid::Uuid::new_v4().simple());
+    }
+    let prefix = c.redis.key_prefix.clone();
     let one = Memory::open(&c).unwrap();
     let two = match kind {
         Kind::Sled => one.clone(),
@@ -56,17 +79,14 @@ fn fixture_with(kind: Kind, mode: Mode, mut c: MemoryConfig) -> Fixture {
         one,
         two,
         redis,
+        cluster,
+        prefix,
         _dir: dir,
     }
 }
 
 fn fixture(kind: Kind, c: MemoryConfig) -> Fixture {
-    let mode = if kind == Kind::Cluster {
-        Mode::Cluster
-    } else {
-        Mode::Volatile
-    };
-    fixture_with(kind, mode, c)
+    fixture_with(kind, Mode::Volatile, c)
 }
 
 fn turn(text: &str, request_id: &str) -> Turn {
@@ -269,11 +289,13 @@ async fn sessions_expire_after_their_ttl(kind: Kind) {
     f.one.sweep().await.unwrap();
     assert!(f.two.session("t", "s").await.unwrap().is_none());
     assert!(f.two.task("t", "r").await.unwrap().is_none());
-    if let Some(r) = &f.redis {
-        // Nothing left behind: every key has expired.
-        let keys = r.cli(&["--scan"]);
-        assert!(keys.trim().is_empty(), "{keys}");
-    }
+    // Nothing left behind: every key has expired.
+    let keys = match (&f.redis, &f.cluster) {
+        (Some(r), _) => r.cli(&["--scan"]),
+        (_, Some(c)) => c.scan(&format!("{}:*", f.prefix)),
+        _ => String::new(),
+    };
+    assert!(keys.trim().is_empty(), "{keys}");
 }
 
 macro_rules! suite {
@@ -291,10 +313,16 @@ macro_rules! suite {
             })*
         }
         mod on_redis_cluster {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                super::$case(super::Kind::Cluster).await
-            })*
+            /// Every case in turn on one cluster (see `SHARED_CLUSTER`).
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn every_case() {
+                let cluster = std::sync::Arc::new(super::RedisCluster::start(3));
+                super::SHARED_CLUSTER
+                    .scope(cluster, async {
+                        $(super::$case(super::Kind::Cluster).await;)*
+                    })
+                    .await
+            }
         }
     };
 }
@@ -485,4 +513,197 @@ async fn a_late_reply_is_retried_and_recorded_once() {
     );
     let s = f.two.session("t", "s").await.unwrap().unwrap();
     assert_eq!(texts(&s.turns), ["q0", "q1"]);
+}
+
+/// A session on the cluster primary numbered `primary` (found by asking the cluster).
+fn session_on(cluster: &RedisCluster, primary: usize) -> String {
+    (0..)
+        .map(|n| format!("s{n}"))
+        .find(|s| cluster.primary_of(&format!("switchboard:{{1:t:{s}}}:t")) == primary)
+        .unwrap()
+}
+
+/// In a cluster, `WAIT` goes to the primary that took the append: a session whose primary has
+/// a replica is acknowledged, one whose primary has none is UNAVAILABLE (asked of every
+/// primary, as the cluster client would by itself, both would fail).
+#[tokio::test]
+async fn cluster_wait_asks_the_sessions_primary() {
+    let mut c = config(Kind::Cluster);
+    c.redis.wait_replicas = 1;
+    c.redis.wait_timeout_secs = 1.0;
+    c.redis.response_timeout_secs = 3.0;
+    let mut f = fixture(Kind::Cluster, c);
+    let cluster = std::sync::Arc::get_mut(f.cluster.as_mut().unwrap()).unwrap();
+    cluster.add_replica(0);
+    let (with, without) = (session_on(cluster, 0), session_on(cluster, 1));
+    assert_eq!(
+        f.one
+            .append(answered("t", &with, "r0", "q0"))
+            .await
+            .unwrap(),
+        0
+    );
+    let e = f
+        .one
+        .append(answered("t", &without, "r1", "q1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::MemoryUnavailable(m) if m.contains("0 of the 1")),
+        "{e:?}"
+    );
+    // The primary kept it: the same request id replays it.
+    assert_eq!(f.two.task("t", "r1").await.unwrap().unwrap().turn_index, 0);
+}
+
+/// A cluster primary down: its sessions are UNAVAILABLE after the bounded retries, never a
+/// panic, while sessions on the other primaries are served; back (its slots in its nodes.conf),
+/// its sessions are served again.
+#[tokio::test]
+async fn cluster_primary_down_is_unavailable_for_its_sessions_only() {
+    let f = fixture(Kind::Cluster, config(Kind::Cluster));
+    let mut cluster = std::sync::Arc::try_unwrap(f.cluster.unwrap()).ok().unwrap();
+    let (up, down) = (session_on(&cluster, 0), session_on(&cluster, 2));
+    for s in [&up, &down] {
+        assert_eq!(f.one.append(new("t", s, turn("q0", ""))).await.unwrap(), 0);
+    }
+    cluster.nodes[2].kill();
+    let e = f
+        .one
+        .append(new("t", &down, turn("q1", "")))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    assert!(f.one.check().await.is_err());
+    assert!(f.two.check().await.is_err());
+    assert_eq!(
+        f.two.append(new("t", &up, turn("q1", ""))).await.unwrap(),
+        1
+    );
+
+    cluster.nodes[2].restart();
+    let until = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        match f.one.append(new("t", &down, turn("q1", ""))).await {
+            Ok(i) => {
+                // Volatile: the restarted primary lost its data, so the session starts again.
+                assert_eq!(i, 0);
+                break;
+            }
+            Err(e) => {
+                assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+                assert!(std::time::Instant::now() < until, "no recovery: {e:?}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    f.two.check().await.unwrap();
+}
+
+/// A Redis with TLS on (certificates made here), and the files a client names.
+struct TlsRedis {
+    redis: RedisServer,
+    dir: tempfile::TempDir,
+    ca: std::path::PathBuf,
+    ca_key: Ca,
+}
+
+fn tls_redis(client_certs: bool) -> TlsRedis {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = Ca::new("redis test CA");
+    let leaf = ca_key.server();
+    let put = |name: &str, text: &str| write(&dir.path().join(name), text);
+    let (cert, key) = (put("redis.crt", &leaf.cert), put("redis.key", &leaf.key));
+    let ca = put("ca.pem", &ca_key.pem());
+    let redis = RedisServer::start_tls(&cert, &key, &ca, client_certs);
+    TlsRedis {
+        redis,
+        dir,
+        ca,
+        ca_key,
+    }
+}
+
+impl TlsRedis {
+    fn config(&self) -> MemoryConfig {
+        let mut c = config(Kind::Redis);
+        c.data_dir = self.dir.path().to_path_buf();
+        c.redis.url = self.redis.tls_url().unwrap();
+        c.redis.tls_ca = Some(self.ca.clone());
+        c
+    }
+}
+
+async fn append_once(c: &MemoryConfig, session: &str) -> Result<u64> {
+    Memory::open(c)?
+        .append(new("t", session, turn("q", "")))
+        .await
+}
+
+/// `rediss://` with the CA from a file is served, the turn is in Redis; Redis's certificate
+/// from a CA the client was not given (the system's roots, or another file), or plain text to
+/// the TLS port, is not (UNAVAILABLE after the retries, never a panic).
+#[tokio::test]
+async fn redis_over_tls_trusts_the_given_ca_only() {
+    let r = tls_redis(false);
+    let c = r.config();
+    let m = Memory::open(&c).unwrap();
+    assert_eq!(m.append(answered("t", "s", "r", "q")).await.unwrap(), 0);
+    m.check().await.unwrap();
+    assert_eq!(m.task("t", "r").await.unwrap().unwrap().turn_index, 0);
+    assert_eq!(r.redis.cli(&["LLEN", "switchboard:{1:t:s}:t"]).trim(), "1");
+
+    let mut system_roots = c.clone();
+    system_roots.redis.tls_ca = None;
+    let other = write(&r.dir.path().join("other.pem"), &Ca::new("other").pem());
+    let mut other_ca = c.clone();
+    other_ca.redis.tls_ca = Some(other);
+    let mut plain = c.clone();
+    plain.redis.url = c.redis.url.replace("rediss://", "redis://");
+    plain.redis.tls_ca = None;
+    for bad in [system_roots, other_ca, plain] {
+        let e = append_once(&bad, "s2").await.unwrap_err();
+        assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    }
+    assert!(r.redis.cli(&["EXISTS", "switchboard:{1:t:s2}:t"]).trim() == "0");
+}
+
+/// A Redis that asks for client certificates (`tls-auth-clients yes`) serves a client with one
+/// from its CA, and not one without.
+#[tokio::test]
+async fn redis_over_mutual_tls() {
+    let r = tls_redis(true);
+    let mut c = r.config();
+    let e = append_once(&c, "s").await.unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
+    let leaf = r.ca_key.client("switchboard");
+    c.redis.tls_cert = Some(write(&r.dir.path().join("client.crt"), &leaf.cert));
+    c.redis.tls_key = Some(write(&r.dir.path().join("client.key"), &leaf.key));
+    assert_eq!(append_once(&c, "s").await.unwrap(), 0);
+}
+
+/// A Redis Cluster over TLS (clients and the cluster bus): the cluster client reaches every
+/// primary by the TLS ports the nodes announce, trusting the CA file.
+#[tokio::test]
+async fn redis_cluster_over_tls() {
+    let r = tls_redis(false);
+    let dir = r.dir.path();
+    let peer = r.ca_key.peer();
+    let cert = write(&dir.join("node.crt"), &peer.cert);
+    let key = write(&dir.join("node.key"), &peer.key);
+    let cluster = RedisCluster::start_tls(3, &cert, &key, &r.ca);
+    let mut c = r.config();
+    c.redis.url = cluster.url();
+    c.redis.cluster = true;
+    let m = Memory::open(&c).unwrap();
+    for primary in 0..3 {
+        let s = session_on(&cluster, primary);
+        assert_eq!(m.append(answered("t", &s, &s, "q")).await.unwrap(), 0);
+        assert_eq!(m.task("t", &s).await.unwrap().unwrap().turn_index, 0);
+    }
+    m.check().await.unwrap();
+    let mut other = c.clone();
+    other.redis.tls_ca = Some(write(&dir.join("other.pem"), &Ca::new("other").pem()));
+    let e = append_once(&other, "s").await.unwrap_err();
+    assert!(matches!(e, Error::MemoryUnavailable(_)), "{e:?}");
 }

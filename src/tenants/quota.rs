@@ -1,6 +1,9 @@
 //! Per-tenant quotas: requests per second (a token bucket), requests in flight, and model tokens
 //! per minute (a bucket of tokens that a finished request is charged; in debt, the tenant waits).
-//! A refusal says which quota and when a retry can succeed. The state is one entry per tenant
+//! A refusal says which quota and when a retry can succeed, and is answered late (`hold`): after
+//! the retry wait, up to `quotas.refusal_hold_max_secs`, so that a client that retries at once
+//! costs the server one refusal per call in flight per hold, not one per round trip. The state
+//! is one entry per tenant
 //! seen; tenants come from the key table (or are "default"), never from a name a client picks,
 //! and entries back at their fresh state are dropped when the map grows past `PRUNE_AT`.
 
@@ -88,9 +91,15 @@ fn burst(q: &Quota) -> f64 {
     }
 }
 
+/// How long before a call's deadline a held refusal is answered: the client still gets
+/// RESOURCE_EXHAUSTED (with its RetryInfo), not DEADLINE_EXCEEDED.
+const HOLD_MARGIN: Duration = Duration::from_millis(20);
+
 struct Inner {
     config: QuotasConfig,
     tenants: Mutex<HashMap<Arc<str>, State>>,
+    /// Places for refusals being held (`quotas.max_held_refusals`).
+    held: Arc<tokio::sync::Semaphore>,
 }
 
 /// Every tenant's quota state; cheap to clone.
@@ -117,9 +126,52 @@ impl Drop for TenantPermit {
 impl Quotas {
     pub fn new(config: QuotasConfig) -> Quotas {
         Quotas(Arc::new(Inner {
+            held: Arc::new(tokio::sync::Semaphore::new(
+                config.max_held_refusals as usize,
+            )),
             config,
             tenants: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// Answers a refusal late: after its retry wait, at most `quotas.refusal_hold_max_secs`
+    /// and never past `deadline` (less a margin), with the wait left as its retry time. A
+    /// client that waits as told waits no longer in all. Holding costs a timer, no CPU, and
+    /// the refused request's memory is the caller's to drop first; with every place taken
+    /// (`quotas.max_held_refusals`) the refusal is answered at once. Any other error is
+    /// returned as it is.
+    pub async fn hold(&self, e: Error, deadline: Instant) -> Error {
+        let Error::QuotaExceeded {
+            tenant,
+            quota,
+            limit,
+            retry_after,
+        } = e
+        else {
+            return e;
+        };
+        let before_deadline = deadline
+            .saturating_duration_since(Instant::now())
+            .saturating_sub(HOLD_MARGIN);
+        let max = Duration::try_from_secs_f64(self.0.config.refusal_hold_max_secs)
+            .unwrap_or(Duration::ZERO);
+        let hold = retry_after.min(max).min(before_deadline);
+        let place = (!hold.is_zero())
+            .then(|| self.0.held.clone().try_acquire_owned().ok())
+            .flatten();
+        let retry_after = match place {
+            Some(_place) => {
+                tokio::time::sleep(hold).await;
+                retry_after.saturating_sub(hold)
+            }
+            None => retry_after,
+        };
+        Error::QuotaExceeded {
+            tenant,
+            quota,
+            limit,
+            retry_after,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, State>> {
@@ -357,5 +409,98 @@ mod tests {
         }
         assert!(q.tracked() <= PRUNE_AT + 1, "{}", q.tracked());
         drop(busy);
+    }
+
+    fn refusal(retry_after: Duration) -> Error {
+        Error::QuotaExceeded {
+            tenant: "acme".into(),
+            quota: "rate",
+            limit: "1 requests per second".into(),
+            retry_after,
+        }
+    }
+
+    fn retry_of(e: &Error) -> Duration {
+        match e {
+            Error::QuotaExceeded { retry_after, .. } => *retry_after,
+            e => panic!("{e}"),
+        }
+    }
+
+    fn holding(max_secs: f64, places: u32) -> Quotas {
+        Quotas::new(QuotasConfig {
+            refusal_hold_max_secs: max_secs,
+            max_held_refusals: places,
+            ..Default::default()
+        })
+    }
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
+    /// Held for its wait up to the cap, and told the rest: the whole wait is the same.
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_is_held_for_its_wait_up_to_the_cap() {
+        let q = holding(1.0, 8);
+        for (wait, held, left) in [(300, 300, 0), (3000, 1000, 2000)] {
+            let start = tokio::time::Instant::now();
+            let e = q.hold(refusal(Duration::from_millis(wait)), far()).await;
+            assert_eq!(start.elapsed(), Duration::from_millis(held));
+            assert_eq!(retry_of(&e), Duration::from_millis(left));
+        }
+        // Other errors, and no hold configured: at once, as they are.
+        let e = q.hold(Error::Cancelled, far()).await;
+        assert!(matches!(e, Error::Cancelled));
+        let start = tokio::time::Instant::now();
+        let e = holding(0.0, 8)
+            .hold(refusal(Duration::from_secs(2)), far())
+            .await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert_eq!(retry_of(&e), Duration::from_secs(2));
+    }
+
+    /// Never past the call's deadline (less the margin): the client gets the refusal.
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_is_answered_before_the_deadline() {
+        let q = holding(1.0, 8);
+        let deadline = Instant::now() + Duration::from_millis(100);
+        let start = tokio::time::Instant::now();
+        let e = q.hold(refusal(Duration::from_millis(900)), deadline).await;
+        let held = start.elapsed();
+        assert!(held <= Duration::from_millis(80) && held >= Duration::from_millis(70));
+        // The rest of the wait (the timer's millisecond rounding aside).
+        let left = retry_of(&e);
+        assert!(left >= Duration::from_millis(819) && left <= Duration::from_millis(831));
+        // A deadline already (nearly) past: at once.
+        let start = tokio::time::Instant::now();
+        q.hold(refusal(Duration::from_millis(900)), Instant::now())
+            .await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    /// Past `max_held_refusals` held at once, refusals are answered at once with their whole
+    /// wait; a place freed is taken again.
+    #[tokio::test(start_paused = true)]
+    async fn held_refusals_are_bounded() {
+        let q = holding(1.0, 2);
+        let held: Vec<_> = (0..2)
+            .map(|_| {
+                let q = q.clone();
+                tokio::spawn(
+                    async move { q.hold(refusal(Duration::from_millis(500)), far()).await },
+                )
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        let start = tokio::time::Instant::now();
+        let e = q.hold(refusal(Duration::from_millis(500)), far()).await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert_eq!(retry_of(&e), Duration::from_millis(500));
+        for h in held {
+            assert_eq!(retry_of(&h.await.unwrap()), Duration::ZERO);
+        }
+        let e = q.hold(refusal(Duration::from_millis(500)), far()).await;
+        assert_eq!(retry_of(&e), Duration::ZERO);
     }
 }

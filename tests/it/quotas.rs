@@ -15,9 +15,11 @@ use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
+/// Refusals answered at once (no hold), so that RetryInfo carries each quota's whole wait.
 fn with_tenants(mut c: Config, acme: QuotaOverride) -> Config {
     c.server.api_keys = vec!["acme:key-a".into(), "beta:key-b".into()];
     c.quotas.tenants.insert("acme".into(), acme);
+    c.quotas.refusal_hold_max_secs = 0.0;
     c
 }
 
@@ -76,6 +78,40 @@ async fn the_rate_quota_refuses_past_the_burst_with_retry_info() {
     // Waiting as told is enough.
     tokio::time::sleep(wait).await;
     classify(&mut c, "key-a").await.unwrap();
+    running.shutdown().await.unwrap();
+}
+
+/// A refusal is held for its wait (up to `quotas.refusal_hold_max_secs`) and its RetryInfo
+/// tells what is left, so a client that retries at once cannot come back sooner; another
+/// tenant is served meanwhile.
+#[tokio::test]
+async fn a_refusal_is_held_and_tells_the_wait_left() {
+    let _machine = machine::shared().await;
+    let dir = tempfile::tempdir().unwrap();
+    // One call every 2 s: the refused call's wait is well over the hold.
+    let acme = QuotaOverride {
+        requests_per_second: Some(0.5),
+        burst: Some(1),
+        ..Default::default()
+    };
+    let mut config = with_tenants(test_config(dir.path(), None), acme);
+    config.quotas.refusal_hold_max_secs = 0.3;
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    classify(&mut c, "key-a").await.unwrap();
+    let mut held = c.clone();
+    let refused = tokio::spawn(async move {
+        let start = std::time::Instant::now();
+        let e = classify(&mut held, "key-a").await.unwrap_err();
+        (start.elapsed(), retry_after(&e))
+    });
+    classify(&mut c, "key-b").await.unwrap();
+    let (took, wait) = refused.await.unwrap();
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+    assert!(
+        wait > Duration::ZERO && wait <= Duration::from_millis(1700),
+        "{wait:?}"
+    );
     running.shutdown().await.unwrap();
 }
 

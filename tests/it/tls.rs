@@ -363,3 +363,48 @@ async fn a_silent_connection_is_closed_at_the_handshake_timeout_and_does_not_hol
     );
     running.shutdown().await.unwrap();
 }
+
+/// `switchboard health` (the binary, as a container or Kubernetes exec probe runs it) over
+/// mTLS: SERVING for readiness and liveness with the CA and a client certificate; without the
+/// CA it says to give one, with another CA it cannot connect, and without a client certificate
+/// the server refuses it; each exits non-zero.
+#[tokio::test]
+async fn health_over_tls_answers_and_fails_clearly_without_the_ca() {
+    let _machine = machine::shared().await;
+    let (data, files) = (tempfile::tempdir().unwrap(), Files::new());
+    let (server_ca, client_ca) = (Ca::new("server CA"), Ca::new("client CA"));
+    let mut config = tls_config(data.path(), &files, &server_ca.server());
+    config.server.tls.client_ca = Some(files.put("client-ca.pem", &client_ca.pem()));
+    let running = start(config).await;
+    let ca = files.put("ca.pem", &server_ca.pem());
+    let (cert, key) = files.leaf("client", &client_ca.client("probe"));
+    let other = files.put("other.pem", &Ca::new("another CA").pem());
+    let server = format!("https://localhost:{}", running.addr.port());
+    let health = |args: &[&std::path::Path], extra: &[&str]| {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+        cmd.args(["health", "--server", &server, "--timeout-secs", "10"]);
+        for (flag, path) in ["--ca", "--cert", "--key"].iter().zip(args) {
+            cmd.arg(flag).arg(path);
+        }
+        cmd.args(extra).env_clear().kill_on_drop(true);
+        async move {
+            let out = cmd.output().await.unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr);
+            (out.status.success(), text)
+        }
+    };
+    let all = [ca.as_path(), cert.as_path(), key.as_path()];
+    let (ok, text) = health(&all, &[]).await;
+    assert!(ok && text.trim() == "SERVING", "{text}");
+    let (ok, text) = health(&all, &["--service="]).await;
+    assert!(ok && text.trim() == "SERVING", "{text}");
+
+    let (ok, text) = health(&[], &[]).await;
+    assert!(!ok && text.contains("--ca FILE"), "{text}");
+    let (ok, text) = health(&[other.as_path(), &cert, &key], &[]).await;
+    assert!(!ok && text.contains("cannot connect"), "{text}");
+    let (ok, text) = health(&[ca.as_path()], &[]).await;
+    assert!(!ok, "{text}");
+    running.shutdown().await.unwrap();
+}

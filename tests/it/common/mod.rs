@@ -3,7 +3,7 @@
 //! share one process (`machine`, `process`).
 
 mod assets;
-pub mod certs;
+pub use switchboard_testkit::certs;
 pub use switchboard_testkit::fake_openai;
 pub mod machine;
 pub use switchboard_testkit::otlp_receiver;

@@ -1,4 +1,4 @@
-//! Certificates made at test time (rcgen): a CA, and leaves it signs for the server (localhost,
+//! Certificates made at test time (rcgen): a CA, and leaves it signs for a server (localhost,
 //! 127.0.0.1) or for a client, written as PEM files where a server config can name them.
 
 use std::path::{Path, PathBuf};
@@ -20,11 +20,12 @@ pub struct Leaf {
 
 impl Ca {
     pub fn new(name: &str) -> Ca {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("rcgen");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.distinguished_name.push(DnType::CommonName, name);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
+        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().expect("rcgen"))
+            .expect("rcgen");
         Ca { issuer }
     }
 
@@ -36,19 +37,31 @@ impl Ca {
     pub fn server(&self) -> Leaf {
         self.leaf(
             vec!["localhost".into(), "127.0.0.1".into()],
-            ExtendedKeyUsagePurpose::ServerAuth,
+            vec![ExtendedKeyUsagePurpose::ServerAuth],
+        )
+    }
+
+    /// A certificate for `localhost` and `127.0.0.1` that is also a client's: a Redis Cluster
+    /// node's, which it presents to the other nodes too.
+    pub fn peer(&self) -> Leaf {
+        self.leaf(
+            vec!["localhost".into(), "127.0.0.1".into()],
+            vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::ClientAuth,
+            ],
         )
     }
 
     pub fn client(&self, name: &str) -> Leaf {
-        self.leaf(vec![name.into()], ExtendedKeyUsagePurpose::ClientAuth)
+        self.leaf(vec![name.into()], vec![ExtendedKeyUsagePurpose::ClientAuth])
     }
 
-    fn leaf(&self, names: Vec<String>, usage: ExtendedKeyUsagePurpose) -> Leaf {
-        let mut params = CertificateParams::new(names).unwrap();
-        params.extended_key_usages = vec![usage];
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
+    fn leaf(&self, names: Vec<String>, usages: Vec<ExtendedKeyUsagePurpose>) -> Leaf {
+        let mut params = CertificateParams::new(names).expect("rcgen");
+        params.extended_key_usages = usages;
+        let key = KeyPair::generate().expect("rcgen");
+        let cert = params.signed_by(&key, &self.issuer).expect("rcgen");
         Leaf {
             cert: cert.pem(),
             key: key.serialize_pem(),
@@ -59,7 +72,7 @@ impl Ca {
 /// Writes `text` to `path` the way a Secret update or `mv` lands: whole, by rename.
 pub fn write(path: &Path, text: &str) -> PathBuf {
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, path).unwrap();
+    std::fs::write(&tmp, text).expect("writing a test file");
+    std::fs::rename(&tmp, path).expect("renaming a test file");
     path.to_path_buf()
 }
