@@ -22,6 +22,7 @@ mod quotas;
 mod qwen3vl_golden;
 mod qwen3vl_prompt;
 mod routing;
+mod search;
 mod telemetry;
 mod tls;
 mod video;
