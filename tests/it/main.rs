@@ -21,6 +21,7 @@ mod prometheus;
 mod quotas;
 mod qwen3vl_golden;
 mod qwen3vl_prompt;
+mod rerank;
 mod routing;
 mod search;
 mod telemetry;
