@@ -272,3 +272,40 @@ async fn limits_and_a_missing_model_are_refused_naming_the_field() {
     .unwrap_err();
     assert_eq!(e.code(), Code::FailedPrecondition);
 }
+
+#[tokio::test]
+async fn the_cli_reads_candidates_from_jsonl_and_prints_them_ranked() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        scores: vec![
+            judged("linen shirt", -2.5, -0.1),
+            judged("silk dress", -0.1, -3.1),
+        ],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("q.png"), png(24, 24)).unwrap();
+    std::fs::write(dir.path().join("d.png"), png(8, 8)).unwrap();
+    let file = dir.path().join("candidates.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"shirt\", \"text\": \"linen shirt\"}\n{\"id\": \"dress\", \"text\": \"silk dress\", \"images\": [\"d.png\"]}\n",
+    )
+    .unwrap();
+    let req = switchboard::client::rerank_request(
+        "summer dress",
+        &[dir.path().join("q.png")],
+        &file,
+        false,
+    )
+    .unwrap();
+    let r = rerank(test_config(dir.path(), Some(fake.url())), req, None)
+        .await
+        .unwrap();
+    let table = switchboard::client::rerank_table(&r);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    assert!(lines[1].starts_with("   1     3.000  dress"), "{table}");
+    assert!(lines[2].starts_with("   2    -2.400  shirt"), "{table}");
+}
