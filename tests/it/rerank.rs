@@ -309,3 +309,175 @@ async fn the_cli_reads_candidates_from_jsonl_and_prints_them_ranked() {
     assert!(lines[1].starts_with("   1     3.000  dress"), "{table}");
     assert!(lines[2].starts_with("   2    -2.400  shirt"), "{table}");
 }
+
+mod engine {
+    //! The in-process engine on the tiny random-weight fixture: scoring with the query's prefix
+    //! run once and its KV reused gives each candidate what a full-prompt run of it alone gives,
+    //! and over gRPC the ranking is by those scores.
+
+    use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, Media, Prepared};
+    use switchboard::proto::{Media as ProtoMedia, RerankCandidate, RerankRequest};
+
+    use crate::common::*;
+    use crate::qwen3vl_golden::{engine, max_diff};
+
+    const QUERY: &str = "red off-shoulder dress with a straw hat";
+    const CANDIDATES: [(&str, Option<&str>); 4] = [
+        ("a red sundress", Some("img_75x50.png")),
+        ("white sneakers", None),
+        ("红色露肩连衣裙", Some("img_130x60.png")),
+        ("a straw hat", Some("img_37x91.png")),
+    ];
+
+    fn picture(name: &str) -> image::RgbImage {
+        image::open(repo().join("tests/fixtures/qwen3vl-tiny/golden").join(name))
+            .unwrap()
+            .to_rgb8()
+    }
+
+    fn text(t: String) -> ChatPart {
+        ChatPart::Text(t)
+    }
+
+    /// The rerank prompt as `switchboard::rerank` writes it: system, the query's turn (its
+    /// image first), the candidate's turn.
+    fn prefix() -> (Vec<ChatMessage>, Vec<Media>) {
+        let messages = vec![
+            ChatMessage {
+                role: "system",
+                parts: vec![text(switchboard::rerank::SYSTEM.into())],
+            },
+            ChatMessage {
+                role: "user",
+                parts: vec![ChatPart::Media(0), text(format!("<Query>: {QUERY}"))],
+            },
+        ];
+        (messages, vec![Media::Image(picture("img_100x150.png"))])
+    }
+
+    fn prompt(e: &Engine, (t, img): (&str, Option<&str>)) -> Prepared {
+        let (mut messages, mut media) = prefix();
+        let mut parts = Vec::new();
+        if let Some(img) = img {
+            parts.push(ChatPart::Media(media.len()));
+            media.push(Media::Image(picture(img)));
+        }
+        let question =
+            "Does the Candidate meet the needs of the Query? Answer only \"yes\" or \"no\".";
+        parts.push(text(format!("<Candidate>: {t}\n{question}")));
+        messages.push(ChatMessage {
+            role: "user",
+            parts,
+        });
+        e.prepare(&messages, &media).unwrap()
+    }
+
+    fn log_odds(e: &Engine, logits: &[f32]) -> f32 {
+        let id = |w: &str| e.tokenizer.token_to_id(w).unwrap() as usize;
+        logits[id("yes")] - logits[id("no")]
+    }
+
+    #[test]
+    fn prefix_reused_scores_equal_one_at_a_time_full_prompt_scores() {
+        let _machine = machine::shared_blocking();
+        let mut e = engine("");
+        let (pm, pmedia) = prefix();
+        let alone = e.prepare(&pm, &pmedia).unwrap();
+        let prompts: Vec<Prepared> = CANDIDATES.iter().map(|&c| prompt(&e, c)).collect();
+        let shared = alone
+            .ids
+            .iter()
+            .zip(&prompts[0].ids)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // The system turn, the query's turn with its image, and the next turn's start.
+        assert!(shared > 20 && shared < prompts[0].ids.len(), "{shared}");
+        let state = e.score_prefix(&prompts[0], shared).unwrap();
+        assert_eq!(state.len(), shared);
+        let mut scores = Vec::new();
+        for p in &prompts {
+            let reused = e.score_after(&state, p).unwrap();
+            let full = e.full_forward(p, &[]).unwrap();
+            assert!(
+                max_diff(&reused, &full) < 1e-4,
+                "{}",
+                max_diff(&reused, &full)
+            );
+            let (a, b) = (log_odds(&e, &reused), log_odds(&e, &full));
+            assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+            scores.push(b);
+        }
+        // The random model tells the candidates apart: the check is not vacuous.
+        let spread = scores.iter().fold(f32::MIN, |m, &x| m.max(x))
+            - scores.iter().fold(f32::MAX, |m, &x| m.min(x));
+        assert!(spread > 1e-3, "{scores:?}");
+        // A prompt that does not start with the prefix is refused.
+        let other = e
+            .prepare(
+                &[ChatMessage {
+                    role: "user",
+                    parts: vec![text("hello".into())],
+                }],
+                &[],
+            )
+            .unwrap();
+        assert!(e.score_after(&state, &other).is_err());
+    }
+
+    #[tokio::test]
+    async fn over_grpc_the_engine_ranks_by_those_scores() {
+        let _machine = machine::shared().await;
+        let expected: Vec<f32> = tokio::task::spawn_blocking(|| {
+            let mut e = engine("");
+            CANDIDATES
+                .iter()
+                .map(|&c| {
+                    let p = prompt(&e, c);
+                    let logits = e.full_forward(&p, &[]).unwrap();
+                    log_odds(&e, &logits)
+                })
+                .collect()
+        })
+        .await
+        .unwrap();
+        let png_of = |name: &str| ProtoMedia {
+            data: std::fs::read(repo().join("tests/fixtures/qwen3vl-tiny/golden").join(name))
+                .unwrap(),
+            ..Default::default()
+        };
+        let req = RerankRequest {
+            query: QUERY.into(),
+            query_media: vec![png_of("img_100x150.png")],
+            candidates: CANDIDATES
+                .iter()
+                .enumerate()
+                .map(|(i, (t, img))| RerankCandidate {
+                    id: format!("c{i}"),
+                    text: t.to_string(),
+                    media: img.iter().map(|n| png_of(n)).collect(),
+                })
+                .collect(),
+            with_reasons: false,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let running = start(ort_config(dir.path())).await;
+        let mut c = client(&running).await;
+        let r = c.rerank(req).await.unwrap().into_inner();
+        running.shutdown().await.unwrap();
+        assert!(!r.partial && !r.scores_from_text);
+        assert_eq!(r.results.len(), 4);
+        for s in &r.results {
+            let i: usize = s.id[1..].parse().unwrap();
+            assert!(
+                (s.score - expected[i]).abs() < 1e-3,
+                "{}: {} vs {}",
+                s.id,
+                s.score,
+                expected[i]
+            );
+        }
+        assert!(r.results.windows(2).all(|w| w[0].score >= w[1].score));
+        let u = r.usage.unwrap();
+        assert!(u.prompt_tokens_cached > 0 && u.prompt_tokens > u.prompt_tokens_cached);
+    }
+}
