@@ -424,6 +424,49 @@ mod engine {
         assert!(e.score_after(&state, &other).is_err());
     }
 
+    /// Against transformers: `tools/qwen3vl/make_rerank_golden.py` wrote each pair's input ids
+    /// and logit(yes) - logit(no) from the same weights (rebuilt from the fixture's seed).
+    #[test]
+    fn log_odds_equal_the_reference_implementations() {
+        let _machine = machine::shared_blocking();
+        let path = repo().join("tests/fixtures/qwen3vl-tiny/golden/rerank.json");
+        let golden: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(golden["system"], switchboard::rerank::SYSTEM);
+        assert_eq!(golden["query"], QUERY);
+        let mut e = engine("");
+        let (pm, pmedia) = prefix();
+        let alone = e.prepare(&pm, &pmedia).unwrap();
+        let mut state = None;
+        for (c, want) in CANDIDATES
+            .iter()
+            .zip(golden["candidates"].as_array().unwrap())
+        {
+            assert_eq!(want["text"], c.0);
+            let p = prompt(&e, *c);
+            let ids: Vec<u32> = want["input_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as u32)
+                .collect();
+            assert_eq!(p.ids, ids, "{}", c.0);
+            let state = state.get_or_insert_with(|| {
+                let shared = alone
+                    .ids
+                    .iter()
+                    .zip(&p.ids)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                e.score_prefix(&p, shared).unwrap()
+            });
+            let logits = e.score_after(state, &p).unwrap();
+            let got = log_odds(&e, &logits);
+            let want = want["log_odds"].as_f64().unwrap() as f32;
+            assert!((got - want).abs() < 1e-3, "{}: {got} vs {want}", c.0);
+        }
+    }
+
     #[tokio::test]
     async fn over_grpc_the_engine_ranks_by_those_scores() {
         let _machine = machine::shared().await;
