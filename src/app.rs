@@ -34,6 +34,8 @@ pub struct App {
     planner: Planner,
     memory: Memory,
     backend: Option<Arc<dyn Backend>>,
+    /// The backend through the one instrumented call path (what re-ranking calls).
+    model: Option<Arc<InstrumentedBackend>>,
     cpu: CpuPool,
     /// How video files are decoded and sampled (the in-process model's settings when it has
     /// one).
@@ -126,7 +128,7 @@ impl App {
         }
         let planner = Planner::new(
             registry.clone(),
-            model,
+            model.clone(),
             ocr,
             cpu.clone(),
             config.plans.clone(),
@@ -155,6 +157,7 @@ impl App {
             planner,
             memory,
             backend,
+            model,
         })
     }
 
@@ -185,6 +188,16 @@ impl App {
 
     pub fn backend(&self) -> Option<&Arc<dyn Backend>> {
         self.backend.as_ref()
+    }
+
+    /// The model through the instrumented call path; FAILED_PRECONDITION without one.
+    pub fn model(&self) -> Result<&Arc<InstrumentedBackend>> {
+        self.model.as_ref().ok_or_else(|| {
+            Error::FailedPrecondition(format!(
+                "no model is configured: {}",
+                crate::engine::HOW_TO_CONFIGURE
+            ))
+        })
     }
 
     /// The pool CPU-heavy steps run on.

@@ -398,6 +398,101 @@ pub async fn ask(client: &mut Client, request: AskRequest, json: bool) -> Result
     bail!("the stream ended without an answer")
 }
 
+/// An image file as a `Media` (its type sniffed).
+fn image_media(path: &Path) -> Result<Media> {
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mime_type = mime_of(path, &data);
+    Ok(Media {
+        data,
+        mime_type,
+        name: path.display().to_string(),
+        ..Default::default()
+    })
+}
+
+/// A Rerank request from the query's text and image files and a JSONL file of candidates,
+/// one a line: `{"id": "sku-1", "text": "...", "images": ["a.jpg"]}` (each field but `id`
+/// optional; image paths relative to the file's folder).
+pub fn rerank_request(
+    query: &str,
+    images: &[PathBuf],
+    candidates: &Path,
+    with_reasons: bool,
+) -> Result<crate::proto::RerankRequest> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        id: String,
+        #[serde(default)]
+        text: String,
+        #[serde(default)]
+        images: Vec<PathBuf>,
+    }
+    let text = std::fs::read_to_string(candidates)
+        .with_context(|| format!("reading {}", candidates.display()))?;
+    let dir = candidates.parent().unwrap_or(Path::new("."));
+    let mut list = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let l: Line = serde_json::from_str(line)
+            .with_context(|| format!("{} line {}", candidates.display(), n + 1))?;
+        let media = l
+            .images
+            .iter()
+            .map(|p| image_media(&dir.join(p)))
+            .collect::<Result<_>>()?;
+        list.push(crate::proto::RerankCandidate {
+            id: l.id,
+            text: l.text,
+            media,
+        });
+    }
+    Ok(crate::proto::RerankRequest {
+        query: query.to_string(),
+        query_media: images
+            .iter()
+            .map(|p| image_media(p))
+            .collect::<Result<_>>()?,
+        candidates: list,
+        with_reasons,
+    })
+}
+
+/// A Rerank answer as a table: rank, score, id, and the reason when there is one; then what
+/// was left unscored and how the scores were made.
+pub fn rerank_table(r: &crate::proto::RerankResponse) -> String {
+    use std::fmt::Write as _;
+    let width = r
+        .results
+        .iter()
+        .map(|s| s.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let mut s = format!("{:>4}  {:>8}  {:<width$}  reason\n", "rank", "score", "id");
+    for x in &r.results {
+        let mark = if x.from_text { "*" } else { " " };
+        let _ = writeln!(
+            s,
+            "{:>4}  {:>8.3}{mark} {:<width$}  {}",
+            x.rank, x.score, x.id, x.reason
+        );
+    }
+    if r.partial {
+        let _ = writeln!(
+            s,
+            "partial: the deadline stopped scoring; not scored: {}",
+            r.unscored_ids.join(", ")
+        );
+    }
+    if r.scores_from_text {
+        s.push_str("* read from the answer's text: the backend gave no log-probabilities\n");
+    }
+    s
+}
+
 pub fn status_error(s: tonic::Status) -> anyhow::Error {
     anyhow::anyhow!("{:?}: {}", s.code(), s.message())
 }
@@ -405,6 +500,61 @@ pub fn status_error(s: tonic::Status) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn candidates_come_from_jsonl_with_images_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = image::RgbImage::from_pixel(4, 4, image::Rgb([200, 10, 10]));
+        img.save(dir.path().join("a.png")).unwrap();
+        let file = dir.path().join("c.jsonl");
+        std::fs::write(
+            &file,
+            "{\"id\": \"sku-1\", \"text\": \"red dress\", \"images\": [\"a.png\"]}\n\n{\"id\": \"sku-2\"}\n",
+        )
+        .unwrap();
+        let r = rerank_request("dress", &[dir.path().join("a.png")], &file, true).unwrap();
+        assert_eq!(r.candidates.len(), 2);
+        assert_eq!(r.candidates[0].media[0].mime_type, "image/png");
+        assert_eq!(r.query_media.len(), 1);
+        assert!(r.with_reasons);
+        std::fs::write(&file, "{\"text\": \"no id\"}\n").unwrap();
+        let e = rerank_request("q", &[], &file, false).unwrap_err();
+        assert!(format!("{e:#}").contains("line 1"), "{e:#}");
+    }
+
+    #[test]
+    fn a_ranked_table_marks_text_scores_and_partial_answers() {
+        use crate::proto::{RerankResponse, RerankScore};
+        let r = RerankResponse {
+            results: vec![
+                RerankScore {
+                    id: "sku-2".into(),
+                    score: 3.95,
+                    rank: 1,
+                    reason: "same dress".into(),
+                    from_text: false,
+                },
+                RerankScore {
+                    id: "a".into(),
+                    score: -1.0,
+                    rank: 2,
+                    reason: String::new(),
+                    from_text: true,
+                },
+            ],
+            partial: true,
+            unscored_ids: vec!["sku-9".into()],
+            scores_from_text: true,
+            ..Default::default()
+        };
+        let t = rerank_table(&r);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "rank     score  id     reason");
+        assert_eq!(lines[1], "   1     3.950  sku-2  same dress");
+        assert_eq!(lines[2].trim_end(), "   2    -1.000* a");
+        assert!(lines[3].ends_with("not scored: sku-9"), "{t}");
+        assert!(lines[4].starts_with("* read from"), "{t}");
+    }
 
     #[test]
     fn the_session_goes_in_metadata_when_there_is_one() {

@@ -73,6 +73,7 @@ pub struct Config {
     pub experts: ExpertsConfig,
     pub routing: RoutingConfig,
     pub plans: PlansConfig,
+    pub rerank: RerankConfig,
     pub ocr: OcrConfig,
     pub memory: MemoryConfig,
     pub limits: Limits,
@@ -762,6 +763,38 @@ impl Default for TelemetryConfig {
     }
 }
 
+/// The Rerank RPC: how much one call may hold, and how a remote backend is asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RerankConfig {
+    /// Candidates in one call; more is INVALID_ARGUMENT on `candidates`.
+    pub max_candidates: usize,
+    /// Images in one call, the query's and every candidate's together.
+    pub max_media: usize,
+    /// Characters of the query's text, and of each candidate's.
+    pub max_text_chars: usize,
+    /// Candidates scored at once by a remote backend (one request each).
+    pub concurrency: usize,
+    /// Tokens of a reason, with `with_reasons`.
+    pub reason_tokens: u32,
+    /// Alternatives to the first token a remote backend is asked for (`top_logprobs`); the
+    /// OpenAI API allows up to 20.
+    pub top_logprobs: u32,
+}
+
+impl Default for RerankConfig {
+    fn default() -> Self {
+        RerankConfig {
+            max_candidates: 100,
+            max_media: 64,
+            max_text_chars: 4000,
+            concurrency: 8,
+            reason_tokens: 48,
+            top_logprobs: 20,
+        }
+    }
+}
+
 /// Plans over several experts: where they may come from and how much one may do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -1295,6 +1328,27 @@ impl Config {
                 rc.response_timeout_secs
             )));
         }
+        let rr = &self.rerank;
+        let n = count(rr.max_candidates);
+        in_range("rerank.max_candidates", n, Positive, 10_000.0)?;
+        in_range(
+            "rerank.max_media",
+            count(rr.max_media),
+            AtLeast(0.0),
+            10_000.0,
+        )?;
+        let n = count(rr.max_text_chars);
+        in_range("rerank.max_text_chars", n, Positive, 1e6)?;
+        in_range(
+            "rerank.concurrency",
+            count(rr.concurrency),
+            Positive,
+            1024.0,
+        )?;
+        let n = f64::from(rr.reason_tokens);
+        in_range("rerank.reason_tokens", n, Positive, 4096.0)?;
+        let n = f64::from(rr.top_logprobs);
+        in_range("rerank.top_logprobs", n, AtLeast(2.0), 20.0)?;
         let p = &self.plans;
         in_range("plans.max_steps", count(p.max_steps), Positive, 64.0)?;
         in_range("plans.max_parallel", count(p.max_parallel), Positive, 64.0)?;

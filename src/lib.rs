@@ -20,6 +20,7 @@ pub mod planner;
 pub mod proto;
 pub mod reload;
 pub mod request;
+pub mod rerank;
 pub mod server;
 pub mod telemetry;
 pub mod tenants;

@@ -1,5 +1,5 @@
-//! The `switchboard` command: `serve` runs the server; `ask`, `classify`, `experts`, `session`
-//! and `health` are clients of a running one.
+//! The `switchboard` command: `serve` runs the server; `ask`, `classify`, `rerank`,
+//! `experts`, `session` and `health` are clients of a running one.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,6 +31,8 @@ enum Command {
     Ask(AskArgs),
     /// Show how a running server would route a request (no model call).
     Classify(AskArgs),
+    /// Re-rank candidates for a query on a running server; prints a ranked table.
+    Rerank(RerankArgs),
     /// List a running server's experts.
     Experts(ClientArgs),
     /// Train the routing model from the labelled bank (`routing.learned.bank`) and write it to
@@ -210,6 +212,28 @@ impl ClientArgs {
 }
 
 #[derive(Args)]
+struct RerankArgs {
+    #[command(flatten)]
+    client: ClientArgs,
+    /// The query's text.
+    #[arg(long, short, default_value = "")]
+    query: String,
+    /// An image of the query (repeatable).
+    #[arg(long)]
+    image: Vec<PathBuf>,
+    /// Candidates, one JSON object a line: {"id": "sku-1", "text": "...", "images": ["a.jpg"]}
+    /// (image paths relative to the file's folder).
+    #[arg(long)]
+    candidates: PathBuf,
+    /// Ask for a short reason with each score.
+    #[arg(long)]
+    reasons: bool,
+    /// Give up after this many seconds: what was scored by then comes back, marked partial.
+    #[arg(long)]
+    timeout_secs: Option<f64>,
+}
+
+#[derive(Args)]
 struct AskArgs {
     #[command(flatten)]
     client: ClientArgs,
@@ -318,6 +342,26 @@ fn run(cli: Cli) -> Result<()> {
                     for route in &r.routes {
                         println!("  {:<10} {:.3}  {}", route.expert, route.score, route.stage);
                     }
+                }
+                Ok(())
+            }
+            Command::Rerank(args) => {
+                let req = client::rerank_request(
+                    &args.query,
+                    &args.image,
+                    &args.candidates,
+                    args.reasons,
+                )?;
+                let mut c = args.client.connect().await?;
+                let mut req = tonic::Request::new(req);
+                if let Some(t) = args.timeout_secs {
+                    req.set_timeout(std::time::Duration::try_from_secs_f64(t)?);
+                }
+                let r = c.rerank(req).await.map_err(status_error)?.into_inner();
+                if args.client.json {
+                    println!("{}", serde_json::to_string_pretty(&r)?);
+                } else {
+                    print!("{}", client::rerank_table(&r));
                 }
                 Ok(())
             }

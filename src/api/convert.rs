@@ -99,6 +99,154 @@ pub fn ask_input_with(
     })
 }
 
+/// Checks and converts a Rerank request: the counts (candidates, images) against
+/// `rerank.max_*` before anything is decoded, then each text, id and image (decoded whole, as
+/// Ask's are, within `limits`). CPU work: run it on the CPU pool.
+pub fn rerank_input(
+    req: proto::RerankRequest,
+    limits: &Limits,
+    rerank: &crate::config::RerankConfig,
+    stop: &Stop,
+) -> Result<crate::rerank::RerankInput> {
+    use crate::rerank::{Candidate, Image, RerankInput};
+    let size = req.encoded_len();
+    if size > limits.max_request_bytes {
+        return Err(Error::invalid(
+            "request",
+            format!("{size} bytes; the limit is {}", limits.max_request_bytes),
+        ));
+    }
+    let n = req.candidates.len();
+    if n == 0 {
+        return Err(Error::invalid("candidates", "empty: give at least one"));
+    }
+    if n > rerank.max_candidates {
+        return Err(Error::invalid(
+            "candidates",
+            format!(
+                "{n} candidates; the limit is {} (rerank.max_candidates)",
+                rerank.max_candidates
+            ),
+        ));
+    }
+    // Every image of the call counted, and the field that crosses the limit named, first.
+    let mut images = req.query_media.len();
+    let mut over = (images > rerank.max_media).then(|| "query_media".to_string());
+    for (i, c) in req.candidates.iter().enumerate() {
+        images += c.media.len();
+        if over.is_none() && images > rerank.max_media {
+            over = Some(format!("candidates[{i}].media"));
+        }
+    }
+    if let Some(field) = over {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "the call's images come to {images}; the limit is {} for the query's and the                  candidates' together (rerank.max_media)",
+                rerank.max_media
+            ),
+        ));
+    }
+    let text = |field: String, t: &str| -> Result<()> {
+        let chars = t.chars().count();
+        if chars > rerank.max_text_chars {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{chars} characters; the limit is {} (rerank.max_text_chars)",
+                    rerank.max_text_chars
+                ),
+            ));
+        }
+        Ok(())
+    };
+    text("query".into(), &req.query)?;
+    if req.query.trim().is_empty() && req.query_media.is_empty() {
+        return Err(Error::invalid(
+            "query",
+            "empty: give the query's text, images or both",
+        ));
+    }
+    let mut pixels = PixelBudget {
+        left: limits.max_request_pixels,
+        limit: limits.max_request_pixels,
+    };
+    let mut image_list = |field: &str, media: Vec<Media>| -> Result<Vec<Image>> {
+        media
+            .into_iter()
+            .enumerate()
+            .map(|(j, m)| {
+                stop.check()?;
+                let field = format!("{field}[{j}]");
+                if !m.frames.is_empty() || m.data.is_empty() {
+                    return Err(Error::invalid(
+                        format!("{field}.data"),
+                        "re-ranking takes images: give an image file as data",
+                    ));
+                }
+                let data = Bytes::from(m.data);
+                let field = format!("{field}.data");
+                let sniffed = media::sniff(&data).filter(|t| t.starts_with("image/"));
+                let Some(sniffed) = sniffed else {
+                    return Err(Error::invalid(
+                        field,
+                        "not a recognised image (PNG, JPEG, WebP or GIF)",
+                    ));
+                };
+                check_image(&field, &data, limits, &mut pixels)?;
+                Ok(Image {
+                    mime_type: sniffed.to_string(),
+                    data,
+                })
+            })
+            .collect()
+    };
+    let query_images = image_list("query_media", req.query_media)?;
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    let mut candidates = Vec::with_capacity(n);
+    for (i, c) in req.candidates.into_iter().enumerate() {
+        let field = |f: &str| format!("candidates[{i}].{f}");
+        if c.id.is_empty() {
+            return Err(Error::invalid(field("id"), "required"));
+        }
+        // The caller's own ids (SKUs, URLs, UUIDs): any printable text within the id limit.
+        if c.id.chars().count() > limits.max_id_chars || c.id.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                field("id"),
+                format!(
+                    "must be at most {} characters, none of them control characters",
+                    limits.max_id_chars
+                ),
+            ));
+        }
+        if !seen.insert(c.id.clone()) {
+            return Err(Error::invalid(
+                field("id"),
+                format!("{} is used by an earlier candidate", echo(&c.id)),
+            ));
+        }
+        text(field("text"), &c.text)?;
+        if c.text.trim().is_empty() && c.media.is_empty() {
+            return Err(Error::invalid(
+                format!("candidates[{i}]"),
+                "empty: give the candidate's text, images or both",
+            ));
+        }
+        let images = image_list(&field("media"), c.media)?;
+        candidates.push(Candidate {
+            id: c.id,
+            text: c.text,
+            images,
+        });
+    }
+    Ok(RerankInput {
+        query: req.query,
+        query_images,
+        candidates,
+        with_reasons: req.with_reasons,
+    })
+}
+
 /// Replaces the `MediaSource::File` of every video item of `input` with its decoded frames,
 /// naming `media[i].data` in errors. Images and frame sequences are left as they are. Each
 /// video holds a place in the CPU pool while its tools run, so at most `server.cpu_workers`

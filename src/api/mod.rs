@@ -27,7 +27,7 @@ use crate::proto::switchboard_server::Switchboard;
 use crate::proto::{
     AskEvent, AskRequest, AskResponse, ClassifyResponse, DeleteSessionRequest,
     DeleteSessionResponse, ErrorEvent, GetSessionRequest, ListExpertsRequest, ListExpertsResponse,
-    Session, ask_event,
+    RerankRequest, RerankResponse, Session, ask_event,
 };
 use deadline::Arrival;
 
@@ -276,6 +276,43 @@ impl Switchboard for Service {
             stage: r.stage,
             plan: Some(plan.to_proto()),
         }))
+    }
+
+    async fn rerank(
+        &self,
+        request: Request<RerankRequest>,
+    ) -> Result<Response<RerankResponse>, Status> {
+        let arrival = request.extensions().get::<Arrival>().copied();
+        let (deadline, budget) = deadline::deadline(arrival, self.server_limit());
+        let _quota = self.app.admit_tenant(&auth::tenant_of(&request))?;
+        let _permit = self.app.admit()?;
+        let model = self.app.model()?.clone();
+        let cancel = CancellationToken::new();
+        let _cancel_on_drop = cancel.clone().drop_guard();
+        let stop = Stop::new(cancel.clone(), Some(deadline));
+        let config = self.app.config();
+        let (limits, rerank) = (config.limits.clone(), config.rerank.clone());
+        let reason_tokens = rerank.reason_tokens;
+        let req = request.into_inner();
+        // Images are decoded whole to check them: a CPU job.
+        let input = within(
+            deadline,
+            budget,
+            self.app.cpu().run(&stop, move |stop| {
+                convert::rerank_input(req, &limits, &rerank, stop)
+            }),
+        )
+        .await?;
+        // Scoring stops itself at the deadline and answers with what it has (partial).
+        let r = crate::rerank::run(
+            model.as_ref(),
+            &input,
+            reason_tokens,
+            deadline,
+            cancel.child_token(),
+        )
+        .await?;
+        Ok(Response::new(r))
     }
 
     async fn list_experts(

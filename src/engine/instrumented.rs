@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 use opentelemetry::KeyValue;
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Finish, GenEvent, GenStream, GenerateRequest};
+use super::{Backend, Finish, GenEvent, GenStream, GenerateRequest, ScoreRequest, ScoreStream};
 use crate::error::Result;
 use crate::metrics::InFlight;
 
@@ -87,6 +87,25 @@ impl Backend for InstrumentedBackend {
 
     fn health(&self) -> BoxFuture<'_, Result<()>> {
         self.inner.health()
+    }
+
+    /// Scoring in its own `model.score` span, with the in-flight gauge, by the calling expert.
+    fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
+        use futures::StreamExt;
+        let span = tracing::info_span!(
+            "model.score",
+            otel.name = format!("score {}", request.expert),
+            candidates = request.candidates.len(),
+            expert = request.expert.as_str(),
+        );
+        let by_expert = vec![KeyValue::new("expert", request.expert.clone())];
+        let in_flight = InFlight::new(&crate::metrics::get().model_active, by_expert);
+        let inner = self.inner.score(request, cancel);
+        // The gauge counts the call, and the span lasts, until its stream is dropped.
+        Box::pin(inner.map(move |item| {
+            let _held = (&in_flight, &span);
+            item
+        }))
     }
 }
 

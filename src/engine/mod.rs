@@ -133,6 +133,44 @@ pub enum GenEvent {
 
 pub type GenStream = Pin<Box<dyn Stream<Item = Result<GenEvent>> + Send>>;
 
+/// One scoring call (re-ranking): every candidate's chat is `prefix` followed by its own
+/// messages, and the model's next token after it is judged: `yes` against `no`.
+#[derive(Debug, Clone)]
+pub struct ScoreRequest {
+    /// The messages every candidate shares, first: the system prompt and the query's turn. An
+    /// engine that can keeps their KV once and reuses it for every candidate.
+    pub prefix: Vec<Message>,
+    /// Per candidate, the messages after the prefix.
+    pub candidates: Vec<Vec<Message>>,
+    /// The two answers compared; each must be one token for the model.
+    pub yes: String,
+    pub no: String,
+    /// Tokens of a short reason written after the answer; 0 for none.
+    pub reason_tokens: u32,
+    /// Who asks, for the scheduler and the metrics.
+    pub expert: String,
+}
+
+/// One candidate's judgement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// Its index in `ScoreRequest::candidates`.
+    pub index: usize,
+    /// log P(yes) - log P(no) of the next token (equal to logit(yes) - logit(no)); from text:
+    /// +1 yes, -1 no, 0 unclear.
+    pub score: f32,
+    /// The backend gave no token probabilities: the score was read from the answer's text.
+    pub from_text: bool,
+    pub reason: String,
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    /// Prompt tokens whose KV was reused (the shared prefix), in-process engine.
+    pub cached_tokens: u32,
+}
+
+/// Judgements as they finish, in any order.
+pub type ScoreStream = Pin<Box<dyn Stream<Item = Result<Scored>> + Send>>;
+
 pub trait Backend: Send + Sync + 'static {
     /// Short name for logs and health: "openai", "ort".
     fn name(&self) -> &'static str;
@@ -142,6 +180,18 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Whether the backend can take requests now.
     fn health(&self) -> BoxFuture<'_, Result<()>>;
+
+    /// Judges candidates (re-ranking). Dropping the stream or cancelling `cancel` stops the
+    /// work; what was scored by then has been sent.
+    fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
+        let _ = (request, cancel);
+        let name = self.name();
+        Box::pin(futures::stream::once(async move {
+            Err(crate::error::Error::FailedPrecondition(format!(
+                "the {name} backend cannot score candidates"
+            )))
+        }))
+    }
 
     /// How the model wants video files sampled (its video processor's settings), when it says;
     /// `None`: the `[video]` section decides.

@@ -13,7 +13,10 @@ use tokio::sync::{OnceCell, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Message, Part};
+use super::{
+    Backend, Finish, GenEvent, GenStream, GenerateRequest, Message, Part, ScoreRequest,
+    ScoreStream, Scored,
+};
 use crate::config::{Config, OpenAiVideo};
 use crate::error::{Error, Result};
 
@@ -30,6 +33,9 @@ struct Inner {
     retries: u32,
     idle_timeout: Duration,
     video: OpenAiVideo,
+    /// Scoring requests in flight at once, and the alternatives asked for.
+    score_concurrency: usize,
+    top_logprobs: u32,
 }
 
 impl OpenAiBackend {
@@ -69,6 +75,8 @@ impl OpenAiBackend {
                 retries: config.openai.retries,
                 idle_timeout: Duration::from_secs_f64(config.openai.idle_timeout_secs),
                 video: config.openai.video,
+                score_concurrency: config.rerank.concurrency.max(1),
+                top_logprobs: config.rerank.top_logprobs,
             }),
         })
     }
@@ -103,6 +111,43 @@ impl Backend for OpenAiBackend {
 
     fn health(&self) -> BoxFuture<'_, Result<()>> {
         Box::pin(async move { self.inner.model().await.map(|_| ()) })
+    }
+
+    /// One chat request per candidate (`rerank.concurrency` at once), each asking for the
+    /// first token's `top_logprobs`. Servers with prefix caching (vLLM, SGLang) reuse the
+    /// shared query prefix themselves.
+    fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
+        use futures::StreamExt;
+        let (tx, rx) = mpsc::channel(64);
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            let request = std::sync::Arc::new(request);
+            let work = async {
+                let model = inner.model().await?;
+                let concurrency = inner.score_concurrency;
+                let mut judged = futures::stream::iter(0..request.candidates.len())
+                    .map(|i| inner.score_one(&model, &request, i))
+                    .buffer_unordered(concurrency);
+                while let Some(r) = judged.next().await {
+                    let failed = r.is_err();
+                    if tx.send(r).await.is_err() || failed {
+                        break;
+                    }
+                }
+                Ok::<(), Error>(())
+            };
+            tokio::select! {
+                r = work => {
+                    if let Err(e) = r {
+                        let _ = tx.send(Err(e)).await;
+                    }
+                }
+                // Dropping the requests closes their connections.
+                _ = cancel.cancelled() => {}
+                _ = tx.closed() => {}
+            }
+        });
+        Box::pin(ReceiverStream::new(rx))
     }
 }
 
@@ -239,6 +284,150 @@ impl Inner {
         let _ = tx.send(Ok(GenEvent::Done(finish))).await;
         Ok(())
     }
+}
+
+impl Inner {
+    /// One candidate's judgement: the log-odds of the first token's `yes` against `no` from
+    /// its `top_logprobs`, else (a server that gives none) read from the answer's text.
+    async fn score_one(&self, model: &str, request: &ScoreRequest, i: usize) -> Result<Scored> {
+        let mut messages = request.prefix.clone();
+        messages.extend(request.candidates[i].iter().cloned());
+        let body = json!({
+            "model": model,
+            "messages": messages.iter().map(|m| message_json(m, self.video)).collect::<Vec<_>>(),
+            "stream": false,
+            "max_tokens": 1 + request.reason_tokens,
+            "temperature": 0.0,
+            "logprobs": true,
+            "top_logprobs": self.top_logprobs,
+        });
+        let url = format!("{}/chat/completions", self.base);
+        let resp = self
+            .send(|| {
+                self.client
+                    .post(&url)
+                    .timeout(self.idle_timeout)
+                    .json(&body)
+            })
+            .await?;
+        let resp = check_status(resp).await?;
+        let v: Value = resp
+            .json()
+            .await
+            .map_err(|e| Error::Backend(format!("scoring answer: {}", root_cause(&e))))?;
+        Ok(judgement(&v, i, &request.yes, &request.no))
+    }
+}
+
+/// A scoring answer read: the first token's log-odds when the answer has `top_logprobs`
+/// holding `yes` or `no` (case and leading spaces aside; variants are summed), else the text.
+fn judgement(v: &Value, index: usize, yes: &str, no: &str) -> Scored {
+    let choice = &v["choices"][0];
+    let text = choice["message"]["content"].as_str().unwrap_or_default();
+    let first = &choice["logprobs"]["content"][0];
+    let mut listed: Vec<(String, f64)> = first["top_logprobs"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| Some((t["token"].as_str()?.to_string(), t["logprob"].as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let (Some(t), Some(lp)) = (first["token"].as_str(), first["logprob"].as_f64())
+        && !listed.iter().any(|(x, _)| x == t)
+    {
+        listed.push((t.to_string(), lp));
+    }
+    let mass = |word: &str| {
+        let lps: Vec<f64> = listed
+            .iter()
+            .filter(|(t, _)| t.trim().eq_ignore_ascii_case(word))
+            .map(|(_, lp)| *lp)
+            .collect();
+        log_sum_exp(&lps)
+    };
+    let (p_yes, p_no) = (mass(yes), mass(no));
+    // A word missing from the list is less likely than every listed token: the least listed
+    // log-probability bounds it, so the log-odds is a bound in the right direction.
+    let floor = listed
+        .iter()
+        .map(|(_, lp)| *lp)
+        .fold(f64::INFINITY, f64::min);
+    let answer_len = text
+        .trim_start()
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(text.trim_start().len());
+    let reason = reason_after(&text.trim_start()[answer_len..]);
+    let usage = &v["usage"];
+    let tokens = |k: &str| usage[k].as_u64().unwrap_or(0).min(u32::MAX as u64) as u32;
+    let (score, from_text, reason) = match (p_yes, p_no) {
+        (Some(y), Some(n)) => ((y - n) as f32, false, reason),
+        (Some(y), None) => ((y - floor) as f32, false, reason),
+        (None, Some(n)) => ((floor - n) as f32, false, reason),
+        (None, None) => {
+            let (s, r) = from_text(text);
+            (s, true, r)
+        }
+    };
+    Scored {
+        index,
+        score,
+        from_text,
+        reason,
+        prompt_tokens: tokens("prompt_tokens"),
+        completion_tokens: tokens("completion_tokens"),
+        cached_tokens: 0,
+    }
+}
+
+/// A judgement read from an answer's text, for backends that give no token probabilities:
+/// +1 yes, -1 no, 0 unclear; and what follows the answer word, as the reason.
+fn from_text(text: &str) -> (f32, String) {
+    let t = text.trim_start();
+    let lower = t.to_lowercase();
+    // Negatives first: "不相关" contains "相关".
+    let words: [(&str, f32); 8] = [
+        ("no", -1.0),
+        ("不相关", -1.0),
+        ("不是", -1.0),
+        ("否", -1.0),
+        ("yes", 1.0),
+        ("相关", 1.0),
+        ("是", 1.0),
+        ("relevant", 1.0),
+    ];
+    for (w, score) in words {
+        if let Some(rest) = lower.strip_prefix(w) {
+            // "not ..." and "nothing" are not "no".
+            if w == "no" && rest.starts_with(|c: char| c.is_alphanumeric()) {
+                continue;
+            }
+            let cut = t.len() - rest.len();
+            return (score, reason_after(&t[cut..]));
+        }
+    }
+    (0.0, reason_after(t))
+}
+
+/// The reason after an answer word: punctuation and spaces before it dropped.
+fn reason_after(rest: &str) -> String {
+    rest.trim_start_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '.' | ',' | ':' | ';' | '!' | '-' | '。' | '，' | '：' | '；'
+            )
+    })
+    .trim_end()
+    .to_string()
+}
+
+fn log_sum_exp(v: &[f64]) -> Option<f64> {
+    let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if v.is_empty() || !max.is_finite() {
+        return None;
+    }
+    Some(max + v.iter().map(|x| (x - max).exp()).sum::<f64>().ln())
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -445,6 +634,55 @@ mod tests {
         );
         assert!(parse_sse_line(r#"data: {"error":{"message":"boom"}}"#).is_err());
         assert!(parse_sse_line("data: {not json").is_err());
+    }
+
+    #[test]
+    fn text_answers_read_as_yes_no_or_unclear() {
+        assert_eq!(
+            from_text("Yes. It is a red dress."),
+            (1.0, "It is a red dress.".into())
+        );
+        assert_eq!(
+            from_text(" no, wrong colour"),
+            (-1.0, "wrong colour".into())
+        );
+        assert_eq!(from_text("不相关，颜色不同"), (-1.0, "颜色不同".into()));
+        assert_eq!(from_text("相关"), (1.0, String::new()));
+        assert_eq!(from_text("Not sure"), (0.0, "Not sure".into()));
+        assert_eq!(from_text("nothing to say"), (0.0, "nothing to say".into()));
+    }
+
+    #[test]
+    fn a_judgement_is_the_log_odds_of_the_first_token() {
+        let answer = |content: &str, logprobs: Value| {
+            json!({"choices": [{"message": {"content": content}, "logprobs": logprobs}],
+                   "usage": {"prompt_tokens": 40, "completion_tokens": 1}})
+        };
+        let lp = |list: Value| json!({"content": [{"token": "yes", "logprob": -0.2, "top_logprobs": list}]});
+        let v = answer(
+            "yes",
+            lp(
+                json!([{"token": "yes", "logprob": -0.2}, {"token": "Yes", "logprob": -2.0},
+                      {"token": " no", "logprob": -3.0}, {"token": "maybe", "logprob": -5.0}]),
+            ),
+        );
+        let s = judgement(&v, 3, "yes", "no");
+        let want = ((-0.2f64).exp() + (-2.0f64).exp()).ln() + 3.0;
+        assert!((f64::from(s.score) - want).abs() < 1e-5, "{}", s.score);
+        assert_eq!((s.index, s.from_text, s.prompt_tokens), (3, false, 40));
+        // "no" not listed: bounded by the least listed log-probability.
+        let v = answer(
+            "yes",
+            lp(json!([{"token": "yes", "logprob": -0.1}, {"token": "ok", "logprob": -4.0}])),
+        );
+        assert!((judgement(&v, 0, "yes", "no").score - 3.9).abs() < 1e-5);
+        // No log-probabilities: the text, flagged.
+        let v = answer("No. Wrong colour.", Value::Null);
+        let s = judgement(&v, 0, "yes", "no");
+        assert_eq!(
+            (s.score, s.from_text, s.reason.as_str()),
+            (-1.0, true, "Wrong colour.")
+        );
     }
 
     #[test]

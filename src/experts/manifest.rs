@@ -26,6 +26,8 @@ pub enum Kind {
     Video,
     /// Nodes and edges in pixels, as a `.drawio` file and Mermaid.
     Diagram,
+    /// A search query: keywords, attributes, negatives and an escaped `query_string`.
+    Search,
     /// The OCR tool's reading, which a model answer may structure.
     Ocr,
     /// OCR, field grounding and profile mapping, then (with a model) refinement.

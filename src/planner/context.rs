@@ -144,6 +144,14 @@ fn render(p: &Parent<'_>, zh: bool) -> String {
             }
         }
         Some(Kind::Diagram(d)) => s.push_str(&d.mermaid),
+        Some(Kind::Search(q)) => {
+            let _ = writeln!(s, "query_string: {}", q.query_string);
+            let mut attributes: Vec<_> = q.attributes.iter().collect();
+            attributes.sort();
+            for (k, v) in attributes {
+                let _ = writeln!(s, "{k}: {v}");
+            }
+        }
         Some(Kind::General(g)) => s.push_str(&g.answer),
         None => s.push_str(p.text),
     }

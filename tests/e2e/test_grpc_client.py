@@ -239,7 +239,7 @@ def test_list_experts(server, pb):
     pb2, rpc = pb
     stub = rpc.SwitchboardStub(server.channel)
     r = stub.ListExperts(pb2.ListExpertsRequest(), timeout=5)
-    assert sorted(e.id for e in r.experts) == ["diagram", "form_fill", "frontend", "general", "gui", "math", "ocr", "video"]
+    assert sorted(e.id for e in r.experts) == ["diagram", "form_fill", "frontend", "general", "gui", "math", "ocr", "search", "video"]
     assert all(e.available for e in r.experts)
 
 

@@ -89,6 +89,8 @@ async fn classify_ranks_routes_in_both_languages() {
         ("What is the weather like on Mars?", false, "general"),
         ("Make this whiteboard a drawio file", true, "diagram"),
         ("把白板照片里的流程图转成 draw.io", true, "diagram"),
+        ("Find products like this", true, "search"),
+        ("帮我找类似的商品", true, "search"),
     ];
     for (text, with_image, want) in cases {
         let media = if with_image {
@@ -106,7 +108,7 @@ async fn classify_ranks_routes_in_both_languages() {
             .unwrap()
             .into_inner();
         assert_eq!(r.expert, want, "{text}: {r:?}");
-        assert_eq!(r.routes.len(), 8);
+        assert_eq!(r.routes.len(), 9);
         assert_eq!(r.routes[0].expert, want);
         assert!(
             r.routes.windows(2).all(|w| w[0].score >= w[1].score),
@@ -359,6 +361,7 @@ async fn list_experts_has_every_route() {
             "gui",
             "math",
             "ocr",
+            "search",
             "video"
         ]
     );

@@ -799,9 +799,105 @@ impl Engine {
         Ok(worst)
     }
 
+    /// Runs the first `shared` positions of `p` (a prompt every later one starts with, and the
+    /// images inside them) through the decoder once, for `score_after`. Its KV is kept on the
+    /// host, so each prompt scored after it starts from a copy. `shared` must end outside any
+    /// image, hold no video, and leave at least one position of `p` after it.
+    pub fn score_prefix(&mut self, p: &Prepared, shared: usize) -> Result<PrefixState> {
+        let n = p.ids.len();
+        if shared == 0 || shared >= n {
+            return Err(EngineError::Input(format!(
+                "a shared prefix of {shared} of {n} positions"
+            )));
+        }
+        let (image, video) = (self.config.image_token_id, self.config.video_token_id);
+        if p.ids[shared - 1] == image && p.ids[shared] == image {
+            return Err(EngineError::Input(
+                "the shared prefix ends inside an image".into(),
+            ));
+        }
+        if p.ids[..shared].contains(&video) {
+            return Err(EngineError::Input("a shared prefix with a video".into()));
+        }
+        // The images whose pads lie in the prefix are the first ones of the prompt.
+        let merge2 = self.config.merge_size * self.config.merge_size;
+        let mut pads = p.ids[..shared].iter().filter(|&&t| t == image).count();
+        let mut images = 0;
+        while pads > 0 {
+            let Some(patch) = p.image_patches.get(images) else {
+                return Err(EngineError::Input("more image pads than images".into()));
+            };
+            let [t, h, w] = patch.grid;
+            pads = pads.saturating_sub(t * h * w / merge2);
+            images += 1;
+        }
+        let prefix = Prepared {
+            ids: p.ids[..shared].to_vec(),
+            rope: RopeIndex {
+                positions: std::array::from_fn(|r| p.rope.positions[r][..shared].to_vec()),
+                delta: p.rope.delta,
+            },
+            image_patches: p.image_patches[..images].to_vec(),
+            video_patches: Vec::new(),
+            cache_scope: None,
+        };
+        let embeds = self.graphs.embed(&prefix.ids)?;
+        let mut vision = VisionRows::default();
+        while self.encode_next(&prefix, &mut vision)? {}
+        let (embeds, deepstack) = self.merge_vision(&prefix, embeds, &vision)?;
+        let mut cache = self.graphs.empty_cache()?;
+        let positions = prefix.rope.positions.clone();
+        self.run_chunks(embeds, deepstack, &positions, &mut cache, 0)?;
+        let values = self.graphs.cache_to_host(&cache, shared)?;
+        Ok(PrefixState {
+            ids: prefix.ids,
+            values,
+            images: vision.images,
+        })
+    }
+
+    /// The next-token logits at the end of `p`, which starts with the prefix `state` ran: its
+    /// KV is copied in, its images are not encoded again, and only the rest is prefilled.
+    pub fn score_after(&mut self, state: &PrefixState, p: &Prepared) -> Result<Vec<f32>> {
+        let shared = state.ids.len();
+        if p.ids.len() <= shared || p.ids[..shared] != state.ids[..] {
+            return Err(EngineError::Input(
+                "the prompt does not start with the scored prefix".into(),
+            ));
+        }
+        let embeds = self.graphs.embed(&p.ids)?;
+        let mut vision = VisionRows {
+            images: state.images.clone(),
+            ..VisionRows::default()
+        };
+        while self.encode_next(p, &mut vision)? {}
+        let (embeds, deepstack) = self.merge_vision(p, embeds, &vision)?;
+        let mut cache = self.graphs.cache_from_host(state.values.clone(), shared)?;
+        self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, shared)
+    }
+
     /// The observer the engine reports to.
     pub fn observer(&self) -> Arc<dyn Observer> {
         self.observer.clone()
+    }
+}
+
+/// A prompt prefix run once for scoring (`Engine::score_prefix`): its ids, its KV on the host
+/// (per layer, keys and values, `shared` positions), and its images' encoder outputs.
+pub struct PrefixState {
+    ids: Vec<u32>,
+    values: Vec<Vec<f32>>,
+    images: Vec<Arc<VisionOutput>>,
+}
+
+impl PrefixState {
+    /// Positions in the prefix.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
 }
 

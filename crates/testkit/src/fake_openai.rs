@@ -1,6 +1,8 @@
 //! TEST DOUBLE: a local HTTP server that speaks the OpenAI chat-completions protocol, standing in
 //! for a remote vLLM/SGLang server (which cannot run here). It streams a scripted answer as
 //! server-sent events, records every request body, and counts streams the client abandoned.
+//! A request with `"stream": false` gets one JSON answer, with the first token's
+//! `logprobs`/`top_logprobs` when it asks for them and the script has some (re-ranking).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -33,6 +35,19 @@ pub struct Script {
     /// A request whose system prompt contains the needle is answered with its chunks (the first
     /// that matches), before `per_request`: concurrent steps of a plan arrive in any order.
     pub by_system: Vec<(String, Vec<String>)>,
+    /// Non-streamed requests whose last user text contains `needle` get these answers (the
+    /// first that matches), before every other rule.
+    pub scores: Vec<ScoreAnswer>,
+}
+
+/// A scripted judgement for a non-streamed request.
+#[derive(Clone, Debug)]
+pub struct ScoreAnswer {
+    pub needle: String,
+    pub text: String,
+    /// The first token's alternatives as (token, log-probability), the chosen one first;
+    /// `None`: this server gives no log-probabilities.
+    pub top_logprobs: Option<Vec<(String, f64)>>,
 }
 
 impl Default for Script {
@@ -44,6 +59,7 @@ impl Default for Script {
             echo: false,
             per_request: Vec::new(),
             by_system: Vec::new(),
+            scores: Vec::new(),
         }
     }
 }
@@ -194,6 +210,9 @@ async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Va
             .unwrap_or(&script.chunks)
             .clone()
     };
+    if body["stream"] != json!(true) {
+        return whole(&shared, &script, &body, chunks).await;
+    }
     shared.started.fetch_add(1, Ordering::SeqCst);
     let guard = Guard {
         shared: shared.clone(),
@@ -230,4 +249,40 @@ async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Va
         .header(header::CONTENT_TYPE, "text/event-stream")
         .body(Body::from_stream(stream))
         .unwrap()
+}
+
+/// A non-streamed answer: the scripted judgement whose needle the last user text holds, else
+/// the chunks joined; log-probabilities when asked for and scripted.
+async fn whole(shared: &Shared, script: &Script, body: &Value, chunks: Vec<String>) -> Response {
+    shared.started.fetch_add(1, Ordering::SeqCst);
+    if !script.delay.is_zero() {
+        tokio::time::sleep(script.delay).await;
+    }
+    let user = last_user_text(body);
+    let scored = script
+        .scores
+        .iter()
+        .find(|s| user.contains(s.needle.as_str()));
+    let text = scored
+        .map(|s| s.text.clone())
+        .unwrap_or_else(|| chunks.concat());
+    let logprobs = match scored.and_then(|s| s.top_logprobs.as_ref()) {
+        Some(list) if body["logprobs"] == json!(true) => {
+            let top: Vec<Value> = list
+                .iter()
+                .map(|(t, lp)| json!({"token": t, "logprob": lp, "bytes": t.as_bytes()}))
+                .collect();
+            let (token, logprob) = list.first().cloned().unwrap_or_default();
+            json!({"content": [{"token": token, "logprob": logprob, "top_logprobs": top}]})
+        }
+        _ => Value::Null,
+    };
+    shared.completed.fetch_add(1, Ordering::SeqCst);
+    axum::Json(json!({
+        "id": "c1", "object": "chat.completion",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                     "logprobs": logprobs, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 1, "total_tokens": 12},
+    }))
+    .into_response()
 }

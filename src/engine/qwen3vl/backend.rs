@@ -20,7 +20,8 @@ use tokio_util::sync::CancellationToken;
 
 use switchboard_qwen3vl::batch::{BatchLimits, Batcher, Event};
 use switchboard_qwen3vl::engine::{
-    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer, Prepared,
+    ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer, PrefixState,
+    Prepared,
 };
 use switchboard_qwen3vl::preprocess::ImageResize;
 use switchboard_qwen3vl::prompt::VideoLayout;
@@ -29,13 +30,15 @@ use switchboard_qwen3vl::{ModelConfig, Provider, preprocess, video};
 
 use crate::config::{self, Config};
 use crate::cpu::{CpuPool, Stop};
-use crate::engine::{Backend, Finish, GenEvent, GenStream, GenerateRequest, Part};
+use crate::engine::{
+    Backend, Finish, GenEvent, GenStream, GenerateRequest, Part, ScoreRequest, ScoreStream, Scored,
+};
 use crate::error::{Error, Result};
 use crate::media;
 use crate::media::video::DecodedVideo;
 use crate::metrics::Metrics;
 
-struct Job {
+struct GenJob {
     messages: Vec<ChatMessage>,
     media: Vec<Media>,
     /// Who may reuse its vision features (`GenerateRequest::cache_scope`).
@@ -45,6 +48,34 @@ struct Job {
     /// sequence's text is bounded by its token limit).
     events: mpsc::UnboundedSender<Result<GenEvent>>,
     cancel: Arc<AtomicBool>,
+}
+
+/// A re-ranking call (`Backend::score`): the shared prefix's messages and media, then each
+/// candidate's, its media numbered after the prefix's. The engine thread runs the prefix once,
+/// then one candidate per turn between the batch's steps.
+struct ScoreJob {
+    prefix: (Vec<ChatMessage>, Vec<Media>),
+    candidates: Vec<(Vec<ChatMessage>, Vec<Media>)>,
+    /// Token ids of the yes and no answers.
+    yes: u32,
+    no: u32,
+    events: mpsc::UnboundedSender<Result<Scored>>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// What waits in the scheduler's queues.
+enum Job {
+    Generate(GenJob),
+    Score(ScoreJob),
+}
+
+impl Job {
+    fn dropped(&self) -> bool {
+        match self {
+            Job::Generate(j) => j.cancel.load(Ordering::Relaxed) || j.events.is_closed(),
+            Job::Score(j) => j.cancel.load(Ordering::Relaxed) || j.events.is_closed(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -140,6 +171,8 @@ pub struct OrtBackend {
     /// What preprocessing needs of the model: vision settings, video sampling.
     model: Arc<ModelConfig>,
     max_visual_tokens: usize,
+    /// For the answer tokens re-ranking compares.
+    tokenizer: Arc<tokenizers::Tokenizer>,
 }
 
 impl Drop for OrtBackend {
@@ -242,6 +275,7 @@ impl OrtBackend {
             .map_err(|e| Error::Config(format!("loading the model: {e}")))?;
         let deepstack = engine.has_deepstack();
         let model = Arc::new(engine.config.clone());
+        let tokenizer = Arc::new(engine.tokenizer.clone());
         let scheduler = Arc::new(Scheduler {
             queues: Mutex::new(Queues::default()),
             ready: Condvar::new(),
@@ -279,6 +313,7 @@ impl OrtBackend {
             cpu: cpu.clone(),
             model,
             max_visual_tokens: config.engine.max_visual_tokens,
+            tokenizer,
         })
     }
 }
@@ -296,7 +331,9 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
     let mut batcher: Batcher<u64> = Batcher::new(engine, limits);
     let mut live: HashMap<u64, Live> = HashMap::new();
     // A job taken from the queue that waits for room in the batch: it still counts as queued.
-    let mut held: Option<(String, Job, Prepared)> = None;
+    let mut held: Option<(String, GenJob, Prepared)> = None;
+    // Re-ranking calls, the first one running (its prefix once, then a candidate a turn).
+    let mut scoring: VecDeque<Scoring> = VecDeque::new();
     let queued = |expert: &str, n: i64| {
         crate::metrics::get().model_queue.add(
             n,
@@ -316,7 +353,7 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
             }
             let fresh = held.is_none();
             if fresh {
-                let (expert, job) = if batcher.is_empty() {
+                let (expert, job) = if batcher.is_empty() && scoring.is_empty() {
                     match scheduler.pop() {
                         Some(next) => next,
                         None => return,
@@ -327,9 +364,20 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                         None => break,
                     }
                 };
-                if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
+                if job.dropped() {
                     continue;
                 }
+                let job = match job {
+                    Job::Generate(job) => job,
+                    Job::Score(job) => {
+                        scoring.push_back(Scoring {
+                            job,
+                            state: None,
+                            next: 0,
+                        });
+                        continue;
+                    }
+                };
                 match engine.prepare(&job.messages, &job.media) {
                     Ok(mut p) => {
                         p.cache_scope = job.cache_scope.clone();
@@ -365,6 +413,15 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                 },
             );
         }
+        // One candidate of the first re-ranking call, between the batch's steps.
+        if let Some(s) = scoring.front_mut()
+            && !score_next(engine, s)
+        {
+            scoring.pop_front();
+        }
+        if batcher.is_empty() {
+            continue;
+        }
         batcher.tick(engine, &mut |id, event| match event {
             Event::Text(text) => {
                 if let Some(l) = live.get(id)
@@ -397,6 +454,69 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
             }
         });
     }
+}
+
+/// A re-ranking call on the engine thread: its prefix's KV once run, and the next candidate.
+struct Scoring {
+    job: ScoreJob,
+    state: Option<(PrefixState, usize)>,
+    next: usize,
+}
+
+/// Scores the next candidate of `s` (running the shared prefix first, on the first call);
+/// false once the call is over (all scored, failed, or its caller gone).
+fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
+    let job = &s.job;
+    if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
+        return false;
+    }
+    let Some((messages, media)) = job.candidates.get(s.next) else {
+        return false;
+    };
+    let result = (|| -> Result<Scored> {
+        let mut all_messages = job.prefix.0.clone();
+        all_messages.extend(messages.iter().cloned());
+        let mut all_media = job.prefix.1.clone();
+        all_media.extend(media.iter().cloned());
+        let p = engine.prepare(&all_messages, &all_media)?;
+        if s.state.is_none() {
+            // The prefix alone renders as its turns and the assistant's header; what it shares
+            // with a candidate's prompt is its turns (and the next turn's start).
+            let alone = engine.prepare(&job.prefix.0, &job.prefix.1)?;
+            let shared = alone
+                .ids
+                .iter()
+                .zip(&p.ids)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let state = engine.score_prefix(&p, shared)?;
+            s.state = Some((state, shared));
+        }
+        let Some((state, shared)) = &s.state else {
+            return Err(Error::Internal("the scoring prefix was not run".into()));
+        };
+        let logits = engine.score_after(state, &p)?;
+        let at = |t: u32| logits.get(t as usize).copied();
+        let (Some(yes), Some(no)) = (at(job.yes), at(job.no)) else {
+            return Err(Error::Internal(
+                "the answer tokens are outside the logits".into(),
+            ));
+        };
+        Ok(Scored {
+            index: s.next,
+            score: yes - no,
+            from_text: false,
+            reason: String::new(),
+            prompt_tokens: p.ids.len() as u32,
+            completion_tokens: 0,
+            cached_tokens: *shared as u32,
+        })
+    })();
+    s.next += 1;
+    let failed = result.is_err();
+    // A closed receiver ends the call at the next turn.
+    let _ = job.events.send(result);
+    !failed && s.next < job.candidates.len()
 }
 
 /// Decodes the request's media and maps its messages onto the engine's. The request's visual
@@ -616,14 +736,14 @@ impl Backend for OrtBackend {
                     return;
                 }
             };
-            let job = Job {
+            let job = Job::Generate(GenJob {
                 messages,
                 media,
                 cache_scope,
                 params,
                 events: tx.clone(),
                 cancel: flag.clone(),
-            };
+            });
             if let Err(e) = scheduler.push(expert, job) {
                 let _ = tx.send(Err(e));
                 return;
@@ -640,6 +760,100 @@ impl Backend for OrtBackend {
     fn health(&self) -> BoxFuture<'_, Result<()>> {
         Box::pin(async { Ok(()) })
     }
+
+    /// The prefix (system prompt, the query and its images) runs once on the engine thread
+    /// and its KV is copied for each candidate, which prefills only its own turn; the score is
+    /// logit(yes) - logit(no) of the next token. Candidates run one at a time, between the
+    /// batch's decode steps (a candidate's turn is many tokens; the batch steps one each).
+    /// Reasons are not written: the score is the whole answer.
+    fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let scheduler = self.scheduler.clone();
+        let (cpu, model, max_tokens) =
+            (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
+        let answers = self.answer_tokens(&request);
+        tokio::spawn(async move {
+            let (yes, no) = match answers {
+                Ok(x) => x,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            let flag = Arc::new(AtomicBool::new(false));
+            let expert = request.expert.clone();
+            let stop = Stop::new(cancel.clone(), None);
+            let converted = cpu
+                .run(&stop, move |stop| {
+                    let as_request = |messages: Vec<crate::engine::Message>| GenerateRequest {
+                        messages,
+                        sampling: Default::default(),
+                        expert: String::new(),
+                        cache_scope: None,
+                    };
+                    let prefix = convert(
+                        &as_request(request.prefix.clone()),
+                        &model,
+                        max_tokens,
+                        stop,
+                    )?;
+                    let mut candidates = Vec::with_capacity(request.candidates.len());
+                    for c in &request.candidates {
+                        let (mut messages, media) =
+                            convert(&as_request(c.clone()), &model, max_tokens, stop)?;
+                        // Its media come after the prefix's in the prompt's media list.
+                        for m in &mut messages {
+                            for part in &mut m.parts {
+                                if let ChatPart::Media(i) = part {
+                                    *i += prefix.1.len();
+                                }
+                            }
+                        }
+                        candidates.push((messages, media));
+                    }
+                    Ok((prefix, candidates))
+                })
+                .await;
+            let (prefix, candidates) = match converted {
+                Ok(x) => x,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            let job = Job::Score(ScoreJob {
+                prefix,
+                candidates,
+                yes,
+                no,
+                events: tx.clone(),
+                cancel: flag.clone(),
+            });
+            if let Err(e) = scheduler.push(expert, job) {
+                let _ = tx.send(Err(e));
+                return;
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => flag.store(true, Ordering::Relaxed),
+                _ = tx.closed() => flag.store(true, Ordering::Relaxed),
+            }
+        });
+        Box::pin(UnboundedReceiverStream::new(rx))
+    }
+}
+
+impl OrtBackend {
+    /// The token ids of the request's two answers; each must be one token.
+    fn answer_tokens(&self, request: &ScoreRequest) -> Result<(u32, u32)> {
+        let id = |word: &str| {
+            self.tokenizer.token_to_id(word).ok_or_else(|| {
+                Error::FailedPrecondition(format!(
+                    "the model's tokenizer has no single token {word:?} to score with"
+                ))
+            })
+        };
+        Ok((id(&request.yes)?, id(&request.no)?))
+    }
 }
 
 #[cfg(test)]
@@ -648,7 +862,7 @@ mod tests {
 
     fn job(tag: &str) -> Job {
         let (events, _) = mpsc::unbounded_channel();
-        Job {
+        Job::Generate(GenJob {
             messages: vec![ChatMessage {
                 role: "user",
                 parts: vec![ChatPart::Text(tag.into())],
@@ -662,10 +876,11 @@ mod tests {
             },
             events,
             cancel: Arc::new(AtomicBool::new(false)),
-        }
+        })
     }
 
     fn tag(j: &Job) -> String {
+        let Job::Generate(j) = j else { unreachable!() };
         match &j.messages[0].parts[0] {
             ChatPart::Text(t) => t.clone(),
             ChatPart::Media(_) => unreachable!(),

@@ -11,6 +11,7 @@ pub mod math;
 pub mod ocr;
 pub mod reasoning;
 pub mod schema;
+pub mod search;
 pub mod video;
 
 use super::manifest::Kind;

@@ -137,7 +137,7 @@ fn video_duration(input: &AskInput) -> Option<f64> {
 /// kind's is its cleaned text, the GUI kind's its elements and actions in pixels of the first
 /// image, the math kind's its steps and checked final answer, the frontend kind's its files and
 /// preview, the video kind's its timeline clamped to the video, the diagram kind's its repaired graph
-/// with a `.drawio` file and Mermaid.
+/// with a `.drawio` file and Mermaid, the search kind's its query with an escaped query string.
 fn typed_result(
     kind: Kind,
     text: &str,
@@ -187,6 +187,11 @@ fn typed_result(
             let (diagram, mut w) = parse::diagram::parse(text, width, height);
             warnings.append(&mut w);
             diagram.map(expert_result::Kind::Diagram)
+        }
+        Kind::Search => {
+            let (search, mut w) = parse::search::parse(text);
+            warnings.append(&mut w);
+            Some(expert_result::Kind::Search(search))
         }
         Kind::Text | Kind::Ocr | Kind::FormFill => None,
     }

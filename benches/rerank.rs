@@ -1,0 +1,134 @@
+//! Re-ranking speed of the in-process engine: candidates scored per second for 10 and 50
+//! candidates (each a product title and a 224x224 picture) against one query (a sentence and a
+//! 448x448 picture), with the query's prefix run once and its KV reused (`score_prefix` +
+//! `score_after`, as the service scores), and without (each candidate's whole prompt prefilled,
+//! the query's picture encoded again each time). Prompt preparation is counted in both. Run:
+//! `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench rerank` on the larger random model that
+//! `tools/qwen3vl/make_fixture.py --bench DIR` exports (default: the tiny test model). ITERS,
+//! COUNTS (e.g. "10,50"), THREADS change the run.
+
+use std::time::Instant;
+
+use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, Media, Prepared};
+
+mod common;
+use common::env;
+
+const QUESTION: &str =
+    "Does the Candidate meet the needs of the Query? Answer only \"yes\" or \"no\".";
+
+fn picture(w: u32, h: u32, seed: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            ((x * 7 + seed * 31) % 256) as u8,
+            ((y * 5 + seed * 17) % 256) as u8,
+            ((x * y + seed) % 256) as u8,
+        ])
+    })
+}
+
+/// Each candidate's whole prompt (system, query turn, candidate turn) and the prefix alone.
+fn prompts(e: &Engine, n: usize) -> (Prepared, Vec<Prepared>) {
+    let prefix = vec![
+        ChatMessage {
+            role: "system",
+            parts: vec![ChatPart::Text(switchboard::rerank::SYSTEM.into())],
+        },
+        ChatMessage {
+            role: "user",
+            parts: vec![
+                ChatPart::Media(0),
+                ChatPart::Text(
+                    "<Query>: a red off-shoulder summer dress worn with a wide straw hat".into(),
+                ),
+            ],
+        },
+    ];
+    let query = Media::Image(picture(448, 448, 0));
+    let alone = e.prepare(&prefix, std::slice::from_ref(&query)).unwrap();
+    let all = (0..n)
+        .map(|i| {
+            let mut messages = prefix.clone();
+            messages.push(ChatMessage {
+                role: "user",
+                parts: vec![
+                    ChatPart::Media(1),
+                    ChatPart::Text(format!(
+                        "<Candidate>: product {i}: cotton dress, red, short sleeves, size M\n{QUESTION}"
+                    )),
+                ],
+            });
+            let media = [query.clone(), Media::Image(picture(224, 224, i as u32 + 1))];
+            e.prepare(&messages, &media).unwrap()
+        })
+        .collect();
+    (alone, all)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let iters: usize = env("ITERS", 3);
+    let counts: Vec<usize> = std::env::var("COUNTS")
+        .unwrap_or_else(|_| "10,50".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let options = common::engine_options();
+    let (model_dir, threads) = (options.model_dir.clone(), options.threads);
+    let mut e = Engine::load(options).expect("load");
+    println!("model {} threads {threads}", model_dir.display());
+    let yes = e.tokenizer.token_to_id("yes").unwrap() as usize;
+    let no = e.tokenizer.token_to_id("no").unwrap() as usize;
+    for &n in &counts {
+        let (mut reused, mut full) = (Vec::new(), Vec::new());
+        let mut worst = 0f32;
+        for _ in 0..iters {
+            let t = Instant::now();
+            let (alone, ps) = prompts(&e, n);
+            let shared = alone
+                .ids
+                .iter()
+                .zip(&ps[0].ids)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let state = e.score_prefix(&ps[0], shared).unwrap();
+            let a: Vec<f32> = ps
+                .iter()
+                .map(|p| {
+                    let l = e.score_after(&state, p).unwrap();
+                    l[yes] - l[no]
+                })
+                .collect();
+            reused.push(t.elapsed().as_secs_f64());
+
+            let t = Instant::now();
+            let (_, ps) = prompts(&e, n);
+            let b: Vec<f32> = ps
+                .iter()
+                .map(|p| {
+                    let (l, _) = e.prefill(p).unwrap();
+                    l[yes] - l[no]
+                })
+                .collect();
+            full.push(t.elapsed().as_secs_f64());
+            worst = a
+                .iter()
+                .zip(&b)
+                .fold(worst, |m, (x, y)| m.max((x - y).abs()));
+            if n == counts[0] && reused.len() == 1 {
+                println!("prompt {} tokens, shared prefix {shared}", ps[0].ids.len());
+            }
+        }
+        let (r, f) = (median(reused), median(full));
+        println!(
+            "{n:>3} candidates: prefix reused {:.1} cand/s ({r:.2} s), full prompts {:.1} cand/s ({f:.2} s), x{:.2}; largest score difference {worst:.2e}",
+            n as f64 / r,
+            n as f64 / f,
+            f / r
+        );
+    }
+}

@@ -1,0 +1,526 @@
+//! The Rerank RPC over real gRPC on loopback, with the OpenAI-compatible test double standing
+//! in for a remote vLLM serving Qwen3-VL: the order follows the first-token log-probabilities
+//! it serves, a server that gives none has its text read (and the response says so), a
+//! deadline returns what was scored marked partial, and the limits name their field.
+
+use std::time::Duration;
+
+use crate::common::fake_openai::{FakeOpenAi, ScoreAnswer, Script};
+use crate::common::*;
+use switchboard::config::Config;
+use switchboard::proto::{Media, RerankCandidate, RerankRequest, RerankResponse};
+use tonic::Code;
+
+fn image(w: u32, h: u32) -> Media {
+    Media {
+        data: png(w, h),
+        mime_type: "image/png".into(),
+        ..Default::default()
+    }
+}
+
+fn candidate(id: &str, text: &str, images: usize) -> RerankCandidate {
+    RerankCandidate {
+        id: id.into(),
+        text: text.into(),
+        media: (0..images).map(|_| image(16, 16)).collect(),
+    }
+}
+
+fn request(candidates: Vec<RerankCandidate>) -> RerankRequest {
+    RerankRequest {
+        query: "红色露肩连衣裙配草帽".into(),
+        query_media: vec![image(32, 48)],
+        candidates,
+        with_reasons: false,
+    }
+}
+
+/// A judgement with the given yes and no log-probabilities (the likelier first).
+fn judged(needle: &str, yes: f64, no: f64) -> ScoreAnswer {
+    let mut list = vec![("yes".to_string(), yes), (" No".to_string(), no)];
+    list.sort_by(|a, b| b.1.total_cmp(&a.1));
+    list.push(("maybe".into(), yes.min(no) - 1.0));
+    ScoreAnswer {
+        needle: needle.into(),
+        text: list[0].0.trim().into(),
+        top_logprobs: Some(list),
+    }
+}
+
+async fn rerank(
+    config: Config,
+    req: RerankRequest,
+    timeout: Option<Duration>,
+) -> Result<RerankResponse, tonic::Status> {
+    let running = start(config).await;
+    let mut c = client(&running).await;
+    let mut req = tonic::Request::new(req);
+    if let Some(t) = timeout {
+        req.set_timeout(t);
+    }
+    let r = c.rerank(req).await.map(|r| r.into_inner());
+    running.shutdown().await.unwrap();
+    r
+}
+
+#[tokio::test]
+async fn the_order_follows_the_served_log_probabilities() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        scores: vec![
+            judged("white sneakers", -3.0, -0.1),
+            judged("red dress, straw hat", -0.05, -4.0),
+            judged("red dress, long sleeves", -0.7, -0.9),
+            judged("blue jeans", -2.0, -0.2),
+        ],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let req = request(vec![
+        candidate("sku-1", "white sneakers", 0),
+        candidate("sku-2", "red dress, straw hat", 1),
+        candidate("sku-3", "red dress, long sleeves", 0),
+        candidate("sku/4", "blue jeans", 2),
+    ]);
+    let r = rerank(test_config(dir.path(), Some(fake.url())), req, None)
+        .await
+        .unwrap();
+    let got: Vec<(&str, u32)> = r.results.iter().map(|s| (s.id.as_str(), s.rank)).collect();
+    assert_eq!(
+        got,
+        [("sku-2", 1), ("sku-3", 2), ("sku/4", 3), ("sku-1", 4)]
+    );
+    let want = [3.95f32, 0.2, -1.8, -2.9];
+    for (s, w) in r.results.iter().zip(want) {
+        assert!((s.score - w).abs() < 1e-4, "{}: {} vs {w}", s.id, s.score);
+        assert!(!s.from_text);
+    }
+    assert!(!r.partial && !r.scores_from_text && r.unscored_ids.is_empty());
+    assert!(
+        r.method.contains("log P(\"yes\") - log P(\"no\")"),
+        "{}",
+        r.method
+    );
+
+    // Each candidate went as one request: the shared prefix (system, the query with its
+    // image), then its own turn with its images; one token, its alternatives asked for.
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 4);
+    for b in &requests {
+        assert_eq!(b["stream"], false);
+        assert_eq!(
+            (b["logprobs"].clone(), b["top_logprobs"].clone()),
+            (true.into(), 20.into())
+        );
+        assert_eq!(b["max_tokens"], 1);
+        let m = b["messages"].as_array().unwrap();
+        assert_eq!(m.len(), 3);
+        assert_eq!(m[0]["role"], "system");
+        assert_eq!(m[1]["content"][0]["type"], "image_url");
+        assert_eq!(m[1]["content"][1]["text"], "<Query>: 红色露肩连衣裙配草帽");
+    }
+    let jeans = requests
+        .iter()
+        .find(|b| b["messages"][2].to_string().contains("blue jeans"))
+        .unwrap();
+    let parts = jeans["messages"][2]["content"].as_array().unwrap();
+    assert_eq!(parts.len(), 3, "two images and the text");
+}
+
+#[tokio::test]
+async fn a_server_without_log_probabilities_has_its_text_read_and_says_so() {
+    let _machine = machine::shared().await;
+    let said = |needle: &str, text: &str| ScoreAnswer {
+        needle: needle.into(),
+        text: text.into(),
+        top_logprobs: None,
+    };
+    let fake = FakeOpenAi::start(Script {
+        scores: vec![
+            said("boots", "No. These are boots."),
+            said("sundress", "Yes. A red off-shoulder sundress."),
+            said("scarf", "Hard to say."),
+        ],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut req = request(vec![
+        candidate("a", "boots", 0),
+        candidate("b", "scarf", 0),
+        candidate("c", "sundress", 0),
+    ]);
+    req.with_reasons = true;
+    let r = rerank(test_config(dir.path(), Some(fake.url())), req, None)
+        .await
+        .unwrap();
+    assert!(r.scores_from_text);
+    let got: Vec<(&str, f32, bool, &str)> = r
+        .results
+        .iter()
+        .map(|s| (s.id.as_str(), s.score, s.from_text, s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("c", 1.0, true, "A red off-shoulder sundress."),
+            ("b", 0.0, true, "Hard to say."),
+            ("a", -1.0, true, "These are boots.")
+        ]
+    );
+    // With reasons the answer may go on past the yes/no.
+    assert_eq!(fake.requests()[0]["max_tokens"], 49);
+}
+
+#[tokio::test]
+async fn a_deadline_returns_what_was_scored_marked_partial() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        delay: Duration::from_millis(300),
+        scores: (0..6)
+            .map(|i| judged(&format!("item {i}"), -0.1 * i as f64, -1.0))
+            .collect(),
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.rerank.concurrency = 1;
+    let req = request(
+        (0..6)
+            .map(|i| candidate(&format!("c{i}"), &format!("item {i}"), 0))
+            .collect(),
+    );
+    // 1.2 s less the server's margin: some of six 0.3 s judgements, not all.
+    let r = rerank(config, req, Some(Duration::from_millis(1200)))
+        .await
+        .unwrap();
+    assert!(r.partial);
+    let scored = r.results.len();
+    assert!((1..6).contains(&scored), "{scored} scored");
+    assert_eq!(scored + r.unscored_ids.len(), 6);
+    // One at a time, in order: the first ones were scored.
+    let mut ids: Vec<&str> = r.results.iter().map(|s| s.id.as_str()).collect();
+    ids.sort();
+    let want: Vec<String> = (0..scored).map(|i| format!("c{i}")).collect();
+    assert_eq!(ids, want);
+}
+
+#[tokio::test]
+async fn limits_and_a_missing_model_are_refused_naming_the_field() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    config.rerank.max_candidates = 3;
+    config.rerank.max_media = 3;
+    let refused = |req: RerankRequest| {
+        let config = config.clone();
+        async move { rerank(config, req, None).await.unwrap_err() }
+    };
+    let e = refused(request(
+        (0..4).map(|i| candidate(&i.to_string(), "x", 0)).collect(),
+    ))
+    .await;
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(
+        e.message()
+            .starts_with("candidates: 4 candidates; the limit is 3"),
+        "{}",
+        e.message()
+    );
+    let e = refused(request(vec![
+        candidate("a", "x", 1),
+        candidate("b", "y", 2),
+    ]))
+    .await;
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(
+        e.message()
+            .starts_with("candidates[1].media: the call's images come to 4"),
+        "{}",
+        e.message()
+    );
+    let e = refused(request(vec![
+        candidate("a", "x", 0),
+        candidate("a", "y", 0),
+    ]))
+    .await;
+    assert!(
+        e.message().starts_with("candidates[1].id: "),
+        "{}",
+        e.message()
+    );
+    let mut bad = request(vec![candidate("a", "x", 0)]);
+    bad.query_media[0].data.truncate(20);
+    let e = refused(bad).await;
+    assert!(
+        e.message().starts_with("query_media[0].data: "),
+        "{}",
+        e.message()
+    );
+    assert!(fake.requests().is_empty(), "nothing reached the model");
+
+    let e = rerank(
+        test_config(dir.path(), None),
+        request(vec![candidate("a", "x", 0)]),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition);
+}
+
+#[tokio::test]
+async fn the_cli_reads_candidates_from_jsonl_and_prints_them_ranked() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        scores: vec![
+            judged("linen shirt", -2.5, -0.1),
+            judged("silk dress", -0.1, -3.1),
+        ],
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("q.png"), png(24, 24)).unwrap();
+    std::fs::write(dir.path().join("d.png"), png(8, 8)).unwrap();
+    let file = dir.path().join("candidates.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"shirt\", \"text\": \"linen shirt\"}\n{\"id\": \"dress\", \"text\": \"silk dress\", \"images\": [\"d.png\"]}\n",
+    )
+    .unwrap();
+    let req = switchboard::client::rerank_request(
+        "summer dress",
+        &[dir.path().join("q.png")],
+        &file,
+        false,
+    )
+    .unwrap();
+    let r = rerank(test_config(dir.path(), Some(fake.url())), req, None)
+        .await
+        .unwrap();
+    let table = switchboard::client::rerank_table(&r);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    assert!(lines[1].starts_with("   1     3.000  dress"), "{table}");
+    assert!(lines[2].starts_with("   2    -2.400  shirt"), "{table}");
+}
+
+mod engine {
+    //! The in-process engine on the tiny random-weight fixture: scoring with the query's prefix
+    //! run once and its KV reused gives each candidate what a full-prompt run of it alone gives,
+    //! and over gRPC the ranking is by those scores.
+
+    use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, Media, Prepared};
+    use switchboard::proto::{Media as ProtoMedia, RerankCandidate, RerankRequest};
+
+    use crate::common::*;
+    use crate::qwen3vl_golden::{engine, max_diff};
+
+    const QUERY: &str = "red off-shoulder dress with a straw hat";
+    const CANDIDATES: [(&str, Option<&str>); 4] = [
+        ("a red sundress", Some("img_75x50.png")),
+        ("white sneakers", None),
+        ("红色露肩连衣裙", Some("img_130x60.png")),
+        ("a straw hat", Some("img_37x91.png")),
+    ];
+
+    fn picture(name: &str) -> image::RgbImage {
+        image::open(repo().join("tests/fixtures/qwen3vl-tiny/golden").join(name))
+            .unwrap()
+            .to_rgb8()
+    }
+
+    fn text(t: String) -> ChatPart {
+        ChatPart::Text(t)
+    }
+
+    /// The rerank prompt as `switchboard::rerank` writes it: system, the query's turn (its
+    /// image first), the candidate's turn.
+    fn prefix() -> (Vec<ChatMessage>, Vec<Media>) {
+        let messages = vec![
+            ChatMessage {
+                role: "system",
+                parts: vec![text(switchboard::rerank::SYSTEM.into())],
+            },
+            ChatMessage {
+                role: "user",
+                parts: vec![ChatPart::Media(0), text(format!("<Query>: {QUERY}"))],
+            },
+        ];
+        (messages, vec![Media::Image(picture("img_100x150.png"))])
+    }
+
+    fn prompt(e: &Engine, (t, img): (&str, Option<&str>)) -> Prepared {
+        let (mut messages, mut media) = prefix();
+        let mut parts = Vec::new();
+        if let Some(img) = img {
+            parts.push(ChatPart::Media(media.len()));
+            media.push(Media::Image(picture(img)));
+        }
+        let question =
+            "Does the Candidate meet the needs of the Query? Answer only \"yes\" or \"no\".";
+        parts.push(text(format!("<Candidate>: {t}\n{question}")));
+        messages.push(ChatMessage {
+            role: "user",
+            parts,
+        });
+        e.prepare(&messages, &media).unwrap()
+    }
+
+    fn log_odds(e: &Engine, logits: &[f32]) -> f32 {
+        let id = |w: &str| e.tokenizer.token_to_id(w).unwrap() as usize;
+        logits[id("yes")] - logits[id("no")]
+    }
+
+    #[test]
+    fn prefix_reused_scores_equal_one_at_a_time_full_prompt_scores() {
+        let _machine = machine::shared_blocking();
+        let mut e = engine("");
+        let (pm, pmedia) = prefix();
+        let alone = e.prepare(&pm, &pmedia).unwrap();
+        let prompts: Vec<Prepared> = CANDIDATES.iter().map(|&c| prompt(&e, c)).collect();
+        let shared = alone
+            .ids
+            .iter()
+            .zip(&prompts[0].ids)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // The system turn, the query's turn with its image, and the next turn's start.
+        assert!(shared > 20 && shared < prompts[0].ids.len(), "{shared}");
+        let state = e.score_prefix(&prompts[0], shared).unwrap();
+        assert_eq!(state.len(), shared);
+        let mut scores = Vec::new();
+        for p in &prompts {
+            let reused = e.score_after(&state, p).unwrap();
+            let full = e.full_forward(p, &[]).unwrap();
+            assert!(
+                max_diff(&reused, &full) < 1e-4,
+                "{}",
+                max_diff(&reused, &full)
+            );
+            let (a, b) = (log_odds(&e, &reused), log_odds(&e, &full));
+            assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+            scores.push(b);
+        }
+        // The random model tells the candidates apart: the check is not vacuous.
+        let spread = scores.iter().fold(f32::MIN, |m, &x| m.max(x))
+            - scores.iter().fold(f32::MAX, |m, &x| m.min(x));
+        assert!(spread > 1e-3, "{scores:?}");
+        // A prompt that does not start with the prefix is refused.
+        let other = e
+            .prepare(
+                &[ChatMessage {
+                    role: "user",
+                    parts: vec![text("hello".into())],
+                }],
+                &[],
+            )
+            .unwrap();
+        assert!(e.score_after(&state, &other).is_err());
+    }
+
+    /// Against transformers: `tools/qwen3vl/make_rerank_golden.py` wrote each pair's input ids
+    /// and logit(yes) - logit(no) from the same weights (rebuilt from the fixture's seed).
+    #[test]
+    fn log_odds_equal_the_reference_implementations() {
+        let _machine = machine::shared_blocking();
+        let path = repo().join("tests/fixtures/qwen3vl-tiny/golden/rerank.json");
+        let golden: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(golden["system"], switchboard::rerank::SYSTEM);
+        assert_eq!(golden["query"], QUERY);
+        let mut e = engine("");
+        let (pm, pmedia) = prefix();
+        let alone = e.prepare(&pm, &pmedia).unwrap();
+        let mut state = None;
+        for (c, want) in CANDIDATES
+            .iter()
+            .zip(golden["candidates"].as_array().unwrap())
+        {
+            assert_eq!(want["text"], c.0);
+            let p = prompt(&e, *c);
+            let ids: Vec<u32> = want["input_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as u32)
+                .collect();
+            assert_eq!(p.ids, ids, "{}", c.0);
+            let state = state.get_or_insert_with(|| {
+                let shared = alone
+                    .ids
+                    .iter()
+                    .zip(&p.ids)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                e.score_prefix(&p, shared).unwrap()
+            });
+            let logits = e.score_after(state, &p).unwrap();
+            let got = log_odds(&e, &logits);
+            let want = want["log_odds"].as_f64().unwrap() as f32;
+            assert!((got - want).abs() < 1e-3, "{}: {got} vs {want}", c.0);
+        }
+    }
+
+    #[tokio::test]
+    async fn over_grpc_the_engine_ranks_by_those_scores() {
+        let _machine = machine::shared().await;
+        let expected: Vec<f32> = tokio::task::spawn_blocking(|| {
+            let mut e = engine("");
+            CANDIDATES
+                .iter()
+                .map(|&c| {
+                    let p = prompt(&e, c);
+                    let logits = e.full_forward(&p, &[]).unwrap();
+                    log_odds(&e, &logits)
+                })
+                .collect()
+        })
+        .await
+        .unwrap();
+        let png_of = |name: &str| ProtoMedia {
+            data: std::fs::read(repo().join("tests/fixtures/qwen3vl-tiny/golden").join(name))
+                .unwrap(),
+            ..Default::default()
+        };
+        let req = RerankRequest {
+            query: QUERY.into(),
+            query_media: vec![png_of("img_100x150.png")],
+            candidates: CANDIDATES
+                .iter()
+                .enumerate()
+                .map(|(i, (t, img))| RerankCandidate {
+                    id: format!("c{i}"),
+                    text: t.to_string(),
+                    media: img.iter().map(|n| png_of(n)).collect(),
+                })
+                .collect(),
+            with_reasons: false,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let running = start(ort_config(dir.path())).await;
+        let mut c = client(&running).await;
+        let r = c.rerank(req).await.unwrap().into_inner();
+        running.shutdown().await.unwrap();
+        assert!(!r.partial && !r.scores_from_text);
+        assert_eq!(r.results.len(), 4);
+        for s in &r.results {
+            let i: usize = s.id[1..].parse().unwrap();
+            assert!(
+                (s.score - expected[i]).abs() < 1e-3,
+                "{}: {} vs {}",
+                s.id,
+                s.score,
+                expected[i]
+            );
+        }
+        assert!(r.results.windows(2).all(|w| w[0].score >= w[1].score));
+        let u = r.usage.unwrap();
+        assert!(u.prompt_tokens_cached > 0 && u.prompt_tokens > u.prompt_tokens_cached);
+    }
+}
