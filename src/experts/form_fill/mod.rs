@@ -298,7 +298,39 @@ fn centred_in(b: &BBox, outer: &BBox) -> bool {
 /// The fields of a page whose text runs level.
 fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let text_h = layout::median_height(&page.lines);
-    let regions = regions::find(gray, &page.lines, text_h);
+    // Boxes drawn as four corner ticks; what the OCR read of the ticks is no text.
+    let (corners, ticks) = regions::corner_boxes(gray, text_h);
+    let read = page;
+    let unticked;
+    let page = if ticks.is_empty() {
+        page
+    } else {
+        let tick = |l: &crate::ocr::Line| {
+            l.text.trim().chars().count() <= 2
+                && ticks
+                    .iter()
+                    .any(|t| geom::intersection(t, &l.bbox) >= 0.5 * geom::area(t))
+        };
+        // (`blocks` index the lines as read: text by blocks comes from `read`.)
+        unticked = Page {
+            lines: page.lines.iter().filter(|l| !tick(l)).cloned().collect(),
+            blocks: Vec::new(),
+            ..page.clone()
+        };
+        &unticked
+    };
+    let mut regions = regions::find(gray, &page.lines, text_h);
+    for c in corners {
+        if !regions
+            .iter()
+            .any(|r| geom::intersection(&r.bbox, &c) > 0.5 * geom::area(&c))
+        {
+            regions.push(Region {
+                kind: RegionKind::Box,
+                bbox: c,
+            });
+        }
+    }
     let segs = segments(page, &regions, text_h);
     let mut used = vec![false; segs.len()];
     let mut region_used = vec![false; regions.len()];
@@ -334,6 +366,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         RegionKind::Box | RegionKind::Checkbox => true,
                         RegionKind::TextCell => b[2] - b[0] <= 4.0 * text_h,
                         RegionKind::Underline => b[3] - l[3] >= 0.3 * text_h,
+                        RegionKind::Blank => false,
                     };
                     let near_row = ((b[1] + b[3]) / 2.0 - row_y).abs() <= 2.0 * text_h;
                     q != r && kind && near_row && b[0] >= l[2] - 2.0 && b[0] - l[2] <= 3.0 * text_h
@@ -815,7 +848,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // Three short blanks in a row after a date's label ("___ / ___ / ____") with nothing
     // printed to name them: the widest is the year, the rest go in the page's order
     // (year-month-day on Chinese pages, day-month-year otherwise).
-    let zh = crate::request::language(&page.text()) == "zh";
+    let zh = crate::request::language(&read.text()) == "zh";
     for (i, sg) in segs.iter().enumerate() {
         if used[i] || !names_a_date(&sg.text) {
             continue;
@@ -1168,7 +1201,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
         }
     }
-    // A label at the top-left of a bordered cell whose rest is empty: the cell is its input.
+    // A label at the top-left (or in a bottom corner) of a bordered cell whose rest is empty:
+    // the cell is its input.
     // (Or holds only the format printed for it: "Date" over "DD-MM-YYYY" in one cell.)
     for (r, reg) in regions.iter().enumerate() {
         let formatted = writable[r] && formats[r].is_some();
@@ -1193,6 +1227,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let bottom = c[3] - b[3];
         let top_left = b[0] - c[0] <= 1.5 * text_h && top <= 0.9 * text_h.max(sh);
         let room = bottom >= (0.8 * sh).max(2.0 * top);
+        // Or in a bottom corner, the room above it (a ledger's small print on the rule).
+        let bottom_corner = (b[0] - c[0] <= 1.5 * text_h || c[2] - b[2] <= 1.5 * text_h)
+            && bottom <= 0.9 * text_h.max(sh)
+            && top >= (0.8 * sh).max(2.0 * bottom);
         // A label cell of a label|input table has its input cell right beside it, about as
         // tall (a small box just inside the next cell, a date part's, is no such cell).
         let beside = regions.iter().enumerate().any(|(q, o)| {
@@ -1204,7 +1242,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && (o.bbox[0] - c[2]).abs() <= 5.0
                 && geom::v_overlap(&o.bbox, c) > 0.6
         });
-        if top_left && room && !beside {
+        if ((top_left && room) || bottom_corner) && !beside {
             used[i] = true;
             region_used[r] = true;
             out.push(make(
@@ -1705,8 +1743,19 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let Some(seg) = label else { continue };
         let input = if t < inputs.len() {
             let r = inputs[t];
+            let mut bbox = regions[r].bbox;
+            // A line to write on beside its label on the same row ("NAME: ________") is
+            // written in the label's line: no higher than a little over the label's top.
+            let l = &seg.bbox;
+            if regions[r].kind == RegionKind::Underline
+                && l[2] <= bbox[0] + 4.0
+                && l[3] >= bbox[3] - 0.5 * text_h
+                && l[1] < bbox[3]
+            {
+                bbox[1] = bbox[1].max(l[1] - 0.2 * text_h);
+            }
             FieldInput::Text {
-                bbox: regions[r].bbox,
+                bbox,
                 kind: match regions[r].kind {
                     RegionKind::TextCell => RegionKind::Box,
                     k => k,
@@ -1729,12 +1778,76 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         if (t.ends_with(':') || t.ends_with('：'))
             && profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9)
         {
-            out.push(make(s, FieldInput::Missing));
+            let input = match blank_after(i, &segs, &regions, page, gray, ink_at, text_h) {
+                Some(bbox) => FieldInput::Text {
+                    bbox,
+                    kind: RegionKind::Blank,
+                    format: Format::find(&s.text),
+                },
+                None => FieldInput::Missing,
+            };
+            out.push(make(s, input));
         }
     }
     let order = layout::row_order(out.iter().map(|f| f.label_bbox));
     let mut slots: Vec<Option<Field>> = out.into_iter().map(Some).collect();
     order.into_iter().filter_map(|k| slots[k].take()).collect()
+}
+
+/// Blank paper after label `i`, which names a field and has nothing drawn to write in
+/// ("Name:" and white space to the column's end, on a form printed without lines): from the
+/// label to the next text or drawing on its row or the next column, or else to the page's right
+/// margin (taken as wide as its left one), as tall as a written line. None where that span holds ink or is too
+/// short to write a value in.
+fn blank_after(
+    i: usize,
+    segs: &[Segment],
+    regions: &[Region],
+    page: &Page,
+    gray: &GrayImage,
+    ink_at: u8,
+    text_h: f32,
+) -> Option<BBox> {
+    let l = &segs[i].bbox;
+    let row = |b: &BBox| geom::v_overlap(b, l) > 0.3 && b[0] >= l[2] - 2.0;
+    let next = segs
+        .iter()
+        .enumerate()
+        .filter(|&(j, o)| j != i && row(&o.bbox))
+        .map(|(_, o)| o.bbox[0])
+        .chain(regions.iter().filter(|r| row(&r.bbox)).map(|r| r.bbox[0]))
+        .fold(f32::INFINITY, f32::min);
+    let left = page
+        .lines
+        .iter()
+        .map(|ln| ln.bbox[0])
+        .fold(f32::INFINITY, f32::min);
+    let margin = page.width as f32 - left.max(0.0);
+    // A column further right (two or more texts on other rows starting at one x) ends it,
+    // even on a row where that column is empty.
+    let column = segs
+        .iter()
+        .map(|o| o.bbox[0])
+        .filter(|&x| {
+            x > l[2] + 4.0 * text_h
+                && segs
+                    .iter()
+                    .filter(|o| (o.bbox[0] - x).abs() <= 3.0 && geom::v_overlap(&o.bbox, l) <= 0.0)
+                    .count()
+                    >= 2
+        })
+        .fold(f32::INFINITY, f32::min);
+    let x1 = (next.min(column) - text_h).min(margin);
+    let x0 = l[2] + 0.5 * text_h;
+    let half = 0.75 * text_h.max(l[3] - l[1]);
+    let cy = (l[1] + l[3]) / 2.0;
+    let span = [
+        x0,
+        (cy - half).max(0.0),
+        x1,
+        (cy + half).min(page.height as f32),
+    ];
+    (x1 - x0 >= 4.0 * text_h && regions::ink_share(gray, &span, ink_at) < 0.005).then_some(span)
 }
 
 /// A label that asks for a date.
@@ -1843,10 +1956,11 @@ pub fn actions_for(
         };
     match &f.input {
         FieldInput::Text { bbox, kind, format } => {
-            let region = if *kind == RegionKind::Underline {
-                0.9
-            } else {
-                1.0
+            // Where to write is less sure on a rule, and least on paper with nothing drawn.
+            let region = match kind {
+                RegionKind::Underline => 0.9,
+                RegionKind::Blank => 0.7,
+                _ => 1.0,
             };
             // A date goes in as the form prints its format; anything else as given.
             let value = match (format, Ymd::parse(value)) {
@@ -2297,6 +2411,138 @@ mod tests {
                 ("First name", 20.0),
                 ("Family name", 310.0),
                 ("Email address", 20.0)
+            ],
+            "{fields:?}"
+        );
+    }
+
+    /// Dark strokes over a label's box, as printed text has (the tests' lines have no ink).
+    fn ink_text(gray: &mut GrayImage, b: BBox) {
+        for x in (b[0] as u32..b[2] as u32).step_by(4) {
+            for y in b[1] as u32 + 2..b[3] as u32 - 2 {
+                gray.put_pixel(x, y, image::Luma([30]));
+            }
+        }
+    }
+
+    #[test]
+    fn labels_with_nothing_drawn_after_them_write_in_the_blank_up_to_the_next_column() {
+        // "Name:" and "Phone:" with white space to a second column ("Email:", "City:"),
+        // whose labels have white space to the page's right margin (as wide as the left).
+        let lines = vec![
+            line("Name:", [50.0, 20.0, 100.0, 38.0]),
+            line("Email:", [350.0, 20.0, 400.0, 38.0]),
+            line("Phone:", [50.0, 60.0, 105.0, 78.0]),
+            line("City:", [350.0, 60.0, 390.0, 78.0]),
+        ];
+        let mut gray = GrayImage::from_pixel(640, 120, image::Luma([255]));
+        for l in &lines {
+            ink_text(&mut gray, l.bbox);
+        }
+        let fields = fields(&page_of(lines, 640, 120), &gray);
+        let kinds: Vec<_> = fields
+            .iter()
+            .map(|f| match &f.input {
+                FieldInput::Text { kind, .. } => Some(*kind),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(kinds, [Some(RegionKind::Blank); 4], "{fields:?}");
+        let right = input_edges(&fields, 2);
+        assert_eq!(
+            right,
+            [
+                ("Name", 332.0),
+                ("Email", 590.0),
+                ("Phone", 332.0),
+                ("City", 590.0)
+            ],
+            "{fields:?}"
+        );
+        // As tall as a written line, level with the label.
+        for f in &fields {
+            let FieldInput::Text { bbox, .. } = &f.input else {
+                unreachable!()
+            };
+            let (l, c) = (&f.label_bbox, (bbox[1] + bbox[3]) / 2.0);
+            assert!((c - (l[1] + l[3]) / 2.0).abs() < 1.0, "{f:?}");
+            assert!(bbox[3] - bbox[1] > l[3] - l[1], "{f:?}");
+        }
+    }
+
+    #[test]
+    fn boxes_marked_only_by_corner_ticks_are_inputs_and_the_ticks_no_text() {
+        // "Surname" over a box drawn as four corner ticks, 8 px arms 2 px thick; the OCR
+        // read the bottom-left tick as "L".
+        let mut gray = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        let (x0, y0, x1, y1) = (40u32, 40u32, 300u32, 74u32);
+        let mut dark = |xs: std::ops::Range<u32>, ys: std::ops::Range<u32>| {
+            for x in xs {
+                for y in ys.clone() {
+                    gray.put_pixel(x, y, image::Luma([40]));
+                }
+            }
+        };
+        for (cx, cy, right, low) in [
+            (x0, y0, false, false),
+            (x1, y0, true, false),
+            (x0, y1, false, true),
+            (x1, y1, true, true),
+        ] {
+            let xs = if right { cx - 8..cx } else { cx..cx + 8 };
+            let ys = if low { cy - 8..cy } else { cy..cy + 8 };
+            let xe = if right { cx - 2..cx } else { cx..cx + 2 };
+            let ye = if low { cy - 2..cy } else { cy..cy + 2 };
+            dark(xs, ye);
+            dark(xe, ys);
+        }
+        let label = [40.0, 18.0, 100.0, 34.0];
+        ink_text(&mut gray, label);
+        let lines = vec![line("Surname", label), line("L", [40.0, 66.0, 49.0, 74.0])];
+        let fields = fields(&page_of(lines, 400, 100), &gray);
+        assert_eq!(fields.len(), 1, "{fields:?}");
+        assert_eq!(fields[0].label, "Surname");
+        // (Within a pixel: the page may be read as turned by a hair and turned back.)
+        let near = |b: &BBox| {
+            b.iter()
+                .zip([40.0, 40.0, 300.0, 74.0])
+                .all(|(p, q)| (p - q).abs() <= 1.5)
+        };
+        assert!(
+            matches!(&fields[0].input, FieldInput::Text { bbox, .. } if near(bbox)),
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn small_print_at_the_bottom_of_a_cell_standing_on_a_rule_names_the_cell() {
+        // A ledger row: a rule with a vertical rule rising from it, each cell's label in small
+        // print at its bottom right, above the rule. The cell, label and all, is the input.
+        let mut gray = GrayImage::from_pixel(640, 130, image::Luma([255]));
+        for x in 20..620 {
+            gray.put_pixel(x, 100, image::Luma([40]));
+            gray.put_pixel(x, 101, image::Luma([40]));
+        }
+        for y in 52..100 {
+            gray.put_pixel(300, y, image::Luma([40]));
+        }
+        let (a, b) = ([220.0, 82.0, 290.0, 97.0], [560.0, 82.0, 610.0, 97.0]);
+        ink_text(&mut gray, a);
+        ink_text(&mut gray, b);
+        let lines = vec![line("Surname", a), line("Phone", b)];
+        let fields = fields(&page_of(lines, 640, 130), &gray);
+        let boxes: Vec<_> = fields
+            .iter()
+            .map(|f| match &f.input {
+                FieldInput::Text { bbox, .. } => (f.label.as_str(), Some(*bbox)),
+                _ => (f.label.as_str(), None),
+            })
+            .collect();
+        assert_eq!(
+            boxes,
+            [
+                ("Surname", Some([20.0, 52.0, 300.0, 102.0])),
+                ("Phone", Some([300.0, 52.0, 620.0, 102.0]))
             ],
             "{fields:?}"
         );

@@ -22,6 +22,9 @@ pub enum RegionKind {
     TextCell,
     Checkbox,
     Underline,
+    /// Blank paper after a label, with nothing drawn to write in (a form printed without
+    /// lines): found from the label, not from the drawing.
+    Blank,
 }
 
 #[derive(Debug, Clone)]
@@ -183,7 +186,8 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         .collect();
     // Cells open at the sides (rules across, the label at the top): the cell is the input,
     // and its rules are no underlines.
-    let cells = open_cells(&ink, w, gray, lines, &long, text_h, &boxes);
+    let mut cells = open_cells(&ink, w, gray, lines, &long, text_h, &boxes);
+    standing_cells(&ink, w, gray, lines, &long, text_h, &boxes, &mut cells);
     let boxes: Vec<BBox> = boxes.into_iter().chain(cells.iter().copied()).collect();
     out.extend(cells.into_iter().map(|bbox| Region {
         kind: RegionKind::TextCell,
@@ -263,6 +267,170 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     }
     combs(&mut out, lines, text_h);
     out
+}
+
+/// Boxes marked only by their four corner ticks (┌ ┐ └ ┘), as on forms printed for OCR in a
+/// drop-out ink: the boxes, and every tick that is part of one (the OCR reads ticks as "L",
+/// "F", "7" or "「"; they are no text). A tick is a small thin component with two full arms
+/// that meet at a corner; a box needs all four, aligned, at least 1.5 lines wide.
+pub fn corner_boxes(gray: &GrayImage, text_h: f32) -> (Vec<BBox>, Vec<BBox>) {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let ink_at = ink_level(gray);
+    let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= ink_at).collect();
+    let (lo, hi) = ((0.25 * text_h).max(4.0), (1.2 * text_h).max(8.0));
+    // Corners: 0 ┌, 1 ┐, 2 └, 3 ┘.
+    let mut ticks: [Vec<BBox>; 4] = Default::default();
+    let mut seen = vec![false; w * h];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut pixels: Vec<usize> = Vec::new();
+    for start in 0..w * h {
+        if !ink[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        pixels.clear();
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        while let Some(p) = stack.pop() {
+            let (x, y) = (p % w, p / w);
+            pixels.push(p);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            let near = [
+                (x > 0).then(|| p - 1),
+                (x + 1 < w).then(|| p + 1),
+                (y > 0).then(|| p - w),
+                (y + 1 < h).then(|| p + w),
+            ];
+            for q in near.into_iter().flatten() {
+                if ink[q] && !seen[q] {
+                    seen[q] = true;
+                    stack.push(q);
+                }
+            }
+        }
+        let (bw, bh) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
+        if bw < lo || bh < lo || bw > hi || bh > hi || pixels.len() as f32 > 3.5 * (bw + bh) {
+            continue;
+        }
+        // An arm: a row (or column) at the edge inked along 80 % of the side.
+        let row = |y: usize| pixels.iter().filter(|&&p| p / w == y).count() as f32 >= 0.8 * bw;
+        let col = |x: usize| pixels.iter().filter(|&&p| p % w == x).count() as f32 >= 0.8 * bh;
+        let edge_rows = |ys: [usize; 2]| ys.iter().any(|&y| row(y));
+        let edge_cols = |xs: [usize; 2]| xs.iter().any(|&x| col(x));
+        let top = edge_rows([y0, y0 + 1]);
+        let bottom = edge_rows([y1, y1.saturating_sub(1)]);
+        let left = edge_cols([x0, x0 + 1]);
+        let right = edge_cols([x1, x1.saturating_sub(1)]);
+        let b = [x0 as f32, y0 as f32, x1 as f32 + 1.0, y1 as f32 + 1.0];
+        let k = match (top, bottom, left, right) {
+            (true, false, true, false) => 0,
+            (true, false, false, true) => 1,
+            (false, true, true, false) => 2,
+            (false, true, false, true) => 3,
+            _ => continue,
+        };
+        ticks[k].push(b);
+    }
+    let near = |a: f32, b: f32| (a - b).abs() <= 3.0;
+    let mut boxes = Vec::new();
+    let mut used = Vec::new();
+    for tl in &ticks[0] {
+        let Some(tr) = ticks[1]
+            .iter()
+            .filter(|t| near(t[1], tl[1]) && t[2] - tl[0] >= 1.5 * text_h)
+            .min_by(|a, b| a[2].total_cmp(&b[2]))
+        else {
+            continue;
+        };
+        let Some(bl) = ticks[2]
+            .iter()
+            .filter(|t| near(t[0], tl[0]) && t[3] - tl[1] >= 1.0 * text_h)
+            .min_by(|a, b| a[3].total_cmp(&b[3]))
+        else {
+            continue;
+        };
+        let Some(br) = ticks[3]
+            .iter()
+            .find(|t| near(t[2], tr[2]) && near(t[3], bl[3]))
+        else {
+            continue;
+        };
+        boxes.push([tl[0], tl[1], tr[2], bl[3]]);
+        used.extend([*tl, *tr, *bl, *br]);
+    }
+    (boxes, used)
+}
+
+/// Cells standing on a rule, open at the top: a long rule with short vertical rules rising
+/// from it, the label in small print inside each cell (a bank's ledger rows, the label at the
+/// bottom right above the rule). The cell, label and all, is the input. Each cell found is
+/// added to `cells`; a cell must hold dark text in its lower half, and no box or cell found
+/// already may overlap it.
+#[allow(clippy::too_many_arguments)]
+fn standing_cells(
+    ink: &[bool],
+    w: usize,
+    gray: &GrayImage,
+    lines: &[Line],
+    rules: &[BBox],
+    text_h: f32,
+    boxes: &[BBox],
+    cells: &mut Vec<BBox>,
+) {
+    let dark = |l: &&Line| darkest(gray, &l.bbox, 100).is_some_and(|v| v <= 120);
+    let rise = 2.0 * text_h;
+    for u in rules.iter().filter(|u| u[2] - u[0] >= 10.0 * text_h) {
+        // Columns whose ink rises from the rule as high as two lines of text: vertical rules
+        // (text sitting on the rule is not that tall). Neighbouring columns are one rule.
+        // (first x, last x, height); the probe reads 2 px either side, so a post is the
+        // middle of its run.
+        let mut runs: Vec<(f32, f32, f32)> = Vec::new();
+        let mut x = u[0] + 2.0;
+        while x < u[2] - 2.0 {
+            let up = vertical_ink(ink, w, x, u[1], true, 6.0 * text_h);
+            if up >= rise {
+                match runs.last_mut() {
+                    Some((_, last, ph)) if x - *last <= 1.0 => {
+                        *last = x;
+                        *ph = ph.max(up);
+                    }
+                    _ => runs.push((x, x, up)),
+                }
+            }
+            x += 1.0;
+        }
+        let posts: Vec<(f32, f32)> = runs
+            .iter()
+            .map(|&(a, b, up)| (((a + b) / 2.0).round(), up))
+            .collect();
+        if posts.is_empty() {
+            continue;
+        }
+        let mut hs: Vec<f32> = posts.iter().map(|p| p.1).collect();
+        hs.sort_by(f32::total_cmp);
+        let top = u[1] - hs[hs.len() / 2];
+        let mut edges: Vec<f32> = vec![u[0]];
+        edges.extend(posts.iter().map(|p| p.0));
+        edges.push(u[2]);
+        for pair in edges.windows(2) {
+            let c = [pair[0], top, pair[1], u[3]];
+            if c[2] - c[0] < 3.0 * text_h
+                || boxes
+                    .iter()
+                    .chain(cells.iter())
+                    .any(|b| geom::intersection(b, &c) > 0.2 * geom::area(&c))
+            {
+                continue;
+            }
+            let labelled = lines.iter().filter(dark).any(|l| {
+                within(&l.bbox, &[c[0], c[1] - 2.0, c[2], c[3] + 2.0])
+                    && l.bbox[1] >= (c[1] + c[3]) / 2.0 - 2.0
+            });
+            if labelled {
+                cells.push(c);
+            }
+        }
+    }
 }
 
 /// Cells drawn only with rules across (open at the page's sides, or with column gaps): a
@@ -663,6 +831,29 @@ pub(crate) fn rule_coverage(gray: &GrayImage, rule: &BBox, ink_at: u8) -> f32 {
         .max()
         .unwrap_or(0) as f32
         / (x1 - x0) as f32
+}
+
+/// The share of a box's pixels that are ink (`ink_at`: the page's `ink_level`).
+pub(crate) fn ink_share(gray: &GrayImage, b: &BBox, ink_at: u8) -> f32 {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let (x0, y0) = (b[0].max(0.0) as usize, b[1].max(0.0) as usize);
+    let (x1, y1) = (
+        (b[2].max(0.0) as usize).min(w),
+        (b[3].max(0.0) as usize).min(h),
+    );
+    if x1 <= x0 || y1 <= y0 {
+        return 0.0;
+    }
+    let raw = gray.as_raw();
+    let ink: usize = (y0..y1)
+        .map(|y| {
+            raw[y * w + x0..y * w + x1]
+                .iter()
+                .filter(|&&v| v <= ink_at)
+                .count()
+        })
+        .sum();
+    ink as f32 / ((x1 - x0) * (y1 - y0)) as f32
 }
 
 /// The grey level at or below which a pixel is ink: `INK` on white paper, lower on paper a
