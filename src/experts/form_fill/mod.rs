@@ -1769,7 +1769,20 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         };
         out.push(make(seg, input));
     }
-    // Labels that end in a colon and name a known field, with nothing found to write in.
+    // Labels that end in a colon and name a known field, with nothing found to write in. On a
+    // page printed without lines (at most two boxes, cells or rules: a signature's, a photo's)
+    // the value goes in the blank paper after the label; on a page with lines, the label's
+    // input is one that was not read (a date's parts, options), not the paper beside it.
+    let drawn = regions
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                RegionKind::Box | RegionKind::TextCell | RegionKind::Underline
+            )
+        })
+        .count();
+    let lineless = drawn <= 2;
     for (i, s) in segs.iter().enumerate() {
         if used[i] {
             continue;
@@ -1778,7 +1791,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         if (t.ends_with(':') || t.ends_with('：'))
             && profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9)
         {
-            let input = match blank_after(i, &segs, &regions, page, gray, ink_at, text_h) {
+            let blank = lineless
+                .then(|| blank_after(i, &segs, &regions, page, gray, ink_at, text_h))
+                .flatten();
+            let input = match blank {
                 Some(bbox) => FieldInput::Text {
                     bbox,
                     kind: RegionKind::Blank,
