@@ -321,10 +321,12 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     };
     let mut regions = regions::find(gray, &page.lines, text_h);
     for c in corners {
-        if !regions
-            .iter()
-            .any(|r| geom::intersection(&r.bbox, &c) > 0.5 * geom::area(&c))
-        {
+        // Not over a box found already, nor round boxes found already (a scan's blur can cut
+        // the outer corners of a date's part boxes into tick-like pieces).
+        if !regions.iter().any(|r| {
+            let both = geom::intersection(&r.bbox, &c);
+            both > 0.5 * geom::area(&c) || both > 0.5 * geom::area(&r.bbox)
+        }) {
             regions.push(Region {
                 kind: RegionKind::Box,
                 bbox: c,

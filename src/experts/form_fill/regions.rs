@@ -408,7 +408,12 @@ fn standing_cells(
         }
         let mut hs: Vec<f32> = posts.iter().map(|p| p.1).collect();
         hs.sort_by(f32::total_cmp);
-        let top = u[1] - hs[hs.len() / 2];
+        // A row of cells is a line or two of writing tall; taller posts are a frame's sides.
+        let tall = hs[hs.len() / 2];
+        if tall > 4.0 * text_h {
+            continue;
+        }
+        let top = u[1] - tall;
         let mut edges: Vec<f32> = vec![u[0]];
         edges.extend(posts.iter().map(|p| p.0));
         edges.push(u[2]);
