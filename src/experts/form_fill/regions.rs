@@ -377,7 +377,7 @@ fn standing_cells(
     boxes: &[BBox],
     cells: &mut Vec<BBox>,
 ) {
-    let dark = |l: &&Line| darkest(gray, &l.bbox, 100).is_some_and(|v| v <= 120);
+    let dark = |l: &&Line| !faint_print(gray, &l.bbox);
     let rise = 2.0 * text_h;
     for u in rules.iter().filter(|u| u[2] - u[0] >= 10.0 * text_h) {
         // Columns whose ink rises from the rule as high as two lines of text: vertical rules
@@ -470,8 +470,7 @@ fn open_cells(
         .copied()
         .collect();
     let spans = |r: &BBox, l: &BBox| r[0] <= l[0] + 6.0 && r[2] >= l[2] - 3.0;
-    // (Small capitals in dark grey have few dark pixels: the darkest 1 % decides.)
-    let faint = |b: &BBox| darkest(gray, b, 100).is_none_or(|v| v > 120);
+    let faint = |b: &BBox| faint_print(gray, b);
     let dark: Vec<&Line> = lines.iter().filter(|l| !faint(&l.bbox)).collect();
     // Columns of [x0, x1) inked over rows [y0, y1) (9 in 10 rows): vertical rules.
     let verticals = |x0: f32, x1: f32, y0: f32, y1: f32| -> Vec<f32> {
@@ -946,6 +945,12 @@ fn nearest_glyphs<'a>(lines: &'a [Line], b: &BBox) -> impl Iterator<Item = (&'a 
 
 /// Whether text is light grey, as placeholders are: its darkest pixels (the 5th percentile
 /// of the box) are lighter than body text's.
+/// Whether the print in a box is faint (grey guide text, or none): no label's ink. Small
+/// capitals in dark grey have few dark pixels, so the darkest 1 % decides.
+fn faint_print(gray: &GrayImage, b: &BBox) -> bool {
+    darkest(gray, b, 100).is_none_or(|v| v > 120)
+}
+
 fn light_text(gray: &GrayImage, b: &BBox) -> bool {
     darkest(gray, b, 20).is_some_and(|v| v > 110)
 }
