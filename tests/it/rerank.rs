@@ -175,6 +175,61 @@ async fn a_server_without_log_probabilities_has_its_text_read_and_says_so() {
 }
 
 #[tokio::test]
+async fn a_server_that_refuses_log_probabilities_is_asked_again_without_them() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        scores: vec![
+            judged("boots", -3.0, -0.1),
+            judged("sundress", -0.05, -4.0),
+            judged("scarf", -2.0, -0.3),
+        ],
+        refuse_logprobs: true,
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    // One at a time, so the first refusal is seen before the others are asked.
+    config.rerank.concurrency = 1;
+    let req = request(vec![
+        candidate("a", "boots", 0),
+        candidate("b", "sundress", 1),
+        candidate("c", "scarf", 0),
+    ]);
+    let r = rerank(config, req, None).await.unwrap();
+    assert!(r.scores_from_text && !r.partial);
+    let got: Vec<(&str, f32, bool)> = r
+        .results
+        .iter()
+        .map(|s| (s.id.as_str(), s.score, s.from_text))
+        .collect();
+    assert_eq!(
+        got,
+        [("b", 1.0, true), ("a", -1.0, true), ("c", -1.0, true)]
+    );
+    // The first candidate was refused with logprobs and asked again without them; the call
+    // asked the others without them at once.
+    let asked: Vec<bool> = fake
+        .requests()
+        .iter()
+        .map(|b| b.get("logprobs").is_some() || b.get("top_logprobs").is_some())
+        .collect();
+    assert_eq!(asked, [true, false, false, false]);
+
+    // A server that also refuses the plain request fails the call as before.
+    fake.set_script(Script {
+        fail_with: Some(400),
+        ..Script::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let req = request(vec![candidate("a", "boots", 0)]);
+    let e = rerank(test_config(dir.path(), Some(fake.url())), req, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+}
+
+#[tokio::test]
 async fn a_deadline_returns_what_was_scored_marked_partial() {
     let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
