@@ -485,60 +485,64 @@ mod engine {
     #[test]
     fn batched_scores_equal_one_at_a_time_scores() {
         let _machine = machine::shared_blocking();
-        let mut e = engine("");
-        let (pm, pmedia) = prefix();
-        let alone = e.prepare(&pm, &pmedia).unwrap();
-        let batch: [(&str, Option<&str>); 5] = [
-            ("white sneakers", None),
-            (
-                "a long red linen dress with thin straps, a tiered skirt and a matching belt",
-                None,
-            ),
-            ("红色露肩连衣裙，配草帽", None),
-            ("a red sundress", Some("img_75x50.png")),
-            ("草帽", Some("img_37x91.png")),
-        ];
-        let prompts: Vec<Prepared> = batch.iter().map(|&c| prompt(&e, c)).collect();
-        let shared = alone
-            .ids
-            .iter()
-            .zip(&prompts[0].ids)
-            .take_while(|(a, b)| a == b)
-            .count();
-        let state = e.score_prefix(&prompts[0], shared).unwrap();
-        let lens: Vec<usize> = prompts.iter().map(|p| p.ids.len() - shared).collect();
-        let distinct: std::collections::BTreeSet<_> = lens.iter().collect();
-        assert_eq!(distinct.len(), lens.len(), "lengths {lens:?}");
-        assert_eq!(e.score_batch_len(&state, &prompts, 8), prompts.len());
-        let refs: Vec<&Prepared> = prompts.iter().collect();
-        let batched = e.score_batch(&state, &refs).unwrap();
-        assert_eq!(batched.len(), prompts.len());
-        let mut scores = Vec::new();
-        for (p, b) in prompts.iter().zip(&batched) {
-            let one = e.score_after(&state, p).unwrap();
-            assert!(max_diff(b, &one) < 1e-4, "{}", max_diff(b, &one));
-            let (x, y) = (log_odds(&e, b), log_odds(&e, &one));
-            assert!((x - y).abs() < 1e-4, "{x} vs {y}");
-            scores.push(x);
-        }
-        // Every pair of candidates scores apart, so a row reading another's logits would fail.
-        for (i, a) in scores.iter().enumerate() {
-            for b in &scores[i + 1..] {
-                assert!((a - b).abs() > 1e-3, "{scores:?}");
+        // With DeepStack inputs (zero on padding) and without.
+        for variant in ["", "nods"] {
+            let mut e = engine(variant);
+            let (pm, pmedia) = prefix();
+            let alone = e.prepare(&pm, &pmedia).unwrap();
+            let batch: [(&str, Option<&str>); 5] = [
+                ("white sneakers", None),
+                (
+                    "a long red linen dress with thin straps, a tiered skirt and a matching belt",
+                    None,
+                ),
+                ("红色露肩连衣裙，配草帽", None),
+                ("a red sundress", Some("img_75x50.png")),
+                ("草帽", Some("img_37x91.png")),
+            ];
+            let prompts: Vec<Prepared> = batch.iter().map(|&c| prompt(&e, c)).collect();
+            let shared = alone
+                .ids
+                .iter()
+                .zip(&prompts[0].ids)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let state = e.score_prefix(&prompts[0], shared).unwrap();
+            let lens: Vec<usize> = prompts.iter().map(|p| p.ids.len() - shared).collect();
+            let distinct: std::collections::BTreeSet<_> = lens.iter().collect();
+            assert_eq!(distinct.len(), lens.len(), "lengths {lens:?}");
+            assert_eq!(e.score_batch_len(&state, &prompts, 8), prompts.len());
+            let refs: Vec<&Prepared> = prompts.iter().collect();
+            let batched = e.score_batch(&state, &refs).unwrap();
+            assert_eq!(batched.len(), prompts.len());
+            let mut scores = Vec::new();
+            for (p, b) in prompts.iter().zip(&batched) {
+                let one = e.score_after(&state, p).unwrap();
+                assert!(max_diff(b, &one) < 1e-4, "{}", max_diff(b, &one));
+                let (x, y) = (log_odds(&e, b), log_odds(&e, &one));
+                assert!((x - y).abs() < 1e-4, "{x} vs {y}");
+                scores.push(x);
             }
+            // Every pair of candidates scores apart, so a row reading another's logits would fail.
+            for (i, a) in scores.iter().enumerate() {
+                for b in &scores[i + 1..] {
+                    assert!((a - b).abs() > 1e-3, "{scores:?}");
+                }
+            }
+            // A batch in another order gives each its own score.
+            let reversed: Vec<&Prepared> = prompts.iter().rev().collect();
+            let again = e.score_batch(&state, &reversed).unwrap();
+            for (b, x) in again.iter().rev().zip(&scores) {
+                assert!((log_odds(&e, b) - x).abs() < 1e-4);
+            }
+            // The batch is bounded by its rows and by the prefill chunk.
+            assert_eq!(e.score_batch_len(&state, &prompts, 2), 2);
+            let small =
+                crate::qwen3vl_golden::options(variant, 40, crate::qwen3vl_golden::provider());
+            let mut tight = Engine::load(small).unwrap();
+            assert_eq!(tight.score_batch_len(&state, &prompts, 8), 1);
+            assert!(tight.score_batch(&state, &refs).is_err());
         }
-        // A batch in another order gives each its own score.
-        let reversed: Vec<&Prepared> = prompts.iter().rev().collect();
-        let again = e.score_batch(&state, &reversed).unwrap();
-        for (b, x) in again.iter().rev().zip(&scores) {
-            assert!((log_odds(&e, b) - x).abs() < 1e-4);
-        }
-        // The batch is bounded by its rows and by the prefill chunk.
-        assert_eq!(e.score_batch_len(&state, &prompts, 2), 2);
-        let small = crate::qwen3vl_golden::options("", 40, crate::qwen3vl_golden::provider());
-        let mut tight = Engine::load(small).unwrap();
-        assert_eq!(tight.score_batch_len(&state, &prompts, 8), 1);
-        assert!(tight.score_batch(&state, &refs).is_err());
     }
 
     /// Against transformers: `tools/qwen3vl/make_rerank_golden.py` wrote each pair's input ids
