@@ -1,11 +1,13 @@
 //! Re-ranking speed of the in-process engine: candidates scored per second for 10 and 50
 //! candidates (each a product title and a 224x224 picture) against one query (a sentence and a
-//! 448x448 picture), with the query's prefix run once and its KV reused (`score_prefix` +
-//! `score_after`, as the service scores), and without (each candidate's whole prompt prefilled,
-//! the query's picture encoded again each time). Prompt preparation is counted in both. Run:
-//! `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench rerank` on the larger random model that
-//! `tools/qwen3vl/make_fixture.py --bench DIR` exports (default: the tiny test model). ITERS,
-//! COUNTS (e.g. "10,50"), THREADS change the run.
+//! 448x448 picture), three ways: each candidate's whole prompt prefilled (the query's picture
+//! encoded again each time); the query's prefix run once and its KV reused, one candidate per
+//! decoder call (`score_prefix` + `score_after`); and the prefix reused with up to BATCH
+//! candidates per multi-row call (`score_batch`, as the service scores). Prompt preparation is
+//! counted in all three. Run: `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench rerank` on the
+//! larger random model that `tools/qwen3vl/make_fixture.py --bench DIR` exports (default: the
+//! tiny test model). ITERS, COUNTS (e.g. "10,50"), BATCH (8, as `rerank.batch_size`), THREADS
+//! change the run.
 
 use std::time::Instant;
 
@@ -72,6 +74,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let iters: usize = env("ITERS", 3);
+    let batch: usize = env("BATCH", 8);
     let counts: Vec<usize> = std::env::var("COUNTS")
         .unwrap_or_else(|_| "10,50".into())
         .split(',')
@@ -80,12 +83,16 @@ fn main() {
     let options = common::engine_options();
     let (model_dir, threads) = (options.model_dir.clone(), options.threads);
     let mut e = Engine::load(options).expect("load");
-    println!("model {} threads {threads}", model_dir.display());
+    println!(
+        "model {} threads {threads} batch {batch}",
+        model_dir.display()
+    );
     let yes = e.tokenizer.token_to_id("yes").unwrap() as usize;
     let no = e.tokenizer.token_to_id("no").unwrap() as usize;
     for &n in &counts {
-        let (mut reused, mut full) = (Vec::new(), Vec::new());
-        let mut worst = 0f32;
+        let (mut reused, mut batched, mut full) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut worst, mut worst_batched) = (0f32, 0f32);
+        let mut rows = Vec::new();
         for _ in 0..iters {
             let t = Instant::now();
             let (alone, ps) = prompts(&e, n);
@@ -105,6 +112,23 @@ fn main() {
                 .collect();
             reused.push(t.elapsed().as_secs_f64());
 
+            // As the service scores: the prefix once, then batches of up to BATCH rows.
+            let t = Instant::now();
+            let (_, ps) = prompts(&e, n);
+            let state = e.score_prefix(&ps[0], shared).unwrap();
+            let mut c = Vec::with_capacity(n);
+            let mut at = 0;
+            while at < n {
+                let k = e.score_batch_len(&state, &ps[at..], batch);
+                let refs: Vec<&Prepared> = ps[at..at + k].iter().collect();
+                for l in e.score_batch(&state, &refs).unwrap() {
+                    c.push(l[yes] - l[no]);
+                }
+                rows.push(k);
+                at += k;
+            }
+            batched.push(t.elapsed().as_secs_f64());
+
             let t = Instant::now();
             let (_, ps) = prompts(&e, n);
             let b: Vec<f32> = ps
@@ -115,20 +139,23 @@ fn main() {
                 })
                 .collect();
             full.push(t.elapsed().as_secs_f64());
-            worst = a
-                .iter()
-                .zip(&b)
-                .fold(worst, |m, (x, y)| m.max((x - y).abs()));
+            let diff =
+                |x: &[f32], m: f32| x.iter().zip(&b).fold(m, |m, (x, y)| m.max((x - y).abs()));
+            worst = diff(&a, worst);
+            worst_batched = diff(&c, worst_batched);
             if n == counts[0] && reused.len() == 1 {
                 println!("prompt {} tokens, shared prefix {shared}", ps[0].ids.len());
             }
         }
-        let (r, f) = (median(reused), median(full));
+        let (r, bt, f) = (median(reused), median(batched), median(full));
+        let mean_rows = rows.iter().sum::<usize>() as f64 / rows.len().max(1) as f64;
         println!(
-            "{n:>3} candidates: prefix reused {:.1} cand/s ({r:.2} s), full prompts {:.1} cand/s ({f:.2} s), x{:.2}; largest score difference {worst:.2e}",
-            n as f64 / r,
+            "{n:>3} candidates: full prompts {:.1} cand/s ({f:.2} s); prefix reused, one at a time {:.1} cand/s ({r:.2} s, x{:.2}); prefix reused, batched {:.1} cand/s ({bt:.2} s, x{:.2}, {mean_rows:.1} rows a call); largest score difference from full prompts {worst:.2e} one at a time, {worst_batched:.2e} batched",
             n as f64 / f,
-            f / r
+            n as f64 / r,
+            f / r,
+            n as f64 / bt,
+            f / bt,
         );
     }
 }

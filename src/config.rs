@@ -775,6 +775,10 @@ pub struct RerankConfig {
     pub max_text_chars: usize,
     /// Candidates scored at once by a remote backend (one request each).
     pub concurrency: usize,
+    /// Candidates the in-process engine scores in one decoder call (one row each, the query's
+    /// KV copied into every row); rows times the longest candidate's tokens also stay within
+    /// `engine.prefill_chunk`.
+    pub batch_size: usize,
     /// Tokens of a reason, with `with_reasons`.
     pub reason_tokens: u32,
     /// Alternatives to the first token a remote backend is asked for (`top_logprobs`); the
@@ -789,6 +793,7 @@ impl Default for RerankConfig {
             max_media: 64,
             max_text_chars: 4000,
             concurrency: 8,
+            batch_size: 8,
             reason_tokens: 48,
             top_logprobs: 20,
         }
@@ -1345,6 +1350,8 @@ impl Config {
             Positive,
             1024.0,
         )?;
+        let n = count(rr.batch_size);
+        in_range("rerank.batch_size", n, Positive, 256.0)?;
         let n = f64::from(rr.reason_tokens);
         in_range("rerank.reason_tokens", n, Positive, 4096.0)?;
         let n = f64::from(rr.top_logprobs);

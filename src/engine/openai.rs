@@ -1,8 +1,10 @@
 //! Client for OpenAI-compatible chat-completions servers (vLLM, SGLang, Ollama, Qwen's demo).
 //! Images and videos travel as base64 data URLs; answers are streamed (server-sent events).
 //! Retries only when the connection could not be made, never once the server has answered,
-//! so a request is never generated twice.
+//! so a request is never generated twice; the one exception is a scoring request refused for
+//! its `logprobs` (nothing was generated), asked once more without them.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -122,11 +124,12 @@ impl Backend for OpenAiBackend {
         let inner = self.inner.clone();
         tokio::spawn(async move {
             let request = std::sync::Arc::new(request);
+            let plain = AtomicBool::new(false);
             let work = async {
                 let model = inner.model().await?;
                 let concurrency = inner.score_concurrency;
                 let mut judged = futures::stream::iter(0..request.candidates.len())
-                    .map(|i| inner.score_one(&model, &request, i))
+                    .map(|i| inner.score_one(&model, &request, i, &plain))
                     .buffer_unordered(concurrency);
                 while let Some(r) = judged.next().await {
                     let failed = r.is_err();
@@ -288,34 +291,62 @@ impl Inner {
 
 impl Inner {
     /// One candidate's judgement: the log-odds of the first token's `yes` against `no` from
-    /// its `top_logprobs`, else (a server that gives none) read from the answer's text.
-    async fn score_one(&self, model: &str, request: &ScoreRequest, i: usize) -> Result<Scored> {
+    /// its `top_logprobs`, else (a server that gives none) read from the answer's text. A
+    /// server that refuses `logprobs` (HTTP 400, or 422 from a FastAPI validator) is asked
+    /// once more without them and its text is read; `plain` then tells the call's other
+    /// candidates not to ask for them.
+    async fn score_one(
+        &self,
+        model: &str,
+        request: &ScoreRequest,
+        i: usize,
+        plain: &AtomicBool,
+    ) -> Result<Scored> {
         let mut messages = request.prefix.clone();
         messages.extend(request.candidates[i].iter().cloned());
-        let body = json!({
+        let mut body = json!({
             "model": model,
             "messages": messages.iter().map(|m| message_json(m, self.video)).collect::<Vec<_>>(),
             "stream": false,
             "max_tokens": 1 + request.reason_tokens,
             "temperature": 0.0,
-            "logprobs": true,
-            "top_logprobs": self.top_logprobs,
         });
-        let url = format!("{}/chat/completions", self.base);
-        let resp = self
-            .send(|| {
-                self.client
-                    .post(&url)
-                    .timeout(self.idle_timeout)
-                    .json(&body)
-            })
-            .await?;
+        let mut resp = if plain.load(Ordering::Relaxed) {
+            self.ask_to_score(&body).await?
+        } else {
+            let mut with = body.clone();
+            with["logprobs"] = json!(true);
+            with["top_logprobs"] = json!(self.top_logprobs);
+            self.ask_to_score(&with).await?
+        };
+        if !plain.load(Ordering::Relaxed) && matches!(resp.status().as_u16(), 400 | 422) {
+            let refused = check_status(resp).await.err();
+            tracing::info!(
+                error = ?refused,
+                "the model backend refused a scoring request with logprobs; \
+                 asking without them and reading the answer's text"
+            );
+            if let Some(map) = body.as_object_mut() {
+                map.remove("logprobs");
+            }
+            resp = self.ask_to_score(&body).await?;
+            if resp.status().is_success() {
+                plain.store(true, Ordering::Relaxed);
+            }
+        }
         let resp = check_status(resp).await?;
         let v: Value = resp
             .json()
             .await
             .map_err(|e| Error::Backend(format!("scoring answer: {}", root_cause(&e))))?;
         Ok(judgement(&v, i, &request.yes, &request.no))
+    }
+
+    /// One non-streamed chat request, its answer whatever its status.
+    async fn ask_to_score(&self, body: &Value) -> Result<reqwest::Response> {
+        let url = format!("{}/chat/completions", self.base);
+        self.send(|| self.client.post(&url).timeout(self.idle_timeout).json(body))
+            .await
     }
 }
 

@@ -175,6 +175,61 @@ async fn a_server_without_log_probabilities_has_its_text_read_and_says_so() {
 }
 
 #[tokio::test]
+async fn a_server_that_refuses_log_probabilities_is_asked_again_without_them() {
+    let _machine = machine::shared().await;
+    let fake = FakeOpenAi::start(Script {
+        scores: vec![
+            judged("boots", -3.0, -0.1),
+            judged("sundress", -0.05, -4.0),
+            judged("scarf", -2.0, -0.3),
+        ],
+        refuse_logprobs: true,
+        ..Script::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path(), Some(fake.url()));
+    // One at a time, so the first refusal is seen before the others are asked.
+    config.rerank.concurrency = 1;
+    let req = request(vec![
+        candidate("a", "boots", 0),
+        candidate("b", "sundress", 1),
+        candidate("c", "scarf", 0),
+    ]);
+    let r = rerank(config, req, None).await.unwrap();
+    assert!(r.scores_from_text && !r.partial);
+    let got: Vec<(&str, f32, bool)> = r
+        .results
+        .iter()
+        .map(|s| (s.id.as_str(), s.score, s.from_text))
+        .collect();
+    assert_eq!(
+        got,
+        [("b", 1.0, true), ("a", -1.0, true), ("c", -1.0, true)]
+    );
+    // The first candidate was refused with logprobs and asked again without them; the call
+    // asked the others without them at once.
+    let asked: Vec<bool> = fake
+        .requests()
+        .iter()
+        .map(|b| b.get("logprobs").is_some() || b.get("top_logprobs").is_some())
+        .collect();
+    assert_eq!(asked, [true, false, false, false]);
+
+    // A server that also refuses the plain request fails the call as before.
+    fake.set_script(Script {
+        fail_with: Some(400),
+        ..Script::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let req = request(vec![candidate("a", "boots", 0)]);
+    let e = rerank(test_config(dir.path(), Some(fake.url())), req, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+}
+
+#[tokio::test]
 async fn a_deadline_returns_what_was_scored_marked_partial() {
     let _machine = machine::shared().await;
     let fake = FakeOpenAi::start(Script {
@@ -424,6 +479,72 @@ mod engine {
         assert!(e.score_after(&state, &other).is_err());
     }
 
+    /// Candidates of different lengths in one multi-row call (the prefix's KV copied into
+    /// each row, each row right-padded to the longest) score what each scores alone: the
+    /// padding after a row's real positions never reaches them.
+    #[test]
+    fn batched_scores_equal_one_at_a_time_scores() {
+        let _machine = machine::shared_blocking();
+        // With DeepStack inputs (zero on padding) and without.
+        for variant in ["", "nods"] {
+            let mut e = engine(variant);
+            let (pm, pmedia) = prefix();
+            let alone = e.prepare(&pm, &pmedia).unwrap();
+            let batch: [(&str, Option<&str>); 5] = [
+                ("white sneakers", None),
+                (
+                    "a long red linen dress with thin straps, a tiered skirt and a matching belt",
+                    None,
+                ),
+                ("红色露肩连衣裙，配草帽", None),
+                ("a red sundress", Some("img_75x50.png")),
+                ("草帽", Some("img_37x91.png")),
+            ];
+            let prompts: Vec<Prepared> = batch.iter().map(|&c| prompt(&e, c)).collect();
+            let shared = alone
+                .ids
+                .iter()
+                .zip(&prompts[0].ids)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let state = e.score_prefix(&prompts[0], shared).unwrap();
+            let lens: Vec<usize> = prompts.iter().map(|p| p.ids.len() - shared).collect();
+            let distinct: std::collections::BTreeSet<_> = lens.iter().collect();
+            assert_eq!(distinct.len(), lens.len(), "lengths {lens:?}");
+            assert_eq!(e.score_batch_len(&state, &prompts, 8), prompts.len());
+            let refs: Vec<&Prepared> = prompts.iter().collect();
+            let batched = e.score_batch(&state, &refs).unwrap();
+            assert_eq!(batched.len(), prompts.len());
+            let mut scores = Vec::new();
+            for (p, b) in prompts.iter().zip(&batched) {
+                let one = e.score_after(&state, p).unwrap();
+                assert!(max_diff(b, &one) < 1e-4, "{}", max_diff(b, &one));
+                let (x, y) = (log_odds(&e, b), log_odds(&e, &one));
+                assert!((x - y).abs() < 1e-4, "{x} vs {y}");
+                scores.push(x);
+            }
+            // Every pair of candidates scores apart, so a row reading another's logits would fail.
+            for (i, a) in scores.iter().enumerate() {
+                for b in &scores[i + 1..] {
+                    assert!((a - b).abs() > 1e-3, "{scores:?}");
+                }
+            }
+            // A batch in another order gives each its own score.
+            let reversed: Vec<&Prepared> = prompts.iter().rev().collect();
+            let again = e.score_batch(&state, &reversed).unwrap();
+            for (b, x) in again.iter().rev().zip(&scores) {
+                assert!((log_odds(&e, b) - x).abs() < 1e-4);
+            }
+            // The batch is bounded by its rows and by the prefill chunk.
+            assert_eq!(e.score_batch_len(&state, &prompts, 2), 2);
+            let small =
+                crate::qwen3vl_golden::options(variant, 40, crate::qwen3vl_golden::provider());
+            let mut tight = Engine::load(small).unwrap();
+            assert_eq!(tight.score_batch_len(&state, &prompts, 8), 1);
+            assert!(tight.score_batch(&state, &refs).is_err());
+        }
+    }
+
     /// Against transformers: `tools/qwen3vl/make_rerank_golden.py` wrote each pair's input ids
     /// and logit(yes) - logit(no) from the same weights (rebuilt from the fixture's seed).
     #[test]
@@ -438,6 +559,7 @@ mod engine {
         let (pm, pmedia) = prefix();
         let alone = e.prepare(&pm, &pmedia).unwrap();
         let mut state = None;
+        let (mut prompts, mut wanted) = (Vec::new(), Vec::new());
         for (c, want) in CANDIDATES
             .iter()
             .zip(golden["candidates"].as_array().unwrap())
@@ -464,6 +586,21 @@ mod engine {
             let got = log_odds(&e, &logits);
             let want = want["log_odds"].as_f64().unwrap() as f32;
             assert!((got - want).abs() < 1e-3, "{}: {got} vs {want}", c.0);
+            prompts.push(p);
+            wanted.push(want);
+        }
+        // The four in one multi-row call, as the service scores them.
+        let state = state.unwrap();
+        assert_eq!(e.score_batch_len(&state, &prompts, 8), 4);
+        let refs: Vec<&Prepared> = prompts.iter().collect();
+        let batched = e.score_batch(&state, &refs).unwrap();
+        for ((logits, want), c) in batched.iter().zip(&wanted).zip(&CANDIDATES) {
+            let got = log_odds(&e, logits);
+            assert!(
+                (got - want).abs() < 1e-3,
+                "batched {}: {got} vs {want}",
+                c.0
+            );
         }
     }
 

@@ -355,6 +355,22 @@ impl Relayout {
         out.remove("out")
             .ok_or_else(|| Error::Ort("tail: no out".into()))
     }
+
+    /// Entry `col` along axis 1 of row `row` (axis 0) of a rank-3 tensor, copied to the host
+    /// as `[1, 1, width]`: one row's logits out of a multi-row prefill, the rest left on the
+    /// device.
+    pub fn at(&mut self, x: &DynValue, row: usize, col: usize) -> Result<DynValue> {
+        let (row, col) = (row as i64, col as i64);
+        let mut binding = self.tail.create_binding()?;
+        binding.bind_input("x", x)?;
+        binding.bind_input("starts", &i64_tensor(vec![2], vec![row, col])?)?;
+        binding.bind_input("ends", &i64_tensor(vec![2], vec![row + 1, col + 1])?)?;
+        binding.bind_input("axes", &i64_tensor(vec![2], vec![0, 1])?)?;
+        binding.bind_output_to_device("out", &self.host)?;
+        let mut out = self.tail.run_binding(&binding)?;
+        out.remove("out")
+            .ok_or_else(|| Error::Ort("at: no out".into()))
+    }
 }
 
 #[cfg(test)]
@@ -393,6 +409,13 @@ mod tests {
             let t = r.tail(&logits, 1).unwrap();
             assert_eq!(read_floats(&t).unwrap(), (vec![1, 1, 2], vec![5.0, 6.0]));
             assert!(matches!(to_host(&t).unwrap(), Host::Here(_)));
+            // One row's one position of a [2, 3, 2] tensor.
+            let two =
+                float_tensor(float, vec![2, 3, 2], (0..12).map(|x| x as f32).collect()).unwrap();
+            let one = r.at(&two, 1, 0).unwrap();
+            assert_eq!(read_floats(&one).unwrap(), (vec![1, 1, 2], vec![6.0, 7.0]));
+            let one = r.at(&two, 0, 2).unwrap();
+            assert_eq!(read_floats(&one).unwrap(), (vec![1, 1, 2], vec![4.0, 5.0]));
             // A count it was not built for is an error, not a panic.
             assert!(r.stack(&refs(&a[..1]), &refs(&b[..1]), 2, 0, 0).is_err());
         }

@@ -876,6 +876,100 @@ impl Engine {
         self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, shared)
     }
 
+    /// How many of `ps` (prompts that start with `state`'s prefix), from the first, go into
+    /// one `score_batch` call: at most `max_rows`, and rows times the longest one's own
+    /// positions within `prefill_chunk`, the bound one prefill chunk puts on the logits
+    /// buffer. At least one while any is left.
+    pub fn score_batch_len(&self, state: &PrefixState, ps: &[Prepared], max_rows: usize) -> usize {
+        let budget = self.options.prefill_chunk.max(1);
+        let mut longest = 0;
+        let mut n = 0;
+        for p in ps.iter().take(max_rows.max(1)) {
+            let own = p.ids.len().saturating_sub(state.len());
+            longest = longest.max(own);
+            if n > 0 && (n + 1) * longest > budget {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+
+    /// `score_after` for several prompts in one decoder call: the prefix's KV is copied into
+    /// one row per prompt, and each row prefills its own positions, right-padded to the
+    /// longest (`Graphs::decode_rows`); a prompt's images are encoded and merged into its own
+    /// row, and its positions are its own (rope index included). Each prompt's logits come
+    /// from its last real position. One prompt alone goes through `score_after`, which
+    /// prefills in chunks.
+    pub fn score_batch(&mut self, state: &PrefixState, ps: &[&Prepared]) -> Result<Vec<Vec<f32>>> {
+        match ps {
+            [] => return Ok(Vec::new()),
+            [p] => return Ok(vec![self.score_after(state, p)?]),
+            _ => {}
+        }
+        let shared = state.ids.len();
+        if ps
+            .iter()
+            .any(|p| p.ids.len() <= shared || p.ids[..shared] != state.ids[..])
+        {
+            return Err(EngineError::Input(
+                "a prompt does not start with the scored prefix".into(),
+            ));
+        }
+        let rows = ps.len();
+        let columns = ps.iter().map(|p| p.ids.len() - shared).max().unwrap_or(0);
+        if rows * columns > self.options.prefill_chunk.max(1) {
+            return Err(EngineError::Input(format!(
+                "{rows} rows of {columns} positions exceed the prefill chunk ({})",
+                self.options.prefill_chunk
+            )));
+        }
+        let hsz = self.graphs.hidden;
+        let mut embeds = Vec::with_capacity(rows * columns * hsz);
+        let mut positions: [Vec<i64>; 3] = std::array::from_fn(|_| Vec::new());
+        let mut deepstack: Vec<Vec<f32>> = Vec::new();
+        let mut last = Vec::with_capacity(rows);
+        for p in ps {
+            let own = p.ids.len() - shared;
+            let pad = columns - own;
+            let all = self.graphs.embed(&p.ids)?;
+            let mut vision = VisionRows {
+                images: state.images.clone(),
+                ..VisionRows::default()
+            };
+            while self.encode_next(p, &mut vision)? {}
+            let (all, levels) = self.merge_vision(p, all, &vision)?;
+            let row = &all[shared * hsz..];
+            embeds.extend_from_slice(row);
+            // Padding repeats the last real row: any finite value does, as nothing real
+            // attends to it.
+            for _ in 0..pad {
+                embeds.extend_from_slice(&row[row.len() - hsz..]);
+            }
+            for (axis, out) in positions.iter_mut().enumerate() {
+                let own_positions = &p.rope.positions[axis][shared..];
+                out.extend_from_slice(own_positions);
+                let end = own_positions.last().copied().unwrap_or(0);
+                out.extend((1..=pad as i64).map(|i| end + i));
+            }
+            if deepstack.is_empty() {
+                deepstack = vec![Vec::with_capacity(rows * columns * hsz); levels.len()];
+            }
+            for (dst, src) in deepstack.iter_mut().zip(&levels) {
+                dst.extend_from_slice(&src[shared * hsz..]);
+                dst.extend(std::iter::repeat_n(0.0, pad * hsz));
+            }
+            last.push(own - 1);
+        }
+        let past = self.graphs.cache_from_host(state.values.clone(), shared)?;
+        let ds = (!deepstack.is_empty()).then_some(deepstack);
+        let logits = self
+            .graphs
+            .decode_rows(embeds, positions, ds, past, &last)?;
+        let vocab = logits.len() / rows;
+        Ok(logits.chunks(vocab.max(1)).map(<[f32]>::to_vec).collect())
+    }
+
     /// The observer the engine reports to.
     pub fn observer(&self) -> Arc<dyn Observer> {
         self.observer.clone()

@@ -656,6 +656,94 @@ impl Graphs {
         d.last_rows(&logits, keep)
     }
 
+    /// One decoder call over `rows` sequences that share one past: `past` (a batch-1 cache)
+    /// is copied into every row on the device, and each row adds `columns` positions of its
+    /// own. `embeds` is `rows x columns x hidden`, `positions` per axis `rows x columns`,
+    /// `deepstack` (when given) per level `rows x columns x hidden`. A row shorter than
+    /// `columns` is padded on its right: attention is causal, so its real positions never see
+    /// the padding, and the mask stays all ones (GroupQueryAttention takes sequence lengths
+    /// from the mask, so nothing may be hidden in it). Returns `rows x vocab` logits, row r's
+    /// read at its position `last[r]`; the presents are dropped.
+    pub fn decode_rows(
+        &mut self,
+        embeds: Vec<f32>,
+        positions: [Vec<i64>; 3],
+        deepstack: Option<Vec<Vec<f32>>>,
+        past: Cache,
+        last: &[usize],
+    ) -> Result<Vec<f32>> {
+        let rows = last.len();
+        let h = self.hidden;
+        let columns = positions[0].len() / rows.max(1);
+        if rows == 0
+            || positions.iter().any(|p| p.len() != rows * columns)
+            || embeds.len() != rows * columns * h
+            || last.iter().any(|&l| l >= columns)
+        {
+            return Err(SessionError::Contract {
+                graph: "decoder",
+                problem: format!(
+                    "{rows} rows of {columns} positions with {} embedding values",
+                    embeds.len()
+                ),
+            });
+        }
+        let total = past.len + columns;
+        let d = &mut self.decoder;
+        let x: Vec<&DynValue> = past.values.iter().map(|(_, v)| v).collect();
+        let copies = d.relayout.pick(&x, &vec![0; rows], 2, 0, past.len)?;
+        let (b, s, hi) = (rows as i64, columns as i64, h as i64);
+        let pos: Vec<i64> = positions.into_iter().flatten().collect();
+        let mut inputs: Vec<(String, DynValue)> = vec![
+            (
+                "inputs_embeds".into(),
+                float_tensor(d.embeds_type, vec![b, s, hi], embeds)?,
+            ),
+            (
+                "attention_mask".into(),
+                i64_tensor(vec![b, total as i64], vec![1; rows * total])?,
+            ),
+            ("position_ids".into(), i64_tensor(vec![3, b, s], pos)?),
+        ];
+        let levels = deepstack.unwrap_or_default();
+        let level = |i: usize| {
+            levels
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| vec![0.0; rows * columns * h])
+        };
+        match &d.deepstack {
+            DeepStack::None => {}
+            DeepStack::Stacked(name) => {
+                let n = 3.max(levels.len());
+                let data: Vec<f32> = (0..n).flat_map(level).collect();
+                inputs.push((
+                    name.clone(),
+                    float_tensor(d.deepstack_type, vec![n as i64, b, s, hi], data)?,
+                ));
+            }
+            DeepStack::Split(names) => {
+                for (i, name) in names.iter().enumerate() {
+                    inputs.push((
+                        name.clone(),
+                        float_tensor(d.deepstack_type, vec![b, s, hi], level(i))?,
+                    ));
+                }
+            }
+        }
+        for ((name, _), v) in past.values.iter().zip(copies) {
+            inputs.push((name.clone(), v));
+        }
+        // The logits stay on the device; only each row's one position comes back.
+        let (logits, _) = d.run(inputs, false)?;
+        let mut out = Vec::new();
+        for (r, &l) in last.iter().enumerate() {
+            out.extend(read_floats(&d.relayout.at(&logits, r, l)?)?.1);
+        }
+        d.transfer.logits_to_host = out.len() * d.logits_type.size();
+        Ok(out)
+    }
+
     /// A batch with no rows.
     pub fn empty_batch(&self) -> BatchCache {
         let d = &self.decoder;

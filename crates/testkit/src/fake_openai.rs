@@ -2,7 +2,8 @@
 //! for a remote vLLM/SGLang server (which cannot run here). It streams a scripted answer as
 //! server-sent events, records every request body, and counts streams the client abandoned.
 //! A request with `"stream": false` gets one JSON answer, with the first token's
-//! `logprobs`/`top_logprobs` when it asks for them and the script has some (re-ranking).
+//! `logprobs`/`top_logprobs` when it asks for them and the script has some (re-ranking), or a
+//! 400 when the script says this server refuses them.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -38,6 +39,8 @@ pub struct Script {
     /// Non-streamed requests whose last user text contains `needle` get these answers (the
     /// first that matches), before every other rule.
     pub scores: Vec<ScoreAnswer>,
+    /// Answer a request that asks for `logprobs` with HTTP 400, as a server without them does.
+    pub refuse_logprobs: bool,
 }
 
 /// A scripted judgement for a non-streamed request.
@@ -60,6 +63,7 @@ impl Default for Script {
             per_request: Vec::new(),
             by_system: Vec::new(),
             scores: Vec::new(),
+            refuse_logprobs: false,
         }
     }
 }
@@ -192,6 +196,16 @@ async fn chat(State(shared): State<Arc<Shared>>, axum::Json(body): axum::Json<Va
         return (
             status,
             axum::Json(json!({"error": {"message": format!("scripted failure {code}")}})),
+        )
+            .into_response();
+    }
+    if script.refuse_logprobs && body.get("logprobs").is_some_and(|v| v != &Value::Null) {
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(
+                json!({"error": {"message": "logprobs is not supported by this server",
+                "type": "invalid_request_error", "param": "logprobs"}}),
+            ),
         )
             .into_response();
     }

@@ -52,10 +52,12 @@ struct GenJob {
 
 /// A re-ranking call (`Backend::score`): the shared prefix's messages and media, then each
 /// candidate's, its media numbered after the prefix's. The engine thread runs the prefix once,
-/// then one candidate per turn between the batch's steps.
+/// then up to `batch` candidates per turn, in one multi-row call, between the batch's steps.
 struct ScoreJob {
     prefix: (Vec<ChatMessage>, Vec<Media>),
     candidates: Vec<(Vec<ChatMessage>, Vec<Media>)>,
+    /// Candidates scored in one decoder call at most (`rerank.batch_size`).
+    batch: usize,
     /// Token ids of the yes and no answers.
     yes: u32,
     no: u32,
@@ -173,6 +175,8 @@ pub struct OrtBackend {
     max_visual_tokens: usize,
     /// For the answer tokens re-ranking compares.
     tokenizer: Arc<tokenizers::Tokenizer>,
+    /// Candidates scored in one decoder call at most (`rerank.batch_size`).
+    score_batch: usize,
 }
 
 impl Drop for OrtBackend {
@@ -314,6 +318,7 @@ impl OrtBackend {
             model,
             max_visual_tokens: config.engine.max_visual_tokens,
             tokenizer,
+            score_batch: config.rerank.batch_size,
         })
     }
 }
@@ -373,6 +378,7 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                         scoring.push_back(Scoring {
                             job,
                             state: None,
+                            ready: VecDeque::new(),
                             next: 0,
                         });
                         continue;
@@ -413,7 +419,7 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                 },
             );
         }
-        // One candidate of the first re-ranking call, between the batch's steps.
+        // One batch of candidates of the first re-ranking call, between the batch's steps.
         if let Some(s) = scoring.front_mut()
             && !score_next(engine, s)
         {
@@ -456,30 +462,44 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
     }
 }
 
-/// A re-ranking call on the engine thread: its prefix's KV once run, and the next candidate.
+/// A re-ranking call on the engine thread: its prefix's KV once run, and the candidates
+/// prepared but not yet scored.
 struct Scoring {
     job: ScoreJob,
     state: Option<(PrefixState, usize)>,
+    /// Candidates `next..next + ready.len()`, prepared.
+    ready: VecDeque<Prepared>,
     next: usize,
 }
 
-/// Scores the next candidate of `s` (running the shared prefix first, on the first call);
-/// false once the call is over (all scored, failed, or its caller gone).
+/// Scores the next batch of `s`'s candidates in one multi-row call (running the shared
+/// prefix first, on the first call); false once the call is over (all scored, failed, or its
+/// caller gone). Cancellation and the caller's deadline (it drops the stream) are seen
+/// between batches.
 fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
     let job = &s.job;
     if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
         return false;
     }
-    let Some((messages, media)) = job.candidates.get(s.next) else {
+    let total = job.candidates.len();
+    if s.next >= total {
         return false;
-    };
-    let result = (|| -> Result<Scored> {
-        let mut all_messages = job.prefix.0.clone();
-        all_messages.extend(messages.iter().cloned());
-        let mut all_media = job.prefix.1.clone();
-        all_media.extend(media.iter().cloned());
-        let p = engine.prepare(&all_messages, &all_media)?;
+    }
+    let result = (|| -> Result<Vec<Scored>> {
+        let want = job.batch.max(1);
+        while s.ready.len() < want && s.next + s.ready.len() < total {
+            let (messages, media) = &job.candidates[s.next + s.ready.len()];
+            let mut all_messages = job.prefix.0.clone();
+            all_messages.extend(messages.iter().cloned());
+            let mut all_media = job.prefix.1.clone();
+            all_media.extend(media.iter().cloned());
+            s.ready
+                .push_back(engine.prepare(&all_messages, &all_media)?);
+        }
         if s.state.is_none() {
+            let Some(p) = s.ready.front() else {
+                return Err(Error::Internal("no candidate to score".into()));
+            };
             // The prefix alone renders as its turns and the assistant's header; what it shares
             // with a candidate's prompt is its turns (and the next turn's start).
             let alone = engine.prepare(&job.prefix.0, &job.prefix.1)?;
@@ -489,34 +509,55 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
                 .zip(&p.ids)
                 .take_while(|(a, b)| a == b)
                 .count();
-            let state = engine.score_prefix(&p, shared)?;
+            let state = engine.score_prefix(p, shared)?;
             s.state = Some((state, shared));
         }
         let Some((state, shared)) = &s.state else {
             return Err(Error::Internal("the scoring prefix was not run".into()));
         };
-        let logits = engine.score_after(state, &p)?;
-        let at = |t: u32| logits.get(t as usize).copied();
-        let (Some(yes), Some(no)) = (at(job.yes), at(job.no)) else {
-            return Err(Error::Internal(
-                "the answer tokens are outside the logits".into(),
-            ));
-        };
-        Ok(Scored {
-            index: s.next,
-            score: yes - no,
-            from_text: false,
-            reason: String::new(),
-            prompt_tokens: p.ids.len() as u32,
-            completion_tokens: 0,
-            cached_tokens: *shared as u32,
-        })
+        s.ready.make_contiguous();
+        let n = engine.score_batch_len(state, s.ready.as_slices().0, want);
+        let batch: Vec<Prepared> = s.ready.drain(..n).collect();
+        let refs: Vec<&Prepared> = batch.iter().collect();
+        let logits = engine.score_batch(state, &refs)?;
+        let first = s.next;
+        s.next += n;
+        batch
+            .iter()
+            .zip(&logits)
+            .enumerate()
+            .map(|(i, (p, logits))| {
+                let at = |t: u32| logits.get(t as usize).copied();
+                let (Some(yes), Some(no)) = (at(job.yes), at(job.no)) else {
+                    return Err(Error::Internal(
+                        "the answer tokens are outside the logits".into(),
+                    ));
+                };
+                Ok(Scored {
+                    index: first + i,
+                    score: yes - no,
+                    from_text: false,
+                    reason: String::new(),
+                    prompt_tokens: p.ids.len() as u32,
+                    completion_tokens: 0,
+                    cached_tokens: *shared as u32,
+                })
+            })
+            .collect()
     })();
-    s.next += 1;
-    let failed = result.is_err();
     // A closed receiver ends the call at the next turn.
-    let _ = job.events.send(result);
-    !failed && s.next < job.candidates.len()
+    match result {
+        Ok(scored) => {
+            for x in scored {
+                let _ = job.events.send(Ok(x));
+            }
+            s.next < total
+        }
+        Err(e) => {
+            let _ = job.events.send(Err(e));
+            false
+        }
+    }
 }
 
 /// Decodes the request's media and maps its messages onto the engine's. The request's visual
@@ -763,14 +804,16 @@ impl Backend for OrtBackend {
 
     /// The prefix (system prompt, the query and its images) runs once on the engine thread
     /// and its KV is copied for each candidate, which prefills only its own turn; the score is
-    /// logit(yes) - logit(no) of the next token. Candidates run one at a time, between the
-    /// batch's decode steps (a candidate's turn is many tokens; the batch steps one each).
+    /// logit(yes) - logit(no) of the next token. Up to `rerank.batch_size` candidates run in
+    /// one multi-row decoder call (each row the prefix's KV and its own turn), between the
+    /// running batch's decode steps.
     /// Reasons are not written: the score is the whole answer.
     fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
         let (tx, rx) = mpsc::unbounded_channel();
         let scheduler = self.scheduler.clone();
         let (cpu, model, max_tokens) =
             (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
+        let batch = self.score_batch;
         let answers = self.answer_tokens(&request);
         tokio::spawn(async move {
             let (yes, no) = match answers {
@@ -824,6 +867,7 @@ impl Backend for OrtBackend {
             let job = Job::Score(ScoreJob {
                 prefix,
                 candidates,
+                batch,
                 yes,
                 no,
                 events: tx.clone(),
