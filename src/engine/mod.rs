@@ -151,6 +151,20 @@ pub struct ScoreRequest {
     pub expert: String,
 }
 
+/// The reason written after an answer word (the text that follows it): punctuation and spaces
+/// before it dropped. Both backends read a judgement's reason this way.
+pub fn reason_after(rest: &str) -> String {
+    rest.trim_start_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '.' | ',' | ':' | ';' | '!' | '-' | '。' | '，' | '：' | '；'
+            )
+    })
+    .trim_end()
+    .to_string()
+}
+
 /// One candidate's judgement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {

@@ -859,6 +859,16 @@ impl Engine {
     /// The next-token logits at the end of `p`, which starts with the prefix `state` ran: its
     /// KV is copied in, its images are not encoded again, and only the rest is prefilled.
     pub fn score_after(&mut self, state: &PrefixState, p: &Prepared) -> Result<Vec<f32>> {
+        Ok(self.score_after_cache(state, p)?.0)
+    }
+
+    /// `score_after` that also returns the prompt's KV, to decode after it
+    /// (`batch::Continuations`).
+    pub fn score_after_cache(
+        &mut self,
+        state: &PrefixState,
+        p: &Prepared,
+    ) -> Result<(Vec<f32>, Cache)> {
         let shared = state.ids.len();
         if p.ids.len() <= shared || p.ids[..shared] != state.ids[..] {
             return Err(EngineError::Input(
@@ -873,7 +883,8 @@ impl Engine {
         while self.encode_next(p, &mut vision)? {}
         let (embeds, deepstack) = self.merge_vision(p, embeds, &vision)?;
         let mut cache = self.graphs.cache_from_host(state.values.clone(), shared)?;
-        self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, shared)
+        let logits = self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, shared)?;
+        Ok((logits, cache))
     }
 
     /// How many of `ps` (prompts that start with `state`'s prefix), from the first, go into

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::UnboundedReceiverStream;
 use tokio_util::sync::CancellationToken;
 
-use switchboard_qwen3vl::batch::{BatchLimits, Batcher, Event};
+use switchboard_qwen3vl::batch::{BatchLimits, Batcher, Continuations, Event};
 use switchboard_qwen3vl::engine::{
     ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer, PrefixState,
     Prepared,
@@ -32,6 +32,7 @@ use crate::config::{self, Config};
 use crate::cpu::{CpuPool, Stop};
 use crate::engine::{
     Backend, Finish, GenEvent, GenStream, GenerateRequest, Part, ScoreRequest, ScoreStream, Scored,
+    reason_after,
 };
 use crate::error::{Error, Result};
 use crate::media;
@@ -52,7 +53,8 @@ struct GenJob {
 
 /// A re-ranking call (`Backend::score`): the shared prefix's messages and media, then each
 /// candidate's, its media numbered after the prefix's. The engine thread runs the prefix once,
-/// then up to `batch` candidates per turn, in one multi-row call, between the batch's steps.
+/// then up to `batch` candidates per turn, in one multi-row call, between the batch's steps;
+/// with reasons, one decode step of the scored candidates' reasons a turn.
 struct ScoreJob {
     prefix: (Vec<ChatMessage>, Vec<Media>),
     candidates: Vec<(Vec<ChatMessage>, Vec<Media>)>,
@@ -61,6 +63,8 @@ struct ScoreJob {
     /// Token ids of the yes and no answers.
     yes: u32,
     no: u32,
+    /// Tokens of each candidate's reason, decoded greedily after its answer; 0 for none.
+    reason_tokens: usize,
     events: mpsc::UnboundedSender<Result<Scored>>,
     cancel: Arc<AtomicBool>,
 }
@@ -380,6 +384,9 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                             state: None,
                             ready: VecDeque::new(),
                             next: 0,
+                            reasons: None,
+                            waiting: HashMap::new(),
+                            reason_rows: limits.max_rows,
                         });
                         continue;
                     }
@@ -470,18 +477,38 @@ struct Scoring {
     /// Candidates `next..next + ready.len()`, prepared.
     ready: VecDeque<Prepared>,
     next: usize,
+    /// The scored batch's reasons being decoded, and its judgements waiting for them.
+    reasons: Option<Continuations<usize>>,
+    waiting: HashMap<usize, Scored>,
+    /// Reasons decoded together at most (`engine.max_batch`, 1 where the decoder cannot batch).
+    reason_rows: usize,
 }
 
 /// Scores the next batch of `s`'s candidates in one multi-row call (running the shared
-/// prefix first, on the first call); false once the call is over (all scored, failed, or its
-/// caller gone). Cancellation and the caller's deadline (it drops the stream) are seen
-/// between batches.
+/// prefix first, on the first call), or, while a scored batch's reasons are being written,
+/// decodes one token of each; false once the call is over (all scored, failed, or its caller
+/// gone). Cancellation and the caller's deadline (it drops the stream) are seen between
+/// batches and between reason steps.
 fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
     let job = &s.job;
     if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
         return false;
     }
     let total = job.candidates.len();
+    if let Some(reasons) = &mut s.reasons {
+        return match reason_step(engine, reasons, &mut s.waiting, job) {
+            Ok(()) => {
+                if reasons.is_empty() {
+                    s.reasons = None;
+                }
+                s.reasons.is_some() || s.next < total
+            }
+            Err(e) => {
+                let _ = job.events.send(Err(e));
+                false
+            }
+        };
+    }
     if s.next >= total {
         return false;
     }
@@ -522,7 +549,7 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
         let logits = engine.score_batch(state, &refs)?;
         let first = s.next;
         s.next += n;
-        batch
+        let scored = batch
             .iter()
             .zip(&logits)
             .enumerate()
@@ -543,7 +570,21 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
                     cached_tokens: *shared as u32,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<Scored>>>()?;
+        if job.reason_tokens == 0 {
+            return Ok(scored);
+        }
+        // The scores stand as read; each candidate's prompt is prefilled once more alone to
+        // keep its KV, and its reason decodes from there after the answer it gave.
+        let mut reasons = Continuations::new(engine, s.reason_rows, job.reason_tokens);
+        for (p, x) in batch.iter().zip(scored) {
+            let (_, cache) = engine.score_after_cache(state, p)?;
+            let answer = if x.score >= 0.0 { job.yes } else { job.no };
+            reasons.push(x.index, cache, p.rope.delta, answer);
+            s.waiting.insert(x.index, x);
+        }
+        s.reasons = Some(reasons);
+        Ok(Vec::new())
     })();
     // A closed receiver ends the call at the next turn.
     match result {
@@ -551,13 +592,36 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
             for x in scored {
                 let _ = job.events.send(Ok(x));
             }
-            s.next < total
+            s.reasons.is_some() || s.next < total
         }
         Err(e) => {
             let _ = job.events.send(Err(e));
             false
         }
     }
+}
+
+/// One decode step of the scored candidates' reasons; a candidate whose reason ended is sent
+/// with it (its completion tokens: the answer and the reason's).
+fn reason_step(
+    engine: &mut Engine,
+    reasons: &mut Continuations<usize>,
+    waiting: &mut HashMap<usize, Scored>,
+    job: &ScoreJob,
+) -> Result<()> {
+    for (index, tokens) in reasons.step(engine)? {
+        let Some(mut x) = waiting.remove(&index) else {
+            return Err(Error::Internal(format!("a reason for candidate #{index}")));
+        };
+        let text = engine
+            .tokenizer
+            .decode(&tokens, true)
+            .map_err(|e| Error::Internal(format!("decoding a reason: {e}")))?;
+        x.reason = reason_after(&text);
+        x.completion_tokens = 1 + tokens.len() as u32;
+        let _ = job.events.send(Ok(x));
+    }
+    Ok(())
 }
 
 /// Decodes the request's media and maps its messages onto the engine's. The request's visual
@@ -807,13 +871,17 @@ impl Backend for OrtBackend {
     /// logit(yes) - logit(no) of the next token. Up to `rerank.batch_size` candidates run in
     /// one multi-row decoder call (each row the prefix's KV and its own turn), between the
     /// running batch's decode steps.
-    /// Reasons are not written: the score is the whole answer.
+    /// With `reason_tokens`, each scored candidate's prompt is prefilled once more alone (its
+    /// KV kept) and its reason decoded greedily after the answer it gave (yes or no, whichever
+    /// scored higher), up to `reason_tokens` tokens, its rows decoding together one step a turn;
+    /// a candidate is sent once its reason ends. The scores are those read without reasons.
     fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
         let (tx, rx) = mpsc::unbounded_channel();
         let scheduler = self.scheduler.clone();
         let (cpu, model, max_tokens) =
             (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
         let batch = self.score_batch;
+        let reason_tokens = request.reason_tokens as usize;
         let answers = self.answer_tokens(&request);
         tokio::spawn(async move {
             let (yes, no) = match answers {
@@ -870,6 +938,7 @@ impl Backend for OrtBackend {
                 batch,
                 yes,
                 no,
+                reason_tokens,
                 events: tx.clone(),
                 cancel: flag.clone(),
             });
