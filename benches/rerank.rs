@@ -4,9 +4,9 @@
 //! encoded again each time); the query's prefix run once and its KV reused, one candidate per
 //! decoder call (`score_prefix` + `score_after`); and the prefix reused with up to BATCH
 //! candidates per multi-row call (`score_batch`, as the service scores). Prompt preparation is
-//! counted in all three. A fourth way adds reasons as the service writes them: after each
-//! batch's scores, every candidate's turn prefilled again alone (its KV kept) and up to REASONS
-//! tokens decoded greedily after its answer, the batch's rows together (`batch::Continuations`).
+//! counted in all three. A fourth way adds reasons as the service writes them: each batch
+//! scored keeping its rows' KV (`score_batch_caches`), then up to REASONS tokens decoded
+//! greedily after each candidate's answer, the batch's rows together (`batch::Continuations`).
 //! Run: `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench rerank` on the
 //! larger random model that `tools/qwen3vl/make_fixture.py --bench DIR` exports (default: the
 //! tiny test model). ITERS, COUNTS (e.g. "10,50"), BATCH (8, as `rerank.batch_size`), REASONS
@@ -145,13 +145,12 @@ fn main() {
                     let k = e.score_batch_len(&state, &ps[at..], batch);
                     let refs: Vec<&Prepared> = ps[at..at + k].iter().collect();
                     let mut reasons = Continuations::new(&e, batch, reason_tokens);
-                    for (i, l) in e.score_batch(&state, &refs).unwrap().iter().enumerate() {
+                    let (logits, caches) = e.score_batch_caches(&state, &refs).unwrap();
+                    for (i, (l, cache)) in logits.iter().zip(caches).enumerate() {
                         let score = l[yes] - l[no];
                         worst_reasoned = worst_reasoned.max((score - c[at + i]).abs());
-                        let p = refs[i];
-                        let (_, cache) = e.score_after_cache(&state, p).unwrap();
                         let answer = if score >= 0.0 { yes } else { no } as u32;
-                        reasons.push(at + i, cache, p.rope.delta, answer);
+                        reasons.push(at + i, cache, refs[i].rope.delta, answer);
                     }
                     while !reasons.is_empty() {
                         for (_, tokens) in reasons.step(&mut e).unwrap() {

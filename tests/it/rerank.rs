@@ -613,10 +613,10 @@ mod engine {
         }
     }
 
-    /// A candidate's reason, decoded from its own KV (the prefix's copied in, its turn
-    /// prefilled) after the answer it gave, rows decoding together and joining as others
-    /// leave, is what `generate` gives for the whole prompt with that answer appended, token
-    /// for token.
+    /// A candidate's reason, decoded from its row's KV as the batched scoring call left it (the
+    /// prefix's copied in, its turn prefilled, the padding cut off) after the answer it gave,
+    /// rows decoding together and joining as others leave, is what `generate` gives for the
+    /// whole prompt with that answer appended, token for token. So is one scored alone.
     #[test]
     fn a_reason_is_the_greedy_continuation_after_the_answer() {
         let _machine = machine::shared_blocking();
@@ -634,21 +634,29 @@ mod engine {
         let state = e.score_prefix(&prompts[0], shared).unwrap();
         let id = |w: &str| e.tokenizer.token_to_id(w).unwrap();
         let (yes, no) = (id("yes"), id("no"));
-        // Three rows at once: the fourth waits and joins when one leaves.
+        let refs: Vec<&Prepared> = prompts.iter().collect();
+        let (mut logits, mut caches) = e.score_batch_caches(&state, &refs).unwrap();
+        assert_eq!(logits, e.score_batch(&state, &refs).unwrap());
+        // The first prompt again, alone (`score_after` then keeps its cache).
+        let (one, cache) = e.score_batch_caches(&state, &refs[..1]).unwrap();
+        assert_eq!(one, vec![e.score_after(&state, &prompts[0]).unwrap()]);
+        logits.extend(one);
+        caches.extend(cache);
+        let rows_of: Vec<&Prepared> = refs.iter().chain(&refs[..1]).copied().collect();
+        // Three rows at once: the others wait and join when one leaves.
         let mut rows = Continuations::new(&e, 3, MAX);
         let mut answers = Vec::new();
-        for (i, p) in prompts.iter().enumerate() {
-            let (logits, cache) = e.score_after_cache(&state, p).unwrap();
-            assert_eq!(logits, e.score_after(&state, p).unwrap());
-            let answer = if logits[yes as usize] >= logits[no as usize] {
+        for (i, (l, cache)) in logits.iter().zip(caches).enumerate() {
+            assert_eq!(cache.len, rows_of[i].ids.len());
+            let answer = if l[yes as usize] >= l[no as usize] {
                 yes
             } else {
                 no
             };
-            rows.push(i, cache, p.rope.delta, answer);
+            rows.push(i, cache, rows_of[i].rope.delta, answer);
             answers.push(answer);
         }
-        let mut got: Vec<Option<Vec<u32>>> = vec![None; prompts.len()];
+        let mut got: Vec<Option<Vec<u32>>> = vec![None; rows_of.len()];
         let mut steps = 0;
         while !rows.is_empty() {
             for (i, tokens) in rows.step(&mut e).unwrap() {
@@ -658,10 +666,10 @@ mod engine {
             assert!(steps <= 2 * MAX, "{steps} steps");
         }
         let mut lens = Vec::new();
-        for (i, p) in prompts.iter().enumerate() {
+        for (i, p) in rows_of.iter().enumerate() {
             let want = generate_after(&mut e, p, answers[i], MAX);
             let got = got[i].as_ref().unwrap();
-            assert_eq!(got, &want, "{}", CANDIDATES[i].0);
+            assert_eq!(got, &want, "row {i}");
             assert!(got.len() <= MAX);
             lens.push(got.len());
         }

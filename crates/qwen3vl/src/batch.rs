@@ -305,7 +305,7 @@ impl<K> Batcher<K> {
 }
 
 /// Greedy continuations of prompts whose KV is already in hand (a re-ranking candidate's
-/// prompt after `Engine::score_after_cache`): each row feeds its first token, then its argmax,
+/// prompt after `Engine::score_batch_caches`): each row feeds its first token, then its argmax,
 /// until an end token or `max_new` tokens. Up to `max_rows` rows decode together, one token a
 /// `step`; the rest wait and join as rows leave.
 pub struct Continuations<K> {

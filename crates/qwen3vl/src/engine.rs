@@ -913,9 +913,32 @@ impl Engine {
     /// from its last real position. One prompt alone goes through `score_after`, which
     /// prefills in chunks.
     pub fn score_batch(&mut self, state: &PrefixState, ps: &[&Prepared]) -> Result<Vec<Vec<f32>>> {
+        Ok(self.score_batch_keeping(state, ps, false)?.0)
+    }
+
+    /// `score_batch` that also returns each prompt's KV (the prefix's and its own positions),
+    /// to decode after it (`batch::Continuations`); the logits are `score_batch`'s.
+    pub fn score_batch_caches(
+        &mut self,
+        state: &PrefixState,
+        ps: &[&Prepared],
+    ) -> Result<(Vec<Vec<f32>>, Vec<Cache>)> {
+        self.score_batch_keeping(state, ps, true)
+    }
+
+    fn score_batch_keeping(
+        &mut self,
+        state: &PrefixState,
+        ps: &[&Prepared],
+        keep: bool,
+    ) -> Result<(Vec<Vec<f32>>, Vec<Cache>)> {
         match ps {
-            [] => return Ok(Vec::new()),
-            [p] => return Ok(vec![self.score_after(state, p)?]),
+            [] => return Ok((Vec::new(), Vec::new())),
+            [p] if keep => {
+                let (logits, cache) = self.score_after_cache(state, p)?;
+                return Ok((vec![logits], vec![cache]));
+            }
+            [p] => return Ok((vec![self.score_after(state, p)?], Vec::new())),
             _ => {}
         }
         let shared = state.ids.len();
@@ -974,11 +997,18 @@ impl Engine {
         }
         let past = self.graphs.cache_from_host(state.values.clone(), shared)?;
         let ds = (!deepstack.is_empty()).then_some(deepstack);
-        let logits = self
-            .graphs
-            .decode_rows(embeds, positions, ds, past, &last)?;
+        let (logits, caches) = if keep {
+            self.graphs
+                .decode_rows_caches(embeds, positions, ds, past, &last)?
+        } else {
+            let logits = self
+                .graphs
+                .decode_rows(embeds, positions, ds, past, &last)?;
+            (logits, Vec::new())
+        };
         let vocab = logits.len() / rows;
-        Ok(logits.chunks(vocab.max(1)).map(<[f32]>::to_vec).collect())
+        let logits = logits.chunks(vocab.max(1)).map(<[f32]>::to_vec).collect();
+        Ok((logits, caches))
     }
 
     /// The observer the engine reports to.

@@ -546,7 +546,12 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
         let n = engine.score_batch_len(state, s.ready.as_slices().0, want);
         let batch: Vec<Prepared> = s.ready.drain(..n).collect();
         let refs: Vec<&Prepared> = batch.iter().collect();
-        let logits = engine.score_batch(state, &refs)?;
+        // With reasons, each row's KV is kept to decode its reason from.
+        let (logits, caches) = if job.reason_tokens == 0 {
+            (engine.score_batch(state, &refs)?, Vec::new())
+        } else {
+            engine.score_batch_caches(state, &refs)?
+        };
         let first = s.next;
         s.next += n;
         let scored = batch
@@ -574,11 +579,17 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
         if job.reason_tokens == 0 {
             return Ok(scored);
         }
-        // The scores stand as read; each candidate's prompt is prefilled once more alone to
-        // keep its KV, and its reason decodes from there after the answer it gave.
+        if caches.len() != scored.len() {
+            return Err(Error::Internal(format!(
+                "{} caches for {} scored candidates",
+                caches.len(),
+                scored.len()
+            )));
+        }
+        // The scores stand as read; each reason decodes from its row's KV after the answer
+        // the candidate gave.
         let mut reasons = Continuations::new(engine, s.reason_rows, job.reason_tokens);
-        for (p, x) in batch.iter().zip(scored) {
-            let (_, cache) = engine.score_after_cache(state, p)?;
+        for ((p, x), cache) in batch.iter().zip(scored).zip(caches) {
             let answer = if x.score >= 0.0 { job.yes } else { job.no };
             reasons.push(x.index, cache, p.rope.delta, answer);
             s.waiting.insert(x.index, x);
@@ -871,10 +882,11 @@ impl Backend for OrtBackend {
     /// logit(yes) - logit(no) of the next token. Up to `rerank.batch_size` candidates run in
     /// one multi-row decoder call (each row the prefix's KV and its own turn), between the
     /// running batch's decode steps.
-    /// With `reason_tokens`, each scored candidate's prompt is prefilled once more alone (its
-    /// KV kept) and its reason decoded greedily after the answer it gave (yes or no, whichever
-    /// scored higher), up to `reason_tokens` tokens, its rows decoding together one step a turn;
-    /// a candidate is sent once its reason ends. The scores are those read without reasons.
+    /// With `reason_tokens`, the scoring call keeps each row's KV (its padding cut off) and
+    /// each candidate's reason is decoded greedily from it after the answer it gave (yes or no,
+    /// whichever scored higher), up to `reason_tokens` tokens, the batch's rows decoding
+    /// together one step a turn; a candidate is sent once its reason ends. The scores are
+    /// those read without reasons.
     fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
         let (tx, rx) = mpsc::unbounded_channel();
         let scheduler = self.scheduler.clone();
