@@ -6,7 +6,9 @@
 //! pool before a request queues, so the engine thread only runs the model: each image is shrunk
 //! to its model size right after decoding, a video's frames are sampled before any is decoded,
 //! and a request's visual tokens are counted from the headers against
-//! `engine.max_visual_tokens` before anything is decoded at all.
+//! `engine.max_visual_tokens` before anything is decoded at all. Re-ranking calls
+//! (`Backend::score`) take turns with the batch's steps: a batch of candidates scored per turn,
+//! or one decode step of their reasons.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
