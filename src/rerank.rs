@@ -89,6 +89,7 @@ pub fn score_request(input: &RerankInput, reason_tokens: u32) -> ScoreRequest {
         yes: YES.into(),
         no: NO.into(),
         reason_tokens: if input.with_reasons { reason_tokens } else { 0 },
+        deadline: None,
         expert: "rerank".into(),
     }
 }
@@ -104,7 +105,8 @@ pub async fn run(
 ) -> Result<RerankResponse> {
     let started = Instant::now();
     let n = input.candidates.len();
-    let request = score_request(input, reason_tokens);
+    let mut request = score_request(input, reason_tokens);
+    request.deadline = Some(deadline);
     let mut stream = backend.score(request, cancel.clone());
     let mut scored: Vec<Option<Scored>> = vec![None; n];
     let mut partial = false;

@@ -147,6 +147,9 @@ pub struct ScoreRequest {
     pub no: String,
     /// Tokens of a short reason written after the answer; 0 for none.
     pub reason_tokens: u32,
+    /// When the caller stops reading (`rerank::run`'s deadline). A backend that writes
+    /// reasons after reading the scores cuts them short so that what it scored arrives first.
+    pub deadline: Option<std::time::Instant>,
     /// Who asks, for the scheduler and the metrics.
     pub expert: String,
 }

@@ -814,6 +814,40 @@ mod engine {
         }
     }
 
+    /// Reasons far longer than the deadline allows are cut short before it: the candidates
+    /// scored come back in time with the reasons they had so far, not dropped with their
+    /// reasons unfinished.
+    #[tokio::test]
+    async fn a_deadline_cuts_reasons_short_and_keeps_the_scores() {
+        let _machine = machine::shared().await;
+        // At a few milliseconds a step, 4096 tokens would take tens of seconds.
+        const REASON_TOKENS: u32 = 4096;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = ort_config(dir.path());
+        config.rerank.reason_tokens = REASON_TOKENS;
+        let running = start(config).await;
+        let mut c = client(&running).await;
+        let mut req = tonic::Request::new(grpc_request(true));
+        req.set_timeout(std::time::Duration::from_secs(3));
+        let r = c.rerank(req).await.unwrap().into_inner();
+        running.shutdown().await.unwrap();
+        // The batch being reasoned when the deadline came is back; a later one, if the prefill
+        // chunk split the candidates, is unscored.
+        assert!(!r.results.is_empty());
+        assert_eq!(r.results.len() + r.unscored_ids.len(), CANDIDATES.len());
+        assert_eq!(r.partial, !r.unscored_ids.is_empty());
+        assert!(r.results.iter().all(|s| !s.reason.is_empty()));
+        // Longer than the 48-token reasons the random model writes without stopping, and
+        // shorter than their limit: cut, not ended.
+        let u = r.usage.unwrap();
+        let n = r.results.len() as u32;
+        assert!(
+            u.completion_tokens > n * 49 && u.completion_tokens < n * (1 + REASON_TOKENS),
+            "{}",
+            u.completion_tokens
+        );
+    }
+
     #[tokio::test]
     async fn over_grpc_the_engine_ranks_by_those_scores() {
         let _machine = machine::shared().await;

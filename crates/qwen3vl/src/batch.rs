@@ -355,6 +355,19 @@ impl<K> Continuations<K> {
         self.len() == 0
     }
 
+    /// Ends every row, decoding or waiting, with the tokens it has (a deadline came).
+    pub fn finish(&mut self, engine: &Engine) -> Vec<(K, Vec<u32>)> {
+        self.batch = engine.empty_batch();
+        let waiting = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .map(|(r, _)| r);
+        std::mem::take(&mut self.rows)
+            .into_iter()
+            .chain(waiting)
+            .map(|r| (r.key, r.tokens))
+            .collect()
+    }
+
     /// Joins waiting rows while there is room, decodes one token for every row, and returns
     /// the rows that ended with their new tokens (an end token is not among them).
     pub fn step(&mut self, engine: &mut Engine) -> Result<Vec<(K, Vec<u32>)>, EngineError> {

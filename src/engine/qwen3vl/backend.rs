@@ -67,6 +67,8 @@ struct ScoreJob {
     no: u32,
     /// Tokens of each candidate's reason, decoded greedily after its answer; 0 for none.
     reason_tokens: usize,
+    /// When the caller stops reading: reasons are cut short before it.
+    deadline: Option<std::time::Instant>,
     events: mpsc::UnboundedSender<Result<Scored>>,
     cancel: Arc<AtomicBool>,
 }
@@ -389,6 +391,7 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                             reasons: None,
                             waiting: HashMap::new(),
                             reason_rows: limits.max_rows,
+                            reason_step: std::time::Duration::ZERO,
                         });
                         continue;
                     }
@@ -484,6 +487,8 @@ struct Scoring {
     waiting: HashMap<usize, Scored>,
     /// Reasons decoded together at most (`engine.max_batch`, 1 where the decoder cannot batch).
     reason_rows: usize,
+    /// How long the last reason step took.
+    reason_step: std::time::Duration,
 }
 
 /// Scores the next batch of `s`'s candidates in one multi-row call (running the shared
@@ -498,7 +503,25 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
     }
     let total = job.candidates.len();
     if let Some(reasons) = &mut s.reasons {
-        return match reason_step(engine, reasons, &mut s.waiting, job) {
+        // Two more steps would pass the caller's deadline: the reasons end here, so that the
+        // scored candidates arrive in time; the call ends with them.
+        if let Some(deadline) = job.deadline
+            && std::time::Instant::now() + 2 * s.reason_step >= deadline
+        {
+            let ended = reasons.finish(engine);
+            if let Err(e) = send_reasons(engine, ended, &mut s.waiting, job) {
+                let _ = job.events.send(Err(e));
+            }
+            s.reasons = None;
+            return false;
+        }
+        let started = std::time::Instant::now();
+        let stepped = reasons
+            .step(engine)
+            .map_err(Error::from)
+            .and_then(|ended| send_reasons(engine, ended, &mut s.waiting, job));
+        s.reason_step = started.elapsed();
+        return match stepped {
             Ok(()) => {
                 if reasons.is_empty() {
                     s.reasons = None;
@@ -614,15 +637,15 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
     }
 }
 
-/// One decode step of the scored candidates' reasons; a candidate whose reason ended is sent
-/// with it (its completion tokens: the answer and the reason's).
-fn reason_step(
-    engine: &mut Engine,
-    reasons: &mut Continuations<usize>,
+/// Sends the candidates whose reasons ended, each with its reason (its completion tokens: the
+/// answer and the reason's).
+fn send_reasons(
+    engine: &Engine,
+    ended: Vec<(usize, Vec<u32>)>,
     waiting: &mut HashMap<usize, Scored>,
     job: &ScoreJob,
 ) -> Result<()> {
-    for (index, tokens) in reasons.step(engine)? {
+    for (index, tokens) in ended {
         let Some(mut x) = waiting.remove(&index) else {
             return Err(Error::Internal(format!("a reason for candidate #{index}")));
         };
@@ -895,7 +918,7 @@ impl Backend for OrtBackend {
         let (cpu, model, max_tokens) =
             (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
         let batch = self.score_batch;
-        let reason_tokens = request.reason_tokens as usize;
+        let (reason_tokens, deadline) = (request.reason_tokens as usize, request.deadline);
         let answers = self.answer_tokens(&request);
         tokio::spawn(async move {
             let (yes, no) = match answers {
@@ -953,6 +976,7 @@ impl Backend for OrtBackend {
                 yes,
                 no,
                 reason_tokens,
+                deadline,
                 events: tx.clone(),
                 cancel: flag.clone(),
             });
