@@ -828,7 +828,7 @@ mod engine {
         let running = start(config).await;
         let mut c = client(&running).await;
         let mut req = tonic::Request::new(grpc_request(true));
-        req.set_timeout(std::time::Duration::from_secs(3));
+        req.set_timeout(std::time::Duration::from_secs(4));
         let r = c.rerank(req).await.unwrap().into_inner();
         running.shutdown().await.unwrap();
         // The batch being reasoned when the deadline came is back; a later one, if the prefill

@@ -503,10 +503,12 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
     }
     let total = job.candidates.len();
     if let Some(reasons) = &mut s.reasons {
-        // Two more steps would pass the caller's deadline: the reasons end here, so that the
-        // scored candidates arrive in time; the call ends with them.
+        // Two more steps (50 ms at least: a loaded host's next step may be slower) would pass
+        // the caller's deadline: the reasons end here, so that the scored candidates arrive in
+        // time; the call ends with them.
+        let ahead = (2 * s.reason_step).max(std::time::Duration::from_millis(50));
         if let Some(deadline) = job.deadline
-            && std::time::Instant::now() + 2 * s.reason_step >= deadline
+            && std::time::Instant::now() + ahead >= deadline
         {
             let ended = reasons.finish(engine);
             if let Err(e) = send_reasons(engine, ended, &mut s.waiting, job) {
