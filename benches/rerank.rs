@@ -4,13 +4,17 @@
 //! encoded again each time); the query's prefix run once and its KV reused, one candidate per
 //! decoder call (`score_prefix` + `score_after`); and the prefix reused with up to BATCH
 //! candidates per multi-row call (`score_batch`, as the service scores). Prompt preparation is
-//! counted in all three. Run: `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench rerank` on the
+//! counted in all three. A fourth way adds reasons as the service writes them: each batch
+//! scored keeping its rows' KV (`score_batch_caches`), then up to REASONS tokens decoded
+//! greedily after each candidate's answer, the batch's rows together (`batch::Continuations`).
+//! Run: `MODEL_DIR=/tmp/qwen3vl-bench cargo bench --bench rerank` on the
 //! larger random model that `tools/qwen3vl/make_fixture.py --bench DIR` exports (default: the
-//! tiny test model). ITERS, COUNTS (e.g. "10,50"), BATCH (8, as `rerank.batch_size`), THREADS
-//! change the run.
+//! tiny test model). ITERS, COUNTS (e.g. "10,50"), BATCH (8, as `rerank.batch_size`), REASONS
+//! (48, as `rerank.reason_tokens`; 0 skips the fourth way), THREADS change the run.
 
 use std::time::Instant;
 
+use switchboard::engine::qwen3vl::batch::Continuations;
 use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, Media, Prepared};
 
 mod common;
@@ -75,6 +79,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let iters: usize = env("ITERS", 3);
     let batch: usize = env("BATCH", 8);
+    let reason_tokens: usize = env("REASONS", 48);
     let counts: Vec<usize> = std::env::var("COUNTS")
         .unwrap_or_else(|_| "10,50".into())
         .split(',')
@@ -93,6 +98,7 @@ fn main() {
         let (mut reused, mut batched, mut full) = (Vec::new(), Vec::new(), Vec::new());
         let (mut worst, mut worst_batched) = (0f32, 0f32);
         let mut rows = Vec::new();
+        let (mut reasoned, mut reason_lens, mut worst_reasoned) = (Vec::new(), Vec::new(), 0f32);
         for _ in 0..iters {
             let t = Instant::now();
             let (alone, ps) = prompts(&e, n);
@@ -129,6 +135,33 @@ fn main() {
             }
             batched.push(t.elapsed().as_secs_f64());
 
+            // As the service writes reasons: each batch scored, then its reasons decoded.
+            if reason_tokens > 0 {
+                let t = Instant::now();
+                let (_, ps) = prompts(&e, n);
+                let state = e.score_prefix(&ps[0], shared).unwrap();
+                let mut at = 0;
+                while at < n {
+                    let k = e.score_batch_len(&state, &ps[at..], batch);
+                    let refs: Vec<&Prepared> = ps[at..at + k].iter().collect();
+                    let mut reasons = Continuations::new(&e, batch, reason_tokens);
+                    let (logits, caches) = e.score_batch_caches(&state, &refs).unwrap();
+                    for (i, (l, cache)) in logits.iter().zip(caches).enumerate() {
+                        let score = l[yes] - l[no];
+                        worst_reasoned = worst_reasoned.max((score - c[at + i]).abs());
+                        let answer = if score >= 0.0 { yes } else { no } as u32;
+                        reasons.push(at + i, cache, refs[i].rope.delta, answer);
+                    }
+                    while !reasons.is_empty() {
+                        for (_, tokens) in reasons.step(&mut e).unwrap() {
+                            reason_lens.push(tokens.len());
+                        }
+                    }
+                    at += k;
+                }
+                reasoned.push(t.elapsed().as_secs_f64());
+            }
+
             let t = Instant::now();
             let (_, ps) = prompts(&e, n);
             let b: Vec<f32> = ps
@@ -157,5 +190,15 @@ fn main() {
             n as f64 / bt,
             f / bt,
         );
+        if reason_tokens > 0 {
+            let rt = median(reasoned);
+            let mean_len =
+                reason_lens.iter().sum::<usize>() as f64 / reason_lens.len().max(1) as f64;
+            println!(
+                "{n:>3} candidates: prefix reused, batched, with reasons of up to {reason_tokens} tokens {:.1} cand/s ({rt:.2} s, x{:.2} the time without; {mean_len:.1} reason tokens a candidate); largest score difference from batched without reasons {worst_reasoned:.2e}",
+                n as f64 / rt,
+                rt / bt,
+            );
+        }
     }
 }

@@ -22,9 +22,10 @@ use crate::proto::{RerankResponse, RerankScore, Usage};
 pub const SYSTEM: &str = "Judge whether the Candidate meets the needs of the Query. Note that the answer can only be \"yes\" or \"no\".";
 pub const YES: &str = "yes";
 pub const NO: &str = "no";
-const QUESTION: &str =
+/// The candidate's question, without and with a reason asked for.
+pub const QUESTION: &str =
     "Does the Candidate meet the needs of the Query? Answer only \"yes\" or \"no\".";
-const QUESTION_WITH_REASON: &str = "Does the Candidate meet the needs of the Query? Answer \"yes\" or \"no\" first, then give one short sentence why.";
+pub const QUESTION_WITH_REASON: &str = "Does the Candidate meet the needs of the Query? Answer \"yes\" or \"no\" first, then give one short sentence why.";
 
 /// What the response's `method` says.
 pub const METHOD: &str = "log P(\"yes\") - log P(\"no\") of the first answer token after a fixed yes/no judgement prompt (system, the query's turn, the candidate's turn)";
@@ -88,6 +89,7 @@ pub fn score_request(input: &RerankInput, reason_tokens: u32) -> ScoreRequest {
         yes: YES.into(),
         no: NO.into(),
         reason_tokens: if input.with_reasons { reason_tokens } else { 0 },
+        deadline: None,
         expert: "rerank".into(),
     }
 }
@@ -103,7 +105,8 @@ pub async fn run(
 ) -> Result<RerankResponse> {
     let started = Instant::now();
     let n = input.candidates.len();
-    let request = score_request(input, reason_tokens);
+    let mut request = score_request(input, reason_tokens);
+    request.deadline = Some(deadline);
     let mut stream = backend.score(request, cancel.clone());
     let mut scored: Vec<Option<Scored>> = vec![None; n];
     let mut partial = false;

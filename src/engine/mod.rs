@@ -147,8 +147,25 @@ pub struct ScoreRequest {
     pub no: String,
     /// Tokens of a short reason written after the answer; 0 for none.
     pub reason_tokens: u32,
+    /// When the caller stops reading (`rerank::run`'s deadline). A backend that writes
+    /// reasons after reading the scores cuts them short so that what it scored arrives first.
+    pub deadline: Option<std::time::Instant>,
     /// Who asks, for the scheduler and the metrics.
     pub expert: String,
+}
+
+/// The reason written after an answer word (the text that follows it): punctuation and spaces
+/// before it dropped. Both backends read a judgement's reason this way.
+pub fn reason_after(rest: &str) -> String {
+    rest.trim_start_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '.' | ',' | ':' | ';' | '!' | '-' | '。' | '，' | '：' | '；'
+            )
+    })
+    .trim_end()
+    .to_string()
 }
 
 /// One candidate's judgement.

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     Backend, Finish, GenEvent, GenStream, GenerateRequest, Message, Part, ScoreRequest,
-    ScoreStream, Scored,
+    ScoreStream, Scored, reason_after,
 };
 use crate::config::{Config, OpenAiVideo};
 use crate::error::{Error, Result};
@@ -438,19 +438,6 @@ fn from_text(text: &str) -> (f32, String) {
         }
     }
     (0.0, reason_after(t))
-}
-
-/// The reason after an answer word: punctuation and spaces before it dropped.
-fn reason_after(rest: &str) -> String {
-    rest.trim_start_matches(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '.' | ',' | ':' | ';' | '!' | '-' | '。' | '，' | '：' | '；'
-            )
-    })
-    .trim_end()
-    .to_string()
 }
 
 fn log_sum_exp(v: &[f64]) -> Option<f64> {

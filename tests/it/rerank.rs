@@ -368,9 +368,16 @@ async fn the_cli_reads_candidates_from_jsonl_and_prints_them_ranked() {
 mod engine {
     //! The in-process engine on the tiny random-weight fixture: scoring with the query's prefix
     //! run once and its KV reused gives each candidate what a full-prompt run of it alone gives,
-    //! and over gRPC the ranking is by those scores.
+    //! and over gRPC the ranking is by those scores. A reason is the greedy continuation after
+    //! the answer, and asking for reasons leaves the scores as they were.
 
-    use switchboard::engine::qwen3vl::engine::{ChatMessage, ChatPart, Engine, Media, Prepared};
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    use switchboard::engine::qwen3vl::batch::Continuations;
+    use switchboard::engine::qwen3vl::engine::{
+        ChatMessage, ChatPart, Engine, GenerateParams, Media, Prepared,
+    };
     use switchboard::proto::{Media as ProtoMedia, RerankCandidate, RerankRequest};
 
     use crate::common::*;
@@ -410,15 +417,17 @@ mod engine {
         (messages, vec![Media::Image(picture("img_100x150.png"))])
     }
 
-    fn prompt(e: &Engine, (t, img): (&str, Option<&str>)) -> Prepared {
+    fn prompt(e: &Engine, c: (&str, Option<&str>)) -> Prepared {
+        prompt_asking(e, c, switchboard::rerank::QUESTION)
+    }
+
+    fn prompt_asking(e: &Engine, (t, img): (&str, Option<&str>), question: &str) -> Prepared {
         let (mut messages, mut media) = prefix();
         let mut parts = Vec::new();
         if let Some(img) = img {
             parts.push(ChatPart::Media(media.len()));
             media.push(Media::Image(picture(img)));
         }
-        let question =
-            "Does the Candidate meet the needs of the Query? Answer only \"yes\" or \"no\".";
         parts.push(text(format!("<Candidate>: {t}\n{question}")));
         messages.push(ChatMessage {
             role: "user",
@@ -604,6 +613,241 @@ mod engine {
         }
     }
 
+    /// A candidate's reason, decoded from its row's KV as the batched scoring call left it (the
+    /// prefix's copied in, its turn prefilled, the padding cut off) after the answer it gave,
+    /// rows decoding together and joining as others leave, is what `generate` gives for the
+    /// whole prompt with that answer appended, token for token. So is one scored alone.
+    #[test]
+    fn a_reason_is_the_greedy_continuation_after_the_answer() {
+        let _machine = machine::shared_blocking();
+        const MAX: usize = 8;
+        let mut e = engine("");
+        let (pm, pmedia) = prefix();
+        let alone = e.prepare(&pm, &pmedia).unwrap();
+        let prompts: Vec<Prepared> = CANDIDATES.iter().map(|&c| prompt(&e, c)).collect();
+        let shared = alone
+            .ids
+            .iter()
+            .zip(&prompts[0].ids)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let state = e.score_prefix(&prompts[0], shared).unwrap();
+        let id = |w: &str| e.tokenizer.token_to_id(w).unwrap();
+        let (yes, no) = (id("yes"), id("no"));
+        let refs: Vec<&Prepared> = prompts.iter().collect();
+        let (mut logits, mut caches) = e.score_batch_caches(&state, &refs).unwrap();
+        assert_eq!(logits, e.score_batch(&state, &refs).unwrap());
+        // The first prompt again, alone (`score_after` then keeps its cache).
+        let (one, cache) = e.score_batch_caches(&state, &refs[..1]).unwrap();
+        assert_eq!(one, vec![e.score_after(&state, &prompts[0]).unwrap()]);
+        logits.extend(one);
+        caches.extend(cache);
+        let rows_of: Vec<&Prepared> = refs.iter().chain(&refs[..1]).copied().collect();
+        // Three rows at once: the others wait and join when one leaves.
+        let mut rows = Continuations::new(&e, 3, MAX);
+        let mut answers = Vec::new();
+        for (i, (l, cache)) in logits.iter().zip(caches).enumerate() {
+            assert_eq!(cache.len, rows_of[i].ids.len());
+            let answer = if l[yes as usize] >= l[no as usize] {
+                yes
+            } else {
+                no
+            };
+            rows.push(i, cache, rows_of[i].rope.delta, answer);
+            answers.push(answer);
+        }
+        let mut got: Vec<Option<Vec<u32>>> = vec![None; rows_of.len()];
+        let mut steps = 0;
+        while !rows.is_empty() {
+            for (i, tokens) in rows.step(&mut e).unwrap() {
+                assert!(got[i].replace(tokens).is_none());
+            }
+            steps += 1;
+            assert!(steps <= 2 * MAX, "{steps} steps");
+        }
+        let mut lens = Vec::new();
+        for (i, p) in rows_of.iter().enumerate() {
+            let want = generate_after(&mut e, p, answers[i], MAX);
+            let got = got[i].as_ref().unwrap();
+            assert_eq!(got, &want, "row {i}");
+            assert!(got.len() <= MAX);
+            lens.push(got.len());
+        }
+        // The reasons have tokens to compare: the check is not vacuous.
+        assert!(lens.iter().all(|&n| n > 0), "{lens:?}");
+    }
+
+    /// What `generate` writes greedily for `p` with `answer` appended, up to `max` tokens.
+    fn generate_after(e: &mut Engine, p: &Prepared, answer: u32, max: usize) -> Vec<u32> {
+        let mut after = p.clone();
+        let next = p.ids.len() as i64 + p.rope.delta;
+        after.ids.push(answer);
+        for axis in &mut after.rope.positions {
+            axis.push(next);
+        }
+        let params = GenerateParams {
+            sampler: Default::default(),
+            max_new_tokens: max,
+            stop: Vec::new(),
+        };
+        let never = Arc::new(AtomicBool::new(false));
+        e.generate(&after, &params, &never, |_| {}).unwrap().tokens
+    }
+
+    fn grpc_request(with_reasons: bool) -> RerankRequest {
+        let png_of = |name: &str| ProtoMedia {
+            data: std::fs::read(repo().join("tests/fixtures/qwen3vl-tiny/golden").join(name))
+                .unwrap(),
+            ..Default::default()
+        };
+        RerankRequest {
+            query: QUERY.into(),
+            query_media: vec![png_of("img_100x150.png")],
+            candidates: CANDIDATES
+                .iter()
+                .enumerate()
+                .map(|(i, (t, img))| RerankCandidate {
+                    id: format!("c{i}"),
+                    text: t.to_string(),
+                    media: img.iter().map(|n| png_of(n)).collect(),
+                })
+                .collect(),
+            with_reasons,
+        }
+    }
+
+    /// Asking the in-process engine for reasons over gRPC: every candidate gets one, of at most
+    /// `rerank.reason_tokens` tokens, the text of `generate`'s greedy continuation after the
+    /// answer it gave; and the scores are those of the same prompts scored with no reason
+    /// decoded (`rerank::run` with 0 reason tokens, on a backend of the same config).
+    #[tokio::test]
+    async fn over_grpc_the_engine_writes_reasons_and_keeps_its_scores() {
+        let _machine = machine::shared().await;
+        const REASON_TOKENS: u32 = 6;
+        let expected: Vec<String> = tokio::task::spawn_blocking(|| {
+            let mut e = engine("");
+            let id = |e: &Engine, w: &str| e.tokenizer.token_to_id(w).unwrap();
+            CANDIDATES
+                .iter()
+                .map(|&c| {
+                    let p = prompt_asking(&e, c, switchboard::rerank::QUESTION_WITH_REASON);
+                    let logits = e.full_forward(&p, &[]).unwrap();
+                    let (yes, no) = (id(&e, "yes"), id(&e, "no"));
+                    let answer = if logits[yes as usize] >= logits[no as usize] {
+                        yes
+                    } else {
+                        no
+                    };
+                    let tokens = generate_after(&mut e, &p, answer, REASON_TOKENS as usize);
+                    let text = e.tokenizer.decode(&tokens, true).unwrap();
+                    switchboard::engine::reason_after(&text)
+                })
+                .collect()
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = ort_config(dir.path());
+        config.rerank.reason_tokens = REASON_TOKENS;
+        let running = start(config.clone()).await;
+        let mut c = client(&running).await;
+        let plain = c.rerank(grpc_request(false)).await.unwrap().into_inner();
+        let with = c.rerank(grpc_request(true)).await.unwrap().into_inner();
+        running.shutdown().await.unwrap();
+        assert!(!with.partial && !with.scores_from_text);
+        assert_eq!(with.results.len(), CANDIDATES.len());
+        assert!(plain.results.iter().all(|s| s.reason.is_empty()));
+        for s in &with.results {
+            let i: usize = s.id[1..].parse().unwrap();
+            assert!(!s.reason.is_empty(), "{}", s.id);
+            assert_eq!(s.reason, expected[i], "{}", s.id);
+        }
+        // Each candidate's answer token and its reason's tokens, at most REASON_TOKENS of them.
+        let (u, pu) = (with.usage.unwrap(), plain.usage.unwrap());
+        let n = CANDIDATES.len() as u32;
+        assert_eq!(pu.completion_tokens, 0);
+        assert!(
+            u.completion_tokens > n && u.completion_tokens <= n * (1 + REASON_TOKENS),
+            "{}",
+            u.completion_tokens
+        );
+
+        // The same prompts (the question asks for a reason) with no reason decoded.
+        let backend = switchboard::engine::from_config(&config, &switchboard::cpu::CpuPool::new(1))
+            .unwrap()
+            .unwrap();
+        let image = |m: &ProtoMedia| switchboard::rerank::Image {
+            mime_type: "image/png".into(),
+            data: m.data.clone().into(),
+        };
+        let req = grpc_request(true);
+        let input = switchboard::rerank::RerankInput {
+            query: req.query.clone(),
+            query_images: req.query_media.iter().map(image).collect(),
+            candidates: req
+                .candidates
+                .iter()
+                .map(|c| switchboard::rerank::Candidate {
+                    id: c.id.clone(),
+                    text: c.text.clone(),
+                    images: c.media.iter().map(image).collect(),
+                })
+                .collect(),
+            with_reasons: true,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let bare = switchboard::rerank::run(backend.as_ref(), &input, 0, deadline, cancel)
+            .await
+            .unwrap();
+        assert!(bare.results.iter().all(|s| s.reason.is_empty()));
+        assert_eq!(bare.results.len(), with.results.len());
+        for (s, b) in with.results.iter().zip(&bare.results) {
+            assert_eq!(s.id, b.id);
+            assert!(
+                (s.score - b.score).abs() <= 1e-6,
+                "{}: {} vs {}",
+                s.id,
+                s.score,
+                b.score
+            );
+        }
+    }
+
+    /// Reasons far longer than the deadline allows are cut short before it: the candidates
+    /// scored come back in time with the reasons they had so far, not dropped with their
+    /// reasons unfinished.
+    #[tokio::test]
+    async fn a_deadline_cuts_reasons_short_and_keeps_the_scores() {
+        let _machine = machine::shared().await;
+        // At a few milliseconds a step, 4096 tokens would take tens of seconds.
+        const REASON_TOKENS: u32 = 4096;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = ort_config(dir.path());
+        config.rerank.reason_tokens = REASON_TOKENS;
+        let running = start(config).await;
+        let mut c = client(&running).await;
+        let mut req = tonic::Request::new(grpc_request(true));
+        req.set_timeout(std::time::Duration::from_secs(4));
+        let r = c.rerank(req).await.unwrap().into_inner();
+        running.shutdown().await.unwrap();
+        // The batch being reasoned when the deadline came is back; a later one, if the prefill
+        // chunk split the candidates, is unscored.
+        assert!(!r.results.is_empty());
+        assert_eq!(r.results.len() + r.unscored_ids.len(), CANDIDATES.len());
+        assert_eq!(r.partial, !r.unscored_ids.is_empty());
+        assert!(r.results.iter().all(|s| !s.reason.is_empty()));
+        // Longer than the 48-token reasons the random model writes without stopping, and
+        // shorter than their limit: cut, not ended.
+        let u = r.usage.unwrap();
+        let n = r.results.len() as u32;
+        assert!(
+            u.completion_tokens > n * 49 && u.completion_tokens < n * (1 + REASON_TOKENS),
+            "{}",
+            u.completion_tokens
+        );
+    }
+
     #[tokio::test]
     async fn over_grpc_the_engine_ranks_by_those_scores() {
         let _machine = machine::shared().await;
@@ -620,25 +864,7 @@ mod engine {
         })
         .await
         .unwrap();
-        let png_of = |name: &str| ProtoMedia {
-            data: std::fs::read(repo().join("tests/fixtures/qwen3vl-tiny/golden").join(name))
-                .unwrap(),
-            ..Default::default()
-        };
-        let req = RerankRequest {
-            query: QUERY.into(),
-            query_media: vec![png_of("img_100x150.png")],
-            candidates: CANDIDATES
-                .iter()
-                .enumerate()
-                .map(|(i, (t, img))| RerankCandidate {
-                    id: format!("c{i}"),
-                    text: t.to_string(),
-                    media: img.iter().map(|n| png_of(n)).collect(),
-                })
-                .collect(),
-            with_reasons: false,
-        };
+        let req = grpc_request(false);
         let dir = tempfile::tempdir().unwrap();
         let running = start(ort_config(dir.path())).await;
         let mut c = client(&running).await;

@@ -4,7 +4,8 @@
 //! cache joins the batch as a new row, and every tick decodes one token for every row at once
 //! (the weights are read once for all of them). A row leaves when its sequence ends or is
 //! cancelled. Admission keeps the batch within a row cap and a KV byte budget; what the caller
-//! cannot admit stays in its own queue.
+//! cannot admit stays in its own queue. `Continuations` decodes greedy continuations of prompts
+//! already prefilled (a re-ranking candidate's reason) the same way, a step at a time.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::engine::{
     Advance, Decoding, Engine, EngineError, GenerateParams, Observer, Outcome, Prefill, Prepared,
 };
-use crate::session::BatchCache;
+use crate::session::{BatchCache, Cache};
 
 /// The largest logit difference, relative to the logits' scale, between a row decoded in a
 /// padded batch and alone (`Engine::batching_error`) that still counts as batching correctly.
@@ -300,5 +301,116 @@ impl<K> Batcher<K> {
             emit(&row.key, Event::Failed(EngineError::Batch(why.to_string())));
         }
         self.batch = engine.empty_batch();
+    }
+}
+
+/// Greedy continuations of prompts whose KV is already in hand (a re-ranking candidate's
+/// prompt after `Engine::score_batch_caches`): each row feeds its first token, then its argmax,
+/// until an end token or `max_new` tokens. Up to `max_rows` rows decode together, one token a
+/// `step`; the rest wait and join as rows leave.
+pub struct Continuations<K> {
+    max_rows: usize,
+    max_new: usize,
+    batch: BatchCache,
+    rows: Vec<Continuing<K>>,
+    waiting: VecDeque<(Continuing<K>, Cache)>,
+}
+
+struct Continuing<K> {
+    key: K,
+    delta: i64,
+    next: u32,
+    tokens: Vec<u32>,
+}
+
+impl<K> Continuations<K> {
+    pub fn new(engine: &Engine, max_rows: usize, max_new: usize) -> Continuations<K> {
+        Continuations {
+            max_rows: max_rows.max(1),
+            max_new,
+            batch: engine.empty_batch(),
+            rows: Vec::new(),
+            waiting: VecDeque::new(),
+        }
+    }
+
+    /// Queues a row: its prompt's cache, its rope delta, and the token it feeds first (not
+    /// counted among its new tokens).
+    pub fn push(&mut self, key: K, cache: Cache, delta: i64, first: u32) {
+        let row = Continuing {
+            key,
+            delta,
+            next: first,
+            tokens: Vec::new(),
+        };
+        self.waiting.push_back((row, cache));
+    }
+
+    /// Rows queued or decoding.
+    pub fn len(&self) -> usize {
+        self.rows.len() + self.waiting.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Ends every row, decoding or waiting, with the tokens it has (a deadline came).
+    pub fn finish(&mut self, engine: &Engine) -> Vec<(K, Vec<u32>)> {
+        self.batch = engine.empty_batch();
+        let waiting = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .map(|(r, _)| r);
+        std::mem::take(&mut self.rows)
+            .into_iter()
+            .chain(waiting)
+            .map(|r| (r.key, r.tokens))
+            .collect()
+    }
+
+    /// Joins waiting rows while there is room, decodes one token for every row, and returns
+    /// the rows that ended with their new tokens (an end token is not among them).
+    pub fn step(&mut self, engine: &mut Engine) -> Result<Vec<(K, Vec<u32>)>, EngineError> {
+        let mut ended = Vec::new();
+        while self.rows.len() < self.max_rows {
+            let Some((row, cache)) = self.waiting.pop_front() else {
+                break;
+            };
+            if self.max_new == 0 {
+                ended.push((row.key, row.tokens));
+                continue;
+            }
+            engine.batch_join(&mut self.batch, cache)?;
+            self.rows.push(row);
+        }
+        if self.rows.is_empty() {
+            return Ok(ended);
+        }
+        let tokens: Vec<u32> = self.rows.iter().map(|r| r.next).collect();
+        let deltas: Vec<i64> = self.rows.iter().map(|r| r.delta).collect();
+        let logits = engine.batch_step(&mut self.batch, &tokens, &deltas)?;
+        let vocab = logits.len() / self.rows.len();
+        let mut leaving = Vec::new();
+        for (i, row) in self.rows.iter_mut().enumerate() {
+            let t = crate::sampler::argmax(&logits[i * vocab..(i + 1) * vocab]);
+            if engine.config.eos_ids.contains(&t) {
+                leaving.push(i);
+                continue;
+            }
+            row.tokens.push(t);
+            row.next = t;
+            if row.tokens.len() >= self.max_new {
+                leaving.push(i);
+            }
+        }
+        if !leaving.is_empty() {
+            engine.batch_leave(&mut self.batch, &leaving)?;
+            // Highest index first, so the lower ones stay in place.
+            for &i in leaving.iter().rev() {
+                let row = self.rows.remove(i);
+                ended.push((row.key, row.tokens));
+            }
+        }
+        Ok(ended)
     }
 }

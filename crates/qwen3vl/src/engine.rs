@@ -859,6 +859,16 @@ impl Engine {
     /// The next-token logits at the end of `p`, which starts with the prefix `state` ran: its
     /// KV is copied in, its images are not encoded again, and only the rest is prefilled.
     pub fn score_after(&mut self, state: &PrefixState, p: &Prepared) -> Result<Vec<f32>> {
+        Ok(self.score_after_cache(state, p)?.0)
+    }
+
+    /// `score_after` that also returns the prompt's KV, to decode after it
+    /// (`batch::Continuations`).
+    pub fn score_after_cache(
+        &mut self,
+        state: &PrefixState,
+        p: &Prepared,
+    ) -> Result<(Vec<f32>, Cache)> {
         let shared = state.ids.len();
         if p.ids.len() <= shared || p.ids[..shared] != state.ids[..] {
             return Err(EngineError::Input(
@@ -873,7 +883,8 @@ impl Engine {
         while self.encode_next(p, &mut vision)? {}
         let (embeds, deepstack) = self.merge_vision(p, embeds, &vision)?;
         let mut cache = self.graphs.cache_from_host(state.values.clone(), shared)?;
-        self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, shared)
+        let logits = self.run_chunks(embeds, deepstack, &p.rope.positions, &mut cache, shared)?;
+        Ok((logits, cache))
     }
 
     /// How many of `ps` (prompts that start with `state`'s prefix), from the first, go into
@@ -902,9 +913,32 @@ impl Engine {
     /// from its last real position. One prompt alone goes through `score_after`, which
     /// prefills in chunks.
     pub fn score_batch(&mut self, state: &PrefixState, ps: &[&Prepared]) -> Result<Vec<Vec<f32>>> {
+        Ok(self.score_batch_keeping(state, ps, false)?.0)
+    }
+
+    /// `score_batch` that also returns each prompt's KV (the prefix's and its own positions),
+    /// to decode after it (`batch::Continuations`); the logits are `score_batch`'s.
+    pub fn score_batch_caches(
+        &mut self,
+        state: &PrefixState,
+        ps: &[&Prepared],
+    ) -> Result<(Vec<Vec<f32>>, Vec<Cache>)> {
+        self.score_batch_keeping(state, ps, true)
+    }
+
+    fn score_batch_keeping(
+        &mut self,
+        state: &PrefixState,
+        ps: &[&Prepared],
+        keep: bool,
+    ) -> Result<(Vec<Vec<f32>>, Vec<Cache>)> {
         match ps {
-            [] => return Ok(Vec::new()),
-            [p] => return Ok(vec![self.score_after(state, p)?]),
+            [] => return Ok((Vec::new(), Vec::new())),
+            [p] if keep => {
+                let (logits, cache) = self.score_after_cache(state, p)?;
+                return Ok((vec![logits], vec![cache]));
+            }
+            [p] => return Ok((vec![self.score_after(state, p)?], Vec::new())),
             _ => {}
         }
         let shared = state.ids.len();
@@ -963,11 +997,18 @@ impl Engine {
         }
         let past = self.graphs.cache_from_host(state.values.clone(), shared)?;
         let ds = (!deepstack.is_empty()).then_some(deepstack);
-        let logits = self
-            .graphs
-            .decode_rows(embeds, positions, ds, past, &last)?;
+        let (logits, caches) = if keep {
+            self.graphs
+                .decode_rows_caches(embeds, positions, ds, past, &last)?
+        } else {
+            let logits = self
+                .graphs
+                .decode_rows(embeds, positions, ds, past, &last)?;
+            (logits, Vec::new())
+        };
         let vocab = logits.len() / rows;
-        Ok(logits.chunks(vocab.max(1)).map(<[f32]>::to_vec).collect())
+        let logits = logits.chunks(vocab.max(1)).map(<[f32]>::to_vec).collect();
+        Ok((logits, caches))
     }
 
     /// The observer the engine reports to.

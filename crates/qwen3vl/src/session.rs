@@ -672,6 +672,33 @@ impl Graphs {
         past: Cache,
         last: &[usize],
     ) -> Result<Vec<f32>> {
+        Ok(self
+            .decode_rows_keeping(embeds, positions, deepstack, past, last, false)?
+            .0)
+    }
+
+    /// `decode_rows` that also returns each row's KV as a batch-1 cache: the shared past and
+    /// its own positions up to `last[r]` (its padding cut off), picked on the device.
+    pub fn decode_rows_caches(
+        &mut self,
+        embeds: Vec<f32>,
+        positions: [Vec<i64>; 3],
+        deepstack: Option<Vec<Vec<f32>>>,
+        past: Cache,
+        last: &[usize],
+    ) -> Result<(Vec<f32>, Vec<Cache>)> {
+        self.decode_rows_keeping(embeds, positions, deepstack, past, last, true)
+    }
+
+    fn decode_rows_keeping(
+        &mut self,
+        embeds: Vec<f32>,
+        positions: [Vec<i64>; 3],
+        deepstack: Option<Vec<Vec<f32>>>,
+        past: Cache,
+        last: &[usize],
+        keep: bool,
+    ) -> Result<(Vec<f32>, Vec<Cache>)> {
         let rows = last.len();
         let h = self.hidden;
         let columns = positions[0].len() / rows.max(1);
@@ -735,13 +762,30 @@ impl Graphs {
             inputs.push((name.clone(), v));
         }
         // The logits stay on the device; only each row's one position comes back.
-        let (logits, _) = d.run(inputs, false)?;
+        let (logits, presents) = d.run(inputs, false)?;
         let mut out = Vec::new();
         for (r, &l) in last.iter().enumerate() {
             out.extend(read_floats(&d.relayout.at(&logits, r, l)?)?.1);
         }
         d.transfer.logits_to_host = out.len() * d.logits_type.size();
-        Ok(out)
+        let mut caches = Vec::new();
+        if keep {
+            let x: Vec<&DynValue> = presents.iter().map(|(_, v)| v).collect();
+            for (r, &l) in last.iter().enumerate() {
+                let len = past.len + l + 1;
+                let values = d.relayout.pick(&x, &[r], 2, 0, len)?;
+                caches.push(Cache {
+                    values: presents
+                        .iter()
+                        .map(|(name, _)| name.clone())
+                        .zip(values)
+                        .collect(),
+                    len,
+                    bytes_per_position: past.bytes_per_position,
+                });
+            }
+        }
+        Ok((out, caches))
     }
 
     /// A batch with no rows.

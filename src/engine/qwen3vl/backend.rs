@@ -6,7 +6,9 @@
 //! pool before a request queues, so the engine thread only runs the model: each image is shrunk
 //! to its model size right after decoding, a video's frames are sampled before any is decoded,
 //! and a request's visual tokens are counted from the headers against
-//! `engine.max_visual_tokens` before anything is decoded at all.
+//! `engine.max_visual_tokens` before anything is decoded at all. Re-ranking calls
+//! (`Backend::score`) take turns with the batch's steps: a batch of candidates scored per turn,
+//! or one decode step of their reasons.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::UnboundedReceiverStream;
 use tokio_util::sync::CancellationToken;
 
-use switchboard_qwen3vl::batch::{BatchLimits, Batcher, Event};
+use switchboard_qwen3vl::batch::{BatchLimits, Batcher, Continuations, Event};
 use switchboard_qwen3vl::engine::{
     ChatMessage, ChatPart, Engine, EngineOptions, GenerateParams, Media, Observer, PrefixState,
     Prepared,
@@ -32,6 +34,7 @@ use crate::config::{self, Config};
 use crate::cpu::{CpuPool, Stop};
 use crate::engine::{
     Backend, Finish, GenEvent, GenStream, GenerateRequest, Part, ScoreRequest, ScoreStream, Scored,
+    reason_after,
 };
 use crate::error::{Error, Result};
 use crate::media;
@@ -52,7 +55,8 @@ struct GenJob {
 
 /// A re-ranking call (`Backend::score`): the shared prefix's messages and media, then each
 /// candidate's, its media numbered after the prefix's. The engine thread runs the prefix once,
-/// then up to `batch` candidates per turn, in one multi-row call, between the batch's steps.
+/// then up to `batch` candidates per turn, in one multi-row call, between the batch's steps;
+/// with reasons, one decode step of the scored candidates' reasons a turn.
 struct ScoreJob {
     prefix: (Vec<ChatMessage>, Vec<Media>),
     candidates: Vec<(Vec<ChatMessage>, Vec<Media>)>,
@@ -61,6 +65,10 @@ struct ScoreJob {
     /// Token ids of the yes and no answers.
     yes: u32,
     no: u32,
+    /// Tokens of each candidate's reason, decoded greedily after its answer; 0 for none.
+    reason_tokens: usize,
+    /// When the caller stops reading: reasons are cut short before it.
+    deadline: Option<std::time::Instant>,
     events: mpsc::UnboundedSender<Result<Scored>>,
     cancel: Arc<AtomicBool>,
 }
@@ -380,6 +388,10 @@ fn run_engine(engine: &mut Engine, scheduler: &Scheduler, limits: BatchLimits) {
                             state: None,
                             ready: VecDeque::new(),
                             next: 0,
+                            reasons: None,
+                            waiting: HashMap::new(),
+                            reason_rows: limits.max_rows,
+                            reason_step: std::time::Duration::ZERO,
                         });
                         continue;
                     }
@@ -470,18 +482,60 @@ struct Scoring {
     /// Candidates `next..next + ready.len()`, prepared.
     ready: VecDeque<Prepared>,
     next: usize,
+    /// The scored batch's reasons being decoded, and its judgements waiting for them.
+    reasons: Option<Continuations<usize>>,
+    waiting: HashMap<usize, Scored>,
+    /// Reasons decoded together at most (`engine.max_batch`, 1 where the decoder cannot batch).
+    reason_rows: usize,
+    /// How long the last reason step took.
+    reason_step: std::time::Duration,
 }
 
 /// Scores the next batch of `s`'s candidates in one multi-row call (running the shared
-/// prefix first, on the first call); false once the call is over (all scored, failed, or its
-/// caller gone). Cancellation and the caller's deadline (it drops the stream) are seen
-/// between batches.
+/// prefix first, on the first call), or, while a scored batch's reasons are being written,
+/// decodes one token of each; false once the call is over (all scored, failed, or its caller
+/// gone). Cancellation and the caller's deadline (it drops the stream) are seen between
+/// batches and between reason steps.
 fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
     let job = &s.job;
     if job.cancel.load(Ordering::Relaxed) || job.events.is_closed() {
         return false;
     }
     let total = job.candidates.len();
+    if let Some(reasons) = &mut s.reasons {
+        // Two more steps (50 ms at least: a loaded host's next step may be slower) would pass
+        // the caller's deadline: the reasons end here, so that the scored candidates arrive in
+        // time; the call ends with them.
+        let ahead = (2 * s.reason_step).max(std::time::Duration::from_millis(50));
+        if let Some(deadline) = job.deadline
+            && std::time::Instant::now() + ahead >= deadline
+        {
+            let ended = reasons.finish(engine);
+            if let Err(e) = send_reasons(engine, ended, &mut s.waiting, job) {
+                let _ = job.events.send(Err(e));
+            }
+            s.reasons = None;
+            return false;
+        }
+        let started = std::time::Instant::now();
+        let stepped = reasons
+            .step(engine)
+            .map_err(Error::from)
+            .and_then(|ended| send_reasons(engine, ended, &mut s.waiting, job));
+        s.reason_step = started.elapsed();
+        return match stepped {
+            Ok(()) => {
+                if reasons.is_empty() {
+                    s.reasons = None;
+                }
+                s.reasons.is_some() || s.next < total
+            }
+            Err(e) => {
+                let _ = job.events.send(Err(e));
+                false
+            }
+        };
+    }
     if s.next >= total {
         return false;
     }
@@ -519,10 +573,15 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
         let n = engine.score_batch_len(state, s.ready.as_slices().0, want);
         let batch: Vec<Prepared> = s.ready.drain(..n).collect();
         let refs: Vec<&Prepared> = batch.iter().collect();
-        let logits = engine.score_batch(state, &refs)?;
+        // With reasons, each row's KV is kept to decode its reason from.
+        let (logits, caches) = if job.reason_tokens == 0 {
+            (engine.score_batch(state, &refs)?, Vec::new())
+        } else {
+            engine.score_batch_caches(state, &refs)?
+        };
         let first = s.next;
         s.next += n;
-        batch
+        let scored = batch
             .iter()
             .zip(&logits)
             .enumerate()
@@ -543,7 +602,27 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
                     cached_tokens: *shared as u32,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<Scored>>>()?;
+        if job.reason_tokens == 0 {
+            return Ok(scored);
+        }
+        if caches.len() != scored.len() {
+            return Err(Error::Internal(format!(
+                "{} caches for {} scored candidates",
+                caches.len(),
+                scored.len()
+            )));
+        }
+        // The scores stand as read; each reason decodes from its row's KV after the answer
+        // the candidate gave.
+        let mut reasons = Continuations::new(engine, s.reason_rows, job.reason_tokens);
+        for ((p, x), cache) in batch.iter().zip(scored).zip(caches) {
+            let answer = if x.score >= 0.0 { job.yes } else { job.no };
+            reasons.push(x.index, cache, p.rope.delta, answer);
+            s.waiting.insert(x.index, x);
+        }
+        s.reasons = Some(reasons);
+        Ok(Vec::new())
     })();
     // A closed receiver ends the call at the next turn.
     match result {
@@ -551,13 +630,36 @@ fn score_next(engine: &mut Engine, s: &mut Scoring) -> bool {
             for x in scored {
                 let _ = job.events.send(Ok(x));
             }
-            s.next < total
+            s.reasons.is_some() || s.next < total
         }
         Err(e) => {
             let _ = job.events.send(Err(e));
             false
         }
     }
+}
+
+/// Sends the candidates whose reasons ended, each with its reason (its completion tokens: the
+/// answer and the reason's).
+fn send_reasons(
+    engine: &Engine,
+    ended: Vec<(usize, Vec<u32>)>,
+    waiting: &mut HashMap<usize, Scored>,
+    job: &ScoreJob,
+) -> Result<()> {
+    for (index, tokens) in ended {
+        let Some(mut x) = waiting.remove(&index) else {
+            return Err(Error::Internal(format!("a reason for candidate #{index}")));
+        };
+        let text = engine
+            .tokenizer
+            .decode(&tokens, true)
+            .map_err(|e| Error::Internal(format!("decoding a reason: {e}")))?;
+        x.reason = reason_after(&text);
+        x.completion_tokens = 1 + tokens.len() as u32;
+        let _ = job.events.send(Ok(x));
+    }
+    Ok(())
 }
 
 /// Decodes the request's media and maps its messages onto the engine's. The request's visual
@@ -807,13 +909,18 @@ impl Backend for OrtBackend {
     /// logit(yes) - logit(no) of the next token. Up to `rerank.batch_size` candidates run in
     /// one multi-row decoder call (each row the prefix's KV and its own turn), between the
     /// running batch's decode steps.
-    /// Reasons are not written: the score is the whole answer.
+    /// With `reason_tokens`, the scoring call keeps each row's KV (its padding cut off) and
+    /// each candidate's reason is decoded greedily from it after the answer it gave (yes or no,
+    /// whichever scored higher), up to `reason_tokens` tokens, the batch's rows decoding
+    /// together one step a turn; a candidate is sent once its reason ends. The scores are
+    /// those read without reasons.
     fn score(&self, request: ScoreRequest, cancel: CancellationToken) -> ScoreStream {
         let (tx, rx) = mpsc::unbounded_channel();
         let scheduler = self.scheduler.clone();
         let (cpu, model, max_tokens) =
             (self.cpu.clone(), self.model.clone(), self.max_visual_tokens);
         let batch = self.score_batch;
+        let (reason_tokens, deadline) = (request.reason_tokens as usize, request.deadline);
         let answers = self.answer_tokens(&request);
         tokio::spawn(async move {
             let (yes, no) = match answers {
@@ -870,6 +977,8 @@ impl Backend for OrtBackend {
                 batch,
                 yes,
                 no,
+                reason_tokens,
+                deadline,
                 events: tx.clone(),
                 cancel: flag.clone(),
             });
