@@ -299,7 +299,23 @@ fn score_form(
             s.fn_ += 1;
             s.values += 1;
             s.iou_n += boxes_of(t);
-            say(format!("{}: missed label {:?}", form.id, t.label));
+            // Why: was the label read at all (a line over its box holding its words), and
+            // does it name a key the server knows?
+            let read = page.lines.iter().any(|l| {
+                geom::iou(&l.bbox, &t.label_box) > 0.0
+                    && profile::squash(&l.text).contains(&profile::squash(&t.label))
+            });
+            say(format!(
+                "{}: missed label {:?} ({}, {}, {})",
+                form.id,
+                t.label,
+                if t.value.is_some() { "due" } else { "not due" },
+                if read { "read" } else { "not read whole" },
+                match profile::label_key(&t.label) {
+                    Some((k, _)) => k,
+                    None => "no key",
+                }
+            ));
             continue;
         };
         taken[i] = true;
