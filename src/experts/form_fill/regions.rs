@@ -55,76 +55,14 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             continue;
         }
         let border = grow_to_border(&sealed, w, h, b);
-        let square = bw.max(bh) <= 1.35 * bw.min(bh);
-        let inside: Vec<&Line> = lines
-            .iter()
-            .filter(|l| {
-                let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
-                c[0] > b[0] && c[0] < b[2] && c[1] > b[1] && c[1] < b[3]
-            })
-            .collect();
-        // Checkbox interiors are rectangles to the corner; letter counters (O, D) are rounder.
-        // (0.86, not 1: a scan's blur rounds the corners.)
-        // A square holding a word the OCR read whole ("MM", "DD" in a date's part boxes) is a
-        // box to write in; a ticked checkbox reads as one mark at most, and never as a digit
-        // (a row's number in the first cell of a numbered table: "| 1 | Name: | ... |").
-        let worded = inside.iter().any(|l| {
-            let alnum = l.text.chars().filter(|c| c.is_alphanumeric()).count();
-            (alnum >= 2 || (alnum == 1 && l.text.trim().chars().all(|c| c.is_ascii_digit())))
-                && l.bbox[0] >= b[0] - 2.0
-                && l.bbox[2] <= b[2] + 2.0
-        });
-        // The OCR read a box or circle symbol (☐, ○) where this square is, or a gap between
-        // words: small as it is, it is drawn, not a letter's counter.
-        let symbol = bw >= 6.0 && symbol_at(lines, &b);
-        if square
-            && !worded
-            && r.fill >= 0.86
-            && bw <= 2.2 * text_h
-            && (bw >= 0.45 * text_h.min(16.0) || symbol)
-        {
-            // A checkbox, unless it is the small counter of a character the OCR read (the
-            // OCR reads real checkboxes as 口, □, O or odd characters, at their full size).
-            if bw >= 0.45 * text_h || !inside_glyph(lines, &b) {
-                out.push(Region {
-                    kind: RegionKind::Checkbox,
-                    bbox: border,
-                });
-            }
-            continue;
-        }
-        // Radio buttons: round, so their interiors fill about π/4 of the bounds (down to 0.6
-        // in a small circle whose anti-aliased edge counts as ink), and at least 0.4 of the
-        // text height: a letter's counter in text of the page's size is
-        // smaller (in larger text, a title's, it may not be, so that text is left out), and
-        // one that the OCR read inside a word has letters on both sides.
-        let round = (0.6..0.86).contains(&r.fill) && r.solid;
-        if square && round && bw <= 1.6 * text_h && (bw >= (0.4 * text_h).max(9.0) || symbol) {
-            let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
-            let letter = lines.iter().any(|l| {
-                let on_line = c[0] >= l.bbox[0]
-                    && c[0] <= l.bbox[2]
-                    && c[1] >= l.bbox[1]
-                    && c[1] <= l.bbox[3];
-                let large = l.bbox[3] - l.bbox[1] > 1.3 * text_h;
-                let mid_word = l.glyphs.iter().enumerate().any(|(k, (_, gb))| {
-                    let on = c[0] >= gb[0] && c[0] <= gb[2];
-                    let word = |j: Option<&(String, BBox)>| {
-                        j.is_some_and(|(g, _)| {
-                            g.chars().all(char::is_alphanumeric) && !g.is_empty()
-                        })
-                    };
-                    on && k > 0 && word(l.glyphs.get(k - 1)) && word(l.glyphs.get(k + 1))
-                });
-                on_line && (large || mid_word)
-            }) && !symbol;
-            if !letter {
-                out.push(Region {
-                    kind: RegionKind::Checkbox,
-                    bbox: border,
-                });
+        let inside = lines_in(lines, &b);
+        match mark(r, border, &inside, lines, text_h, false) {
+            Some(Some(m)) => {
+                out.push(m);
                 continue;
             }
+            Some(None) => continue,
+            None => {}
         }
         if r.fill < 0.8 {
             continue;
@@ -152,6 +90,40 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 kind: RegionKind::TextCell,
                 bbox: border,
             });
+        }
+    }
+    // Marks drawn in thin faint ink: a scan's blur leaves a small radio button's ring 25-40
+    // levels under the paper, above the ink threshold, so its paper is enclosed only on the
+    // faint map. Read there are shapes the ink did not enclose, as checkboxes or radio buttons
+    // only (a larger faint outline is a box's shading or a cell's, found otherwise).
+    for r in &enclosed(&faint, w, h) {
+        let b = r.bbox;
+        let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
+        if r.fill < 0.6 || bw < 6.0 || bh < 6.0 || bw.max(bh) > 2.2 * text_h {
+            continue;
+        }
+        let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+        let seen = rects.iter().any(|o| {
+            let ob = &o.bbox;
+            geom::area(ob) <= 4.0 * geom::area(&b)
+                && c[0] > ob[0]
+                && c[0] < ob[2]
+                && c[1] > ob[1]
+                && c[1] < ob[3]
+        }) || out.iter().any(|o| {
+            geom::area(&o.bbox) <= 4.0 * geom::area(&b) && geom::intersection(&o.bbox, &b) > 0.0
+        });
+        // On the faint map a blurred word's letters close pockets of paper between them; their
+        // walls are the letters' dark strokes (70 % of the band round the pocket is ink), a
+        // faint mark's ring is faint all round (25 %).
+        let ring = [b[0] - 3.0, b[1] - 3.0, b[2] + 3.0, b[3] + 3.0];
+        let dark = ink_share(gray, &ring, ink_at) * geom::area(&ring);
+        if seen || dark > 0.4 * (geom::area(&ring) - geom::area(&b)) {
+            continue;
+        }
+        let border = grow_to_border(&faint, w, h, b);
+        if let Some(Some(m)) = mark(r, border, &lines_in(lines, &b), lines, text_h, true) {
+            out.push(m);
         }
     }
     shaded_boxes(gray, paper, lines, text_h, &mut out);
@@ -267,6 +239,98 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     }
     combs(&mut out, lines, text_h);
     out
+}
+
+/// The OCR lines whose middle lies inside `b`.
+fn lines_in<'a>(lines: &'a [Line], b: &BBox) -> Vec<&'a Line> {
+    lines
+        .iter()
+        .filter(|l| {
+            let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
+            c[0] > b[0] && c[0] < b[2] && c[1] > b[1] && c[1] < b[3]
+        })
+        .collect()
+}
+
+/// Whether an enclosed region is a checkbox or a radio button: `Some(Some(_))` one,
+/// `Some(None)` a square too small to be anything (a letter's counter), `None` neither (it may
+/// still be a box or a cell). A shape enclosed only by `faint` ink is no dark letter's
+/// counter, so it may be smaller against the text.
+fn mark(
+    r: &Enclosed,
+    border: BBox,
+    inside: &[&Line],
+    lines: &[Line],
+    text_h: f32,
+    faint: bool,
+) -> Option<Option<Region>> {
+    let b = r.bbox;
+    let least = |share: f32, floor: f32| {
+        if faint {
+            6.0
+        } else {
+            (share * text_h).max(floor)
+        }
+    };
+    let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
+    let square = bw.max(bh) <= 1.35 * bw.min(bh);
+    // Checkbox interiors are rectangles to the corner; letter counters (O, D) are rounder.
+    // (0.86, not 1: a scan's blur rounds the corners.)
+    // A square holding a word the OCR read whole ("MM", "DD" in a date's part boxes) is a
+    // box to write in; a ticked checkbox reads as one mark at most, and never as a digit
+    // (a row's number in the first cell of a numbered table: "| 1 | Name: | ... |").
+    let worded = inside.iter().any(|l| {
+        let alnum = l.text.chars().filter(|c| c.is_alphanumeric()).count();
+        (alnum >= 2 || (alnum == 1 && l.text.trim().chars().all(|c| c.is_ascii_digit())))
+            && l.bbox[0] >= b[0] - 2.0
+            && l.bbox[2] <= b[2] + 2.0
+    });
+    // The OCR read a box or circle symbol (☐, ○) where this square is, or a gap between
+    // words: small as it is, it is drawn, not a letter's counter.
+    let symbol = bw >= 6.0 && symbol_at(lines, &b);
+    if square
+        && !worded
+        && r.fill >= 0.86
+        && bw <= 2.2 * text_h
+        && (bw >= least(0.45, 0.0).min(7.2) || symbol)
+    {
+        // A checkbox, unless it is the small counter of a character the OCR read (the
+        // OCR reads real checkboxes as 口, □, O or odd characters, at their full size).
+        let m = Region {
+            kind: RegionKind::Checkbox,
+            bbox: border,
+        };
+        return Some((bw >= 0.45 * text_h || !inside_glyph(lines, &b)).then_some(m));
+    }
+    // Radio buttons: round, so their interiors fill about π/4 of the bounds (down to 0.6
+    // in a small circle whose anti-aliased edge counts as ink), and at least 0.4 of the
+    // text height: a letter's counter in text of the page's size is
+    // smaller (in larger text, a title's, it may not be, so that text is left out), and
+    // one that the OCR read inside a word has letters on both sides.
+    let round = (0.6..0.86).contains(&r.fill) && r.solid;
+    if square && round && bw <= 1.6 * text_h && (bw >= least(0.4, 9.0) || symbol) {
+        let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+        let letter = lines.iter().any(|l| {
+            let on_line =
+                c[0] >= l.bbox[0] && c[0] <= l.bbox[2] && c[1] >= l.bbox[1] && c[1] <= l.bbox[3];
+            let large = l.bbox[3] - l.bbox[1] > 1.3 * text_h;
+            let mid_word = l.glyphs.iter().enumerate().any(|(k, (_, gb))| {
+                let on = c[0] >= gb[0] && c[0] <= gb[2];
+                let word = |j: Option<&(String, BBox)>| {
+                    j.is_some_and(|(g, _)| g.chars().all(char::is_alphanumeric) && !g.is_empty())
+                };
+                on && k > 0 && word(l.glyphs.get(k - 1)) && word(l.glyphs.get(k + 1))
+            });
+            on_line && (large || mid_word)
+        }) && !symbol;
+        if !letter {
+            return Some(Some(Region {
+                kind: RegionKind::Checkbox,
+                bbox: border,
+            }));
+        }
+    }
+    None
 }
 
 /// Boxes marked only by their four corner ticks (┌ ┐ └ ┘), as on forms printed for OCR in a
@@ -1750,6 +1814,51 @@ mod tests {
                 .any(|r| r.kind == RegionKind::Checkbox && r.bbox[0] < 108.0 && r.bbox[2] > 108.0),
             "{regions:?}"
         );
+    }
+
+    #[test]
+    fn a_radio_ring_a_scan_blurred_faint_is_a_checkbox_and_a_pocket_between_letters_none() {
+        // Toned paper at 241 with noise, 26 px text. A 13 px ring blurred to 212 (under the
+        // paper by 29, over the ink threshold of 201), beside "M"; and, in "Cu", a pocket of
+        // paper that a faint halo between two dark strokes closes.
+        let mut img = GrayImage::from_fn(400, 200, |x, y| {
+            image::Luma([(241 + ((x * 7 + y * 13) % 7) as i32 - 3) as u8])
+        });
+        for y in 0..13i32 {
+            for x in 0..13i32 {
+                let d = (((x - 6) * (x - 6) + (y - 6) * (y - 6)) as f32).sqrt();
+                if (5.0..=6.5).contains(&d) {
+                    img.put_pixel(100 + x as u32, 60 + y as u32, image::Luma([212]));
+                }
+            }
+        }
+        // Two dark strokes 4 px wide and 8 px apart, a faint 215 bridge over and under the gap.
+        for y in 120..131 {
+            for x in [198u32, 199, 200, 201, 210, 211, 212, 213] {
+                img.put_pixel(x, y, image::Luma([40]));
+            }
+        }
+        for x in 202..210 {
+            for y in [120u32, 130] {
+                img.put_pixel(x, y, image::Luma([215]));
+            }
+        }
+        let lines = [
+            text("M", [118.0, 54.0, 136.0, 80.0]),
+            text("Cu", [196.0, 114.0, 230.0, 140.0]),
+        ];
+        let regions = find(&img, &lines, 26.0);
+        let at = |x: f32, y: f32| {
+            regions.iter().any(|r| {
+                r.kind == RegionKind::Checkbox
+                    && r.bbox[0] <= x
+                    && r.bbox[2] >= x
+                    && r.bbox[1] <= y
+                    && r.bbox[3] >= y
+            })
+        };
+        assert!(at(106.0, 66.0), "{regions:?}");
+        assert!(!at(205.0, 125.0), "{regions:?}");
     }
 
     #[test]
