@@ -88,7 +88,7 @@ pub fn clean_label(s: &str) -> String {
             .trim()
             .to_string()
     };
-    let s = s.trim();
+    let s = drop_hint(s.trim());
     let s = match INTRO.captures(s) {
         Some(c) => trim(&c[1]),
         None => trim(s),
@@ -98,6 +98,54 @@ pub fn clean_label(s: &str) -> String {
     match unbracket(&s).map(trim) {
         Some(inner) if !inner.is_empty() => inner,
         _ => s,
+    }
+}
+
+/// A label without the hint printed after it that `Format::strip` could not read: a date
+/// format the OCR garbled ("Birth date: (d/mmyy)", "DOB (DD.MM.Ym", "出生日期(Y/MM/DD)"),
+/// after a bracket or a colon, or a drop-down's placeholder ("出生日期 请选择").
+fn drop_hint(s: &str) -> &str {
+    const PLACEHOLDERS: &[&str] = &[
+        "请选择",
+        "--请选择--",
+        "select",
+        "please select",
+        "-- select --",
+    ];
+    let lower = s.to_lowercase();
+    for p in PLACEHOLDERS {
+        if lower.ends_with(p) && s.is_char_boundary(s.len() - p.len()) {
+            let head = s[..s.len() - p.len()].trim_end();
+            if head.chars().any(char::is_alphanumeric) {
+                return head;
+            }
+        }
+    }
+    let Some(at) = s.rfind(['(', '（', ':', '：']) else {
+        return s;
+    };
+    let (head, tail) = (s[..at].trim_end(), &s[at..]);
+    let tail: String = tail
+        .chars()
+        .skip(1)
+        .filter(|c| !matches!(c, ')' | '）' | ' '))
+        .collect();
+    let tail = tail.to_lowercase();
+    let tail = tail
+        .trim_start_matches("dateformat")
+        .trim_start_matches("format")
+        .trim_start_matches("日期格式")
+        .trim_start_matches("格式")
+        .trim_start_matches([':', '：']);
+    // Letters of a date's parts, their units and separators; one odd character is the OCR's.
+    let part = |c: char| matches!(c, 'y' | 'm' | 'd' | '年' | '月' | '日');
+    let sep = |c: char| matches!(c, '/' | '.' | '-' | '_' | '＿');
+    let letters = tail.chars().filter(|&c| part(c)).count();
+    let odd = tail.chars().filter(|&c| !part(c) && !sep(c)).count();
+    if letters >= 2 && odd <= 1 && letters > odd && head.chars().any(char::is_alphanumeric) {
+        head
+    } else {
+        s
     }
 }
 
@@ -144,7 +192,7 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
         // The small box the last glyph stood in: a line the OCR ran across date parts' boxes
         // ("MM" in a box, "月" after it) is cut where it enters or leaves one.
         let mut last_box: Option<usize> = None;
-        for (g, gb) in &line.glyphs {
+        for (k, (g, gb)) in line.glyphs.iter().enumerate() {
             let cx = (gb[0] + gb[2]) / 2.0;
             // (A box the line's middle falls in was taken for a cell with text in it.)
             let in_box = regions.iter().position(|r| {
@@ -185,11 +233,33 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
             }
             last_x2 = gb[2];
             cur.push((g, [gb[0], line.bbox[1], gb[2], line.bbox[3]]));
+            if ends_label(&line.glyphs, k) {
+                out.extend(piece(&std::mem::take(&mut cur), line.confidence));
+            }
         }
         out.extend(piece(&cur, line.confidence));
     }
     out.retain(|s| s.text.chars().any(|c| c.is_alphanumeric()));
     out
+}
+
+/// Whether glyph `k` is a colon that ends a label with more words after it on the line
+/// ("Gender: M □ F □", "For office use only: Ref. no"): what follows is an answer, an option
+/// or the next label, not more of this label. A format printed after the colon stays with the
+/// label, which reads it; so does a time's colon between digits.
+fn ends_label(glyphs: &[(String, BBox)], k: usize) -> bool {
+    if !matches!(glyphs[k].0.as_str(), ":" | "：") || k == 0 {
+        return false;
+    }
+    let before = glyphs[..k].iter().rev().find(|g| !g.0.trim().is_empty());
+    if !before.is_some_and(|g| g.0.chars().last().is_some_and(char::is_alphabetic)) {
+        return false;
+    }
+    let rest: String = glyphs[k + 1..].iter().map(|g| g.0.as_str()).collect();
+    let head: String = glyphs[..=k].iter().map(|g| g.0.as_str()).collect();
+    rest.chars().any(char::is_alphanumeric)
+        && Format::find(&rest).is_none()
+        && drop_hint(&format!("{head}{rest}")) == format!("{head}{rest}")
 }
 
 /// A segment of the glyphs given: without the spaces at its ends, nor a question's number
@@ -856,11 +926,12 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             continue;
         }
         let b = &sg.bbox;
+        // (A part's box may be drawn square, as big as a checkbox: one with no option text
+        // after it, in a run of blanks, is a part.)
         let short = |r: usize| {
             let rb = &regions[r].bbox;
-            writable[r]
+            (writable[r] && regions[r].kind != RegionKind::Checkbox || optionless[r])
                 && !region_used[r]
-                && regions[r].kind != RegionKind::Checkbox
                 && rb[2] - rb[0] <= 6.0 * text_h
         };
         // The first blank: right of the label on its row, or under it.
@@ -2092,6 +2163,19 @@ mod tests {
         assert_eq!(clean_label("* Email"), "Email");
         assert_eq!(clean_label("日期：格式："), "日期");
         assert_eq!(clean_label("Date signed (format:"), "Date signed");
+        // Hints the OCR garbled past `Format::find`, and a drop-down's placeholder.
+        assert_eq!(clean_label("Birth date: (d/mmyy)"), "Birth date");
+        assert_eq!(clean_label("DOB (DD.MM.Ym"), "DOB");
+        assert_eq!(clean_label("出生日期(Y/MM/DD)"), "出生日期");
+        assert_eq!(clean_label("出生年月日：YYYY"), "出生年月日");
+        assert_eq!(clean_label("出生日期 请选择"), "出生日期");
+        // Words after a colon are no hint.
+        assert_eq!(clean_label("Date: Year"), "Date: Year");
+        assert_eq!(
+            clean_label("For office use only: Ref. no"),
+            "For office use only: Ref. no"
+        );
+        assert_eq!(clean_label("Size: M"), "Size: M");
         assert_eq!(clean_label("Date format"), "Date format");
     }
 
@@ -2694,6 +2778,57 @@ mod tests {
             [("性别", vec![("男 Male", 96.0), ("女 Female", 246.0)])],
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn a_label_ends_at_its_colon_where_the_options_follow_on_its_line() {
+        // "Gender: M □  F □" read as one line up to the first box: "M" is the first box's
+        // option, not the label's last word, and "Gender" names the group.
+        let lines = vec![
+            line("Gender: M", [20.0, 50.0, 110.0, 72.0]),
+            line("F", [140.0, 50.0, 150.0, 72.0]),
+        ];
+        let gray = page_with_boxes(400, 120, &[[116, 53, 132, 69], [156, 53, 172, 69]]);
+        let fields = fields(&page_of(lines, 400, 120), &gray);
+        let got: Vec<(&str, Vec<&str>)> = fields
+            .iter()
+            .map(|f| match &f.input {
+                FieldInput::Checkboxes(o) => (
+                    f.label.as_str(),
+                    o.iter().map(|o| o.text.as_str()).collect(),
+                ),
+                _ => (f.label.as_str(), vec![]),
+            })
+            .collect();
+        assert_eq!(got, [("Gender", vec!["M", "F"])], "{fields:?}");
+    }
+
+    #[test]
+    fn three_blanks_after_a_date_label_take_square_ones_with_no_option_text() {
+        // "Date signed: [        ] - [    ] - [    ]": the month's and day's boxes are drawn
+        // square, as big as checkboxes, with nothing after them but the separators.
+        let lines = vec![
+            line("Date signed:", [20.0, 52.0, 120.0, 72.0]),
+            line("-", [190.0, 55.0, 196.0, 70.0]),
+            line("-", [240.0, 55.0, 246.0, 70.0]),
+        ];
+        let gray = page_with_boxes(
+            400,
+            120,
+            &[[130, 48, 183, 76], [200, 48, 228, 76], [252, 48, 280, 76]],
+        );
+        let page = page_of(lines, 400, 120);
+        let parts = date_parts(&page, &gray, "Date signed");
+        // (Boxes come back through the page's levelling: to a pixel or so.)
+        let want = [
+            (Part::Year, 130.0),
+            (Part::Month, 200.0),
+            (Part::Day, 252.0),
+        ];
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        for ((part, b), (p, x)) in parts.iter().zip(want) {
+            assert!(*part == p && (b[0] - x).abs() <= 2.0, "{parts:?}");
+        }
     }
 
     #[test]

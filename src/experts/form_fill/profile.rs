@@ -208,6 +208,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "生日",
             "出生年月",
             "出生年月日",
+            // A sentence's blank: "..., born on ___", "…出生于____".
+            "born on",
+            "出生于",
         ],
     ),
     ("gender", &["gender", "sex", "性别"]),
