@@ -803,6 +803,73 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 break;
             }
         }
+        // Only the month or the day named (a grey "M M" read over its boxes, the "DD" and
+        // "YYYY" beside it missed): boxes like it on its row are the rest, in the order the
+        // named part's place allows. First, "MM [  ] [    ]" is month, day, year and
+        // "DD [  ] [    ]" day, month, year; in the middle, the wider box at an end is the
+        // year ("[    ] MM [  ]", "[  ] MM [    ]", "[  ] DD [    ]").
+        if let [a] = group[..]
+            && parts[a].part != Part::Year
+        {
+            let named = regions[parts[a].region].bbox;
+            let step = |from: &BBox, after: bool, not: &[usize]| {
+                (0..regions.len())
+                    .filter(|&r| like(r, &named, &region_used) && !not.contains(&r))
+                    .filter(|&r| {
+                        let b = &regions[r].bbox;
+                        let gap = if after {
+                            b[0] - from[2]
+                        } else {
+                            from[0] - b[2]
+                        };
+                        (-2.0..=2.5 * text_h).contains(&gap)
+                    })
+                    .min_by(|&p, &q| {
+                        let d = |r: usize| (regions[r].bbox[0] - from[0]).abs();
+                        d(p).total_cmp(&d(q))
+                    })
+            };
+            let width = |r: usize| regions[r].bbox[2] - regions[r].bbox[0];
+            // (A year's box is at most twice or so a two-digit part's: a box far wider beside
+            // it is another field's.)
+            let step = |from: &BBox, after: bool, not: &[usize]| {
+                step(from, after, not).filter(|&r| width(r) <= 3.0 * (named[2] - named[0]))
+            };
+            let next = step(&named, true, &[]);
+            let then = next.and_then(|r1| step(&regions[r1].bbox, true, &[r1]));
+            let before = step(&named, false, &next.into_iter().collect::<Vec<_>>());
+            let rest: Option<[(usize, Part); 2]> = match (parts[a].part, next, then, before) {
+                (Part::Month, Some(r1), Some(r2), _) => Some([(r1, Part::Day), (r2, Part::Year)]),
+                (Part::Day, Some(r1), Some(r2), _) => Some([(r1, Part::Month), (r2, Part::Year)]),
+                (Part::Month, Some(r1), None, Some(r0)) if width(r0) > 1.2 * width(r1) => {
+                    Some([(r0, Part::Year), (r1, Part::Day)])
+                }
+                (Part::Month | Part::Day, Some(r1), None, Some(r0))
+                    if width(r1) > 1.2 * width(r0) =>
+                {
+                    let other = if parts[a].part == Part::Month {
+                        Part::Day
+                    } else {
+                        Part::Month
+                    };
+                    Some([(r0, other), (r1, Part::Year)])
+                }
+                _ => None,
+            };
+            for (r, part) in rest.into_iter().flatten() {
+                region_used[r] = true;
+                for (i, sg) in segs.iter().enumerate() {
+                    if inside(&sg.bbox, &regions[r].bbox) {
+                        used[i] = true;
+                    }
+                }
+                extra.push(DatePart {
+                    part,
+                    width: if part == Part::Year { 4 } else { 2 },
+                    bbox: regions[r].bbox,
+                });
+            }
+        }
         if group.len() + extra.len() < 2 {
             continue;
         }
@@ -2825,6 +2892,30 @@ mod tests {
             (Part::Month, 200.0),
             (Part::Day, 252.0),
         ];
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        for ((part, b), (p, x)) in parts.iter().zip(want) {
+            assert!(*part == p && (b[0] - x).abs() <= 2.0, "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn a_month_named_in_the_first_of_three_boxes_makes_month_day_year() {
+        // "DATE SIGNED" over "[M M] / [    ] / [        ]": the OCR read only the grey "M M"
+        // in the first box; the two boxes like it after it are the day and the year.
+        let lines = vec![
+            line("DATE SIGNED", [30.0, 10.0, 130.0, 28.0]),
+            line("M M", [34.0, 44.0, 60.0, 66.0]),
+            line("/", [66.0, 44.0, 72.0, 66.0]),
+            line("/", [114.0, 44.0, 120.0, 66.0]),
+        ];
+        let gray = page_with_boxes(
+            400,
+            120,
+            &[[30, 40, 63, 70], [78, 40, 111, 70], [126, 40, 191, 70]],
+        );
+        let page = page_of(lines, 400, 120);
+        let parts = date_parts(&page, &gray, "DATE SIGNED");
+        let want = [(Part::Month, 30.0), (Part::Day, 78.0), (Part::Year, 126.0)];
         assert_eq!(parts.len(), 3, "{parts:?}");
         for ((part, b), (p, x)) in parts.iter().zip(want) {
             assert!(*part == p && (b[0] - x).abs() <= 2.0, "{parts:?}");
