@@ -750,71 +750,19 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     .all(|sg| sg.text.chars().count() <= 5)
         };
         let mut extra: Vec<DatePart> = Vec::new();
-        // Only the year named ("[YYYY] / [  ] / [  ]", grey MM and DD the OCR missed): two
-        // boxes like it right after it are month and day (or day and month, as another date
-        // on the page prints them), or right before it, day and month.
-        if let [a] = group[..]
-            && parts[a].part == Part::Year
-        {
-            let y = regions[parts[a].region].bbox;
-            let step = |from: &BBox, after: bool, not: &[usize]| {
-                (0..regions.len())
-                    .filter(|&r| like(r, &y, &region_used) && !not.contains(&r))
-                    .filter(|&r| {
-                        let b = &regions[r].bbox;
-                        let gap = if after {
-                            b[0] - from[2]
-                        } else {
-                            from[0] - b[2]
-                        };
-                        (-2.0..=2.5 * text_h).contains(&gap)
-                    })
-                    .min_by(|&p, &q| {
-                        let d = |r: usize| (regions[r].bbox[0] - from[0]).abs();
-                        d(p).total_cmp(&d(q))
-                    })
-            };
-            for after in [true, false] {
-                let Some(r1) = step(&y, after, &[]) else {
-                    continue;
-                };
-                let Some(r2) = step(&regions[r1].bbox, after, &[r1]) else {
-                    continue;
-                };
-                let (p1, p2) = match (after, page_order) {
-                    (true, Some([Part::Year, Part::Day, Part::Month])) => (Part::Day, Part::Month),
-                    (true, _) => (Part::Month, Part::Day),
-                    (false, Some([Part::Month, Part::Day, Part::Year])) => (Part::Day, Part::Month),
-                    (false, _) => (Part::Month, Part::Day),
-                };
-                for (r, part) in [(r1, p1), (r2, p2)] {
-                    region_used[r] = true;
-                    for (i, sg) in segs.iter().enumerate() {
-                        if inside(&sg.bbox, &regions[r].bbox) {
-                            used[i] = true;
-                        }
-                    }
-                    extra.push(DatePart {
-                        part,
-                        width: 2,
-                        bbox: regions[r].bbox,
-                    });
-                }
-                break;
-            }
-        }
-        // Only the month or the day named (a grey "M M" read over its boxes, the "DD" and
-        // "YYYY" beside it missed): boxes like it on its row are the rest, in the order the
-        // named part's place allows. First, "MM [  ] [    ]" is month, day, year and
-        // "DD [  ] [    ]" day, month, year; in the middle, the wider box at an end is the
-        // year ("[    ] MM [  ]", "[  ] MM [    ]", "[  ] DD [    ]").
-        if let [a] = group[..]
-            && parts[a].part != Part::Year
-        {
+        // One part named, the others' grey names missed by the OCR: boxes like it on its row
+        // are the rest.
+        if let [a] = group[..] {
             let named = regions[parts[a].region].bbox;
+            let year = parts[a].part == Part::Year;
+            let width = |r: usize| regions[r].bbox[2] - regions[r].bbox[0];
+            // The nearest box like the named one right after (or before) `from`. (A year's box
+            // is at most twice or so a two-digit part's: a box far wider beside a month or a
+            // day is another field's.)
             let step = |from: &BBox, after: bool, not: &[usize]| {
                 (0..regions.len())
                     .filter(|&r| like(r, &named, &region_used) && !not.contains(&r))
+                    .filter(|&r| year || width(r) <= 3.0 * (named[2] - named[0]))
                     .filter(|&r| {
                         let b = &regions[r].bbox;
                         let gap = if after {
@@ -829,32 +777,54 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         d(p).total_cmp(&d(q))
                     })
             };
-            let width = |r: usize| regions[r].bbox[2] - regions[r].bbox[0];
-            // (A year's box is at most twice or so a two-digit part's: a box far wider beside
-            // it is another field's.)
-            let step = |from: &BBox, after: bool, not: &[usize]| {
-                step(from, after, not).filter(|&r| width(r) <= 3.0 * (named[2] - named[0]))
-            };
-            let next = step(&named, true, &[]);
-            let then = next.and_then(|r1| step(&regions[r1].bbox, true, &[r1]));
-            let before = step(&named, false, &next.into_iter().collect::<Vec<_>>());
-            let rest: Option<[(usize, Part); 2]> = match (parts[a].part, next, then, before) {
-                (Part::Month, Some(r1), Some(r2), _) => Some([(r1, Part::Day), (r2, Part::Year)]),
-                (Part::Day, Some(r1), Some(r2), _) => Some([(r1, Part::Month), (r2, Part::Year)]),
-                (Part::Month, Some(r1), None, Some(r0)) if width(r0) > 1.2 * width(r1) => {
-                    Some([(r0, Part::Year), (r1, Part::Day)])
-                }
-                (Part::Month | Part::Day, Some(r1), None, Some(r0))
-                    if width(r1) > 1.2 * width(r0) =>
-                {
-                    let other = if parts[a].part == Part::Month {
-                        Part::Day
-                    } else {
-                        Part::Month
+            let rest: Option<[(usize, Part); 2]> = if year {
+                // "[YYYY] / [  ] / [  ]": the two boxes right after it are month and day (or
+                // day and month, as another date on the page prints them), or right before
+                // it, day and month.
+                [true, false].into_iter().find_map(|after| {
+                    let r1 = step(&named, after, &[])?;
+                    let r2 = step(&regions[r1].bbox, after, &[r1])?;
+                    let (p1, p2) = match (after, page_order) {
+                        (true, Some([Part::Year, Part::Day, Part::Month])) => {
+                            (Part::Day, Part::Month)
+                        }
+                        (true, _) => (Part::Month, Part::Day),
+                        (false, Some([Part::Month, Part::Day, Part::Year])) => {
+                            (Part::Day, Part::Month)
+                        }
+                        (false, _) => (Part::Month, Part::Day),
                     };
-                    Some([(r0, other), (r1, Part::Year)])
+                    Some([(r1, p1), (r2, p2)])
+                })
+            } else {
+                // A grey "M M" read over its boxes: first, "MM [  ] [    ]" is month, day,
+                // year and "DD [  ] [    ]" day, month, year; in the middle, the wider box at
+                // an end is the year ("[    ] MM [  ]", "[  ] MM [    ]", "[  ] DD [    ]").
+                let next = step(&named, true, &[]);
+                let then = next.and_then(|r1| step(&regions[r1].bbox, true, &[r1]));
+                let before = step(&named, false, &next.into_iter().collect::<Vec<_>>());
+                match (parts[a].part, next, then, before) {
+                    (Part::Month, Some(r1), Some(r2), _) => {
+                        Some([(r1, Part::Day), (r2, Part::Year)])
+                    }
+                    (Part::Day, Some(r1), Some(r2), _) => {
+                        Some([(r1, Part::Month), (r2, Part::Year)])
+                    }
+                    (Part::Month, Some(r1), None, Some(r0)) if width(r0) > 1.2 * width(r1) => {
+                        Some([(r0, Part::Year), (r1, Part::Day)])
+                    }
+                    (Part::Month | Part::Day, Some(r1), None, Some(r0))
+                        if width(r1) > 1.2 * width(r0) =>
+                    {
+                        let other = if parts[a].part == Part::Month {
+                            Part::Day
+                        } else {
+                            Part::Month
+                        };
+                        Some([(r0, other), (r1, Part::Year)])
+                    }
+                    _ => None,
                 }
-                _ => None,
             };
             for (r, part) in rest.into_iter().flatten() {
                 region_used[r] = true;
