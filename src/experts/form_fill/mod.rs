@@ -2245,6 +2245,15 @@ mod tests {
         }
     }
 
+    /// Asserts the parts, in order, and where each box starts (boxes come back through the
+    /// page's levelling: to a pixel or so).
+    fn parts_start_at(parts: &[(Part, BBox)], want: &[(Part, f32)]) {
+        assert_eq!(parts.len(), want.len(), "{parts:?}");
+        for ((part, b), (p, x)) in parts.iter().zip(want) {
+            assert!(part == p && (b[0] - x).abs() <= 2.0, "{parts:?}");
+        }
+    }
+
     #[test]
     fn blanks_left_before_year_month_and_day_units_are_the_parts() {
         // "出生日期：      年     月     日", nothing drawn: each part is the room before its unit.
@@ -2856,16 +2865,14 @@ mod tests {
         );
         let page = page_of(lines, 400, 120);
         let parts = date_parts(&page, &gray, "Date signed");
-        // (Boxes come back through the page's levelling: to a pixel or so.)
-        let want = [
-            (Part::Year, 130.0),
-            (Part::Month, 200.0),
-            (Part::Day, 252.0),
-        ];
-        assert_eq!(parts.len(), 3, "{parts:?}");
-        for ((part, b), (p, x)) in parts.iter().zip(want) {
-            assert!(*part == p && (b[0] - x).abs() <= 2.0, "{parts:?}");
-        }
+        parts_start_at(
+            &parts,
+            &[
+                (Part::Year, 130.0),
+                (Part::Month, 200.0),
+                (Part::Day, 252.0),
+            ],
+        );
     }
 
     #[test]
@@ -2885,11 +2892,10 @@ mod tests {
         );
         let page = page_of(lines, 400, 120);
         let parts = date_parts(&page, &gray, "DATE SIGNED");
-        let want = [(Part::Month, 30.0), (Part::Day, 78.0), (Part::Year, 126.0)];
-        assert_eq!(parts.len(), 3, "{parts:?}");
-        for ((part, b), (p, x)) in parts.iter().zip(want) {
-            assert!(*part == p && (b[0] - x).abs() <= 2.0, "{parts:?}");
-        }
+        parts_start_at(
+            &parts,
+            &[(Part::Month, 30.0), (Part::Day, 78.0), (Part::Year, 126.0)],
+        );
     }
 
     #[test]
