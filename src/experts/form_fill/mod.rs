@@ -256,10 +256,10 @@ fn ends_label(glyphs: &[(String, BBox)], k: usize) -> bool {
         return false;
     }
     let rest: String = glyphs[k + 1..].iter().map(|g| g.0.as_str()).collect();
-    let head: String = glyphs[..=k].iter().map(|g| g.0.as_str()).collect();
+    let whole: String = glyphs.iter().map(|g| g.0.as_str()).collect();
     rest.chars().any(char::is_alphanumeric)
         && Format::find(&rest).is_none()
-        && drop_hint(&format!("{head}{rest}")) == format!("{head}{rest}")
+        && drop_hint(&whole) == whole
 }
 
 /// A segment of the glyphs given: without the spaces at its ends, nor a question's number

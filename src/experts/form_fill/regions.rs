@@ -102,17 +102,12 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         if r.fill < 0.6 || bw < 6.0 || bh < 6.0 || bw.max(bh) > 2.2 * text_h {
             continue;
         }
-        let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
-        let seen = rects.iter().any(|o| {
-            let ob = &o.bbox;
-            geom::area(ob) <= 4.0 * geom::area(&b)
-                && c[0] > ob[0]
-                && c[0] < ob[2]
-                && c[1] > ob[1]
-                && c[1] < ob[3]
-        }) || out.iter().any(|o| {
-            geom::area(&o.bbox) <= 4.0 * geom::area(&b) && geom::intersection(&o.bbox, &b) > 0.0
-        });
+        let seen = rects
+            .iter()
+            .any(|o| geom::area(&o.bbox) <= 4.0 * geom::area(&b) && centre_inside(&b, &o.bbox))
+            || out.iter().any(|o| {
+                geom::area(&o.bbox) <= 4.0 * geom::area(&b) && geom::intersection(&o.bbox, &b) > 0.0
+            });
         // On the faint map a blurred word's letters close pockets of paper between them; their
         // walls are the letters' dark strokes (70 % of the band round the pocket is ink), a
         // faint mark's ring is faint all round (25 %).
@@ -241,15 +236,15 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     out
 }
 
+/// Whether the middle of `b` lies strictly inside `outer`.
+fn centre_inside(b: &BBox, outer: &BBox) -> bool {
+    let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+    c[0] > outer[0] && c[0] < outer[2] && c[1] > outer[1] && c[1] < outer[3]
+}
+
 /// The OCR lines whose middle lies inside `b`.
 fn lines_in<'a>(lines: &'a [Line], b: &BBox) -> Vec<&'a Line> {
-    lines
-        .iter()
-        .filter(|l| {
-            let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
-            c[0] > b[0] && c[0] < b[2] && c[1] > b[1] && c[1] < b[3]
-        })
-        .collect()
+    lines.iter().filter(|l| centre_inside(&l.bbox, b)).collect()
 }
 
 /// Whether an enclosed region is a checkbox or a radio button: `Some(Some(_))` one,
