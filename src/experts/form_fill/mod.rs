@@ -267,7 +267,7 @@ fn ends_label(glyphs: &[(String, BBox)], k: usize) -> bool {
 /// and its box would pull the label's box off the words.
 fn piece(glyphs: &[(&str, BBox)], confidence: f32) -> Option<Segment> {
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:Q\s?)?(?:\d{1,2}(?:\.\d{1,2})?\s*[.、)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
+        Regex::new(r"^(?:Q\s?)?(?:\d{1,2}(?:\.\d{1,2})?\s*[.、)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}[a-z]?\s+\b)\s*")
             .expect("static regex")
     });
     let blank = |g: &&(&str, BBox)| g.0.trim().is_empty();
@@ -1311,6 +1311,22 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
         }
     }
+    // Paper tinted under a box's blank part: a header bar's, not a place to write.
+    let paper = regions::paper_level(gray);
+    let shaded = |b: &BBox| {
+        let (w, h) = (gray.width() as f32, gray.height() as f32);
+        let (x1, y1) = (b[0].max(0.0) as u32, b[1].max(0.0) as u32);
+        let (x2, y2) = (b[2].min(w) as u32, b[3].min(h) as u32);
+        let mut sum = 0u64;
+        let mut n = 0u64;
+        for y in (y1..y2).step_by(2) {
+            for x in (x1..x2).step_by(4) {
+                sum += u64::from(gray.get_pixel(x, y).0[0]);
+                n += 1;
+            }
+        }
+        n > 0 && sum / n + 12 < u64::from(paper)
+    };
     // A label at the top-left (or in a bottom corner) of a bordered cell whose rest is empty:
     // the cell is its input.
     // (Or holds only the format printed for it: "Date" over "DD-MM-YYYY" in one cell.)
@@ -1352,7 +1368,38 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && (o.bbox[0] - c[2]).abs() <= 5.0
                 && geom::v_overlap(&o.bbox, c) > 0.6
         });
-        if ((top_left && room) || bottom_corner) && !beside {
+        // Or at the left of a long box, level with its middle, the box's rest empty ("Email:"
+        // printed inside the box it asks for): a label that says it is one, by a colon, or
+        // by a key's name in a box well taller than it (a section's header bar in a box may
+        // be a key's name too, "Contact address").
+        // (A label cell of a table, tinted, is no box to write in.)
+        let names = |s: &Segment, cell: &BBox| {
+            (s.text.trim_end_matches([' ', '*']).ends_with([':', '：'])
+                || (profile::label_key(&clean_label(&s.text)).is_some()
+                    && cell[3] - cell[1] >= 1.3 * (s.bbox[3] - s.bbox[1])))
+                && !shaded(&{
+                    // (The middle of the blank part: a border may be thick.)
+                    let q = 0.25 * (cell[3] - cell[1]);
+                    [s.bbox[2] + text_h, cell[1] + q, cell[2] - q, cell[3] - q]
+                })
+        };
+        // (Not a label cell of a table whose next cell holds the options or the answer; the
+        // next box may be another field's, with its own label at its left.)
+        let left_middle = b[0] - c[0] <= 1.5 * text_h
+            && (top - bottom).abs() <= 0.5 * sh.max(text_h)
+            && c[2] - b[2] >= (6.0 * text_h).max(1.5 * (b[2] - b[0]))
+            && names(&segs[i], c)
+            && !regions.iter().any(|o| {
+                o.kind != RegionKind::Checkbox
+                    && (o.bbox[0] - c[2]).abs() <= 5.0
+                    && geom::v_overlap(&o.bbox, c) > 0.6
+                    && !segs.iter().any(|s| {
+                        inside(&s.bbox, &o.bbox)
+                            && s.bbox[0] - o.bbox[0] <= 1.5 * text_h
+                            && names(s, &o.bbox)
+                    })
+            });
+        if ((top_left && room) || bottom_corner || left_middle) && !beside {
             used[i] = true;
             region_used[r] = true;
             out.push(make(
@@ -1590,6 +1637,17 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
         })
         .collect();
+    // A number alone ("7", "3a": a line's or box's number on a tax return) names no field.
+    static CODE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\d{1,3}[a-zA-Z]?$").expect("static regex"));
+    for (i, sg) in segs.iter().enumerate() {
+        // Nor does a sentence (an instruction over the first box).
+        let t = sg.text.trim();
+        let sentence = t.ends_with('。') || (t.ends_with('.') && t.split_whitespace().count() >= 6);
+        if CODE.is_match(t) || sentence {
+            used[i] = true;
+        }
+    }
     // Text inside a place to write is its placeholder or example, never a label.
     for (i, sg) in segs.iter().enumerate() {
         if inputs.iter().any(|&r| {
@@ -1641,7 +1699,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let shut = cells
                 .iter()
                 .any(|c| inside(b, &c.bbox) && drawn_top > c.bbox[3] + 0.3 * text_h);
-            let above = b[3] <= tb[1] + 4.0
+            // (The room over a rule is a line high; a label printed close over the rule may
+            // reach into it, but stands clear of the rule itself.)
+            let clear = b[3] <= tb[1] + 4.0
+                || (rule
+                    && b[1] < tb[1]
+                    && b[3] <= tb[1] + 0.4 * text_h
+                    // (With nothing after it on its row over the rule: an input not found
+                    // there is its own, and the rule lower down another's, or a footer's.)
+                    && (tb[2] <= b[2] + text_h
+                        || regions::ink_share(gray, &[b[2] + text_h, b[1], tb[2], b[3]], ink_at)
+                            < 0.005));
+            let above = clear
                 && !shut
                 && tb[1] - b[3] <= 2.2 * text_h
                 && b[0] >= tb[0] - 1.5 * text_h
@@ -1665,8 +1734,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     || profile::label_key(&clean_label(&s.text)).is_some_and(|(_, k)| k >= 0.9))
                     // (An input cell with text of its own holds its own label.)
                     && !segs.iter().any(|o| inside(&o.bbox, tb));
+                // (Reaching into the room is less sure than standing over it.)
                 let cost =
-                    0.5 + (tb[1] - b[3]).max(0.0) / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h);
+                    0.5 + (tb[1] - b[3]).abs() / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h);
                 pairs.push((t, i, if header { cost - 5.0 } else { cost }));
                 continue;
             }
@@ -2331,6 +2401,96 @@ mod tests {
             .collect();
         // "3. " is three of the line's eleven evenly spread glyphs; "10." three of five.
         assert_eq!(labels, [("Surname", 50.0), ("手机", 68.0)], "{fields:?}");
+    }
+
+    #[test]
+    fn a_tax_return_line_number_and_box_number_name_no_field() {
+        // "1 Surname:" (the line's number, a space, the label), "7a" (the box's number) before
+        // the box, and an instruction over it all: one field, named "Surname".
+        let lines = vec![
+            line(
+                "Complete every line in black ink.",
+                [20.0, 4.0, 320.0, 26.0],
+            ),
+            line("1 Surname:", [20.0, 40.0, 150.0, 62.0]),
+            line("7a", [300.0, 40.0, 320.0, 62.0]),
+        ];
+        let page = page_of(lines, 640, 100);
+        let gray = page_with_boxes(640, 100, &[[340, 36, 600, 66]]);
+        let fields = fields(&page, &gray);
+        let got: Vec<(&str, f32, Option<BBox>)> = text_inputs(&fields)
+            .into_iter()
+            .zip(&fields)
+            .map(|((l, b), f)| (l, f.label_bbox[0], b))
+            .collect();
+        // "1 " is two of the line's ten evenly spread glyphs.
+        assert_eq!(
+            got,
+            [("Surname", 46.0, Some([340.0, 36.0, 601.0, 67.0]))],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_printed_on_its_own_rule_writes_on_the_rule_after_it() {
+        // "住址：" and "城市：" sitting on rules that start under them (a hotel card): the input is
+        // the rule after the label, a written line high. A heading on its rule is no label.
+        let lines = vec![
+            line("入住信息", [40.0, 4.0, 120.0, 26.0]),
+            line("住址：", [40.0, 40.0, 100.0, 62.0]),
+            line("城市：", [40.0, 90.0, 100.0, 112.0]),
+        ];
+        let mut gray = GrayImage::from_pixel(640, 140, image::Luma([255]));
+        for l in &lines {
+            ink_text(&mut gray, l.bbox);
+        }
+        let page = page_of(lines, 640, 140);
+        for y in [28, 64, 114] {
+            for x in 40..600 {
+                gray.put_pixel(x, y, image::Luma([40]));
+            }
+        }
+        let fields = fields(&page, &gray);
+        let got: Vec<(&str, [i32; 4])> = text_inputs(&fields)
+            .into_iter()
+            .map(|(l, b)| (l, b.map_or([0; 4], |b| b.map(|v| v.round() as i32))))
+            .collect();
+        // From just after the label (0.3 of the 22 px text) to the rule's end, over the label's height.
+        assert_eq!(
+            got,
+            [("住址", [107, 36, 600, 65]), ("城市", [107, 86, 600, 115])],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_inside_its_box_at_the_left_names_the_box() {
+        // "Email:" printed inside the box it asks for, level with its middle; "Town:" in the
+        // next box, edge to edge with it. A tinted box with a label in it is a label cell.
+        let lines = vec![
+            line("Email:", [30.0, 32.0, 90.0, 54.0]),
+            line("Town:", [410.0, 32.0, 460.0, 54.0]),
+            line("Phone:", [30.0, 102.0, 90.0, 124.0]),
+        ];
+        let page = page_of(lines, 640, 170);
+        let mut gray = page_with_boxes(
+            640,
+            170,
+            &[[20, 20, 400, 66], [400, 20, 620, 66], [20, 90, 400, 136]],
+        );
+        for y in 91..136 {
+            for x in 21..400 {
+                gray.put_pixel(x, y, image::Luma([232]));
+            }
+        }
+        let fields = fields(&page, &gray);
+        let got = text_inputs(&fields);
+        assert!(
+            got.contains(&("Email", Some([20.0, 20.0, 401.0, 67.0])))
+                && got.contains(&("Town", Some([400.0, 20.0, 621.0, 67.0]))),
+            "{fields:?}"
+        );
+        assert!(got.contains(&("Phone", None)), "{fields:?}");
     }
 
     #[test]
