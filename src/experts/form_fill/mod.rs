@@ -2435,32 +2435,40 @@ mod tests {
     fn a_label_printed_on_its_own_rule_writes_on_the_rule_after_it() {
         // "住址：" and "城市：" sitting on rules that start under them (a hotel card): the input is
         // the rule after the label, a written line high. A heading on its rule is no label.
-        let lines = vec![
-            line("入住信息", [40.0, 4.0, 120.0, 26.0]),
-            line("住址：", [40.0, 40.0, 100.0, 62.0]),
-            line("城市：", [40.0, 90.0, 100.0, 112.0]),
-        ];
-        let mut gray = GrayImage::from_pixel(640, 140, image::Luma([255]));
-        for l in &lines {
-            ink_text(&mut gray, l.bbox);
-        }
-        let page = page_of(lines, 640, 140);
-        for y in [28, 64, 114] {
-            for x in 40..600 {
-                gray.put_pixel(x, y, image::Luma([40]));
+        // The same where a scan greyed the text.
+        for level in [30, 150] {
+            let lines = vec![
+                line("入住信息", [40.0, 4.0, 120.0, 26.0]),
+                line("住址：", [40.0, 40.0, 100.0, 62.0]),
+                line("城市：", [40.0, 90.0, 100.0, 112.0]),
+            ];
+            let mut gray = GrayImage::from_pixel(640, 140, image::Luma([255]));
+            for l in &lines {
+                let b = l.bbox;
+                for x in (b[0] as u32..b[2] as u32).step_by(4) {
+                    for y in b[1] as u32 + 2..b[3] as u32 - 2 {
+                        gray.put_pixel(x, y, image::Luma([level]));
+                    }
+                }
             }
+            let page = page_of(lines, 640, 140);
+            for y in [28, 64, 114] {
+                for x in 40..600 {
+                    gray.put_pixel(x, y, image::Luma([40]));
+                }
+            }
+            let fields = fields(&page, &gray);
+            let got: Vec<(&str, [i32; 4])> = text_inputs(&fields)
+                .into_iter()
+                .map(|(l, b)| (l, b.map_or([0; 4], |b| b.map(|v| v.round() as i32))))
+                .collect();
+            // From just after the label (0.3 of the 22 px text) to the rule's end.
+            assert_eq!(
+                got,
+                [("住址", [107, 36, 600, 65]), ("城市", [107, 86, 600, 115])],
+                "ink {level}: {fields:?}"
+            );
         }
-        let fields = fields(&page, &gray);
-        let got: Vec<(&str, [i32; 4])> = text_inputs(&fields)
-            .into_iter()
-            .map(|(l, b)| (l, b.map_or([0; 4], |b| b.map(|v| v.round() as i32))))
-            .collect();
-        // From just after the label (0.3 of the 22 px text) to the rule's end, over the label's height.
-        assert_eq!(
-            got,
-            [("住址", [107, 36, 600, 65]), ("城市", [107, 86, 600, 115])],
-            "{fields:?}"
-        );
     }
 
     #[test]

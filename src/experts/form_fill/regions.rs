@@ -227,35 +227,33 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             continue;
         }
         let area_h = (1.4 * text_h).round();
-        if heading {
-            // A label printed on its own line ("住址：______", the rule running on under the
-            // label): the input is the rule after each label. A heading's rule has no colon.
-            let on: Vec<&Line> = lines
-                .iter()
-                .filter(|l| {
-                    geom::h_overlap(&l.bbox, &u) > 0.3
-                        && u[1] >= l.bbox[3] - 2.0
-                        && u[1] - l.bbox[3] <= 0.6 * text_h
-                })
-                .collect();
-            // The text sits on the rule, which starts under it; a box's top (sides running
-            // down from both ends) or a row's rule under a label and its input is no such line.
-            let sits = |l: &&Line| {
-                u[1] - l.bbox[3] <= 0.35 * text_h && (l.bbox[0] - u[0]).abs() <= 0.5 * text_h
-            };
-            let down = |x: f32| vertical_ink(&ink, w, x, u[3] - 1.0, false, text_h) >= text_h;
-            if down(u[0]) && down(u[2] - 1.0) {
-                continue;
-            }
-            let labelled = |l: &&Line| {
-                l.text
-                    .trim_end_matches(|c: char| c.is_whitespace() || c == '*')
-                    .ends_with([':', '：'])
-                    && l.bbox[3] - l.bbox[1] <= 1.6 * text_h
-            };
-            if on.is_empty() || !on.iter().all(|l| labelled(l) && sits(l)) {
-                continue;
-            }
+        // A label printed on its own line ("住址：______", the rule running on under the
+        // label): the input is the rule after each label. A heading's rule has no colon.
+        // (Scans grey the text: no test of its darkness here.)
+        let on: Vec<&Line> = lines
+            .iter()
+            .filter(|l| {
+                geom::h_overlap(&l.bbox, &u) > 0.3
+                    && u[1] >= l.bbox[3] - (0.2 * text_h).max(2.0)
+                    && u[1] - l.bbox[3] <= 0.6 * text_h
+            })
+            .collect();
+        // The text sits on the rule, which starts under it; a box's top (sides running down
+        // from both ends) or a row's rule under a label and its input is no such line.
+        let sits = |l: &&Line| {
+            u[1] - l.bbox[3] <= 0.35 * text_h && (l.bbox[0] - u[0]).abs() <= 0.5 * text_h
+        };
+        let labelled = |l: &&Line| {
+            l.text
+                .trim_end_matches(|c: char| c.is_whitespace() || c == '*')
+                .ends_with([':', '：'])
+                && l.bbox[3] - l.bbox[1] <= 1.6 * text_h
+        };
+        let down = |x: f32| vertical_ink(&ink, w, x, u[3] - 1.0, false, text_h) >= text_h;
+        let own = !on.is_empty()
+            && on.iter().all(|l| labelled(l) && sits(l))
+            && !(down(u[0]) && down(u[2] - 1.0));
+        if own {
             let mut starts: Vec<f32> = on.iter().map(|l| l.bbox[0]).collect();
             starts.push(u[2]);
             starts.sort_by(f32::total_cmp);
@@ -278,6 +276,9 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                     });
                 }
             }
+            continue;
+        }
+        if heading {
             continue;
         }
         out.push(Region {
