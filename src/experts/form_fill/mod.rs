@@ -415,7 +415,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // "Title ........ ○ Mr ○ Ms"). It is neither an input nor a wall between the two. What
     // follows it is a box or checkbox near its row, or a rule lower down (three blanks of
     // a date lie on one level, each followed by the next). It starts right after its label.
-    let ink_at = regions::ink_level(gray);
+    let paper = regions::paper_level(gray);
+    let ink_at = regions::ink_on(paper);
     let leader: Vec<bool> = regions
         .iter()
         .enumerate()
@@ -1312,20 +1313,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         }
     }
     // Paper tinted under a box's blank part: a header bar's, not a place to write.
-    let paper = regions::paper_level(gray);
     let shaded = |b: &BBox| {
-        let (w, h) = (gray.width() as f32, gray.height() as f32);
-        let (x1, y1) = (b[0].max(0.0) as u32, b[1].max(0.0) as u32);
-        let (x2, y2) = (b[2].min(w) as u32, b[3].min(h) as u32);
-        let mut sum = 0u64;
-        let mut n = 0u64;
-        for y in (y1..y2).step_by(2) {
-            for x in (x1..x2).step_by(4) {
-                sum += u64::from(gray.get_pixel(x, y).0[0]);
-                n += 1;
-            }
-        }
-        n > 0 && sum / n + 12 < u64::from(paper)
+        regions::mean_level(gray, b).is_some_and(|m| u16::from(m) + 12 < u16::from(paper))
     };
     // A label at the top-left (or in a bottom corner) of a bordered cell whose rest is empty:
     // the cell is its input.
@@ -1374,7 +1363,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         // be a key's name too, "Contact address").
         // (A label cell of a table, tinted, is no box to write in.)
         let names = |s: &Segment, cell: &BBox| {
-            (s.text.trim_end_matches([' ', '*']).ends_with([':', '：'])
+            (regions::ends_in_colon(&s.text)
                 || (profile::label_key(&clean_label(&s.text)).is_some()
                     && cell[3] - cell[1] >= 1.3 * (s.bbox[3] - s.bbox[1])))
                 && !shaded(&{
@@ -2444,12 +2433,7 @@ mod tests {
             ];
             let mut gray = GrayImage::from_pixel(640, 140, image::Luma([255]));
             for l in &lines {
-                let b = l.bbox;
-                for x in (b[0] as u32..b[2] as u32).step_by(4) {
-                    for y in b[1] as u32 + 2..b[3] as u32 - 2 {
-                        gray.put_pixel(x, y, image::Luma([level]));
-                    }
-                }
+                ink_text_at(&mut gray, l.bbox, level);
             }
             let page = page_of(lines, 640, 140);
             for y in [28, 64, 114] {
@@ -2734,9 +2718,14 @@ mod tests {
 
     /// Dark strokes over a label's box, as printed text has (the tests' lines have no ink).
     fn ink_text(gray: &mut GrayImage, b: BBox) {
+        ink_text_at(gray, b, 30);
+    }
+
+    /// Text's ink as `ink_text` draws it, at grey `level` (a scan's blur lightens it).
+    fn ink_text_at(gray: &mut GrayImage, b: BBox, level: u8) {
         for x in (b[0] as u32..b[2] as u32).step_by(4) {
             for y in b[1] as u32 + 2..b[3] as u32 - 2 {
-                gray.put_pixel(x, y, image::Luma([30]));
+                gray.put_pixel(x, y, image::Luma([level]));
             }
         }
     }

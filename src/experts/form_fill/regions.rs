@@ -243,12 +243,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         let sits = |l: &&Line| {
             u[1] - l.bbox[3] <= 0.35 * text_h && (l.bbox[0] - u[0]).abs() <= 0.5 * text_h
         };
-        let labelled = |l: &&Line| {
-            l.text
-                .trim_end_matches(|c: char| c.is_whitespace() || c == '*')
-                .ends_with([':', '：'])
-                && l.bbox[3] - l.bbox[1] <= 1.6 * text_h
-        };
+        let labelled = |l: &&Line| ends_in_colon(&l.text) && l.bbox[3] - l.bbox[1] <= 1.6 * text_h;
         let down = |x: f32| vertical_ink(&ink, w, x, u[3] - 1.0, false, text_h) >= text_h;
         let own = !on.is_empty()
             && on.iter().all(|l| labelled(l) && sits(l))
@@ -973,6 +968,32 @@ pub(crate) fn ink_share(gray: &GrayImage, b: &BBox, ink_at: u8) -> f32 {
     ink as f32 / ((x1 - x0) * (y1 - y0)) as f32
 }
 
+/// The mean grey level of a box's pixels, sampled every 4th column of every 2nd row; `None`
+/// for a box off the page or empty.
+pub(crate) fn mean_level(gray: &GrayImage, b: &BBox) -> Option<u8> {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let (x0, y0) = (b[0].max(0.0) as usize, b[1].max(0.0) as usize);
+    let (x1, y1) = (
+        (b[2].max(0.0) as usize).min(w),
+        (b[3].max(0.0) as usize).min(h),
+    );
+    let raw = gray.as_raw();
+    let (mut sum, mut n) = (0u64, 0u64);
+    for y in (y0..y1).step_by(2) {
+        for x in (x0..x1).step_by(4) {
+            sum += u64::from(raw[y * w + x]);
+            n += 1;
+        }
+    }
+    (n > 0).then(|| (sum / n) as u8)
+}
+
+/// Whether a label's text ends in a colon (before a required-field asterisk).
+pub(crate) fn ends_in_colon(text: &str) -> bool {
+    text.trim_end_matches(|c: char| c.is_whitespace() || c == '*')
+        .ends_with([':', '：'])
+}
+
 /// The grey level at or below which a pixel is ink: `INK` on white paper, lower on paper a
 /// scan has toned (the most common light level, less 40; measured best of 20–60 on the
 /// tuning corpus's scans).
@@ -980,7 +1001,7 @@ pub fn ink_level(gray: &GrayImage) -> u8 {
     ink_on(paper_level(gray))
 }
 
-fn ink_on(paper: u8) -> u8 {
+pub(crate) fn ink_on(paper: u8) -> u8 {
     INK.min(paper.saturating_sub(40))
 }
 
