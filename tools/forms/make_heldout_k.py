@@ -694,7 +694,8 @@ def opt_items(f, variant, glyph="☐", text_first=False, box_cls="", text_cls="o
         elif variant == "nra":
             b = f'<input type="radio" class="nat {box_cls}" name="{name or "g" + str(f.i)}" data-ob="{a}">'
         elif variant == "gl":
-            b = f'<span class="ogl {box_cls}" data-og="{a}">{glyph}<i class="bl"></i></span>'
+            st = ' style="font-family:\'DejaVu Sans\', sans-serif"' if glyph == "○" else ""
+            b = f'<span class="ogl {box_cls}" data-og="{a}"{st}>{glyph}<i class="bl"></i></span>'
         elif variant == "ct":
             f.text_in_box = True
             items.append(f'<span class="oct {box_cls}" data-ob="{a}">{t}</span>')
@@ -1557,7 +1558,7 @@ def build_sheet(ctx, content):
                                   ("DejaVu Sans + WenQuanYi Zen Hei", "'DejaVu Sans', 'WenQuanYi Zen Hei', sans-serif"),
                                   ("Noto Serif CJK SC", "'Noto Serif CJK SC', serif")])
     fs = rng.choice([12, 13, 14])
-    rh = rng.choice([22, 24, 26]) + (2 if fs == 14 else 0)
+    rh = max(rng.choice([22, 24, 26]) + (2 if fs == 14 else 0), int(fs * 1.45 + 0.999) + (9 if lang == "en" else 11))
     fill, fbd = rng.choice([("#fff2cc", "#bf9000"), ("#e8f0fe", "#7baaf7"), ("#ffffff", "#6f6f6f"), ("#e2efda", "#70ad47"), ("#fce4d6", "#c65911")])
     hbg, hfg = rng.choice([("#1f4e79", "#ffffff"), ("#d9d9d9", "#000000"), ("#c6e0b4", "#1e3d14"), ("#44546a", "#ffffff"), ("#f8cbad", "#3b1a00")])
     colon = colon_for(rng, lang)
@@ -2340,10 +2341,16 @@ def build_graphpaper(ctx, content):
     colon = colon_for(rng, lang)
     fields = [f for _, fs_ in content["sections"] for f in fs_]
     lw = dict(zip([id(f) for f in fields], ctx.measure([(f.label + colon, FONT) for f in fields])))
+    def fullwidth(f):
+        return f.wide or f.tall or f.key == "signature" or f.kind == "choice" and len(f.options) > 2 or f.kind == "date"
+
     Lc = max(int((lw[id(f)] + 10) // g) + 1 for f in fields)
+    Lp = max([int((lw[id(f)] + 10) // g) + 1 for f in fields if not fullwidth(f)] or [Lc])
     left = 2
     right = ncols - 2
-    two = rng.random() < 0.6 and (right - left) >= 2 * (Lc + 12) + 2
+    two = rng.random() < 0.7 and (right - left) >= 2 * (Lp + 9) + 2
+    if not two:
+        Lp = Lc
     half = (left + right) // 2
     els = []
     y = 2  # grid row
@@ -2353,7 +2360,7 @@ def build_graphpaper(ctx, content):
     y += 5
     DW = {"day": 2, "month": 2, "year": 4}
 
-    def place(f, c0, c1, y):
+    def place(f, c0, c1, y, Lc):
         """Place field f with its label at column c0 and input up to column c1 on rows y, y+1.  Returns rows used."""
         ctx.reg(f)
         band = 2 * g
@@ -2424,21 +2431,21 @@ def build_graphpaper(ctx, content):
         y += 2
         pend = None
         for f in fs_:
-            full = not two or f.wide or f.tall or f.key == "signature" or f.kind == "choice" and len(f.options) > 2 or f.kind == "date"
+            full = not two or fullwidth(f)
             if full:
                 if pend is not None:
-                    y += place(pend, left, half - 1, y) + 1
+                    y += place(pend, left, half - 1, y, Lp) + 1
                     pend = None
-                y += place(f, left, right, y) + 1
+                y += place(f, left, right, y, Lc) + 1
             elif pend is None:
                 pend = f
             else:
-                r1 = place(pend, left, half - 1, y)
-                r2 = place(f, half + 1, right, y)
+                r1 = place(pend, left, half - 1, y, Lp)
+                r2 = place(f, half + 1, right, y, Lp)
                 y += max(r1, r2) + 1
                 pend = None
         if pend is not None:
-            y += place(pend, left, half - 1, y) + 1
+            y += place(pend, left, half - 1, y, Lp) + 1
         y += 1
     els.append(f'<div class="tx sm" style="left:{left * g}px;top:{y * g}px;height:{g}px;line-height:{g}px">{declaration_text(lang)}</div>')
     y += 3
@@ -2498,7 +2505,7 @@ body {{ background:#fff; }}
 .st {{ background:{ink}; color:#fff; font-weight:bold; padding:3px 10px; {"letter-spacing:.06em;" if lang == "en" else ""} }}
 .sb {{ padding:10px 12px 12px; display:grid; grid-template-columns:{colw}px {colw}px; column-gap:22px; row-gap:10px; }}
 .fb.w {{ grid-column:1 / 3; }}
-.l {{ margin-bottom:3px; font-weight:bold; font-size:{fs - 1}px; }}
+.l {{ margin-bottom:5px; font-weight:bold; font-size:{fs - 1}px; }}
 .bx {{ box-sizing:border-box; height:{ih}px; border:1.5px solid {ink}; }}
 .bx.sig {{ height:{ih * 2}px; }}
 .comb {{ display:flex; box-sizing:border-box; height:{ih}px; border:1.5px solid {ink}; border-right:none; width:max-content; }}
@@ -2579,7 +2586,7 @@ body {{ background:#fff; }}
                 if col:
                     items = [it.replace('class="opt"', 'class="opt col"') for it in items]
                     f.olook += ", text above"
-                c = f'<span class="opts">{"".join(items)}</span>'
+                c = f'<span class="opts"{" style=padding-top:4px" if col else ""}>{"".join(items)}</span>'
                 if len(f.options) > 3:
                     wide = True
             out.append(f'<div class="fb{" w" if wide else ""}"><div class="l">{lab(f)}</div>{c}</div>')
