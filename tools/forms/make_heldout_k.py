@@ -723,10 +723,6 @@ def date_order(rng, lang, us_ok=True):
                        [5, 3 if us_ok else 0, 2])[0]
 
 
-def fmt_of(order, sep):
-    return sep.join(DATE_TOK[p] for p in order)
-
-
 def set_parts(f, order, padded):
     d = f.date
     out = []
@@ -923,7 +919,6 @@ def ink_count(lum, box, thr=45):
 def check_form(js, fields, data, W, H, lum, png_size):
     errs = []
     flds = js
-    byi = {f.i: f for f in fields}
     for k, d in enumerate(flds):
         f = fields[k]
         for nm, b in field_boxes(d):
@@ -1137,8 +1132,6 @@ def build_one(browser, measure, seed, fid, lang, fam, variant, attempt):
     ctx.notes["person"] = content["person"]
     html, width, layout = BUILDERS[fam](ctx, content)
     png, data, (w, h) = browser.render(html, width, EXTRACT_JS)
-    for f in ctx.fields:  # every field registered has a label
-        pass
     js_fields = assemble(ctx.fields, data)
     lum = lum_of(png)
     buf = io.BytesIO()
@@ -1842,7 +1835,6 @@ body {{ background:{bg}; }}
         for f in fs_:
             if f.key and f.key in Q and rng.random() < qshare:
                 f.label = rng.choice(Q[f.key])
-                text = f.label
                 c = ""
             else:
                 c = colon
@@ -2656,7 +2648,6 @@ input.nat {{ width:14px; height:14px; }}
 """
     kit = {"in": "in", "pt": "pt", "pw": (40, 40, 62), "dates": ["ph", "after", "under", "p_cap_above", "p_cap_above", "p_ph", "p_units"],
            "opts": ["sq", "gl", "ncb", "sq"], "glyphs": ["☐", "□"], "text_first": 0.15}
-    ctr = "Part" if lang == "en" else "第"
     out = [f'<div class="pg"><div class="frame"><div class="photo" data-dec="1">{"Affix photo<br>35 × 45 mm" if lang == "en" else "照片<br>33 × 48 mm"}</div>',
            f'<div class="hd"><div class="emb" data-dec="1">★</div><div><div class="iss">{esc(content["issuer"])}</div><h1>{esc(content["title"])}</h1>'
            f'<div class="code">{"Form" if lang == "en" else "表格编号"} {rng.choice(["V", "R", "C"])}-{rng.randint(10, 99)} · {"free of charge" if lang == "en" else "免费发放"}</div></div></div>',
@@ -2677,8 +2668,6 @@ input.nat {{ width:14px; height:14px; }}
             ctx.reg(f)
             num += 1
             suf, c = ctrl(ctx, f, kit)
-            if f.key == "signature":
-                c = c.replace('class="in sig"', 'class="in sig"')
             wide = f.wide or f.key == "signature" or (f.kind == "choice" and len(f.options) > 3) or (f.kind == "date" and f.parts and nc == 3 and False)
             w = " w" if wide else ""
             out.append(f'<div class="fb{w}"><div class="l"><span class="no">{num}.</span>{lab(f, colon=colon)}{suf}</div>{c}</div>')
