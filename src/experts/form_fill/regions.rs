@@ -126,7 +126,15 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     broken_boxes(&ink, w, &runs, lines, text_h, &mut out);
     let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
     let usual = (1.5 * text_h).max(24.0);
-    let long = underlines(&ink, w, h, usual as usize);
+    let mut long = underlines(&ink, w, h, usual as usize);
+    // A scan blurs a dotted rule into a grey one that the ink threshold catches only in
+    // pieces: pieces joined by a thin faint line are one rule.
+    for chain in faint_chains(&runs, &ink, &faint, w, h) {
+        long.retain(|k| {
+            !(geom::h_overlap(k, &chain) > 0.0 && k[1] <= chain[3] && k[3] >= chain[1])
+        });
+        long.push(chain);
+    }
     // Rules as short as the text is tall are blanks only right before a date unit ("__月").
     // They are found in a pass of their own, so that they never join a scan's frayed pieces
     // to the long rules.
@@ -1466,6 +1474,86 @@ fn underlines(ink: &[bool], w: usize, h: usize, min_len: usize) -> Vec<BBox> {
         .collect()
 }
 
+/// Rules the ink found in pieces along one row whose gaps carry a thin faint line (a dotted
+/// rule a scan blurred grey): each chain of two pieces or more, as one rule. A gap counts when
+/// nearly every column of it has faint ink on the rule's rows and paper three rows off (a
+/// box or text between two rules is no thin line).
+fn faint_chains(runs: &[BBox], ink: &[bool], faint: &[bool], w: usize, h: usize) -> Vec<BBox> {
+    let mut order: Vec<&BBox> = runs.iter().filter(|r| r[3] - r[1] <= 5.0).collect();
+    order.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let f = |x: usize, y: usize| x < w && y < h && faint[y * w + x];
+    let lined = |a: &BBox, b: &BBox| {
+        let (y0, y1) = (a[1].min(b[1]) as usize, a[3].max(b[3]) as usize);
+        let (x0, x1) = (a[2] as usize, b[0] as usize);
+        if x1 <= x0 {
+            return true;
+        }
+        let n = x1 - x0;
+        let line = (x0..x1)
+            .filter(|&x| (y0.saturating_sub(1)..=y1).any(|y| f(x, y)))
+            .count();
+        // (A solid rule between the two is ink, not a faint line.)
+        let inked = (x0..x1)
+            .filter(|&x| (y0..y1).any(|y| ink[y * w + x]))
+            .count();
+        let thick = (x0..x1)
+            .filter(|&x| (y0 >= 3 && f(x, y0 - 3)) || f(x, y1 + 2))
+            .count();
+        4 * line >= 3 * n && 10 * thick <= 3 * n && 10 * inked <= 6 * n
+    };
+    let mut used = vec![false; order.len()];
+    let mut out = Vec::new();
+    for i in 0..order.len() {
+        if used[i] {
+            continue;
+        }
+        let mut chain = *order[i];
+        let mut n = 1;
+        for j in i + 1..order.len() {
+            let r = order[j];
+            let level = (r[3] - chain[3]).abs() <= 2.0 && (r[1] - chain[1]).abs() <= 3.0;
+            if !used[j] && level && r[0] >= chain[2] - 2.0 && lined(&chain, r) {
+                used[j] = true;
+                chain = [
+                    chain[0],
+                    chain[1].min(r[1]),
+                    r[2].max(chain[2]),
+                    chain[3].max(r[3]),
+                ];
+                n += 1;
+            }
+        }
+        if n >= 2 {
+            // The line runs on faint past the pieces at its ends.
+            let (y0, y1) = (chain[1] as usize, chain[3] as usize);
+            let col = |x: usize| {
+                (y0.saturating_sub(1)..=y1).any(|y| f(x, y))
+                    && !((y0 >= 3 && f(x, y0 - 3)) || f(x, y1 + 2))
+            };
+            let grow = |from: usize, step: isize| {
+                let (mut x, mut end, mut miss) = (from as isize, from, 0);
+                while miss <= 4 {
+                    x += step;
+                    if x < 0 || x as usize >= w {
+                        break;
+                    }
+                    if col(x as usize) {
+                        end = x as usize;
+                        miss = 0;
+                    } else {
+                        miss += 1;
+                    }
+                }
+                end
+            };
+            chain[0] = grow(chain[0] as usize, -1) as f32;
+            chain[2] = (grow(chain[2] as usize - 1, 1) + 1) as f32;
+            out.push(chain);
+        }
+    }
+    out
+}
+
 /// Inputs drawn only as a grey fill: on a scan, the faint edge that bounds them on screen is
 /// blurred away, and only the shade is left. A shade is a flat patch at least `SHADE` under
 /// the paper (read on a 5×5 mean, so noise does not break it), as tall as a line or more,
@@ -1647,6 +1735,36 @@ mod tests {
             .find(|r| r.kind == RegionKind::Underline)
             .map(|r| r.bbox);
         assert_eq!(u.map(|u| (u[0], u[2], u[3])), Some((100.0, 300.0, 151.0)));
+    }
+
+    #[test]
+    fn a_dotted_rule_a_scan_blurred_grey_is_one_rule_but_two_rules_a_gap_apart_stay_two() {
+        // Toned paper (240). Row 100: a grey line (212: faint, not ink) from x 40 to 360 with
+        // darker stretches (150, ink) 24 px long every 40 px, as the ink threshold catches a
+        // blurred dotted rule. Row 160: two solid rules 6 px of paper apart.
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([240]));
+        for x in 40..360u32 {
+            let v = if (x - 40) % 40 < 24 { 150 } else { 212 };
+            img.put_pixel(x, 100, image::Luma([v]));
+            img.put_pixel(x, 101, image::Luma([v]));
+        }
+        for x in (40..180).chain(186..360) {
+            img.put_pixel(x, 160, image::Luma([0]));
+        }
+        let regions = find(&img, &[], 16.0);
+        let rules: Vec<BBox> = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Underline)
+            .map(|r| r.bbox)
+            .collect();
+        let dotted: Vec<&BBox> = rules.iter().filter(|u| u[3] <= 110.0).collect();
+        assert_eq!(dotted.len(), 1, "{rules:?}");
+        assert!(dotted[0][0] <= 41.0 && dotted[0][2] >= 359.0, "{rules:?}");
+        assert_eq!(
+            rules.iter().filter(|u| u[3] > 150.0).count(),
+            2,
+            "{rules:?}"
+        );
     }
 
     #[test]
