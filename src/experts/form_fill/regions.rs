@@ -161,8 +161,19 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         .collect();
     // Cells open at the sides (rules across, the label at the top): the cell is the input,
     // and its rules are no underlines.
-    let mut cells = open_cells(&ink, w, gray, lines, &long, text_h, &boxes);
-    standing_cells(&ink, w, gray, lines, &long, text_h, &boxes, &mut cells);
+    let faint_above = faint_print_level(gray, lines);
+    let mut cells = open_cells(&ink, w, gray, lines, &long, text_h, faint_above, &boxes);
+    standing_cells(
+        &sealed,
+        w,
+        gray,
+        lines,
+        &long,
+        text_h,
+        faint_above,
+        &boxes,
+        &mut cells,
+    );
     let boxes: Vec<BBox> = boxes.into_iter().chain(cells.iter().copied()).collect();
     out.extend(cells.into_iter().map(|bbox| Region {
         kind: RegionKind::TextCell,
@@ -481,7 +492,7 @@ pub fn corner_boxes(gray: &GrayImage, text_h: f32) -> (Vec<BBox>, Vec<BBox>) {
 /// from it, the label in small print inside each cell (a bank's ledger rows, the label at the
 /// bottom right above the rule). The cell, label and all, is the input. Each cell found is
 /// added to `cells`; a cell must hold dark text in its lower half, and no box or cell found
-/// already may overlap it.
+/// already may overlap it. `ink` is the mended ink: a scan greys a thin post to a faint line.
 #[allow(clippy::too_many_arguments)]
 fn standing_cells(
     ink: &[bool],
@@ -490,12 +501,23 @@ fn standing_cells(
     lines: &[Line],
     rules: &[BBox],
     text_h: f32,
+    faint_above: u8,
     boxes: &[BBox],
     cells: &mut Vec<BBox>,
 ) {
-    let dark = |l: &&Line| !faint_print(gray, &l.bbox);
+    let dark = |l: &&Line| !faint_print(gray, &l.bbox, faint_above);
     let rise = 2.0 * text_h;
-    for u in rules.iter().filter(|u| u[2] - u[0] >= 10.0 * text_h) {
+    // (A box's top or bottom border is no such rule.)
+    let edge = |u: &BBox| {
+        boxes.iter().any(|b| {
+            geom::h_overlap(b, u) > 0.5
+                && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
+        })
+    };
+    for u in rules
+        .iter()
+        .filter(|u| u[2] - u[0] >= 10.0 * text_h && !edge(u))
+    {
         // Columns whose ink rises from the rule as high as two lines of text: vertical rules
         // (text sitting on the rule is not that tall). Neighbouring columns are one rule.
         // (first x, last x, height); the probe reads 2 px either side, so a post is the
@@ -560,6 +582,7 @@ fn standing_cells(
 /// any vertical rule the band could be a label over its own underline, so the label must sit
 /// close under the top rule and far above the bottom one. A last row with no rule under it
 /// takes the height the other cells have, when at least two were found.
+#[allow(clippy::too_many_arguments)]
 fn open_cells(
     ink: &[bool],
     w: usize,
@@ -567,6 +590,7 @@ fn open_cells(
     lines: &[Line],
     rules: &[BBox],
     text_h: f32,
+    faint_above: u8,
     boxes: &[BBox],
 ) -> Vec<BBox> {
     let h = ink.len() / w.max(1);
@@ -586,7 +610,7 @@ fn open_cells(
         .copied()
         .collect();
     let spans = |r: &BBox, l: &BBox| r[0] <= l[0] + 6.0 && r[2] >= l[2] - 3.0;
-    let faint = |b: &BBox| faint_print(gray, b);
+    let faint = |b: &BBox| faint_print(gray, b, faint_above);
     let dark: Vec<&Line> = lines.iter().filter(|l| !faint(&l.bbox)).collect();
     // Columns of [x0, x1) inked over rows [y0, y1) (9 in 10 rows): vertical rules.
     let verticals = |x0: f32, x1: f32, y0: f32, y1: f32| -> Vec<f32> {
@@ -1089,8 +1113,21 @@ fn nearest_glyphs<'a>(lines: &'a [Line], b: &BBox) -> impl Iterator<Item = (&'a 
 /// of the box) are lighter than body text's.
 /// Whether the print in a box is faint (grey guide text, or none): no label's ink. Small
 /// capitals in dark grey have few dark pixels, so the darkest 1 % decides.
-fn faint_print(gray: &GrayImage, b: &BBox) -> bool {
-    darkest(gray, b, 100).is_none_or(|v| v > 120)
+fn faint_print(gray: &GrayImage, b: &BBox, faint_above: u8) -> bool {
+    darkest(gray, b, 100).is_none_or(|v| v > faint_above)
+}
+
+/// The level above which print is faint (a grey placeholder or hint, not a label): 120 on a
+/// clean page; on a scan, whose blur greys small print, 30 over the page's usual print (the
+/// median of its lines' darkest levels).
+fn faint_print_level(gray: &GrayImage, lines: &[Line]) -> u8 {
+    let mut levels: Vec<u8> = lines
+        .iter()
+        .filter_map(|l| darkest(gray, &l.bbox, 100))
+        .collect();
+    levels.sort_unstable();
+    let usual = levels.get(levels.len() / 2).copied().unwrap_or(0);
+    usual.saturating_add(30).max(120)
 }
 
 fn light_text(gray: &GrayImage, b: &BBox) -> bool {
@@ -1880,6 +1917,44 @@ mod tests {
         // The table's rules are no underlines; the line under "Email" is one.
         assert!(!rules.iter().any(|&y| y <= 82.0), "{found:?}");
         assert!(rules.iter().any(|&y| (y - 231.0).abs() <= 1.0), "{found:?}");
+    }
+
+    #[test]
+    fn a_ledger_row_a_scan_greyed_still_has_its_cells() {
+        // Toned paper (240); two ledger rows: long rules at y 100 and 160 (x 20-380), a thin
+        // post at x 200 rising 50 px from each, drawn faint (208: above the ink level, 200),
+        // and in each cell a label at the bottom right in print a scan's blur greyed (150).
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([240]));
+        for y in [100, 160] {
+            for x in 20..380 {
+                img.put_pixel(x, y, image::Luma([40]));
+            }
+            for yy in y - 50..y {
+                img.put_pixel(200, yy, image::Luma([208]));
+            }
+        }
+        let mut lines = Vec::new();
+        for (y, x) in [
+            (100.0, 120.0),
+            (100.0, 300.0),
+            (160.0, 120.0),
+            (160.0, 300.0),
+        ] {
+            let b = [x - 60.0, y - 16.0, x + 60.0, y - 4.0];
+            for yy in b[1] as u32..b[3] as u32 {
+                for xx in (b[0] as u32..b[2] as u32).step_by(3) {
+                    img.put_pixel(xx, yy, image::Luma([150]));
+                }
+            }
+            lines.push(text("Label", b));
+        }
+        let cells: Vec<BBox> = find(&img, &lines, 14.0)
+            .into_iter()
+            .filter(|r| r.kind == RegionKind::TextCell)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(cells.len(), 4, "{cells:?}");
+        assert!(cells.iter().all(|c| c[3] - c[1] >= 40.0), "{cells:?}");
     }
 
     fn text(t: &str, b: BBox) -> Line {
