@@ -164,6 +164,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     let faint_above = faint_print_level(gray, lines);
     let mut cells = open_cells(&ink, w, gray, lines, &long, text_h, faint_above, &boxes);
     standing_cells(
+        &ink,
         &sealed,
         w,
         gray,
@@ -492,10 +493,12 @@ pub fn corner_boxes(gray: &GrayImage, text_h: f32) -> (Vec<BBox>, Vec<BBox>) {
 /// from it, the label in small print inside each cell (a bank's ledger rows, the label at the
 /// bottom right above the rule). The cell, label and all, is the input. Each cell found is
 /// added to `cells`; a cell must hold dark text in its lower half, and no box or cell found
-/// already may overlap it. `ink` is the mended ink: a scan greys a thin post to a faint line.
+/// already may overlap it. Posts are read on the ink, else on the `mended` ink: a scan greys a
+/// thin post to a faint line.
 #[allow(clippy::too_many_arguments)]
 fn standing_cells(
     ink: &[bool],
+    mended: &[bool],
     w: usize,
     gray: &GrayImage,
     lines: &[Line],
@@ -525,7 +528,11 @@ fn standing_cells(
         let mut runs: Vec<(f32, f32, f32)> = Vec::new();
         let mut x = u[0] + 2.0;
         while x < u[2] - 2.0 {
-            let up = vertical_ink(ink, w, x, u[1], true, 6.0 * text_h);
+            // (The mended ink runs a few pixels past a post's ends: read the ink first.)
+            let up = match vertical_ink(ink, w, x, u[1], true, 6.0 * text_h) {
+                up if up >= rise => up,
+                _ => vertical_ink(mended, w, x, u[1], true, 6.0 * text_h),
+            };
             if up >= rise {
                 match runs.last_mut() {
                     Some((_, last, ph)) if x - *last <= 1.0 => {
