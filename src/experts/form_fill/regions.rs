@@ -162,7 +162,17 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     // Cells open at the sides (rules across, the label at the top): the cell is the input,
     // and its rules are no underlines.
     let faint_above = faint_print_level(gray, lines);
-    let mut cells = open_cells(&ink, w, gray, lines, &long, text_h, faint_above, &boxes);
+    let mut cells = open_cells(
+        &ink,
+        &sealed,
+        w,
+        gray,
+        lines,
+        &long,
+        text_h,
+        faint_above,
+        &boxes,
+    );
     standing_cells(
         &ink,
         &sealed,
@@ -592,6 +602,7 @@ fn standing_cells(
 #[allow(clippy::too_many_arguments)]
 fn open_cells(
     ink: &[bool],
+    mended: &[bool],
     w: usize,
     gray: &GrayImage,
     lines: &[Line],
@@ -619,7 +630,8 @@ fn open_cells(
     let spans = |r: &BBox, l: &BBox| r[0] <= l[0] + 6.0 && r[2] >= l[2] - 3.0;
     let faint = |b: &BBox| faint_print(gray, b, faint_above);
     let dark: Vec<&Line> = lines.iter().filter(|l| !faint(&l.bbox)).collect();
-    // Columns of [x0, x1) inked over rows [y0, y1) (9 in 10 rows): vertical rules.
+    // Columns of [x0, x1) inked over rows [y0, y1) (9 in 10 rows): vertical rules (on the
+    // mended ink: a scan greys a thin rule).
     let verticals = |x0: f32, x1: f32, y0: f32, y1: f32| -> Vec<f32> {
         let (y0, y1) = ((y0 + 3.0) as usize, ((y1 - 3.0).max(0.0) as usize).min(h));
         let (x0, x1) = ((x0 + 3.0) as usize, ((x1 - 3.0).max(0.0) as usize).min(w));
@@ -629,7 +641,7 @@ fn open_cells(
         let mut out: Vec<f32> = Vec::new();
         let mut last = usize::MAX;
         for x in x0..x1 {
-            let n = (y0..y1).filter(|&y| ink[y * w + x]).count();
+            let n = (y0..y1).filter(|&y| mended[y * w + x]).count();
             if 10 * n >= 9 * (y1 - y0) {
                 if last.wrapping_add(1) != x {
                     out.push(x as f32);
@@ -744,7 +756,9 @@ fn open_cells(
         let other_text = dark.iter().any(|o| {
             !std::ptr::eq(*o, *l) && geom::intersection(&o.bbox, &cell) > 0.3 * geom::area(&o.bbox)
         });
-        if b[0] - x0 > 1.5 * text_h || b[2] > x1 || other_text || !empty(&cell, b[3]) {
+        // (Down to the bottom rule's top row: a scan thickens a rule.)
+        let room = [cell[0], cell[1], cell[2], bot[1] + 1.0];
+        if b[0] - x0 > 1.5 * text_h || b[2] > x1 || other_text || !empty(&room, b[3]) {
             continue;
         }
         cands.push((
@@ -1962,6 +1976,40 @@ mod tests {
             .collect();
         assert_eq!(cells.len(), 4, "{cells:?}");
         assert!(cells.iter().all(|c| c[3] - c[1] >= 40.0), "{cells:?}");
+    }
+
+    #[test]
+    fn cells_under_rules_a_scan_thickened_and_a_post_it_greyed_are_cells() {
+        // Toned paper (240); rules three rows thick at y 50 and 120 (x 20-380), a post at
+        // x 200 between them in faint grey (208, over the ink level 200); a label at the
+        // top-left of each cell.
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([240]));
+        for y in [50, 51, 52, 120, 121, 122] {
+            for x in 20..380 {
+                img.put_pixel(x, y, image::Luma([60]));
+            }
+        }
+        for y in 53..120 {
+            img.put_pixel(200, y, image::Luma([208]));
+        }
+        let mut lines = Vec::new();
+        for x in [25.0, 205.0] {
+            let b = [x, 57.0, x + 70.0, 70.0];
+            ink_label(&mut img, b);
+            lines.push(text("Label", b));
+        }
+        let cells: Vec<BBox> = find(&img, &lines, 14.0)
+            .into_iter()
+            .filter(|r| r.kind == RegionKind::TextCell)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(cells.len(), 2, "{cells:?}");
+        assert!(
+            cells
+                .iter()
+                .any(|c| c[0] <= 21.0 && (c[2] - 201.0).abs() <= 2.0),
+            "{cells:?}"
+        );
     }
 
     fn text(t: &str, b: BBox) -> Line {
