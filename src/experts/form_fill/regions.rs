@@ -161,30 +161,17 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         .collect();
     // Cells open at the sides (rules across, the label at the top): the cell is the input,
     // and its rules are no underlines.
-    let faint_above = faint_print_level(gray, lines);
-    let mut cells = open_cells(
-        &ink,
-        &sealed,
+    let page = Page {
+        ink: &ink,
+        mended: &sealed,
         w,
         gray,
         lines,
-        &long,
         text_h,
-        faint_above,
-        &boxes,
-    );
-    standing_cells(
-        &ink,
-        &sealed,
-        w,
-        gray,
-        lines,
-        &long,
-        text_h,
-        faint_above,
-        &boxes,
-        &mut cells,
-    );
+        faint_above: faint_print_level(gray, lines),
+    };
+    let mut cells = open_cells(&page, &long, &boxes);
+    standing_cells(&page, &long, &boxes, &mut cells);
     let boxes: Vec<BBox> = boxes.into_iter().chain(cells.iter().copied()).collect();
     out.extend(cells.into_iter().map(|bbox| Region {
         kind: RegionKind::TextCell,
@@ -192,10 +179,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     }));
     for u in long.into_iter().chain(short) {
         // The top or bottom border of a box is no underline.
-        let edge = boxes.iter().any(|b| {
-            geom::h_overlap(b, &u) > 0.5
-                && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
-        });
+        let edge = box_edge(&boxes, &u);
         // Nor is a text decoration, a rule through text or a heading's rule: lines with
         // text over them. An OCR line may run over the blanks of "____年__月__日", so what
         // counts is the glyphs over the rule, not the line's box.
@@ -499,37 +483,49 @@ pub fn corner_boxes(gray: &GrayImage, text_h: f32) -> (Vec<BBox>, Vec<BBox>) {
     (boxes, used)
 }
 
+/// What the cell finders read of a page: its ink, the ink with the gaps a scan opened in thin
+/// rules closed (`mended`), its width, grey levels and OCR lines, the text height and the level
+/// above which print is faint (`faint_print_level`).
+#[derive(Clone, Copy)]
+struct Page<'a> {
+    ink: &'a [bool],
+    mended: &'a [bool],
+    w: usize,
+    gray: &'a GrayImage,
+    lines: &'a [Line],
+    text_h: f32,
+    faint_above: u8,
+}
+
+/// Whether a rule is the top or bottom border of one of `boxes`.
+fn box_edge(boxes: &[BBox], u: &BBox) -> bool {
+    boxes.iter().any(|b| {
+        geom::h_overlap(b, u) > 0.5 && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
+    })
+}
+
 /// Cells standing on a rule, open at the top: a long rule with short vertical rules rising
 /// from it, the label in small print inside each cell (a bank's ledger rows, the label at the
 /// bottom right above the rule). The cell, label and all, is the input. Each cell found is
 /// added to `cells`; a cell must hold dark text in its lower half, and no box or cell found
 /// already may overlap it. Posts are read on the ink, else on the `mended` ink: a scan greys a
 /// thin post to a faint line.
-#[allow(clippy::too_many_arguments)]
-fn standing_cells(
-    ink: &[bool],
-    mended: &[bool],
-    w: usize,
-    gray: &GrayImage,
-    lines: &[Line],
-    rules: &[BBox],
-    text_h: f32,
-    faint_above: u8,
-    boxes: &[BBox],
-    cells: &mut Vec<BBox>,
-) {
+fn standing_cells(page: &Page, rules: &[BBox], boxes: &[BBox], cells: &mut Vec<BBox>) {
+    let Page {
+        ink,
+        mended,
+        w,
+        gray,
+        lines,
+        text_h,
+        faint_above,
+    } = *page;
     let dark = |l: &&Line| !faint_print(gray, &l.bbox, faint_above);
     let rise = 2.0 * text_h;
     // (A box's top or bottom border is no such rule.)
-    let edge = |u: &BBox| {
-        boxes.iter().any(|b| {
-            geom::h_overlap(b, u) > 0.5
-                && ((u[1] - b[1]).abs() <= 4.0 || (u[3] - b[3]).abs() <= 4.0)
-        })
-    };
     for u in rules
         .iter()
-        .filter(|u| u[2] - u[0] >= 10.0 * text_h && !edge(u))
+        .filter(|u| u[2] - u[0] >= 10.0 * text_h && !box_edge(boxes, u))
     {
         // Columns whose ink rises from the rule as high as two lines of text: vertical rules
         // (text sitting on the rule is not that tall). Neighbouring columns are one rule.
@@ -599,18 +595,16 @@ fn standing_cells(
 /// any vertical rule the band could be a label over its own underline, so the label must sit
 /// close under the top rule and far above the bottom one. A last row with no rule under it
 /// takes the height the other cells have, when at least two were found.
-#[allow(clippy::too_many_arguments)]
-fn open_cells(
-    ink: &[bool],
-    mended: &[bool],
-    w: usize,
-    gray: &GrayImage,
-    lines: &[Line],
-    rules: &[BBox],
-    text_h: f32,
-    faint_above: u8,
-    boxes: &[BBox],
-) -> Vec<BBox> {
+fn open_cells(page: &Page, rules: &[BBox], boxes: &[BBox]) -> Vec<BBox> {
+    let Page {
+        ink,
+        mended,
+        w,
+        gray,
+        lines,
+        text_h,
+        faint_above,
+    } = *page;
     let h = ink.len() / w.max(1);
     // Rules as long as a cell is wide, not the edges of boxes (a date part's box, whose
     // caption sits under it).
@@ -1540,6 +1534,9 @@ fn faint_chains(runs: &[BBox], ink: &[bool], faint: &[bool], w: usize, h: usize)
     let mut order: Vec<&BBox> = runs.iter().filter(|r| r[3] - r[1] <= 5.0).collect();
     order.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let f = |x: usize, y: usize| x < w && y < h && faint[y * w + x];
+    // Column x has faint ink on rows [y0 - 1, y1]; it is faint three rows off the rule.
+    let thin = |x: usize, y0: usize, y1: usize| (y0.saturating_sub(1)..=y1).any(|y| f(x, y));
+    let thick = |x: usize, y0: usize, y1: usize| (y0 >= 3 && f(x, y0 - 3)) || f(x, y1 + 2);
     let lined = |a: &BBox, b: &BBox| {
         let (y0, y1) = (a[1].min(b[1]) as usize, a[3].max(b[3]) as usize);
         let (x0, x1) = (a[2] as usize, b[0] as usize);
@@ -1547,17 +1544,13 @@ fn faint_chains(runs: &[BBox], ink: &[bool], faint: &[bool], w: usize, h: usize)
             return true;
         }
         let n = x1 - x0;
-        let line = (x0..x1)
-            .filter(|&x| (y0.saturating_sub(1)..=y1).any(|y| f(x, y)))
-            .count();
+        let line = (x0..x1).filter(|&x| thin(x, y0, y1)).count();
         // (A solid rule between the two is ink, not a faint line.)
         let inked = (x0..x1)
             .filter(|&x| (y0..y1).any(|y| ink[y * w + x]))
             .count();
-        let thick = (x0..x1)
-            .filter(|&x| (y0 >= 3 && f(x, y0 - 3)) || f(x, y1 + 2))
-            .count();
-        4 * line >= 3 * n && 10 * thick <= 3 * n && 10 * inked <= 6 * n
+        let off = (x0..x1).filter(|&x| thick(x, y0, y1)).count();
+        4 * line >= 3 * n && 10 * off <= 3 * n && 10 * inked <= 6 * n
     };
     let mut used = vec![false; order.len()];
     let mut out = Vec::new();
@@ -1584,10 +1577,7 @@ fn faint_chains(runs: &[BBox], ink: &[bool], faint: &[bool], w: usize, h: usize)
         if n >= 2 {
             // The line runs on faint past the pieces at its ends.
             let (y0, y1) = (chain[1] as usize, chain[3] as usize);
-            let col = |x: usize| {
-                (y0.saturating_sub(1)..=y1).any(|y| f(x, y))
-                    && !((y0 >= 3 && f(x, y0 - 3)) || f(x, y1 + 2))
-            };
+            let col = |x: usize| thin(x, y0, y1) && !thick(x, y0, y1);
             let grow = |from: usize, step: isize| {
                 let (mut x, mut end, mut miss) = (from as isize, from, 0);
                 while miss <= 4 {
