@@ -55,6 +55,13 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             continue;
         }
         let border = grow_to_border(&sealed, w, h, b);
+        if bh <= 2.2 * text_h && chevron(&ink, w, &b, text_h) {
+            out.push(Region {
+                kind: RegionKind::Box,
+                bbox: border,
+            });
+            continue;
+        }
         let inside = lines_in(lines, &b);
         match mark(r, border, &inside, lines, text_h, false) {
             Some(Some(m)) => {
@@ -117,6 +124,13 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             continue;
         }
         let border = grow_to_border(&faint, w, h, b);
+        if chevron(&ink, w, &b, text_h) {
+            out.push(Region {
+                kind: RegionKind::Box,
+                bbox: border,
+            });
+            continue;
+        }
         if let Some(Some(m)) = mark(r, border, &lines_in(lines, &b), lines, text_h, true) {
             out.push(m);
         }
@@ -297,6 +311,106 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     }
     combs(&mut out, lines, text_h);
     out
+}
+
+/// Whether the paper `b` (a box's inside) ends in a drop-down's arrow: a small V, wider than
+/// tall, level with the box's middle, the last ink before the box's right side. A select box
+/// is an input whatever its placeholder says ("请选择", "--", "Day").
+fn chevron(ink: &[bool], w: usize, b: &BBox, text_h: f32) -> bool {
+    let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
+    if bh < 8.0 || bw < 1.1 * bh {
+        return false;
+    }
+    let (y0, y1) = (b[1] as usize, b[3] as usize);
+    let x1 = b[2] as usize;
+    let x0 = (b[2] - (1.6 * bh).min(0.75 * bw)).max(b[0]) as usize;
+    let (bw_, bh_) = (x1 - x0, y1 - y0);
+    let at = |x: usize, y: usize| ink[(y0 + y) * w + x0 + x];
+    // Ink components of the band (8-connected): bounds (x0, y0, x1, y1) and each row's span.
+    type Component = ([usize; 4], Vec<(usize, usize)>);
+    let mut seen = vec![false; bw_ * bh_];
+    let mut stack = Vec::new();
+    let mut comps: Vec<Component> = Vec::new();
+    for start in 0..bw_ * bh_ {
+        let (sx, sy) = (start % bw_, start / bw_);
+        if seen[start] || !at(sx, sy) {
+            continue;
+        }
+        seen[start] = true;
+        stack.push((sx, sy));
+        let mut bb = [sx, sy, sx, sy];
+        let mut rows = vec![(usize::MAX, 0usize); bh_];
+        while let Some((x, y)) = stack.pop() {
+            bb = [bb[0].min(x), bb[1].min(y), bb[2].max(x), bb[3].max(y)];
+            rows[y] = (rows[y].0.min(x), rows[y].1.max(x));
+            for (dx, dy) in [
+                (-1i32, -1i32),
+                (0, -1),
+                (1, -1),
+                (-1, 0),
+                (1, 0),
+                (-1, 1),
+                (0, 1),
+                (1, 1),
+            ] {
+                let (nx, ny) = (x as i32 + dx, y as i32 + dy);
+                if nx < 0 || ny < 0 || nx as usize >= bw_ || ny as usize >= bh_ {
+                    continue;
+                }
+                let (nx, ny) = (nx as usize, ny as usize);
+                if !seen[ny * bw_ + nx] && at(nx, ny) {
+                    seen[ny * bw_ + nx] = true;
+                    stack.push((nx, ny));
+                }
+            }
+        }
+        comps.push((bb, rows[bb[1]..=bb[3]].to_vec()));
+    }
+    // The rightmost component (not a speck of a scan's noise, nor a piece of the box's
+    // right side a skewed scan leaves inside its paper) is the arrow, clear of the band's
+    // other edges (text running into the band) and close to the right side.
+    let Some((bb, rows)) = comps
+        .iter()
+        .filter(|(bb, _)| bb[2] - bb[0] >= 2 && bb[2] + 1 < bw_)
+        .max_by_key(|(bb, _)| bb[2])
+    else {
+        return false;
+    };
+    let (cw, ch) = ((bb[2] - bb[0] + 1) as f32, (bb[3] - bb[1] + 1) as f32);
+    let cy = y0 as f32 + (bb[1] + bb[3] + 1) as f32 / 2.0;
+    let span = |r: &(usize, usize)| (r.1 + 1).saturating_sub(r.0) as f32;
+    // A V (a clean one, or a triangle a scan blurred it into): widest near the top, narrow
+    // at the bottom, every row centred on one axis. A glyph's strokes are neither.
+    // (A speck of blur over one arm is no row of the V.)
+    let widest = rows.iter().map(span).fold(0.0, f32::max);
+    let skip = rows
+        .iter()
+        .take(2)
+        .take_while(|r| span(r) < 0.3 * widest)
+        .count();
+    let rows = &rows[skip..];
+    let spans: Vec<f32> = rows.iter().map(span).collect();
+    let top_widest = spans
+        .iter()
+        .position(|&s| s == widest)
+        .is_some_and(|k| k < spans.len().div_ceil(2));
+    let third = spans.len().div_ceil(3);
+    let low = spans[spans.len() - third..].iter().sum::<f32>() / third as f32;
+    let axis = (bb[0] + bb[2] + 1) as f32 / 2.0;
+    let centred = rows
+        .iter()
+        .all(|r| ((r.0 + r.1 + 1) as f32 / 2.0 - axis).abs() <= (0.15 * cw).max(1.5));
+    bb[0] > 0
+        && bb[1] > 0
+        && bb[3] + 1 < bh_
+        && (x1 - x0 - bb[2] - 1) as f32 <= 0.7 * bh
+        && (5.0..=(0.75 * bh).min(text_h)).contains(&cw)
+        && (2.0..=(0.5 * bh).min(0.6 * text_h)).contains(&ch)
+        && cw >= 1.4 * ch
+        && (cy - (b[1] + b[3]) / 2.0).abs() <= 0.2 * bh
+        && top_widest
+        && low <= 0.6 * widest
+        && centred
 }
 
 /// Whether the middle of `b` lies strictly inside `outer`.
@@ -2010,6 +2124,42 @@ mod tests {
             confidence: 0.9,
             glyphs: vec![],
         }
+    }
+
+    #[test]
+    fn a_drop_down_is_a_box_whatever_its_placeholder_but_a_cell_ending_in_a_letter_is_not() {
+        // Two 70x26 boxes, each with one line of dark text in it: the first ends in a
+        // drop-down's arrow (a V 11 px wide, 6 rows high, level with the box's middle), the
+        // second in a letter as tall as it is wide.
+        let mut img = page();
+        rect(&mut img, [40, 40, 110, 66]);
+        rect(&mut img, [200, 40, 270, 66]);
+        for k in 0..6u32 {
+            for x in [94 + k, 95 + k, 104 - k, 105 - k] {
+                img.put_pixel(x, 50 + k, image::Luma([60]));
+            }
+        }
+        for y in 47..60 {
+            for x in [254u32, 255, 264, 265] {
+                img.put_pixel(x, y, image::Luma([60]));
+            }
+        }
+        for x in 254..266 {
+            img.put_pixel(x, 59, image::Luma([60]));
+        }
+        let lines = vec![
+            text("请选择", [44.0, 44.0, 88.0, 62.0]),
+            text("请选择", [204.0, 44.0, 248.0, 62.0]),
+        ];
+        let found = find(&img, &lines, 18.0);
+        let kind = |x: f32| {
+            found
+                .iter()
+                .find(|r| r.bbox[0] == x && r.kind != RegionKind::Underline)
+                .map(|r| r.kind)
+        };
+        assert_eq!(kind(40.0), Some(RegionKind::Box), "{found:?}");
+        assert_eq!(kind(200.0), Some(RegionKind::TextCell), "{found:?}");
     }
 
     #[test]
