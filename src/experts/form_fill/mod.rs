@@ -881,10 +881,16 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         used[i] = true;
                     }
                 }
+                // (Padded as the other two-digit part is: a year's four digits say nothing.)
                 let width = if part == Part::Year {
                     4
                 } else {
-                    parts[group[0]].width.max(parts[group[1]].width)
+                    group
+                        .iter()
+                        .filter(|&&g| parts[g].part != Part::Year)
+                        .map(|&g| parts[g].width)
+                        .max()
+                        .unwrap_or(2)
                 };
                 extra.push(DatePart {
                     part,
@@ -1699,11 +1705,33 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     && (tb[2] <= b[2] + text_h
                         || regions::ink_share(gray, &[b[2] + text_h, b[1], tb[2], b[3]], ink_at)
                             < 0.005));
+            // Other text between the two, under the label (a note in a panel between a label
+            // and a rule lower down), hides the input from it. (Not a hint or a format
+            // printed under the label for the input below, nor text already placed: the
+            // captions naming a date's parts, a placeholder.)
+            // (Over a rule, text in the room above it stands between; over a box or options,
+            // only text above their top.)
+            let mid = if rule { (tb[1] + tb[3]) / 2.0 } else { tb[1] };
+            let hidden = || {
+                segs.iter().enumerate().any(|(j, o)| {
+                    let ob = &o.bbox;
+                    let cy = (ob[1] + ob[3]) / 2.0;
+                    j != i
+                        && !used[j]
+                        && cy > b[3]
+                        && cy < mid
+                        && !inside(ob, tb)
+                        && geom::h_overlap(ob, b) > 0.3
+                        && !format_only(&o.text)
+                        && !bracketed(&o.text)
+                })
+            };
             let above = clear
                 && !shut
                 && tb[1] - b[3] <= 2.2 * text_h
                 && b[0] >= tb[0] - 1.5 * text_h
-                && b[0] <= tb[0] + 0.5 * (tb[2] - tb[0]).max(4.0 * text_h);
+                && b[0] <= tb[0] + 0.5 * (tb[2] - tb[0]).max(4.0 * text_h)
+                && !hidden();
             if above {
                 // A header cell right over the input cell, of the same column, that names a
                 // field ("出生日期：" over the first row of a household table) is as sure as a
@@ -2629,6 +2657,26 @@ mod tests {
                 ("Full name", Some([300.0, 26.0, 601.0, 55.0])),
                 ("Home address", Some([300.0, 86.0, 681.0, 115.0]))
             ],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_does_not_reach_past_another_line_to_a_rule_below_both() {
+        // "Declaration" over "Signature:" and its box, and a footer's rule across the page
+        // under them: the heading is hidden from the rule by the label between.
+        let lines = vec![
+            line("Declaration", [20.0, 10.0, 140.0, 30.0]),
+            line("Signature:", [20.0, 34.0, 110.0, 52.0]),
+        ];
+        let mut gray = page_with_boxes(700, 120, &[[20, 56, 300, 82]]);
+        for x in 20..680 {
+            gray.put_pixel(x, 98, image::Luma([60]));
+        }
+        let fields = fields(&page_of(lines, 700, 120), &gray);
+        assert_eq!(
+            text_inputs(&fields),
+            [("Signature", Some([20.0, 56.0, 301.0, 83.0]))],
             "{fields:?}"
         );
     }
