@@ -95,10 +95,40 @@ pub fn clean_label(s: &str) -> String {
     };
     // A caption printed in brackets under its line ("(Full name)", "（申请人姓名）"): the
     // label is what they enclose.
-    match unbracket(&s).map(trim) {
+    let s = match unbracket(&s).map(trim) {
         Some(inner) if !inner.is_empty() => inner,
         _ => s,
+    };
+    letter_zeros(&s)
+}
+
+/// A zero the OCR read for the letter O inside a word or between dots ("D.0.B", "Ph0ne"), in a
+/// label with no other digit: the letter. ("Box 10", "Line 0" keep their digits.)
+fn letter_zeros(s: &str) -> String {
+    let c: Vec<char> = s.chars().collect();
+    let letters = c.iter().filter(|x| x.is_ascii_alphabetic()).count();
+    if letters < 2 || c.iter().any(|x| x.is_ascii_digit() && *x != '0') {
+        return s.to_string();
     }
+    (0..c.len())
+        .map(|k| {
+            let prev = k.checked_sub(1).map(|j| c[j]);
+            let next = c.get(k + 1).copied();
+            let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
+            let letter = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphabetic());
+            let lower = |x: Option<char>| x.is_some_and(|x| x.is_ascii_lowercase());
+            let dotted = prev == Some('.') && (next == Some('.') || next.is_none());
+            if c[k] == '0'
+                && !digit(prev)
+                && !digit(next)
+                && (letter(prev) || letter(next) || dotted)
+            {
+                if lower(prev) && lower(next) { 'o' } else { 'O' }
+            } else {
+                c[k]
+            }
+        })
+        .collect()
 }
 
 /// A label without the hint printed after it that `Format::strip` could not read: a date
@@ -941,16 +971,6 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     region_used[r] = true;
                 }
             }
-        }
-        if std::env::var("DBG").is_ok() {
-            eprintln!(
-                "group {:?} names {:?}",
-                g,
-                group
-                    .iter()
-                    .map(|&k| parts[k].naming.map(|i| segs[i].text.clone()))
-                    .collect::<Vec<_>>()
-            );
         }
         date_groups.push(g);
         date_names.push(
@@ -2279,6 +2299,15 @@ fn py_str(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_read_for_the_letter_o_in_a_label_is_the_letter() {
+        assert_eq!(clean_label("D.0.B:"), "D.O.B");
+        assert_eq!(clean_label("Ph0ne"), "Phone");
+        assert_eq!(clean_label("Box 10"), "Box 10");
+        assert_eq!(clean_label("Line 0"), "Line 0");
+        assert_eq!(clean_label("2.0 Applicant"), "2.0 Applicant");
+    }
 
     #[test]
     fn labels_lose_colons_and_asterisks() {
