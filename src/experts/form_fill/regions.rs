@@ -325,47 +325,24 @@ fn chevron(ink: &[bool], w: usize, b: &BBox, text_h: f32) -> bool {
     let x1 = b[2] as usize;
     let x0 = (b[2] - (1.6 * bh).min(0.75 * bw)).max(b[0]) as usize;
     let (bw_, bh_) = (x1 - x0, y1 - y0);
-    let at = |x: usize, y: usize| ink[(y0 + y) * w + x0 + x];
-    // Ink components of the band (8-connected): bounds (x0, y0, x1, y1) and each row's span.
+    let band: Vec<bool> = (0..bw_ * bh_)
+        .map(|k| ink[(y0 + k / bw_) * w + x0 + k % bw_])
+        .collect();
+    // Ink components of the band: bounds (x0, y0, x1, y1) and each row's span.
     type Component = ([usize; 4], Vec<(usize, usize)>);
-    let mut seen = vec![false; bw_ * bh_];
-    let mut stack = Vec::new();
-    let mut comps: Vec<Component> = Vec::new();
-    for start in 0..bw_ * bh_ {
-        let (sx, sy) = (start % bw_, start / bw_);
-        if seen[start] || !at(sx, sy) {
-            continue;
-        }
-        seen[start] = true;
-        stack.push((sx, sy));
-        let mut bb = [sx, sy, sx, sy];
-        let mut rows = vec![(usize::MAX, 0usize); bh_];
-        while let Some((x, y)) = stack.pop() {
-            bb = [bb[0].min(x), bb[1].min(y), bb[2].max(x), bb[3].max(y)];
-            rows[y] = (rows[y].0.min(x), rows[y].1.max(x));
-            for (dx, dy) in [
-                (-1i32, -1i32),
-                (0, -1),
-                (1, -1),
-                (-1, 0),
-                (1, 0),
-                (-1, 1),
-                (0, 1),
-                (1, 1),
-            ] {
-                let (nx, ny) = (x as i32 + dx, y as i32 + dy);
-                if nx < 0 || ny < 0 || nx as usize >= bw_ || ny as usize >= bh_ {
-                    continue;
-                }
-                let (nx, ny) = (nx as usize, ny as usize);
-                if !seen[ny * bw_ + nx] && at(nx, ny) {
-                    seen[ny * bw_ + nx] = true;
-                    stack.push((nx, ny));
-                }
+    let comps: Vec<Component> = components(&band, bw_, true)
+        .into_iter()
+        .map(|cells| {
+            let mut bb = [usize::MAX, usize::MAX, 0, 0];
+            let mut rows = vec![(usize::MAX, 0usize); bh_];
+            for p in cells {
+                let (x, y) = (p % bw_, p / bw_);
+                bb = [bb[0].min(x), bb[1].min(y), bb[2].max(x), bb[3].max(y)];
+                rows[y] = (rows[y].0.min(x), rows[y].1.max(x));
             }
-        }
-        comps.push((bb, rows[bb[1]..=bb[3]].to_vec()));
-    }
+            (bb, rows[bb[1]..=bb[3]].to_vec())
+        })
+        .collect();
     // The rightmost component (not a speck of a scan's noise, nor a piece of the box's
     // right side a skewed scan leaves inside its paper) is the arrow, clear of the band's
     // other edges (text running into the band) and close to the right side.
@@ -510,39 +487,17 @@ fn mark(
 /// "F", "7" or "「"; they are no text). A tick is a small thin component with two full arms
 /// that meet at a corner; a box needs all four, aligned, at least 1.5 lines wide.
 pub fn corner_boxes(gray: &GrayImage, text_h: f32) -> (Vec<BBox>, Vec<BBox>) {
-    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let w = gray.width() as usize;
     let ink_at = ink_level(gray);
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v <= ink_at).collect();
     let (lo, hi) = ((0.25 * text_h).max(4.0), (1.2 * text_h).max(8.0));
     // Corners: 0 ┌, 1 ┐, 2 └, 3 ┘.
     let mut ticks: [Vec<BBox>; 4] = Default::default();
-    let mut seen = vec![false; w * h];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut pixels: Vec<usize> = Vec::new();
-    for start in 0..w * h {
-        if !ink[start] || seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        pixels.clear();
+    for pixels in components(&ink, w, false) {
         let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-        while let Some(p) = stack.pop() {
+        for &p in &pixels {
             let (x, y) = (p % w, p / w);
-            pixels.push(p);
             (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-            let near = [
-                (x > 0).then(|| p - 1),
-                (x + 1 < w).then(|| p + 1),
-                (y > 0).then(|| p - w),
-                (y + 1 < h).then(|| p + w),
-            ];
-            for q in near.into_iter().flatten() {
-                if ink[q] && !seen[q] {
-                    seen[q] = true;
-                    stack.push(q);
-                }
-            }
         }
         let (bw, bh) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
         if bw < lo || bh < lo || bw > hi || bh > hi || pixels.len() as f32 > 3.5 * (bw + bh) {
@@ -1278,6 +1233,52 @@ fn darkest(gray: &GrayImage, b: &BBox, share: usize) -> Option<u8> {
     let k = v.len() / share;
     let (_, p, _) = v.select_nth_unstable(k);
     Some(*p)
+}
+
+/// The connected sets of `mask` (a `w`-wide grid), each as its cells' indices; 8-connected or
+/// 4-connected.
+fn components(mask: &[bool], w: usize, eight: bool) -> Vec<Vec<usize>> {
+    let h = mask.len() / w.max(1);
+    let mut seen = vec![false; mask.len()];
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..mask.len() {
+        if !mask[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let mut cells = Vec::new();
+        while let Some(p) = stack.pop() {
+            cells.push(p);
+            let (x, y) = ((p % w) as i64, (p / w) as i64);
+            for (dx, dy) in [
+                (-1, 0),
+                (1, 0),
+                (0, -1),
+                (0, 1),
+                (-1, -1),
+                (1, -1),
+                (-1, 1),
+                (1, 1),
+            ]
+            .into_iter()
+            .take(if eight { 8 } else { 4 })
+            {
+                let (nx, ny) = (x + dx, y + dy);
+                if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                    continue;
+                }
+                let q = ny as usize * w + nx as usize;
+                if mask[q] && !seen[q] {
+                    seen[q] = true;
+                    stack.push(q);
+                }
+            }
+        }
+        out.push(cells);
+    }
+    out
 }
 
 struct Enclosed {
