@@ -1027,18 +1027,68 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 right || under
             })
             .min_by(|&x, &y| {
+                // Beside the label: from its end; under it: from its start (the run starts
+                // under the label, not under its end).
                 let d = |r: usize| {
-                    (regions[r].bbox[0] - b[2]).abs() + (regions[r].bbox[1] - b[1]).abs()
+                    let rb = &regions[r].bbox;
+                    if rb[1] >= b[3] - 2.0 {
+                        (rb[0] - b[0]).abs() + (rb[1] - b[3]).abs()
+                    } else {
+                        (rb[0] - b[2]).abs() + (rb[1] - b[1]).abs()
+                    }
                 };
                 d(x).total_cmp(&d(y))
             });
-        let Some(first) = first else { continue };
-        let mut run = vec![first];
+        let Some(mut first) = first else { continue };
+        // Under the label, the run may start before it (under a question's number).
+        while let Some(r) = (0..regions.len()).find(|&r| {
+            let (rb, cur) = (&regions[r].bbox, &regions[first].bbox);
+            let h = cur[3] - cur[1];
+            r != first
+                && short(r)
+                && cur[1] >= b[3] - 2.0
+                && geom::v_overlap(rb, cur) > 0.7
+                && ((rb[3] - rb[1]) - h).abs() <= 0.3 * h
+                && rb[2] <= cur[0] + 2.0
+                && cur[0] - rb[2] <= 2.5 * text_h
+                && rb[0] >= b[0] - 2.0 * text_h
+        }) {
+            first = r;
+        }
+        // A blank may be a comb: digit cells (no wider than tall, as wide as each other) side
+        // by side sharing their borders ("[ | | | ]"); the blank is the whole comb. (Part boxes
+        // a scan's blur runs together are wider than tall.)
+        let cell = |r: usize| {
+            let b = &regions[r].bbox;
+            b[2] - b[0] <= 1.1 * (b[3] - b[1])
+        };
+        let comb = |r: usize| {
+            let mut cells = vec![r];
+            let mut span = regions[r].bbox;
+            let w = span[2] - span[0];
+            while let Some(c) = (0..regions.len()).find(|&c| {
+                let cb = &regions[c].bbox;
+                let h = span[3] - span[1];
+                cell(r)
+                    && cell(c)
+                    && !cells.contains(&c)
+                    && short(c)
+                    && ((cb[2] - cb[0]) - w).abs() <= 0.15 * w
+                    && (cb[0] - span[2]).abs() <= 3.0
+                    && geom::v_overlap(cb, &span) > 0.9
+                    && ((cb[3] - cb[1]) - h).abs() <= 0.1 * h
+            }) {
+                cells.push(c);
+                span = geom::union(&span, &regions[c].bbox);
+            }
+            (span, cells)
+        };
+        let mut run = vec![comb(first)];
         while run.len() < 3 {
-            let last = regions[run[run.len() - 1]].bbox;
+            let last = run[run.len() - 1].0;
             let h = last[3] - last[1];
             let next = (0..regions.len())
-                .filter(|&r| short(r) && !run.contains(&r))
+                .filter(|&r| short(r) && !run.iter().any(|(_, cells)| cells.contains(&r)))
                 .filter(|&r| {
                     let rb = &regions[r].bbox;
                     geom::v_overlap(rb, &last) > 0.7
@@ -1048,17 +1098,19 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 })
                 .min_by(|&x, &y| regions[x].bbox[0].total_cmp(&regions[y].bbox[0]));
             match next {
-                Some(r) => run.push(r),
+                Some(r) => run.push(comb(r)),
                 None => break,
             }
         }
         if run.len() < 3 {
             continue;
         }
-        let widths: Vec<f32> = run
-            .iter()
-            .map(|&r| regions[r].bbox[2] - regions[r].bbox[0])
-            .collect();
+        // A part is a few digits: a long comb (an ID number's) is no date.
+        let digits: Vec<usize> = run.iter().map(|(_, cells)| cells.len()).collect();
+        if digits.iter().any(|&n| n > 4) {
+            continue;
+        }
+        let widths: Vec<f32> = run.iter().map(|(span, _)| span[2] - span[0]).collect();
         let widest = (0..3)
             .max_by(|&x, &y| widths[x].total_cmp(&widths[y]))
             .unwrap_or(2);
@@ -1091,17 +1143,27 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         } else {
             continue;
         };
-        for &r in &run {
-            region_used[r] = true;
+        // (The comb's cells, and the box drawn or found round them.)
+        for (span, _) in &run {
+            for (r, reg) in regions.iter().enumerate() {
+                if regions::within(&reg.bbox, span) {
+                    region_used[r] = true;
+                }
+            }
         }
         date_names.push(None);
         date_groups.push(
             run.iter()
                 .zip(order)
-                .map(|(&r, part)| DatePart {
+                .zip(digits)
+                .map(|(((span, _), part), n)| DatePart {
                     part,
-                    width: if part == Part::Year { 4 } else { 2 },
-                    bbox: regions[r].bbox,
+                    width: match (n, part) {
+                        (2.., _) => n,
+                        (_, Part::Year) => 4,
+                        _ => 2,
+                    },
+                    bbox: *span,
                 })
                 .collect(),
         );
@@ -2603,6 +2665,68 @@ mod tests {
                 _ => (f.label.as_str(), None),
             })
             .collect()
+    }
+
+    #[test]
+    fn three_blanks_under_a_numbered_date_label_start_under_its_number() {
+        // "8. TODAY'S DATE" over [  ] / [  ] / [    ]: the run starts under the number, left of
+        // the label's text, not at the box nearest the label's end.
+        let lines = vec![
+            line("8. TODAY'S DATE", [20.0, 10.0, 160.0, 30.0]),
+            line("/", [68.0, 44.0, 76.0, 64.0]),
+            line("/", [118.0, 44.0, 126.0, 64.0]),
+        ];
+        let page = page_of(lines, 400, 100);
+        let gray = page_with_boxes(
+            400,
+            100,
+            &[[20, 40, 64, 70], [80, 40, 114, 70], [130, 40, 190, 70]],
+        );
+        let parts = date_parts(&page, &gray, "TODAY'S DATE");
+        parts_start_at(
+            &parts,
+            &[(Part::Day, 20.0), (Part::Month, 80.0), (Part::Year, 130.0)],
+        );
+    }
+
+    #[test]
+    fn a_date_in_digit_combs_is_one_part_per_comb() {
+        // "Date of birth [ | | | ] / [ | ] / [ | ]": the four-cell comb is the year, the others
+        // month and day; no cell is a part of its own.
+        let lines = vec![
+            line("Date of birth", [10.0, 40.0, 110.0, 60.0]),
+            line("/", [226.0, 40.0, 234.0, 60.0]),
+            line("/", [292.0, 40.0, 300.0, 60.0]),
+        ];
+        let page = page_of(lines, 400, 100);
+        let mut cells = Vec::new();
+        for (x, n) in [(120u32, 4u32), (240, 2), (306, 2)] {
+            for k in 0..n {
+                cells.push([x + 25 * k, 32, x + 25 * (k + 1), 66]);
+            }
+        }
+        let gray = page_with_boxes(400, 100, &cells);
+        let fields = fields(&page, &gray);
+        let date = fields.iter().find(|f| f.label == "Date of birth");
+        let Some(FieldInput::Date(parts)) = date.map(|f| &f.input) else {
+            panic!("{fields:?}");
+        };
+        // (Boxes come back through the page's levelling: to a pixel or so.)
+        let want = [
+            (Part::Year, 4, 120.0, 220.0),
+            (Part::Month, 2, 240.0, 290.0),
+            (Part::Day, 2, 306.0, 356.0),
+        ];
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        for (p, (part, width, x0, x1)) in parts.iter().zip(want) {
+            assert!(
+                p.part == part
+                    && p.width == width
+                    && (p.bbox[0] - x0).abs() <= 2.0
+                    && (p.bbox[2] - x1).abs() <= 2.0,
+                "{parts:?}"
+            );
+        }
     }
 
     #[test]
