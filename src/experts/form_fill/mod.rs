@@ -9,6 +9,7 @@ pub mod profile;
 pub mod refine;
 pub mod regions;
 pub mod skew;
+mod typed;
 
 use std::sync::LazyLock;
 
@@ -2067,6 +2068,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             continue;
         }
         let t = s.text.trim_end();
+        // Options printed as text after it, each behind a marker ("Sex: ( ) Male ( ) Female").
+        if profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9)
+            && let Some(opts) = typed::after_label(&s.bbox, &page.lines, gray, ink_at, text_h)
+        {
+            out.push(make(s, FieldInput::Checkboxes(opts)));
+            continue;
+        }
         if (t.ends_with(':') || t.ends_with('：'))
             && profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9)
         {
@@ -2727,6 +2735,86 @@ mod tests {
                 "{parts:?}"
             );
         }
+    }
+
+    #[test]
+    fn options_typed_after_a_label_are_its_group() {
+        // "Sex: ( ) Male ( ) Female" and "Gender" over "o Male oFemale" (small circles the OCR
+        // read as letters): each option's box is the marker's ink before its word.
+        let lines = vec![
+            line("Sex: ( ) Male ( ) Female", [20.0, 20.0, 260.0, 40.0]),
+            line("Gender", [20.0, 70.0, 80.0, 90.0]),
+            line("o Male oFemale", [20.0, 96.0, 160.0, 116.0]),
+        ];
+        let page = page_of(lines, 400, 140);
+        let mut gray = GrayImage::from_pixel(400, 140, image::Luma([255]));
+        // Ink where each marker is printed.
+        // (Each bracket of "( )" a stroke of its own.)
+        let marks = [
+            [73, 25, 76, 36],
+            [91, 25, 94, 36],
+            [163, 25, 166, 36],
+            [181, 25, 184, 36],
+            [21, 101, 28, 110],
+            [91, 101, 98, 110],
+        ];
+        for [x0, y0, x1, y1] in marks {
+            for x in x0..x1 {
+                for y in y0..y1 {
+                    gray.put_pixel(x, y, image::Luma([40]));
+                }
+            }
+        }
+        let found = fields(&page, &gray);
+        let group = |label: &str| match found.iter().find(|f| f.label == label).map(|f| &f.input) {
+            Some(FieldInput::Checkboxes(opts)) => opts
+                .iter()
+                .map(|o| (o.text.clone(), o.bbox))
+                .collect::<Vec<_>>(),
+            other => panic!("{label}: {other:?} in {found:?}"),
+        };
+        let near = |a: BBox, b: [f32; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1.5);
+        let sex = group("Sex");
+        assert_eq!(
+            sex.iter().map(|o| o.0.as_str()).collect::<Vec<_>>(),
+            ["Male", "Female"]
+        );
+        assert!(near(sex[0].1, [73.0, 25.0, 94.0, 36.0]), "{sex:?}");
+        assert!(near(sex[1].1, [163.0, 25.0, 184.0, 36.0]), "{sex:?}");
+        let gender = group("Gender");
+        assert_eq!(
+            gender.iter().map(|o| o.0.as_str()).collect::<Vec<_>>(),
+            ["Male", "Female"]
+        );
+        assert!(near(gender[1].1, [91.0, 101.0, 98.0, 110.0]), "{gender:?}");
+
+        // Options after another label on the line under this one are that label's.
+        let lines = vec![
+            line("Name", [20.0, 20.0, 60.0, 40.0]),
+            line("Sex ( ) Male ( ) Female", [20.0, 46.0, 250.0, 66.0]),
+        ];
+        let page = page_of(lines, 400, 100);
+        let gray = GrayImage::from_pixel(400, 100, image::Luma([255]));
+        let found = fields(&page, &gray);
+        assert!(
+            found
+                .iter()
+                .all(|f| f.label != "Name" || !matches!(f.input, FieldInput::Checkboxes(_))),
+            "{found:?}"
+        );
+
+        // Words that start with a capital O are words, not options.
+        let lines = vec![line(
+            "Occupation: Office Orderly",
+            [20.0, 20.0, 260.0, 40.0],
+        )];
+        let page = page_of(lines, 400, 60);
+        let gray = GrayImage::from_pixel(400, 60, image::Luma([255]));
+        assert!(
+            fields(&page, &gray)
+                .iter()
+                .all(|f| !matches!(f.input, FieldInput::Checkboxes(_)))
+        );
     }
 
     #[test]
