@@ -2092,9 +2092,35 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             out.push(make(s, input));
         }
     }
+    given_name(&mut out);
     let order = layout::row_order(out.iter().map(|f| f.label_bbox));
     let mut slots: Vec<Option<Field>> = out.into_iter().map(Some).collect();
     order.into_iter().filter_map(|k| slots[k].take()).collect()
+}
+
+/// On a page that asks for the surname on its own, a bare "Name" / "名字" beside it asks for
+/// the given name ("Surname ____ Name ____", "姓氏 ____ 名字 ____").
+fn given_name(fields: &mut [Field]) {
+    let has = |k: &str| {
+        fields
+            .iter()
+            .any(|f| f.key.as_ref().is_some_and(|(key, _)| key == k))
+    };
+    if !has("last_name") || has("first_name") {
+        return;
+    }
+    for f in fields.iter_mut() {
+        let bare = matches!(
+            profile::normalize(&f.label).as_str(),
+            "name" | "名字" | "名" | "nom"
+        );
+        if let Some((key, _)) = &mut f.key
+            && key == "name"
+            && bare
+        {
+            *key = "first_name".into();
+        }
+    }
 }
 
 /// Blank paper after label `i`, which names a field and has nothing drawn to write in
@@ -2369,6 +2395,39 @@ fn py_str(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_name_beside_a_surname_is_the_given_name() {
+        let field = |label: &str| Field {
+            label: label.into(),
+            label_bbox: [0.0; 4],
+            input: FieldInput::Missing,
+            key: profile::label_key(label).map(|(k, s)| (k.to_string(), s)),
+            ocr_confidence: 1.0,
+        };
+        let keys = |labels: &[&str]| {
+            let mut fs: Vec<Field> = labels.iter().map(|l| field(l)).collect();
+            given_name(&mut fs);
+            fs.into_iter()
+                .map(|f| f.key.map(|k| k.0))
+                .collect::<Vec<_>>()
+        };
+        let some = |k: &str| Some(k.to_string());
+        assert_eq!(
+            keys(&["姓氏", "名字"]),
+            [some("last_name"), some("first_name")]
+        );
+        assert_eq!(
+            keys(&["Surname", "Name"]),
+            [some("last_name"), some("first_name")]
+        );
+        // Without a surname field, or with a given-name field already, "Name" is the name.
+        assert_eq!(keys(&["Name", "Email"]), [some("name"), some("email")]);
+        assert_eq!(
+            keys(&["Surname", "Given name", "Name"]),
+            [some("last_name"), some("first_name"), some("name")]
+        );
+    }
 
     #[test]
     fn a_zero_read_for_the_letter_o_in_a_label_is_the_letter() {

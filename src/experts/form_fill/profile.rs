@@ -64,7 +64,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ),
     (
         "last_name",
-        &["last name", "surname", "family name", "last", "姓"],
+        &["last name", "surname", "family name", "last", "姓", "姓氏"],
     ),
     (
         "id_number",
@@ -445,6 +445,20 @@ pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
         .chars()
         .filter(|&c| c.is_ascii() && !c.is_ascii_digit())
         .collect();
+    // Two names for one thing ("Company / employer", "Sex / Sexe"): a half that is a key's own
+    // word names it, where no other half names another key.
+    let halves: Vec<Option<(&'static str, f32)>> = label
+        .split(['/', '／'])
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(label_key_one)
+        .collect();
+    if halves.len() >= 2
+        && let Some((key, _)) = halves.iter().flatten().find(|(_, s)| *s >= 1.0)
+        && halves.iter().flatten().all(|(k, _)| k == key)
+    {
+        return Some((key, 1.0));
+    }
     let whole = label_key_one(label);
     if zh.chars().count() < 2 || en.chars().filter(char::is_ascii_alphabetic).count() < 2 {
         return whole;
@@ -955,6 +969,15 @@ mod tests {
         ] {
             assert_eq!(key(l), None, "{l}");
         }
+    }
+
+    #[test]
+    fn two_names_for_one_thing_across_a_slash_name_it() {
+        assert_eq!(label_key("Company / employer"), Some(("employer", 1.0)));
+        assert_eq!(label_key("Sex / Sexe"), Some(("gender", 1.0)));
+        // Halves naming two keys decide nothing by themselves.
+        assert_ne!(label_key("Name / Signature"), Some(("name", 1.0)));
+        assert_eq!(label_key("姓氏").map(|k| k.0), Some("last_name"));
     }
 
     #[test]
