@@ -1000,6 +1000,17 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && rb[2] - rb[0] <= 6.0 * text_h
         };
         // The first blank: right of the label on its row, or under it.
+        // A format printed under the label, right before the blanks ("(dd/mm/yyyy) ___ / ___ /
+        // ____" in the box under "Date of birth"): the blanks start after it.
+        let hint = |rb: &BBox| {
+            segs.iter().position(|o| {
+                format_only(&o.text)
+                    && geom::v_overlap(&o.bbox, rb) > 0.4
+                    && (o.bbox[0] - b[0]).abs() <= 2.0 * text_h
+                    && o.bbox[2] <= rb[0] + 2.0
+                    && rb[0] - o.bbox[2] <= 2.0 * text_h
+            })
+        };
         let first = (0..regions.len())
             .filter(|&r| short(r))
             .filter(|&r| {
@@ -1023,8 +1034,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 } else {
                     rb[1] >= b[3] - 2.0
                 };
-                let under =
-                    below && rb[1] - b[3] <= 1.5 * text_h && (rb[0] - b[0]).abs() <= 2.0 * text_h;
+                let under = below
+                    && rb[1] - b[3] <= 1.5 * text_h
+                    && ((rb[0] - b[0]).abs() <= 2.0 * text_h || hint(rb).is_some());
                 right || under
             })
             .min_by(|&x, &y| {
@@ -1033,7 +1045,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 let d = |r: usize| {
                     let rb = &regions[r].bbox;
                     if rb[1] >= b[3] - 2.0 {
-                        (rb[0] - b[0]).abs() + (rb[1] - b[3]).abs()
+                        let start = hint(rb).map_or(b[0], |h| segs[h].bbox[2]);
+                        (rb[0] - start).abs() + (rb[1] - b[3]).abs()
                     } else {
                         (rb[0] - b[2]).abs() + (rb[1] - b[1]).abs()
                     }
@@ -1116,8 +1129,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .max_by(|&x, &y| widths[x].total_cmp(&widths[y]))
             .unwrap_or(2);
         let narrow = widths.iter().copied().fold(f32::MAX, f32::min);
-        // A format printed with the label ("Date signed (yyyy/mm/dd)") gives the order.
-        let printed: Option<[Part; 3]> = Format::find(&sg.text).and_then(|f| {
+        // A format printed with the label ("Date signed (yyyy/mm/dd)"), or before the blanks,
+        // gives the order.
+        let hinted = hint(&run[0].0).map(|h| segs[h].text.as_str());
+        let printed: Option<[Part; 3]> = Format::find(hinted.unwrap_or(&sg.text)).and_then(|f| {
             f.parts()
                 .iter()
                 .map(|p| p.0)
@@ -1144,15 +1159,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         } else {
             continue;
         };
-        // (The comb's cells, and the box drawn or found round them.)
-        for (span, _) in &run {
-            for (r, reg) in regions.iter().enumerate() {
-                if regions::within(&reg.bbox, span) {
-                    region_used[r] = true;
-                }
+        // (The comb's cells, and the box drawn or found round them; and a box that frames the
+        // blanks on their row, with the format before them: it is not another place to write.)
+        let all = geom::union(&run[0].0, &run[2].0);
+        for (r, reg) in regions.iter().enumerate() {
+            let frames = regions::within(&all, &reg.bbox)
+                && reg.bbox[3] - reg.bbox[1] <= 2.0 * (all[3] - all[1])
+                && reg.kind != RegionKind::Checkbox;
+            if frames || run.iter().any(|(span, _)| regions::within(&reg.bbox, span)) {
+                region_used[r] = true;
             }
         }
-        date_names.push(None);
+        date_names.push(hint(&run[0].0).map(|h| segs[h].bbox));
         date_groups.push(
             run.iter()
                 .zip(order)
@@ -1676,6 +1694,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             });
             if rules {
                 u[1] = u[1].max(u[3] - text_h);
+                // (A format printed before the rules, on their row, is the group's start.)
+                if let Some(n) = names
+                    && geom::v_overlap(n, &u) > 0.4
+                    && n[2] <= u[0] + 2.0
+                {
+                    u[0] = n[0];
+                }
             } else if let Some(n) = names {
                 u = geom::union(&u, n);
             }
@@ -2753,6 +2778,32 @@ mod tests {
         parts_start_at(
             &parts,
             &[(Part::Day, 20.0), (Part::Month, 80.0), (Part::Year, 130.0)],
+        );
+    }
+
+    #[test]
+    fn blanks_after_a_format_in_the_box_under_a_date_label_are_its_parts() {
+        // "Date of birth:" over a box holding "(mm-dd-yyyy)  ____ - ____ - ______": the three
+        // rules are the parts, in the order the format prints, and the box is no input.
+        let lines = vec![
+            line("Date of birth:", [20.0, 10.0, 130.0, 30.0]),
+            line("(mm-dd-yyyy)", [30.0, 48.0, 130.0, 68.0]),
+        ];
+        let page = page_of(lines, 500, 110);
+        let mut gray = page_with_boxes(500, 110, &[[20, 36, 460, 82]]);
+        for (x0, x1) in [(140, 185), (200, 245), (260, 325)] {
+            for x in x0..=x1 {
+                gray.put_pixel(x, 68, image::Luma([60]));
+            }
+        }
+        let parts = date_parts(&page, &gray, "Date of birth");
+        parts_start_at(
+            &parts,
+            &[
+                (Part::Month, 140.0),
+                (Part::Day, 200.0),
+                (Part::Year, 260.0),
+            ],
         );
     }
 
