@@ -1080,20 +1080,22 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let mut cells = vec![r];
             let mut span = regions[r].bbox;
             let w = span[2] - span[0];
-            while let Some(c) = (0..regions.len()).find(|&c| {
+            let joins = |c: usize, cells: &[usize], span: &BBox| {
                 let cb = &regions[c].bbox;
                 let h = span[3] - span[1];
-                cell(r)
-                    && cell(c)
+                cell(c)
                     && !cells.contains(&c)
                     && short(c)
                     && ((cb[2] - cb[0]) - w).abs() <= 0.15 * w
                     && (cb[0] - span[2]).abs() <= 3.0
-                    && geom::v_overlap(cb, &span) > 0.9
+                    && geom::v_overlap(cb, span) > 0.9
                     && ((cb[3] - cb[1]) - h).abs() <= 0.1 * h
-            }) {
-                cells.push(c);
-                span = geom::union(&span, &regions[c].bbox);
+            };
+            if cell(r) {
+                while let Some(c) = (0..regions.len()).find(|&c| joins(c, &cells, &span)) {
+                    cells.push(c);
+                    span = geom::union(&span, &regions[c].bbox);
+                }
             }
             (span, cells)
         };
@@ -1131,8 +1133,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let narrow = widths.iter().copied().fold(f32::MAX, f32::min);
         // A format printed with the label ("Date signed (yyyy/mm/dd)"), or before the blanks,
         // gives the order.
-        let hinted = hint(&run[0].0).map(|h| segs[h].text.as_str());
-        let printed: Option<[Part; 3]> = Format::find(hinted.unwrap_or(&sg.text)).and_then(|f| {
+        let hinted = hint(&run[0].0);
+        let printed_with = hinted.map_or(sg.text.as_str(), |h| segs[h].text.as_str());
+        let printed: Option<[Part; 3]> = Format::find(printed_with).and_then(|f| {
             f.parts()
                 .iter()
                 .map(|p| p.0)
@@ -1170,7 +1173,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 region_used[r] = true;
             }
         }
-        date_names.push(hint(&run[0].0).map(|h| segs[h].bbox));
+        date_names.push(hinted.map(|h| segs[h].bbox));
         date_groups.push(
             run.iter()
                 .zip(order)

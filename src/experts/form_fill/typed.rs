@@ -10,9 +10,10 @@ use crate::ocr::geom::{self, BBox};
 
 /// Markers the OCR reads as a character of their own.
 const GLYPHS: &[char] = &['○', '◯', '●', '☐', '□', '■', '◻', '❍', '◎', '〇'];
-/// Letters the OCR reads a small circle or square as: a marker only before a capital or a
-/// Chinese character ("oMale", "O M"), never inside a word ("Other" is a word).
-const LOOKALIKES: &[char] = &['o', 'O', '0', 'D', 'U'];
+/// Letters the OCR reads a small circle or square as: a marker only at a word's start before
+/// a capital or a Chinese character ("oMale", "O M"), never inside a word ("Other" is a word).
+/// (Not D or U, which the OCR also makes of a square: "UK", "DNA" start with them.)
+const LOOKALIKES: &[char] = &['o', 'O', '0'];
 
 /// The options printed after a label on its row, or on the line under it, each behind a
 /// marker. At least two, each a short name; None otherwise.
