@@ -999,7 +999,6 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && !region_used[r]
                 && rb[2] - rb[0] <= 6.0 * text_h
         };
-        // The first blank: right of the label on its row, or under it.
         // A format printed under the label, right before the blanks ("(dd/mm/yyyy) ___ / ___ /
         // ____" in the box under "Date of birth"): the blanks start after it.
         let hint = |rb: &BBox| {
@@ -1011,6 +1010,15 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     && rb[0] - o.bbox[2] <= 2.0 * text_h
             })
         };
+        // The next blank on a row: `right` starts just after `left`, as tall as `h` (the one
+        // the run has already), on its level.
+        let next_to = |left: &BBox, right: &BBox, h: f32| {
+            geom::v_overlap(left, right) > 0.7
+                && ((right[3] - right[1]) - (left[3] - left[1])).abs() <= 0.3 * h
+                && right[0] >= left[2] - 2.0
+                && right[0] - left[2] <= 2.5 * text_h
+        };
+        // The first blank: right of the label on its row, or under it.
         let first = (0..regions.len())
             .filter(|&r| short(r))
             .filter(|&r| {
@@ -1057,14 +1065,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         // Under the label, the run may start before it (under a question's number).
         while let Some(r) = (0..regions.len()).find(|&r| {
             let (rb, cur) = (&regions[r].bbox, &regions[first].bbox);
-            let h = cur[3] - cur[1];
             r != first
                 && short(r)
                 && cur[1] >= b[3] - 2.0
-                && geom::v_overlap(rb, cur) > 0.7
-                && ((rb[3] - rb[1]) - h).abs() <= 0.3 * h
-                && rb[2] <= cur[0] + 2.0
-                && cur[0] - rb[2] <= 2.5 * text_h
+                && next_to(rb, cur, cur[3] - cur[1])
                 && rb[0] >= b[0] - 2.0 * text_h
         }) {
             first = r;
@@ -1102,16 +1106,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let mut run = vec![comb(first)];
         while run.len() < 3 {
             let last = run[run.len() - 1].0;
-            let h = last[3] - last[1];
             let next = (0..regions.len())
                 .filter(|&r| short(r) && !run.iter().any(|(_, cells)| cells.contains(&r)))
-                .filter(|&r| {
-                    let rb = &regions[r].bbox;
-                    geom::v_overlap(rb, &last) > 0.7
-                        && ((rb[3] - rb[1]) - h).abs() <= 0.3 * h
-                        && rb[0] >= last[2] - 2.0
-                        && rb[0] - last[2] <= 2.5 * text_h
-                })
+                .filter(|&r| next_to(&last, &regions[r].bbox, last[3] - last[1]))
                 .min_by(|&x, &y| regions[x].bbox[0].total_cmp(&regions[y].bbox[0]));
             match next {
                 Some(r) => run.push(comb(r)),
@@ -2096,16 +2093,15 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             continue;
         }
         let t = s.text.trim_end();
+        if !profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9) {
+            continue;
+        }
         // Options printed as text after it, each behind a marker ("Sex: ( ) Male ( ) Female").
-        if profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9)
-            && let Some(opts) = typed::after_label(&s.bbox, &page.lines, gray, ink_at, text_h)
-        {
+        if let Some(opts) = typed::after_label(&s.bbox, &page.lines, gray, ink_at, text_h) {
             out.push(make(s, FieldInput::Checkboxes(opts)));
             continue;
         }
-        if (t.ends_with(':') || t.ends_with('：'))
-            && profile::label_key(&clean_label(t)).is_some_and(|(_, score)| score >= 0.9)
-        {
+        if t.ends_with(':') || t.ends_with('：') {
             let blank = lineless
                 .then(|| blank_after(i, &segs, &regions, page, gray, ink_at, text_h))
                 .flatten();
