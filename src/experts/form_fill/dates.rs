@@ -124,6 +124,15 @@ impl Ymd {
     pub fn part(&self, p: Part, width: usize) -> String {
         let n = match p {
             Part::Year => return self.year.to_string(),
+            // "MMM": the month's name, shortened ("Jul").
+            Part::Month if width == 3 => {
+                let m = MONTHS[(self.month as usize).saturating_sub(1) % 12];
+                let mut c = m.chars();
+                return c
+                    .next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default();
+            }
             Part::Month => self.month,
             Part::Day => self.day,
         };
@@ -150,8 +159,7 @@ impl Ymd {
 
 /// Three parts with a separator between each: "DD/MM/YYYY", "yyyy-mm-dd", "dd/mm/yyy" (an OCR
 /// slip).
-const FMT_SRC: &str =
-    r"(?i)\b(dd?|mm?|y{2,4})\s*([-/. ])\s*(dd?|mm?|y{2,4})\s*([-/. ])\s*(dd?|mm?|y{2,4})\b";
+const FMT_SRC: &str = r"(?i)\b(dd?|m{1,3}|y{2,4})\s*([-/. ])\s*(dd?|m{1,3}|y{2,4})\s*([-/. ])\s*(dd?|m{1,3}|y{2,4})\b";
 
 static FMT: LazyLock<Regex> = LazyLock::new(|| Regex::new(FMT_SRC).expect("static regex"));
 
@@ -185,6 +193,119 @@ impl Format {
             return f.complete().then_some(f);
         }
         Self::find_zh(text)
+    }
+
+    /// A placeholder the OCR garbled past `find` on a scan ("fddrmmsy)" for "(dd/mm/yyyy)",
+    /// "mmrddyyy", "dd-mm-9027", "DDMMYYYY"): the whole text is the three parts' letters in
+    /// some order, with at most three odd characters between them (a slash read as "r", a
+    /// bracket as "f"); the year may be garbled whole at either end. The order is what is
+    /// read; each part is two digits wide, the year four, and the separator is the one
+    /// printed, or "/" where none survived.
+    pub fn garbled(text: &str) -> Option<Format> {
+        let t: Vec<char> = text
+            .trim()
+            .trim_start_matches(['(', '（', '['])
+            .trim_end_matches([')', '）', ']'])
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // Vowels make a word ("Paddy"), not a misread slash or bracket.
+        // (Chinese units make a format `find` reads whole or not at all.)
+        if t.len() < 6 || t.len() > 12 || t.iter().any(|c| !c.is_ascii() || "aeiou".contains(*c)) {
+            return None;
+        }
+        let class = |c: char| match c {
+            'd' => Some(Part::Day),
+            'm' => Some(Part::Month),
+            'y' | 'v' | 'w' => Some(Part::Year),
+            _ => None,
+        };
+        let is_sep = |c: char| matches!(c, '/' | '-' | '.' | '|');
+        // Runs of one part's letters, in order.
+        let mut runs: Vec<(Part, usize, usize)> = Vec::new();
+        for (k, &c) in t.iter().enumerate() {
+            let Some(p) = class(c) else { continue };
+            match runs.last_mut() {
+                Some((q, _, end)) if *q == p && *end == k => *end = k + 1,
+                _ => runs.push((p, k, k + 1)),
+            }
+        }
+        let letters: usize = runs.iter().map(|r| r.2 - r.1).sum();
+        let long = |p: Part| runs.iter().any(|r| r.0 == p && r.2 - r.1 >= 2);
+        if !long(Part::Day) || !long(Part::Month) {
+            return None;
+        }
+        // A lone stray letter (a "v" for a slash) is dropped; each part then runs once.
+        runs.retain(|r| r.2 - r.1 >= 2 || r.0 == Part::Year);
+        let mut order: Vec<(Part, usize, usize)> = Vec::new();
+        for r in runs {
+            if order.iter().any(|o| o.0 == r.0) {
+                if order.last().is_some_and(|o| o.0 == r.0) && r.0 == Part::Year {
+                    let last = order.last_mut().expect("checked");
+                    last.2 = r.2;
+                    continue;
+                }
+                return None;
+            }
+            order.push(r);
+        }
+        let odd = |a: usize, b: usize| t[a..b].iter().filter(|&&c| !is_sep(c)).count();
+        if order.len() == 2 {
+            // The year garbled whole ("9027"): two to four odd characters at one end.
+            let (first, last) = (order[0].1, order[1].2);
+            let (head, tail) = (odd(0, first), odd(last, t.len()));
+            let year = if (2..=4).contains(&tail) && head == 0 {
+                (last, t.len())
+            } else if (2..=4).contains(&head) && tail == 0 {
+                (0, first)
+            } else {
+                return None;
+            };
+            let at = if year.0 == 0 { 0 } else { 2 };
+            order.insert(at, (Part::Year, year.0, year.1));
+        } else if letters < 5 {
+            return None;
+        }
+        if order.len() != 3 {
+            return None;
+        }
+        let inside: usize = order.iter().map(|r| r.2 - r.1).sum();
+        let stray = odd(0, t.len())
+            - t.iter()
+                .enumerate()
+                .filter(|&(k, &c)| !is_sep(c) && order.iter().any(|r| (r.1..r.2).contains(&k)))
+                .count();
+        if stray > 3 || inside < 5 {
+            return None;
+        }
+        // Parts printed close up ("YYYYMMDD") have no separator; a garbled one is "/".
+        let between: Vec<char> = t[order[0].2..order[1].1]
+            .iter()
+            .chain(&t[order[1].2..order[2].1])
+            .copied()
+            .collect();
+        let sep = if between.is_empty() {
+            String::new()
+        } else {
+            t.iter()
+                .find(|&&c| matches!(c, '/' | '-' | '.'))
+                .map_or("/".to_string(), |c| c.to_string())
+        };
+        // "MMM" is the month's name; a longer run of one letter is no placeholder.
+        let width = |r: &(Part, usize, usize)| match r.0 {
+            Part::Year => Some(4),
+            Part::Month if r.2 - r.1 == 3 => Some(3),
+            _ => (r.2 - r.1 == 2).then_some(2),
+        };
+        let mut tokens = Vec::new();
+        for (k, r) in order.iter().enumerate() {
+            if k > 0 {
+                tokens.push(Token::Sep(sep.clone()));
+            }
+            tokens.push(Token::Part(r.0, width(r)?));
+        }
+        Some(Format(tokens))
     }
 
     /// A label without the format printed in it: "Date signed (DD/MM/YYYY)" -> "Date signed".
@@ -288,7 +409,7 @@ fn part_letters(s: &str) -> Option<(Part, usize)> {
     }
     match (first, n) {
         ('d', 1..=2) => Some((Part::Day, n)),
-        ('m', 1..=2) => Some((Part::Month, n)),
+        ('m', 1..=3) => Some((Part::Month, n)),
         ('y', 2..=4) => Some((Part::Year, 4)),
         _ => None,
     }
@@ -391,6 +512,8 @@ mod tests {
             ("D D. M M.YYYY", "07.03.1990"),
             ("出生日期（YYYY年MM月DD日）", "1990年03月07日"),
             ("____年__月__日", "1990年3月7日"),
+            ("DD-MMM-YYYY", "07-Mar-1990"),
+            ("D MMM YYYY", "7 Mar 1990"),
         ];
         for (text, want) in cases {
             let f = Format::find(text).unwrap_or_else(|| panic!("{text}"));
@@ -405,6 +528,39 @@ mod tests {
             "出生年月",
         ] {
             assert_eq!(Format::find(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn placeholders_garbled_on_a_scan_keep_their_order() {
+        let x = Ymd::parse("1990-03-07").expect("date");
+        let cases = [
+            ("fddrmmsy)", "07/03/1990"),
+            ("mmrddyyy", "03/07/1990"),
+            ("dd-mm-9027", "07-03-1990"),
+            ("DDMMYYYY", "07031990"),
+            ("DDMMrYy", "07/03/1990"),
+            ("dd/mm/ywyy", "07/03/1990"),
+            ("(YYYY.MM.DD)", "1990.03.07"),
+            ("DDrMMMrYYYY", "07/Mar/1990"),
+        ];
+        for (text, want) in cases {
+            let f = Format::garbled(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(x.format(&f), want, "{text}");
+        }
+        for none in [
+            "Date of birth",
+            "Address",
+            "mmddmm",
+            "Add mmm",
+            "Middy",
+            "dd mm",
+            "Commercial",
+            "Paddy mmm",
+            "Buddy mmyy",
+            "YYYY年MM月DD",
+        ] {
+            assert_eq!(Format::garbled(none), None, "{none}");
         }
     }
 

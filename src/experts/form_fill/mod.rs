@@ -544,7 +544,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             within.iter().all(|&i| inside(&segs[i].bbox, b)) && inside(b, &regions[r].bbox)
         });
         if let Some(text) = line.map(|l| l.text.as_str())
-            && let Some(f) = Format::find(text).filter(|_| format_only(text))
+            && let Some(f) = printed_format(text)
         {
             *format = Some(f);
             *writable = true;
@@ -567,7 +567,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         let Some(r) = region_of[i] else {
             continue;
         };
-        if let Some(f) = Format::find(&sg.text).filter(|_| format_only(&sg.text)) {
+        if let Some(f) = printed_format(&sg.text) {
             formats[r] = Some(f);
             writable[r] = true;
             used[i] = true;
@@ -618,10 +618,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // reaches back over the format for the pairing with its label.
     let mut lead: Vec<Option<BBox>> = vec![None; regions.len()];
     for (i, sg) in segs.iter().enumerate() {
-        if used[i] || !format_only(&sg.text) {
+        if used[i] {
             continue;
         }
-        let Some(f) = Format::find(&sg.text) else {
+        let Some(f) = printed_format(&sg.text) else {
             continue;
         };
         // The nearest box it follows, stands under or leads to.
@@ -635,14 +635,17 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let after = row && b[0] >= rb[2] - 2.0 && b[0] - rb[2] <= 2.0 * text_h;
             let under =
                 geom::h_overlap(b, rb) > 0.5 && b[1] >= rb[3] - 2.0 && b[1] - rb[3] <= 1.0 * text_h;
-            let leads = row
-                && matches!(reg.kind, RegionKind::Box | RegionKind::TextCell)
-                && b[2] <= rb[0] + 2.0
-                && rb[0] - b[2] <= 2.0 * text_h;
+            let leads =
+                row && matches!(
+                    reg.kind,
+                    RegionKind::Box | RegionKind::TextCell | RegionKind::Underline
+                ) && b[2] <= rb[0] + 2.0
+                    && rb[0] - b[2] <= 2.0 * text_h;
+            // A box on the hint's row is its box before one it stands under.
             let gap = if after {
                 b[0] - rb[2]
             } else if under {
-                b[1] - rb[3]
+                b[1] - rb[3] + 0.5 * text_h
             } else if leads {
                 rb[0] - b[2]
             } else {
@@ -1003,7 +1006,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         // ____" in the box under "Date of birth"): the blanks start after it.
         let hint = |rb: &BBox| {
             segs.iter().position(|o| {
-                format_only(&o.text)
+                printed_format(&o.text).is_some()
                     && geom::v_overlap(&o.bbox, rb) > 0.4
                     && (o.bbox[0] - b[0]).abs() <= 2.0 * text_h
                     && o.bbox[2] <= rb[0] + 2.0
@@ -1017,6 +1020,16 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && ((right[3] - right[1]) - (left[3] - left[1])).abs() <= 0.3 * h
                 && right[0] >= left[2] - 2.0
                 && right[0] - left[2] <= 2.5 * text_h
+        };
+        // Under the label. (An underline's area reaches up over the line; its rule is
+        // under the label.)
+        let below = |r: usize| {
+            let rb = &regions[r].bbox;
+            if regions[r].kind == RegionKind::Underline {
+                rb[3] >= b[3] + 0.5 * text_h
+            } else {
+                rb[1] >= b[3] - 2.0
+            }
         };
         // The first blank: right of the label on its row, or under it.
         let first = (0..regions.len())
@@ -1036,13 +1049,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 let right = geom::v_overlap(b, rb) > 0.4
                     && rb[0] >= b[2] - 2.0
                     && (rb[0] - b[2] <= 6.0 * text_h || clear());
-                // An underline's area reaches up over the line; its rule is under the label.
-                let below = if regions[r].kind == RegionKind::Underline {
-                    rb[3] >= b[3] + 0.5 * text_h
-                } else {
-                    rb[1] >= b[3] - 2.0
-                };
-                let under = below
+                let under = below(r)
                     && rb[1] - b[3] <= 1.5 * text_h
                     && ((rb[0] - b[0]).abs() <= 2.0 * text_h || hint(rb).is_some());
                 right || under
@@ -1052,7 +1059,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 // under the label, not under its end).
                 let d = |r: usize| {
                     let rb = &regions[r].bbox;
-                    if rb[1] >= b[3] - 2.0 {
+                    if below(r) {
                         let start = hint(rb).map_or(b[0], |h| segs[h].bbox[2]);
                         (rb[0] - start).abs() + (rb[1] - b[3]).abs()
                     } else {
@@ -1067,7 +1074,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let (rb, cur) = (&regions[r].bbox, &regions[first].bbox);
             r != first
                 && short(r)
-                && cur[1] >= b[3] - 2.0
+                && below(first)
                 && next_to(rb, cur, cur[3] - cur[1])
                 && rb[0] >= b[0] - 2.0 * text_h
         }) {
@@ -1132,7 +1139,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         // gives the order.
         let hinted = hint(&run[0].0);
         let printed_with = hinted.map_or(sg.text.as_str(), |h| segs[h].text.as_str());
-        let printed: Option<[Part; 3]> = Format::find(printed_with).and_then(|f| {
+        let printed: Option<[Part; 3]> = label_format(printed_with).and_then(|f| {
             f.parts()
                 .iter()
                 .map(|p| p.0)
@@ -1368,7 +1375,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             } => FieldInput::Text {
                 bbox,
                 kind,
-                format: Format::find(&s.text),
+                format: label_format(&s.text),
             },
             other => other,
         };
@@ -1830,7 +1837,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         && cy < mid
                         && !inside(ob, tb)
                         && geom::h_overlap(ob, b) > 0.3
-                        && !format_only(&o.text)
+                        && printed_format(&o.text).is_none()
                         && !bracketed(&o.text)
                 })
             };
@@ -2109,7 +2116,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 Some(bbox) => FieldInput::Text {
                     bbox,
                     kind: RegionKind::Blank,
-                    format: Format::find(&s.text),
+                    format: label_format(&s.text),
                 },
                 None => FieldInput::Missing,
             };
@@ -2216,6 +2223,29 @@ fn names_a_date(text: &str) -> bool {
 }
 
 /// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd").
+/// A format printed on its own (a placeholder, a hint beside a box), read as printed or,
+/// on a scan, as the OCR garbled it.
+fn printed_format(text: &str) -> Option<Format> {
+    Format::find(text)
+        .filter(|_| format_only(text))
+        .or_else(|| Format::garbled(text))
+}
+
+/// A format printed after a label, read as printed or as the OCR garbled it
+/// ("Date signed: dd/mrmlyyyy").
+fn label_format(text: &str) -> Option<Format> {
+    Format::find(text)
+        .or_else(|| Format::garbled(text))
+        .or_else(|| {
+            let head = drop_hint(text);
+            let tail = text.get(head.len()..)?.trim_start();
+            let tail = tail.trim_start_matches([':', '：']);
+            (head.len() < text.len())
+                .then(|| Format::garbled(tail))
+                .flatten()
+        })
+}
+
 fn format_only(text: &str) -> bool {
     Format::find(text).is_some()
         && matches!(
