@@ -45,6 +45,17 @@ fn main() -> anyhow::Result<()> {
         Some(t) => (t.straighten(&gray), t.lines(&page.lines)),
         None => (gray.clone(), page.lines.clone()),
     };
+    // The lines as the fields see them, in the levelled page's pixels like the regions.
+    if lines_l.len() == page.lines.len()
+        && lines_l
+            .iter()
+            .zip(&page.lines)
+            .any(|(a, b)| a.bbox != b.bbox)
+    {
+        for l in &lines_l {
+            println!("levelled line {:?} {:?}", l.text, l.bbox.map(|v| v.round()));
+        }
+    }
     let text_h_l = switchboard::ocr::layout::median_height(&lines_l);
     for r in form_fill::regions::find(&gray_l, &lines_l, text_h_l) {
         println!("region {:?} {:?}", r.kind, r.bbox.map(|v| v.round()));

@@ -161,11 +161,45 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 && gb[3] <= u[1] + 0.8 * text_h
         })
     };
+    // Or in a row of two or three blanks on one baseline, each a few characters long
+    // ("__ / __ / ____"): a date's parts, which a scan's taller text can make shorter than
+    // `usual`. A longer row is a dashed rule.
+    let row_of_blanks = |u: &BBox| {
+        let blank = |k: &BBox| {
+            k[2] - k[0] <= 4.0 * text_h && (k[1] - u[1]).abs() <= 3.0 && k[3] - k[1] <= 5.0
+        };
+        let candidates: Vec<&BBox> = runs
+            .iter()
+            .chain(long.iter())
+            .filter(|k| blank(k))
+            .collect();
+        // Walk the row outwards from u while the next blank is near.
+        let mut row = vec![*u];
+        for dir in [-1.0f32, 1.0] {
+            let mut edge = *u;
+            while let Some(next) = candidates.iter().find(|k| {
+                let gap = if dir > 0.0 {
+                    k[0] - edge[2]
+                } else {
+                    edge[0] - k[2]
+                };
+                gap > 0.3 * text_h && gap <= 2.5 * text_h
+            }) {
+                edge = **next;
+                row.push(edge);
+                if row.len() > 3 {
+                    return false;
+                }
+            }
+        }
+        row.len() >= 2 && blank(u)
+    };
     let short: Vec<BBox> = runs
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|u| {
             u[2] - u[0] < usual
-                && unit_after(u)
+                && (unit_after(u) || row_of_blanks(u))
                 && stroked_above(&ink, w, u, text_h) < 0.1
                 // A frayed piece of a long rule lies on the rows next to it.
                 && !long.iter().any(|k| {
@@ -2393,6 +2427,38 @@ mod tests {
             .map(|r| [r.bbox[0], r.bbox[2]])
             .collect();
         assert_eq!(rules, [[20.0, 70.0], [100.0, 130.0], [160.0, 190.0]]);
+    }
+
+    #[test]
+    fn short_blanks_in_a_row_of_three_are_a_dates_parts_but_a_dashed_rule_is_not() {
+        // "__ - __ - ____" in 24 px text: blanks of 30, 30 and 50 px (under the usual floor
+        // of 36) a separator apart are the parts; a row of six 30 px dashes is a dashed rule,
+        // not six blanks.
+        let mut img = page();
+        let hline = |img: &mut GrayImage, x0: u32, x1: u32, y: u32| {
+            for x in x0..x1 {
+                img.put_pixel(x, y, image::Luma([0]));
+                img.put_pixel(x, y + 1, image::Luma([0]));
+            }
+        };
+        hline(&mut img, 20, 50, 60);
+        hline(&mut img, 70, 100, 60);
+        hline(&mut img, 120, 170, 60);
+        for k in 0..6 {
+            hline(&mut img, 20 + 45 * k, 50 + 45 * k, 150);
+        }
+        let rules: Vec<[f32; 4]> = find(&img, &[], 24.0)
+            .iter()
+            .filter(|r| r.kind == RegionKind::Underline)
+            .map(|r| r.bbox)
+            .collect();
+        let mut xs: Vec<[f32; 2]> = rules.iter().map(|b| [b[0], b[2]]).collect();
+        xs.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        assert_eq!(
+            xs,
+            [[20.0, 50.0], [70.0, 100.0], [120.0, 170.0]],
+            "{rules:?}"
+        );
     }
 
     #[test]
