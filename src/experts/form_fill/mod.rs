@@ -341,6 +341,17 @@ fn piece(glyphs: &[(&str, BBox)], confidence: f32) -> Option<Segment> {
 /// levelled (from the lie of its ink); every box is reported in the pixels of
 /// the image as sent.
 pub fn fields(page: &Page, gray: &GrayImage) -> Vec<Field> {
+    // A dark page (a dark-mode screenshot: light text and rules on near-black) is read as
+    // its negative, so that ink is dark on light paper as everything below expects.
+    let negative;
+    let gray = if dark_page(gray) {
+        let mut g = gray.clone();
+        image::imageops::invert(&mut g);
+        negative = g;
+        &negative
+    } else {
+        gray
+    };
     let Some(turn) = skew::Turn::for_page(page, gray) else {
         return fields_upright(page, gray);
     };
@@ -2223,6 +2234,12 @@ fn names_a_date(text: &str) -> bool {
 }
 
 /// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd").
+/// Whether most of the page is dark: over half its pixels darker than mid-grey.
+fn dark_page(gray: &GrayImage) -> bool {
+    let dark = gray.as_raw().iter().filter(|&&v| v < 96).count();
+    2 * dark > gray.as_raw().len()
+}
+
 /// A format printed on its own (a placeholder, a hint beside a box), read as printed or,
 /// on a scan, as the OCR garbled it.
 fn printed_format(text: &str) -> Option<Format> {
@@ -3140,6 +3157,27 @@ mod tests {
                 ("Family name", 310.0),
                 ("Email address", 20.0)
             ],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn a_dark_mode_page_is_read_as_its_negative() {
+        // The same two labels and boxes as light rules on a near-black page.
+        let lines = vec![
+            line("First name", [215.0, 22.0, 290.0, 40.0]),
+            line("Email address", [515.0, 72.0, 610.0, 90.0]),
+        ];
+        let mut gray = page_with_boxes(640, 120, &[[20, 16, 205, 46], [20, 66, 505, 96]]);
+        image::imageops::invert(&mut gray);
+        for p in gray.pixels_mut() {
+            p.0[0] = p.0[0].saturating_add(20);
+        }
+        let fields = fields(&page_of(lines, 640, 120), &gray);
+        let got = input_edges(&fields, 0);
+        assert_eq!(
+            got,
+            [("First name", 20.0), ("Email address", 20.0)],
             "{fields:?}"
         );
     }
