@@ -56,6 +56,7 @@ fn main() -> anyhow::Result<()> {
             println!("levelled line {:?} {:?}", l.text, l.bbox.map(|v| v.round()));
         }
     }
+    let gray_l = form_fill::regions::without_grid(&gray_l).unwrap_or(gray_l);
     let text_h_l = switchboard::ocr::layout::median_height(&lines_l);
     for r in form_fill::regions::find(&gray_l, &lines_l, text_h_l) {
         println!("region {:?} {:?}", r.kind, r.bbox.map(|v| v.round()));

@@ -409,6 +409,9 @@ fn centred_in(b: &BBox, outer: &BBox) -> bool {
 
 /// The fields of a page whose text runs level.
 fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
+    // Graph paper's grid is the paper, not boxes to write in.
+    let gridless = regions::without_grid(gray);
+    let gray = gridless.as_ref().unwrap_or(gray);
     let text_h = layout::median_height(&page.lines);
     // Boxes drawn as four corner ticks; what the OCR read of the ticks is no text.
     let (corners, ticks) = regions::corner_boxes(gray, text_h);

@@ -1155,6 +1155,113 @@ pub(crate) fn ink_on(paper: u8) -> u8 {
     INK.min(paper.saturating_sub(40))
 }
 
+/// The page without the lines of a background grid (graph paper), or None where there is
+/// none. A grid is faint lines across nearly the whole page both ways, six or more each way
+/// at a steady pitch (a ruled form's writing lines run one way only). A line's pixels no
+/// darker than the line become paper; darker ones (a box's border, text crossing it) stay.
+pub fn without_grid(gray: &GrayImage) -> Option<GrayImage> {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    if w < 64 || h < 64 {
+        return None;
+    }
+    let paper = paper_level(gray);
+    let faint = paper.saturating_sub(12);
+    let raw = gray.as_raw();
+    let px = |x: usize, y: usize| raw[y * w + x];
+    // Rows (then columns) whose pixels are nearly all a little darker than the paper, with
+    // two pixels of give either side: a scan's residual slant moves a line by a pixel or two.
+    let lined = |n: usize, len: usize, at: &dyn Fn(usize, usize) -> u8| -> Vec<usize> {
+        (0..n)
+            .filter(|&i| {
+                let hit = (0..len)
+                    .filter(|&k| (i.saturating_sub(2)..(i + 3).min(n)).any(|j| at(j, k) < faint))
+                    .count();
+                20 * hit >= 17 * len
+            })
+            .collect()
+    };
+    let rows = lined(h, w, &|y, x| px(x, y));
+    if rows.len() < 6 {
+        return None;
+    }
+    // Runs of neighbouring indices are one line. The grid's lines are those on one lattice
+    // (a pitch and a phase): most of the lines found, six at least. The others (a section's
+    // rule, a row of boxes' edges) are the form's and stay.
+    let runs = |ix: &[usize]| -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for &i in ix {
+            match out.last_mut() {
+                Some(r) if r.1 + 1 == i => r.1 = i,
+                _ => out.push((i, i)),
+            }
+        }
+        out
+    };
+    let lattice = |r: &[(usize, usize)]| -> Option<Vec<(usize, usize)>> {
+        let c: Vec<usize> = r.iter().map(|r| (r.0 + r.1) / 2).collect();
+        let on = |p: usize, c0: usize, x: usize| {
+            let m = x.abs_diff(c0) % p;
+            m <= 2 || m + 2 >= p
+        };
+        let mut best: Option<(usize, usize, usize)> = None; // count, pitch, phase
+        let mut pitches: Vec<usize> = c
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|&g| g >= 8)
+            .collect();
+        pitches.sort_unstable();
+        pitches.dedup();
+        for &p in &pitches {
+            for &c0 in &c {
+                let n = c.iter().filter(|&&x| on(p, c0, x)).count();
+                if best.is_none_or(|(bn, bp, _)| n > bn || (n == bn && p > bp)) {
+                    best = Some((n, p, c0));
+                }
+            }
+        }
+        let (n, p, c0) = best?;
+        (n >= 6 && 10 * n >= 6 * c.len()).then(|| {
+            r.iter()
+                .copied()
+                .filter(|r| on(p, c0, (r.0 + r.1) / 2))
+                .collect()
+        })
+    };
+    let grid_rows = lattice(&runs(&rows))?;
+    let cols = lined(w, h, &|x, y| px(x, y));
+    let grid_cols = lattice(&runs(&cols))?;
+    let mut out = gray.clone();
+    // Each line's own grey: a light one along it (a box drawn on the grid may cover most of
+    // a line, and its border is darker than the grid).
+    let level = |vals: &mut Vec<u8>| {
+        vals.sort_unstable();
+        vals[vals.len() * 49 / 50]
+    };
+    for &(y0, y1) in &grid_rows {
+        for y in y0..=y1 {
+            let mut v: Vec<u8> = (0..w).map(|x| px(x, y)).collect();
+            let keep_below = level(&mut v).saturating_sub(25);
+            for x in 0..w {
+                if px(x, y) >= keep_below {
+                    out.put_pixel(x as u32, y as u32, image::Luma([paper]));
+                }
+            }
+        }
+    }
+    for &(x0, x1) in &grid_cols {
+        for x in x0..=x1 {
+            let mut v: Vec<u8> = (0..h).map(|y| px(x, y)).collect();
+            let keep_below = level(&mut v).saturating_sub(25);
+            for y in 0..h {
+                if px(x, y) >= keep_below {
+                    out.put_pixel(x as u32, y as u32, image::Luma([paper]));
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 /// The most common light grey level: the paper. Counted over a window of nine levels, as a
 /// scan's noise spreads the paper over many levels and a flat grey fill, one level, could
 /// outnumber each of them.
@@ -2459,6 +2566,49 @@ mod tests {
             [[20.0, 50.0], [70.0, 100.0], [120.0, 170.0]],
             "{rules:?}"
         );
+    }
+
+    #[test]
+    fn graph_papers_grid_goes_but_a_box_drawn_on_it_and_a_rule_off_it_stay() {
+        // A 20 px grid at grey 200 over a 400 x 200 page; a box whose border runs along grid
+        // lines (and covers most of one), and a rule between grid lines.
+        let mut img = page();
+        for y in (0..200).step_by(20) {
+            for x in 0..400 {
+                img.put_pixel(x, y, image::Luma([200]));
+            }
+        }
+        for x in (0..400).step_by(20) {
+            for y in 0..200 {
+                img.put_pixel(x, y, image::Luma([200]));
+            }
+        }
+        rect(&mut img, [20, 40, 380, 80]);
+        for x in 20..200 {
+            img.put_pixel(x, 150, image::Luma([60]));
+        }
+        let clean = without_grid(&img).expect("a grid");
+        let at = |x: u32, y: u32| clean.get_pixel(x, y).0[0];
+        assert_eq!(at(300, 120), 255, "a grid line crossing");
+        assert_eq!(at(310, 100), 255, "a grid line");
+        assert_eq!(at(200, 40), 60, "the box's top on a grid line");
+        assert_eq!(at(20, 60), 60, "the box's side on a grid line");
+        assert_eq!(at(100, 150), 60, "the rule");
+        let regions = find(&clean, &[], 16.0);
+        assert!(
+            regions
+                .iter()
+                .any(|r| r.kind == RegionKind::Box && r.bbox[0] <= 21.0 && r.bbox[2] >= 379.0),
+            "{regions:?}"
+        );
+        // Ruled writing lines run one way only: no grid.
+        let mut ruled = page();
+        for y in (20..200).step_by(20) {
+            for x in 0..400 {
+                ruled.put_pixel(x, y, image::Luma([200]));
+            }
+        }
+        assert!(without_grid(&ruled).is_none());
     }
 
     #[test]
