@@ -308,6 +308,43 @@ impl Format {
         Some(Format(tokens))
     }
 
+    /// The format an example date shows ("e.g. 23/04/1988" -> DD/MM/YYYY, "例：1988.04.23"
+    /// -> YYYY.MM.DD): the year is the four-digit number; of the other two, one over 12 is
+    /// the day. A year first is followed by the month; a year last with neither over 12 is
+    /// ambiguous (03/04/1988) and gives none.
+    pub fn from_example(text: &str) -> Option<Format> {
+        static DATE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?:^|[^\d])(\d{1,4})([-/.])(\d{1,2})([-/.])(\d{1,4})(?:[^\d]|$)")
+                .expect("static regex")
+        });
+        let c = DATE.captures(text)?;
+        if c[2] != c[4] {
+            return None;
+        }
+        let n = |i: usize| c[i].parse::<u32>().ok();
+        let w = |i: usize| c[i].len();
+        let (a, b) = (n(1)?, n(3)?);
+        n(5)?;
+        let parts = if w(1) == 4 && w(5) <= 2 {
+            if b > 12 {
+                [(Part::Year, 4), (Part::Day, w(3)), (Part::Month, w(5))]
+            } else {
+                [(Part::Year, 4), (Part::Month, w(3)), (Part::Day, w(5))]
+            }
+        } else if w(5) == 4 && w(1) <= 2 {
+            match (a > 12, b > 12) {
+                (true, false) => [(Part::Day, w(1)), (Part::Month, w(3)), (Part::Year, 4)],
+                (false, true) => [(Part::Month, w(1)), (Part::Day, w(3)), (Part::Year, 4)],
+                _ => return None,
+            }
+        } else {
+            return None;
+        };
+        let sep = Token::Sep(c[2].to_string());
+        let [p0, p1, p2] = parts.map(|(p, w)| Token::Part(p, w));
+        Some(Format(vec![p0, sep.clone(), p1, sep, p2]))
+    }
+
     /// A label without the format printed in it: "Date signed (DD/MM/YYYY)" -> "Date signed".
     pub fn strip(text: &str) -> String {
         static HINT: LazyLock<Regex> = LazyLock::new(|| {
@@ -528,6 +565,28 @@ mod tests {
             "出生年月",
         ] {
             assert_eq!(Format::find(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn an_example_date_shows_the_format() {
+        let x = Ymd::parse("1990-03-07").expect("date");
+        for (text, want) in [
+            ("e.g. 23/04/1988)", "07/03/1990"),
+            ("（例：1988.04.23）", "1990.03.07"),
+            ("eg 12-31-1999", "03-07-1990"),
+            ("e.g. 2001-4-5", "1990-3-7"),
+        ] {
+            let f = Format::from_example(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(x.format(&f), want, "{text}");
+        }
+        for none in [
+            "e.g. 03/04/1988",
+            "e.g. 07700 900123",
+            "例：100022",
+            "e.g. 1.5.2",
+        ] {
+            assert_eq!(Format::from_example(none), None, "{none}");
         }
     }
 

@@ -90,6 +90,7 @@ pub fn clean_label(s: &str) -> String {
             .to_string()
     };
     let s = drop_hint(s.trim());
+    let s = example_at(s).map_or(s, |k| &s[..k]);
     let s = match INTRO.captures(s) {
         Some(c) => trim(&c[1]),
         None => trim(s),
@@ -101,6 +102,20 @@ pub fn clean_label(s: &str) -> String {
         _ => s,
     };
     letter_zeros(&s)
+}
+
+/// Where an example printed after a label in brackets starts ("Full name (e.g. Emily
+/// Carter)", "姓名（例：张伟）", the closing bracket or the rest maybe not read): the byte
+/// offset of its opening bracket, with text before it.
+fn example_at(s: &str) -> Option<usize> {
+    static EXAMPLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\S\s*([(（]\s*(?:e\.?\s?g\b|e\.g\.|ex[.:：]|例|for example|such as))")
+            .expect("static regex")
+    });
+    EXAMPLE
+        .captures(s)
+        .and_then(|c| c.get(1))
+        .map(|m| m.start())
 }
 
 /// A zero the OCR read for the letter O inside a word or between dots ("D.0.B", "Ph0ne"), in a
@@ -1400,6 +1415,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             s.text.chars().count(),
             Format::strip(&s.text).chars().count(),
         );
+        // So is an example printed after it in brackets.
+        let kept = example_at(&s.text).map_or(kept, |k| kept.min(s.text[..k].chars().count()));
         if kept < all && kept > 0 {
             label_bbox[2] = s.bbox[0] + (s.bbox[2] - s.bbox[0]) * kept as f32 / all as f32;
         }
@@ -2251,8 +2268,8 @@ fn printed_format(text: &str) -> Option<Format> {
         .or_else(|| Format::garbled(text))
 }
 
-/// A format printed after a label, read as printed or as the OCR garbled it
-/// ("Date signed: dd/mrmlyyyy").
+/// A format printed after a label, read as printed, as the OCR garbled it ("Date signed:
+/// dd/mrmlyyyy"), or as an example date shows it ("Date of birth (e.g. 23/04/1988)").
 fn label_format(text: &str) -> Option<Format> {
     Format::find(text)
         .or_else(|| Format::garbled(text))
@@ -2264,6 +2281,7 @@ fn label_format(text: &str) -> Option<Format> {
                 .then(|| Format::garbled(tail))
                 .flatten()
         })
+        .or_else(|| example_at(text).and_then(|k| Format::from_example(&text[k..])))
 }
 
 fn format_only(text: &str) -> bool {
@@ -2510,6 +2528,19 @@ mod tests {
         assert_eq!(clean_label("Box 10"), "Box 10");
         assert_eq!(clean_label("Line 0"), "Line 0");
         assert_eq!(clean_label("2.0 Applicant"), "2.0 Applicant");
+    }
+
+    #[test]
+    fn an_example_in_brackets_after_a_label_is_no_part_of_it() {
+        assert_eq!(clean_label("Full name (e.g. Emily Carter)"), "Full name");
+        assert_eq!(example_at("Job title (eg Nurse)"), Some(10));
+        assert_eq!(clean_label("Job title (eg Nurse)"), "Job title");
+        assert_eq!(clean_label("姓名（例：张伟）"), "姓名");
+        assert_eq!(clean_label("电话 (例"), "电话");
+        assert_eq!(clean_label("Phone (ex: 0123 456)"), "Phone");
+        // Other brackets stay.
+        assert_eq!(clean_label("Name (in capitals)"), "Name (in capitals)");
+        assert_eq!(clean_label("Exam (English)"), "Exam (English)");
     }
 
     #[test]
