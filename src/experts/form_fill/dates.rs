@@ -199,8 +199,8 @@ impl Format {
     /// "mmrddyyy", "dd-mm-9027", "DDMMYYYY"): the whole text is the three parts' letters in
     /// some order, with at most three odd characters between them (a slash read as "r", a
     /// bracket as "f"); the year may be garbled whole at either end. The order is what is
-    /// read; each part is two digits wide, the year four, and the separator is the one
-    /// printed, or "/" where none survived.
+    /// read; each part is two digits wide ("MMM" the month's name), the year four, and the
+    /// separator is the one printed, none between parts printed close up, or "/".
     pub fn garbled(text: &str) -> Option<Format> {
         let t: Vec<char> = text
             .trim()
@@ -241,12 +241,12 @@ impl Format {
         let mut order: Vec<(Part, usize, usize)> = Vec::new();
         for r in runs {
             if order.iter().any(|o| o.0 == r.0) {
-                if order.last().is_some_and(|o| o.0 == r.0) && r.0 == Part::Year {
-                    let last = order.last_mut().expect("checked");
-                    last.2 = r.2;
-                    continue;
+                // The year's letters split by a misread one run on.
+                match order.last_mut() {
+                    Some(last) if last.0 == r.0 && r.0 == Part::Year => last.2 = r.2,
+                    _ => return None,
                 }
-                return None;
+                continue;
             }
             order.push(r);
         }
