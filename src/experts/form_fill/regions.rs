@@ -1237,26 +1237,24 @@ pub fn without_grid(gray: &GrayImage) -> Option<GrayImage> {
         vals.sort_unstable();
         vals[vals.len() * 49 / 50]
     };
+    // One line: its pixels (x, y), read from the page as it was.
+    let mut erase = |line: Vec<(usize, usize)>| {
+        let mut v: Vec<u8> = line.iter().map(|&(x, y)| px(x, y)).collect();
+        let keep_below = level(&mut v).saturating_sub(25);
+        for (x, y) in line {
+            if px(x, y) >= keep_below {
+                out.put_pixel(x as u32, y as u32, image::Luma([paper]));
+            }
+        }
+    };
     for &(y0, y1) in &grid_rows {
         for y in y0..=y1 {
-            let mut v: Vec<u8> = (0..w).map(|x| px(x, y)).collect();
-            let keep_below = level(&mut v).saturating_sub(25);
-            for x in 0..w {
-                if px(x, y) >= keep_below {
-                    out.put_pixel(x as u32, y as u32, image::Luma([paper]));
-                }
-            }
+            erase((0..w).map(|x| (x, y)).collect());
         }
     }
     for &(x0, x1) in &grid_cols {
         for x in x0..=x1 {
-            let mut v: Vec<u8> = (0..h).map(|y| px(x, y)).collect();
-            let keep_below = level(&mut v).saturating_sub(25);
-            for y in 0..h {
-                if px(x, y) >= keep_below {
-                    out.put_pixel(x as u32, y as u32, image::Luma([paper]));
-                }
-            }
+            erase((0..h).map(|y| (x, y)).collect());
         }
     }
     Some(out)
