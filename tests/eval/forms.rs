@@ -138,8 +138,10 @@ fn fill_right(t: &TruthField, acts: &[&FormAction]) -> bool {
             acts.len() == 1
                 && on(acts[0], &ib)
                 && match &t.format {
-                    // The form prints a format: the value must follow it.
+                    // The form prints a format: the value must follow it. (Parts printed
+                    // close up, "YYYYMMDD", have no separator for `find`.)
                     Some(f) => form_fill::dates::Format::find(f)
+                        .or_else(|| form_fill::dates::Format::garbled(f))
                         .zip(want)
                         .is_some_and(|(f, d)| same_value(&d.format(&f), &acts[0].value)),
                     None => want.is_some() && Ymd::parse(&acts[0].value) == want,
