@@ -1610,12 +1610,26 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 picks = before;
             }
         }
+        let lone = row.len() == 1;
         for (cb, pick) in row.iter().zip(picks) {
             let (text, text_bbox) = match pick {
                 Some(i) => {
                     used[i] = true;
                     (segs[i].text.clone(), Some(segs[i].bbox))
                 }
+                None if lone => match listed_option(cb, &page.lines, &regions, text_h) {
+                    Some(l) => {
+                        // Its line may have been joined with the row under it into one
+                        // segment ("Male" over "Female"): that segment is the options'.
+                        for (i, s) in segs.iter().enumerate() {
+                            if geom::intersection(&s.bbox, &l.bbox) > 0.5 * geom::area(&l.bbox) {
+                                used[i] = true;
+                            }
+                        }
+                        (l.text.trim().to_string(), Some(l.bbox))
+                    }
+                    None => (String::new(), None),
+                },
                 None => (String::new(), None),
             };
             options.push(CheckOption {
@@ -1647,7 +1661,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 geom::v_overlap(&prev.bbox, &last.bbox) > 0.5
                     || gap <= last.bbox[1] - prev.bbox[3] + 0.3 * text_h
             };
+            // (Rows of bare boxes under a header, "Yes No", are each their row's question's.)
             let stacked = (o.bbox[0] - g[0].bbox[0]).abs() < text_h
+                && !o.text.is_empty()
                 && o.bbox[1] > last.bbox[3]
                 && gap < 1.5 * text_h
                 && pitch_kept;
@@ -2158,6 +2174,32 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let order = layout::row_order(out.iter().map(|f| f.label_bbox));
     let mut slots: Vec<Option<Field>> = out.into_iter().map(Some).collect();
     order.into_iter().filter_map(|k| slots[k].take()).collect()
+}
+
+/// A list's row: a lone box at the row's right with its option's short text at the left
+/// ("Male ............ □"), nothing drawn or printed between them.
+fn listed_option<'a>(
+    cb: &BBox,
+    lines: &'a [crate::ocr::Line],
+    regions: &[Region],
+    text_h: f32,
+) -> Option<&'a crate::ocr::Line> {
+    let l = lines
+        .iter()
+        .filter(|l| {
+            geom::v_overlap(&l.bbox, cb) > 0.5
+                && l.bbox[2] <= cb[0] + 2.0
+                && cb[0] - l.bbox[2] <= 15.0 * text_h
+                && l.bbox[3] - l.bbox[1] <= 1.6 * text_h
+        })
+        .max_by(|a, b| a.bbox[2].total_cmp(&b.bbox[2]))?;
+    let text = l.text.trim();
+    let between = [l.bbox[2], cb[1], cb[0], cb[3]];
+    let clear = !regions.iter().any(|r| {
+        r.bbox != *cb && geom::intersection(&r.bbox, &between) > 0.0 && r.bbox[0] >= l.bbox[2]
+    });
+    (clear && !text.is_empty() && text.chars().count() <= 24 && !regions::ends_in_colon(text))
+        .then_some(l)
 }
 
 /// On a page that asks for the surname on its own, a bare "Name" / "名字" beside it asks for

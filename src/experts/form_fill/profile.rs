@@ -899,9 +899,17 @@ pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
         return Some(i);
     }
     let v = squash(value);
+    // An option naming both sexes ("男女", two options the OCR read as one) is neither.
+    let both = |o: &str| {
+        (o.contains('女') || o.contains("female"))
+            && (o.contains('男') || o.replace("female", "").contains("male"))
+    };
     let (mut best, mut score) = (None, 0.0f32);
     for (i, o) in options.iter().enumerate() {
         let o = squash(o);
+        if class(value).is_some() && both(&o) {
+            continue;
+        }
         let s = if o == v {
             1.0
         } else if !o.is_empty() && (v.contains(&o) || o.contains(&v)) {
@@ -1128,5 +1136,9 @@ mod tests {
             Some(0)
         );
         assert_eq!(choose_option("Joint", &o(&["Savings", "Current"])), None);
+        // Two options read as one name both sexes: neither is the value.
+        assert_eq!(choose_option("女", &o(&["男女"])), None);
+        assert_eq!(choose_option("Female", &o(&["Male Female"])), None);
+        assert_eq!(choose_option("女", &o(&["女 Female"])), Some(0));
     }
 }

@@ -63,7 +63,8 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             continue;
         }
         let inside = lines_in(lines, &b);
-        match mark(r, border, &inside, lines, text_h, false) {
+        let alone = clear_beside(&ink, w, h, &border, 0.2 * text_h);
+        match mark(r, border, &inside, lines, text_h, false, alone) {
             Some(Some(m)) => {
                 out.push(m);
                 continue;
@@ -131,7 +132,8 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             });
             continue;
         }
-        if let Some(Some(m)) = mark(r, border, &lines_in(lines, &b), lines, text_h, true) {
+        let alone = clear_beside(&ink, w, h, &border, 0.2 * text_h);
+        if let Some(Some(m)) = mark(r, border, &lines_in(lines, &b), lines, text_h, true, alone) {
             out.push(m);
         }
     }
@@ -424,6 +426,19 @@ fn chevron(ink: &[bool], w: usize, b: &BBox, text_h: f32) -> bool {
         && centred
 }
 
+/// Whether no ink lies within `gap` left and right of `b`, over its rows: a shape standing
+/// on its own, not a letter joined into a word.
+fn clear_beside(ink: &[bool], w: usize, h: usize, b: &BBox, gap: f32) -> bool {
+    let y0 = b[1].max(0.0) as usize;
+    let y1 = (b[3].max(0.0) as usize + 1).min(h);
+    let gap = gap.ceil().max(2.0) as usize;
+    // One column of fringe each side (an anti-aliased edge) belongs to the shape.
+    let l = (b[0].max(0.0) as usize).saturating_sub(1);
+    let r = b[2].max(0.0) as usize + 1;
+    let cols = (l.saturating_sub(gap)..l).chain(r..(r + gap).min(w));
+    l >= gap && r + gap <= w && cols.into_iter().all(|x| (y0..y1).all(|y| !ink[y * w + x]))
+}
+
 /// Whether the middle of `b` lies strictly inside `outer`.
 fn centre_inside(b: &BBox, outer: &BBox) -> bool {
     let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
@@ -438,7 +453,9 @@ fn lines_in<'a>(lines: &'a [Line], b: &BBox) -> Vec<&'a Line> {
 /// Whether an enclosed region is a checkbox or a radio button: `Some(Some(_))` one,
 /// `Some(None)` a square too small to be anything (a letter's counter), `None` neither (it may
 /// still be a box or a cell). A shape enclosed only by `faint` ink is no dark letter's
-/// counter, so it may be smaller against the text.
+/// counter, so it may be smaller against the text. One `alone` (clear paper either side of
+/// its border) that no read character covers is a marker the OCR dropped ("Sex: ☐ Male" read
+/// "Sex: Male"), however small against the text.
 fn mark(
     r: &Enclosed,
     border: BBox,
@@ -446,6 +463,7 @@ fn mark(
     lines: &[Line],
     text_h: f32,
     faint: bool,
+    alone: bool,
 ) -> Option<Option<Region>> {
     let b = r.bbox;
     let least = |share: f32, floor: f32| {
@@ -471,11 +489,12 @@ fn mark(
     // The OCR read a box or circle symbol (☐, ○) where this square is, or a gap between
     // words: small as it is, it is drawn, not a letter's counter.
     let symbol = bw >= 6.0 && symbol_at(lines, &b);
+    let dropped = || alone && bw >= 0.3 * text_h && !inside_glyph(lines, &b);
     if square
         && !worded
         && r.fill >= 0.86
         && bw <= 2.2 * text_h
-        && (bw >= least(0.45, 0.0).min(7.2) || symbol)
+        && (bw >= least(0.45, 0.0).min(7.2) || symbol || dropped())
     {
         // A checkbox, unless it is the small counter of a character the OCR read (the
         // OCR reads real checkboxes as 口, □, O or odd characters, at their full size).
@@ -491,7 +510,7 @@ fn mark(
     // smaller (in larger text, a title's, it may not be, so that text is left out), and
     // one that the OCR read inside a word has letters on both sides.
     let round = (0.6..0.86).contains(&r.fill) && r.solid;
-    if square && round && bw <= 1.6 * text_h && (bw >= least(0.4, 9.0) || symbol) {
+    if square && round && bw <= 1.6 * text_h && (bw >= least(0.4, 9.0) || symbol || dropped()) {
         let c = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
         let letter = lines.iter().any(|l| {
             let on_line =

@@ -16,7 +16,8 @@ const GLYPHS: &[char] = &['○', '◯', '●', '☐', '□', '■', '◻', '❍'
 const LOOKALIKES: &[char] = &['o', 'O', '0'];
 
 /// The options printed after a label on its row, or on the line under it, each behind a
-/// marker. At least two, each a short name; None otherwise.
+/// marker. At least two, each a short name; None otherwise. On the row, the options may be
+/// read as several lines ("SEX: ( ) M" "( ) F") and may start in the next cell of a table.
 pub fn after_label(
     label: &BBox,
     lines: &[Line],
@@ -24,35 +25,77 @@ pub fn after_label(
     ink_at: u8,
     text_h: f32,
 ) -> Option<Vec<CheckOption>> {
-    let beside = lines.iter().filter(|l| {
-        geom::v_overlap(&l.bbox, label) > 0.5
-            && l.bbox[2] > label[2] + 0.5 * text_h
-            && l.bbox[0] < label[2] + 4.0 * text_h
-    });
-    let under = lines.iter().filter(|l| {
-        l.bbox[1] >= label[3] - 0.3 * text_h
-            && l.bbox[1] <= label[3] + 1.2 * text_h
-            && (l.bbox[0] - label[0]).abs() <= 2.0 * text_h
-    });
+    let mut row: Vec<&Line> = lines
+        .iter()
+        .filter(|l| geom::v_overlap(&l.bbox, label) > 0.5 && l.bbox[2] > label[2] + 0.5 * text_h)
+        .collect();
+    row.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
+    let beside = row
+        .first()
+        .filter(|l| l.bbox[0] < label[2] + 12.0 * text_h)
+        .map(|first| {
+            // The first line and those that follow it closely on the row, each starting
+            // with a marker (not the next field's label).
+            let mut glyphs: Vec<(char, BBox)> = Vec::new();
+            let mut bbox = first.bbox;
+            for l in &row {
+                let marked = l.text.trim_start().starts_with(|c: char| {
+                    GLYPHS.contains(&c)
+                        || LOOKALIKES.contains(&c)
+                        || matches!(c, '(' | '[' | '（' | '【')
+                });
+                if !glyphs.is_empty() && (l.bbox[0] > bbox[2] + 3.0 * text_h || !marked) {
+                    break;
+                }
+                if !glyphs.is_empty() {
+                    glyphs.push((' ', [bbox[2], bbox[1], l.bbox[0], bbox[3]]));
+                }
+                glyphs.extend(chars(l));
+                bbox = geom::union(&bbox, &l.bbox);
+            }
+            (glyphs, bbox, label[2] - 1.0)
+        });
+    let under = lines
+        .iter()
+        .filter(|l| {
+            l.bbox[1] >= label[3] - 0.3 * text_h
+                && l.bbox[1] <= label[3] + 1.2 * text_h
+                && (l.bbox[0] - label[0]).abs() <= 2.0 * text_h
+        })
+        .map(|l| (chars(l), l.bbox, f32::MIN));
     beside
-        .map(|l| (l, label[2] - 1.0))
-        .chain(under.map(|l| (l, f32::MIN)))
-        .find_map(|(l, from)| options_in(l, from, gray, ink_at, text_h))
+        .into_iter()
+        .chain(under)
+        .find_map(|(glyphs, bbox, from)| options_in(&glyphs, &bbox, from, gray, ink_at, text_h))
 }
 
-/// The options in line `l` from x `from` on.
+/// Whether glyph `i` follows a marker's one-capital option with no space ("OMOF" for
+/// "○ M ○ F"): options run together.
+fn one_letter_option(marks: &[(usize, usize)], i: usize, glyphs: &[(char, BBox)]) -> bool {
+    marks.last().is_some_and(|m| m.1 + 1 == i) && glyphs[i - 1].0.is_uppercase()
+}
+
+/// A line's glyphs, a character each.
+fn chars(l: &Line) -> Vec<(char, BBox)> {
+    l.glyphs
+        .iter()
+        .filter_map(|(s, b)| s.chars().next().map(|c| (c, *b)))
+        .collect()
+}
+
+/// The options in a line's glyphs (with the line's box) from x `from` on.
 fn options_in(
-    l: &Line,
+    glyphs: &[(char, BBox)],
+    line: &BBox,
     from: f32,
     gray: &GrayImage,
     ink_at: u8,
     text_h: f32,
 ) -> Option<Vec<CheckOption>> {
-    let glyphs: Vec<(char, BBox)> = l
-        .glyphs
+    let glyphs: Vec<(char, BBox)> = glyphs
         .iter()
         .filter(|(_, b)| (b[0] + b[2]) / 2.0 > from)
-        .filter_map(|(s, b)| s.chars().next().map(|c| (c, *b)))
+        .copied()
         .skip_while(|(c, _)| matches!(c, ':' | '：' | ' '))
         .collect();
     // Where each marker starts and ends (glyph indices, end exclusive).
@@ -60,22 +103,35 @@ fn options_in(
     let mut i = 0;
     while i < glyphs.len() {
         let c = glyphs[i].0;
-        let next_starts_word = |k: usize| {
+        // After a letter read for a marker, a capital (or Chinese) starts the option; after
+        // a true marker any word does ("( ) other").
+        let next_starts_word = |k: usize, strict: bool| {
             glyphs[k..]
                 .iter()
                 .find(|(c, _)| *c != ' ')
-                .is_some_and(|(c, _)| c.is_uppercase() || crate::request::is_cjk(*c))
+                .is_some_and(|(c, _)| {
+                    c.is_uppercase() || crate::request::is_cjk(*c) || (!strict && c.is_alphabetic())
+                })
         };
-        let word_start = i == 0 || glyphs[i - 1].0 == ' ' || marks.last().is_some_and(|m| m.1 == i);
+        let word_start = i == 0
+            || glyphs[i - 1].0 == ' '
+            || marks.last().is_some_and(|m| m.1 == i)
+            || one_letter_option(&marks, i, &glyphs);
         let end = if GLYPHS.contains(&c) {
             Some(i + 1)
-        } else if matches!(c, '(' | '[' | '（') {
+        } else if matches!(c, '(' | '[' | '（' | '【') {
             // "()", "( )", "[ ]": a pair of brackets with nothing in between.
             let mut k = i + 1;
             while k < glyphs.len() && glyphs[k].0 == ' ' {
                 k += 1;
             }
-            (k < glyphs.len() && matches!(glyphs[k].0, ')' | ']' | '）')).then_some(k + 1)
+            let closes = k < glyphs.len() && matches!(glyphs[k].0, ')' | ']' | '）' | '】');
+            // A closing bracket a scan's blur made a stroke ("[lF" for "[ ] F").
+            let stroke = k == i + 1
+                && k + 1 < glyphs.len()
+                && matches!(glyphs[k].0, 'l' | 'I' | '1' | '|')
+                && glyphs[k + 1].0.is_uppercase();
+            (closes || stroke).then_some(k + 1)
         } else if LOOKALIKES.contains(&c) && word_start && i + 1 < glyphs.len() {
             Some(i + 1)
         } else {
@@ -83,7 +139,11 @@ fn options_in(
         };
         let lookalike = LOOKALIKES.contains(&c);
         match end {
-            Some(e) if (word_start || !lookalike) && e < glyphs.len() && next_starts_word(e) => {
+            Some(e)
+                if (word_start || !lookalike)
+                    && e < glyphs.len()
+                    && next_starts_word(e, lookalike) =>
+            {
                 marks.push((i, e));
                 i = e;
             }
@@ -118,9 +178,9 @@ fn options_in(
             .iter()
             .rev()
             .find(|(c, _)| *c != ' ')
-            .map_or(l.bbox[0] - 0.3 * text_h, |(_, b)| b[2]);
+            .map_or(line[0] - 0.3 * text_h, |(_, b)| b[2]);
         let left = (mark[0] - 0.3 * text_h).max(after);
-        let window = [left, l.bbox[1], text_bbox[2], l.bbox[3]];
+        let window = [left, line[1], text_bbox[2], line[3]];
         out.push(CheckOption {
             text,
             text_bbox: Some(text_bbox),
