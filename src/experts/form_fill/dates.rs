@@ -308,6 +308,18 @@ impl Format {
         Some(Format(tokens))
     }
 
+    /// The parts in `order` printed close up ("YYYYMMDD"), each two digits, the year four.
+    pub fn close_up(order: [Part; 3]) -> Format {
+        let mut tokens = Vec::new();
+        for (k, p) in order.into_iter().enumerate() {
+            if k > 0 {
+                tokens.push(Token::Sep(String::new()));
+            }
+            tokens.push(Token::Part(p, if p == Part::Year { 4 } else { 2 }));
+        }
+        Format(tokens)
+    }
+
     /// The format an example date shows ("e.g. 23/04/1988" -> DD/MM/YYYY, "例：1988.04.23"
     /// -> YYYY.MM.DD): the year is the four-digit number; of the other two, one over 12 is
     /// the day. A year first is followed by the month; a year last with neither over 12 is
@@ -317,6 +329,26 @@ impl Format {
             Regex::new(r"(?:^|[^\d])(\d{1,4})([-/.])(\d{1,2})([-/.])(\d{1,4})(?:[^\d]|$)")
                 .expect("static regex")
         });
+        static ZH: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?:^|[^\d])\d{4}\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+                .expect("static regex")
+        });
+        if let Some(c) = ZH.captures(text) {
+            // A day of two digits shows no padding: the month's says it ("4月23日").
+            let w = if c[1].len() == 2 || c[2].starts_with('0') {
+                2
+            } else {
+                1
+            };
+            return Some(Format(vec![
+                Token::Part(Part::Year, 4),
+                Token::Sep("年".into()),
+                Token::Part(Part::Month, w),
+                Token::Sep("月".into()),
+                Token::Part(Part::Day, w),
+                Token::Sep("日".into()),
+            ]));
+        }
         let c = DATE.captures(text)?;
         if c[2] != c[4] {
             return None;
@@ -367,9 +399,14 @@ impl Format {
     }
 
     fn find_zh(text: &str) -> Option<Format> {
+        // The label may name the units too ("出生年月日：(YYYY年MM月DD日)"): each 年 in turn.
+        text.match_indices('年')
+            .find_map(|(y, _)| Self::find_zh_at(text, y))
+    }
+
+    fn find_zh_at(text: &str, y: usize) -> Option<Format> {
         // Chinese: 年, 月 and 日 in order ("____年__月__日", "YYYY年MM月DD日").
         // Something to write must stand before each unit: "出生年月日" is a label, no format.
-        let y = text.find('年')?;
         let m = y + text[y..].find('月')?;
         let d = m + text[m..].find('日')?;
         let blank = |s: &str| {
@@ -576,6 +613,8 @@ mod tests {
             ("（例：1988.04.23）", "1990.03.07"),
             ("eg 12-31-1999", "03-07-1990"),
             ("e.g. 2001-4-5", "1990-3-7"),
+            ("（例: 1988年04月23日)", "1990年03月07日"),
+            ("例：1988年4月23日", "1990年3月7日"),
         ] {
             let f = Format::from_example(text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(x.format(&f), want, "{text}");
@@ -627,6 +666,9 @@ mod tests {
     fn labels_lose_their_printed_format() {
         assert_eq!(Format::strip("Date signed: (DD/MM/YYYY)"), "Date signed:");
         assert_eq!(Format::strip("出生日期（YYYY-MM-DD）"), "出生日期");
+        // The label names the units too; the format is the one with blanks.
+        assert!(Format::find("出生年月日：(YYYY年MM月DD日)").is_some());
+        assert_eq!(Format::find("出生年月日"), None);
         assert_eq!(Format::strip("日期：格式：YYYY/MM/DD"), "日期：");
         assert_eq!(
             Format::strip("Start date e.g. 01/02/2025"),

@@ -703,6 +703,42 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             used[i] = true;
         }
     }
+    // The order another date on the page prints ("Format: MM/DD/YYYY"), if all agree.
+    let mut printed_orders = segs.iter().filter_map(|sg| {
+        let f = Format::find(&sg.text)?;
+        <[Part; 3]>::try_from(f.parts().iter().map(|p| p.0).collect::<Vec<_>>()).ok()
+    });
+    let page_order = printed_orders
+        .next()
+        .filter(|first| printed_orders.all(|o| o == *first));
+    let all_text: Vec<&str> = read.lines.iter().map(|l| l.text.as_str()).collect();
+    let zh = crate::request::language(&all_text.join("\n")) == "zh";
+    // A box split into eight cells (a digit comb) with no format printed for it takes a date
+    // close up: year-month-day on Chinese pages, else the page's printed order or
+    // day-month-year.
+    for (r, reg) in regions.iter().enumerate() {
+        if formats[r].is_some() || reg.kind != RegionKind::Box {
+            continue;
+        }
+        let b = &reg.bbox;
+        let cells: Vec<&BBox> = regions
+            .iter()
+            .filter(|c| c.kind == RegionKind::Checkbox && inside(&c.bbox, b))
+            .map(|c| &c.bbox)
+            .collect();
+        let covered: f32 = cells.iter().map(|c| c[2] - c[0]).sum();
+        if cells.len() == 8
+            && covered >= 0.9 * (b[2] - b[0])
+            && cells.iter().all(|c| c[3] - c[1] >= 0.8 * (b[3] - b[1]))
+        {
+            let order = match page_order {
+                _ if zh => [Part::Year, Part::Month, Part::Day],
+                Some(o) => o,
+                None => [Part::Day, Part::Month, Part::Year],
+            };
+            formats[r] = Some(Format::close_up(order));
+        }
+    }
     // A square with no option text after it (nothing, or the next part's caption) may be a
     // date part's box drawn square ("Day" over a box as big as a checkbox).
     let optionless: Vec<bool> = regions
@@ -766,14 +802,6 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             });
         }
     }
-    // The order another date on the page prints ("Format: MM/DD/YYYY"), if all agree.
-    let mut printed_orders = segs.iter().filter_map(|sg| {
-        let f = Format::find(&sg.text)?;
-        <[Part; 3]>::try_from(f.parts().iter().map(|p| p.0).collect::<Vec<_>>()).ok()
-    });
-    let page_order = printed_orders
-        .next()
-        .filter(|first| printed_orders.all(|o| o == *first));
     // Dates: two or three differently named parts side by side on one row.
     parts.sort_by(|a, b| regions[a.region].bbox[0].total_cmp(&regions[b.region].bbox[0]));
     let mut date_groups: Vec<Vec<DatePart>> = Vec::new();
@@ -1014,10 +1042,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         );
     }
 
+    // The page's printed order, where every date whose parts are named on the page
+    // (placeholders, captions) agrees with it: a form may print "MM/DD/YYYY" for one date
+    // and "DD MM YYYY" in another's boxes.
+    let agreed_order = page_order.filter(|o| {
+        date_groups
+            .iter()
+            .filter(|g| g.len() == 3)
+            .all(|g| g.iter().map(|p| p.part).eq(o.iter().copied()))
+    });
     // Three short blanks in a row after a date's label ("___ / ___ / ____") with nothing
     // printed to name them: the widest is the year, the rest go in the page's order
     // (year-month-day on Chinese pages, day-month-year otherwise).
-    let zh = crate::request::language(&read.text()) == "zh";
     for (i, sg) in segs.iter().enumerate() {
         if used[i] || !names_a_date(&sg.text) {
             continue;
@@ -1191,7 +1227,12 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
         } else if widest == 0 {
             [Part::Year, Part::Month, Part::Day]
         } else if widest == 2 {
-            [Part::Day, Part::Month, Part::Year]
+            // Day and month are the same width: another date on the page that also ends
+            // in the year says which comes first.
+            match agreed_order {
+                Some(o) if o[2] == Part::Year => o,
+                _ => [Part::Day, Part::Month, Part::Year],
+            }
         } else {
             continue;
         };
