@@ -2039,6 +2039,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // (A unit after a box, "kg", names no field.)
     let mut rights: Vec<(usize, usize, f32)> = Vec::new();
     let (mut right_named, mut left_only) = (0, 0);
+    // (And rows start with an input more often than with a label: on a page whose rows
+    // start with labels, a label after a box starts the row's next field.)
+    let (mut label_first, mut box_first) = (0, 0);
     for (t, sp) in spans.iter().enumerate() {
         let after = segs
             .iter()
@@ -2060,6 +2063,21 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let b = &sg.bbox;
             !used[i] && on_row(b, sp) && b[2] <= sp[0] + 2.0 && sp[0] - b[2] <= 3.0 * text_h
         });
+        // The row's first input: with a label or with nothing before it.
+        let first = !spans
+            .iter()
+            .any(|o| o != sp && on_row(o, sp) && o[2] <= sp[0] + 2.0);
+        if first {
+            let labelled = segs
+                .iter()
+                .enumerate()
+                .any(|(i, sg)| !used[i] && on_row(&sg.bbox, sp) && sg.bbox[2] <= sp[0] + 2.0);
+            if labelled {
+                label_first += 1;
+            } else {
+                box_first += 1;
+            }
+        }
         match after {
             Some((i, sg)) => {
                 if !before
@@ -2073,7 +2091,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             None => {}
         }
     }
-    if right_named >= 2 && right_named >= left_only {
+    if right_named >= 2 && right_named >= left_only && box_first >= label_first {
         pairs.extend(rights);
     }
     pairs.sort_by(|a, b| a.2.total_cmp(&b.2));
