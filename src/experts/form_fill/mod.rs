@@ -3296,6 +3296,250 @@ mod tests {
         );
     }
 
+    /// A line with the given glyph boxes (x ranges) for its characters, as the recogniser
+    /// places them: a character it dropped leaves a gap, not a glyph.
+    fn line_at(glyphs: &[(&str, [f32; 2])], y: [f32; 2]) -> crate::ocr::Line {
+        let x0 = glyphs.first().map_or(0.0, |g| g.1[0]);
+        let x1 = glyphs.last().map_or(0.0, |g| g.1[1]);
+        let bbox = [x0, y[0], x1, y[1]];
+        crate::ocr::Line {
+            text: glyphs.iter().map(|g| g.0).collect(),
+            quad: [[x0, y[0]], [x1, y[0]], [x1, y[1]], [x0, y[1]]],
+            bbox,
+            confidence: 0.99,
+            glyphs: glyphs
+                .iter()
+                .map(|(g, x)| (g.to_string(), [x[0], y[0], x[1], y[1]]))
+                .collect(),
+        }
+    }
+
+    fn fill_rect(gray: &mut GrayImage, [x0, y0, x1, y1]: [u32; 4]) {
+        for x in x0..x1 {
+            for y in y0..y1 {
+                gray.put_pixel(x, y, image::Luma([40]));
+            }
+        }
+    }
+
+    fn option_texts(fields: &[Field], label: &str) -> Vec<String> {
+        match fields.iter().find(|f| f.label == label).map(|f| &f.input) {
+            Some(FieldInput::Checkboxes(opts)) => opts.iter().map(|o| o.text.clone()).collect(),
+            other => panic!("{label}: {other:?} in {fields:?}"),
+        }
+    }
+
+    #[test]
+    fn a_small_box_the_ocr_dropped_after_a_label_is_the_first_option() {
+        // "Sex: ☐ Male ☐ Female ☐ Other", read "Sex: Male" "□ Female" "□ Other": the first
+        // box is smaller than a checkbox is against this text, but stands alone where no
+        // character was read. A square as small joined to a stroke is part of a letter.
+        let sex = line_at(
+            &[
+                ("S", [34.0, 40.0]),
+                ("e", [40.0, 46.0]),
+                ("x", [46.0, 52.0]),
+                (":", [52.0, 56.0]),
+                (" ", [56.0, 60.0]),
+                ("M", [94.0, 103.0]),
+                ("a", [103.0, 109.0]),
+                ("l", [109.0, 113.0]),
+                ("e", [113.0, 123.0]),
+            ],
+            [194.0, 211.0],
+        );
+        let lines = vec![
+            sex,
+            line("□ Female", [130.0, 194.0, 201.0, 211.0]),
+            line("□ Other", [210.0, 192.0, 270.0, 213.0]),
+            line("Ref", [280.0, 194.0, 330.0, 211.0]),
+        ];
+        let mut gray = page_with_boxes(
+            360,
+            240,
+            &[
+                [71, 198, 79, 207],
+                [136, 198, 146, 208],
+                [216, 198, 226, 208],
+                [300, 198, 308, 207],
+            ],
+        );
+        // The letters beside the first box, and a stroke joined to the last square.
+        fill_rect(&mut gray, [53, 200, 56, 208]);
+        fill_rect(&mut gray, [94, 197, 103, 208]);
+        fill_rect(&mut gray, [309, 196, 312, 210]);
+        let found = regions::find(&gray, &lines, 17.0);
+        let boxes: Vec<f32> = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::Checkbox)
+            .map(|r| r.bbox[0])
+            .collect();
+        assert_eq!(boxes.len(), 3, "{found:?}");
+        assert!(boxes.iter().all(|&x| x < 290.0), "{found:?}");
+        let fields = fields(&page_of(lines, 360, 240), &gray);
+        assert_eq!(option_texts(&fields, "Sex"), ["Male", "Female", "Other"]);
+    }
+
+    #[test]
+    fn options_read_in_pieces_or_in_the_next_cell_are_the_labels() {
+        let lines = vec![
+            // "SEX: ( ) M ( ) F" read as two lines, then the next field's label.
+            line("SEX： ()M", [45.0, 20.0, 151.0, 40.0]),
+            line("()F", [156.0, 20.0, 192.0, 40.0]),
+            line("DATE OF BIRTH: (dd.mm.yyyy)", [242.0, 20.0, 491.0, 40.0]),
+            // A true marker before a word the OCR read in lower case.
+            line(
+                "NATIONALITY: ( ) American ( ) other",
+                [45.0, 60.0, 384.0, 80.0],
+            ),
+            // "Sex:" in a table's label cell, "○ M ○ F" in the next one, run together.
+            line("Gender:", [45.0, 100.0, 110.0, 120.0]),
+            line("OMOF", [330.0, 100.0, 380.0, 120.0]),
+            // A scan's blur made a closing bracket a stroke.
+            line("Sex: []M [lF", [45.0, 140.0, 190.0, 160.0]),
+        ];
+        let gray = GrayImage::from_pixel(520, 180, image::Luma([255]));
+        let fields = fields(&page_of(lines, 520, 180), &gray);
+        assert_eq!(option_texts(&fields, "SEX"), ["M", "F"]);
+        assert_eq!(option_texts(&fields, "NATIONALITY"), ["American", "other"]);
+        assert_eq!(option_texts(&fields, "Gender"), ["M", "F"]);
+        assert_eq!(option_texts(&fields, "Sex"), ["M", "F"]);
+    }
+
+    #[test]
+    fn a_listed_option_takes_the_text_at_its_rows_left() {
+        // "Gender:" over "Male ........ □" and "Female ........ □".
+        let lines = vec![
+            line("Gender:", [37.0, 264.0, 90.0, 284.0]),
+            line("Male", [36.0, 288.0, 77.0, 309.0]),
+            line("Female", [37.0, 315.0, 88.0, 335.0]),
+        ];
+        let gray = page_with_boxes(320, 360, &[[216, 292, 232, 308], [216, 318, 232, 334]]);
+        let fields = fields(&page_of(lines, 320, 360), &gray);
+        assert_eq!(option_texts(&fields, "Gender"), ["Male", "Female"]);
+    }
+
+    #[test]
+    fn rows_of_bare_boxes_under_a_header_are_each_their_questions() {
+        // A "Yes No" header over two questions, each with its row of two boxes.
+        let lines = vec![
+            line("Yes No", [684.0, 932.0, 755.0, 960.0]),
+            line("Do you smoke?", [268.0, 968.0, 400.0, 990.0]),
+            line("Do you drink?", [268.0, 1004.0, 400.0, 1026.0]),
+        ];
+        let gray = page_with_boxes(
+            800,
+            1060,
+            &[
+                [688, 970, 704, 986],
+                [740, 970, 756, 986],
+                [688, 1006, 704, 1022],
+                [740, 1006, 756, 1022],
+            ],
+        );
+        let fields = fields(&page_of(lines, 800, 1060), &gray);
+        assert_eq!(
+            option_texts(&fields, "Do you drink?").len(),
+            2,
+            "{fields:?}"
+        );
+        assert!(
+            fields.iter().all(|f| match &f.input {
+                FieldInput::Checkboxes(opts) => opts.len() == 2,
+                _ => true,
+            }),
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn boxes_with_the_year_last_follow_the_order_printed_elsewhere() {
+        // "Birth date" over [  ] / [  ] / [    ], and "Format: MM/DD/YYYY" under another
+        // date on the page: month first.
+        let lines = vec![
+            line("Birth date:", [397.0, 161.0, 476.0, 181.0]),
+            line("Date:", [396.0, 300.0, 437.0, 320.0]),
+            line("Format: MM/DD/YYYY", [398.0, 353.0, 515.0, 369.0]),
+        ];
+        let gray = page_with_boxes(
+            640,
+            400,
+            &[
+                [401, 185, 441, 213],
+                [456, 185, 496, 213],
+                [511, 185, 566, 213],
+                [445, 296, 600, 326],
+            ],
+        );
+        let page = page_of(lines, 640, 400);
+        let got: Vec<Part> = date_parts(&page, &gray, "Birth date")
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(got, [Part::Month, Part::Day, Part::Year]);
+    }
+
+    #[test]
+    fn a_date_in_an_eight_cell_comb_is_written_close_up() {
+        // "出生日期" over a box split into eight cells: year, month, day, no separators.
+        let lines = vec![
+            line("出生日期", [185.0, 246.0, 245.0, 268.0]),
+            line("姓名", [37.0, 246.0, 74.0, 268.0]),
+        ];
+        let mut cells: Vec<[u32; 4]> = (0..8)
+            .map(|k| [189 + 22 * k, 272, 211 + 22 * k, 298])
+            .collect();
+        cells.push([189, 272, 365, 298]);
+        let gray = page_with_boxes(420, 320, &cells);
+        let fields = fields(&page_of(lines, 420, 320), &gray);
+        let f = fields
+            .iter()
+            .find(|f| f.label == "出生日期")
+            .expect("field");
+        let acts = actions_for(f, "1961-07-13", "date_of_birth", 1.0, true).expect("actions");
+        assert_eq!(acts.len(), 1, "{f:?}");
+        assert_eq!(acts[0].value, "19610713", "{f:?}");
+    }
+
+    #[test]
+    fn on_a_page_whose_rows_start_with_labels_a_label_after_a_box_starts_the_next_field() {
+        // Two columns of "label [box]", the second's labels close after the first's boxes.
+        let lines = vec![
+            line("ZIP code", [26.0, 22.0, 80.0, 40.0]),
+            line("Job title", [488.0, 22.0, 538.0, 40.0]),
+            line("Phone", [26.0, 72.0, 66.0, 90.0]),
+            line("Town", [488.0, 72.0, 520.0, 90.0]),
+            line("Signature:", [26.0, 122.0, 92.0, 140.0]),
+            line("Date signed", [488.0, 122.0, 562.0, 140.0]),
+        ];
+        let gray = page_with_boxes(
+            960,
+            160,
+            &[
+                [161, 18, 451, 44],
+                [623, 18, 913, 44],
+                [161, 68, 451, 94],
+                [623, 68, 913, 94],
+                [161, 118, 451, 144],
+                [623, 118, 758, 144],
+            ],
+        );
+        let fields = fields(&page_of(lines, 960, 160), &gray);
+        let got = input_edges(&fields, 0);
+        assert_eq!(
+            got,
+            [
+                ("ZIP code", 161.0),
+                ("Job title", 623.0),
+                ("Phone", 161.0),
+                ("Town", 623.0),
+                ("Signature", 161.0),
+                ("Date signed", 623.0)
+            ],
+            "{fields:?}"
+        );
+    }
+
     #[test]
     fn a_dark_mode_page_is_read_as_its_negative() {
         // The same two labels and boxes as light rules on a near-black page.
