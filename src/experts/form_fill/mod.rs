@@ -484,9 +484,14 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let l = &reg.bbox;
             let row_y = l[3] - 0.5 * text_h;
             let row = [l[0], l[3] - text_h, l[2], l[3] + 2.0];
+            // (A scan's blur leaves a leader's dots dark only in pieces, the rest grey, with
+            // no text on the way: a piece is joined to what it runs on to.)
+            let joined = |x0: f32, x1: f32| grey_dots(gray, paper, &segs, [x0, l[1], x1, l[3]]);
             let labelled = segs.iter().any(|sg| {
                 let b = &sg.bbox;
-                geom::v_overlap(b, &row) > 0.3 && b[2] <= l[0] + 4.0 && l[0] - b[2] <= 2.0 * text_h
+                geom::v_overlap(b, &row) > 0.3
+                    && b[2] <= l[0] + 4.0
+                    && (l[0] - b[2] <= 2.0 * text_h || joined(b[2] + 2.0, l[0] - 2.0))
             });
             // Leaders are dotted (half ink, clean or scanned); solid rules are inputs.
             let dotted = || regions::rule_coverage(gray, l, ink_at) < 0.75;
@@ -502,7 +507,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         RegionKind::Blank => false,
                     };
                     let near_row = ((b[1] + b[3]) / 2.0 - row_y).abs() <= 2.0 * text_h;
-                    q != r && kind && near_row && b[0] >= l[2] - 2.0 && b[0] - l[2] <= 3.0 * text_h
+                    let reaches = b[0] - l[2] <= 3.0 * text_h || joined(l[2], b[0] - 2.0);
+                    q != r && kind && near_row && b[0] >= l[2] - 2.0 && reaches
                 })
         })
         .collect();
@@ -1743,16 +1749,22 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // The gap between a label and an input on its row, less a leader that runs between them.
     let row_gap = |b: &BBox, tb: &BBox| -> (f32, bool) {
         let gap = (tb[0] - b[2]).max(0.0);
-        let led = leaders.iter().find(|l| {
-            geom::v_overlap(b, l) > 0.0
-                && l[0] >= b[2] - 2.0
-                && l[0] - b[2] <= 2.0 * text_h
-                && tb[0] >= l[2] - 2.0
-                && tb[0] - l[2] <= 3.0 * text_h
-        });
-        match led {
-            Some(l) => ((l[0] - b[2]).max(0.0) + (tb[0] - l[2]).max(0.0), true),
-            None => (gap, false),
+        // The leader (or its pieces, a scan's blur broke it) on the row between the two.
+        let on_way: Vec<&BBox> = leaders
+            .iter()
+            .filter(|l| geom::v_overlap(b, l) > 0.0 && l[0] >= b[2] - 2.0 && l[2] <= tb[0] + 2.0)
+            .collect();
+        let first = on_way.iter().map(|l| l[0]).fold(f32::MAX, f32::min);
+        let last = on_way.iter().map(|l| l[2]).fold(f32::MIN, f32::max);
+        let reaches = |l: &BBox| {
+            tb[0] - l[2] <= 3.0 * text_h
+                || grey_dots(gray, paper, &segs, [l[2], l[1], tb[0] - 2.0, l[3]])
+        };
+        let end = on_way.iter().max_by(|a, c| a[2].total_cmp(&c[2]));
+        if end.is_some_and(|l| reaches(l)) && first - b[2] <= 2.0 * text_h {
+            ((first - b[2]).max(0.0) + (tb[0] - last).max(0.0), true)
+        } else {
+            (gap, false)
         }
     };
     let between = |a: &BBox, b: &BBox, skip: &BBox| -> bool {
@@ -2233,6 +2245,16 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     let order = layout::row_order(out.iter().map(|f| f.label_bbox));
     let mut slots: Vec<Option<Field>> = out.into_iter().map(Some).collect();
     order.into_iter().filter_map(|k| slots[k].take()).collect()
+}
+
+/// Whether `gap` (a stretch of a leader's row) holds the grey of dots a scan blurred and no
+/// text: a leader's pieces are joined across it.
+fn grey_dots(gray: &GrayImage, paper: u8, segs: &[Segment], gap: BBox) -> bool {
+    gap[2] > gap[0]
+        && regions::rule_coverage(gray, &gap, paper.saturating_sub(20)) >= 0.2
+        && !segs
+            .iter()
+            .any(|sg| geom::intersection(&sg.bbox, &gap) > 0.0)
 }
 
 /// A list's row: a lone box at the row's right with its option's short text at the left
@@ -3538,6 +3560,28 @@ mod tests {
             ],
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn a_leader_dark_only_in_pieces_still_leads_to_its_box() {
+        // "Postal address: ........ [        ]" on a scan: the dots are dark for a stretch, then
+        // grey up to the box. The dark stretch is no rule to write on; the box is the input.
+        let lines = vec![
+            line("Postal address:", [34.0, 446.0, 140.0, 470.0]),
+            line("Name:", [34.0, 396.0, 80.0, 420.0]),
+        ];
+        let mut gray = page_with_boxes(950, 520, &[[587, 447, 914, 480], [587, 397, 914, 430]]);
+        for x in (150..575).step_by(5) {
+            let level = if x < 450 { 60 } else { 225 };
+            for dx in 0..3 {
+                for y in 468..470 {
+                    gray.put_pixel(x + dx, y, image::Luma([level]));
+                }
+            }
+        }
+        let fields = fields(&page_of(lines, 950, 520), &gray);
+        let got = input_edges(&fields, 0);
+        assert!(got.contains(&("Postal address", 587.0)), "{fields:?}");
     }
 
     #[test]
