@@ -3071,12 +3071,8 @@ mod tests {
             [21, 101, 28, 110],
             [91, 101, 98, 110],
         ];
-        for [x0, y0, x1, y1] in marks {
-            for x in x0..x1 {
-                for y in y0..y1 {
-                    gray.put_pixel(x, y, image::Luma([40]));
-                }
-            }
+        for m in marks {
+            fill_rect(&mut gray, m);
         }
         let found = fields(&page, &gray);
         let group = |label: &str| match found.iter().find(|f| f.label == label).map(|f| &f.input) {
