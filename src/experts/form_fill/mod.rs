@@ -1755,16 +1755,16 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .filter(|l| geom::v_overlap(b, l) > 0.0 && l[0] >= b[2] - 2.0 && l[2] <= tb[0] + 2.0)
             .collect();
         let first = on_way.iter().map(|l| l[0]).fold(f32::MAX, f32::min);
-        let last = on_way.iter().map(|l| l[2]).fold(f32::MIN, f32::max);
         let reaches = |l: &BBox| {
             tb[0] - l[2] <= 3.0 * text_h
                 || grey_dots(gray, paper, &segs, [l[2], l[1], tb[0] - 2.0, l[3]])
         };
         let end = on_way.iter().max_by(|a, c| a[2].total_cmp(&c[2]));
-        if end.is_some_and(|l| reaches(l)) && first - b[2] <= 2.0 * text_h {
-            ((first - b[2]).max(0.0) + (tb[0] - last).max(0.0), true)
-        } else {
-            (gap, false)
+        match end {
+            Some(l) if reaches(l) && first - b[2] <= 2.0 * text_h => {
+                ((first - b[2]).max(0.0) + (tb[0] - l[2]).max(0.0), true)
+            }
+            _ => (gap, false),
         }
     };
     let between = |a: &BBox, b: &BBox, skip: &BBox| -> bool {
