@@ -189,6 +189,23 @@ impl Format {
                     tokens.push(Token::Part(p, w));
                 }
             }
+            // Day and month of different widths, "yyyy/mm/d": the OCR cut a letter off.
+            let width = |p: Part| {
+                tokens.iter().find_map(|t| match t {
+                    Token::Part(q, w) if *q == p => Some(*w),
+                    _ => None,
+                })
+            };
+            if let (Some(d), Some(m)) = (width(Part::Day), width(Part::Month))
+                && d.min(m) == 1
+                && d.max(m) == 2
+            {
+                for t in &mut tokens {
+                    if let Token::Part(Part::Day | Part::Month, w) = t {
+                        *w = 2;
+                    }
+                }
+            }
             let f = Format(tokens);
             return f.complete().then_some(f);
         }
@@ -230,6 +247,16 @@ impl Format {
                 Some((q, _, end)) if *q == p && *end == k => *end = k + 1,
                 _ => runs.push((p, k, k + 1)),
             }
+        }
+        // The last part's second letter misread ("YYYY-MM-Dp"): a day or month of one letter
+        // at the very end, one odd character after it, is that part printed whole.
+        if let Some(last) = runs.last_mut()
+            && matches!(last.0, Part::Day | Part::Month)
+            && last.2 - last.1 == 1
+            && t.len() == last.2 + 1
+            && t[last.2].is_ascii_alphanumeric()
+        {
+            last.2 += 1;
         }
         let letters: usize = runs.iter().map(|r| r.2 - r.1).sum();
         let long = |p: Part| runs.iter().any(|r| r.0 == p && r.2 - r.1 >= 2);
@@ -583,6 +610,8 @@ mod tests {
             ("YYYY.MM.DD", "1990.03.07"),
             ("d/m/yyyy", "7/3/1990"),
             ("dd/mm/yyy", "07/03/1990"),
+            // (A letter the OCR cut off one of two parts printed alike.)
+            ("yyyy/mm/d", "1990/03/07"),
             ("D D. M M.YYYY", "07.03.1990"),
             ("出生日期（YYYY年MM月DD日）", "1990年03月07日"),
             ("____年__月__日", "1990年3月7日"),
@@ -641,6 +670,7 @@ mod tests {
             ("dd/mm/ywyy", "07/03/1990"),
             ("(YYYY.MM.DD)", "1990.03.07"),
             ("DDrMMMrYYYY", "07/Mar/1990"),
+            ("YYYY-MM-Dp", "1990-03-07"),
         ];
         for (text, want) in cases {
             let f = Format::garbled(text).unwrap_or_else(|| panic!("{text}"));
