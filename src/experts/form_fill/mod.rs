@@ -530,8 +530,15 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 && b[0] >= u[0] - 2.0
                 && b[2] <= u[2] + 2.0
         };
+        // (A cell holding only a format's placeholder, "[ YYYY/MM/DD ]", is a box too.)
+        let placeholder = |o: &Region| {
+            o.kind == RegionKind::TextCell
+                && segs
+                    .iter()
+                    .any(|sg| inside(&sg.bbox, &o.bbox) && printed_format(&sg.text).is_some())
+        };
         let boxed = regions.iter().find(|o| {
-            matches!(o.kind, RegionKind::Box | RegionKind::Checkbox)
+            (matches!(o.kind, RegionKind::Box | RegionKind::Checkbox) || placeholder(o))
                 && band(&o.bbox)
                 && u[3] - o.bbox[3] <= 2.0 * text_h
         });
@@ -785,7 +792,11 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             // A part's box is a few digits wide: a caption under a long rule is the rule's.
             let column = cx >= rb[0] - 2.0 && cx <= rb[2] + 2.0 && rb[2] - rb[0] <= 6.0 * text_h;
             let above = column && rb[1] >= b[3] - 3.0 && rb[1] - b[3] <= 1.2 * text_h;
-            let under = column && b[1] >= rb[3] - 3.0 && b[1] - rb[3] <= 1.2 * text_h;
+            // (A caption hung right under a rule may have its read box reach over the rule.)
+            let under = column
+                && b[1] >= rb[3] - 3.0f32.max(0.3 * text_h)
+                && center(b)[1] > rb[3]
+                && b[1] - rb[3] <= 1.2 * text_h;
             let cost = if unit && after {
                 (b[0] - rb[2]).abs()
             } else if above || under {
@@ -1383,7 +1394,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             units = units_after(&under, start, true);
             let row = units.first().copied();
             let alone = row.is_some_and(|u| {
-                u[1] >= b[3] - 2.0
+                u[1] >= b[3] - 0.3 * text_h
                     && !unit_glyphs.iter().any(|(g, gb)| {
                         !g.trim().is_empty()
                             && gb[2] <= u[0]
@@ -1427,6 +1438,32 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     }
 
     let mut out = Vec::new();
+    // A format printed on its own line right under a label ("Date of birth:" over
+    // "(MM-DD-YYYY)"), in the label's cell or on the paper, is the label's input's; so is an
+    // example the segments split off after it ("出生日期*" "（例: 1988年04月23日)").
+    let format_near = |s: &Segment| -> Option<Format> {
+        let own = segs.iter().position(|o| o.bbox == s.bbox)?;
+        segs.iter().enumerate().find_map(|(j, o)| {
+            let (a, b) = (&s.bbox, &o.bbox);
+            let under = b[1] >= a[3] - 0.3 * text_h
+                && b[1] - a[3] <= 0.6 * text_h
+                && geom::h_overlap(a, b) > 0.5;
+            let after = geom::v_overlap(a, b) > 0.5 && b[0] >= a[2] - 2.0 && b[0] - a[2] <= text_h;
+            // (Under a label on the paper, the format may stand in a rule's writing room.)
+            let near_region = region_of[j] == region_of[own]
+                || region_of[j].is_some_and(|r| regions[r].kind == RegionKind::Underline);
+            let example = |t: &str| example_at(t).is_some();
+            if j == own || !near_region {
+                None
+            } else if under {
+                printed_format(&o.text)
+            } else if after && (example(&s.text) || example(&format!("_{}", o.text))) {
+                label_format(&format!("{} {}", s.text, o.text))
+            } else {
+                None
+            }
+        })
+    };
     let make = |s: &Segment, input: FieldInput| -> Field {
         let label = clean_label(&Format::strip(&s.text));
         // "本人" (I, ...) names the applicant before a sentence's blank; in a table it is a
@@ -1451,7 +1488,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             } => FieldInput::Text {
                 bbox,
                 kind,
-                format: label_format(&s.text),
+                format: label_format(&s.text).or_else(|| format_near(s)),
             },
             other => other,
         };
@@ -1686,6 +1723,23 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             });
         }
     }
+    // One option read with the next one's marker in its text ("男0女"): two options.
+    let options: Vec<CheckOption> = options
+        .into_iter()
+        .flat_map(|o| {
+            let other_box = |tb: &BBox| {
+                regions.iter().any(|r| {
+                    r.kind == RegionKind::Checkbox && r.bbox != o.bbox && inside(&r.bbox, tb)
+                })
+            };
+            let split = split_at_marker(&o, &page.lines)
+                .or_else(|| split_at_faint_marker(&o, &page.lines, gray));
+            match split {
+                Some(two) if !o.text_bbox.is_some_and(|tb| other_box(&tb)) => two.to_vec(),
+                _ => vec![o],
+            }
+        })
+        .collect();
     // Groups: boxes on one row, and rows of boxes stacked under each other.
     let options = {
         let order = layout::row_order(options.iter().map(|o| o.bbox));
@@ -1911,7 +1965,15 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 .any(|c| inside(b, &c.bbox) && drawn_top > c.bbox[3] + 0.3 * text_h);
             // (The room over a rule is a line high; a label printed close over the rule may
             // reach into it, but stands clear of the rule itself.)
-            let clear = b[3] <= tb[1] + 4.0
+            // (A date's boxes found from its units are as high as the units' glyphs, which a
+            // scan's skew may lift a few pixels over the label's foot.)
+            let units_group = t >= inputs.len() && t < inputs.len() + date_groups.len();
+            let reach = if units_group {
+                (0.25 * text_h).max(4.0)
+            } else {
+                4.0
+            };
+            let clear = b[3] <= tb[1] + reach
                 || (rule
                     && b[1] < tb[1]
                     && b[3] <= tb[1] + 0.4 * text_h
@@ -1941,12 +2003,25 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                         && !bracketed(&o.text)
                 })
             };
+            // (Nor past another row's box or cell drawn between the two: a column's header
+            // over the first row is no label for the second.)
+            let row_between = || {
+                regions.iter().any(|r| {
+                    let rb = &r.bbox;
+                    matches!(r.kind, RegionKind::Box | RegionKind::TextCell)
+                        && rb[1] >= b[3] - 2.0
+                        && rb[3] <= tb[1] + 2.0
+                        && rb[3] - rb[1] >= 0.8 * text_h
+                        && geom::h_overlap(rb, tb) > 0.5
+                })
+            };
             let above = clear
                 && !shut
                 && tb[1] - b[3] <= 2.2 * text_h
                 && b[0] >= tb[0] - 1.5 * text_h
                 && b[0] <= tb[0] + 0.5 * (tb[2] - tb[0]).max(4.0 * text_h)
-                && !hidden();
+                && !hidden()
+                && !row_between();
             if above {
                 // A header cell right over the input cell, of the same column, that names a
                 // field ("出生日期：" over the first row of a household table) is as sure as a
@@ -2105,6 +2180,17 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     }
     if right_named >= 2 && right_named >= left_only && box_first >= label_first {
         pairs.extend(rights);
+    }
+    // A label that names a date goes to the place printed for one (a format's placeholder
+    // in it, a date's parts) before a plain box about as near.
+    let dated = |t: usize| match t.checked_sub(inputs.len()) {
+        None => formats[inputs[t]].is_some(),
+        Some(d) => d < date_groups.len(),
+    };
+    for p in &mut pairs {
+        if dated(p.0) && names_a_date(&segs[p.1].text) {
+            p.2 -= 1.0;
+        }
     }
     pairs.sort_by(|a, b| a.2.total_cmp(&b.2));
     let mut target_label: Vec<Option<usize>> = vec![None; targets.len()];
@@ -2365,6 +2451,214 @@ fn blank_after(
 }
 
 /// A label that asks for a date.
+/// An option whose text holds the next option's marker ("男0女", "Male O Female"): a scan
+/// left that marker too faint to find and the recogniser read it as a letter. Split there,
+/// the second marker where the recogniser placed the letter, as big as the first.
+fn split_at_marker(o: &CheckOption, lines: &[crate::ocr::Line]) -> Option<[CheckOption; 2]> {
+    const MARKS: &[char] = &['0', 'O', 'o', '〇', '○', '◯', '□', '口'];
+    let tb = o.text_bbox?;
+    let cb = o.bbox;
+    // The marker before its text.
+    if cb[2] > tb[0] + 2.0 {
+        return None;
+    }
+    let chars: Vec<char> = o.text.chars().filter(|c| !c.is_whitespace()).collect();
+    let line = lines
+        .iter()
+        .find(|l| geom::intersection(&l.bbox, &tb) > 0.5 * geom::area(&tb))?;
+    let glyphs: Vec<&BBox> = line
+        .glyphs
+        .iter()
+        .filter(|(g, gb)| {
+            let cx = (gb[0] + gb[2]) / 2.0;
+            !g.trim().is_empty() && cx >= tb[0] - 1.0 && cx <= tb[2] + 1.0
+        })
+        .map(|(_, gb)| gb)
+        .collect();
+    if glyphs.len() != chars.len() {
+        return None;
+    }
+    // One marker letter with a word either side: letters only (CJK ones, or Latin words
+    // apart from it: "Male O Female", not the "O" inside "OTHER"; or stuck to the capital
+    // of the next word, "M OF").
+    let words: Vec<&str> = o.text.split_whitespace().collect();
+    let cjk = |c: char| c as u32 >= 0x3400;
+    let stuck = |k: usize| {
+        words.len() == 2
+            && k == words[0].chars().count()
+            && chars.get(k + 1).is_some_and(char::is_ascii_uppercase)
+    };
+    let k = {
+        let found: Vec<usize> = (1..chars.len().saturating_sub(1))
+            .filter(|&k| MARKS.contains(&chars[k]))
+            .filter(|&k| {
+                (cjk(chars[k - 1]) && cjk(chars[k + 1]))
+                    || (words.len() == 3 && words[1].chars().count() == 1)
+                    || stuck(k)
+            })
+            .collect();
+        match found[..] {
+            [k] => k,
+            _ => return None,
+        }
+    };
+    let (a, b): (String, String) = (chars[..k].iter().collect(), chars[k + 1..].iter().collect());
+    let word = |w: &str| w.chars().count() <= 12 && w.chars().all(char::is_alphabetic);
+    if !word(&a) || !word(&b) {
+        return None;
+    }
+    let (a, b) = if words.len() == 3 {
+        (words[0].to_string(), words[2].to_string())
+    } else {
+        (a, b)
+    };
+    let m = glyphs[k];
+    let cx = (m[0] + m[2]) / 2.0;
+    let half = (cb[2] - cb[0]) / 2.0;
+    Some([
+        CheckOption {
+            text: a,
+            text_bbox: Some([tb[0], tb[1], m[0].min(cx - half), tb[3]]),
+            bbox: cb,
+        },
+        CheckOption {
+            text: b,
+            text_bbox: Some([m[2].max(cx + half), tb[1], tb[2], tb[3]]),
+            bbox: [cx - half, cb[1], cx + half, cb[3]],
+        },
+    ])
+}
+
+/// An option whose text is two options' words ("Male Female", "男女", "男性 女性"): a scan
+/// left the second marker too faint to find, and the words ran together. Split where a
+/// marker as big as the first is drawn, faint, in the gap before the second word, as far
+/// before it as the first marker is before the first word.
+fn split_at_faint_marker(
+    o: &CheckOption,
+    lines: &[crate::ocr::Line],
+    gray: &GrayImage,
+) -> Option<[CheckOption; 2]> {
+    let tb = o.text_bbox?;
+    let cb = o.bbox;
+    if cb[2] > tb[0] + 2.0 {
+        return None;
+    }
+    let chars: Vec<char> = o.text.chars().filter(|c| !c.is_whitespace()).collect();
+    let cjk = |c: &char| *c as u32 >= 0x3400;
+    let words: Vec<&str> = o.text.split_whitespace().collect();
+    // Where the second word starts, in characters.
+    let cut = match words[..] {
+        [a, b] if a.chars().all(char::is_alphabetic) && b.chars().all(char::is_alphabetic) => {
+            a.chars().count()
+        }
+        [w] if chars.iter().all(cjk) && matches!(chars.len(), 2 | 4) => w.chars().count() / 2,
+        _ => return None,
+    };
+    let line = lines
+        .iter()
+        .find(|l| geom::intersection(&l.bbox, &tb) > 0.5 * geom::area(&tb))?;
+    let glyphs: Vec<&BBox> = line
+        .glyphs
+        .iter()
+        .filter(|(g, gb)| {
+            let cx = (gb[0] + gb[2]) / 2.0;
+            !g.trim().is_empty() && cx >= tb[0] - 1.0 && cx <= tb[2] + 1.0
+        })
+        .map(|(_, gb)| gb)
+        .collect();
+    if glyphs.len() != chars.len() || cut == 0 || cut >= chars.len() {
+        return None;
+    }
+    // A glyph's box is the recogniser's guess at its middle; a character is about as wide
+    // as the text is high (a CJK one), or a little over half (a Latin capital).
+    let h = tb[3] - tb[1];
+    let half = |c: &char| if cjk(c) { 0.42 * h } else { 0.3 * h };
+    let mid = |g: &BBox| (g[0] + g[2]) / 2.0;
+    let first_end = mid(glyphs[cut - 1]) + half(&chars[cut - 1]);
+    let second_start = mid(glyphs[cut]) - half(&chars[cut]);
+    let (bw, lead) = (cb[2] - cb[0], tb[0] - cb[0]);
+    if second_start - first_end < 0.8 * bw {
+        return None;
+    }
+    // The marker's ring is darker than its inside; search a few pixels round the guess.
+    let guess = second_start - lead;
+    let (w, ht) = (gray.width() as i32, gray.height() as i32);
+    let px = |x: i32, y: i32| -> f32 {
+        f32::from(gray.get_pixel(x.clamp(0, w - 1) as u32, y.clamp(0, ht - 1) as u32)[0])
+    };
+    // A square's four sides each darker than its inside (a word's edge darkens one side
+    // only), or a circle's ring darker than the paper inside it (round a radio's dot).
+    let contrast = |x0: f32| -> f32 {
+        let (x0, y0) = (x0.round() as i32, cb[1].round() as i32);
+        let (x1, y1) = (x0 + bw.round() as i32, cb[3].round() as i32);
+        let mean = |xs: std::ops::RangeInclusive<i32>, ys: std::ops::RangeInclusive<i32>| {
+            let (mut sum, mut n) = (0.0, 0.0);
+            for y in ys {
+                for x in xs.clone() {
+                    sum += px(x, y);
+                    n += 1.0;
+                }
+            }
+            sum / f32::max(n, 1.0)
+        };
+        let inner = mean(x0 + 3..=x1 - 3, y0 + 3..=y1 - 3);
+        let square = [
+            mean(x0..=x0 + 1, y0..=y1),
+            mean(x1 - 1..=x1, y0..=y1),
+            mean(x0..=x1, y0..=y0 + 1),
+            mean(x0..=x1, y1 - 1..=y1),
+        ]
+        .into_iter()
+        .map(|side| inner - side)
+        .fold(f32::MAX, f32::min);
+        let (cx, cy) = ((x0 + x1) as f32 / 2.0, (y0 + y1) as f32 / 2.0);
+        let r = (x1 - x0).min(y1 - y0) as f32 / 2.0;
+        let (mut ring, mut nr, mut inside, mut ni) = (0.0, 0.0, 0.0, 0.0);
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
+                if d >= r - 2.0 && d <= r {
+                    ring += px(x, y);
+                    nr += 1.0;
+                } else if d >= 0.35 * r && d <= r - 3.5 {
+                    inside += px(x, y);
+                    ni += 1.0;
+                }
+            }
+        }
+        let circle = if nr > 0.0 && ni > 0.0 {
+            inside / ni - ring / nr
+        } else {
+            0.0
+        };
+        square.max(circle)
+    };
+    let (best, score) = (-14..=14)
+        .map(|d| guess + d as f32)
+        .filter(|&x| x >= first_end - 2.0 && x + bw <= second_start + 4.0)
+        .map(|x| (x, contrast(x)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    if score < 10.0 {
+        return None;
+    }
+    let (a, b): (String, String) = match words[..] {
+        [a, b] => (a.to_string(), b.to_string()),
+        _ => (chars[..cut].iter().collect(), chars[cut..].iter().collect()),
+    };
+    Some([
+        CheckOption {
+            text: a,
+            text_bbox: Some([tb[0], tb[1], first_end, tb[3]]),
+            bbox: cb,
+        },
+        CheckOption {
+            text: b,
+            text_bbox: Some([second_start, tb[1], tb[2], tb[3]]),
+            bbox: [best, cb[1], best + bw, cb[3]],
+        },
+    ])
+}
+
 fn names_a_date(text: &str) -> bool {
     let n = profile::normalize(&Format::strip(text));
     matches!(
@@ -2376,7 +2670,6 @@ fn names_a_date(text: &str) -> bool {
         || ["日期", "出生", "生日"].iter().any(|w| n.contains(w))
 }
 
-/// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd").
 /// Whether most of the page is dark: over half its pixels darker than mid-grey.
 fn dark_page(gray: &GrayImage) -> bool {
     let dark = gray.as_raw().iter().filter(|&&v| v < 96).count();
@@ -2407,6 +2700,7 @@ fn label_format(text: &str) -> Option<Format> {
         .or_else(|| example_at(text).and_then(|k| Format::from_example(&text[k..])))
 }
 
+/// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd").
 fn format_only(text: &str) -> bool {
     Format::find(text).is_some()
         && matches!(
@@ -3495,6 +3789,315 @@ mod tests {
             .map(|p| p.0)
             .collect();
         assert_eq!(got, [Part::Month, Part::Day, Part::Year]);
+    }
+
+    /// The value written in the field's one input, as the actions type it.
+    fn typed(fields: &[Field], label: &str, value: &str, key: &str) -> (String, BBox) {
+        let f = fields
+            .iter()
+            .find(|f| f.label == label)
+            .unwrap_or_else(|| panic!("{label} in {fields:?}"));
+        let acts = actions_for(f, value, key, 1.0, false).expect("actions");
+        assert_eq!(acts.len(), 1, "{f:?}");
+        let b = acts[0].input_box.as_ref().expect("box");
+        (acts[0].value.clone(), [b.x1, b.y1, b.x2, b.y2])
+    }
+
+    #[test]
+    fn a_date_label_takes_the_box_that_shows_a_format_over_one_below() {
+        // A spreadsheet-like form: "Today's date:" beside a box holding the grey placeholder
+        // "dd/mm/yyyy", a wider box under both. The placeholder's box is the date's, and
+        // (on a form with a row rule under a row whose box shows a format) so is the box
+        // holding "YYYY/MM/DD" far along the row, not the rule under the label.
+        let lines = vec![
+            line("Signature:", [39.0, 845.0, 108.0, 868.0]),
+            line("Today's date:", [40.0, 874.0, 123.0, 894.0]),
+            line("dd/mm/yyyy", [183.0, 876.0, 253.0, 896.0]),
+            line("申请日期：", [26.0, 984.0, 112.0, 1010.0]),
+            line("YYYY/MM/DD", [342.0, 988.0, 451.0, 1012.0]),
+        ];
+        let mut gray = page_with_boxes(
+            800,
+            1100,
+            &[
+                [179, 842, 630, 871],
+                [179, 871, 630, 899],
+                [40, 926, 740, 955],
+                [338, 984, 512, 1018],
+            ],
+        );
+        for x in 28..772 {
+            gray.put_pixel(x, 1047, image::Luma([60]));
+        }
+        let fields = fields(&page_of(lines, 800, 1100), &gray);
+        let (v, b) = typed(&fields, "Today's date", "2025-06-29", "date");
+        assert_eq!(v, "29/06/2025");
+        assert!((b[1] - 871.0).abs() <= 2.0, "{b:?}");
+        let (v, b) = typed(&fields, "申请日期", "2025-10-25", "date");
+        assert_eq!(v, "2025/10/25");
+        assert!((b[0] - 338.0).abs() <= 2.0, "{b:?}");
+    }
+
+    #[test]
+    fn a_format_under_a_label_or_an_example_split_off_after_it_is_its_boxs() {
+        let lines = vec![
+            line("Date of birth:", [239.0, 240.0, 343.0, 262.0]),
+            line("(MM-DD-YYYY)", [239.0, 261.0, 340.0, 283.0]),
+            line("出生日期*（例:", [550.0, 324.0, 653.0, 346.0]),
+            line("1988年04月23日)", [660.0, 324.0, 764.0, 346.0]),
+        ];
+        let gray = page_with_boxes(1000, 420, &[[394, 246, 960, 276], [546, 351, 693, 379]]);
+        let fields = fields(&page_of(lines, 1000, 420), &gray);
+        assert_eq!(
+            typed(&fields, "Date of birth", "1965-10-24", "date_of_birth").0,
+            "10-24-1965"
+        );
+        assert_eq!(
+            typed(&fields, "出生日期", "1981-07-05", "date_of_birth").0,
+            "1981年07月05日"
+        );
+    }
+
+    #[test]
+    fn an_option_read_with_the_next_options_marker_is_two_options() {
+        // A scan left the second radio button too faint: "○男 ○女" read as "男0女" after
+        // the one button found. The second button is where the "0" was read.
+        let l = line_at(
+            &[
+                ("男", [739.0, 747.0]),
+                ("0", [789.0, 793.0]),
+                ("女", [808.0, 816.0]),
+            ],
+            [141.0, 167.0],
+        );
+        let o = CheckOption {
+            text: "男0女".into(),
+            text_bbox: Some([733.0, 141.0, 823.0, 167.0]),
+            bbox: [718.0, 151.0, 732.0, 165.0],
+        };
+        let [a, b] = split_at_marker(&o, std::slice::from_ref(&l)).expect("split");
+        assert_eq!((a.text.as_str(), b.text.as_str()), ("男", "女"));
+        assert_eq!(a.bbox, o.bbox);
+        assert_eq!(b.bbox, [784.0, 151.0, 798.0, 165.0]);
+        let l = line_at(
+            &[
+                ("M", [40.0, 48.0]),
+                ("a", [48.0, 54.0]),
+                ("l", [54.0, 57.0]),
+                ("e", [57.0, 63.0]),
+                (" ", [63.0, 70.0]),
+                ("O", [70.0, 80.0]),
+                (" ", [80.0, 86.0]),
+                ("F", [86.0, 93.0]),
+                ("e", [93.0, 99.0]),
+                ("m", [99.0, 108.0]),
+                ("a", [108.0, 114.0]),
+                ("l", [114.0, 117.0]),
+                ("e", [117.0, 123.0]),
+            ],
+            [10.0, 30.0],
+        );
+        let o = CheckOption {
+            text: "Male O Female".into(),
+            text_bbox: Some(l.bbox),
+            bbox: [20.0, 13.0, 34.0, 27.0],
+        };
+        let [a, b] = split_at_marker(&o, std::slice::from_ref(&l)).expect("split");
+        assert_eq!((a.text.as_str(), b.text.as_str()), ("Male", "Female"));
+        assert_eq!(b.bbox, [68.0, 13.0, 82.0, 27.0]);
+        // The marker read stuck to the next option's capital: "M OF".
+        let l = line_at(
+            &[
+                ("M", [40.0, 48.0]),
+                (" ", [48.0, 56.0]),
+                ("O", [56.0, 64.0]),
+                ("F", [64.0, 70.0]),
+            ],
+            [10.0, 30.0],
+        );
+        let o = CheckOption {
+            text: "M OF".into(),
+            text_bbox: Some(l.bbox),
+            bbox: [20.0, 13.0, 34.0, 27.0],
+        };
+        let [a, b] = split_at_marker(&o, std::slice::from_ref(&l)).expect("split");
+        assert_eq!((a.text.as_str(), b.text.as_str()), ("M", "F"));
+        assert_eq!(b.bbox, [53.0, 13.0, 67.0, 27.0]);
+        // An O inside a word, or a number, is no marker.
+        for text in ["OTHER", "Room 10"] {
+            let l = line(text, [40.0, 10.0, 120.0, 30.0]);
+            let o = CheckOption {
+                text: text.into(),
+                text_bbox: Some(l.bbox),
+                bbox: [20.0, 13.0, 34.0, 27.0],
+            };
+            assert!(split_at_marker(&o, &[l]).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn two_options_read_as_one_split_where_the_faint_marker_is() {
+        // "○男 ○女" on a scan: the second ring too faint to find, the words read as "男女"
+        // after the first. The second marker is the faint ring in the gap, not the guess.
+        let l = line_at(
+            &[("男", [50.0, 54.0]), ("女", [102.0, 106.0])],
+            [13.0, 41.0],
+        );
+        let o = CheckOption {
+            text: "男女".into(),
+            text_bbox: Some([40.0, 13.0, 120.0, 41.0]),
+            bbox: [20.0, 20.0, 34.0, 34.0],
+        };
+        let mut gray = GrayImage::from_pixel(140, 60, image::Luma([238]));
+        assert!(split_at_faint_marker(&o, std::slice::from_ref(&l), &gray).is_none());
+        for y in 18..37 {
+            for x in 70..90 {
+                let d = ((x as f32 - 79.0).powi(2) + (y as f32 - 27.0).powi(2)).sqrt();
+                if (5.5..=7.0).contains(&d) {
+                    gray.put_pixel(x, y, image::Luma([205]));
+                }
+            }
+        }
+        let [a, b] = split_at_faint_marker(&o, std::slice::from_ref(&l), &gray).expect("split");
+        assert_eq!((a.text.as_str(), b.text.as_str()), ("男", "女"));
+        assert!((b.bbox[0] - 72.0).abs() <= 1.0, "{:?}", b.bbox);
+        // Two words with no room for a marker between them are one option.
+        let l = line("Part time", [40.0, 13.0, 110.0, 41.0]);
+        let o = CheckOption {
+            text: "Part time".into(),
+            text_bbox: Some(l.bbox),
+            bbox: [20.0, 20.0, 34.0, 34.0],
+        };
+        assert!(split_at_faint_marker(&o, &[l], &gray).is_none());
+    }
+
+    #[test]
+    fn boxes_a_scan_left_faint_are_found_where_no_box_is_inked() {
+        // Light blue rounded boxes, scanned: their borders 35 levels under the paper, above
+        // the ink threshold, and their sides too short between the rounded corners for the
+        // mending of broken rules. No box on the page is inked, so the faint ones are the
+        // boxes.
+        let mut gray = GrayImage::from_pixel(700, 260, image::Luma([238]));
+        for &[x0, y0, x1, y1] in &[[160u32, 42, 580, 68], [160, 122, 580, 148]] {
+            let r = 9.0f32;
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    // Distance outside the box shrunk by the corner radius: the border is
+                    // where it is r less 0..2.
+                    let dx = (x0 as f32 + r - x as f32)
+                        .max(x as f32 - (x1 as f32 - r))
+                        .max(0.0);
+                    let dy = (y0 as f32 + r - y as f32)
+                        .max(y as f32 - (y1 as f32 - r))
+                        .max(0.0);
+                    let d = (dx * dx + dy * dy).sqrt();
+                    if d > r - 2.0 && d <= r {
+                        gray.put_pixel(x, y, image::Luma([204]));
+                    }
+                }
+            }
+        }
+        let lines = vec![
+            line("Name", [60.0, 44.0, 100.0, 66.0]),
+            line("City", [60.0, 124.0, 95.0, 146.0]),
+        ];
+        let page = page_of(lines, 700, 260);
+        let fields = fields(&page, &gray);
+        let edges = input_edges(&fields, 0);
+        assert!(
+            edges.iter().all(|(_, x)| (x - 160.0).abs() <= 3.0) && edges.len() == 2,
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn units_a_scan_lifts_over_the_labels_foot_still_make_the_date() {
+        // "出生日期:" with "年 月 日" on the line under it, a pixel higher than the label's
+        // foot after levelling (the units read as one line "年月", and "日").
+        let lines = vec![
+            line("性别:", [310.0, 202.0, 351.0, 227.0]),
+            line("出生日期:", [566.0, 206.0, 617.0, 233.0]),
+            line_at(
+                &[("年", [654.0, 674.0]), ("月", [718.0, 723.0])],
+                [228.8, 259.7],
+            ),
+            line("日", [756.0, 231.7, 778.0, 257.9]),
+        ];
+        let gray = page_with_boxes(820, 300, &[[306, 197, 551, 277]]);
+        let parts = date_parts(&page_of(lines, 820, 300), &gray, "出生日期");
+        parts_start_at(
+            &parts,
+            &[
+                (Part::Year, 566.0),
+                (Part::Month, 676.0),
+                (Part::Day, 725.0),
+            ],
+        );
+    }
+
+    #[test]
+    fn rules_with_captions_hung_close_under_them_are_a_dates_parts() {
+        // "Date of birth:" over three short rules captioned "month" "day" "year", the
+        // captions' read boxes reaching a few pixels over the rules.
+        let lines = vec![
+            line("Date of birth*:", [57.0, 466.0, 149.0, 489.0]),
+            line("month", [59.0, 513.0, 103.0, 534.0]),
+            line("day", [119.0, 514.0, 148.0, 533.0]),
+            line("year", [180.0, 516.0, 209.0, 533.0]),
+        ];
+        let mut gray = GrayImage::from_pixel(400, 600, image::Luma([255]));
+        for [x0, x1] in [[63u32, 101], [115, 153], [166, 222]] {
+            for x in x0..x1 {
+                gray.put_pixel(x, 517, image::Luma([60]));
+            }
+        }
+        let parts = date_parts(&page_of(lines, 400, 600), &gray, "Date of birth");
+        parts_start_at(
+            &parts,
+            &[(Part::Month, 63.0), (Part::Day, 115.0), (Part::Year, 166.0)],
+        );
+    }
+
+    #[test]
+    fn a_columns_header_over_the_first_row_is_no_label_for_the_date_in_the_second() {
+        // A label | input table: "出生日期：" beside [][][][]年 [][]月 [][]日 (the OCR read
+        // "月日" as one line over the month's comb); the input column's header "填写内容",
+        // on a bar over the first row, is about as near the date as its label, but past the
+        // first row's box.
+        let lines = vec![
+            line("填写内容", [272.0, 153.0, 340.0, 179.0]),
+            line("申请人姓名：", [83.0, 200.0, 169.0, 225.0]),
+            line("出生日期：", [80.0, 240.0, 154.0, 267.0]),
+            line("年", [356.0, 240.0, 378.0, 262.0]),
+            {
+                let mut l = line_at(
+                    &[("月", [437.0, 442.0]), ("日", [507.0, 512.0])],
+                    [236.0, 266.0],
+                );
+                l.bbox[0] = 386.0;
+                l.bbox[2] = 521.0;
+                l
+            },
+        ];
+        let mut cells: Vec<[u32; 4]> = vec![
+            [76, 194, 266, 229],
+            [268, 194, 780, 229],
+            [76, 231, 266, 273],
+            [268, 231, 780, 273],
+        ];
+        cells.extend((0..4).map(|k| [277 + 19 * k, 238, 296 + 19 * k, 262]));
+        cells.extend([[386, 238, 406, 262], [405, 238, 425, 262]]);
+        cells.extend([[457, 238, 477, 262], [476, 238, 496, 262]]);
+        let gray = page_with_boxes(800, 300, &cells);
+        let parts = date_parts(&page_of(lines, 800, 300), &gray, "出生日期");
+        parts_start_at(
+            &parts,
+            &[
+                (Part::Year, 277.0),
+                (Part::Month, 386.0),
+                (Part::Day, 457.0),
+            ],
+        );
     }
 
     #[test]

@@ -104,10 +104,29 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     // levels under the paper, above the ink threshold, so its paper is enclosed only on the
     // faint map. Read there are shapes the ink did not enclose, as checkboxes or radio buttons
     // only (a larger faint outline is a box's shading or a cell's, found otherwise).
-    for r in &enclosed(&faint, w, h) {
+    // (On a page whose boxes are all drawn in a light colour a scan left faint, the boxes are
+    // enclosed only there too: kept aside, and taken if the ink enclosed almost none.)
+    let inked = out
+        .iter()
+        .filter(|o| matches!(o.kind, RegionKind::Box | RegionKind::TextCell))
+        .count();
+    let mut faint_boxes: Vec<&Enclosed> = Vec::new();
+    let faint_rects = enclosed(&faint, w, h);
+    for r in &faint_rects {
         let b = r.bbox;
         let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
-        if r.fill < 0.6 || bw < 6.0 || bh < 6.0 || bw.max(bh) > 2.2 * text_h {
+        if r.fill < 0.6 || bw < 6.0 || bh < 6.0 {
+            continue;
+        }
+        if bw.max(bh) > 2.2 * text_h {
+            if r.fill >= 0.8
+                && bh >= 0.8 * text_h
+                && bh <= 8.0 * text_h
+                && bw >= 1.0 * text_h
+                && bw * bh <= 0.4 * page_area
+            {
+                faint_boxes.push(r);
+            }
             continue;
         }
         let seen = rects
@@ -135,6 +154,24 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         let alone = clear_beside(&ink, w, h, &border, 0.2 * text_h);
         if let Some(Some(m)) = mark(r, border, &lines_in(lines, &b), lines, text_h, true, alone) {
             out.push(m);
+        }
+    }
+    if inked < 2 && faint_boxes.len() >= 2 {
+        for r in faint_boxes {
+            let b = r.bbox;
+            // Its walls faint all round, not a word's strokes; its inside clear of text.
+            let ring = [b[0] - 3.0, b[1] - 3.0, b[2] + 3.0, b[3] + 3.0];
+            let dark = ink_share(gray, &ring, ink_at) * geom::area(&ring);
+            let texted = lines
+                .iter()
+                .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox));
+            if dark > 0.4 * (geom::area(&ring) - geom::area(&b)) || texted {
+                continue;
+            }
+            out.push(Region {
+                kind: RegionKind::Box,
+                bbox: grow_to_border(&faint, w, h, b),
+            });
         }
     }
     shaded_boxes(gray, paper, lines, text_h, &mut out);
@@ -236,10 +273,20 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         // (A vertical line of text, a side tab's, runs across every row beside it.)
         // (A rule at or above the text's top is the line a caption hangs from; a stroke
         // of a glyph lies inside the text's box.)
+        // (Nor a caption hung under the rule whose read box reaches a little over it: no ink
+        // of it above the rule, and paper right under the rule, where the strokes of a
+        // capital's top bar would run on down.)
+        let hangs = |l: &Line| {
+            let lh = l.bbox[3] - l.bbox[1];
+            u[1] - l.bbox[1] <= 0.35 * lh
+                && ink_share(gray, &[l.bbox[0], l.bbox[1], l.bbox[2], u[1] - 1.0], ink_at) < 0.005
+                && ink_share(gray, &[u[0], u[3], u[2], u[3] + 2.0], ink_at) < 0.05
+        };
         let over = |l: &Line| {
             u[1] >= l.bbox[1] + 1.0
                 && u[1] <= l.bbox[3] + 0.6 * text_h
                 && l.bbox[3] - l.bbox[1] <= 2.0 * text_h
+                && !hangs(l)
         };
         // (Grey placeholder text written on the line is no such text.)
         let placeholder = |l: &Line| u[1] >= l.bbox[3] - 2.0 && light_text(gray, &l.bbox);
