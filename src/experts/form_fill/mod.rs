@@ -2451,6 +2451,28 @@ fn blank_after(
 }
 
 /// A label that asks for a date.
+/// The recogniser's box for each character of an option's text (spaces left out), from the
+/// line the text was read in; none where the two do not match one to one.
+fn option_glyphs<'a>(
+    tb: &BBox,
+    chars: usize,
+    lines: &'a [crate::ocr::Line],
+) -> Option<Vec<&'a BBox>> {
+    let line = lines
+        .iter()
+        .find(|l| geom::intersection(&l.bbox, tb) > 0.5 * geom::area(tb))?;
+    let glyphs: Vec<&BBox> = line
+        .glyphs
+        .iter()
+        .filter(|(g, gb)| {
+            let cx = (gb[0] + gb[2]) / 2.0;
+            !g.trim().is_empty() && cx >= tb[0] - 1.0 && cx <= tb[2] + 1.0
+        })
+        .map(|(_, gb)| gb)
+        .collect();
+    (glyphs.len() == chars).then_some(glyphs)
+}
+
 /// An option whose text holds the next option's marker ("男0女", "Male O Female"): a scan
 /// left that marker too faint to find and the recogniser read it as a letter. Split there,
 /// the second marker where the recogniser placed the letter, as big as the first.
@@ -2463,21 +2485,7 @@ fn split_at_marker(o: &CheckOption, lines: &[crate::ocr::Line]) -> Option<[Check
         return None;
     }
     let chars: Vec<char> = o.text.chars().filter(|c| !c.is_whitespace()).collect();
-    let line = lines
-        .iter()
-        .find(|l| geom::intersection(&l.bbox, &tb) > 0.5 * geom::area(&tb))?;
-    let glyphs: Vec<&BBox> = line
-        .glyphs
-        .iter()
-        .filter(|(g, gb)| {
-            let cx = (gb[0] + gb[2]) / 2.0;
-            !g.trim().is_empty() && cx >= tb[0] - 1.0 && cx <= tb[2] + 1.0
-        })
-        .map(|(_, gb)| gb)
-        .collect();
-    if glyphs.len() != chars.len() {
-        return None;
-    }
+    let glyphs = option_glyphs(&tb, chars.len(), lines)?;
     // One marker letter with a word either side: letters only (CJK ones, or Latin words
     // apart from it: "Male O Female", not the "O" inside "OTHER"; or stuck to the capital
     // of the next word, "M OF").
@@ -2554,19 +2562,8 @@ fn split_at_faint_marker(
         [w] if chars.iter().all(cjk) && matches!(chars.len(), 2 | 4) => w.chars().count() / 2,
         _ => return None,
     };
-    let line = lines
-        .iter()
-        .find(|l| geom::intersection(&l.bbox, &tb) > 0.5 * geom::area(&tb))?;
-    let glyphs: Vec<&BBox> = line
-        .glyphs
-        .iter()
-        .filter(|(g, gb)| {
-            let cx = (gb[0] + gb[2]) / 2.0;
-            !g.trim().is_empty() && cx >= tb[0] - 1.0 && cx <= tb[2] + 1.0
-        })
-        .map(|(_, gb)| gb)
-        .collect();
-    if glyphs.len() != chars.len() || cut == 0 || cut >= chars.len() {
+    let glyphs = option_glyphs(&tb, chars.len(), lines)?;
+    if cut == 0 || cut >= chars.len() {
         return None;
     }
     // A glyph's box is the recogniser's guess at its middle; a character is about as wide
