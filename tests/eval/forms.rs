@@ -11,6 +11,8 @@
 //! - `forms::heldout_corpus`: tests/fixtures/forms_heldout, written apart from the rules and
 //!   kept out of tuning; `FORMS_QUIET=1` prints only the totals, so that running it shows no
 //!   misses to tune on.
+//! - `forms::label_vocabulary`: label wordings with the key each asks for
+//!   (tests/fixtures/form_labels), scored on the synonym lists alone.
 //!
 //! `cargo test --release --test eval forms:: -- --nocapture` prints per-form figures.
 
@@ -573,4 +575,66 @@ fn heldout_corpus() {
     // corpora are now tools/forms/make_heldout_j.py's and make_heldout_k.py's (see
     // tools/forms/README.md).
     report_and_hold("held-out corpus", &clean, &scans, [0.96, 0.91, 0.96, 0.91]);
+}
+
+/// Label wordings of real forms (tests/fixtures/form_labels/*.tsv, `label<TAB>key`, `-` for a
+/// label that names no profile field): the key the filler gives each label (score ≥ 0.7, as
+/// `form_fill` keeps it). `tune.tsv` is read for tuning; `heldout.tsv` was written apart from
+/// the synonym lists and is scored quietly unless `FORMS_QUIET=0`.
+#[test]
+fn label_vocabulary() {
+    let dir = common::repo().join("tests/fixtures/form_labels");
+    // FORMS_LABELS_FILE scores another list instead (loud), e.g. the corpora's own labels.
+    let other = std::env::var_os("FORMS_LABELS_FILE").map(PathBuf::from);
+    let files: Vec<(PathBuf, &str, f64)> = match &other {
+        Some(p) => vec![(p.clone(), "tune.tsv", 0.0)],
+        None => vec![
+            (dir.join("tune.tsv"), "tune.tsv", 0.97),
+            (dir.join("heldout.tsv"), "heldout.tsv", 0.94),
+        ],
+    };
+    for (path, file, floor) in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert_ne!(file, "tune.tsv", "{} is missing", path.display());
+            continue;
+        };
+        let loud = file == "tune.tsv" || !quiet_unless_asked();
+        let (mut right, mut total, mut tp, mut made, mut due) = (0, 0, 0, 0, 0);
+        for line in text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
+            let (label, want) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("{file}: no tab in {line:?}"));
+            let want = Some(want.trim()).filter(|w| *w != "-");
+            let got = profile::label_key(label.trim())
+                .filter(|(_, s)| *s >= 0.7)
+                .map(|(k, _)| k);
+            total += 1;
+            right += usize::from(got == want);
+            made += usize::from(got.is_some());
+            due += usize::from(want.is_some());
+            tp += usize::from(got.is_some() && got == want);
+            if got != want && loud {
+                eprintln!("{file}: {label:?} -> {got:?}, want {want:?}");
+            }
+        }
+        let acc = right as f64 / total.max(1) as f64;
+        let (p, r) = (
+            tp as f64 / made.max(1) as f64,
+            tp as f64 / due.max(1) as f64,
+        );
+        println!(
+            "label vocabulary {file}: {right}/{total} right ({acc:.3}); keyed precision {p:.3}, recall {r:.3}"
+        );
+        assert!(
+            acc >= floor,
+            "{file}: accuracy {acc:.3} fell below {floor:.2}"
+        );
+    }
+}
+
+fn quiet_unless_asked() -> bool {
+    std::env::var_os("FORMS_QUIET").is_none_or(|v| v != "0")
 }

@@ -57,6 +57,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "first name",
             "given name",
             "given names",
+            "christian name",
+            "christian names",
             "forename",
             "first",
             "名",
@@ -84,6 +86,24 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "national id",
             "national id number",
             "identification number",
+            "identity document number",
+            "id document number",
+            "personal id number",
+            "personal identification number",
+            "national insurance number",
+            "national insurance no",
+            "ni number",
+            "ni no",
+            "social security number",
+            "social security no",
+            "ssn",
+            "social insurance number",
+            "nric",
+            "nric no",
+            "nric number",
+            "pps number",
+            "ppsn",
+            "personal public service number",
             "身份证号码",
             "身份证号",
             "身份证",
@@ -232,6 +252,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "job title",
             "profession",
             "job",
+            "position",
+            "current position",
+            "job position",
             "职业",
             "职务",
             "职位",
@@ -247,7 +270,15 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "workplace",
             "organisation",
             "organization",
+            "place of work",
+            "place of employment",
+            "employed by",
+            "name of company",
             "工作单位",
+            "就职单位",
+            "服务单位",
+            "所在单位",
+            "所在公司",
             "单位",
             "公司",
             "公司名称",
@@ -264,6 +295,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "emergency phone",
             "emergency",
             "emergency contact name phone",
+            "emergency contact name and phone",
+            "emergency contact name and phone number",
+            "emergency contact name and telephone number",
             "紧急联系人及电话",
             "紧急联系人电话",
             "紧急联系方式",
@@ -350,6 +384,7 @@ const WHOLE_ONLY: &[&str] = &[
     "日期",
     "sign",
     "signed",
+    "position",
 ];
 
 /// Profile keys that are spelled differently from labels.
@@ -484,8 +519,11 @@ fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
     }
     let spaced = format!(" {} ", normalize(label));
     let n = spaced.replace(' ', "");
-    if n.is_empty() {
+    if n.is_empty() || NOT_A_FIELD.contains(&n.as_str()) {
         return None;
+    }
+    if role_name(&spaced) {
+        return Some(("name", 1.0));
     }
     // "Passport expiry date" asks for a date, not the passport's number: a label that names
     // a date only names a date key, unless it is the key's own word.
@@ -559,9 +597,115 @@ fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
             n.contains(q)
         }
     });
+    // The last word names what is asked ("Employer's address", "Company VAT number",
+    // "工作单位地址"): the key the rest matched must be one such a word can ask for.
+    let last = spaced.split_whitespace().last().unwrap_or("");
+    let asks_other = |key: &str| {
+        TAILS.iter().any(|(t, keys)| {
+            let ends = if t.is_ascii() {
+                last == *t
+            } else {
+                n.ends_with(t)
+            };
+            ends && !keys.contains(&key)
+        })
+    };
     best.filter(|(k, s, _, _)| !dated || *s >= 1.0 || matches!(*k, "date" | "date_of_birth"))
-        .filter(|(_, s, _, w)| *s >= 1.0 || (!other(w) && !heading))
+        .filter(|(k, s, _, w)| *s >= 1.0 || (!other(w) && !heading && !asks_other(k)))
         .map(|(k, s, _, _)| (k, s))
+}
+
+/// A label's last word and the keys a label ending in it can ask for.
+const TAILS: &[(&str, &[&str])] = &[
+    ("address", &["address", "email"]),
+    ("phone", &["phone"]),
+    ("telephone", &["phone"]),
+    ("number", &["id_number", "passport_number", "phone"]),
+    ("no", &["id_number", "passport_number", "phone"]),
+    ("id", &["id_number"]),
+    ("email", &["email"]),
+    ("postcode", &["postcode"]),
+    ("date", &["date", "date_of_birth"]),
+    ("relationship", &[]),
+    ("website", &[]),
+    ("地址", &["address", "email"]),
+    ("电话", &["phone"]),
+    ("号码", &["id_number", "passport_number", "phone"]),
+    ("邮编", &["postcode"]),
+    ("日期", &["date", "date_of_birth"]),
+    ("关系", &[]),
+    ("网址", &[]),
+    ("传真", &[]),
+];
+
+/// Whole labels that name no profile field, though they spell close to one ("County" is
+/// one letter from "Country").
+const NOT_A_FIELD: &[&str] = &[
+    "county", "state", "province", "region", "district", "suburb", "省", "省份", "区县", "县",
+];
+
+/// People a form may call its applicant: "Tenant name", "Name of cardholder", "Member's full
+/// name" ask for the applicant's name, though "name" inside a longer label does not.
+const ROLES: &[&str] = &[
+    "employee",
+    "member",
+    "tenant",
+    "insured",
+    "cardholder",
+    "card holder",
+    "client",
+    "customer",
+    "passenger",
+    "traveller",
+    "traveler",
+    "driver",
+    "subscriber",
+    "resident",
+    "candidate",
+    "participant",
+    "visitor",
+    "borrower",
+    "sender",
+    "claimant",
+    "depositor",
+    "buyer",
+    "purchaser",
+    "entrant",
+    "delegate",
+    "attendee",
+    "volunteer",
+    "registrant",
+    "enrollee",
+    "donor",
+    "lessee",
+    "renter",
+    "hirer",
+    "the insured",
+    "the applicant",
+];
+
+/// "<role> name", "<role> full name", "name of <role>", "full name of <role>"; or the name
+/// asked in capitals ("Print name", "Name in block letters").
+fn role_name(spaced: &str) -> bool {
+    let s = spaced.trim();
+    let s = s.strip_suffix(" in block letters").unwrap_or(s);
+    let s = s.strip_suffix(" in block capitals").unwrap_or(s);
+    let s = s.strip_suffix(" in capitals").unwrap_or(s);
+    let s = s.strip_suffix(" block capitals").unwrap_or(s);
+    if matches!(
+        s,
+        "name" | "full name" | "print name" | "print full name" | "please print name"
+    ) {
+        return true;
+    }
+    ROLES.iter().any(|r| {
+        [" name", " full name"]
+            .iter()
+            .any(|t| s.strip_prefix(r).is_some_and(|rest| rest == *t))
+            || ["name of ", "full name of "]
+                .iter()
+                .any(|h| s.strip_prefix(h).is_some_and(|rest| rest == *r))
+    })
 }
 
 /// Words that make a line a section's heading rather than a field's label.
@@ -614,6 +758,16 @@ const OTHER_THAN_APPLICANT: &[&str] = &[
     "employer",
     "company",
     "school",
+    "work",
+    "office",
+    "billing",
+    "recipient",
+    "receiver",
+    "applied",
+    "desired",
+    "their",
+    "his",
+    "her",
     "配偶",
     "监护人",
     "新生儿",
@@ -629,6 +783,14 @@ const OTHER_THAN_APPLICANT: &[&str] = &[
     "单位",
     "公司",
     "学校",
+    "英文",
+    "拼音",
+    "固定",
+    "办公",
+    "收件人",
+    "应聘",
+    "意向",
+    "期望",
     "法定代表人",
     "代理人",
     "受益人",
