@@ -1459,9 +1459,34 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 printed_format(&o.text)
             } else if after && (example(&s.text) || example(&format!("_{}", o.text))) {
                 label_format(&format!("{} {}", s.text, o.text))
+            } else if after {
+                printed_format(&o.text)
             } else {
                 None
             }
+        })
+    };
+    // A format printed right under a date's box or just after it ("[        ] DD/MM/YYYY",
+    // "Format: YYYY-MM-DD" under the box) is that box's.
+    let format_by_input = |b: &BBox| -> Option<Format> {
+        segs.iter().find_map(|o| {
+            let c = &o.bbox;
+            let under = c[1] >= b[3] - 0.3 * text_h
+                && c[1] - b[3] <= 0.8 * text_h
+                && c[0] >= b[0] - text_h
+                && c[0] < b[2];
+            let after =
+                geom::v_overlap(b, c) > 0.5 && c[0] >= b[2] - 2.0 && c[0] - b[2] <= 1.5 * text_h;
+            // (The segments may split the format's line where the OCR spaced it.)
+            let line = || {
+                page.lines
+                    .iter()
+                    .find(|l| inside(c, &l.bbox))
+                    .and_then(|l| printed_format(&l.text))
+            };
+            (under || after)
+                .then(|| printed_format(&o.text).or_else(line))
+                .flatten()
         })
     };
     let make = |s: &Segment, input: FieldInput| -> Field {
@@ -1480,6 +1505,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .filter(|_| blank || profile::squash(&label) != "本人")
             .map(|(k, score)| (k.to_string(), score));
         // A format printed in the label ("Date of birth (DD/MM/YYYY)") is the box's format.
+        let dated = key
+            .as_ref()
+            .is_some_and(|(k, _)| matches!(k.as_str(), "date" | "date_of_birth"));
         let input = match input {
             FieldInput::Text {
                 bbox,
@@ -1488,7 +1516,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             } => FieldInput::Text {
                 bbox,
                 kind,
-                format: label_format(&s.text).or_else(|| format_near(s)),
+                format: label_format(&s.text)
+                    .or_else(|| format_near(s))
+                    .or_else(|| dated.then(|| format_by_input(&bbox)).flatten()),
             },
             other => other,
         };
@@ -3852,6 +3882,25 @@ mod tests {
         assert_eq!(
             typed(&fields, "出生日期", "1981-07-05", "date_of_birth").0,
             "1981年07月05日"
+        );
+    }
+
+    #[test]
+    fn a_format_after_a_date_label_on_its_line_is_its_rules() {
+        // "18. 申请日期： (YYYY-MM-DD)", the OCR reading the hint as its own line, and the
+        // rule to write on under both.
+        let lines = vec![
+            line("18.申请日期：", [61.0, 386.0, 182.0, 413.0]),
+            line("(YYYY-MM-DD)", [188.0, 391.0, 309.0, 412.0]),
+        ];
+        let mut gray = GrayImage::from_pixel(1000, 520, image::Luma([255]));
+        for x in 69..=235 {
+            gray.put_pixel(x, 458, image::Luma([40]));
+        }
+        let fields = fields(&page_of(lines, 1000, 520), &gray);
+        assert_eq!(
+            typed(&fields, "申请日期", "16/06/2025", "date").0,
+            "2025-06-16"
         );
     }
 
