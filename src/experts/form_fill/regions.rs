@@ -393,7 +393,80 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         });
     }
     combs(&mut out, lines, text_h);
+    join_split_boxes(&mut out, gray, text_h);
     out
+}
+
+/// A long box found as two, level and touching with no line between them (a scan's
+/// shading gradient or noise cut a filled box where the shade crossed the paper's level),
+/// is one box. Boxes that share a border keep it between them; boxes apart show paper.
+fn join_split_boxes(out: &mut Vec<Region>, gray: &GrayImage, text_h: f32) {
+    let column = |x: f32, y0: f32, y1: f32| -> Option<f32> {
+        let x = x.round();
+        if x < 0.0 || x >= gray.width() as f32 || y1 <= y0 {
+            return None;
+        }
+        let (y0, y1) = (y0.max(0.0) as u32, (y1 as u32).min(gray.height()));
+        let n = y1.saturating_sub(y0);
+        (n > 0).then(|| {
+            (y0..y1)
+                .map(|y| f32::from(gray.get_pixel(x as u32, y)[0]))
+                .sum::<f32>()
+                / n as f32
+        })
+    };
+    loop {
+        let mut pair = None;
+        'find: for i in 0..out.len() {
+            for j in 0..out.len() {
+                let (a, b) = (out[i].bbox, out[j].bbox);
+                if i == j
+                    || out[i].kind != RegionKind::Box
+                    || out[j].kind != RegionKind::Box
+                    || (a[1] - b[1]).abs() > 0.15 * text_h
+                    || (a[3] - b[3]).abs() > 0.15 * text_h
+                    || (b[0] - a[2]).abs() > 3.0
+                    || a[2] - a[0] < 2.0 * text_h
+                    || b[2] - b[0] < 2.0 * text_h
+                {
+                    continue;
+                }
+                // The middle half of the rows, the seam's darkest and brightest columns
+                // against the insides a few pixels off it on both sides.
+                let (h0, h1) = (a[1].max(b[1]), a[3].min(b[3]));
+                let (y0, y1) = (h0 + 0.25 * (h1 - h0), h1 - 0.25 * (h1 - h0));
+                let seam: Vec<f32> = (-3..=3)
+                    .filter_map(|d| column((a[2] + b[0]) / 2.0 + d as f32, y0, y1))
+                    .collect();
+                let sides: Vec<f32> = [a[2] - 8.0, a[2] - 6.0, b[0] + 6.0, b[0] + 8.0]
+                    .into_iter()
+                    .filter_map(|x| column(x, y0, y1))
+                    .collect();
+                if seam.is_empty() || sides.len() < 4 {
+                    continue;
+                }
+                let inside = sides.iter().sum::<f32>() / sides.len() as f32;
+                let darkest = seam.iter().copied().fold(f32::MAX, f32::min);
+                let brightest = seam.iter().copied().fold(f32::MIN, f32::max);
+                if darkest >= inside - 20.0 && brightest <= inside + 15.0 {
+                    pair = Some((i, j));
+                    break 'find;
+                }
+            }
+        }
+        let Some((i, j)) = pair else {
+            return;
+        };
+        let b = out[j].bbox;
+        let a = &mut out[i].bbox;
+        *a = [
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ];
+        out.remove(j);
+    }
 }
 
 /// Whether the paper `b` (a box's inside) ends in a drop-down's arrow: a small V, wider than
@@ -2003,6 +2076,51 @@ mod tests {
             img.put_pixel(b[0], y, image::Luma([60]));
             img.put_pixel(b[2], y, image::Luma([60]));
         }
+    }
+
+    #[test]
+    fn a_shaded_box_found_in_two_halves_is_one_but_neighbours_stay_apart() {
+        // Three rows of two level, touching boxes: shade with nothing between the halves
+        // (a scan's gradient cut it), a shared 1 px border, and a 3 px strip of paper.
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([240]));
+        for y in 0..200u32 {
+            for x in 20..380u32 {
+                let row = y / 60;
+                let inside = (10..40).contains(&(y % 60));
+                let v = match row {
+                    1 if x == 200 => 60,
+                    2 if (199..202).contains(&x) => 240,
+                    _ => 215,
+                };
+                if inside && row < 3 {
+                    img.put_pixel(x, y, image::Luma([v]));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for row in 0..3u32 {
+            let (y0, y1) = ((row * 60 + 10) as f32, (row * 60 + 40) as f32);
+            out.push(Region {
+                kind: RegionKind::Box,
+                bbox: [20.0, y0, 200.0, y1],
+            });
+            out.push(Region {
+                kind: RegionKind::Box,
+                bbox: [201.0, y0, 380.0, y1],
+            });
+        }
+        join_split_boxes(&mut out, &img, 16.0);
+        let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
+        assert_eq!(
+            boxes,
+            [
+                [20.0, 10.0, 380.0, 40.0],
+                [20.0, 70.0, 200.0, 100.0],
+                [201.0, 70.0, 380.0, 100.0],
+                [20.0, 130.0, 200.0, 160.0],
+                [201.0, 130.0, 380.0, 160.0],
+            ]
+        );
     }
 
     #[test]
