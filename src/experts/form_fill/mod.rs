@@ -2706,9 +2706,18 @@ fn dark_page(gray: &GrayImage) -> bool {
 /// A format printed on its own (a placeholder, a hint beside a box), read as printed or,
 /// on a scan, as the OCR garbled it.
 fn printed_format(text: &str) -> Option<Format> {
+    // "Format: DD/MM/Y": the hint's word, then a placeholder the OCR cut short or garbled.
+    static HINT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*[(（]?\s*(?:(?:date\s+)?format|(?:日期)?格式)\s*[:：]\s*")
+            .expect("static regex")
+    });
     Format::find(text)
         .filter(|_| format_only(text))
         .or_else(|| Format::garbled(text))
+        .or_else(|| {
+            let m = HINT.find(text)?;
+            Format::garbled(text[m.end()..].trim_end_matches([')', '）']))
+        })
 }
 
 /// A format printed after a label, read as printed, as the OCR garbled it ("Date signed:
@@ -3883,6 +3892,19 @@ mod tests {
             typed(&fields, "出生日期", "1981-07-05", "date_of_birth").0,
             "1981年07月05日"
         );
+    }
+
+    #[test]
+    fn a_format_hint_the_ocr_cut_short_is_still_a_format() {
+        // A scan greyed out the year's last letters of "Format: DD/MM/YYYY".
+        let f = printed_format("Format: DD/MM/Y").expect("a format");
+        assert_eq!(
+            f.parts(),
+            [(Part::Day, 2), (Part::Month, 2), (Part::Year, 4)]
+        );
+        assert!(printed_format("格式：YYYY-MM-D").is_some());
+        assert!(printed_format("Format of payment: cash").is_none());
+        assert!(printed_format("Date of birth").is_none());
     }
 
     #[test]
