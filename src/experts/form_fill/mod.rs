@@ -1725,6 +1725,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             }
         }
         let lone = row.len() == 1;
+        let first = options.len();
         for (cb, pick) in row.iter().zip(picks) {
             let (text, text_bbox) = match pick {
                 Some(i) => {
@@ -1751,6 +1752,18 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 text_bbox,
                 bbox: *cb,
             });
+        }
+        // One segment read over the next box too ("○ Male ○ Female" read "Male Female", the
+        // second ring not cutting the line): the text past that box is the next option's.
+        for k in first..options.len().saturating_sub(1) {
+            if options[k + 1].text.is_empty()
+                && let Some((a, b)) = split_over_box(&options[k], &options[k + 1].bbox, &page.lines)
+            {
+                options[k].text = a.0;
+                options[k].text_bbox = Some(a.1);
+                options[k + 1].text = b.0;
+                options[k + 1].text_bbox = Some(b.1);
+            }
         }
     }
     // One option read with the next one's marker in its text ("男0女"): two options.
@@ -2501,6 +2514,41 @@ fn option_glyphs<'a>(
         .map(|(_, gb)| gb)
         .collect();
     (glyphs.len() == chars).then_some(glyphs)
+}
+
+/// An option's text split at the next box it runs over: (text, box) before and after it.
+fn split_over_box(
+    o: &CheckOption,
+    next: &BBox,
+    lines: &[crate::ocr::Line],
+) -> Option<((String, BBox), (String, BBox))> {
+    let tb = o.text_bbox?;
+    if tb[0] >= next[0] || tb[2] <= next[2] {
+        return None;
+    }
+    let chars: Vec<char> = o.text.chars().filter(|c| !c.is_whitespace()).collect();
+    let glyphs = option_glyphs(&tb, chars.len(), lines)?;
+    let cut = glyphs.iter().position(|g| (g[0] + g[2]) / 2.0 > next[0])?;
+    // Every glyph before the box, every one after it: none under it.
+    if cut == 0 || glyphs[cut][0] < next[2] - 2.0 || glyphs[cut - 1][2] > next[0] + 2.0 {
+        return None;
+    }
+    // The cut in the text: after `cut` non-space characters.
+    let mut seen = 0;
+    let at = o.text.char_indices().find_map(|(i, c)| {
+        if !c.is_whitespace() {
+            seen += 1;
+        }
+        (seen > cut).then_some(i)
+    })?;
+    let (a, b) = (o.text[..at].trim(), o.text[at..].trim());
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    Some((
+        (a.to_string(), [tb[0], tb[1], glyphs[cut - 1][2], tb[3]]),
+        (b.to_string(), [glyphs[cut][0], tb[1], tb[2], tb[3]]),
+    ))
 }
 
 /// An option whose text holds the next option's marker ("男0女", "Male O Female"): a scan
@@ -3892,6 +3940,39 @@ mod tests {
             typed(&fields, "出生日期", "1981-07-05", "date_of_birth").0,
             "1981年07月05日"
         );
+    }
+
+    #[test]
+    fn one_option_text_read_over_the_next_box_is_split_at_it() {
+        // "○ Male ○ Female" read "Male Female" from the first ring on: both rings found.
+        let l = line_at(
+            &[
+                ("M", [520.0, 528.0]),
+                ("a", [528.0, 534.0]),
+                ("l", [534.0, 537.0]),
+                ("e", [537.0, 543.0]),
+                (" ", [543.0, 590.0]),
+                ("F", [590.0, 597.0]),
+                ("e", [597.0, 603.0]),
+                ("m", [603.0, 612.0]),
+                ("a", [612.0, 618.0]),
+                ("l", [618.0, 621.0]),
+                ("e", [621.0, 627.0]),
+            ],
+            [322.0, 347.0],
+        );
+        let o = CheckOption {
+            text: "Male Female".into(),
+            text_bbox: Some(l.bbox),
+            bbox: [502.0, 329.0, 516.0, 343.0],
+        };
+        let next = [570.0, 329.0, 584.0, 343.0];
+        let (a, b) = split_over_box(&o, &next, std::slice::from_ref(&l)).expect("split");
+        assert_eq!((a.0.as_str(), b.0.as_str()), ("Male", "Female"));
+        assert_eq!((a.1[2], b.1[0]), (543.0, 590.0));
+        // A box under a word is no place to cut.
+        let under = [530.0, 329.0, 544.0, 343.0];
+        assert!(split_over_box(&o, &under, std::slice::from_ref(&l)).is_none());
     }
 
     #[test]
