@@ -1504,10 +1504,10 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             .filter(|(_, score)| *score >= 0.7)
             .filter(|_| blank || profile::squash(&label) != "本人")
             .map(|(k, score)| (k.to_string(), score));
-        // A format printed in the label ("Date of birth (DD/MM/YYYY)") is the box's format.
         let dated = key
             .as_ref()
             .is_some_and(|(k, _)| matches!(k.as_str(), "date" | "date_of_birth"));
+        // A format printed in the label ("Date of birth (DD/MM/YYYY)") is the box's format.
         let input = match input {
             FieldInput::Text {
                 bbox,
