@@ -1656,6 +1656,7 @@ fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
 /// down) with paper three pixels to either side is drawn solid. Text fails the paper test.
 fn mend_rules(ink: &[bool], faint: &[bool], w: usize, h: usize, text_h: f32) -> Vec<bool> {
     let gap = (0.2 * text_h).round().max(3.0) as usize;
+    let split = (0.5 * text_h).max(8.0) as usize;
     let mut out = ink.to_vec();
     // One pass over lines of `len` cells; `at(k, i)` is the index of cell i of line k.
     let mut pass = |n: usize, len: usize, min_len: usize, at: &dyn Fn(usize, usize) -> usize| {
@@ -1678,11 +1679,34 @@ fn mend_rules(ink: &[bool], faint: &[bool], w: usize, h: usize, text_h: f32) -> 
                 }
                 let e = last + 1;
                 i = e;
-                if e - s < min_len {
-                    continue;
+                // A rule that runs on into a dark fill (a cell's side joining a header bar) is
+                // mended apart from it: the run is cut where ink lies on both sides of it for
+                // more than a stroke's width, and each piece is judged alone. (Only ink cuts: in
+                // a light shade noise breaks the faint sides, and pieces between would pass.)
+                let solid =
+                    |i: usize| k >= 3 && k + 4 < n && ink[at(k - 3, i)] && ink[at(k + 4, i)];
+                let mut pieces = Vec::new();
+                let (mut from, mut filled) = (s, 0usize);
+                for j in s..=e {
+                    if j < e && solid(j) {
+                        filled += 1;
+                        continue;
+                    }
+                    if filled >= split {
+                        pieces.push((from, j - filled));
+                        from = j;
+                    }
+                    filled = 0;
                 }
-                let sided = (s..e).filter(|&i| side(i)).count();
-                if 10 * sided < 3 * (e - s) {
+                pieces.push((from, e));
+                for (s, e) in pieces {
+                    if e <= s || e - s < min_len {
+                        continue;
+                    }
+                    let sided = (s..e).filter(|&i| side(i)).count();
+                    if 10 * sided >= 3 * (e - s) {
+                        continue;
+                    }
                     // Only the gaps, on the rule's own row of the pair: a rule that is ink
                     // already keeps its width, and so do the boxes grown over it. A gap can
                     // open at a corner too, where the rule ends.
@@ -2448,6 +2472,51 @@ mod tests {
             confidence: 0.9,
             glyphs: vec![],
         }
+    }
+
+    #[test]
+    fn a_cell_side_a_scan_left_faint_parts_the_cells_under_a_dark_header_bar() {
+        // A table on toned paper (235): a dark header bar (rows 20-49) over one row of two
+        // cells (rows 50-110, outer border dark), their shared side at x = 200 a faint 2 px
+        // rule (205: under the paper, over the ink level) that runs up into the bar.
+        let mut img = GrayImage::from_pixel(400, 160, image::Luma([235]));
+        for y in 20..=110u32 {
+            for x in 20..=380u32 {
+                let v = if y < 50 {
+                    60
+                } else if y == 110 || x == 20 || x == 380 {
+                    60
+                } else if x == 200 || x == 201 {
+                    205
+                } else {
+                    continue;
+                };
+                img.put_pixel(x, y, image::Luma([v]));
+            }
+        }
+        let lines = vec![
+            text("Full name", [30.0, 56.0, 110.0, 72.0]),
+            text("Tax number", [210.0, 56.0, 300.0, 72.0]),
+        ];
+        let found = find(&img, &lines, 16.0);
+        let cells: Vec<BBox> = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::TextCell)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(cells.len(), 2, "{found:?}");
+        assert!(
+            cells
+                .iter()
+                .any(|c| c[0] <= 22.0 && (199.0..=203.0).contains(&c[2])),
+            "{cells:?}"
+        );
+        assert!(
+            cells
+                .iter()
+                .any(|c| (199.0..=203.0).contains(&c[0]) && c[2] >= 379.0),
+            "{cells:?}"
+        );
     }
 
     #[test]
