@@ -2062,19 +2062,31 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
     for r in enclosed(&not_shade, w, h) {
         let b = r.bbox;
         let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
+        // (A hint under the box, read in a box a little taller than its letters, may
+        // reach a few pixels into it. A box may be as narrow as a date part's.)
         let texted = lines
             .iter()
-            .any(|l| geom::intersection(&l.bbox, &b) > 0.1 * geom::area(&l.bbox));
+            .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox));
+        if r.fill < 0.85 || bh < 0.8 * text_h || bh > 8.0 * text_h || bw < 1.0 * text_h || texted {
+            continue;
+        }
+        // Boxes found before inside the patch, as high as it but shorter: a scan's gradient
+        // left part of the shade faint enough for the rules' mending to wall it off. The
+        // patch is the box.
+        let part = |o: &Region| {
+            o.kind == RegionKind::Box
+                && within(&o.bbox, &b)
+                && (o.bbox[1] - b[1]).abs() <= 0.3 * text_h
+                && (o.bbox[3] - b[3]).abs() <= 0.3 * text_h
+                && o.bbox[2] - o.bbox[0] <= bw - text_h
+        };
+        if out.iter().any(part) {
+            out.retain(|o| !part(o));
+        }
         let known = out
             .iter()
             .any(|o| geom::intersection(&o.bbox, &b) > 0.3 * geom::area(&b));
-        if r.fill >= 0.85
-            && bh >= 0.8 * text_h
-            && bh <= 8.0 * text_h
-            && bw >= 2.0 * text_h
-            && !texted
-            && !known
-        {
+        if !known {
             out.push(Region {
                 kind: RegionKind::Box,
                 bbox: b,
@@ -2516,6 +2528,36 @@ mod tests {
                 .iter()
                 .any(|c| (199.0..=203.0).contains(&c[0]) && c[2] >= 379.0),
             "{cells:?}"
+        );
+    }
+
+    #[test]
+    fn a_shaded_box_is_whole_though_part_was_walled_off_and_a_hint_touches_it() {
+        // Toned paper (240) with two grey boxes (215): a long one (x 40-339) with a hint line
+        // read 2 px into its bottom, and one as narrow as a date part (x 360-377). The long
+        // box's left part was found before as a box of its own (the mending walled it off).
+        let mut img = GrayImage::from_pixel(420, 120, image::Luma([240]));
+        for y in 40..70u32 {
+            for x in (40..340u32).chain(360..378) {
+                img.put_pixel(x, y, image::Luma([215]));
+            }
+        }
+        let lines = vec![text("We will write to you here", [40.0, 68.0, 250.0, 84.0])];
+        let mut out = vec![Region {
+            kind: RegionKind::Box,
+            bbox: [41.0, 40.0, 200.0, 70.0],
+        }];
+        shaded_boxes(&img, 240, &lines, 16.0, &mut out);
+        let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
+        let near = |b: &BBox, want: [f32; 4]| b.iter().zip(want).all(|(a, w)| (a - w).abs() <= 3.0);
+        assert_eq!(boxes.len(), 2, "{boxes:?}");
+        assert!(
+            boxes.iter().any(|b| near(b, [40.0, 40.0, 340.0, 70.0])),
+            "{boxes:?}"
+        );
+        assert!(
+            boxes.iter().any(|b| near(b, [360.0, 40.0, 378.0, 70.0])),
+            "{boxes:?}"
         );
     }
 
