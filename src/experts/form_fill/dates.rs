@@ -282,9 +282,18 @@ impl Format {
             // The year garbled whole ("9027"): two to four odd characters at one end.
             let (first, last) = (order[0].1, order[1].2);
             let (head, tail) = (odd(0, first), odd(last, t.len()));
-            let year = if (2..=4).contains(&tail) && head == 0 {
+            // Or cut to one character ("DD.MM.m") after the separator the other parts
+            // have between them.
+            let sep = match t.get(order[0].2..order[1].1) {
+                Some(&[c]) if is_sep(c) => Some(c),
+                _ => None,
+            };
+            let lone_tail = tail == 1 && sep.is_some() && t.get(last) == sep.as_ref();
+            let lone_head =
+                head == 1 && sep.is_some() && first >= 1 && t.get(first - 1) == sep.as_ref();
+            let year = if ((2..=4).contains(&tail) || lone_tail) && head == 0 {
                 (last, t.len())
-            } else if (2..=4).contains(&head) && tail == 0 {
+            } else if ((2..=4).contains(&head) || lone_head) && tail == 0 {
                 (0, first)
             } else {
                 return None;
@@ -671,6 +680,9 @@ mod tests {
             ("(YYYY.MM.DD)", "1990.03.07"),
             ("DDrMMMrYYYY", "07/Mar/1990"),
             ("YYYY-MM-Dp", "1990-03-07"),
+            ("(DD.MM.m)", "07.03.1990"),
+            ("y/mm/dd", "1990/03/07"),
+            ("ddmm9027", "07031990"),
         ];
         for (text, want) in cases {
             let f = Format::garbled(text).unwrap_or_else(|| panic!("{text}"));
@@ -687,8 +699,34 @@ mod tests {
             "Paddy mmm",
             "Buddy mmyy",
             "YYYY年MM月DD",
+            "dd.mm/m",
+            "dd mm x",
         ] {
             assert_eq!(Format::garbled(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn any_text_is_read_for_a_format_without_a_panic() {
+        // Strings of format letters, separators, digits, units and odd characters, drawn by a
+        // fixed LCG: every reader returns (a garbled placeholder once indexed past its end).
+        let alphabet: Vec<char> = "dmyDMYvw/-.|()（）年月日9 xe:".chars().collect();
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 59) as usize;
+            let text: String = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left(7 * k as u32 + 3) >> 40;
+                    alphabet[r as usize % alphabet.len()]
+                })
+                .collect();
+            let _ = Format::garbled(&text);
+            let _ = Format::find(&text);
+            let _ = Format::from_example(&text);
+            let _ = Format::strip(&text);
         }
     }
 
