@@ -2080,7 +2080,15 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
         let texted = lines
             .iter()
             .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox));
-        if r.fill < 0.85 || bh < 0.8 * text_h || bh > 8.0 * text_h || bw < 1.0 * text_h || texted {
+        // A narrow one holding print the OCR did not read is a badge ("3"), not a part.
+        let badge = || bw < 2.0 * text_h && ink_share(gray, &b, ink as u8) > 0.01;
+        if r.fill < 0.85
+            || bh < 0.8 * text_h
+            || bh > 8.0 * text_h
+            || bw < 1.0 * text_h
+            || texted
+            || badge()
+        {
             continue;
         }
         // Boxes found before inside the patch, as high as it but shorter: a scan's gradient
@@ -2559,6 +2567,17 @@ mod tests {
         for y in 30..39u32 {
             for x in (361..377u32).step_by(3) {
                 img.put_pixel(x, y, image::Luma([120]));
+            }
+        }
+        // A third as narrow, a badge round a number the OCR did not read ("1"): no box.
+        for y in 40..70u32 {
+            for x in 390..408u32 {
+                let v = if (398..400).contains(&x) && (47..63).contains(&y) {
+                    60
+                } else {
+                    215
+                };
+                img.put_pixel(x, y, image::Luma([v]));
             }
         }
         let lines = vec![
