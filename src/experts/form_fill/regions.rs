@@ -2077,9 +2077,39 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
         let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
         // (A hint under the box, read in a box a little taller than its letters, may
         // reach a few pixels into it. A box may be as narrow as a date part's.)
+        // (Nor is a strip whose text was cut out of it: a header bar holding its title, the
+        // text printed on shade beside the patch.)
+        // What lies between the text and the patch tells: shade, or paper.
+        let on_shade = |l: &Line| {
+            let beside = l.bbox[2] >= b[0] - 6.0
+                && l.bbox[0] <= b[2] + 6.0
+                && l.bbox[1] < b[3]
+                && l.bbox[3] > b[1];
+            if !beside {
+                return false;
+            }
+            let (gx0, gx1) = if l.bbox[2] <= b[0] + 2.0 {
+                (l.bbox[2].min(b[0]) - 4.0, b[0])
+            } else if l.bbox[0] >= b[2] - 2.0 {
+                (b[2], l.bbox[0].max(b[2]) + 4.0)
+            } else {
+                return false;
+            };
+            let [x0, x1] = [gx0, gx1].map(|v| (v.round().max(0.0) as usize).min(w));
+            let [y0, y1] = [l.bbox[1].max(b[1]), l.bbox[3].min(b[3])]
+                .map(|v| (v.round().max(0.0) as usize).min(h));
+            let (mut shade, mut all) = (0usize, 0usize);
+            for y in y0..y1.max(y0) {
+                for &v in &px[y * w + x0..y * w + x1.max(x0)] {
+                    all += 1;
+                    shade += usize::from(u32::from(v) > ink && u32::from(v) <= light);
+                }
+            }
+            2 * shade > all
+        };
         let texted = lines
             .iter()
-            .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox));
+            .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox) || on_shade(l));
         // A narrow one holding print the OCR did not read is a badge ("3"), not a part.
         let badge = || bw < 2.0 * text_h && ink_share(gray, &b, ink as u8) > 0.01;
         if r.fill < 0.85
@@ -2569,6 +2599,14 @@ mod tests {
                 img.put_pixel(x, y, image::Luma([120]));
             }
         }
+        // A header bar (rows 90-109) with its title printed on the shade at the left, read in
+        // a box as high as the bar: cut out as read text, the rest of the bar is no box either.
+        for y in 90..110u32 {
+            for x in 20..400u32 {
+                let stroke = x < 120 && x % 4 == 0 && (93..107).contains(&y);
+                img.put_pixel(x, y, image::Luma([if stroke { 40 } else { 215 }]));
+            }
+        }
         // A third as narrow, a badge round a number the OCR did not read ("1"): no box.
         for y in 40..70u32 {
             for x in 390..408u32 {
@@ -2583,6 +2621,7 @@ mod tests {
         let lines = vec![
             text("We will write to you here", [40.0, 68.0, 250.0, 84.0]),
             text("Day", [360.0, 29.0, 378.0, 39.0]),
+            text("Part B", [22.0, 89.0, 121.0, 111.0]),
         ];
         let mut out = vec![Region {
             kind: RegionKind::Box,
