@@ -2052,8 +2052,9 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
     for l in lines {
         let b = [l.bbox[0] - 2.0, l.bbox[1], l.bbox[2] + 2.0, l.bbox[3]];
         let [x0, y0, x1, y1] = b.map(|v| v.round().max(0.0) as usize);
+        let (x0, x1) = (x0.min(w), x1.min(w).max(x0.min(w)));
         for y in y0.min(h)..y1.min(h) {
-            read[y * w + x0.min(w)..y * w + x1.min(w)].fill(true);
+            read[y * w + x0..y * w + x1].fill(true);
         }
     }
     // "Ink" for `enclosed` is everything that is not shade, so its regions are the patches.
