@@ -2546,9 +2546,7 @@ mod tests {
         let mut img = GrayImage::from_pixel(400, 160, image::Luma([235]));
         for y in 20..=110u32 {
             for x in 20..=380u32 {
-                let v = if y < 50 {
-                    60
-                } else if y == 110 || x == 20 || x == 380 {
+                let v = if y < 50 || y == 110 || x == 20 || x == 380 {
                     60
                 } else if x == 200 || x == 201 {
                     205
