@@ -1664,6 +1664,7 @@ fn mend_rules(ink: &[bool], faint: &[bool], w: usize, h: usize, text_h: f32) -> 
             let band = |i: usize| faint[at(k, i)] || faint[at(k + 1, i)];
             let side =
                 |i: usize| (k >= 3 && faint[at(k - 3, i)]) || (k + 4 < n && faint[at(k + 4, i)]);
+            let solid = |i: usize| k >= 3 && k + 4 < n && ink[at(k - 3, i)] && ink[at(k + 4, i)];
             let mut i = 0;
             while i < len {
                 if !band(i) {
@@ -1683,8 +1684,6 @@ fn mend_rules(ink: &[bool], faint: &[bool], w: usize, h: usize, text_h: f32) -> 
                 // mended apart from it: the run is cut where ink lies on both sides of it for
                 // more than a stroke's width, and each piece is judged alone. (Only ink cuts: in
                 // a light shade noise breaks the faint sides, and pieces between would pass.)
-                let solid =
-                    |i: usize| k >= 3 && k + 4 < n && ink[at(k - 3, i)] && ink[at(k + 4, i)];
                 let mut pieces = Vec::new();
                 let (mut from, mut filled) = (s, 0usize);
                 for j in s..=e {
@@ -2096,17 +2095,9 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
             } else {
                 return false;
             };
-            let [x0, x1] = [gx0, gx1].map(|v| (v.round().max(0.0) as usize).min(w));
-            let [y0, y1] = [l.bbox[1].max(b[1]), l.bbox[3].min(b[3])]
-                .map(|v| (v.round().max(0.0) as usize).min(h));
-            let (mut shade, mut all) = (0usize, 0usize);
-            for y in y0..y1.max(y0) {
-                for &v in &px[y * w + x0..y * w + x1.max(x0)] {
-                    all += 1;
-                    shade += usize::from(u32::from(v) > ink && u32::from(v) <= light);
-                }
-            }
-            2 * shade > all
+            let gap = [gx0, l.bbox[1].max(b[1]), gx1, l.bbox[3].min(b[3])].map(f32::round);
+            let share = |at: u32| ink_share(gray, &gap, at.min(255) as u8);
+            share(light) - share(ink) > 0.5
         };
         let texted = lines
             .iter()
@@ -2132,9 +2123,7 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
                 && (o.bbox[3] - b[3]).abs() <= 0.3 * text_h
                 && o.bbox[2] - o.bbox[0] <= bw - text_h
         };
-        if out.iter().any(part) {
-            out.retain(|o| !part(o));
-        }
+        out.retain(|o| !part(o));
         let known = out
             .iter()
             .any(|o| geom::intersection(&o.bbox, &b) > 0.3 * geom::area(&b));
