@@ -104,6 +104,12 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "pps number",
             "ppsn",
             "personal public service number",
+            // Where a driving licence is the identity document (AU, US).
+            "driver licence number",
+            "driver license number",
+            "drivers licence number",
+            "drivers license number",
+            "driving licence number",
             "身份证号码",
             "身份证号",
             "身份证",
