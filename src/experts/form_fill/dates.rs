@@ -158,8 +158,9 @@ impl Ymd {
 }
 
 /// Three parts with a separator between each: "DD/MM/YYYY", "yyyy-mm-dd", "dd/mm/yyy" (an OCR
-/// slip).
-const FMT_SRC: &str = r"(?i)\b(dd?|m{1,3}|y{2,4})\s*([-/. ])\s*(dd?|m{1,3}|y{2,4})\s*([-/. ])\s*(dd?|m{1,3}|y{2,4})\b";
+/// slip). The word boundaries are ASCII ones: Chinese printed right before or after the format
+/// ("请按YYYY/MM/DD格式填写") bounds it.
+const FMT_SRC: &str = r"(?i)(?-u:\b)(dd?|m{1,3}|y{2,4})\s*([-/. ])\s*(dd?|m{1,3}|y{2,4})\s*([-/. ])\s*(dd?|m{1,3}|y{2,4})(?-u:\b)";
 
 static FMT: LazyLock<Regex> = LazyLock::new(|| Regex::new(FMT_SRC).expect("static regex"));
 
