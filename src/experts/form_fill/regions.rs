@@ -51,7 +51,12 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     for r in &rects {
         let b = r.bbox;
         let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
-        if r.fill < 0.6 || bw < 6.0 || bh < 6.0 || bw * bh > 0.4 * page_area {
+        if r.fill < 0.6 || bw < 4.0 || bh < 4.0 || bw * bh > 0.4 * page_area {
+            continue;
+        }
+        // Below 6 px only a ring the OCR read as a symbol of its own ("o Male", a small ○
+        // glyph in some fonts), not a gap between words (a letter's counter beside it).
+        if (bw < 6.0 || bh < 6.0) && !symbol_at(lines, &b, false) {
             continue;
         }
         let border = grow_to_border(&sealed, w, h, b);
@@ -331,9 +336,11 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             let y = if up { u[1] } else { u[3] - 1.0 };
             vertical_ink(&ink, w, x, y, up, tall) >= tall
         };
+        // (A rounded frame's straight edge stops short of its sides by the corner's radius.)
+        let near = |x: f32, out: f32, up: bool| (0..4).any(|k| side(x + out * 2.0 * k as f32, up));
         let frame = [true, false]
             .into_iter()
-            .any(|up| side(u[0], up) && side(u[2] - 1.0, up));
+            .any(|up| near(u[0], -1.0, up) && near(u[2] - 1.0, 1.0, up));
         if edge || text || frame {
             continue;
         }
@@ -608,7 +615,7 @@ fn mark(
     });
     // The OCR read a box or circle symbol (☐, ○) where this square is, or a gap between
     // words: small as it is, it is drawn, not a letter's counter.
-    let symbol = bw >= 6.0 && symbol_at(lines, &b);
+    let symbol = bw >= 4.0 && symbol_at(lines, &b, true);
     let dropped = || alone && bw >= 0.3 * text_h && !inside_glyph(lines, &b);
     if square
         && !worded
@@ -1431,13 +1438,22 @@ fn inside_glyph(lines: &[Line], b: &BBox) -> bool {
     })
 }
 
-/// Whether the OCR read a box or circle symbol (☐, ○, 口) at a small square, a space, or a
-/// lone "O" between spaces (a radio button read as a letter): anything but a letter inside a
-/// word.
-fn symbol_at(lines: &[Line], b: &BBox) -> bool {
+/// Whether the OCR read a box or circle symbol (☐, ○, 口) at a small square, a space (where
+/// `gaps`), or a lone "O" between spaces (a radio button read as a letter): anything but a
+/// letter inside a word.
+fn symbol_at(lines: &[Line], b: &BBox, gaps: bool) -> bool {
     const SYMBOLS: &[&str] = &[
         "口", "□", "☐", "▢", "◻", "囗", "○", "〇", "◯", "◎", "⚪", "◦",
     ];
+    // A ring read as "0" run into the option's Chinese word ("0男"): no number stands so
+    // before a word (a date's units aside: "0月" may be a month's).
+    let hanzi = |g: Option<&(String, BBox)>| {
+        g.is_some_and(|(g, _)| {
+            !g.is_empty()
+                && g.chars().all(crate::request::is_cjk)
+                && !matches!(g.as_str(), "年" | "月" | "日" | "号")
+        })
+    };
     let cx = (b[0] + b[2]) / 2.0;
     nearest_glyphs(lines, b).any(|(l, k)| {
         let (g, gb) = &l.glyphs[k];
@@ -1448,8 +1464,10 @@ fn symbol_at(lines: &[Line], b: &BBox) -> bool {
         let near =
             ((gb[0] + gb[2]) / 2.0 - cx).abs() <= (b[2] - b[0]).max(0.5 * (l.bbox[3] - l.bbox[1]));
         near && (SYMBOLS.contains(&g.as_str())
-            || g.trim().is_empty()
-            || (matches!(g.as_str(), "O" | "o" | "0") && gap(k.checked_sub(1)) && gap(Some(k + 1))))
+            || (gaps && g.trim().is_empty())
+            || (matches!(g.as_str(), "O" | "o" | "0")
+                && gap(k.checked_sub(1))
+                && (gap(Some(k + 1)) || hanzi(l.glyphs.get(k + 1)))))
     })
 }
 
@@ -2525,6 +2543,101 @@ mod tests {
             confidence: 0.9,
             glyphs: vec![],
         }
+    }
+
+    /// A line with one glyph per character, spread evenly over it.
+    fn glyphed(t: &str, b: BBox) -> Line {
+        let w = (b[2] - b[0]) / t.chars().count() as f32;
+        Line {
+            glyphs: t
+                .chars()
+                .enumerate()
+                .map(|(k, c)| {
+                    let x = b[0] + k as f32 * w;
+                    (c.to_string(), [x, b[1], x + w, b[3]])
+                })
+                .collect(),
+            ..text(t, b)
+        }
+    }
+
+    /// A 7 px ring (a 5 px hole with cut corners), as a small ○ glyph prints, at (x, y).
+    fn small_ring(img: &mut GrayImage, x: u32, y: u32) {
+        let dots = [
+            (2, 0),
+            (3, 0),
+            (4, 0),
+            (1, 1),
+            (5, 1),
+            (0, 2),
+            (0, 3),
+            (0, 4),
+            (6, 2),
+            (6, 3),
+            (6, 4),
+            (1, 5),
+            (5, 5),
+            (2, 6),
+            (3, 6),
+            (4, 6),
+        ];
+        for (dx, dy) in dots {
+            img.put_pixel(x + dx, y + dy, image::Luma([110]));
+        }
+    }
+
+    #[test]
+    fn a_small_ring_read_as_a_lone_o_is_a_radio_but_one_at_a_gap_between_words_is_not() {
+        // "o Male" (the ring read as a letter of its own) and "Email address" with a ring
+        // where the space between the words was read: a letter's counter, not a button.
+        let mut img = page();
+        small_ring(&mut img, 41, 27);
+        small_ring(&mut img, 141, 97);
+        let lines = [
+            glyphed("o Male", [40.0, 20.0, 100.0, 40.0]),
+            glyphed("Email address", [90.0, 90.0, 220.0, 110.0]),
+        ];
+        let regions = find(&img, &lines, 20.0);
+        let marks: Vec<BBox> = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Checkbox)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(marks, [[41.0, 27.0, 48.0, 34.0]], "{regions:?}");
+    }
+
+    #[test]
+    fn the_straight_edges_of_a_rounded_frame_are_no_rules_to_write_on() {
+        // A panel (a tile holding a label and options: no paper enclosed alone) with corners
+        // rounded by 6 px: its top and bottom edges stop 6 px short of its sides.
+        let mut img = page();
+        for x in 26..=354u32 {
+            img.put_pixel(x, 40, image::Luma([120]));
+            img.put_pixel(x, 130, image::Luma([120]));
+        }
+        for y in 46..=124u32 {
+            img.put_pixel(20, y, image::Luma([120]));
+            img.put_pixel(360, y, image::Luma([120]));
+        }
+        for k in 0..6u32 {
+            // The corners' arcs, roughly: one step in, one step down.
+            let (a, b) = (26 - k, 40 + k);
+            img.put_pixel(a - 1, b + 1, image::Luma([120]));
+            img.put_pixel(360 - (6 - k), 40 + k, image::Luma([120]));
+            img.put_pixel(20 + k, 130 - (6 - k), image::Luma([120]));
+            img.put_pixel(360 - k, 124 + k, image::Luma([120]));
+        }
+        // Three lines inside: no label cell, no box.
+        let lines = [
+            text("Gender:", [30.0, 50.0, 100.0, 70.0]),
+            text("Male", [50.0, 74.0, 100.0, 94.0]),
+            text("Female", [50.0, 98.0, 110.0, 118.0]),
+        ];
+        let regions = find(&img, &lines, 20.0);
+        assert!(
+            !regions.iter().any(|r| r.kind == RegionKind::Underline),
+            "{regions:?}"
+        );
     }
 
     #[test]
