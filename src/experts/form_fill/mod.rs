@@ -89,7 +89,8 @@ pub fn clean_label(s: &str) -> String {
             .trim()
             .to_string()
     };
-    let s = drop_hint(s.trim());
+    // (A colon after the hint: "Date signed (D.MM. y):".)
+    let s = drop_hint(s.trim().trim_end_matches([':', '：', '*', '＊', ' ']));
     let s = example_at(s).map_or(s, |k| &s[..k]);
     let s = match INTRO.captures(s) {
         Some(c) => trim(&c[1]),
@@ -309,11 +310,12 @@ fn ends_label(glyphs: &[(String, BBox)], k: usize) -> bool {
 }
 
 /// A segment of the glyphs given: without the spaces at its ends, nor a question's number
-/// before its words ("3. Surname", "10.手机", "(2) 性别"): the number is not part of the label
+/// before its words ("3. Surname", "10.手机", "(2) 性别", "② 性别", a circle round "10" read
+/// as "①⑩"): the number is not part of the label
 /// and its box would pull the label's box off the words.
 fn piece(glyphs: &[(&str, BBox)], confidence: f32) -> Option<Segment> {
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:Q\s?)?(?:\d{1,2}(?:\.\d{1,2})?\s*[.、)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}[a-z]?\s+\b)\s*")
+        Regex::new(r"^(?:Q\s?)?(?:\d{1,2}(?:\.\d{1,2})?\s*[.、)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[a-z]?\s+\b|[\x{2460}-\x{2473}\x{24EA}-\x{24FF}\x{2776}-\x{2793}\x{3251}-\x{325F}\x{32B1}-\x{32BF}]+)\s*")
             .expect("static regex")
     });
     let blank = |g: &&(&str, BBox)| g.0.trim().is_empty();
@@ -683,13 +685,23 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     RegionKind::Box | RegionKind::TextCell | RegionKind::Underline
                 ) && b[2] <= rb[0] + 2.0
                     && rb[0] - b[2] <= 2.0 * text_h;
-            // A box on the hint's row is its box before one it stands under.
+            // A hint line between a label and the box under both ("Use the format
+            // yyyy/mm/dd"), starting where the box does.
+            let over = geom::h_overlap(b, rb) > 0.5
+                && b[1] < rb[1]
+                && b[3] <= (rb[1] + rb[3]) / 2.0
+                && rb[1] - b[3] <= 1.0 * text_h
+                && (b[0] - rb[0]).abs() <= 2.0 * text_h;
+            // A box on the hint's row is its box before one it stands under, and that before
+            // one under the hint.
             let gap = if after {
                 b[0] - rb[2]
             } else if under {
                 b[1] - rb[3] + 0.5 * text_h
             } else if leads {
                 rb[0] - b[2]
+            } else if over {
+                (rb[1] - b[3]).max(0.0) + 1.5 * text_h
             } else {
                 continue;
             };
@@ -1322,9 +1334,9 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     && gb[2] < u[0] - 1.0
                     && geom::v_overlap(gb, &span) > 0.5
             });
-            // Nor drawn: no box over it (the units would be captions) and no cell edge in it
-            // (the blank would run from a label cell into the next).
-            let around = [from, u[1] - text_h, u[0], u[3]];
+            // Nor drawn: no box over or right under it (the units would be captions) and no
+            // cell edge in it (the blank would run from a label cell into the next).
+            let around = [from, u[1] - text_h, u[0], u[3] + 0.5 * text_h];
             let drawn = regions.iter().any(|r| {
                 let rb = &r.bbox;
                 if r.kind == RegionKind::Underline {
@@ -1637,9 +1649,11 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             && (top - bottom).abs() <= 0.5 * sh.max(text_h)
             && c[2] - b[2] >= (6.0 * text_h).max(1.5 * (b[2] - b[0]))
             && names(&segs[i], c)
+            // (The answer may be a box inset in the next cell.)
             && !regions.iter().any(|o| {
                 o.kind != RegionKind::Checkbox
-                    && (o.bbox[0] - c[2]).abs() <= 5.0
+                    && o.bbox[0] >= c[2] - 5.0
+                    && o.bbox[0] - c[2] <= 5.0f32.max(text_h)
                     && geom::v_overlap(&o.bbox, c) > 0.6
                     && !segs.iter().any(|s| {
                         inside(&s.bbox, &o.bbox)
@@ -2011,20 +2025,29 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             // (A date's boxes found from its units are as high as the units' glyphs, which a
             // scan's skew may lift a few pixels over the label's foot.)
             let units_group = t >= inputs.len() && t < inputs.len() + date_groups.len();
-            let reach = if units_group {
+            // (White print on a dark strip that heads its box, the strip the box's top border:
+            // the line's box may reach down over the box's top.)
+            let reach = if units_group || (!rule && (b[1] + b[3]) / 2.0 < tb[1]) {
                 (0.25 * text_h).max(4.0)
             } else {
                 4.0
             };
+            // (A line's read box may run well down into the room where the room is shaded,
+            // a grey bar over the rule: its middle stays over the room.)
             let clear = b[3] <= tb[1] + reach
                 || (rule
                     && b[1] < tb[1]
-                    && b[3] <= tb[1] + 0.4 * text_h
+                    && (b[3] <= tb[1] + 0.4 * text_h
+                        || ((b[1] + b[3]) / 2.0 <= tb[1] && b[3] <= tb[1] + 0.6 * text_h))
                     // (With nothing after it on its row over the rule: an input not found
                     // there is its own, and the rule lower down another's, or a footer's.)
-                    && (tb[2] <= b[2] + text_h
-                        || regions::ink_share(gray, &[b[2] + text_h, b[1], tb[2], b[3]], ink_at)
-                            < 0.005));
+                    // (Looked for in the middle of the label's row: its read box may take in
+                    // a frame's edge over it.)
+                    && (tb[2] <= b[2] + text_h || {
+                        let q = 0.25 * (b[3] - b[1]);
+                        let row = [b[2] + text_h, b[1] + q, tb[2], b[3] - q];
+                        regions::ink_share(gray, &row, ink_at) < 0.005
+                    }));
             // Other text between the two, under the label (a note in a panel between a label
             // and a rule lower down), hides the input from it. (Not a hint or a format
             // printed under the label for the input below, nor text already placed: the
@@ -2574,7 +2597,22 @@ fn split_at_marker(o: &CheckOption, lines: &[crate::ocr::Line]) -> Option<[Check
             && k == words[0].chars().count()
             && chars.get(k + 1).is_some_and(char::is_ascii_uppercase)
     };
-    let k = {
+    // Or a marker standing as a word of its own between two options of a few words each
+    // ("Female o Prefer not to say").
+    let lone: Vec<usize> = (1..words.len().saturating_sub(1))
+        .filter(|&j| words[j].chars().count() == 1 && words[j].chars().all(|c| MARKS.contains(&c)))
+        .collect();
+    let (k, a, b) = if let [j] = lone[..]
+        && words.len() > 3
+    {
+        let k: usize = words[..j].iter().map(|w| w.chars().count()).sum();
+        let few =
+            |ws: &[&str]| ws.len() <= 4 && ws.iter().all(|w| w.chars().all(char::is_alphabetic));
+        if !few(&words[..j]) || !few(&words[j + 1..]) {
+            return None;
+        }
+        (k, words[..j].join(" "), words[j + 1..].join(" "))
+    } else {
         let found: Vec<usize> = (1..chars.len().saturating_sub(1))
             .filter(|&k| MARKS.contains(&chars[k]))
             .filter(|&k| {
@@ -2583,20 +2621,18 @@ fn split_at_marker(o: &CheckOption, lines: &[crate::ocr::Line]) -> Option<[Check
                     || stuck(k)
             })
             .collect();
-        match found[..] {
-            [k] => k,
-            _ => return None,
+        let [k] = found[..] else { return None };
+        let (a, b): (String, String) =
+            (chars[..k].iter().collect(), chars[k + 1..].iter().collect());
+        let word = |w: &str| w.chars().count() <= 12 && w.chars().all(char::is_alphabetic);
+        if !word(&a) || !word(&b) {
+            return None;
         }
-    };
-    let (a, b): (String, String) = (chars[..k].iter().collect(), chars[k + 1..].iter().collect());
-    let word = |w: &str| w.chars().count() <= 12 && w.chars().all(char::is_alphabetic);
-    if !word(&a) || !word(&b) {
-        return None;
-    }
-    let (a, b) = if words.len() == 3 {
-        (words[0].to_string(), words[2].to_string())
-    } else {
-        (a, b)
+        if words.len() == 3 {
+            (k, words[0].to_string(), words[2].to_string())
+        } else {
+            (k, a, b)
+        }
     };
     let m = glyphs[k];
     let cx = (m[0] + m[2]) / 2.0;
@@ -2784,13 +2820,70 @@ fn label_format(text: &str) -> Option<Format> {
         .or_else(|| example_at(text).and_then(|k| Format::from_example(&text[k..])))
 }
 
-/// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd").
+/// Text that is a date format and little else ("(DD/MM/YYYY)", "Format: yyyy-mm-dd"), or a
+/// hint line saying how to write it ("Use the format yyyy/mm/dd", "请按YYYY/MM/DD格式填写").
 fn format_only(text: &str) -> bool {
-    Format::find(text).is_some()
-        && matches!(
-            profile::normalize(&Format::strip(text)).as_str(),
-            "" | "format" | "date format" | "eg" | "e g" | "格式" | "日期格式" | "例"
-        )
+    const WORDS: &[&str] = &[
+        "use",
+        "the",
+        "format",
+        "date",
+        "in",
+        "please",
+        "enter",
+        "write",
+        "as",
+        "eg",
+        "e",
+        "g",
+        "following",
+        "this",
+        "type",
+        "it",
+        "a",
+    ];
+    // Longest first ("日期格式" before "格式").
+    const ZH: &[&str] = &[
+        "日期格式",
+        "格式",
+        "填写",
+        "日期",
+        "请",
+        "按照",
+        "按",
+        "以",
+        "为",
+        "如",
+        "例",
+        "的",
+        "输入",
+    ];
+    if Format::find(text).is_none() {
+        return false;
+    }
+    let rest = profile::normalize(&Format::strip(text));
+    if rest.is_empty() {
+        return true;
+    }
+    // Hint words only, one of them saying it is a format or how to write ("Date" alone is a
+    // label).
+    let en = rest.split(' ').all(|w| WORDS.contains(&w))
+        && rest.split(' ').any(|w| {
+            matches!(
+                w,
+                "format" | "use" | "enter" | "write" | "type" | "eg" | "e"
+            )
+        });
+    let squashed = rest.replace(' ', "");
+    let zh = !rest.is_ascii()
+        && ["格式", "填写", "例", "输入"]
+            .iter()
+            .any(|w| squashed.contains(w))
+        && ZH
+            .iter()
+            .fold(squashed.clone(), |s, w| s.replace(w, ""))
+            .is_empty();
+    en || zh
 }
 
 pub fn to_box(b: &BBox) -> proto::Box {
@@ -3055,6 +3148,7 @@ mod tests {
         assert_eq!(clean_label("Birth date: (d/mmyy)"), "Birth date");
         assert_eq!(clean_label("DOB (DD.MM.Ym"), "DOB");
         assert_eq!(clean_label("出生日期(Y/MM/DD)"), "出生日期");
+        assert_eq!(clean_label("Date signed (D.MM. y):"), "Date signed");
         assert_eq!(clean_label("出生年月日：YYYY"), "出生年月日");
         assert_eq!(clean_label("出生日期 请选择"), "出生日期");
         // Words after a colon are no hint.
@@ -3172,16 +3266,38 @@ mod tests {
         let lines = vec![
             line("3. Surname:", [20.0, 40.0, 130.0, 62.0]),
             line("10.手机", [20.0, 100.0, 100.0, 122.0]),
+            // A number in a circle, and a circle round "10" read as two circled numbers.
+            line("②性别", [20.0, 160.0, 80.0, 182.0]),
+            line("①⑩ Town", [20.0, 220.0, 100.0, 242.0]),
         ];
-        let page = page_of(lines, 600, 160);
-        let gray = page_with_boxes(600, 160, &[[140, 36, 500, 66], [140, 96, 500, 126]]);
+        let page = page_of(lines, 600, 280);
+        let gray = page_with_boxes(
+            600,
+            280,
+            &[
+                [140, 36, 500, 66],
+                [140, 96, 500, 126],
+                [140, 156, 500, 186],
+                [140, 216, 500, 246],
+            ],
+        );
         let fields = fields(&page, &gray);
         let labels: Vec<(&str, f32)> = fields
             .iter()
-            .map(|f| (f.label.as_str(), f.label_bbox[0]))
+            .map(|f| (f.label.as_str(), f.label_bbox[0].round()))
             .collect();
-        // "3. " is three of the line's eleven evenly spread glyphs; "10." three of five.
-        assert_eq!(labels, [("Surname", 50.0), ("手机", 68.0)], "{fields:?}");
+        // "3. " is three of the line's eleven evenly spread glyphs; "10." three of five;
+        // "②" one of three; "①⑩ " three of seven.
+        assert_eq!(
+            labels,
+            [
+                ("Surname", 50.0),
+                ("手机", 68.0),
+                ("性别", 40.0),
+                ("Town", 54.0)
+            ],
+            "{fields:?}"
+        );
     }
 
     #[test]
@@ -3989,6 +4105,26 @@ mod tests {
     }
 
     #[test]
+    fn a_hint_line_saying_how_to_write_a_date_is_a_format() {
+        for hint in [
+            "Use the format yyyy/mm/dd",
+            "Please enter in the format DD.MM.YYYY",
+            "请按YYYY/MM/DD 格式填写",
+            "格式为 DD-MM-YYYY",
+        ] {
+            assert!(format_only(hint), "{hint}");
+        }
+        // Labels with their format are no hints.
+        for label in [
+            "Date (DD/MM/YYYY)",
+            "Date of birth (YYYY-MM-DD)",
+            "出生日期 YYYY-MM-DD",
+        ] {
+            assert!(!format_only(label), "{label}");
+        }
+    }
+
+    #[test]
     fn a_format_after_a_date_label_on_its_line_is_its_rules() {
         // "18. 申请日期： (YYYY-MM-DD)", the OCR reading the hint as its own line, and the
         // rule to write on under both.
@@ -4004,6 +4140,110 @@ mod tests {
         assert_eq!(
             typed(&fields, "申请日期", "16/06/2025", "date").0,
             "2025-06-16"
+        );
+    }
+
+    #[test]
+    fn a_lone_marker_between_options_of_several_words_splits_them() {
+        // "○ Female ○ Prefer not to say", the second ring not found: read "Female o Prefer
+        // not to say" after the first.
+        let text = "Female o Prefer not to say";
+        let l = line(text, [100.0, 10.0, 360.0, 30.0]);
+        let o = CheckOption {
+            text: text.into(),
+            text_bbox: Some(l.bbox),
+            bbox: [84.0, 14.0, 96.0, 26.0],
+        };
+        let [a, b] = split_at_marker(&o, std::slice::from_ref(&l)).expect("split");
+        assert_eq!(
+            (a.text.as_str(), b.text.as_str()),
+            ("Female", "Prefer not to say")
+        );
+        // The "o" is the eighth of 26 glyphs 10 px wide: the second ring is centred at 175.
+        assert_eq!(b.bbox, [169.0, 14.0, 181.0, 26.0]);
+    }
+
+    #[test]
+    fn a_date_hint_line_between_a_label_and_its_rule_is_the_rules_format() {
+        let lines = vec![
+            line("Date of birth:", [40.0, 100.0, 140.0, 120.0]),
+            line("Use the format yyyy/mm/dd", [40.0, 124.0, 200.0, 140.0]),
+        ];
+        let page = page_of(lines, 500, 200);
+        let mut gray = GrayImage::from_pixel(500, 200, image::Luma([255]));
+        fill_rect(&mut gray, [40, 159, 400, 160]);
+        let fields = fields(&page, &gray);
+        let [f] = &fields[..] else {
+            panic!("one field: {fields:?}");
+        };
+        assert_eq!(f.label, "Date of birth");
+        let FieldInput::Text { bbox, format, .. } = &f.input else {
+            panic!("a rule: {f:?}");
+        };
+        assert_eq!(bbox[3], 160.0, "{f:?}");
+        let parts: Vec<Part> = format
+            .as_ref()
+            .expect("a format")
+            .parts()
+            .iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(parts, [Part::Year, Part::Month, Part::Day]);
+    }
+
+    #[test]
+    fn labels_in_a_dark_strip_over_a_box_and_beside_an_inset_box_name_those_boxes() {
+        // White print on a dark strip heading its box (the read line reaches 5 px over the
+        // box's top as found, which takes in the strip's foot), and a label cell with its answer in a box inset in the next cell.
+        let lines = vec![
+            line("Email:", [50.0, 43.0, 110.0, 68.0]),
+            line("Mobile:", [43.0, 160.0, 110.0, 186.0]),
+        ];
+        let page = page_of(lines, 640, 240);
+        let mut gray = page_with_boxes(
+            640,
+            240,
+            &[
+                [40, 66, 400, 100],
+                [40, 150, 240, 196],
+                [240, 150, 600, 196],
+                [250, 158, 590, 188],
+            ],
+        );
+        fill_rect(&mut gray, [40, 40, 400, 66]);
+        let fields = fields(&page, &gray);
+        let inputs = text_inputs(&fields);
+        assert_eq!(
+            inputs,
+            [
+                ("Email", Some([40.0, 63.0, 401.0, 101.0])),
+                ("Mobile", Some([250.0, 158.0, 591.0, 189.0]))
+            ],
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn units_captioned_over_boxes_name_the_boxes_not_the_room_before_them() {
+        let lines = vec![
+            line("出生年月日：", [20.0, 10.0, 140.0, 32.0]),
+            line("年", [59.0, 36.0, 81.0, 58.0]),
+            line("月", [134.0, 36.0, 156.0, 58.0]),
+            line("日", [194.0, 36.0, 216.0, 58.0]),
+        ];
+        let page = page_of(lines, 600, 120);
+        let gray = page_with_boxes(
+            600,
+            120,
+            &[[30, 62, 110, 92], [120, 62, 170, 92], [180, 62, 230, 92]],
+        );
+        let parts = date_parts(&page, &gray, "出生年月日");
+        // (The page is levelled first: the lefts may move by a pixel.)
+        let lefts: Vec<(Part, f32)> = parts.iter().map(|(p, b)| (*p, b[0].round())).collect();
+        assert_eq!(
+            lefts,
+            [(Part::Year, 29.0), (Part::Month, 119.0), (Part::Day, 179.0)],
+            "{parts:?}"
         );
     }
 
