@@ -855,12 +855,32 @@ fn open_cells(page: &Page, rules: &[BBox], boxes: &[BBox]) -> Vec<BBox> {
         faint_above,
     } = *page;
     let h = ink.len() / w.max(1);
+    // A rule with its own label at its left, on its row ("Full name: ........"), is that
+    // label's line, no cell's top or foot. (A colon says it is a label: the options of the
+    // next cell along may end there too.)
+    let labelled = |u: &BBox| {
+        lines.iter().any(|l| {
+            let b = &l.bbox;
+            ends_in_colon(&l.text)
+                && b[2] <= u[0] + 4.0
+                && u[0] - b[2] <= 6.0 * text_h
+                && u[1] >= b[1] + 0.5 * (b[3] - b[1])
+                && u[1] <= b[3] + 0.5 * text_h
+                && !lines.iter().any(|o| {
+                    o.bbox[0] >= b[2] - 1.0
+                        && o.bbox[2] <= u[0] + 4.0
+                        && geom::v_overlap(&o.bbox, b) > 0.5
+                        && !std::ptr::eq(o, l)
+                })
+        })
+    };
     // Rules as long as a cell is wide, not the edges of boxes (a date part's box, whose
     // caption sits under it).
     let rules: Vec<BBox> = rules
         .iter()
         .filter(|u| {
             u[2] - u[0] >= 5.0 * text_h
+                && !labelled(u)
                 && !boxes.iter().any(|b| {
                     // (A table's rule runs on past its enclosed middle cells.)
                     let along = b[2].min(u[2]) - b[0].max(u[0]);
