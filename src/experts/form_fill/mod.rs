@@ -686,12 +686,13 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 ) && b[2] <= rb[0] + 2.0
                     && rb[0] - b[2] <= 2.0 * text_h;
             // A hint line between a label and the box under both ("Use the format
-            // yyyy/mm/dd"), starting where the box does.
+            // yyyy/mm/dd"), starting where the box does or centred over it.
             let over = geom::h_overlap(b, rb) > 0.5
                 && b[1] < rb[1]
                 && b[3] <= (rb[1] + rb[3]) / 2.0
                 && rb[1] - b[3] <= 1.0 * text_h
-                && (b[0] - rb[0]).abs() <= 2.0 * text_h;
+                && ((b[0] - rb[0]).abs() <= 2.0 * text_h
+                    || (center(b)[0] - center(rb)[0]).abs() <= text_h);
             // A box on the hint's row is its box before one it stands under, and that before
             // one under the hint.
             let gap = if after {
@@ -4111,6 +4112,7 @@ mod tests {
             "Please enter in the format DD.MM.YYYY",
             "请按YYYY/MM/DD 格式填写",
             "格式为 DD-MM-YYYY",
+            "请按YYYY年MM月DD日格式填写",
         ] {
             assert!(format_only(hint), "{hint}");
         }
@@ -4189,6 +4191,23 @@ mod tests {
             .map(|p| p.0)
             .collect();
         assert_eq!(parts, [Part::Year, Part::Month, Part::Day]);
+
+        // On a centred page: label and hint centred over the box.
+        let lines = vec![
+            line("签署日期", [212.0, 20.0, 278.0, 47.0]),
+            line("请按YYYY年MM月DD日格式填写", [145.0, 44.0, 343.0, 69.0]),
+        ];
+        let page = page_of(lines, 500, 120);
+        let gray = page_with_boxes(500, 120, &[[57, 67, 433, 95]]);
+        let fields = super::fields(&page, &gray);
+        let [f] = &fields[..] else {
+            panic!("one field: {fields:?}");
+        };
+        let FieldInput::Text { bbox, format, .. } = &f.input else {
+            panic!("a box: {f:?}");
+        };
+        assert_eq!((f.label.as_str(), bbox[1]), ("签署日期", 67.0), "{f:?}");
+        assert!(format.is_some(), "{f:?}");
     }
 
     #[test]
