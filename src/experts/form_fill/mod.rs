@@ -2028,7 +2028,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             let units_group = t >= inputs.len() && t < inputs.len() + date_groups.len();
             // (White print on a dark strip that heads its box, the strip the box's top border:
             // the line's box may reach down over the box's top.)
-            let reach = if units_group || (!rule && (b[1] + b[3]) / 2.0 < tb[1]) {
+            let reach = if units_group || (!rule && center(b)[1] < tb[1]) {
                 (0.25 * text_h).max(4.0)
             } else {
                 4.0
@@ -2039,7 +2039,7 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 || (rule
                     && b[1] < tb[1]
                     && (b[3] <= tb[1] + 0.4 * text_h
-                        || ((b[1] + b[3]) / 2.0 <= tb[1] && b[3] <= tb[1] + 0.6 * text_h))
+                        || (center(b)[1] <= tb[1] && b[3] <= tb[1] + 0.6 * text_h))
                     // (With nothing after it on its row over the rule: an input not found
                     // there is its own, and the rule lower down another's, or a footer's.)
                     // (Looked for in the middle of the label's row: its read box may take in
@@ -3162,8 +3162,9 @@ mod tests {
         assert_eq!(clean_label("Date format"), "Date format");
     }
 
-    fn line(text: &str, b: BBox) -> crate::ocr::Line {
-        // One glyph per character, spread evenly over the line.
+    /// A line with one glyph per character, spread evenly over it (the regions' tests use it
+    /// too).
+    pub(super) fn line(text: &str, b: BBox) -> crate::ocr::Line {
         let n = text.chars().count() as f32;
         let w = (b[2] - b[0]) / n;
         crate::ocr::Line {
@@ -4213,7 +4214,8 @@ mod tests {
     #[test]
     fn labels_in_a_dark_strip_over_a_box_and_beside_an_inset_box_name_those_boxes() {
         // White print on a dark strip heading its box (the read line reaches 5 px over the
-        // box's top as found, which takes in the strip's foot), and a label cell with its answer in a box inset in the next cell.
+        // box's top as found, which takes in the strip's foot), and a label cell with its
+        // answer in a box inset in the next cell.
         let lines = vec![
             line("Email:", [50.0, 43.0, 110.0, 68.0]),
             line("Mobile:", [43.0, 160.0, 110.0, 186.0]),

@@ -2177,6 +2177,7 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experts::form_fill::tests::line;
 
     fn page() -> GrayImage {
         GrayImage::from_pixel(400, 200, image::Luma([255]))
@@ -2565,22 +2566,6 @@ mod tests {
         }
     }
 
-    /// A line with one glyph per character, spread evenly over it.
-    fn glyphed(t: &str, b: BBox) -> Line {
-        let w = (b[2] - b[0]) / t.chars().count() as f32;
-        Line {
-            glyphs: t
-                .chars()
-                .enumerate()
-                .map(|(k, c)| {
-                    let x = b[0] + k as f32 * w;
-                    (c.to_string(), [x, b[1], x + w, b[3]])
-                })
-                .collect(),
-            ..text(t, b)
-        }
-    }
-
     /// A 7 px ring (a 5 px hole with cut corners), as a small ○ glyph prints, at (x, y).
     fn small_ring(img: &mut GrayImage, x: u32, y: u32) {
         let dots = [
@@ -2614,8 +2599,8 @@ mod tests {
         small_ring(&mut img, 41, 27);
         small_ring(&mut img, 141, 97);
         let lines = [
-            glyphed("o Male", [40.0, 20.0, 100.0, 40.0]),
-            glyphed("Email address", [90.0, 90.0, 220.0, 110.0]),
+            line("o Male", [40.0, 20.0, 100.0, 40.0]),
+            line("Email address", [90.0, 90.0, 220.0, 110.0]),
         ];
         let regions = find(&img, &lines, 20.0);
         let marks: Vec<BBox> = regions
