@@ -3,7 +3,8 @@
 //! and the median of each stage. `cargo bench --bench ocr` (OCR_BENCH_RUNS, default 5; OCR_THREADS
 //! sets ONNX Runtime's intra-op threads, default: its own choice; OCR_MODEL: v6-tiny (default),
 //! v6-small or v4; OCR_REC_WORKERS: recognizer sessions side by side, default 1; OCR_REC_H:
-//! the rows long lines are read at, default 40).
+//! the rows long lines are read at, default 40; OCR_BENCH_PAGES: other images, comma-separated,
+//! e.g. scan-like forms to time `ocr.scan_model`, which this bench never switches to).
 
 use std::time::{Duration, Instant};
 
@@ -41,8 +42,16 @@ fn main() -> anyhow::Result<()> {
         "| page | lines | read median ms | read min ms | detection median ms | classification | recognition | layout |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for name in ["a4_en.png", "a4_zh.png"] {
-        let bytes = std::fs::read(root.join("tests/fixtures/ocr_text").join(name))?;
+    let fixtures = root.join("tests/fixtures/ocr_text");
+    let pages: Vec<std::path::PathBuf> = match std::env::var("OCR_BENCH_PAGES") {
+        Ok(list) => list.split(',').map(std::path::PathBuf::from).collect(),
+        Err(_) => vec![fixtures.join("a4_en.png"), fixtures.join("a4_zh.png")],
+    };
+    for path in &pages {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let bytes = std::fs::read(path)?;
         let img = switchboard::engine::qwen3vl::preprocess::decode(&bytes)?;
         let lines = ocr.read(&img)?.lines.len(); // warm-up
         let mut reads: Vec<Duration> = Vec::new();
