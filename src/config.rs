@@ -491,31 +491,26 @@ pub struct OcrConfig {
 impl OcrConfig {
     /// The model `ocr.model` names.
     pub fn model(&self) -> Result<switchboard_ocr::OcrModel> {
-        switchboard_ocr::OcrModel::parse(&self.model).ok_or_else(|| {
-            Error::Config(format!(
-                "ocr.model = {:?}: expected one of {}",
-                self.model,
-                switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
-            ))
-        })
+        named_model("ocr.model", &self.model, "")
     }
 
     /// The model `ocr.scan_model` names; None when it is empty.
     pub fn scan_model(&self) -> Result<Option<switchboard_ocr::OcrModel>> {
-        let name = self.scan_model.trim();
-        if name.is_empty() {
+        if self.scan_model.trim().is_empty() {
             return Ok(None);
         }
-        switchboard_ocr::OcrModel::parse(name)
-            .map(Some)
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "ocr.scan_model = {:?}: expected one of {}, or empty",
-                    self.scan_model,
-                    switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
-                ))
-            })
+        named_model("ocr.scan_model", self.scan_model.trim(), ", or empty").map(Some)
     }
+}
+
+/// The OCR model a setting names, or an error naming the setting and the choices.
+fn named_model(key: &str, name: &str, or: &str) -> Result<switchboard_ocr::OcrModel> {
+    switchboard_ocr::OcrModel::parse(name).ok_or_else(|| {
+        Error::Config(format!(
+            "{key} = {name:?}: expected one of {}{or}",
+            switchboard_ocr::OcrModel::ALL.map(|m| m.name()).join(", ")
+        ))
+    })
 }
 
 impl Default for OcrConfig {
