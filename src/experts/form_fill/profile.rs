@@ -774,6 +774,14 @@ const OTHER_THAN_APPLICANT: &[&str] = &[
     "their",
     "his",
     "her",
+    "student",
+    "pupil",
+    "deceased",
+    "died",
+    "pet",
+    "lost",
+    "accident",
+    "incident",
     "配偶",
     "监护人",
     "新生儿",
@@ -801,6 +809,19 @@ const OTHER_THAN_APPLICANT: &[&str] = &[
     "代理人",
     "受益人",
     "见证人",
+    "学生",
+    "幼儿",
+    "儿童",
+    "逝者",
+    "死者",
+    "丈夫",
+    "妻子",
+    "对方",
+    "宠物",
+    "遗失",
+    "发生",
+    "户籍",
+    "交接",
 ];
 
 /// The canonical key a profile key means (or the normalised key itself when it is no known
@@ -1049,6 +1070,64 @@ pub fn stated(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The country a nationality names, whether as the country, its people or in Chinese.
+fn country(s: &str) -> Option<&'static str> {
+    const COUNTRIES: &[(&str, &[&str])] = &[
+        (
+            "cn",
+            &[
+                "china",
+                "chinese",
+                "prc",
+                "peoplesrepublicofchina",
+                "中国",
+                "中华人民共和国",
+                "中国籍",
+            ],
+        ),
+        (
+            "gb",
+            &[
+                "uk",
+                "unitedkingdom",
+                "british",
+                "britain",
+                "greatbritain",
+                "england",
+                "english",
+                "英国",
+            ],
+        ),
+        (
+            "us",
+            &[
+                "us",
+                "usa",
+                "unitedstates",
+                "unitedstatesofamerica",
+                "american",
+                "美国",
+            ],
+        ),
+        ("ie", &["ireland", "irish", "爱尔兰"]),
+        ("au", &["australia", "australian", "澳大利亚"]),
+        ("ca", &["canada", "canadian", "加拿大"]),
+        ("nz", &["newzealand", "newzealander", "新西兰"]),
+        ("in", &["india", "indian", "印度"]),
+        ("jp", &["japan", "japanese", "日本"]),
+        ("kr", &["korea", "southkorea", "korean", "韩国"]),
+        ("fr", &["france", "french", "法国"]),
+        ("de", &["germany", "german", "德国"]),
+        ("sg", &["singapore", "singaporean", "新加坡"]),
+        ("my", &["malaysia", "malaysian", "马来西亚"]),
+    ];
+    let k = squash(s);
+    COUNTRIES
+        .iter()
+        .find(|(_, names)| names.contains(&k.as_str()))
+        .map(|(c, _)| *c)
+}
+
 /// Which of a checkbox group's options a value picks, by gender class for gender groups,
 /// else by text similarity.
 pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
@@ -1063,6 +1142,12 @@ pub fn choose_option(value: &str, options: &[String]) -> Option<usize> {
     };
     if let Some(c) = class(value)
         && let Some(i) = options.iter().position(|o| class(o) == Some(c))
+    {
+        return Some(i);
+    }
+    // A nationality given as the country ("China") picks its people's option ("Chinese").
+    if let Some(c) = country(value)
+        && let Some(i) = options.iter().position(|o| country(o) == Some(c))
     {
         return Some(i);
     }
@@ -1113,6 +1198,16 @@ mod tests {
             "推荐单位",
             "原住址",
             "单位地址",
+            "Full name of the person who died",
+            "Pet's date of birth",
+            "Number of the lost passport",
+            "Date of incident",
+            "学生身份证号",
+            "逝者身份证号码",
+            "丈夫姓名",
+            "对方姓名",
+            "事故发生日期",
+            "户籍地址",
         ] {
             assert_eq!(key(l), None, "{l}");
         }
@@ -1308,5 +1403,13 @@ mod tests {
         assert_eq!(choose_option("女", &o(&["男女"])), None);
         assert_eq!(choose_option("Female", &o(&["Male Female"])), None);
         assert_eq!(choose_option("女", &o(&["女 Female"])), Some(0));
+        // A nationality given as its country picks the people's option, and back.
+        assert_eq!(choose_option("China", &o(&["Chinese", "Other"])), Some(0));
+        assert_eq!(
+            choose_option("British", &o(&["China", "United Kingdom"])),
+            Some(1)
+        );
+        assert_eq!(choose_option("中国", &o(&["Other", "Chinese"])), Some(1));
+        assert_eq!(choose_option("France", &o(&["Chinese", "British"])), None);
     }
 }
