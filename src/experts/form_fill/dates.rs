@@ -423,10 +423,11 @@ impl Format {
             .expect("static regex")
         });
         // Chinese: a blank or letters before each of 年, 月 and 日 ("YYYY年MM月DD日",
-        // "____年__月__日"); "出生年月日" keeps its units, as `find_zh` reads it.
+        // "____年__月__日"; the 日 maybe cut off at the end by the box round a placeholder);
+        // "出生年月日" keeps its units, as `find_zh` reads it.
         static HINT_ZH: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(
-                r"[(（]?\s*[_＿A-Za-z][_＿A-Za-z\s]*年[_＿A-Za-z\s]+月[_＿A-Za-z\s]+日\s*[)）]?",
+                r"[(（]?\s*[_＿A-Za-z][_＿A-Za-z\s]*年[_＿A-Za-z\s]+月[_＿A-Za-z\s]+(?:日|$)\s*[)）]?",
             )
             .expect("static regex")
         });
@@ -445,7 +446,18 @@ impl Format {
         // Chinese: 年, 月 and 日 in order ("____年__月__日", "YYYY年MM月DD日").
         // Something to write must stand before each unit: "出生年月日" is a label, no format.
         let m = y + text[y..].find('月')?;
-        let d = m + text[m..].find('日')?;
+        // (The last 日 cut off by the box round a placeholder: "YYYY年MM月DD".)
+        let cut = text[m + 3..].trim();
+        let d = match text[m..].find('日') {
+            Some(d) => m + d,
+            None if !cut.is_empty()
+                && cut.len() <= 2
+                && cut.chars().all(|c| matches!(c, 'D' | 'd')) =>
+            {
+                text.len()
+            }
+            None => return None,
+        };
         let blank = |s: &str| {
             s.chars()
                 .any(|c| c == '_' || c == '＿' || c.is_whitespace() || c.is_ascii_alphabetic())
@@ -625,6 +637,8 @@ mod tests {
             ("D D. M M.YYYY", "07.03.1990"),
             ("出生日期（YYYY年MM月DD日）", "1990年03月07日"),
             ("____年__月__日", "1990年3月7日"),
+            // (The last 日 cut off by the box round the placeholder.)
+            ("YYYY年MM月DD", "1990年03月07日"),
             ("DD-MMM-YYYY", "07-Mar-1990"),
             ("D MMM YYYY", "7 Mar 1990"),
         ];
@@ -639,6 +653,7 @@ mod tests {
             "MM/MM/YYYY",
             "出生年月日",
             "出生年月",
+            "出生年月份",
         ] {
             assert_eq!(Format::find(none), None, "{none}");
         }
