@@ -239,6 +239,7 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
         // The small box the last glyph stood in: a line the OCR ran across date parts' boxes
         // ("MM" in a box, "月" after it) is cut where it enters or leaves one.
         let mut last_box: Option<usize> = None;
+        let mut last_cx = f32::MAX;
         for (k, (g, gb)) in line.glyphs.iter().enumerate() {
             let cx = (gb[0] + gb[2]) / 2.0;
             // (A box the line's middle falls in was taken for a cell with text in it.)
@@ -249,11 +250,51 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
                     && cx > r.bbox[0]
                     && cx < r.bbox[2]
             });
-            if in_box != last_box && !cur.is_empty() {
+            // Text that runs on into a place to write ("Date: MM/DD/YYYY", the placeholder on
+            // the line's rule) is a label, then the placeholder: cut where the input starts.
+            // (The text on the rule or in the box, not above a rule lower down: a frame's
+            // bottom edge under a label.)
+            let holds = |r: &Region| match r.kind {
+                RegionKind::Underline => (r.bbox[3] - line.bbox[3]).abs() <= 0.4 * text_h,
+                RegionKind::Box => {
+                    line.bbox[1] >= r.bbox[1] - 2.0 && line.bbox[3] <= r.bbox[3] + 2.0
+                }
+                _ => false,
+            };
+            // (And only at a word's end, a space or a colon before it, with a date's format
+            // after it: not inside a heading whose rule starts under its last letter, nor
+            // before more words of a heading over a ruled page.)
+            let word_end = k > 0 && {
+                let prev = line.glyphs[k - 1].0.as_str();
+                prev.trim().is_empty()
+                    || prev.ends_with([':', '：'])
+                    || g.starts_with(char::is_whitespace)
+            };
+            let placeholder_on = || {
+                let rest: String = line.glyphs[k..].iter().map(|g| g.0.as_str()).collect();
+                printed_format(&rest).is_some()
+            };
+            let enters_input = word_end
+                && cuts.iter().any(|r| {
+                    holds(r)
+                        && r.bbox[2] - r.bbox[0] > 3.0 * text_h
+                        && r.bbox[0] > last_cx
+                        && r.bbox[0] < cx
+                })
+                && placeholder_on();
+            last_cx = cx;
+            if (in_box != last_box || enters_input) && !cur.is_empty() {
                 out.extend(piece(&std::mem::take(&mut cur), line.confidence));
             }
             last_box = in_box;
-            let rule = g.chars().all(|c| matches!(c, '_' | '＿' | '-' | '—' | '─'));
+            // A dash between letters or digits is a hyphen ("yyyy-mm-dd" over a rule), not
+            // the rule's ink read as text.
+            let word = |j: Option<usize>| {
+                j.and_then(|j| line.glyphs.get(j))
+                    .is_some_and(|n| n.0.chars().all(char::is_alphanumeric) && !n.0.is_empty())
+            };
+            let hyphen = g == "-" && word(k.checked_sub(1)) && word(Some(k + 1));
+            let rule = !hyphen && g.chars().all(|c| matches!(c, '_' | '＿' | '-' | '—' | '─'));
             let on_box = cuts.iter().any(|r| {
                 let c = &r.bbox;
                 (r.kind == RegionKind::Checkbox || rule) && cx >= c[0] - 2.0 && cx <= c[2] + 2.0
@@ -2018,9 +2059,20 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             // one right under it, not past the cell's rule.
             let rule = t < inputs.len() && regions[inputs[t]].kind == RegionKind::Underline;
             let drawn_top = if rule { tb[3] - 2.0 } else { tb[1] };
-            let shut = cells
-                .iter()
-                .any(|c| inside(b, &c.bbox) && drawn_top > c.bbox[3] + 0.3 * text_h);
+            // (Options written in the cell right under, "□男 □女" under "性别", are in it.)
+            let in_cell_under = |c: &BBox| {
+                regions.iter().any(|r| {
+                    matches!(r.kind, RegionKind::Box | RegionKind::TextCell)
+                        && (r.bbox[1] - c[3]).abs() <= 3.0
+                        && geom::h_overlap(&r.bbox, c) > 0.5
+                        && inside(tb, &r.bbox)
+                })
+            };
+            let shut = cells.iter().any(|c| {
+                inside(b, &c.bbox)
+                    && drawn_top > c.bbox[3] + 0.3 * text_h
+                    && !in_cell_under(&c.bbox)
+            });
             // (The room over a rule is a line high; a label printed close over the rule may
             // reach into it, but stands clear of the rule itself.)
             // (A date's boxes found from its units are as high as the units' glyphs, which a
@@ -2379,7 +2431,12 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
             out.push(make(s, FieldInput::Checkboxes(opts)));
             continue;
         }
-        if t.ends_with(':') || t.ends_with('：') {
+        // (The colon may come before a format printed after it: "Date of birth: (D MMM YYYY)".)
+        let bare = Format::strip(t);
+        if [t, bare.as_str()]
+            .iter()
+            .any(|t| t.ends_with(':') || t.ends_with('：'))
+        {
             let blank = lineless
                 .then(|| blank_after(i, &segs, &regions, page, gray, ink_at, text_h))
                 .flatten();
@@ -4164,6 +4221,116 @@ mod tests {
         );
         // The "o" is the eighth of 26 glyphs 10 px wide: the second ring is centred at 175.
         assert_eq!(b.bbox, [169.0, 14.0, 181.0, 26.0]);
+    }
+
+    /// The format a field's single input carries, as its parts in order.
+    fn text_format(fields: &[Field], label: &str) -> (BBox, Vec<Part>) {
+        match fields.iter().find(|f| f.label == label).map(|f| &f.input) {
+            Some(FieldInput::Text { bbox, format, .. }) => (
+                *bbox,
+                format
+                    .as_ref()
+                    .map(|f| f.parts().iter().map(|p| p.0).collect())
+                    .unwrap_or_default(),
+            ),
+            other => panic!("{label}: {other:?} in {fields:?}"),
+        }
+    }
+
+    #[test]
+    fn a_placeholder_the_ocr_ran_into_its_label_is_the_inputs_format() {
+        use Part::{Day, Month, Year};
+        // "Date: MM/DD/YYYY" read as one line, the placeholder on the rule after the label.
+        let lines = vec![line("Date: MM/DD/YYYY", [40.0, 100.0, 250.0, 120.0])];
+        let page = page_of(lines, 500, 200);
+        let mut gray = GrayImage::from_pixel(500, 200, image::Luma([255]));
+        fill_rect(&mut gray, [112, 121, 300, 122]);
+        let fields = fields(&page, &gray);
+        let (bbox, parts) = text_format(&fields, "Date");
+        assert_eq!(
+            (bbox[0], parts),
+            (112.0, vec![Month, Day, Year]),
+            "{fields:?}"
+        );
+
+        // "Date signed yyyy-mm-dd" before a box, over a rule that runs under the whole row:
+        // the dashes are the format's, not bits of the rule.
+        let lines = vec![line("Date signed yyyy-mm-dd", [40.0, 100.0, 300.0, 124.0])];
+        let page = page_of(lines, 700, 200);
+        let mut gray = page_with_boxes(700, 200, &[[310, 98, 460, 126]]);
+        fill_rect(&mut gray, [20, 135, 600, 136]);
+        let fields = super::fields(&page, &gray);
+        let (bbox, parts) = text_format(&fields, "Date signed");
+        assert_eq!(
+            (bbox[0], parts),
+            (310.0, vec![Year, Month, Day]),
+            "{fields:?}"
+        );
+
+        // A grey fill with its grey placeholder in it, under a label: the fill is the box.
+        let lines = vec![
+            line("FULL NAME", [40.0, 25.0, 120.0, 42.0]),
+            line("PHONE", [440.0, 25.0, 490.0, 42.0]),
+            line("DATE OF BIRTH", [40.0, 105.0, 140.0, 122.0]),
+            line("YYYY-MM-DD", [46.0, 137.0, 136.0, 157.0]),
+        ];
+        let page = page_of(lines, 600, 200);
+        let mut gray = GrayImage::from_pixel(600, 200, image::Luma([255]));
+        for x in 40..400 {
+            for y in 130..164 {
+                gray.put_pixel(x, y, image::Luma([236]));
+            }
+        }
+        // Dark labels, a grey placeholder: letters' upright strokes.
+        for (x0, x1, y0, y1, level) in [
+            (40, 120, 28, 40, 40),
+            (440, 490, 28, 40, 40),
+            (40, 140, 108, 120, 40),
+            (48, 134, 140, 154, 165),
+        ] {
+            for x in (x0..x1).step_by(6) {
+                for y in y0..y1 {
+                    gray.put_pixel(x, y, image::Luma([level]));
+                    gray.put_pixel(x + 1, y, image::Luma([level]));
+                }
+            }
+        }
+        let fields = super::fields(&page, &gray);
+        let (bbox, parts) = text_format(&fields, "DATE OF BIRTH");
+        assert_eq!(
+            (bbox[1], parts),
+            (130.0, vec![Year, Month, Day]),
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn options_in_the_cell_under_a_header_cell_are_its_labels() {
+        // A header row of label cells over a row of input cells; "性别" has its options in
+        // the cell under it.
+        let lines = vec![
+            line("申请人姓名", [46.0, 176.0, 114.0, 200.0]),
+            line("性别", [304.0, 176.0, 338.0, 202.0]),
+            line("出生日期", [479.0, 178.0, 540.0, 198.0]),
+            line("□男口女", [303.0, 211.0, 388.0, 237.0]),
+        ];
+        let page = page_of(lines, 800, 300);
+        let gray = page_with_boxes(
+            800,
+            300,
+            &[
+                [40, 168, 298, 204],
+                [298, 168, 469, 204],
+                [469, 168, 728, 204],
+                [40, 204, 298, 241],
+                [298, 204, 469, 241],
+                [469, 204, 728, 241],
+                [310, 218, 320, 228],
+                [354, 218, 364, 228],
+            ],
+        );
+        let fields = fields(&page, &gray);
+        assert_eq!(option_texts(&fields, "性别"), ["男", "女"], "{fields:?}");
     }
 
     #[test]

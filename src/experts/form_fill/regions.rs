@@ -293,8 +293,27 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
                 && l.bbox[3] - l.bbox[1] <= 2.0 * text_h
                 && !hangs(l)
         };
-        // (Grey placeholder text written on the line is no such text.)
-        let placeholder = |l: &Line| u[1] >= l.bbox[3] - 2.0 && light_text(gray, &l.bbox);
+        // (Grey placeholder text written on the line is no such text, though the OCR ran the
+        // label before the line into it: "Date signed dd/mm/yyyy", only the part over the
+        // rule is judged.)
+        let over_rule = |l: &Line| {
+            [
+                l.bbox[0].max(u[0]),
+                l.bbox[1],
+                l.bbox[2].min(u[2]),
+                l.bbox[3],
+            ]
+        };
+        // (Where nothing is printed over the rule, the line's print as a whole tells.)
+        let light_over = |l: &Line| {
+            let c = over_rule(l);
+            if darkest(gray, &c, 20).is_some_and(|v| v < paper.saturating_sub(40)) {
+                light_text(gray, &c)
+            } else {
+                light_text(gray, &l.bbox)
+            }
+        };
+        let placeholder = |l: &Line| u[1] >= l.bbox[3] - 2.0 && light_over(l);
         let covered: f32 = lines
             .iter()
             .filter(|l| over(l) && !placeholder(l))
@@ -325,7 +344,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         // Grey placeholder text on the line ("yyyy-mm-dd") does not make it a heading's rule.
         let heading = lines.iter().any(|l| {
             geom::h_overlap(&l.bbox, &u) > 0.3
-                && !light_text(gray, &l.bbox)
+                && !light_over(l)
                 && u[1] >= l.bbox[3] - 2.0
                 && u[1] - l.bbox[3] <= 0.6 * text_h
         });
@@ -2079,6 +2098,7 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
         }
     }
     let ink = u32::from(ink_on(paper));
+    let faint_above = faint_print_level(gray, lines);
     let light = u32::from(paper).saturating_sub(SHADE);
     // On a tinted page, inputs are white patches, lighter than the paper.
     let lit = u32::from(paper) + SHADE;
@@ -2137,12 +2157,26 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
             let share = |at: u32| ink_share(gray, &gap, at.min(255) as u8);
             share(light) - share(ink) > 0.5
         };
-        let texted = lines
+        // Grey placeholder text inside ("YYYY-MM-DD") is written in the box, not on it; the
+        // hole its read box cut out of the shade is still the box's.
+        // (Faint against the page's usual print: a scan greys its labels too.)
+        let placeholder = |l: &Line| {
+            geom::intersection(&l.bbox, &b) > 0.9 * geom::area(&l.bbox)
+                && faint_print(gray, &l.bbox, faint_above)
+        };
+        let texted = lines.iter().any(|l| {
+            !placeholder(l)
+                && (geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox) || on_shade(l))
+        });
+        let holes: f32 = lines
             .iter()
-            .any(|l| geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox) || on_shade(l));
+            .filter(|l| placeholder(l))
+            .map(|l| geom::area(&[l.bbox[0] - 2.0, l.bbox[1], l.bbox[2] + 2.0, l.bbox[3]]))
+            .sum();
+        let fill = r.fill + holes / geom::area(&b).max(1.0);
         // A narrow one holding print the OCR did not read is a badge ("3"), not a part.
         let badge = || bw < 2.0 * text_h && ink_share(gray, &b, ink as u8) > 0.01;
-        if r.fill < 0.85
+        if fill < 0.85
             || bh < 0.8 * text_h
             || bh > 8.0 * text_h
             || bw < 1.0 * text_h
