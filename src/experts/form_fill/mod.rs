@@ -239,6 +239,24 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
         // The small box the last glyph stood in: a line the OCR ran across date parts' boxes
         // ("MM" in a box, "月" after it) is cut where it enters or leaves one.
         let mut last_box: Option<usize> = None;
+        // Text that runs on into a place to write ("Date: MM/DD/YYYY", the placeholder on
+        // the line's rule) is a label, then the placeholder: cut where the input starts.
+        // (The text on the rule or in the box, not above a rule lower down: a frame's
+        // bottom edge under a label.)
+        let run_into: Vec<&Region> = cuts
+            .iter()
+            .copied()
+            .filter(|r| {
+                r.bbox[2] - r.bbox[0] > 3.0 * text_h
+                    && match r.kind {
+                        RegionKind::Underline => (r.bbox[3] - line.bbox[3]).abs() <= 0.4 * text_h,
+                        RegionKind::Box => {
+                            line.bbox[1] >= r.bbox[1] - 2.0 && line.bbox[3] <= r.bbox[3] + 2.0
+                        }
+                        _ => false,
+                    }
+            })
+            .collect();
         let mut last_cx = f32::MAX;
         for (k, (g, gb)) in line.glyphs.iter().enumerate() {
             let cx = (gb[0] + gb[2]) / 2.0;
@@ -250,18 +268,7 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
                     && cx > r.bbox[0]
                     && cx < r.bbox[2]
             });
-            // Text that runs on into a place to write ("Date: MM/DD/YYYY", the placeholder on
-            // the line's rule) is a label, then the placeholder: cut where the input starts.
-            // (The text on the rule or in the box, not above a rule lower down: a frame's
-            // bottom edge under a label.)
-            let holds = |r: &Region| match r.kind {
-                RegionKind::Underline => (r.bbox[3] - line.bbox[3]).abs() <= 0.4 * text_h,
-                RegionKind::Box => {
-                    line.bbox[1] >= r.bbox[1] - 2.0 && line.bbox[3] <= r.bbox[3] + 2.0
-                }
-                _ => false,
-            };
-            // (And only at a word's end, a space or a colon before it, with a date's format
+            // (Only at a word's end, a space or a colon before it, with a date's format
             // after it: not inside a heading whose rule starts under its last letter, nor
             // before more words of a heading over a ruled page.)
             let word_end = k > 0 && {
@@ -275,12 +282,9 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
                 printed_format(&rest).is_some()
             };
             let enters_input = word_end
-                && cuts.iter().any(|r| {
-                    holds(r)
-                        && r.bbox[2] - r.bbox[0] > 3.0 * text_h
-                        && r.bbox[0] > last_cx
-                        && r.bbox[0] < cx
-                })
+                && run_into
+                    .iter()
+                    .any(|r| r.bbox[0] > last_cx && r.bbox[0] < cx)
                 && placeholder_on();
             last_cx = cx;
             if (in_box != last_box || enters_input) && !cur.is_empty() {

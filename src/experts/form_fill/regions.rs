@@ -305,13 +305,10 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             ]
         };
         // (Where nothing is printed over the rule, the line's print as a whole tells.)
-        let light_over = |l: &Line| {
-            let c = over_rule(l);
-            if darkest(gray, &c, 20).is_some_and(|v| v < paper.saturating_sub(40)) {
-                light_text(gray, &c)
-            } else {
-                light_text(gray, &l.bbox)
-            }
+        let light_over = |l: &Line| match darkest(gray, &over_rule(l), 20) {
+            // (As `light_text` judges it.)
+            Some(v) if v < paper.saturating_sub(40) => v > 110,
+            _ => light_text(gray, &l.bbox),
         };
         let placeholder = |l: &Line| u[1] >= l.bbox[3] - 2.0 && light_over(l);
         let covered: f32 = lines
@@ -2164,15 +2161,14 @@ fn shaded_boxes(gray: &GrayImage, paper: u8, lines: &[Line], text_h: f32, out: &
             geom::intersection(&l.bbox, &b) > 0.9 * geom::area(&l.bbox)
                 && faint_print(gray, &l.bbox, faint_above)
         };
-        let texted = lines.iter().any(|l| {
-            !placeholder(l)
-                && (geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox) || on_shade(l))
-        });
-        let holes: f32 = lines
-            .iter()
-            .filter(|l| placeholder(l))
-            .map(|l| geom::area(&[l.bbox[0] - 2.0, l.bbox[1], l.bbox[2] + 2.0, l.bbox[3]]))
-            .sum();
+        let (mut texted, mut holes) = (false, 0.0);
+        for l in lines {
+            if placeholder(l) {
+                holes += geom::area(&[l.bbox[0] - 2.0, l.bbox[1], l.bbox[2] + 2.0, l.bbox[3]]);
+            } else if geom::intersection(&l.bbox, &b) > 0.3 * geom::area(&l.bbox) || on_shade(l) {
+                texted = true;
+            }
+        }
         let fill = r.fill + holes / geom::area(&b).max(1.0);
         // A narrow one holding print the OCR did not read is a badge ("3"), not a part.
         let badge = || bw < 2.0 * text_h && ink_share(gray, &b, ink as u8) > 0.01;
