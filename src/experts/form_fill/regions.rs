@@ -45,7 +45,8 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     // Enclosure is read on rules a scan broke and mended; everything else on the ink as is.
     let faint_at = paper.saturating_sub(FAINT);
     let faint: Vec<bool> = gray.as_raw().iter().map(|&v| v <= faint_at).collect();
-    let sealed = mend_rules(&ink, &faint, w, h, text_h);
+    let mut sealed = mend_rules(&ink, &faint, w, h, text_h);
+    let notches = close_notches(&mut sealed, w, h, lines, text_h);
     let rects = enclosed(&sealed, w, h);
     let page_area = (w * h) as f32;
     for r in &rects {
@@ -193,6 +194,12 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         });
         long.push(chain);
     }
+    // A notched box's top border beside its label is no line to write on.
+    long.retain(|k| {
+        !notches
+            .iter()
+            .any(|n| (k[1] - n[1]).abs() <= 3.0 && geom::h_overlap(k, n) > 0.8)
+    });
     // Rules as short as the text is tall are blanks only right before a date unit ("__月").
     // They are found in a pass of their own, so that they never join a scan's frayed pieces
     // to the long rules.
@@ -415,9 +422,85 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
             bbox: [u[0], (u[1] - area_h).max(0.0), u[2], u[3]],
         });
     }
+    quartered_cells(&mut out);
     combs(&mut out, lines, text_h);
     join_split_boxes(&mut out, gray, text_h);
     out
+}
+
+/// Four small squares meeting at one point, sharing their borders, are one writing cell
+/// split by guide lines (a 田字格 cell: one character goes in the whole square).
+fn quartered_cells(out: &mut Vec<Region>) {
+    let close = |a: f32, b: f32| (a - b).abs() <= 2.0;
+    let mut squares: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].kind == RegionKind::Checkbox)
+        .collect();
+    // Left to right, top to bottom: a row of cells starts at a cell's edge, so the first
+    // quarter found is a top-left one.
+    squares.sort_by(|&a, &b| {
+        let (x, y) = (&out[a].bbox, &out[b].bbox);
+        x[0].total_cmp(&y[0]).then(x[1].total_cmp(&y[1]))
+    });
+    let mut taken = vec![false; out.len()];
+    let mut cells = Vec::new();
+    for &tl in &squares {
+        if taken[tl] {
+            continue;
+        }
+        let a = out[tl].bbox;
+        let (w, h) = (a[2] - a[0], a[3] - a[1]);
+        let at = |x: f32, y: f32| {
+            squares.iter().copied().find(|&j| {
+                let b = &out[j].bbox;
+                !taken[j]
+                    && j != tl
+                    && close(b[0], x)
+                    && close(b[1], y)
+                    && close(b[2] - b[0], w)
+                    && close(b[3] - b[1], h)
+            })
+        };
+        let (Some(tr), Some(bl)) = (at(a[2], a[1]), at(a[0], a[3])) else {
+            continue;
+        };
+        let Some(br) = at(out[tr].bbox[0], out[bl].bbox[1]) else {
+            continue;
+        };
+        for j in [tl, tr, bl, br] {
+            taken[j] = true;
+        }
+        cells.push(Region {
+            kind: RegionKind::Checkbox,
+            bbox: [a[0], a[1], out[br].bbox[2], out[br].bbox[3]],
+        });
+    }
+    // A box over half a run of such cells, cut out by the guides (see `broken_boxes`), is
+    // the run: as tall as its cells.
+    for r in out.iter_mut() {
+        let b = &mut r.bbox;
+        let mut row: Vec<&BBox> = cells
+            .iter()
+            .map(|c| &c.bbox)
+            .filter(|c| b[1] >= c[1] - 2.0 && b[3] <= c[3] + 2.0 && c[2] > b[0] && c[0] < b[2])
+            .collect();
+        row.sort_by(|x, y| x[0].total_cmp(&y[0]));
+        let mut reach = b[0];
+        for c in &row {
+            if c[0] <= reach + 2.0 {
+                reach = reach.max(c[2]);
+            }
+        }
+        if r.kind == RegionKind::Box && !row.is_empty() && reach >= b[2] - 2.0 {
+            b[1] = row.iter().map(|c| c[1]).fold(b[1], f32::min);
+            b[3] = row.iter().map(|c| c[3]).fold(b[3], f32::max);
+        }
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !taken[k - 1]
+    });
+    out.extend(cells);
 }
 
 /// A long box found as two, level and touching with no line between them (a scan's
@@ -571,6 +654,14 @@ fn chevron(ink: &[bool], w: usize, b: &BBox, text_h: f32) -> bool {
 
 /// Whether no ink lies within `gap` left and right of `b`, over its rows: a shape standing
 /// on its own, not a letter joined into a word.
+/// Whether `b` lies within a read line: it may be a pocket between a word's strokes.
+fn in_line(lines: &[Line], b: &BBox) -> bool {
+    lines.iter().any(|l| {
+        let o = &l.bbox;
+        b[0] >= o[0] - 1.0 && b[2] <= o[2] + 1.0 && b[1] >= o[1] - 1.0 && b[3] <= o[3] + 1.0
+    })
+}
+
 fn clear_beside(ink: &[bool], w: usize, h: usize, b: &BBox, gap: f32) -> bool {
     let y0 = b[1].max(0.0) as usize;
     let y1 = (b[3].max(0.0) as usize + 1).min(h);
@@ -1184,8 +1275,10 @@ fn combs(out: &mut Vec<Region>, lines: &[Line], text_h: f32) {
         .collect();
     let mut taken = vec![false; out.len()];
     let mut merged: Vec<Region> = Vec::new();
+    // (Squares already in a run judged, merged or not: a run's tail is no comb of its own.)
+    let mut seen = vec![false; out.len()];
     for &first in &squares {
-        if taken[first] {
+        if taken[first] || seen[first] {
             continue;
         }
         let mut run = vec![first];
@@ -1210,20 +1303,37 @@ fn combs(out: &mut Vec<Region>, lines: &[Line], text_h: f32) {
                 None => break,
             }
         }
-        if run.len() < 6 {
+        // Cells sharing their borders are a comb from four; squares apart may be a row of
+        // options (their text missed), so those need more.
+        let shared = run
+            .windows(2)
+            .all(|p| out[p[1]].bbox[0] - out[p[0]].bbox[2] <= 2.0);
+        if run.len() < if shared { 4 } else { 6 } {
             continue;
+        }
+        for &j in &run {
+            seen[j] = true;
         }
         let bbox = run
             .iter()
             .fold(out[run[0]].bbox, |u, &j| geom::union(&u, &out[j].bbox));
-        let near = [
+        // (Digit ticks inside a box drawn round them: the box is the blank already.)
+        let framed = out
+            .iter()
+            .any(|r| r.kind == RegionKind::Box && within(&bbox, &r.bbox) && r.bbox != bbox);
+        if run.len() < 6 && framed {
+            continue;
+        }
+        // (On its row, or a caption right over or under it: a date's label on the next row
+        // down is another field's.)
+        let close = [
             bbox[0] - text_h,
-            bbox[1] - text_h,
+            bbox[1] - 0.5 * text_h,
             bbox[2] + text_h,
-            bbox[3] + text_h,
+            bbox[3] + 0.5 * text_h,
         ];
         let dated = lines.iter().any(|l| {
-            geom::intersection(&l.bbox, &near) > 0.0
+            geom::intersection(&l.bbox, &close) > 0.0
                 && l.text.split(|c: char| !c.is_alphanumeric()).any(|w| {
                     let w = w.to_ascii_uppercase();
                     matches!(
@@ -1781,6 +1891,103 @@ fn mend_rules(ink: &[bool], faint: &[bool], w: usize, h: usize, text_h: f32) -> 
     out
 }
 
+/// A label notched into a box's top border ("╭─ Name ─────╮", an outlined web input, a
+/// fieldset's legend) leaves the border open where the text stands. A thin rule level with the
+/// text's middle on both sides of it (a stub before, a long run after) is closed under the
+/// text, so the box is enclosed below its label.
+fn close_notches(
+    sealed: &mut [bool],
+    w: usize,
+    h: usize,
+    lines: &[Line],
+    text_h: f32,
+) -> Vec<BBox> {
+    let reach = text_h.max(8.0) as usize;
+    let ink = |s: &[bool], x: usize, y: usize| s[y * w + x];
+    // The run of ink along row `y` from `x` on (`step` ±1, gaps of 2 px bridged, a row up or
+    // down allowed), and the share of it with paper 3 rows over and under (a rule, not a
+    // stroke of text).
+    let run = |s: &[bool], x: usize, y: usize, right: bool| -> (usize, f32) {
+        let (mut n, mut thin, mut gap, mut x) = (0usize, 0usize, 0usize, x as isize);
+        while x >= 0 && (x as usize) < w && gap <= 2 {
+            let xu = x as usize;
+            if (y - 1..=y + 1).any(|yy| ink(s, xu, yy)) {
+                n += 1 + gap;
+                gap = 0;
+                if !ink(s, xu, y - 3) && !ink(s, xu, y + 3) {
+                    thin += 1;
+                }
+            } else {
+                gap += 1;
+            }
+            x += if right { 1 } else { -1 };
+        }
+        (n, thin as f32 / n.max(1) as f32)
+    };
+    let (mut bridges, mut rules) = (Vec::new(), Vec::new());
+    for l in lines {
+        let b = l.bbox;
+        let lh = b[3] - b[1];
+        if lh > 1.6 * text_h || b[0] < 1.0 || b[3] + 2.0 >= h as f32 {
+            continue;
+        }
+        let (x0, x1) = (b[0] as usize, (b[2] as usize).min(w - 1));
+        let (ya, yz) = ((b[1] + 0.3 * lh) as usize, (b[3] - 0.3 * lh) as usize);
+        for y in ya.max(4)..=yz.min(h.saturating_sub(5)) {
+            let Some(xr) = (x1..(x1 + reach).min(w)).find(|&x| ink(sealed, x, y)) else {
+                continue;
+            };
+            let Some(xl) = (x0.saturating_sub(reach)..x0)
+                .rev()
+                .find(|&x| ink(sealed, x, y))
+            else {
+                continue;
+            };
+            let (nr, tr) = run(sealed, xr, y, true);
+            let (nl, tl) = run(sealed, xl, y, false);
+            if (nr as f32) < 2.0 * text_h || (nl as f32) < 0.3 * text_h || tr < 0.8 || tl < 0.6 {
+                continue;
+            }
+            let pad = (0.3 * text_h).max(4.0) as usize;
+            let from = xl.saturating_sub(nl + pad);
+            let to = (xr + nr + pad).min(w);
+            // Under the border, beside the label, the box is paper: the new edge crosses
+            // nothing but the box's sides (a row of cells split by guide lines with a unit
+            // between two of them is no notched box).
+            let yb = (b[3] + 1.0) as usize;
+            let crossed = (from + 2 * pad..to.saturating_sub(2 * pad))
+                .filter(|&x| (x < x0 || x > x1) && ink(sealed, x, yb))
+                .count();
+            // And the box's sides run down past the label at both ends (typed underscores
+            // either side of a label on the next line have none).
+            let rows = (0.8 * text_h) as usize;
+            let side = |x0: usize, x1: usize| {
+                let inked = (yb..(yb + rows).min(h))
+                    .filter(|&y| (x0..x1.min(w)).any(|x| ink(sealed, x, y)))
+                    .count();
+                inked * 5 >= rows * 4
+            };
+            let (left_end, right_end) = (xl.saturating_sub(nl), xr + nr);
+            if crossed > 2
+                || !side(from.saturating_sub(2), left_end + 4)
+                || !side(right_end.saturating_sub(3), to + 3)
+            {
+                continue;
+            }
+            bridges.push((from, to, yb));
+            let y = y as f32;
+            rules.push([xl as f32 - nl as f32, y - 2.0, (xr + nr) as f32, y + 2.0]);
+            break;
+        }
+    }
+    for (from, to, y) in bridges {
+        for x in from..to {
+            sealed[y * w + x] = true;
+        }
+    }
+    rules
+}
+
 /// Grows an interior box outwards over its border (up to 4 px each side), giving the border box.
 fn grow_to_border(ink: &[bool], w: usize, h: usize, b: BBox) -> BBox {
     let (x0, y0, x1, y1) = (b[0] as usize, b[1] as usize, b[2] as usize, b[3] as usize);
@@ -1840,6 +2047,20 @@ fn broken_boxes(
             .any(|k| k[1] > bx[1] + 2.0 && k[3] < u[1] - 2.0 && geom::h_overlap(k, &bx) > 0.5);
         if known || crossed {
             continue;
+        }
+        // Strokes of a bold word close such a shape too (联's foot and sides): one inside a
+        // read line, its inside dense with ink, is no box (a box holds a placeholder at most).
+        if in_line(lines, &bx) {
+            let (x0, x1) = (bx[0] as usize + 3, (bx[2] as usize).saturating_sub(3));
+            let (y0, y1) = (bx[1] as usize + 3, (bx[3] as usize).saturating_sub(3));
+            let all = x1.saturating_sub(x0) * y1.saturating_sub(y0);
+            let inked = (y0..y1)
+                .flat_map(|y| (x0..x1).map(move |x| y * w + x))
+                .filter(|&i| ink.get(i).copied().unwrap_or(false))
+                .count();
+            if all > 0 && inked as f32 > 0.35 * all as f32 {
+                continue;
+            }
         }
         let texts = lines
             .iter()
@@ -2293,6 +2514,87 @@ mod tests {
             .filter(|r| r.kind == RegionKind::Checkbox && r.bbox[1] >= 100.0)
             .count();
         assert_eq!(digits, 8, "{found:?}");
+    }
+
+    #[test]
+    fn quartered_cells_are_cells_and_a_row_of_them_sharing_borders_is_one_box() {
+        // 田字格 rows: cells of 30 px, each quartered by guide lines. Six cells, four, and two
+        // (a month's, under a unit): one box, one box, and two cells.
+        let mut img = page();
+        for (y, n) in [(20u32, 6u32), (70, 4), (120, 2)] {
+            for k in 0..n {
+                let x = 40 + 30 * k;
+                rect(&mut img, [x, y, x + 30, y + 30]);
+                for d in 0..=30 {
+                    img.put_pixel(x + 15, y + d, image::Luma([110]));
+                    img.put_pixel(x + d, y + 15, image::Luma([110]));
+                }
+            }
+        }
+        let lines = vec![text("月", [105.0, 127.0, 121.0, 143.0])];
+        let found = find(&img, &lines, 16.0);
+        let row = |y0: f32| -> Vec<(RegionKind, BBox)> {
+            let mut v: Vec<_> = found
+                .iter()
+                .filter(|r| r.kind != RegionKind::Underline && r.bbox[1] >= y0 - 3.0)
+                .filter(|r| r.bbox[1] <= y0 + 3.0)
+                .map(|r| (r.kind, r.bbox))
+                .collect();
+            v.sort_by(|a, b| a.1[0].total_cmp(&b.1[0]));
+            v
+        };
+        assert_eq!(
+            row(20.0),
+            [(RegionKind::Box, [40.0, 20.0, 221.0, 51.0])],
+            "{found:?}"
+        );
+        assert_eq!(
+            row(70.0),
+            [(RegionKind::Box, [40.0, 70.0, 161.0, 101.0])],
+            "{found:?}"
+        );
+        // (The two cells, and the run they make, which a unit after it names.)
+        assert_eq!(
+            row(120.0),
+            [
+                (RegionKind::Box, [40.0, 120.0, 101.0, 151.0]),
+                (RegionKind::Checkbox, [40.0, 120.0, 71.0, 151.0]),
+                (RegionKind::Checkbox, [70.0, 120.0, 101.0, 151.0])
+            ],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_notched_into_a_boxs_top_border_heads_the_box_under_it() {
+        // "╭─ Name ──────╮": the top border stops either side of the label, level with its
+        // middle. The box under the label is a box; its top border is no rule to write on.
+        let mut img = page();
+        rect(&mut img, [40, 60, 360, 110]);
+        for x in 51..100 {
+            img.put_pixel(x, 60, image::Luma([255]));
+        }
+        let label = [53.0, 52.0, 98.0, 68.0];
+        ink_label(&mut img, [label[0], 51.0, label[2], 65.0]);
+        let lines = vec![text("Name", label)];
+        let found = find(&img, &lines, 16.0);
+        let boxes: Vec<BBox> = found
+            .iter()
+            .filter(|r| r.kind == RegionKind::Box)
+            .map(|r| r.bbox)
+            .collect();
+        assert_eq!(boxes.len(), 1, "{found:?}");
+        let b = boxes[0];
+        assert!(
+            b[0] <= 41.0 && b[2] >= 359.0 && b[1] >= 68.0 && b[3] >= 109.0,
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|r| r.kind == RegionKind::Underline && r.bbox[3] <= 70.0),
+            "{found:?}"
+        );
     }
 
     #[test]
