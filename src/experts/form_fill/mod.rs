@@ -234,6 +234,49 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
             });
             continue;
         }
+        // A line read down the page (labels printed a character under another in narrow
+        // cells) runs on through the next cell's label: it is cut where a cell's edge runs
+        // level between two characters.
+        let (lw, lh) = (line.bbox[2] - line.bbox[0], line.bbox[3] - line.bbox[1]);
+        let g = &line.glyphs;
+        if lh >= 2.5 * lw && g.len() >= 2 {
+            let cx = (line.bbox[0] + line.bbox[2]) / 2.0;
+            let edge_between = |y0: f32, y1: f32| {
+                regions.iter().any(|r| {
+                    // (The label's cell, or the row's next one, which starts at its side.)
+                    matches!(r.kind, RegionKind::Box | RegionKind::TextCell)
+                        && r.bbox[0] < line.bbox[2] + 0.5 * text_h
+                        && r.bbox[2] > cx
+                        && [r.bbox[1], r.bbox[3]].iter().any(|&y| y > y0 && y < y1)
+                })
+            };
+            let cuts: Vec<usize> = (1..g.len())
+                .filter(|&k| edge_between(g[k - 1].1[3], g[k].1[1]))
+                .collect();
+            if !cuts.is_empty() {
+                let mut start = 0;
+                for k in cuts.into_iter().chain([g.len()]) {
+                    let top = if start == 0 {
+                        line.bbox[1]
+                    } else {
+                        (g[start - 1].1[3] + g[start].1[1]) / 2.0
+                    };
+                    let bottom = if k == g.len() {
+                        line.bbox[3]
+                    } else {
+                        (g[k - 1].1[3] + g[k].1[1]) / 2.0
+                    };
+                    let span = [line.bbox[0], top, line.bbox[2], bottom];
+                    let chars: Vec<(&str, BBox)> = g[start..k]
+                        .iter()
+                        .map(|(t, _)| (t.as_str(), span))
+                        .collect();
+                    out.extend(piece(&chars, line.confidence));
+                    start = k;
+                }
+                continue;
+            }
+        }
         let mut cur: Vec<(&str, BBox)> = Vec::new();
         let mut last_x2 = f32::MIN;
         // The small box the last glyph stood in: a line the OCR ran across date parts' boxes
@@ -562,6 +605,29 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     for (w, &l) in writable.iter_mut().zip(&leader) {
         if l {
             *w = false;
+        }
+    }
+    // A cell with one rule drawn across it is written on the rule: the rule is the input.
+    // (Two rules or more are lines of one answer written in the box.)
+    for r in 0..regions.len() {
+        let b = regions[r].bbox;
+        if regions[r].kind != RegionKind::Box || !writable[r] {
+            continue;
+        }
+        let mut rules = (0..regions.len()).filter(|&u| {
+            let ub = &regions[u].bbox;
+            regions[u].kind == RegionKind::Underline
+                && writable[u]
+                && ub[0] >= b[0] - 2.0
+                && ub[2] <= b[2] + 2.0
+                && ub[3] > b[1]
+                && ub[3] <= b[3] + 2.0
+        });
+        if let (Some(u), None) = (rules.next(), rules.next()) {
+            let ub = &regions[u].bbox;
+            if ub[2] - ub[0] >= 0.6 * (b[2] - b[0]) && ub[3] - b[1] >= 1.2 * text_h {
+                writable[r] = false;
+            }
         }
     }
     // Row separators: a rule under a whole row, its label and the box or options beside it
@@ -4678,6 +4744,58 @@ mod tests {
                 (Part::Month, 386.0),
                 (Part::Day, 457.0),
             ],
+        );
+    }
+
+    #[test]
+    fn labels_printed_down_narrow_cells_are_cut_at_the_cells_edge_and_written_on_their_rules() {
+        // Two rows: a narrow cell with its label printed a character under another, then a
+        // wide cell with a rule across it. The OCR read both labels as one line down the page.
+        let mut gray = page_with_boxes(
+            500,
+            260,
+            &[
+                [20, 20, 60, 120],
+                [20, 120, 60, 220],
+                [60, 20, 480, 120],
+                [60, 120, 480, 220],
+            ],
+        );
+        for y in [95, 195] {
+            for x in 75..=465 {
+                gray.put_pixel(x, y, image::Luma([60]));
+            }
+        }
+        let glyphs = [("姓", 35.0), ("名", 75.0), ("住", 135.0), ("址", 175.0)];
+        let down = crate::ocr::Line {
+            text: "姓名住址".into(),
+            quad: [[28.0, 25.0], [52.0, 25.0], [52.0, 215.0], [28.0, 215.0]],
+            bbox: [28.0, 25.0, 52.0, 215.0],
+            confidence: 0.9,
+            glyphs: glyphs
+                .iter()
+                .map(|(g, y)| (g.to_string(), [28.0, *y, 52.0, y + 5.0]))
+                .collect(),
+        };
+        let lines = vec![
+            line("登记表", [200.0, 0.0, 266.0, 18.0]),
+            down,
+            line("二〇二六年", [200.0, 232.0, 310.0, 254.0]),
+        ];
+        let fields = fields(&page_of(lines, 500, 260), &gray);
+        let got = text_inputs(&fields);
+        let bottom = |l: &str| {
+            got.iter()
+                .find(|(label, _)| *label == l)
+                .and_then(|(_, b)| b.map(|b| b[3]))
+        };
+        assert!(
+            bottom("姓名").is_some_and(|y| (95.0..=98.0).contains(&y)),
+            "{fields:?}"
+        );
+        assert!(
+            bottom("住址").is_some_and(|y| (195.0..=198.0).contains(&y)),
+            "{fields:?}"
         );
     }
 
