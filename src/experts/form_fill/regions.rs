@@ -182,7 +182,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     }
     shaded_boxes(gray, paper, lines, text_h, &mut out);
     let runs = underlines(&ink, w, h, (0.9 * text_h).max(16.0) as usize);
-    broken_boxes(&ink, w, &runs, lines, text_h, &mut out);
+    broken_boxes(gray, ink_at, &ink, &runs, lines, text_h, &mut out);
     let boxes: Vec<BBox> = out.iter().map(|r| r.bbox).collect();
     let usual = (1.5 * text_h).max(24.0);
     let mut long = underlines(&ink, w, h, usual as usize);
@@ -2021,13 +2021,15 @@ fn grow_to_border(ink: &[bool], w: usize, h: usize, b: BBox) -> BBox {
 /// Boxes whose border a scan broke (blur and JPEG open gaps, so no paper is enclosed): a rule
 /// with ink rising from both its ends for a line or so, to the same height.
 fn broken_boxes(
+    gray: &GrayImage,
+    ink_at: u8,
     ink: &[bool],
-    w: usize,
     runs: &[BBox],
     lines: &[Line],
     text_h: f32,
     out: &mut Vec<Region>,
 ) {
+    let w = gray.width() as usize;
     let rise = |x: f32, y: f32| vertical_ink(ink, w, x, y, true, 3.0 * text_h);
     let mut found: Vec<Region> = Vec::new();
     for u in runs {
@@ -2050,17 +2052,9 @@ fn broken_boxes(
         }
         // Strokes of a bold word close such a shape too (联's foot and sides): one inside a
         // read line, its inside dense with ink, is no box (a box holds a placeholder at most).
-        if in_line(lines, &bx) {
-            let (x0, x1) = (bx[0] as usize + 3, (bx[2] as usize).saturating_sub(3));
-            let (y0, y1) = (bx[1] as usize + 3, (bx[3] as usize).saturating_sub(3));
-            let all = x1.saturating_sub(x0) * y1.saturating_sub(y0);
-            let inked = (y0..y1)
-                .flat_map(|y| (x0..x1).map(move |x| y * w + x))
-                .filter(|&i| ink.get(i).copied().unwrap_or(false))
-                .count();
-            if all > 0 && inked as f32 > 0.35 * all as f32 {
-                continue;
-            }
+        let pocket = [bx[0] + 3.0, bx[1] + 3.0, bx[2] - 3.0, bx[3] - 3.0];
+        if in_line(lines, &bx) && ink_share(gray, &pocket, ink_at) > 0.35 {
+            continue;
         }
         let texts = lines
             .iter()
