@@ -476,7 +476,7 @@ fn quartered_cells(out: &mut Vec<Region>) {
     }
     // A box over half a run of such cells, cut out by the guides (see `broken_boxes`), is
     // the run: as tall as its cells.
-    for r in out.iter_mut() {
+    for r in out.iter_mut().filter(|r| r.kind == RegionKind::Box) {
         let b = &mut r.bbox;
         let mut row: Vec<&BBox> = cells
             .iter()
@@ -490,16 +490,12 @@ fn quartered_cells(out: &mut Vec<Region>) {
                 reach = reach.max(c[2]);
             }
         }
-        if r.kind == RegionKind::Box && !row.is_empty() && reach >= b[2] - 2.0 {
+        if !row.is_empty() && reach >= b[2] - 2.0 {
             b[1] = row.iter().map(|c| c[1]).fold(b[1], f32::min);
             b[3] = row.iter().map(|c| c[3]).fold(b[3], f32::max);
         }
     }
-    let mut k = 0;
-    out.retain(|_| {
-        k += 1;
-        !taken[k - 1]
-    });
+    drop_marked(out, &taken);
     out.extend(cells);
 }
 
@@ -654,6 +650,15 @@ fn chevron(ink: &[bool], w: usize, b: &BBox, text_h: f32) -> bool {
 
 /// Whether no ink lies within `gap` left and right of `b`, over its rows: a shape standing
 /// on its own, not a letter joined into a word.
+/// Removes the regions marked (one flag per region, in order).
+fn drop_marked(out: &mut Vec<Region>, marked: &[bool]) {
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !marked[k - 1]
+    });
+}
+
 /// Whether `b` lies within a read line: it may be a pocket between a word's strokes.
 fn in_line(lines: &[Line], b: &BBox) -> bool {
     lines.iter().any(|l| {
@@ -1359,11 +1364,7 @@ fn combs(out: &mut Vec<Region>, lines: &[Line], text_h: f32) {
             bbox,
         });
     }
-    let mut k = 0;
-    out.retain(|_| {
-        k += 1;
-        !taken[k - 1]
-    });
+    drop_marked(out, &taken);
     out.extend(merged);
 }
 
