@@ -245,3 +245,76 @@ fn an_upside_down_page_reads_upright() {
     );
     assert!(cer <= 0.03, "CER {:.2} % upside down", 100.0 * cer);
 }
+
+/// Lines set sideways (a table's row headers turned a quarter) read whichever way they are
+/// turned, down the page or up it, on a page whose other lines are upright and outvote them.
+#[test]
+fn lines_turned_a_quarter_either_way_read_whole() {
+    let dir = common::repo().join("tests/fixtures/ocr_text");
+    let (truth, img) = fixture(&dir, "a4_en");
+    let picked: Vec<&TruthLine> = truth
+        .lines
+        .iter()
+        .filter(|l| (16..=40).contains(&l.text.chars().count()))
+        .take(4)
+        .collect();
+    assert_eq!(picked.len(), 4);
+    let crop = |l: &TruthLine| {
+        let [x0, y0, x1, y1] = l.bbox.map(|v| v.max(0.0) as u32);
+        image::imageops::crop_imm(
+            &img,
+            x0.saturating_sub(4),
+            y0.saturating_sub(4),
+            x1 - x0 + 8,
+            y1 - y0 + 8,
+        )
+        .to_image()
+    };
+    let mut page = image::RgbImage::from_pixel(1000, 900, image::Rgb([255, 255, 255]));
+    let mut placed = Vec::new();
+    // Two upright lines over two turned ones: a quarter clockwise (reading down) and a
+    // quarter counter-clockwise (reading up).
+    for (k, l) in picked.iter().enumerate() {
+        let c = crop(l);
+        let c = match k {
+            2 => image::imageops::rotate90(&c),
+            3 => image::imageops::rotate270(&c),
+            _ => c,
+        };
+        let (x, y) = match k {
+            0 | 1 => (40, 40 + 60 * k as u32),
+            _ => (200 + 200 * (k as u32 - 2), 200),
+        };
+        image::imageops::replace(&mut page, &c, x as i64, y as i64);
+        placed.push(TruthLine {
+            text: l.text.clone(),
+            bbox: [
+                x as f32,
+                y as f32,
+                (x + c.width()) as f32,
+                (y + c.height()) as f32,
+            ],
+        });
+    }
+    let mut ocr = common::ocr_engine();
+    let read = ocr.read(&page).unwrap();
+    for (k, t) in placed.iter().enumerate() {
+        let got: Vec<&str> = read
+            .lines
+            .iter()
+            .filter(|l| {
+                let c = [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0];
+                c[0] > t.bbox[0] && c[0] < t.bbox[2] && c[1] > t.bbox[1] && c[1] < t.bbox[3]
+            })
+            .map(|l| l.text.as_str())
+            .collect();
+        let (want, have) = (fold(&t.text, false), fold(&got.join(" "), false));
+        let d = strsim::generic_levenshtein(&want, &have);
+        println!("line {k}: {:?} read {got:?}", t.text);
+        assert!(
+            d * 10 <= want.len(),
+            "line {k} {:?} read as {got:?}",
+            t.text
+        );
+    }
+}

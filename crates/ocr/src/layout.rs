@@ -60,7 +60,14 @@ pub fn arrange(width: u32, height: u32, lines: Vec<Line>) -> Page {
 }
 
 pub fn median_height(lines: &[Line]) -> f32 {
-    let mut h: Vec<f32> = lines.iter().map(|l| l.bbox[3] - l.bbox[1]).collect();
+    // A vertical line's height is its length; its width is the text's height.
+    let mut h: Vec<f32> = lines
+        .iter()
+        .map(|l| {
+            let (w, h) = (l.bbox[2] - l.bbox[0], l.bbox[3] - l.bbox[1]);
+            if h >= 1.5 * w { w } else { h }
+        })
+        .collect();
     h.sort_by(f32::total_cmp);
     h.get(h.len() / 2).copied().unwrap_or(16.0).max(4.0)
 }

@@ -507,6 +507,14 @@ impl OcrEngine {
         let started = std::time::Instant::now();
         let boxes = self.detect_boxes(img, &mut ctx)?;
         timings.detection = started.elapsed();
+        let turned: Vec<usize> = (0..boxes.len())
+            .filter(|&i| {
+                LineCrop {
+                    quad: boxes[i].quad,
+                }
+                .is_tall()
+            })
+            .collect();
         let mut crops: Vec<LineCrop> = boxes
             .iter()
             .map(|b| LineCrop { quad: b.quad }.upright())
@@ -522,7 +530,33 @@ impl OcrEngine {
         }
         timings.classification = started.elapsed();
         let started = std::time::Instant::now();
-        let decoded = self.recognize(img, &crops, &mut ctx)?;
+        let mut decoded = self.recognize(img, &crops, &mut ctx)?;
+        // Which way a vertical line's letters face is its own: set sideways reading down
+        // (CSS vertical-rl) or up (a table's rotated row headers), whatever the page's other
+        // lines say. Each is read both ways and keeps the surer reading. A short one may be
+        // no sideways text at all but a narrow glyph or two ("2" in a numbered cell): it is
+        // read as it stands too.
+        if !turned.is_empty() {
+            let mut other: Vec<(usize, LineCrop)> = turned
+                .iter()
+                .map(|&i| (i, crops[i].rotated_180()))
+                .collect();
+            other.extend(turned.iter().filter_map(|&i| {
+                let c = LineCrop {
+                    quad: boxes[i].quad,
+                };
+                let (w, h) = c.size();
+                (h < 2.5 * w).then_some((i, c))
+            }));
+            let again_crops: Vec<LineCrop> = other.iter().map(|(_, c)| c.clone()).collect();
+            let again = self.recognize(img, &again_crops, &mut ctx)?;
+            for ((i, c), d) in other.into_iter().zip(again) {
+                if d.confidence > decoded[i].confidence {
+                    crops[i] = c;
+                    decoded[i] = d;
+                }
+            }
+        }
         timings.recognition = started.elapsed();
         let started = std::time::Instant::now();
         let mut lines = Vec::new();

@@ -54,8 +54,7 @@ impl LineCrop {
     /// Vertical text (a crop at least 1.5 times taller than wide) is turned a quarter
     /// counter-clockwise so that it reads left to right.
     pub fn upright(self) -> LineCrop {
-        let (w, h) = self.size();
-        if h / w >= 1.5 {
+        if self.is_tall() {
             let [tl, tr, br, bl] = self.quad;
             LineCrop {
                 quad: [tr, br, bl, tl],
@@ -63,6 +62,12 @@ impl LineCrop {
         } else {
             self
         }
+    }
+
+    /// At least 1.5 times taller than wide: vertical text, which `upright` turns.
+    pub fn is_tall(&self) -> bool {
+        let (w, h) = self.size();
+        h / w >= 1.5
     }
 
     pub fn rotated_180(&self) -> LineCrop {
