@@ -46,6 +46,7 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
     let faint_at = paper.saturating_sub(FAINT);
     let faint: Vec<bool> = gray.as_raw().iter().map(|&v| v <= faint_at).collect();
     let mut sealed = mend_rules(&ink, &faint, w, h, text_h);
+    seal_curves(&mut sealed, &faint, w, h);
     let notches = close_notches(&mut sealed, w, h, lines, text_h);
     let rects = enclosed(&sealed, w, h);
     let page_area = (w * h) as f32;
@@ -276,9 +277,22 @@ pub fn find(gray: &GrayImage, lines: &[Line], text_h: f32) -> Vec<Region> {
         kind: RegionKind::TextCell,
         bbox,
     }));
+    let rules: Vec<BBox> = long.iter().chain(&short).copied().collect();
     for u in long.into_iter().chain(short) {
         // The top or bottom border of a box is no underline.
-        let edge = box_edge(&boxes, &u);
+        // (Nor the straight top or bottom of a rounded outline, a pill-shaped chip's or a
+        // box's with round corners that enclosed no paper: the rule of the same span over or
+        // under it is joined to it at both ends by the outline's curves.)
+        let edge = box_edge(&boxes, &u)
+            || rules.iter().any(|o| {
+                let d = (o[1] - u[1]).abs();
+                (o[0] - u[0]).abs() <= 3.0
+                    && (o[2] - u[2]).abs() <= 3.0
+                    && d >= 0.5 * text_h
+                    && d <= 3.0 * text_h
+                    && curve_joins(&ink, w, &u, o, false)
+                    && curve_joins(&ink, w, &u, o, true)
+            });
         // Nor is a text decoration, a rule through text or a heading's rule: lines with
         // text over them. An OCR line may run over the blanks of "____年__月__日", so what
         // counts is the glyphs over the rule, not the line's box.
@@ -1815,6 +1829,46 @@ fn enclosed(ink: &[bool], w: usize, h: usize) -> Vec<Enclosed> {
     out
 }
 
+/// Closes the breaks anti-aliasing leaves in a thin curve drawn lighter than the ink threshold
+/// (a light rounded box's corner on tinted paper: the corner's pixels between two of the
+/// curve's are only faint). A faint pixel with ink on two sides that do not touch each other
+/// is ink. (A drawn gap, a dotted rule's, is paper, not faint.)
+fn seal_curves(ink: &mut [bool], faint: &[bool], w: usize, h: usize) {
+    if w < 3 || h < 3 {
+        return;
+    }
+    // The 8 neighbours in order round the pixel.
+    const RING: [(isize, isize); 8] = [
+        (-1, -1),
+        (0, -1),
+        (1, -1),
+        (1, 0),
+        (1, 1),
+        (0, 1),
+        (-1, 1),
+        (-1, 0),
+    ];
+    let mut add = Vec::new();
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let i = y * w + x;
+            if ink[i] || !faint[i] {
+                continue;
+            }
+            let on = RING
+                .map(|(dx, dy)| ink[(y as isize + dy) as usize * w + (x as isize + dx) as usize]);
+            // Runs of ink round the ring: two or more apart is a curve passing through.
+            let starts = (0..8).filter(|&k| on[k] && !on[(k + 7) % 8]).count();
+            if starts >= 2 {
+                add.push(i);
+            }
+        }
+    }
+    for i in add {
+        ink[i] = true;
+    }
+}
+
 /// The ink with the gaps that blur, noise and JPEG open in a scan's thin rules closed, so that
 /// a table's cells are enclosed again: along each pair of rows (columns), ink runs less than
 /// a fifth of a line apart join, and a joined run as long as a rule (two lines across, one
@@ -2075,6 +2129,79 @@ fn broken_boxes(
 
 /// How far ink runs from (x, y) up (or down), within 2 px of x, a one-row gap allowed, up
 /// to `limit` rows.
+/// Whether ink runs on from the upper rule's end to the lower rule's (of `a` and `b`; at the
+/// right ends, else the left) as a thin curve, within the end's reach: no further out than
+/// half the rules' spacing, nor more than three pixels in.
+fn curve_joins(ink: &[bool], w: usize, a: &BBox, b: &BBox, right: bool) -> bool {
+    let h = ink.len() / w.max(1);
+    let (top, bottom) = if a[1] <= b[1] { (a, b) } else { (b, a) };
+    let reach = ((bottom[1] - top[1]) / 2.0).ceil() + 2.0;
+    let (x0, x1) = if right {
+        (a[2].min(b[2]) - 3.0, a[2].max(b[2]) + reach)
+    } else {
+        (a[0].min(b[0]) - reach, a[0].max(b[0]) + 3.0)
+    };
+    let x0 = x0.max(0.0) as usize;
+    let x1 = (x1.max(0.0) as usize).min(w);
+    let y0 = top[1].max(0.0) as usize;
+    let y1 = (bottom[3].max(0.0) as usize).min(h);
+    if x0 >= x1 || y0 >= y1 {
+        return false;
+    }
+    let (cw, ch) = (x1 - x0, y1 - y0);
+    // A curve is thin: ink filling much of the corner is something else (tinted paper
+    // round a card whose ruled lines end short of its edge).
+    let inked = (y0..y1)
+        .map(|y| (x0..x1).filter(|&x| ink[y * w + x]).count())
+        .sum::<usize>();
+    if inked * 10 > cw * ch * 4 {
+        return false;
+    }
+    let mut seen = vec![false; cw * ch];
+    let mut stack = Vec::new();
+    // From the top rule's end, along 8-connected ink, to the bottom rule's rows.
+    let (r0, r1) = (
+        top[0].max(x0 as f32) as usize,
+        (top[2].max(0.0) as usize).min(x1),
+    );
+    for y in y0..(top[3].max(0.0) as usize).min(y1) {
+        for x in r0..r1 {
+            if ink[y * w + x] {
+                seen[(y - y0) * cw + x - x0] = true;
+                stack.push((x, y));
+            }
+        }
+    }
+    let goal = bottom[1].max(0.0) as usize;
+    while let Some((x, y)) = stack.pop() {
+        if y >= goal {
+            return true;
+        }
+        for (dx, dy) in [
+            (-1, 0),
+            (1, 0),
+            (0, 1),
+            (0, -1),
+            (-1, 1),
+            (1, 1),
+            (-1, -1),
+            (1, -1),
+        ] {
+            let (nx, ny) = (x as isize + dx, y as isize + dy);
+            if nx < x0 as isize || ny < y0 as isize || nx >= x1 as isize || ny >= y1 as isize {
+                continue;
+            }
+            let (nx, ny) = (nx as usize, ny as usize);
+            let k = (ny - y0) * cw + nx - x0;
+            if !seen[k] && ink[ny * w + nx] {
+                seen[k] = true;
+                stack.push((nx, ny));
+            }
+        }
+    }
+    false
+}
+
 fn vertical_ink(ink: &[bool], w: usize, x: f32, y: f32, up: bool, limit: f32) -> f32 {
     let h = ink.len() / w.max(1);
     let x = x as usize;
@@ -2438,6 +2565,130 @@ mod tests {
             img.put_pixel(b[0], y, image::Luma([60]));
             img.put_pixel(b[2], y, image::Luma([60]));
         }
+    }
+
+    /// A rounded rectangle's thin outline at `level`, anti-aliased (each pixel takes the share
+    /// of it the outline covers, from 4 x 4 samples), filled with `fill`. The outline, 0.8 px
+    /// wide, runs off the pixels' centres, so that round the corners pixels are only partly
+    /// covered, as a browser leaves them.
+    fn rounded(img: &mut GrayImage, [x0, y0, x1, y1]: [f32; 4], r: f32, level: u8, fill: u8) {
+        // Distance from a point to the outline's middle (inside negative).
+        let dist = |px: f32, py: f32| {
+            let cx = px.clamp(x0 + r, x1 - r);
+            let cy = py.clamp(y0 + r, y1 - r);
+            ((px - cx).powi(2) + (py - cy).powi(2)).sqrt() - (r - 0.75)
+        };
+        for y in y0 as u32..=y1 as u32 {
+            for x in x0 as u32..=x1 as u32 {
+                let mut cover = 0.0;
+                let mut inside = 0.0;
+                for k in 0..16 {
+                    let (sx, sy) = (
+                        x as f32 + 0.125 + 0.25 * (k % 4) as f32,
+                        y as f32 + 0.125 + 0.25 * (k / 4) as f32,
+                    );
+                    let d = dist(sx, sy);
+                    if d.abs() <= 0.4 {
+                        cover += 1.0 / 16.0;
+                    } else if d < 0.0 {
+                        inside += 1.0 / 16.0;
+                    }
+                }
+                let out = 1.0 - cover - inside;
+                let v = cover * level as f32
+                    + inside * fill as f32
+                    + out * img.get_pixel(x, y)[0] as f32;
+                img.put_pixel(x, y, image::Luma([v.round() as u8]));
+            }
+        }
+    }
+
+    /// A corner of a light 1 px rounded border (#a3a3a3, a small radius) round a white box
+    /// on #f2f2f2 paper, as Chromium drew it: the border's pixels round the corner are only
+    /// partly covered, two no darker than 203 and 208, and the curve is broken for ink.
+    const CORNER: [[u8; 4]; 4] = [
+        [242, 234, 203, 176],
+        [234, 182, 208, 240],
+        [203, 208, 255, 255],
+        [176, 240, 255, 255],
+    ];
+
+    /// A white box with that border, `CORNER` mirrored at each corner, from (x0, y0) to
+    /// (x1, y1) inclusive.
+    fn light_rounded_box(img: &mut GrayImage, [x0, y0, x1, y1]: [u32; 4]) {
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let v = if x == x0 || x == x1 || y == y0 || y == y1 {
+                    163
+                } else {
+                    255
+                };
+                img.put_pixel(x, y, image::Luma([v]));
+            }
+        }
+        for (dy, row) in CORNER.iter().enumerate() {
+            for (dx, &v) in row.iter().enumerate() {
+                let (dx, dy) = (dx as u32, dy as u32);
+                for (x, y) in [
+                    (x0 + dx, y0 + dy),
+                    (x1 - dx, y0 + dy),
+                    (x0 + dx, y1 - dy),
+                    (x1 - dx, y1 - dy),
+                ] {
+                    img.put_pixel(x, y, image::Luma([v]));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_faint_pixel_where_a_light_curve_breaks_is_sealed_but_a_drawn_gap_stays_open() {
+        // `CORNER` at the top-left of an 8 x 8 patch, and a dotted rule on the last row
+        // (paper between its dots).
+        let mut img = GrayImage::from_pixel(8, 8, image::Luma([242]));
+        for (y, row) in CORNER.iter().enumerate() {
+            for (x, &v) in row.iter().enumerate() {
+                img.put_pixel(x as u32 + 1, y as u32 + 1, image::Luma([v]));
+            }
+        }
+        for x in [1u32, 3, 5] {
+            img.put_pixel(x, 6, image::Luma([120]));
+        }
+        let (ink_at, faint_at) = (ink_on(242), 242 - FAINT);
+        let mut ink: Vec<bool> = img.as_raw().iter().map(|&v| v <= ink_at).collect();
+        let faint: Vec<bool> = img.as_raw().iter().map(|&v| v <= faint_at).collect();
+        // The curve's ink: (4, 1) and (2, 2) do not touch; (3, 1) and (3, 2) are faint.
+        assert!(!ink[8 + 3] && !ink[2 * 8 + 3]);
+        seal_curves(&mut ink, &faint, 8, 8);
+        assert!(ink[8 + 3], "{ink:?}");
+        assert!(!ink[6 * 8 + 2] && !ink[6 * 8 + 4]);
+    }
+
+    #[test]
+    fn light_rounded_boxes_on_tinted_paper_are_boxes_and_a_pills_edges_no_underlines() {
+        // A chat screen: grey paper, a white reply box with a light rounded border, and a
+        // pill-shaped chip holding an option ("□ 男").
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([242]));
+        light_rounded_box(&mut img, [20, 20, 375, 62]);
+        rounded(&mut img, [200.0, 110.0, 270.0, 148.0], 19.0, 110, 255);
+        rect(&mut img, [216, 122, 230, 135]);
+        // (And boxes drawn dark: the light ones are not left to be found as faint.)
+        rect(&mut img, [20, 160, 120, 190]);
+        rect(&mut img, [140, 160, 240, 190]);
+        let lines = vec![text("□ 男", [214.0, 118.0, 258.0, 140.0])];
+        let found = find(&img, &lines, 23.0);
+        let has = |kind: RegionKind, b: BBox| {
+            found
+                .iter()
+                .any(|r| r.kind == kind && r.bbox.iter().zip(&b).all(|(a, b)| (a - b).abs() <= 2.0))
+        };
+        assert!(has(RegionKind::Box, [20.0, 20.0, 376.0, 63.0]), "{found:?}");
+        assert!(
+            !found
+                .iter()
+                .any(|r| r.kind == RegionKind::Underline && r.bbox[0] >= 200.0 - 1.0),
+            "{found:?}"
+        );
     }
 
     #[test]
