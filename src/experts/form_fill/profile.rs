@@ -510,7 +510,160 @@ pub fn label_key(label: &str) -> Option<(&'static str, f32)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// Questions a conversational form asks for a field as a whole ("When were you born?").
+const ASKS: &[(&str, &str)] = &[
+    ("when were you born", "date_of_birth"),
+    ("when is your birthday", "date_of_birth"),
+    ("where do you live", "address"),
+    ("where do you work", "employer"),
+    ("who do you work for", "employer"),
+    ("what do you do", "occupation"),
+    ("what do you do for a living", "occupation"),
+    ("what is your job", "occupation"),
+    ("哪天出生", "date_of_birth"),
+    ("哪一天出生", "date_of_birth"),
+    ("什么时候出生", "date_of_birth"),
+    ("何时出生", "date_of_birth"),
+    ("出生于哪天", "date_of_birth"),
+    ("住在哪里", "address"),
+    ("住在哪儿", "address"),
+    ("在哪个单位工作", "employer"),
+    ("在哪里工作", "employer"),
+    ("在哪儿工作", "employer"),
+    ("做什么工作", "occupation"),
+    ("从事什么工作", "occupation"),
+    ("从事什么职业", "occupation"),
+];
+
+/// The words a question wraps round the field's name, before and after it, in the order
+/// they are taken off ("Hello, may I have your full name, please?" -> "full name").
+const ASK_BEFORE: &[&str] = &[
+    "hi",
+    "hello",
+    "thanks",
+    "thank you",
+    "great",
+    "ok",
+    "okay",
+    "and",
+    "now",
+    "lastly",
+    "finally",
+    "next",
+    "so",
+    "what is",
+    "what s",
+    "what are",
+    "whats",
+    "may i have",
+    "may i ask",
+    "can i have",
+    "could i have",
+    "could you tell me",
+    "can you tell me",
+    "could you give me",
+    "please tell me",
+    "please tell us",
+    "tell me",
+    "tell us",
+    "please enter",
+    "please provide",
+    "please give",
+    "please give us",
+    "please",
+    "enter",
+    "provide",
+    "give us",
+    "who is",
+    "which is",
+    "your",
+    "the",
+];
+const ASK_AFTER: &[&str] = &["please", "thanks", "thank you", "is", "again"];
+const ASK_BEFORE_ZH: &[&str] = &[
+    "您好",
+    "你好",
+    "好的",
+    "谢谢",
+    "最后",
+    "接下来",
+    "然后",
+    "请问",
+    "请告诉我",
+    "请告诉我们",
+    "请提供",
+    "请输入",
+    "请填写",
+    "请留下",
+    "麻烦提供",
+    "可以告诉我",
+    "能告诉我",
+    "您的",
+    "你的",
+    "您",
+    "你",
+];
+const ASK_AFTER_ZH: &[&str] = &[
+    "是什么",
+    "是多少",
+    "是哪里",
+    "是哪个",
+    "是",
+    "吗",
+    "呢",
+    "谢谢",
+];
+
+/// The key a question asks for, where the label is one: a whole question in `ASKS`, or a
+/// field's name with a question's words round it.
+fn asked(label: &str) -> Option<(&'static str, f32)> {
+    let spaced = normalize(label);
+    let n = spaced.replace(' ', "");
+    for (q, key) in ASKS {
+        if spaced == *q || (!q.is_ascii() && n.contains(q)) {
+            return Some((key, 1.0));
+        }
+    }
+    let mut core = format!(" {spaced} ");
+    loop {
+        let before = core.clone();
+        for w in ASK_BEFORE {
+            if let Some(rest) = core.strip_prefix(&format!(" {w} ")) {
+                core = format!(" {rest}");
+            }
+        }
+        for w in ASK_AFTER {
+            if let Some(rest) = core.strip_suffix(&format!(" {w} ")) {
+                core = format!("{rest} ");
+            }
+        }
+        let mut squashed = core.trim().to_string();
+        if !squashed.is_ascii() {
+            squashed = squashed.replace(' ', "");
+            for w in ASK_BEFORE_ZH {
+                if let Some(rest) = squashed.strip_prefix(w) {
+                    squashed = rest.to_string();
+                }
+            }
+            for w in ASK_AFTER_ZH {
+                if let Some(rest) = squashed.strip_suffix(w) {
+                    squashed = rest.to_string();
+                }
+            }
+            core = format!(" {squashed} ");
+        }
+        if core == before {
+            break;
+        }
+    }
+    let core = core.trim();
+    (!core.is_empty() && core != spaced.trim()).then(|| label_key_one(core))?
+}
+
 fn label_key_one(label: &str) -> Option<(&'static str, f32)> {
+    if let Some(k) = asked(label) {
+        return Some(k);
+    }
     // "申请人（签字）", "Applicant (signature)": the part in brackets says what is written
     // there, though `normalize` drops it.
     if PAREN.captures_iter(label).any(|c| {
@@ -1307,6 +1460,24 @@ mod tests {
         assert_eq!(label_key("报告人").map(|k| k.0), Some("name"));
         // Only whole: the reporter's job title is no name.
         assert_ne!(label_key("报告人职务").map(|k| k.0), Some("name"));
+    }
+
+    #[test]
+    fn a_conversational_forms_question_names_the_field_it_asks_for() {
+        for (q, k) in [
+            ("What is your sex?", "gender"),
+            ("May I have your full name, please?", "name"),
+            ("When were you born?", "date_of_birth"),
+            ("And the postcode?", "postcode"),
+            ("Who is your employer?", "employer"),
+            ("您好，请告诉我您的姓名", "name"),
+            ("请问您是哪天出生的？", "date_of_birth"),
+            ("您在哪个单位工作？", "employer"),
+            ("您的国籍是？", "nationality"),
+        ] {
+            assert_eq!(label_key(q).map(|k| k.0), Some(k), "{q}");
+        }
+        assert_eq!(label_key("What is your favourite colour?"), None);
     }
 
     #[test]
