@@ -250,21 +250,36 @@ pub fn segments(page: &Page, regions: &[Region], text_h: f32) -> Vec<Segment> {
                         && [r.bbox[1], r.bbox[3]].iter().any(|&y| y > y0 && y < y1)
                 })
             };
+            // (Read up the page, its first character is the lowest: a table's row
+            // headers turned a quarter to the left.)
+            let up = g[g.len() - 1].1[1] < g[0].1[1];
+            // The gap before glyph `k`: from the last character before it (a space is gap).
+            let gap = |k: usize| {
+                let j = (0..k).rev().find(|&j| !g[j].0.trim().is_empty())?;
+                let (a, b) = (g[j].1, g[k].1);
+                Some(if up { (b[3], a[1]) } else { (a[3], b[1]) })
+            };
+            let mid = |k: usize| gap(k).map(|(y0, y1)| (y0 + y1) / 2.0);
             let cuts: Vec<usize> = (1..g.len())
-                .filter(|&k| edge_between(g[k - 1].1[3], g[k].1[1]))
+                .filter(|&k| {
+                    !g[k].0.trim().is_empty() && gap(k).is_some_and(|(y0, y1)| edge_between(y0, y1))
+                })
                 .collect();
             if !cuts.is_empty() {
                 let mut start = 0;
                 for k in cuts.into_iter().chain([g.len()]) {
-                    let top = if start == 0 {
-                        line.bbox[1]
+                    let before = (start > 0).then(|| mid(start)).flatten();
+                    let after = (k < g.len()).then(|| mid(k)).flatten();
+                    let (top, bottom) = if up {
+                        (
+                            after.unwrap_or(line.bbox[1]),
+                            before.unwrap_or(line.bbox[3]),
+                        )
                     } else {
-                        (g[start - 1].1[3] + g[start].1[1]) / 2.0
-                    };
-                    let bottom = if k == g.len() {
-                        line.bbox[3]
-                    } else {
-                        (g[k - 1].1[3] + g[k].1[1]) / 2.0
+                        (
+                            before.unwrap_or(line.bbox[1]),
+                            after.unwrap_or(line.bbox[3]),
+                        )
                     };
                     let span = [line.bbox[0], top, line.bbox[2], bottom];
                     let chars: Vec<(&str, BBox)> = g[start..k]
@@ -2073,11 +2088,15 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
     // A number alone ("7", "3a": a line's or box's number on a tax return) names no field.
     static CODE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\d{1,3}[a-zA-Z]?$").expect("static regex"));
+    // Nor a time of day alone ("11:24" under a chat's message).
+    static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[01]?\d|2[0-3])[:：][0-5]\d(?:\s?[AaPp][Mm])?$").expect("static regex")
+    });
     for (i, sg) in segs.iter().enumerate() {
         // Nor does a sentence (an instruction over the first box).
         let t = sg.text.trim();
         let sentence = t.ends_with('。') || (t.ends_with('.') && t.split_whitespace().count() >= 6);
-        if CODE.is_match(t) || sentence {
+        if CODE.is_match(t) || CLOCK.is_match(t) || sentence {
             used[i] = true;
         }
     }
@@ -2234,6 +2253,46 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                 let cost =
                     0.5 + (tb[1] - b[3]).abs() / text_h + (b[0] - tb[0]).abs() / (4.0 * text_h);
                 pairs.push((t, i, if header { cost - 5.0 } else { cost }));
+                continue;
+            }
+            // A question over its answer set off to the right (a chat's question in a bubble
+            // at the left, the reply's box or chips under it at the right): the label alone on
+            // its row, the answer alone on its own, nothing between them.
+            let slot = clear
+                && !shut
+                && b[3] <= tb[1] + 4.0
+                && tb[1] - b[3] <= 2.2 * text_h
+                && b[0] < tb[0]
+                && tb[2] > b[2] + 2.0 * text_h
+                && !row_between()
+                && {
+                    let span = [b[0].min(tb[0]), b[1], tb[2], tb[3]];
+                    let label_row = [b[2] + 2.0, b[1], tb[2], b[3]];
+                    let slot_row = [0.0, tb[1], tb[0] - 2.0, tb[3]];
+                    let own = |o: &BBox| inside(o, tb) || inside(o, &spans[t]);
+                    !segs.iter().enumerate().any(|(j, o)| {
+                        let ob = &o.bbox;
+                        let cy = (ob[1] + ob[3]) / 2.0;
+                        j != i
+                            && !own(ob)
+                            && !CLOCK.is_match(o.text.trim())
+                            && ((cy > b[3] && cy < tb[1] && geom::h_overlap(ob, &span) > 0.0)
+                                || (geom::v_overlap(ob, &label_row) > 0.3
+                                    && geom::intersection(ob, &label_row) > 0.0)
+                                || (geom::v_overlap(ob, &slot_row) > 0.3
+                                    && geom::intersection(ob, &slot_row) > 0.0))
+                    }) && !obstacles.iter().any(|o| {
+                        !own(o)
+                            && *o != *tb
+                            && ((geom::v_overlap(o, &label_row) > 0.3
+                                && geom::intersection(o, &label_row) > 0.0)
+                                || (geom::v_overlap(o, &slot_row) > 0.3
+                                    && geom::intersection(o, &slot_row) > 0.0))
+                    })
+                };
+            if slot {
+                let cost = 1.5 + (tb[1] - b[3]).abs() / text_h;
+                pairs.push((t, i, cost));
                 continue;
             }
             // A caption tight under a rule, at its start or centred under it ("________"
@@ -3937,6 +3996,38 @@ mod tests {
         );
     }
 
+    #[test]
+    fn questions_over_answer_boxes_set_off_to_the_right_name_them() {
+        // A chat: each question at the left in a bubble, its reply box under it at the
+        // right, a time under one question. The boxes start right of where the questions end.
+        let lines = vec![
+            line("What is your full name?", [26.0, 20.0, 170.0, 38.0]),
+            line("Your nationality?", [26.0, 110.0, 140.0, 128.0]),
+            line("11:24", [18.0, 134.0, 50.0, 146.0]),
+            line("Job title:", [26.0, 200.0, 90.0, 218.0]),
+        ];
+        let gray = page_with_boxes(
+            480,
+            280,
+            &[
+                [180, 50, 465, 84],
+                [180, 150, 465, 184],
+                [180, 232, 465, 266],
+            ],
+        );
+        let fields = fields(&page_of(lines, 480, 280), &gray);
+        let got = input_edges(&fields, 1);
+        assert_eq!(
+            got,
+            [
+                ("What is your full name?", 50.0),
+                ("Your nationality?", 150.0),
+                ("Job title", 232.0)
+            ],
+            "{fields:?}"
+        );
+    }
+
     /// A line with the given glyph boxes (x ranges) for its characters, as the recogniser
     /// places them: a character it dropped leaves a gap, not a glyph.
     fn line_at(glyphs: &[(&str, [f32; 2])], y: [f32; 2]) -> crate::ocr::Line {
@@ -4797,6 +4888,47 @@ mod tests {
             bottom("住址").is_some_and(|y| (195.0..=198.0).contains(&y)),
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn labels_turned_to_read_up_narrow_cells_are_cut_at_the_cells_edge() {
+        // Row headers turned a quarter to the left, read up the page: the OCR read "Address"
+        // (the lower cell's) and then "Name" as one line, the space between them over the
+        // cells' edge.
+        let gray = page_with_boxes(
+            500,
+            240,
+            &[
+                [20, 20, 60, 120],
+                [20, 120, 60, 220],
+                [60, 20, 480, 120],
+                [60, 120, 480, 220],
+                [75, 50, 465, 86],
+                [75, 150, 465, 186],
+            ],
+        );
+        let text = "Address Name";
+        let glyphs: Vec<(String, BBox)> = text
+            .chars()
+            .enumerate()
+            .map(|(k, c)| {
+                // From y = 205 up, 9 px a character; the space is wide.
+                let y = 205.0 - 9.0 * k as f32 - if k > 7 { 20.0 } else { 0.0 };
+                let h = if c == ' ' { 16.0 } else { 5.0 };
+                (c.to_string(), [30.0, y - h, 50.0, y])
+            })
+            .collect();
+        let up = crate::ocr::Line {
+            text: text.into(),
+            quad: [[30.0, 210.0], [30.0, 50.0], [50.0, 50.0], [50.0, 210.0]],
+            bbox: [30.0, 50.0, 50.0, 210.0],
+            confidence: 0.9,
+            glyphs,
+        };
+        let fields = fields(&page_of(vec![up], 500, 240), &gray);
+        let got = input_edges(&fields, 1);
+        assert!(got.contains(&("Name", 50.0)), "{fields:?}");
+        assert!(got.contains(&("Address", 150.0)), "{fields:?}");
     }
 
     #[test]

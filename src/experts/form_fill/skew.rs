@@ -180,13 +180,20 @@ impl Turn {
             .map(|l| {
                 let quad = l.quad.map(|p| self.level(p));
                 let bbox = bounds(&quad);
+                // (A line read down or up the page keeps its glyphs' places along it.)
+                let tall = bbox[3] - bbox[1] >= 1.5 * (bbox[2] - bbox[0]);
                 let glyphs = l
                     .glyphs
                     .iter()
                     .map(|(g, b)| {
                         let c = self.level([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]);
-                        let hw = (b[2] - b[0]) / 2.0;
-                        (g.clone(), [c[0] - hw, bbox[1], c[0] + hw, bbox[3]])
+                        let (hw, hh) = ((b[2] - b[0]) / 2.0, (b[3] - b[1]) / 2.0);
+                        let b = if tall {
+                            [bbox[0], c[1] - hh, bbox[2], c[1] + hh]
+                        } else {
+                            [c[0] - hw, bbox[1], c[0] + hw, bbox[3]]
+                        };
+                        (g.clone(), b)
                     })
                     .collect();
                 Line {
