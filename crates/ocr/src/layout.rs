@@ -66,7 +66,11 @@ pub fn median_height(lines: &[Line]) -> f32 {
         .iter()
         .map(|l| {
             let (w, h) = (l.bbox[2] - l.bbox[0], l.bbox[3] - l.bbox[1]);
-            if h >= 1.5 * w && l.text.chars().count() >= 3 { w } else { h }
+            if h >= 1.5 * w && l.text.chars().count() >= 3 {
+                w
+            } else {
+                h
+            }
         })
         .collect();
     h.sort_by(f32::total_cmp);
