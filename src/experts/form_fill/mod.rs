@@ -2270,6 +2270,11 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                     let label_row = [b[2] + 2.0, b[1], tb[2], b[3]];
                     let slot_row = [0.0, tb[1], tb[0] - 2.0, tb[3]];
                     let own = |o: &BBox| inside(o, tb) || inside(o, &spans[t]);
+                    let on_rows = |o: &BBox| {
+                        [label_row, slot_row]
+                            .iter()
+                            .any(|r| geom::v_overlap(o, r) > 0.3 && geom::intersection(o, r) > 0.0)
+                    };
                     !segs.iter().enumerate().any(|(j, o)| {
                         let ob = &o.bbox;
                         let cy = (ob[1] + ob[3]) / 2.0;
@@ -2277,18 +2282,8 @@ fn fields_upright(page: &Page, gray: &GrayImage) -> Vec<Field> {
                             && !own(ob)
                             && !CLOCK.is_match(o.text.trim())
                             && ((cy > b[3] && cy < tb[1] && geom::h_overlap(ob, &span) > 0.0)
-                                || (geom::v_overlap(ob, &label_row) > 0.3
-                                    && geom::intersection(ob, &label_row) > 0.0)
-                                || (geom::v_overlap(ob, &slot_row) > 0.3
-                                    && geom::intersection(ob, &slot_row) > 0.0))
-                    }) && !obstacles.iter().any(|o| {
-                        !own(o)
-                            && *o != *tb
-                            && ((geom::v_overlap(o, &label_row) > 0.3
-                                && geom::intersection(o, &label_row) > 0.0)
-                                || (geom::v_overlap(o, &slot_row) > 0.3
-                                    && geom::intersection(o, &slot_row) > 0.0))
-                    })
+                                || on_rows(ob))
+                    }) && !obstacles.iter().any(|o| !own(o) && *o != *tb && on_rows(o))
                 };
             if slot {
                 let cost = 1.5 + (tb[1] - b[3]).abs() / text_h;
