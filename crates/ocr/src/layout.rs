@@ -61,12 +61,13 @@ pub fn arrange(width: u32, height: u32, lines: Vec<Line>) -> Page {
 
 pub fn median_height(lines: &[Line]) -> f32 {
     // A vertical line's height is its length; its width is the text's height. (A narrow
-    // glyph alone, "/" or "1", is taller than wide and as tall as the text.)
+    // glyph alone, "/" or "1", is taller than wide and as tall as the text; two characters,
+    // "邮编" printed one under the other, are a vertical line.)
     let mut h: Vec<f32> = lines
         .iter()
         .map(|l| {
             let (w, h) = (l.bbox[2] - l.bbox[0], l.bbox[3] - l.bbox[1]);
-            if h >= 1.5 * w && l.text.chars().count() >= 3 {
+            if h >= 1.5 * w && l.text.chars().count() >= 2 {
                 w
             } else {
                 h
