@@ -537,20 +537,19 @@ impl OcrEngine {
         // no sideways text at all but a narrow glyph or two ("2" in a numbered cell): it is
         // read as it stands too.
         if !turned.is_empty() {
-            let mut other: Vec<(usize, LineCrop)> = turned
+            let (which, again_crops): (Vec<usize>, Vec<LineCrop>) = turned
                 .iter()
                 .map(|&i| (i, crops[i].rotated_180()))
-                .collect();
-            other.extend(turned.iter().filter_map(|&i| {
-                let c = LineCrop {
-                    quad: boxes[i].quad,
-                };
-                let (w, h) = c.size();
-                (h < 2.5 * w).then_some((i, c))
-            }));
-            let again_crops: Vec<LineCrop> = other.iter().map(|(_, c)| c.clone()).collect();
+                .chain(turned.iter().filter_map(|&i| {
+                    let c = LineCrop {
+                        quad: boxes[i].quad,
+                    };
+                    let (w, h) = c.size();
+                    (h < 2.5 * w).then_some((i, c))
+                }))
+                .unzip();
             let again = self.recognize(img, &again_crops, &mut ctx)?;
-            for ((i, c), d) in other.into_iter().zip(again) {
+            for ((i, c), d) in which.into_iter().zip(again_crops).zip(again) {
                 if d.confidence > decoded[i].confidence {
                     crops[i] = c;
                     decoded[i] = d;
